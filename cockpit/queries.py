@@ -1,0 +1,63 @@
+"""SQL files in queries/: load them, read their $named parameters, run them bound.
+
+Parameters are read out of the SQL text itself (as datasette does), so a query's inputs need
+no separate declaration; every value is bound, never formatted into the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import pyarrow as pa
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+_PARAM = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+_STRING = re.compile(r"'(?:[^']|'')*'")
+
+
+@functools.cache
+def sql_text(name: str) -> str:
+    """The text of queries/<name>.sql."""
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no query named {name!r} in {QUERIES_DIR}")
+    return path.read_text(encoding="utf-8")
+
+
+def parameters(sql: str) -> list[str]:
+    """The $named parameters a SQL text uses, in order of first use (comments and strings ignored)."""
+    stripped = _STRING.sub("''", _COMMENT.sub(" ", sql))
+    seen: dict[str, None] = {}
+    for m in _PARAM.finditer(stripped):
+        seen.setdefault(m.group(1), None)
+    return list(seen)
+
+
+def header(name: str) -> str:
+    """The leading comment block of a query file (purpose, grain, parameters)."""
+    lines = []
+    for line in sql_text(name).splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return "\n".join(lines)
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+
+
+def run(store, name: str, **params) -> pa.Table:
+    """Run queries/<name>.sql on a fresh cursor of `store` and return Arrow.
+
+    Extra keyword arguments the query does not use are ignored; a missing one is an error.
+    """
+    sql = sql_text(name)
+    wanted = parameters(sql)
+    missing = [p for p in wanted if p not in params]
+    if missing:
+        raise TypeError(f"query {name!r} needs parameter(s): {', '.join(missing)}")
+    return store.arrow(sql, {p: params[p] for p in wanted})

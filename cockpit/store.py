@@ -1,0 +1,323 @@
+"""The DuckDB store: one connection per process, a cursor per query, numbered migrations,
+the loads ledger, load segments with supersede/undo, and as-of reads.
+
+Versioning model: every mapped row carries `_seg`, the segment (load, month, site) it was
+loaded in. A replacing load records which earlier segments it supersedes; an undo stamps
+the load with the sequence number of the undo. A segment is visible "as of N" when its
+load's seq <= N, the load was not undone by N, and no load live at N superseded it. Rows
+are never deleted in place, so any earlier view can be reproduced exactly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from cockpit import datasets
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "cockpit.duckdb"
+LATEST = 2**62  # as-of value meaning "everything loaded so far"
+
+
+def default_db_path() -> Path:
+    """The database path: $COCKPIT_DB if set, else data/cockpit.duckdb."""
+    return Path(os.environ.get("COCKPIT_DB") or DEFAULT_DB)
+
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "ledger, segments, rejects, layouts, settings, audit",
+        [
+            "CREATE SEQUENCE IF NOT EXISTS load_ids START 1",
+            "CREATE SEQUENCE IF NOT EXISTS version_seq START 1",
+            """CREATE TABLE IF NOT EXISTS loads (
+                load_id BIGINT PRIMARY KEY,
+                seq BIGINT NOT NULL,
+                file VARCHAR NOT NULL,
+                sheet VARCHAR,
+                sha256 VARCHAR NOT NULL,
+                dataset VARCHAR,
+                rows_loaded BIGINT DEFAULT 0,
+                rows_rejected BIGINT DEFAULT 0,
+                status VARCHAR NOT NULL,
+                replace BOOLEAN DEFAULT false,
+                months DATE[],
+                sites VARCHAR[],
+                raw_table VARCHAR,
+                layout_fp VARCHAR,
+                mapping JSON,
+                report JSON,
+                started_at TIMESTAMP,
+                loaded_at TIMESTAMP,
+                undone_at TIMESTAMP,
+                undone_seq BIGINT,
+                undone_by VARCHAR,
+                "user" VARCHAR,
+                is_demo BOOLEAN DEFAULT false
+            )""",
+            """CREATE TABLE IF NOT EXISTS segments (
+                seg_id BIGINT PRIMARY KEY,
+                load_id BIGINT NOT NULL,
+                dataset VARCHAR NOT NULL,
+                month DATE,
+                site VARCHAR,
+                rows BIGINT
+            )""",
+            "CREATE SEQUENCE IF NOT EXISTS seg_ids START 1",
+            """CREATE TABLE IF NOT EXISTS supersessions (
+                by_load_id BIGINT NOT NULL,
+                seg_id BIGINT NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS rejects (
+                load_id BIGINT NOT NULL,
+                row_number BIGINT,
+                column_name VARCHAR,
+                reason VARCHAR NOT NULL,
+                raw JSON
+            )""",
+            """CREATE TABLE IF NOT EXISTS layouts (
+                fingerprint VARCHAR PRIMARY KEY,
+                dataset VARCHAR,
+                mapping JSON,
+                options JSON,
+                example_file VARCHAR,
+                first_load_id BIGINT,
+                updated_at TIMESTAMP
+            )""",
+            """CREATE TABLE IF NOT EXISTS settings (
+                key VARCHAR PRIMARY KEY,
+                value JSON
+            )""",
+            """CREATE TABLE IF NOT EXISTS audit (
+                "at" TIMESTAMP DEFAULT current_timestamp,
+                "user" VARCHAR,
+                action VARCHAR,
+                detail JSON
+            )""",
+            *[datasets.table_ddl(ds) for ds in datasets.DATASETS.values()],
+        ],
+    ),
+]
+
+# Table macros are (re)created on every open: they hold no data and follow the code.
+MACROS: list[str] = [
+    """CREATE OR REPLACE MACRO live_loads(as_of) AS TABLE
+        SELECT * FROM loads
+        WHERE seq <= as_of AND (undone_seq IS NULL OR undone_seq > as_of)""",
+    """CREATE OR REPLACE MACRO visible_segments(as_of) AS TABLE
+        SELECT s.* FROM segments s
+        WHERE s.load_id IN (SELECT load_id FROM live_loads(as_of))
+          AND NOT EXISTS (
+            SELECT 1 FROM supersessions x
+            WHERE x.seg_id = s.seg_id
+              AND x.by_load_id IN (SELECT load_id FROM live_loads(as_of)))""",
+    *[
+        f"""CREATE OR REPLACE MACRO {name}_asof(as_of) AS TABLE
+        SELECT * FROM {name}
+        WHERE _seg IN (SELECT seg_id FROM visible_segments(as_of))"""
+        for name in datasets.DATASETS
+    ],
+]
+
+
+@dataclass
+class Store:
+    """One DuckDB connection for the process; hand out a cursor per query or transaction."""
+
+    path: Path | str
+    con: duckdb.DuckDBPyConnection
+    uploads_dir: Path
+    write_lock: threading.Lock
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, uploads_dir: Path | None = None) -> Store:
+        """Open (creating and migrating) the database at `path` (":memory:" allowed)."""
+        path = default_db_path() if path is None else path
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            up = uploads_dir or Path(path).parent / "uploads"
+        else:
+            import tempfile
+
+            up = uploads_dir or Path(tempfile.mkdtemp(prefix="cockpit-uploads-"))
+        con = duckdb.connect(str(path))
+        store = cls(path=path, con=con, uploads_dir=Path(up), write_lock=threading.Lock())
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- schema -------------------------------------------------------------------------
+    def migrate(self) -> list[int]:
+        """Apply pending numbered migrations, each in its own transaction; return them."""
+        cur = self.con.cursor()
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+        )
+        done = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for version, name, statements in MIGRATIONS:
+            if version in done:
+                continue
+            cur.begin()
+            try:
+                for stmt in statements:
+                    cur.execute(stmt)
+                cur.execute(
+                    "INSERT INTO schema_migrations VALUES ($v, $n, current_timestamp)",
+                    {"v": version, "n": name},
+                )
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+            applied.append(version)
+        for stmt in MACROS:
+            cur.execute(stmt)
+        cur.close()
+        return applied
+
+    def schema_version(self) -> int:
+        return self.scalar("SELECT coalesce(max(version), 0) FROM schema_migrations")
+
+    # -- queries ------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor: one per query, so threads never share a connection state."""
+        return self.con.cursor()
+
+    def arrow(self, sql: str, params: dict | None = None) -> pa.Table:
+        """Run one query with bound $named parameters and return an Arrow table."""
+        cur = self.cursor()
+        try:
+            rel = cur.sql(sql, params=params or None)
+            return rel.to_arrow_table() if rel is not None else pa.table({})
+        finally:
+            cur.close()
+
+    def df(self, sql: str, params: dict | None = None):
+        """Run one query and return a pandas DataFrame (through Arrow: much faster)."""
+        return self.arrow(sql, params).to_pandas()
+
+    def rows(self, sql: str, params: dict | None = None) -> list[dict]:
+        """Run one query and return a list of row dicts."""
+        return self.arrow(sql, params).to_pylist()
+
+    def scalar(self, sql: str, params: dict | None = None):
+        cur = self.cursor()
+        try:
+            row = cur.execute(sql, params or {}).fetchone()
+            return None if row is None else row[0]
+        finally:
+            cur.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one transaction: committed on success, rolled back on any error.
+
+        Writers are serialised in-process so two loads never conflict half-way.
+        """
+        with self.write_lock:
+            cur = self.cursor()
+            cur.begin()
+            try:
+                yield cur
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+            finally:
+                cur.close()
+
+    # -- versions -----------------------------------------------------------------------
+    def latest_seq(self) -> int:
+        """The newest version number: the last load or undo."""
+        return int(
+            self.scalar("SELECT coalesce(max(greatest(seq, coalesce(undone_seq, 0))), 0) FROM loads")
+        )
+
+    def seq_time(self, seq: int):
+        """When version `seq` was made (a load's or an undo's time), or None."""
+        return self.scalar(
+            "SELECT max(t) FROM (SELECT loaded_at t FROM loads WHERE seq = $s "
+            "UNION ALL SELECT undone_at FROM loads WHERE undone_seq = $s)",
+            {"s": seq},
+        )
+
+    def has_data(self) -> bool:
+        return bool(self.scalar("SELECT count(*) FROM loads WHERE status = 'loaded'"))
+
+    # -- settings and audit ---------------------------------------------------------------
+    def get_setting(self, key: str, default=None):
+        raw = self.scalar("SELECT value FROM settings WHERE key = $k", {"k": key})
+        return default if raw is None else json.loads(raw)
+
+    def set_setting(self, key: str, value, user: str | None = None) -> None:
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT OR REPLACE INTO settings VALUES ($k, $v)",
+                {"k": key, "v": json.dumps(value)},
+            )
+            audit(cur, user, "setting", {"key": key, "value": value})
+
+    # -- uploads ------------------------------------------------------------------------
+    def keep_upload(self, data: bytes, name: str) -> Path:
+        """Keep the original bytes beside the database, named by their hash."""
+        digest = sha256(data)
+        ext = Path(name).suffix.lower()
+        target = self.uploads_dir / digest[:2] / f"{digest}{ext}"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(target.suffix + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        return target
+
+    def upload_path(self, digest: str) -> Path | None:
+        folder = self.uploads_dir / digest[:2]
+        if not folder.exists():
+            return None
+        for p in folder.iterdir():
+            if p.name.startswith(digest) and not p.name.endswith(".tmp"):
+                return p
+        return None
+
+
+def audit(cur, user: str | None, action: str, detail: dict) -> None:
+    """Record who did what (inside the caller's transaction)."""
+    cur.execute(
+        'INSERT INTO audit ("at", "user", action, detail) VALUES (current_timestamp, $u, $a, $d)',
+        {"u": user or "local", "a": action, "d": json.dumps(detail, default=str)},
+    )
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_STORES: dict[str, Store] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def get_store(path: Path | str | None = None) -> Store:
+    """The process-wide Store for `path` (one connection per database per process)."""
+    key = str(Path(path).resolve()) if path not in (None, ":memory:") else str(path)
+    if path is None:
+        key = str(default_db_path().resolve())
+    with _STORES_LOCK:
+        store = _STORES.get(key)
+        if store is None:
+            store = Store.open(path if path is not None else default_db_path())
+            _STORES[key] = store
+        return store
