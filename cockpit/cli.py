@@ -1,0 +1,50 @@
+"""`python -m cockpit ...`: the same core as the app, for scheduled loads and checks.
+
+Each sub-command lives in cockpit/commands/<name>.py with `add_arguments(parser)` and
+`run(args) -> int`; this module only wires them up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: dict[str, str] = {
+    "demo": "seed the demo data",
+    "load": "load spreadsheet exports",
+    "loads": "list the loads ledger",
+    "undo": "undo a load",
+    "sql": "run one read-only SELECT",
+    "kpis": "compute the KPI scorecard",
+    "whatif": "run a what-if scenario",
+    "goalseek": "find the driver value that reaches a target",
+    "user": "print the secrets.toml lines for a password user",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cockpit", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in COMMANDS.items():
+        try:
+            module = importlib.import_module(f"cockpit.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"cockpit.commands.{name}":
+                raise
+            continue
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name != "user":
+            p.add_argument("--db", help="DuckDB file (default: $COCKPIT_DB or data/cockpit.duckdb)")
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args._run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

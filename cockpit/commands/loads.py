@@ -1,0 +1,20 @@
+"""`cockpit loads`: the loads ledger."""
+
+from cockpit import ledger
+from cockpit.commands import open_store, print_json, print_table
+
+FIELDS = ["load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected", "status",
+          "loaded_at", "user"]
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run(args) -> int:
+    rows = [{k: r[k] for k in FIELDS} for r in ledger.list_loads(open_store(args))]
+    if args.json:
+        print_json(rows)
+    else:
+        print_table(rows, FIELDS)
+    return 0

@@ -1,0 +1,272 @@
+"""Writing to the store: ledger entries, mapped rows by segment, supersede, undo.
+
+All writers take a cursor already inside a transaction (see Store.transaction), so a
+file's sheets, rows, rejects and ledger entries commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from cockpit import datasets
+from cockpit.store import LATEST, Store, audit
+
+
+@dataclass
+class LedgerEntry:
+    load_id: int
+    seq: int
+
+
+def new_entry(
+    cur,
+    *,
+    file: str,
+    sheet: str | None,
+    sha256: str,
+    dataset: str | None,
+    status: str,
+    user: str | None,
+    replace: bool = False,
+    is_demo: bool = False,
+    layout_fp: str | None = None,
+    mapping: dict | None = None,
+) -> LedgerEntry:
+    """Insert a ledger row (status may be updated later in the same transaction)."""
+    load_id = cur.execute("SELECT nextval('load_ids')").fetchone()[0]
+    seq = cur.execute("SELECT nextval('version_seq')").fetchone()[0]
+    cur.execute(
+        """INSERT INTO loads (load_id, seq, file, sheet, sha256, dataset, status, replace,
+               layout_fp, mapping, started_at, loaded_at, "user", is_demo)
+           VALUES ($id, $seq, $file, $sheet, $sha, $ds, $status, $replace, $fp, $mapping,
+               current_timestamp, current_timestamp, $user, $demo)""",
+        {
+            "id": load_id,
+            "seq": seq,
+            "file": file,
+            "sheet": sheet,
+            "sha": sha256,
+            "ds": dataset,
+            "status": status,
+            "replace": replace,
+            "fp": layout_fp,
+            "mapping": json.dumps(mapping) if mapping is not None else None,
+            "user": user or "local",
+            "demo": is_demo,
+        },
+    )
+    return LedgerEntry(load_id, seq)
+
+
+def finish_entry(cur, load_id: int, *, status: str, rows: int, rejected: int, report: dict) -> None:
+    cur.execute(
+        """UPDATE loads SET status = $status, rows_loaded = $rows, rows_rejected = $rej,
+               report = $report, loaded_at = current_timestamp WHERE load_id = $id""",
+        {
+            "status": status,
+            "rows": rows,
+            "rej": rejected,
+            "report": json.dumps(report, default=str),
+            "id": load_id,
+        },
+    )
+
+
+def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: bool) -> dict:
+    """Store mapped rows of `dataset` for a load: segments by (month, site), then the rows.
+
+    `rows` holds canonical columns (any subset) plus `_row`. Returns months, sites and the
+    number of segments superseded when `replace` is true.
+    """
+    ds = datasets.get(dataset)
+    cols = [c for c in ds.column_names if c in rows.column_names]
+    month_expr = (
+        f"CAST(date_trunc('month', {ds.month_column}) AS DATE)"
+        if ds.month_column in cols
+        else "CAST(NULL AS DATE)"
+    )
+    site_expr = ds.site_column if ds.site_column in cols else "CAST(NULL AS VARCHAR)"
+    cur.register("_incoming", rows)
+    try:
+        cur.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _stage AS
+                SELECT *, {month_expr} AS _month, {site_expr} AS _site FROM _incoming"""
+        )
+    finally:
+        cur.unregister("_incoming")
+    cur.execute(
+        """INSERT INTO segments
+           SELECT nextval('seg_ids'), $id, $ds, _month, _site, count(*)
+           FROM _stage GROUP BY _month, _site""",
+        {"id": load_id, "ds": dataset},
+    )
+    col_list = ", ".join(cols)
+    src_list = ", ".join(f"s.{c}" for c in cols)
+    cur.execute(
+        f"""INSERT INTO {ds.name} (_load_id, _seg, _row, _month, {col_list})
+            SELECT $id, g.seg_id, s._row, s._month, {src_list}
+            FROM _stage s JOIN segments g
+              ON g.load_id = $id
+             AND g.month IS NOT DISTINCT FROM s._month
+             AND g.site IS NOT DISTINCT FROM s._site""",
+        {"id": load_id},
+    )
+    superseded = 0
+    if replace:
+        superseded = supersede(cur, load_id, dataset)
+    summary = cur.execute(
+        """SELECT list(DISTINCT month ORDER BY month) FILTER (WHERE month IS NOT NULL),
+                  list(DISTINCT site ORDER BY site) FILTER (WHERE site IS NOT NULL)
+           FROM segments WHERE load_id = $id""",
+        {"id": load_id},
+    ).fetchone()
+    months, sites = summary[0] or [], summary[1] or []
+    cur.execute(
+        "UPDATE loads SET months = $m, sites = $s WHERE load_id = $id",
+        {"m": months, "s": sites, "id": load_id},
+    )
+    cur.execute("DROP TABLE IF EXISTS _stage")
+    return {"months": months, "sites": sites, "superseded_segments": superseded}
+
+
+def supersede(cur, load_id: int, dataset: str) -> int:
+    """Mark the live segments this load replaces: same dataset and month, same site when
+    the new load names one (a load without sites replaces the whole month)."""
+    before = cur.execute("SELECT count(*) FROM supersessions").fetchone()[0]
+    cur.execute(
+        """INSERT INTO supersessions
+           SELECT DISTINCT $id, old.seg_id
+           FROM visible_segments($latest) old
+           JOIN segments new
+             ON new.load_id = $id AND new.dataset = old.dataset AND new.month = old.month
+            AND (new.site IS NULL OR new.site IS NOT DISTINCT FROM old.site)
+           WHERE old.dataset = $ds AND old.load_id <> $id""",
+        {"id": load_id, "latest": LATEST, "ds": dataset},
+    )
+    return cur.execute("SELECT count(*) FROM supersessions").fetchone()[0] - before
+
+
+def overlapping_months(store: Store, dataset: str, months: list[dt.date]) -> list[dt.date]:
+    """Months among `months` that already have live rows of `dataset`."""
+    if not months:
+        return []
+    rows = store.arrow(
+        """SELECT DISTINCT month FROM visible_segments($latest)
+           WHERE dataset = $ds AND list_contains($months, month) ORDER BY month""",
+        {"latest": LATEST, "ds": dataset, "months": list(months)},
+    )
+    return rows.column("month").to_pylist()
+
+
+def find_duplicate(store: Store, sha256: str) -> dict | None:
+    """The earliest live load of the same file bytes, if any."""
+    rows = store.rows(
+        """SELECT load_id, seq, file, loaded_at FROM loads
+           WHERE sha256 = $sha AND status = 'loaded' AND undone_seq IS NULL
+           ORDER BY seq LIMIT 1""",
+        {"sha": sha256},
+    )
+    return rows[0] if rows else None
+
+
+def undo(store: Store, load_id: int, *, user: str | None = None) -> int:
+    """Mark a load undone as of a new version; its rows stop being visible from then on.
+
+    Returns the new version number. Earlier versions still show the load (as-of reads).
+    """
+    with store.transaction() as cur:
+        row = cur.execute(
+            "SELECT status, undone_seq FROM loads WHERE load_id = $id", {"id": load_id}
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"there is no load {load_id}")
+        if row[1] is not None:
+            raise ValueError(f"load {load_id} was already undone")
+        seq = cur.execute("SELECT nextval('version_seq')").fetchone()[0]
+        cur.execute(
+            """UPDATE loads SET undone_seq = $seq, undone_at = current_timestamp, undone_by = $u
+               WHERE load_id = $id""",
+            {"seq": seq, "u": user or "local", "id": load_id},
+        )
+        audit(cur, user, "undo", {"load_id": load_id, "seq": seq})
+    return seq
+
+
+def load_table(
+    store: Store,
+    dataset: str,
+    rows: pa.Table | list[dict],
+    *,
+    file: str = "fixture",
+    sheet: str | None = None,
+    replace: bool = False,
+    user: str | None = None,
+    is_demo: bool = False,
+) -> LedgerEntry:
+    """Store already-canonical rows as one load (tests, benchmarks, synthetic data).
+
+    The spreadsheet path (ingest.pipeline) ends in the same insert_rows call.
+    """
+    ds = datasets.get(dataset)
+    if isinstance(rows, list):
+        types = {c.name: _arrow_type(c.type) for c in ds.columns}
+        names = list(dict.fromkeys(k for r in rows for k in r))
+        unknown = [n for n in names if n not in types]
+        if unknown:
+            raise KeyError(f"{dataset} has no column(s) {unknown}")
+        rows = pa.table(
+            {n: pa.array([r.get(n) for r in rows], type=types[n]) for n in names}
+        )
+    if "_row" not in rows.column_names:
+        rows = rows.append_column("_row", pa.array(range(1, rows.num_rows + 1), pa.int64()))
+    digest = f"table:{dataset}:{dt.datetime.now().isoformat()}:{id(rows)}"
+    with store.transaction() as cur:
+        entry = new_entry(
+            cur,
+            file=file,
+            sheet=sheet,
+            sha256=digest,
+            dataset=dataset,
+            status="loading",
+            user=user,
+            replace=replace,
+            is_demo=is_demo,
+        )
+        info = insert_rows(cur, entry.load_id, dataset, rows, replace=replace)
+        finish_entry(
+            cur, entry.load_id, status="loaded", rows=rows.num_rows, rejected=0, report=info
+        )
+        audit(cur, user, "load", {"load_id": entry.load_id, "dataset": dataset})
+    return entry
+
+
+def _arrow_type(duck_type: str) -> pa.DataType:
+    return {
+        datasets.DATE: pa.date32(),
+        datasets.TIMESTAMP: pa.timestamp("us"),
+        datasets.TEXT: pa.string(),
+        datasets.NUMBER: pa.float64(),
+        datasets.BOOL: pa.bool_(),
+    }[duck_type]
+
+
+def list_loads(store: Store, *, include_rejected: bool = True) -> list[dict]:
+    """The ledger, newest first, in the shape of `cockpit loads --json`."""
+    rows = store.rows(
+        """SELECT load_id, seq, file, sheet, dataset,
+                  coalesce(months, []) AS months, rows_loaded AS rows,
+                  rows_rejected AS rejected,
+                  CASE WHEN undone_seq IS NOT NULL THEN 'undone' ELSE status END AS status,
+                  loaded_at, "user", sha256, is_demo, undone_at, replace
+           FROM loads
+           WHERE $all OR status <> 'rejected'
+           ORDER BY seq DESC""",
+        {"all": include_rejected},
+    )
+    for r in rows:
+        r["months"] = [m.strftime("%Y-%m") for m in r["months"]]
+    return rows
