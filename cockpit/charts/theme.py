@@ -1,0 +1,176 @@
+"""The cockpit's visual theme: colours, font sizes and shared helpers for every chart builder.
+
+Every builder ends with `finish()`, so the configuration travels inside the chart spec and a
+PNG rendered by vl-convert looks the same as the chart in the browser. Render charts in
+Streamlit with `st.altair_chart(chart, theme=None)` so Streamlit's own theme does not override it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import altair as alt
+import pandas as pd
+
+PRIMARY = "#2f5d8c"  # calm steel blue; also theme.primaryColor in .streamlit/config.toml
+PRIMARY_LIGHT = "#a9c1da"
+GREEN = "#1a9850"
+AMBER = "#f0a500"
+RED = "#d73027"
+GREY = "#8c8c8c"
+LIGHT_GREY = "#e3e3e3"
+BLUE_GREY = "#8fa3b8"
+TEXT = "#1f2933"
+MUTED_TEXT = "#52606d"
+GRID = "#e8ebef"
+
+# Categorical palette: starts with the primary colour and avoids pure green/red so series
+# never read as a RAG status.
+PALETTE = [
+    PRIMARY,
+    "#e08a2e",
+    "#5aa0c8",
+    "#8c6bb1",
+    "#4d9e8f",
+    "#c05a7a",
+    "#b8a13a",
+    "#7f7f7f",
+]
+
+RAG_DOMAIN = ["on target", "near target", "off target"]
+RAG_RANGE = [GREEN, AMBER, RED]
+
+FONT = "Source Sans Pro, Liberation Sans, Helvetica, Arial, sans-serif"
+LABEL_SIZE = 12
+AXIS_TITLE_SIZE = 14
+TITLE_SIZE = 16
+
+NO_DATA = "No data"
+
+CONFIG: dict = {
+    "font": FONT,
+    "background": "white",
+    "padding": 8,
+    "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 280},
+    "title": {
+        "fontSize": TITLE_SIZE,
+        "subtitleFontSize": 13,
+        "fontWeight": 600,
+        "color": TEXT,
+        "anchor": "start",
+        "offset": 10,
+    },
+    "axis": {
+        "labelFontSize": LABEL_SIZE,
+        "titleFontSize": AXIS_TITLE_SIZE,
+        "titleFontWeight": 500,
+        "labelColor": MUTED_TEXT,
+        "titleColor": TEXT,
+        "gridColor": GRID,
+        "domainColor": GREY,
+        "tickColor": GREY,
+        "labelLimit": 220,
+    },
+    "axisBand": {"grid": False},
+    "legend": {
+        "labelFontSize": LABEL_SIZE,
+        "titleFontSize": 13,
+        "titleColor": TEXT,
+        "labelColor": MUTED_TEXT,
+        "orient": "bottom",
+        "direction": "horizontal",
+        "symbolSize": 120,
+    },
+    "header": {"labelFontSize": 13, "titleFontSize": AXIS_TITLE_SIZE, "labelColor": TEXT},
+    "range": {"category": PALETTE},
+    "line": {"strokeWidth": 2.5},
+    "bar": {"cornerRadiusEnd": 2},
+    "text": {"fontSize": LABEL_SIZE, "color": TEXT},
+}
+
+
+def finish(chart: alt.TopLevelMixin, **overrides) -> alt.TopLevelMixin:
+    """Apply the cockpit configuration (plus top-level overrides) to a finished chart.
+
+    A configured chart can no longer be layered or concatenated, so call this last.
+    """
+    return chart.configure(**{**CONFIG, **overrides})
+
+
+def no_data(title: str | None = None, *, message: str = NO_DATA) -> alt.Chart:
+    """A placeholder chart whose only mark is a grey 'No data' text."""
+    chart = (
+        alt.Chart(pd.DataFrame({"message": [message]}))
+        .mark_text(fontSize=16, color=GREY)
+        .encode(text="message:N", tooltip=alt.Tooltip("message:N", title="Status"))
+        .properties(width=320, height=120)
+    )
+    if title:
+        chart = chart.properties(title=title)
+    return finish(chart)
+
+
+def is_empty(df: pd.DataFrame | None, *value_cols: str) -> bool:
+    """True when there is nothing to plot: no frame, no rows, a missing or all-null value column."""
+    if df is None or df.empty:
+        return True
+    return any(col not in df.columns or df[col].isna().all() for col in value_cols)
+
+
+def with_unit(label: str, unit: str | None) -> str:
+    """An axis or tooltip title carrying the unit, e.g. 'Answer time (s)'."""
+    if not unit:
+        return label
+    return f"{label} ({unit})" if label else unit
+
+
+def value_axis(title: str, unit: str | None, **kwargs) -> alt.Axis:
+    """A quantitative axis; percentages (reported 0-100) get a '%' suffix on each label."""
+    if unit == "%":
+        return alt.Axis(title=title, labelExpr="datum.label + '%'", **kwargs)
+    return alt.Axis(title=with_unit(title, unit), **kwargs)
+
+
+def value_tooltip(field: str, title: str, unit: str | None, fmt: str) -> alt.Tooltip:
+    """A tooltip entry for a quantitative field, formatted and titled with its unit."""
+    return alt.Tooltip(f"{field}:Q", title=with_unit(title, unit), format=fmt)
+
+
+def month_axis(months: pd.Series, *, title: str | None = None) -> alt.Axis:
+    """A temporal axis with one label every 1, 2, 3 or 6 months depending on the span."""
+    n = pd.to_datetime(months).dt.to_period("M").nunique()
+    step = 1 if n <= 9 else 2 if n <= 18 else 3 if n <= 36 else 6
+    return alt.Axis(
+        title=title,
+        format="%b %Y",
+        labelAngle=0,
+        tickCount={"interval": "month", "step": step},
+        grid=False,
+    )
+
+
+def to_months(values: Iterable | pd.Series) -> pd.Series:
+    """Month values (dates, datetimes or 'YYYY-MM' strings) as first-of-month timestamps."""
+    return pd.Series(pd.to_datetime(pd.Series(list(values))).dt.to_period("M").dt.to_timestamp())
+
+
+def rag_status(
+    value: pd.Series, target: pd.Series | float, direction: str, amber_band: float
+) -> pd.Series:
+    """'on target', 'near target' (within amber_band of the target, relative) or 'off target'."""
+    if direction not in ("higher", "lower"):
+        raise ValueError(f"direction must be 'higher' or 'lower', not {direction!r}")
+    sign = 1.0 if direction == "higher" else -1.0
+    target = pd.Series(target, index=value.index) if not isinstance(target, pd.Series) else target
+    gap = sign * (value - target)  # >= 0 means the target is met
+    tolerance = amber_band * target.abs()
+    status = pd.Series("off target", index=value.index, dtype=object)
+    status[gap >= -tolerance] = "near target"
+    status[gap >= 0] = "on target"
+    status[value.isna() | target.isna()] = None
+    return status
+
+
+def rag_scale() -> alt.Scale:
+    """The fixed green/amber/red colour scale for RAG statuses."""
+    return alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE)

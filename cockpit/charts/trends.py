@@ -1,0 +1,208 @@
+"""Monthly trend charts: KPI card sparklines, a KPI's trend against target, several series."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import altair as alt
+import pandas as pd
+
+from cockpit.charts import theme
+
+MonthLike = date | datetime | pd.Timestamp | str
+
+# Lines break at missing months instead of silently joining across the gap.
+BREAK_AT_GAPS = "break-paths-show-path-domains"
+
+
+def _monthly(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out["month"] = theme.to_months(df["month"]).to_numpy()
+    return out.sort_values("month").reset_index(drop=True)
+
+
+def _highlighted(highlight_month: MonthLike | Iterable[MonthLike] | None) -> list[pd.Timestamp]:
+    if highlight_month is None:
+        return []
+    if isinstance(highlight_month, (str, date, datetime, pd.Timestamp)):
+        highlight_month = [highlight_month]
+    return list(theme.to_months(highlight_month))
+
+
+def sparkline(df: pd.DataFrame, *, color: str | None = None) -> alt.TopLevelMixin:
+    """A tiny axis-free line of the monthly value for a KPI card, last month marked."""
+    if theme.is_empty(df, "value"):
+        return theme.no_data()
+    data = _monthly(df)
+    data["is_last"] = data.index == data["value"].last_valid_index()
+    color = color or theme.PRIMARY
+    base = alt.Chart(data).encode(
+        x=alt.X("month:T", axis=None),
+        y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
+        tooltip=[
+            alt.Tooltip("month:T", title="Month", format="%b %Y"),
+            alt.Tooltip("value:Q", title="Value", format=",.4~g"),
+        ],
+    )
+    line = base.mark_line(color=color, strokeWidth=2, invalid=BREAK_AT_GAPS)
+    points = base.mark_point(filled=True, color=color).encode(
+        size=alt.condition("datum.is_last", alt.value(36), alt.value(10)),
+        opacity=alt.condition("datum.is_last", alt.value(1.0), alt.value(0.25)),
+    )
+    return theme.finish(alt.layer(line, points).properties(width=160, height=40), padding=2)
+
+
+def kpi_trend(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    fmt: str,
+    target: float | None = None,
+    highlight_month: MonthLike | Iterable[MonthLike] | None = None,
+    direction: str = "higher",
+) -> alt.TopLevelMixin:
+    """A KPI's monthly line with points coloured by whether they meet target, target dashed.
+
+    A monthly `target` column is drawn as a dashed line; otherwise a constant `target` is a
+    dashed rule. The months of the selected period (`highlight_month`) sit on a shaded band.
+    """
+    if theme.is_empty(df, "value"):
+        return theme.no_data(title)
+    data = _monthly(df)
+    monthly_target = "target" in data.columns and data["target"].notna().any()
+    if monthly_target:
+        data["status"] = theme.rag_status(data["value"], data["target"], direction, 0.0)
+    elif target is not None:
+        data["status"] = theme.rag_status(data["value"], float(target), direction, 0.0)
+
+    tooltip = [
+        alt.Tooltip("month:T", title="Month", format="%b %Y"),
+        theme.value_tooltip("value", title, unit, fmt),
+    ]
+    if monthly_target:
+        tooltip.append(theme.value_tooltip("target", "Target", unit, fmt))
+    if "status" in data.columns:
+        tooltip.append(alt.Tooltip("status:N", title="Status"))
+
+    months = _highlighted(highlight_month)
+    data["selected"] = data["month"].isin(months)
+    hover = alt.selection_point(
+        name="hover", on="pointerover", nearest=True, fields=["month"], empty=False
+    )
+    x = alt.X("month:T", axis=theme.month_axis(data["month"]))
+    y_axis = theme.value_axis(title, unit)
+    y = alt.Y("value:Q", axis=y_axis, scale=alt.Scale(zero=False))
+    base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
+
+    layers: list[alt.Chart] = []
+    if months:
+        half_month = pd.Timedelta(days=15)
+        band = pd.DataFrame(
+            {
+                "start": [min(months) - half_month],
+                "end": [max(months) + half_month],
+                "label": ["Selected period"],
+            }
+        )
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(color=theme.PRIMARY, opacity=0.08)
+            .encode(
+                x="start:T",
+                x2="end:T",
+                tooltip=[alt.Tooltip("label:N", title="Period")],
+            )
+        )
+    layers.append(base.mark_line(color=theme.PRIMARY, invalid=BREAK_AT_GAPS))
+    if monthly_target:
+        layers.append(
+            base.mark_line(color=theme.GREY, strokeDash=[6, 4], strokeWidth=2).encode(
+                y=alt.Y("target:Q", axis=y_axis)
+            )
+        )
+    elif target is not None:
+        layers.append(_target_rule(float(target), y_axis, unit, fmt))
+
+    point_color = (
+        alt.Color("status:N", scale=theme.rag_scale(), legend=alt.Legend(title=None))
+        if "status" in data.columns
+        else alt.value(theme.PRIMARY)
+    )
+    layers.append(
+        base.mark_point(filled=True, opacity=1)
+        .encode(
+            color=point_color,
+            size=alt.condition(hover, alt.value(160), alt.value(60)),
+            stroke=alt.condition("datum.selected", alt.value(theme.TEXT), alt.value(None)),
+            strokeWidth=alt.value(1.5),
+        )
+        .add_params(hover)
+    )
+    chart = alt.layer(*layers).properties(title=title, height=280)
+    return theme.finish(chart)
+
+
+def _target_rule(target: float, axis: alt.Axis, unit: str, fmt: str) -> alt.Chart:
+    """A dashed horizontal rule at a constant target, with its own tooltip."""
+    return (
+        alt.Chart(pd.DataFrame({"target": [target]}))
+        .mark_rule(color=theme.GREY, strokeDash=[6, 4], strokeWidth=2)
+        .encode(
+            y=alt.Y("target:Q", axis=axis),
+            tooltip=[theme.value_tooltip("target", "Target", unit, fmt)],
+        )
+    )
+
+
+def multi_trend(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    series_col: str = "series",
+    fmt: str = ",.1f",
+    independent_y: bool = False,
+) -> alt.TopLevelMixin:
+    """Several monthly series; click the legend to highlight one.
+
+    With `independent_y` each series gets its own row and y scale (for series in different
+    units, e.g. answer time and abandonment), which reads better than a dual axis.
+    """
+    if theme.is_empty(df, "value") or series_col not in df.columns:
+        return theme.no_data(title)
+    data = _monthly(df)
+    order = list(dict.fromkeys(data[series_col].dropna()))
+    pick = alt.selection_point(name="series_pick", fields=[series_col], bind="legend")
+    tooltip = [
+        alt.Tooltip("month:T", title="Month", format="%b %Y"),
+        alt.Tooltip(f"{series_col}:N", title="Series"),
+        alt.Tooltip("value:Q", title="Value", format=fmt),
+    ]
+    color = alt.Color(
+        f"{series_col}:N",
+        sort=order,
+        scale=alt.Scale(domain=order, range=theme.PALETTE[: len(order)] or theme.PALETTE),
+        legend=alt.Legend(title=None),
+    )
+    base = alt.Chart().encode(
+        x=alt.X("month:T", axis=theme.month_axis(data["month"])),
+        y=alt.Y("value:Q", axis=theme.value_axis("", unit), scale=alt.Scale(zero=False)),
+        color=color,
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+        tooltip=tooltip,
+    )
+    line = base.mark_line(invalid=BREAK_AT_GAPS).add_params(pick)
+    points = base.mark_point(filled=True, size=40)
+    layered = alt.layer(line, points, data=data)
+    if independent_y:
+        chart = (
+            layered.properties(height=140)
+            .facet(row=alt.Row(f"{series_col}:N", sort=order, title=None))
+            .resolve_scale(y="independent")
+            .properties(title=title)
+        )
+    else:
+        chart = layered.properties(title=title, height=280)
+    return theme.finish(chart)

@@ -1,0 +1,178 @@
+"""The one-page brief of a view's scorecard: self-contained HTML that prints on one A4 page."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Sequence
+from html import escape
+
+GROUPS = ("Efficiency", "Cost", "Customer")
+STATUS_LABELS = {"green": "On target", "amber": "Watch", "red": "Off target", "none": "No target"}
+MAX_MOVERS = 6
+MAX_CHARTS = 3
+
+# Print keeps to one landscape A4 sheet: fixed page box, compact type, nothing that breaks.
+_CSS = """
+@page { size: A4 landscape; margin: 8mm; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0; background: #e9edf2; color: #1c2430;
+  font: 9pt/1.3 "Helvetica Neue", Helvetica, Arial, "Liberation Sans", sans-serif; }
+.page { width: 297mm; min-height: 210mm; margin: 6mm auto; padding: 9mm 10mm; background: #fff;
+  box-shadow: 0 1px 6px rgba(0, 0, 0, .18); display: flex; flex-direction: column; gap: 4mm; }
+header { display: flex; justify-content: space-between; align-items: flex-start; gap: 8mm;
+  border-bottom: 2px solid #1c2430; padding-bottom: 2.5mm; }
+h1 { font-size: 17pt; line-height: 1.15; margin: 0; }
+.subtitle { color: #4a5567; font-size: 10pt; margin-top: 1mm; }
+.context { margin: 1.5mm 0 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap;
+  gap: 1mm 5mm; color: #4a5567; font-size: 8pt; }
+.context b { color: #1c2430; font-weight: 600; }
+.link { max-width: 95mm; text-align: right; font-size: 7.5pt; color: #4a5567;
+  overflow-wrap: anywhere; }
+.link a { color: #1d4ed8; text-decoration: none; }
+.scorecard { display: grid; grid-template-columns: repeat(var(--groups), 1fr); gap: 5mm; }
+h2 { font-size: 9pt; text-transform: uppercase; letter-spacing: .06em; color: #4a5567;
+  margin: 0 0 1.5mm; padding-bottom: 1mm; border-bottom: 1px solid #d5dbe3; }
+.cards { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm; }
+.card { border: 1px solid #d5dbe3; border-left: 4px solid #9aa4b2; border-radius: 2px;
+  padding: 1.5mm 2mm; break-inside: avoid; min-width: 0; }
+.card.green { border-left-color: #1a7f37; }
+.card.amber { border-left-color: #c27c0e; }
+.card.red { border-left-color: #c62828; }
+.label { font-size: 7.5pt; color: #4a5567; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.value { font-size: 13pt; font-weight: 700; line-height: 1.2; }
+.meta { font-size: 7.5pt; color: #4a5567; display: flex; justify-content: space-between;
+  gap: 2mm; }
+.status { font-weight: 600; white-space: nowrap; }
+.green .status { color: #1a7f37; }
+.amber .status { color: #9a6200; }
+.red .status { color: #c62828; }
+.empty { color: #7b8595; font-style: italic; font-size: 8pt; }
+.lower { display: grid; grid-template-columns: 75mm 1fr; gap: 6mm; min-height: 0; }
+.movers ol { margin: 0; padding-left: 4.5mm; }
+.movers li { margin-bottom: 1.2mm; }
+.movers li b { font-weight: 600; }
+.charts { display: flex; gap: 4mm; align-items: flex-start; min-width: 0; }
+figure { margin: 0; flex: 1 1 0; min-width: 0; }
+figure img { display: block; max-width: 100%; max-height: 50mm; object-fit: contain; }
+figcaption { font-size: 7.5pt; color: #4a5567; margin-bottom: 1mm; }
+@media print {
+  body { background: #fff; }
+  .page { width: auto; min-height: 0; max-height: 193mm; overflow: hidden; margin: 0;
+    padding: 0; box-shadow: none; }
+}
+"""
+
+
+def brief_html(
+    *,
+    title: str,
+    subtitle: str,
+    cards: list[dict],
+    movers: list[dict],
+    context: list[tuple[str, str]],
+    link: str | None,
+    charts: Sequence[tuple[str, bytes]] = (),
+) -> str:
+    """A self-contained one-page HTML brief (inline CSS, images as data: URIs)."""
+    groups = _grouped(cards)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        '<main class="page">',
+        _header(title, subtitle, context, link),
+        f'<section class="scorecard" style="--groups: {len(groups)}">',
+        *(_group(name, group_cards) for name, group_cards in groups),
+        "</section>",
+        '<section class="lower">',
+        _movers(movers),
+        _charts(charts),
+        "</section></main></body></html>",
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def _e(value: object) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _header(title: str, subtitle: str, context: list[tuple[str, str]], link: str | None) -> str:
+    items = "".join(f"<li><b>{_e(k)}:</b> {_e(v)}</li>" for k, v in context)
+    link_html = ""
+    if link:
+        # Only web links become clickable; anything else is shown as text.
+        is_web = link.startswith(("http://", "https://"))
+        target = f'<a href="{_e(link)}">{_e(link)}</a>' if is_web else _e(link)
+        link_html = f'<div class="link">Open this view<br>{target}</div>'
+    return (
+        f"<header><div><h1>{_e(title)}</h1>"
+        + (f'<div class="subtitle">{_e(subtitle)}</div>' if subtitle else "")
+        + (f'<ul class="context">{items}</ul>' if items else "")
+        + f"</div>{link_html}</header>"
+    )
+
+
+def _grouped(cards: Iterable[dict]) -> list[tuple[str, list[dict]]]:
+    """Cards by group: the three scorecard groups always, in order; any others after."""
+    by_group: dict[str, list[dict]] = {g: [] for g in GROUPS}
+    canonical = {g.lower(): g for g in GROUPS}
+    for card in cards:
+        name = str(card.get("group") or "Other")
+        by_group.setdefault(canonical.get(name.lower(), name), []).append(card)
+    return [(g, c) for g, c in by_group.items() if c or g in GROUPS]
+
+
+def _group(name: str, cards: list[dict]) -> str:
+    body = "".join(_card(c) for c in cards) if cards else ""
+    inner = f'<div class="cards">{body}</div>' if body else '<p class="empty">No data loaded.</p>'
+    return f'<div class="group"><h2>{_e(name)}</h2>{inner}</div>'
+
+
+def _card(card: dict) -> str:
+    status = card.get("status") if card.get("status") in STATUS_LABELS else "none"
+    target = card.get("target_text")
+    status_text = STATUS_LABELS[status]
+    return (
+        f'<div class="card {status}" data-kpi="{_e(card.get("id"))}">'
+        f'<div class="label" title="{_e(card.get("label"))}">{_e(card.get("label"))}</div>'
+        f'<div class="value">{_e(card.get("value_text"))}</div>'
+        f'<div class="meta"><span>{_e(card.get("change_text"))}</span>'
+        f'<span class="status">{status_text}</span></div>'
+        + (f'<div class="meta"><span>Target {_e(target)}</span></div>' if target else "")
+        + "</div>"
+    )
+
+
+def _movers(movers: list[dict]) -> str:
+    if not movers:
+        return '<div class="movers"><h2>Top movers</h2><p class="empty">No notable moves.</p></div>'
+    items = "".join(
+        f"<li><b>{_e(m.get('label'))}</b> {_e(m.get('text'))}</li>" for m in movers[:MAX_MOVERS]
+    )
+    return f'<div class="movers"><h2>Top movers</h2><ol>{items}</ol></div>'
+
+
+def _image_type(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    head = data[:200].lstrip()
+    if head.startswith((b"<svg", b"<?xml")):
+        return "image/svg+xml"
+    raise ValueError("chart images must be PNG, JPEG or SVG")
+
+
+def _charts(charts: Sequence[tuple[str, bytes]]) -> str:
+    if not charts:
+        return ""
+    figures = "".join(
+        f"<figure><figcaption>{_e(caption)}</figcaption>"
+        f'<img alt="{_e(caption)}" src="data:{_image_type(data)};base64,'
+        f'{base64.b64encode(data).decode("ascii")}"></figure>'
+        for caption, data in charts[:MAX_CHARTS]
+    )
+    return f'<div class="charts">{figures}</div>'

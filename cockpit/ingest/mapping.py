@@ -1,0 +1,291 @@
+"""Mapping a detected sheet to a canonical dataset: header synonyms, value types, wide layouts.
+
+A proposal scores every dataset by how many of its columns the sheet's headers name
+(exact synonym > all words present) with a compatible value type, and whether its
+required columns are covered. Wide layouts are recognised too: one numeric column per
+downtime cause (unpivoted to cause, minutes) and budget/actual column pairs per account
+(unpivoted to account, budget, actual).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from cockpit import datasets
+
+# Which detected column kinds can fill a canonical type.
+_COMPATIBLE = {
+    datasets.DATE: {"date", "timestamp"},
+    datasets.TIMESTAMP: {"timestamp", "date"},
+    datasets.NUMBER: {"number", "percent", "duration"},
+    datasets.BOOL: {"bool"},
+    datasets.TEXT: {"text", "number", "date", "timestamp", "bool", "percent", "time", "duration"},
+}
+_PAIR = re.compile(r"^(?P<account>.+?)[\s_\-:/]+(?P<part>budget|bud|plan|actuals?|act)$", re.I)
+_PAIR_PREFIX = re.compile(r"^(?P<part>budget|bud|plan|actuals?|act)[\s_\-:/]+(?P<account>.+)$", re.I)
+_UNIT_SUFFIX = re.compile(r"\((?:s|sec|secs|seconds|min|mins|minutes|h|hrs|hours|%|\$|£|€|usd|gbp|eur)\)")
+
+
+def normalise(header: str) -> str:
+    """Lower-case words only: 'Ship_Date (UTC)' -> 'ship date utc'; unit suffixes kept apart."""
+    text = _UNIT_SUFFIX.sub(" ", str(header).lower())
+    text = re.sub(r"[_\-./#:()\[\]]+", " ", text)
+    text = re.sub(r"[^\w\s%]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class Unpivot:
+    """A wide layout turned long: causes (column -> cause, minutes) or account pairs."""
+
+    kind: str  # "causes" | "pairs"
+    columns: list[str] = field(default_factory=list)  # cause columns (kind causes)
+    pairs: dict[str, dict[str, str]] = field(default_factory=dict)  # account -> {budget, actual}
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "columns": self.columns, "pairs": self.pairs}
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> Unpivot | None:
+        return None if not d else cls(d["kind"], list(d.get("columns", [])), dict(d.get("pairs", {})))
+
+
+@dataclass
+class Mapping:
+    """Canonical column <- source column for one sheet, with how sure we are and why."""
+
+    dataset: str | None
+    columns: dict[str, str]  # canonical -> source header
+    confidence: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    unpivot: Unpivot | None = None
+    remembered_from: str | None = None  # the file a remembered layout was first seen in
+
+    @property
+    def missing_required(self) -> list[str]:
+        if not self.dataset:
+            return []
+        mapped = set(self.columns)
+        if self.unpivot and self.unpivot.kind == "causes":
+            mapped |= {"cause", "minutes"}
+        if self.unpivot and self.unpivot.kind == "pairs":
+            mapped |= {"account", "budget", "actual"}
+        return datasets.get(self.dataset).missing_required(mapped)
+
+    def to_dict(self) -> dict:
+        return {
+            "dataset": self.dataset,
+            "columns": self.columns,
+            "unpivot": self.unpivot.to_dict() if self.unpivot else None,
+        }
+
+
+def fingerprint(sheet: str | None, headers: list[str]) -> str:
+    """A layout's identity: its sheet name and header names, normalised."""
+    key = json.dumps([normalise(sheet or ""), [normalise(h) for h in headers]])
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _match_score(header: str, column: datasets.Column) -> float:
+    """1.0 for an exact name or synonym, 0.7 when all words of a synonym appear, else 0."""
+    h = normalise(header)
+    names = {column.name.replace("_", " "), *column.synonyms}
+    if h in names:
+        return 1.0
+    words = set(h.split())
+    best = 0.0
+    for syn in names:
+        sw = set(syn.split())
+        if sw and sw <= words and len(sw) >= 1:
+            # a longer synonym fully present is stronger evidence than a single word
+            best = max(best, 0.55 + 0.15 * min(len(sw), 2))
+    return best
+
+
+def map_columns(
+    dataset: str, profiles: list, *, exclude: set[str] = frozenset()
+) -> tuple[dict[str, str], float]:
+    """Greedy best match of canonical columns to source columns; returns mapping and score."""
+    ds = datasets.get(dataset)
+    candidates = []
+    for col in ds.columns:
+        for p in profiles:
+            if p.name in exclude or p.kind == "empty":
+                continue
+            s = _match_score(p.name, col)
+            if s and p.kind in _COMPATIBLE[col.type]:
+                candidates.append((s, col.name, p.name))
+    candidates.sort(key=lambda c: -c[0])
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    total = 0.0
+    for s, canon, src in candidates:
+        if canon in mapping or src in used:
+            continue
+        mapping[canon] = src
+        used.add(src)
+        total += s
+    return mapping, total
+
+
+def detect_pairs(profiles: list) -> Unpivot | None:
+    """Budget/actual column pairs per account (Salaries_Budget, Salaries_Actual, ...)."""
+    pairs: dict[str, dict[str, str]] = {}
+    for p in profiles:
+        if p.kind not in ("number", "percent", "empty"):
+            continue
+        m = _PAIR.match(p.name.strip()) or _PAIR_PREFIX.match(p.name.strip())
+        if not m:
+            continue
+        part = "budget" if m["part"].lower() in ("budget", "bud", "plan") else "actual"
+        account = m["account"].strip().replace("_", " ")
+        pairs.setdefault(account, {})[part] = p.name
+    complete = {a: v for a, v in pairs.items() if "actual" in v}
+    if len(complete) >= 2:
+        return Unpivot("pairs", pairs=complete)
+    return None
+
+
+def detect_causes(profiles: list, mapped: dict[str, str]) -> Unpivot | None:
+    """One numeric column per cause, beside a key (batch/date/line) column: a wide downtime log."""
+    used = set(mapped.values())
+    numeric = [
+        p.name
+        for p in profiles
+        if p.name not in used and p.kind in ("number", "duration", "empty")
+        and not normalise(p.name).startswith(("total", "sum"))
+    ]
+    keyed = any(k in mapped for k in ("batch", "date", "line"))
+    if keyed and len(numeric) >= 3:
+        return Unpivot("causes", columns=numeric)
+    return None
+
+
+def propose(analysis, *, dataset: str | None = None) -> Mapping:
+    """The best dataset and column mapping for an analysed sheet (or for `dataset` if given)."""
+    profiles = analysis.columns
+    sheet_words = normalise(analysis.sheet or analysis.file)
+    best: Mapping | None = None
+    for ds in [datasets.get(dataset)] if dataset else datasets.DATASETS.values():
+        columns, score = map_columns(ds.name, profiles)
+        unpivot = None
+        reasons = []
+        if ds.name == "budget":
+            unpivot = detect_pairs(profiles)
+            if unpivot:
+                exclude = {c for v in unpivot.pairs.values() for c in v.values()}
+                columns, score = map_columns(ds.name, profiles, exclude=exclude)
+                columns.pop("budget", None)
+                columns.pop("actual", None)
+                score += 2.0
+                reasons.append(f"budget/actual pairs for {len(unpivot.pairs)} accounts")
+        if ds.name == "downtime" and "minutes" not in columns:
+            unpivot = detect_causes(profiles, columns)
+            if unpivot:
+                score += 1.0
+                reasons.append(f"one column per cause ({len(unpivot.columns)} causes)")
+        if ds.name in sheet_words or ds.label.lower().split()[0] in sheet_words:
+            score += 0.75
+            reasons.append(f"sheet named like {ds.name}")
+        m = Mapping(ds.name, columns, reasons=reasons, unpivot=unpivot)
+        missing = m.missing_required
+        # Required columns covered matter most; then how much of the sheet is explained.
+        explained = len(columns) / max(1, len([p for p in profiles if p.kind != "empty"]))
+        coverage = 1.0 if not missing else 0.0
+        m.confidence = round(min(1.0, 0.55 * coverage + 0.3 * explained + 0.05 * score), 2)
+        if not missing:
+            m.reasons.insert(0, f"{len(columns)} columns matched")
+        else:
+            m.reasons.insert(0, "missing " + "; ".join(missing))
+        if best is None or (not m.missing_required, m.confidence) > (
+            not best.missing_required,
+            best.confidence,
+        ):
+            best = m
+    if best is None or (dataset is None and (best.missing_required or best.confidence < 0.6)):
+        return Mapping(None, {}, confidence=0.0, reasons=["no dataset fits this sheet"])
+    return best
+
+
+def apply_overrides(mapping: Mapping, overrides: dict[str, str | None], profiles: list) -> Mapping:
+    """Apply analyst choices (canonical -> source header, None to unmap), checking names."""
+    names = {p.name for p in profiles}
+    ds = datasets.get(mapping.dataset) if mapping.dataset else None
+    columns = dict(mapping.columns)
+    for canon, src in overrides.items():
+        if ds is not None and canon not in ds.column_names:
+            raise ValueError(f"{ds.name} has no column {canon!r}; known: {', '.join(ds.column_names)}")
+        if src in (None, ""):
+            columns.pop(canon, None)
+            continue
+        if src not in names:
+            raise ValueError(f"no source column {src!r}; the sheet has: {', '.join(sorted(names))}")
+        columns = {k: v for k, v in columns.items() if v != src}
+        columns[canon] = src
+    return Mapping(
+        mapping.dataset,
+        columns,
+        confidence=1.0,
+        reasons=[*mapping.reasons, "mapping confirmed by the analyst"],
+        unpivot=mapping.unpivot,
+        remembered_from=mapping.remembered_from,
+    )
+
+
+def recall(store, fp: str) -> dict | None:
+    """The remembered mapping for a layout fingerprint, if this layout was loaded before."""
+    rows = store.rows(
+        "SELECT dataset, mapping, options, example_file FROM layouts WHERE fingerprint = $fp",
+        {"fp": fp},
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return {
+        "dataset": r["dataset"],
+        "mapping": json.loads(r["mapping"]) if r["mapping"] else {},
+        "options": json.loads(r["options"]) if r["options"] else {},
+        "example_file": r["example_file"],
+    }
+
+
+def remember(cur, fp: str, mapping: Mapping, *, file: str, load_id: int, options: dict) -> None:
+    """Keep this layout's mapping so next month's file with the same layout maps itself."""
+    cur.execute(
+        """INSERT INTO layouts VALUES ($fp, $ds, $mapping, $options, $file, $id, current_timestamp)
+           ON CONFLICT (fingerprint) DO UPDATE SET dataset = excluded.dataset,
+             mapping = excluded.mapping, options = excluded.options,
+             updated_at = excluded.updated_at""",
+        {
+            "fp": fp,
+            "ds": mapping.dataset,
+            "mapping": json.dumps(mapping.to_dict()),
+            "options": json.dumps(options),
+            "file": file,
+            "id": load_id,
+        },
+    )
+
+
+def from_remembered(saved: dict, profiles: list) -> Mapping | None:
+    """Rebuild a remembered mapping, if every source column it names is still present."""
+    m = saved["mapping"]
+    names = {p.name for p in profiles}
+    cols = m.get("columns", {})
+    unpivot = Unpivot.from_dict(m.get("unpivot"))
+    needed = set(cols.values())
+    if unpivot:
+        needed |= set(unpivot.columns) | {c for v in unpivot.pairs.values() for c in v.values()}
+    if not needed <= names:
+        return None
+    return Mapping(
+        m.get("dataset"),
+        dict(cols),
+        confidence=1.0,
+        reasons=[f"same layout as {saved['example_file']}"],
+        unpivot=unpivot,
+        remembered_from=saved["example_file"],
+    )

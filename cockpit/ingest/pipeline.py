@@ -1,0 +1,657 @@
+"""The load pipeline: read -> detect -> type -> map -> enrich -> validate -> store.
+
+`prepare_file` does everything except writing, so the Data page can show what will happen
+and let the analyst correct it; `commit_file` writes one file's sheets in ONE transaction
+(a failure anywhere leaves the database exactly as before). `load_files` is both at once,
+for the command line and the demo seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cockpit import datasets, ledger
+from cockpit.ingest import mapping as mapping_mod
+from cockpit.ingest.detect_sheet import analyse_sheet
+from cockpit.ingest.errors import IngestError
+from cockpit.ingest.mapping import Mapping
+from cockpit.ingest.read import Limits, RawSheet, read_file
+from cockpit.ingest.typed import typed_sheet
+from cockpit.store import LATEST, Store, audit, sha256
+
+REJECTS_SHOWN = 50  # rejects kept in the report; all of them go to the rejects table
+
+
+@dataclass
+class SheetOptions:
+    """What the analyst chose for a sheet: a dataset ('raw' keeps it raw only), column
+    overrides (canonical -> source header, None to unmap), the date order, or skip."""
+
+    dataset: str | None = None
+    columns: dict[str, str | None] = field(default_factory=dict)
+    date_order: str | None = None
+    replace: bool | None = None
+
+
+@dataclass
+class PreparedSheet:
+    raw: RawSheet
+    analysis: object | None
+    mapping: Mapping
+    fingerprint: str
+    status: str  # ready | raw-only | rejected
+    rows: pa.Table | None = None  # canonical rows to store, with _row
+    rejects: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    placeholders: dict[str, dict[str, int]] = field(default_factory=dict)
+    months: list[dt.date] = field(default_factory=list)
+    overlap: list[dt.date] = field(default_factory=list)
+    typed: pa.Table | None = None  # the typed sheet (source names), for previews
+
+    @property
+    def name(self) -> str:
+        return self.raw.sheet or Path(self.raw.file).name
+
+    @property
+    def dataset(self) -> str | None:
+        return self.mapping.dataset if self.status == "ready" else None
+
+
+@dataclass
+class PreparedFile:
+    name: str
+    data: bytes
+    sha256: str
+    sheets: list[PreparedSheet] = field(default_factory=list)
+    error: str | None = None
+    duplicate_of: dict | None = None
+
+    @property
+    def status(self) -> str:
+        if self.error or any(s.status == "rejected" for s in self.sheets):
+            return "rejected"
+        if self.duplicate_of:
+            return "duplicate"
+        return "ready"
+
+
+@dataclass
+class SheetReport:
+    file: str
+    sheet: str | None
+    kind: str
+    dataset: str | None
+    status: str  # loaded | duplicate | rejected | raw-only
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rejects: list[dict] = field(default_factory=list)
+    reject_reasons: dict[str, int] = field(default_factory=dict)
+    load_id: int | None = None
+    months: list[str] = field(default_factory=list)
+    confidence: float | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class FileReport:
+    file: str
+    sha256: str
+    status: str  # loaded | duplicate | rejected
+    messages: list[str] = field(default_factory=list)
+    sheets: list[SheetReport] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {**{k: v for k, v in self.__dict__.items() if k != "sheets"},
+                "sheets": [s.to_dict() for s in self.sheets]}
+
+
+@dataclass
+class LoadReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no file and no sheet was rejected."""
+        return all(
+            f.status != "rejected" and all(s.status != "rejected" for s in f.sheets)
+            for f in self.files
+        )
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "files": [f.to_dict() for f in self.files]}
+
+
+# --------------------------------------------------------------------------------------
+# prepare
+
+
+def prepare_file(
+    store: Store,
+    data: bytes,
+    name: str,
+    *,
+    options: dict[str | None, SheetOptions] | None = None,
+    only_sheet: str | None = None,
+    limits: Limits | None = None,
+) -> PreparedFile:
+    """Read, detect, type, map and validate one file without writing anything."""
+    options = options or {}
+    digest = sha256(data)
+    prepared = PreparedFile(name=name, data=data, sha256=digest)
+    prepared.duplicate_of = ledger.find_duplicate(store, digest)
+    try:
+        raws = read_file(data, name, limits=limits or Limits())
+    except IngestError as exc:
+        prepared.error = str(exc)
+        return prepared
+    if only_sheet is not None:
+        wanted = [r for r in raws if r.sheet == only_sheet]
+        if not wanted:
+            names = ", ".join(repr(r.sheet) for r in raws)
+            prepared.error = f"{name}: there is no sheet {only_sheet!r} (sheets: {names})"
+            return prepared
+        raws = wanted
+    cur = store.cursor()
+    try:
+        for raw in raws:
+            opts = options.get(raw.sheet) or options.get(None) or SheetOptions()
+            prepared.sheets.append(_prepare_sheet(store, cur, raw, opts))
+        _enrich_across_sheets(store, prepared.sheets)
+        for sheet in prepared.sheets:
+            if sheet.status == "ready":
+                _validate(store, sheet)
+    except IngestError as exc:
+        prepared.error = str(exc)
+    finally:
+        cur.close()
+    return prepared
+
+
+def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> PreparedSheet:
+    analysis = analyse_sheet(raw, date_order=opts.date_order)
+    headers = [c.name for c in analysis.columns]
+    fp = mapping_mod.fingerprint(raw.sheet, headers)
+    sheet = PreparedSheet(raw=raw, analysis=analysis, mapping=Mapping(None, {}), fingerprint=fp,
+                          status="raw-only", messages=list(analysis.messages))
+    if analysis.kind != "data" or not analysis.columns:
+        sheet.mapping = Mapping(None, {}, reasons=[analysis.kind_reason])
+        if opts.dataset in (None, "raw"):
+            return sheet
+    typed = typed_sheet(cur, raw, analysis)
+    sheet.typed = typed.table
+    sheet.placeholders = {k: v for k, v in typed.placeholders.items() if v}
+    sheet.rejects = list(typed.rejects)
+    if opts.dataset == "raw":
+        sheet.mapping = Mapping(None, {}, reasons=["kept raw only, as chosen"])
+        return sheet
+
+    saved = mapping_mod.recall(store, fp) if not opts.dataset else None
+    proposal = mapping_mod.from_remembered(saved, analysis.columns) if saved else None
+    if proposal is None:
+        proposal = mapping_mod.propose(analysis, dataset=opts.dataset)
+    if opts.columns:
+        try:
+            proposal = mapping_mod.apply_overrides(proposal, opts.columns, analysis.columns)
+        except ValueError as exc:
+            raise IngestError(str(exc), file=raw.file, sheet=raw.sheet) from None
+    sheet.mapping = proposal
+    if proposal.dataset is None:
+        return sheet
+    missing = proposal.missing_required
+    if missing:
+        if opts.dataset:
+            sheet.status = "rejected"
+            sheet.messages.append(
+                f"{_where(raw)}: cannot load as {opts.dataset}: missing required column(s) "
+                + "; ".join(missing)
+            )
+        else:
+            sheet.mapping = Mapping(None, {}, reasons=["missing " + "; ".join(missing)])
+        return sheet
+    sheet.rows = _canonical_rows(typed.table, proposal)
+    sheet.status = "ready"
+    return sheet
+
+
+def _where(raw: RawSheet) -> str:
+    return f"{raw.file}, sheet {raw.sheet!r}" if raw.sheet else raw.file
+
+
+def _canonical_rows(typed: pa.Table, m: Mapping) -> pa.Table:
+    """Rename, cast and (for wide layouts) unpivot the typed sheet into canonical columns."""
+    ds = datasets.get(m.dataset)
+    base = {canon: _cast(typed.column(src), ds.column(canon).type) for canon, src in m.columns.items()}
+    base["_row"] = typed.column("_row").cast(pa.int64())
+    if m.unpivot is None:
+        return pa.table(base)
+    parts = []
+    if m.unpivot.kind == "causes":
+        for col in m.unpivot.columns:
+            minutes = _cast(typed.column(col), datasets.NUMBER)
+            keep = pc.and_(pc.is_valid(minutes), pc.not_equal(pc.fill_null(minutes, 0.0), 0.0))
+            part = dict(base)
+            part["cause"] = pa.array([col] * typed.num_rows, pa.string())
+            part["minutes"] = minutes
+            parts.append(pa.table(part).filter(keep))
+    else:
+        for account, pair in m.unpivot.pairs.items():
+            part = dict(base)
+            part["account"] = pa.array([account] * typed.num_rows, pa.string())
+            part["actual"] = _cast(typed.column(pair["actual"]), datasets.NUMBER)
+            part["budget"] = (
+                _cast(typed.column(pair["budget"]), datasets.NUMBER)
+                if "budget" in pair
+                else pa.nulls(typed.num_rows, pa.float64())
+            )
+            keep = pc.or_(pc.is_valid(part["actual"]), pc.is_valid(part["budget"]))
+            parts.append(pa.table(part).filter(keep))
+    return pa.concat_tables(parts) if parts else pa.table(base).slice(0, 0)
+
+
+def _cast(arr, duck_type: str):
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    t = arr.type
+    if duck_type == datasets.TEXT:
+        if pa.types.is_floating(t):
+            # Excel stores ids as floats: 1001.0 should read "1001", not "1001.0".
+            integral = pc.all(pc.equal(pc.floor(arr), arr)).as_py()
+            if integral in (True, None):
+                return pc.cast(pc.cast(arr, pa.int64(), safe=False), pa.string())
+        return pc.cast(arr, pa.string())
+    if duck_type == datasets.NUMBER:
+        if pa.types.is_duration(t) or pa.types.is_time(t):
+            return pc.cast(arr, pa.float64(), safe=False)
+        return pc.cast(arr, pa.float64())
+    if duck_type == datasets.BOOL:
+        return pc.cast(arr, pa.bool_())
+    if duck_type == datasets.DATE:
+        if pa.types.is_timestamp(t):
+            return pc.cast(pc.floor_temporal(arr, unit="day"), pa.date32())
+        return pc.cast(arr, pa.date32())
+    if duck_type == datasets.TIMESTAMP:
+        return pc.cast(arr, pa.timestamp("us"))
+    raise ValueError(f"unknown canonical type {duck_type}")
+
+
+# --------------------------------------------------------------------------------------
+# enrichment across the sheets of one workbook
+
+
+def _enrich_across_sheets(store: Store, sheets: list[PreparedSheet]) -> None:
+    """Lookup sheets enrich the rows naming them; downtime by batch takes the batch's date."""
+    ready = [s for s in sheets if s.status == "ready" and s.rows is not None]
+    for lookup in sheets:
+        if lookup.status == "ready" or lookup.typed is None or lookup.typed.num_columns < 3:
+            continue
+        if lookup.analysis is None or lookup.analysis.kind not in ("lookup", "data"):
+            continue
+        for target in ready:
+            _apply_lookup(lookup, target)
+    for target in ready:
+        if target.mapping.dataset == "downtime":
+            _dates_from_batches(store, target, ready)
+
+
+def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> None:
+    """Add columns the target lacks from a small code -> value sheet whose codes it names."""
+    ds = datasets.get(target.mapping.dataset)
+    key_name = lookup.typed.column_names[0]
+    keys = _cast(lookup.typed.column(key_name), datasets.TEXT)
+    key_list = keys.to_pylist()
+    if not key_list or len(set(key_list)) != len(key_list):
+        return
+    for col in target.rows.column_names:
+        if col.startswith("_") or ds.column(col).type != datasets.TEXT:
+            continue
+        values = pc.unique(target.rows.column(col).combine_chunks()).drop_null().to_pylist()
+        if not values or sum(v in set(key_list) for v in values) < 0.8 * len(values):
+            continue
+        for src in lookup.typed.column_names[1:]:
+            if src == "_row":
+                continue
+            canon = _best_column(ds, src)
+            if canon is None or (canon in target.rows.column_names and target.rows.column(canon).null_count == 0):
+                continue
+            looked = _cast(lookup.typed.column(src), ds.column(canon).type)
+            idx = pc.index_in(target.rows.column(col), value_set=keys)
+            filled = pc.take(looked, idx)
+            if canon in target.rows.column_names:
+                i = target.rows.column_names.index(canon)
+                filled = pc.coalesce(target.rows.column(canon), filled)
+                target.rows = target.rows.set_column(i, canon, filled)
+            else:
+                target.rows = target.rows.append_column(canon, filled)
+            target.messages.append(
+                f"{canon} taken from sheet {lookup.name!r} by {col}"
+            )
+
+
+def _best_column(ds: datasets.Dataset, header: str) -> str | None:
+    best, score = None, 0.0
+    for c in ds.columns:
+        s = mapping_mod._match_score(header, c)
+        if s > score:
+            best, score = c.name, s
+    return best if score >= 0.85 else None
+
+
+def _dates_from_batches(store: Store, target: PreparedSheet, ready: list[PreparedSheet]) -> None:
+    rows = target.rows
+    if "batch" not in rows.column_names:
+        return
+    if "date" in rows.column_names and rows.column("date").null_count == 0:
+        return
+    keys: list = []
+    dates: list = []
+    extra: dict[str, list] = {"site": [], "line": []}
+    for s in ready:
+        if s.mapping.dataset == "production" and {"batch", "date"} <= set(s.rows.column_names):
+            keys += s.rows.column("batch").to_pylist()
+            dates += s.rows.column("date").to_pylist()
+            for k in extra:
+                extra[k] += (s.rows.column(k).to_pylist() if k in s.rows.column_names
+                             else [None] * s.rows.num_rows)
+    source = "the production sheet"
+    if not keys:
+        wanted = pc.unique(rows.column("batch").combine_chunks()).drop_null().to_pylist()
+        found = store.rows(
+            """SELECT batch, min(date) AS date, min(site) AS site, min(line) AS line
+               FROM production_asof($latest) WHERE list_contains($batches, batch) GROUP BY batch""",
+            {"latest": LATEST, "batches": wanted},
+        )
+        keys = [r["batch"] for r in found]
+        dates = [r["date"] for r in found]
+        extra = {k: [r[k] for r in found] for k in extra}
+        source = "production already loaded"
+    if not keys:
+        return
+    key_arr = pa.array(keys, pa.string())
+    idx = pc.index_in(rows.column("batch"), value_set=key_arr)
+    for col, values, typ in [("date", dates, pa.date32()),
+                             ("site", extra["site"], pa.string()),
+                             ("line", extra["line"], pa.string())]:
+        filled = pc.take(pa.array(values, typ), idx)
+        if col in rows.column_names:
+            i = rows.column_names.index(col)
+            rows = rows.set_column(i, col, pc.coalesce(rows.column(col), filled))
+        else:
+            rows = rows.append_column(col, filled)
+    target.rows = rows
+    target.messages.append(f"dates taken from {source} by batch")
+
+
+# --------------------------------------------------------------------------------------
+# validation
+
+
+def _validate(store: Store, sheet: PreparedSheet) -> None:
+    """Reject rows with failed or missing required values; flag impossible ones."""
+    ds = datasets.get(sheet.mapping.dataset)
+    rows = sheet.rows
+    mapped_sources = {v: k for k, v in sheet.mapping.columns.items()}
+    if sheet.mapping.unpivot:
+        up = sheet.mapping.unpivot
+        for c in up.columns:
+            mapped_sources[c] = "minutes"
+        for acc, pair in up.pairs.items():
+            for part, c in pair.items():
+                mapped_sources[c] = part
+    # Cells that failed to parse in mapped columns reject their row, with the reason.
+    bad: dict[int, dict] = {}
+    for r in sheet.rejects:
+        if r["column"] in mapped_sources and r["row"] not in bad:
+            bad[r["row"]] = {**r, "canonical": mapped_sources[r["column"]]}
+    # Required values missing.
+    row_numbers = rows.column("_row").to_pylist()
+    for group in ds.required:
+        present = None
+        for alt in group:
+            if not all(c in rows.column_names for c in alt):
+                continue
+            ok = None
+            for c in alt:
+                v = pc.is_valid(rows.column(c))
+                ok = v if ok is None else pc.and_(ok, v)
+            present = ok if present is None else pc.or_(present, ok)
+        if present is None:
+            continue
+        missing_idx = pc.indices_nonzero(pc.invert(present)).to_pylist()
+        label = " or ".join("+".join(a) for a in group)
+        for i in missing_idx:
+            rn = row_numbers[i]
+            if rn not in bad:
+                bad[rn] = {"row": rn, "column": label, "value": None,
+                           "reason": f"{label} is empty"}
+    sheet.rejects = sorted(bad.values(), key=lambda r: r["row"])
+    if bad:
+        keep = pc.invert(pc.is_in(rows.column("_row"), value_set=pa.array(list(bad), pa.int64())))
+        rows = rows.filter(keep)
+    rows = _derive(ds, rows)
+    sheet.rows = rows
+    sheet.warnings = _flags(ds, rows)
+    if ds.month_column in rows.column_names:
+        col = rows.column(ds.month_column)
+        if pa.types.is_timestamp(col.type):
+            col = pc.cast(col, pa.date32())
+        months = pc.unique(pc.floor_temporal(col, unit="month")).drop_null()
+        sheet.months = sorted(months.to_pylist())
+    sheet.overlap = ledger.overlapping_months(store, ds.name, sheet.months)
+
+
+def _derive(ds: datasets.Dataset, rows: pa.Table) -> pa.Table:
+    """Columns DESIGN.md defines from others: cost from profit, planned from start/end,
+    months as the first day."""
+    names = rows.column_names
+    if ds.name == "orders" and "cost" not in names and {"revenue", "profit"} <= set(names):
+        rows = rows.append_column("cost", pc.subtract(rows.column("revenue"), rows.column("profit")))
+    if ds.name == "production" and "planned_minutes" not in names and {"start_time", "end_time"} <= set(names):
+        span = pc.minutes_between(rows.column("start_time"), rows.column("end_time"))
+        rows = rows.append_column("planned_minutes", pc.cast(span, pa.float64()))
+    for col in ("month",):
+        if ds.name in ("budget", "targets") and col in names:
+            i = names.index(col)
+            rows = rows.set_column(i, col, pc.floor_temporal(rows.column(col), unit="month"))
+    return rows
+
+
+def _flags(ds: datasets.Dataset, rows: pa.Table) -> list[str]:
+    """Impossible or suspicious values: flagged for the analyst, rows kept."""
+    out = []
+    names = set(rows.column_names)
+    if ds.name == "orders" and {"order_date", "ship_date"} <= names:
+        n = pc.sum(pc.less(rows.column("ship_date"), rows.column("order_date"))).as_py() or 0
+        if n:
+            out.append(f"{n} rows ship before they were ordered")
+    for col in ("quantity", "units", "minutes", "planned_minutes", "wait_seconds", "handle_seconds"):
+        if col in names:
+            n = pc.sum(pc.less(rows.column(col), 0)).as_py() or 0
+            if n:
+                out.append(f"{n} rows have a negative {col}")
+    data_cols = [c for c in rows.column_names if not c.startswith("_")]
+    if data_cols and rows.num_rows:
+        distinct = rows.select(data_cols).group_by(data_cols).aggregate([]).num_rows
+        if distinct < rows.num_rows:
+            out.append(f"{rows.num_rows - distinct} duplicate rows (identical in every mapped column)")
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# commit
+
+
+def commit_file(
+    store: Store,
+    prepared: PreparedFile,
+    *,
+    replace: bool | dict[str | None, bool] = False,
+    user: str | None = None,
+    is_demo: bool = False,
+) -> FileReport:
+    """Store one prepared file in a single transaction and report what happened."""
+    report = FileReport(file=prepared.name, sha256=prepared.sha256, status="loaded")
+    if prepared.error:
+        report.status = "rejected"
+        report.messages.append(prepared.error)
+        return report
+    if prepared.duplicate_of:
+        d = prepared.duplicate_of
+        when = d["loaded_at"].strftime("%Y-%m-%d %H:%M") if d.get("loaded_at") else "earlier"
+        report.status = "duplicate"
+        report.messages.append(
+            f"{prepared.name}: already loaded on {when} as load {d['load_id']}; nothing loaded"
+        )
+        report.sheets = [_sheet_report(prepared, s, status="duplicate") for s in prepared.sheets]
+        return report
+    rejected = [s for s in prepared.sheets if s.status == "rejected"]
+    if rejected:
+        report.status = "rejected"
+        for s in rejected:
+            report.messages += s.messages
+        report.sheets = [
+            _sheet_report(prepared, s, status="rejected" if s in rejected else "not loaded")
+            for s in prepared.sheets
+        ]
+        return report
+    store.keep_upload(prepared.data, prepared.name)
+    with store.transaction() as cur:
+        for s in prepared.sheets:
+            report.sheets.append(_commit_sheet(cur, prepared, s, replace, user, is_demo))
+        audit(cur, user, "load", {"file": prepared.name, "sha256": prepared.sha256,
+                                  "loads": [r.load_id for r in report.sheets]})
+    return report
+
+
+def _commit_sheet(cur, prepared, s: PreparedSheet, replace, user, is_demo) -> SheetReport:
+    rep = isinstance(replace, dict) and replace.get(s.raw.sheet, replace.get(None, False)) or (
+        replace is True
+    )
+    status = "loaded" if s.status == "ready" else "raw-only"
+    entry = ledger.new_entry(
+        cur, file=prepared.name, sheet=s.raw.sheet, sha256=prepared.sha256,
+        dataset=s.mapping.dataset if status == "loaded" else None, status="loading",
+        user=user, replace=bool(rep) and status == "loaded", is_demo=is_demo,
+        layout_fp=s.fingerprint, mapping=s.mapping.to_dict(),
+    )
+    raw_table = f"raw_{int(entry.load_id)}"
+    grid = s.raw.table.append_column("_row", pa.array(range(1, s.raw.table.num_rows + 1), pa.int64()))
+    cur.register("_grid", grid)
+    try:
+        cur.execute(f"CREATE TABLE {raw_table} AS SELECT * FROM _grid")
+    finally:
+        cur.unregister("_grid")
+    cur.execute("UPDATE loads SET raw_table = $t WHERE load_id = $id",
+                {"t": raw_table, "id": entry.load_id})
+    info = {}
+    rows = 0
+    if status == "loaded":
+        info = ledger.insert_rows(cur, entry.load_id, s.mapping.dataset, s.rows, replace=bool(rep))
+        rows = s.rows.num_rows
+        mapping_mod.remember(cur, s.fingerprint, s.mapping, file=prepared.name,
+                             load_id=entry.load_id, options={})
+    if s.rejects:
+        rej = pa.table({
+            "load_id": pa.array([entry.load_id] * len(s.rejects), pa.int64()),
+            "row_number": pa.array([r["row"] for r in s.rejects], pa.int64()),
+            "column_name": pa.array([r.get("column") for r in s.rejects], pa.string()),
+            "reason": pa.array([r["reason"] for r in s.rejects], pa.string()),
+            "raw": pa.array([json.dumps({"value": r.get("value")}, default=str) for r in s.rejects], pa.string()),
+        })
+        cur.register("_rej", rej)
+        try:
+            cur.execute("INSERT INTO rejects SELECT load_id, row_number, column_name, reason, raw FROM _rej")
+        finally:
+            cur.unregister("_rej")
+    sheet_rep = _sheet_report(prepared, s, status=status)
+    sheet_rep.load_id = entry.load_id
+    sheet_rep.rows_loaded = rows
+    if info.get("superseded_segments"):
+        sheet_rep.messages.append(
+            f"replaced earlier rows in {len(s.overlap) or len(info['months'])} month(s)"
+        )
+    ledger.finish_entry(cur, entry.load_id, status=status, rows=rows,
+                        rejected=len(s.rejects) if status == "loaded" else 0,
+                        report=sheet_rep.to_dict())
+    return sheet_rep
+
+
+def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> SheetReport:
+    reasons = Counter(_reason_kind(r["reason"]) for r in s.rejects) if status != "raw-only" else Counter()
+    msgs = list(s.messages) + list(s.warnings)
+    for col, ph in s.placeholders.items():
+        total = sum(ph.values())
+        shown = ", ".join(f"{k!r} x{v}" for k, v in list(ph.items())[:3])
+        msgs.append(f"column {col!r}: {total} placeholder values read as empty ({shown})")
+    if s.status == "raw-only" and s.mapping.reasons:
+        msgs.append("kept raw only: " + "; ".join(s.mapping.reasons))
+    if s.mapping.remembered_from:
+        msgs.append(f"same layout as {s.mapping.remembered_from}: mapped automatically")
+    return SheetReport(
+        file=prepared.name,
+        sheet=s.raw.sheet,
+        kind=s.analysis.kind if s.analysis is not None else "unknown",
+        dataset=s.mapping.dataset,
+        status=status,
+        rows_rejected=len(s.rejects) if status not in ("raw-only",) else 0,
+        rejects=s.rejects[:REJECTS_SHOWN] if status != "raw-only" else [],
+        reject_reasons=dict(reasons),
+        months=[m.strftime("%Y-%m") for m in s.months],
+        confidence=s.mapping.confidence if s.mapping.dataset else None,
+        mapping=dict(s.mapping.columns),
+        messages=msgs,
+    )
+
+
+def _reason_kind(reason: str) -> str:
+    return reason.split(":")[0].split("(")[0].strip()[:80]
+
+
+# --------------------------------------------------------------------------------------
+# one call: files in, report out
+
+
+def load_files(
+    store: Store,
+    files: list[tuple[str, bytes]] | list[Path] | list[str],
+    *,
+    replace: bool = False,
+    user: str | None = None,
+    is_demo: bool = False,
+    dataset: str | None = None,
+    sheet: str | None = None,
+    columns: dict[str, str] | None = None,
+    limits: Limits | None = None,
+) -> LoadReport:
+    """Load files (paths or (name, bytes)) end to end; each file is its own transaction."""
+    report = LoadReport()
+    opts = {None: SheetOptions(dataset=dataset, columns=dict(columns or {}))}
+    for f in files:
+        if isinstance(f, tuple):
+            name, data = f
+        else:
+            path = Path(f)
+            name = path.name
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                report.files.append(FileReport(file=name, sha256="", status="rejected",
+                                               messages=[f"{name}: cannot read the file ({exc.strerror})"]))
+                continue
+        prepared = prepare_file(store, data, name, options=opts, only_sheet=sheet, limits=limits)
+        try:
+            report.files.append(commit_file(store, prepared, replace=replace, user=user, is_demo=is_demo))
+        except IngestError as exc:
+            report.files.append(FileReport(file=name, sha256=prepared.sha256, status="rejected",
+                                           messages=[str(exc)]))
+    return report

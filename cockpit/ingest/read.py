@@ -1,0 +1,425 @@
+"""Read an uploaded file into RawSheets: every cell as a string, every row kept, nothing evaluated.
+
+Workbooks (xlsx, xlsm, xls, ods) are read with fastexcel (calamine), which returns cached
+formula values and never evaluates anything. How calamine renders cells as strings:
+- dates and date-times: "2024-01-05 00:00:00", "2024-01-05 08:30:15";
+- time-of-day cells: "1899-12-31 08:30:00"; [h]:mm durations likewise from the 1899-12-31
+  epoch, so 26:15 reads "1900-01-01 02:15:00" (detect_types turns both back into times
+  and minutes);
+- booleans: "true" / "false"; integers: "42"; floats: at most 9 decimals ("0.333333333",
+  1e-12 reads "0"), which is exact for any money or count a spreadsheet shows;
+- a formula without a cached value, and an empty or whitespace-only cell: null.
+Leading empty rows are kept (grid row numbers stay true); leading empty columns are dropped
+by calamine, so column c0 is the first used column.
+
+CSV/TSV/TXT files are read by DuckDB's CSV reader from a temporary UTF-8 file after
+detecting the encoding (UTF-8 with or without BOM, UTF-16 with BOM, else cp1252), the
+delimiter (, ; TAB |) and a decimal comma. Fully blank lines are skipped by the reader.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from xml.etree import ElementTree
+
+import duckdb
+import fastexcel
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cockpit.ingest.errors import IngestError
+
+WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xls", ".ods"}
+TEXT_EXTS = {".csv", ".tsv", ".txt"}
+DELIMITERS = (",", ";", "\t", "|")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_SNIFF_BYTES = 256 * 1024
+
+
+@dataclass
+class Limits:
+    max_bytes: int = 200 * 1024**2
+    max_cells: int = 50_000_000  # per sheet
+    max_ratio: float = 200.0  # zip uncompressed/compressed ratio limit (zip bomb)
+    max_uncompressed: int = 4 * 1024**3  # total unpacked size of a zip container
+
+
+@dataclass
+class RawSheet:
+    file: str
+    sheet: str | None
+    table: pa.Table  # every cell a string, columns c0.., all rows in order, trailing blanks trimmed
+    decimal_comma: bool = False
+    notes: list[str] = field(default_factory=list)
+    merged_ranges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden: bool = False
+    has_pivot: bool = False  # the sheet hosts a pivot table (xlsx)
+
+    @property
+    def n_cells(self) -> int:
+        return self.table.num_rows * self.table.num_columns
+
+
+def read_file(data: bytes, name: str, *, limits: Limits | None = None) -> list[RawSheet]:
+    """Every sheet of a workbook (xlsx, xlsm, xls, ods) or the one table of a csv/tsv/txt, as strings."""
+    limits = limits or Limits()
+    ext = PurePath(name).suffix.lower()
+    if ext not in WORKBOOK_EXTS | TEXT_EXTS:
+        supported = ", ".join(sorted(WORKBOOK_EXTS | TEXT_EXTS))
+        raise IngestError(f"unsupported file type {ext or '(none)'}; use {supported}", file=name)
+    if not data:
+        raise IngestError("the file is empty (0 bytes)", file=name)
+    if len(data) > limits.max_bytes:
+        raise IngestError(
+            f"the file is {len(data) / 1024**2:.1f} MB, over the {limits.max_bytes / 1024**2:.0f} MB"
+            " upload limit",
+            file=name,
+        )
+    if data.startswith(_OLE2) and _is_encrypted_ole(data):
+        raise IngestError(
+            "the workbook is password-protected (encrypted); save an unprotected copy and upload"
+            " that",
+            file=name,
+        )
+    if ext in TEXT_EXTS:
+        return [_read_text(data, name, ext, limits)]
+    return _read_workbook(data, name, ext, limits)
+
+
+# --- workbooks ---------------------------------------------------------------------------
+
+
+def _is_encrypted_ole(data: bytes) -> bool:
+    # OOXML encryption wraps the package in an OLE2 file with an "EncryptedPackage" stream;
+    # directory entry names are UTF-16LE.
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+@dataclass
+class _ZipInfo:
+    """What the zip container says about each sheet, found without reading any cell."""
+
+    merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+    col_offset: dict[str, int] = field(default_factory=dict)
+    pivot_sheets: set[str] = field(default_factory=set)
+    has_pivot_cache: bool = False
+    has_data_model: bool = False
+    sheet_rows_cols: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise IngestError(
+            f"the file is corrupt or truncated (not a valid {ext} package: {e})", file=name
+        ) from None
+    packed = sum(i.compress_size for i in infos) or 1
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked / packed > limits.max_ratio or unpacked > limits.max_uncompressed:
+        raise IngestError(
+            f"the file unpacks to {unpacked / 1024**2:.0f} MB from {packed / 1024**2:.1f} MB"
+            f" (ratio {unpacked / packed:.0f}, limit {limits.max_ratio:.0f}); refusing a possible"
+            " zip bomb",
+            file=name,
+        )
+    info = _ZipInfo()
+    names = {i.filename for i in infos}
+    info.has_pivot_cache = any(n.startswith("xl/pivotCache/") for n in names)
+    info.has_data_model = any(n.startswith("xl/model/") for n in names)
+    if ext in {".xlsx", ".xlsm"} and "xl/workbook.xml" in names:
+        try:
+            _scan_xlsx_sheets(zf, names, info)
+        except (ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, ValueError):
+            pass  # layout hints only; fastexcel reports real corruption below
+    return info
+
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REF = re.compile(r"([A-Z]+)(\d+)")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+\d+)(?::([A-Z]+\d+))?"')
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    m = _REF.fullmatch(ref)
+    if not m:
+        raise ValueError(ref)
+    return int(m.group(2)) - 1, _col_index(m.group(1))
+
+
+def _scan_xlsx_sheets(zf: zipfile.ZipFile, names: set[str], info: _ZipInfo) -> None:
+    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
+    for sh in wb.iter(f"{_NS_MAIN}sheet"):
+        sheet_name = sh.get("name")
+        target = targets.get(sh.get(f"{_NS_REL}id"), "")
+        path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if path not in names:
+            continue
+        sheet_rels = path.replace("worksheets/", "worksheets/_rels/") + ".rels"
+        if sheet_rels in names and b"pivotTable" in zf.read(sheet_rels):
+            info.pivot_sheets.add(sheet_name)
+        with zf.open(path) as f:
+            head = f.read(4096)
+        dim = _DIMENSION.search(head)
+        if dim:
+            r0, c0 = _cell(dim.group(1).decode())
+            r1, c1 = _cell(dim.group(2).decode()) if dim.group(2) else (r0, c0)
+            info.col_offset[sheet_name] = c0
+            info.sheet_rows_cols[sheet_name] = (r1 + 1, c1 - c0 + 1)
+        # mergeCell elements follow the cell data; only a sheet with merges pays for the scan
+        body = zf.read(path)
+        if b"mergeCell " in body:
+            merges = []
+            for a, b in _MERGE.findall(body):
+                (ra, ca), (rb, cb) = _cell(a.decode()), _cell(b.decode())
+                merges.append((ra, ca, rb, cb))
+            info.merged[sheet_name] = merges
+
+
+def _read_workbook(data: bytes, name: str, ext: str, limits: Limits) -> list[RawSheet]:
+    if data.startswith(_ZIP) or ext in {".xlsx", ".xlsm", ".ods"}:
+        zinfo = _check_zip(data, name, ext, limits)
+    else:
+        zinfo = _ZipInfo()
+        if not data.startswith(_OLE2):
+            raise IngestError(f"the file is not a valid {ext} workbook", file=name)
+    try:
+        reader = fastexcel.read_excel(data)
+        sheet_names = reader.sheet_names
+    except Exception as e:  # calamine raises several types for bad containers
+        raise IngestError(f"the workbook cannot be read (corrupt or truncated: {e})", file=name)
+
+    sheets = []
+    for i, sheet_name in enumerate(sheet_names):
+        rows_cols = zinfo.sheet_rows_cols.get(sheet_name)
+        if rows_cols and rows_cols[0] * rows_cols[1] > limits.max_cells:
+            raise _too_many_cells(name, sheet_name, rows_cols[0] * rows_cols[1], limits)
+        try:
+            sh = reader.load_sheet(
+                i, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
+            )
+            batch = sh.to_arrow()
+            hidden = str(sh.visible) != "visible"
+        except Exception as e:
+            raise IngestError(f"the sheet cannot be read: {e}", file=name, sheet=sheet_name)
+        table = _trim(_as_string_table(pa.Table.from_batches([batch])))
+        raw = RawSheet(file=name, sheet=sheet_name, table=table, hidden=hidden)
+        if raw.n_cells > limits.max_cells:
+            raise _too_many_cells(name, sheet_name, raw.n_cells, limits)
+        offset = zinfo.col_offset.get(sheet_name, 0)
+        raw.merged_ranges = [
+            (r0, c0 - offset, r1, c1 - offset)
+            for r0, c0, r1, c1 in zinfo.merged.get(sheet_name, [])
+            if c1 - offset >= 0
+        ]
+        raw.has_pivot = sheet_name in zinfo.pivot_sheets
+        sheets.append(raw)
+
+    if not any(s.n_cells for s in sheets):
+        if zinfo.has_pivot_cache or zinfo.has_data_model:
+            where = "a pivot table" if zinfo.has_pivot_cache else "the data model"
+            raise IngestError(
+                f"the workbook's data is only in {where} (pivot cache / data model), not in"
+                " sheet cells; export the underlying data to a sheet (or CSV) and upload that",
+                file=name,
+            )
+        raise IngestError("the workbook has no data cells in any sheet", file=name)
+    return sheets
+
+
+def _too_many_cells(name: str, sheet: str, cells: int, limits: Limits) -> IngestError:
+    return IngestError(
+        f"the sheet has {cells:,} cells, over the limit of {limits.max_cells:,}",
+        file=name,
+        sheet=sheet,
+    )
+
+
+def _as_string_table(table: pa.Table) -> pa.Table:
+    cols = [c if c.type == pa.string() else c.cast(pa.string()) for c in table.columns]
+    return pa.table(cols, names=[f"c{i}" for i in range(len(cols))])
+
+
+def _trim(table: pa.Table) -> pa.Table:
+    """Drop trailing fully-empty rows and columns (whitespace-only counts as empty)."""
+    if table.num_columns == 0 or table.num_rows == 0:
+        return pa.table({})
+    filled = []
+    any_row = None
+    for col in table.columns:
+        present = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(col), ""), False)
+        filled.append(pc.any(present).as_py())
+        any_row = present if any_row is None else pc.or_(any_row, present)
+    if not any(filled):
+        return pa.table({})
+    last_col = max(i for i, f in enumerate(filled) if f)
+    idx = pc.indices_nonzero(any_row)
+    last_row = pc.max(idx).as_py()
+    table = table.select(list(range(last_col + 1))).slice(0, last_row + 1)
+    return pa.table(table.columns, names=[f"c{i}" for i in range(table.num_columns)])
+
+
+# --- csv / tsv / txt --------------------------------------------------------------------
+
+
+def _decode(data: bytes, name: str) -> tuple[bytes, str, list[str]]:
+    """(UTF-8 bytes without BOM, a text sample, notes)."""
+    if data.startswith(codecs.BOM_UTF8):
+        body = data[len(codecs.BOM_UTF8) :]
+        return body, _utf8_sample(body, name), ["encoding UTF-8 with BOM"]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise IngestError("the file is not valid UTF-16 text", file=name) from None
+        return text.encode("utf-8"), text[:_SNIFF_BYTES], ["encoding UTF-16"]
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise IngestError(
+            "the file is not text (it contains binary data); is it a workbook renamed to .csv?",
+            file=name,
+        )
+    try:
+        data.decode("utf-8")
+        return data, _utf8_sample(data, name), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise IngestError(
+            "the file's text encoding is not UTF-8, UTF-16 or Windows-1252", file=name
+        ) from None
+    return text.encode("utf-8"), text[:_SNIFF_BYTES], ["encoding cp1252 (Windows-1252)"]
+
+
+def _utf8_sample(body: bytes, name: str) -> str:
+    sample = body[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
+    if controls > max(8, len(sample) // 100):
+        raise IngestError("the file is not text (it contains binary data)", file=name)
+    return sample
+
+
+def _sample_lines(sample: str) -> list[str]:
+    lines = sample.splitlines()
+    if len(sample) >= _SNIFF_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a cut sample is partial
+    return [ln for ln in lines[:500] if ln.strip()]
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the sample lines into the most consistent field count (> 1)."""
+    best, best_score = ",", (0.0, 0)
+    for d in DELIMITERS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=d, quotechar='"')]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        score = (counts.count(mode) / len(counts), mode)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+_DEC_COMMA = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+%?$")
+_DEC_DOT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+%?$")
+
+
+def sniff_decimal_comma(lines: list[str], delimiter: str) -> bool:
+    """True when numbers in the sample are written "1.234,56" (never with a ',' delimiter)."""
+    if delimiter == ",":
+        return False
+    comma = dot = 0
+    for row in csv.reader(lines, delimiter=delimiter, quotechar='"'):
+        for cell in row:
+            cell = cell.strip().lstrip("$£€ ")
+            if _DEC_COMMA.match(cell):
+                comma += 1
+            elif _DEC_DOT.match(cell) and not re.match(r"^\d{1,3}\.\d{3}$", cell):
+                dot += 1
+    return comma > dot
+
+
+def _max_fields(con: duckdb.DuckDBPyConnection, path: str, delim: str) -> int:
+    # Quoted sections can hold the delimiter: drop them before counting, per physical line.
+    return (
+        con.sql(
+            """
+            select max(length(s) - length(replace(s, $d, ''))) + 1
+            from (
+                select regexp_replace(line, '"[^"]*"', '', 'g') as s
+                from read_csv($p, columns = {'line': 'varchar'}, delim = chr(1), quote = '',
+                              escape = '', header = false, auto_detect = false,
+                              strict_mode = false)
+            )
+            """,
+            params={"d": delim, "p": path},
+        ).fetchall()[0][0]
+        or 1
+    )
+
+
+def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
+    body, sample, notes = _decode(data, name)
+    lines = _sample_lines(sample)
+    if not lines:
+        raise IngestError("the file has no data (only blank lines)", file=name)
+    delim = "\t" if ext == ".tsv" else sniff_delimiter(lines)
+    decimal_comma = sniff_decimal_comma(lines, delim)
+    notes.append("delimiter TAB" if delim == "\t" else f"delimiter {delim!r}")
+    if decimal_comma:
+        notes.append("decimal comma (1.234,56)")
+    fd, path = tempfile.mkstemp(suffix=".csv", prefix="cockpit-ingest-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(body)
+        con = duckdb.connect()
+        try:
+            width = _max_fields(con, path, delim)
+            columns = {f"c{i}": "VARCHAR" for i in range(width)}
+            table = con.sql(
+                """
+                select * from read_csv($p, columns = $cols, header = false, delim = $d,
+                                       quote = '"', escape = '"', auto_detect = false,
+                                       null_padding = true, strict_mode = false,
+                                       max_line_size = 16777216)
+                """,
+                params={"p": path, "cols": columns, "d": delim},
+            ).to_arrow_table()
+        except duckdb.Error as e:
+            raise IngestError(f"the file cannot be read as delimited text: {e}", file=name)
+        finally:
+            con.close()
+    finally:
+        os.unlink(path)
+    table = _trim(_as_string_table(table))
+    raw = RawSheet(file=name, sheet=None, table=table, decimal_comma=decimal_comma, notes=notes)
+    if raw.n_cells > limits.max_cells:
+        raise _too_many_cells(name, None, raw.n_cells, limits)
+    if raw.n_cells == 0:
+        raise IngestError("the file has no data", file=name)
+    return raw

@@ -1,0 +1,347 @@
+"""The SQL explorer's guard: run one user-written SELECT read-only, briefly, and capped.
+
+Safety comes in layers (after datasette), each enough to stop a class of attack alone:
+
+1. Parse: DuckDB's own parser (`extract_statements`) must find exactly one statement and it
+   must be a SELECT (WITH, FROM-first, VALUES, DESCRIBE, SUMMARIZE and SHOW TABLES parse as
+   SELECT). INSERT, DELETE, COMMIT, ATTACH, COPY, INSTALL, LOAD, SET, PRAGMA, CALL, EXPORT,
+   CREATE, EXPLAIN, PIVOT statements... are refused before anything runs.
+2. Inspect: the statement's syntax tree (`json_serialize_sql`, before binding, so macros and
+   replacement scans are seen as written) is walked and every reference is checked:
+   - table functions: only `range`, `generate_series`, `unnest` and the database's own table
+     macros (`orders_asof(...)`, ...), so read_csv, read_parquet, read_json, read_text,
+     read_blob, glob, sniff_csv, query(), duckdb_settings() and the like never run;
+   - tables: a CTE in scope, or a table/view of the database's main schema, or an
+     information_schema view. Anything else is refused, which stops replacement scans of
+     files and URLs (`FROM '/etc/passwd'`, `FROM 's3://...'`) and of Python variables, and
+     reading settings through pg_catalog views;
+   - functions: they must already exist (so an extension is never auto-installed to provide
+     one) and must not read configuration or have side effects (current_setting,
+     getvariable, nextval, setseed, write_log, ...);
+   - SHOW: only DESCRIBE, SUMMARIZE, SHOW TABLES and SHOW <table> (other SHOWs read settings).
+3. Read-only transaction: the query runs on a fresh cursor inside `BEGIN TRANSACTION READ
+   ONLY`, so even a write that slipped past 1-2 fails, and the transaction is rolled back.
+4. Time limit: a watchdog thread calls `cursor.interrupt()` after `timeout_s`.
+5. Row cap: the query is wrapped as a relation with `limit(max_rows + 1)`, so DuckDB stops
+   producing rows at the cap (10^8 rows are never materialised); one extra row tells us it
+   was truncated.
+
+Why not a separate locked-down connection: `enable_external_access`, `lock_configuration` and
+the extension autoload settings are global to a DuckDB database instance in DuckDB 2.0 (not
+settable per session), and a second connection to the same file in the same process with a
+different configuration (or read_only=True) is refused. Setting them on the shared instance
+would also disable file access for ingest and exports. Layer 2 is therefore the file,
+network and configuration barrier; layer 3 guards the data.
+
+Values are bound as $named parameters (only the ones the SQL text uses are passed).
+`current_setting()` is refused: settings are nobody's business in the explorer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from cockpit import queries
+
+MAX_SQL_CHARS = 100_000
+ALLOWED_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
+# Existing functions that read configuration or change state (sequences, seed, log).
+REFUSED_FUNCTIONS = frozenset(
+    {
+        "current_setting",
+        "getvariable",
+        "getenv",
+        "nextval",
+        "currval",
+        "setval",
+        "setseed",
+        "write_log",
+        "sleep_ms",
+        "pg_sleep",
+        "json_execute_serialized_sql",
+        "parse_duckdb_log_message",
+    }
+)
+REFUSED_PREFIXES = ("duckdb_", "pragma_", "read_", "__internal")
+ALLOWED_SHOW_SPECIAL = frozenset({'"tables"', "__show_tables_expanded"})
+
+# Guard metadata look-ups: fixed text, user-derived names bound as a list parameter.
+_CATALOG_SQL = """
+with user_tables as (
+    select lower(table_name) as name from duckdb_tables()
+    where database_name = current_database() and schema_name = 'main'
+    union all
+    select lower(view_name) from duckdb_views()
+    where database_name = current_database() and schema_name = 'main' and not internal
+),
+info_views as (
+    select lower(view_name) as name from duckdb_views()
+    where schema_name = 'information_schema'
+),
+table_macros as (
+    select lower(function_name) as name from duckdb_functions()
+    where function_type = 'table_macro' and not internal
+      and database_name = current_database() and schema_name = 'main'
+),
+known_functions as (
+    select distinct lower(function_name) as name from duckdb_functions()
+    where function_type in ('scalar', 'aggregate', 'window', 'macro')
+      and lower(function_name) in (select unnest($names))
+)
+select 'table' as kind, name from user_tables
+union all select 'info', name from info_views
+union all select 'table_macro', name from table_macros
+union all select 'function', name from known_functions
+union all select 'database', lower(current_database())
+"""
+
+
+class QueryRefused(Exception):
+    """A query the guard refused, stopped or could not run; the message is for the user.
+
+    `kind` is "refused" (not allowed), "timeout" (stopped by the time limit) or "error"
+    (DuckDB rejected it: a typo, a missing column, a missing parameter).
+    """
+
+    def __init__(self, message: str, kind: str = "refused"):
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass
+class QueryResult:
+    table: pa.Table
+    truncated: bool  # row cap hit
+    elapsed_ms: float
+
+
+@dataclass
+class References:
+    """What a statement's syntax tree refers to."""
+
+    table_functions: set[tuple[str, str, str]] = field(default_factory=set)
+    functions: set[str] = field(default_factory=set)
+    tables: set[tuple[str, str, str]] = field(default_factory=set)
+    shows: set[tuple[str, str]] = field(default_factory=set)
+
+
+def run_readonly(
+    store,
+    sql: str,
+    *,
+    params: dict | None = None,
+    max_rows: int = 10_000,
+    timeout_s: float = 10.0,
+) -> QueryResult:
+    """Run one SELECT/WITH statement read-only with a time limit and row cap; refuse anything else."""
+    started = time.perf_counter()
+    check_statement(store, sql)
+    bound = _bind(sql, params or {})
+    cur = store.cursor()
+    timed_out = threading.Event()
+
+    def stop() -> None:
+        timed_out.set()
+        cur.interrupt()
+
+    watchdog = threading.Timer(timeout_s, stop)
+    watchdog.daemon = True
+    try:
+        cur.execute("begin transaction read only")
+        watchdog.start()
+        try:
+            check_references(cur, extract_references(cur, sql))
+            rel = cur.sql(sql, params=bound or None)
+            if rel is None:
+                raise QueryRefused("The query returned no result set.")
+            table = rel.limit(max_rows + 1).to_arrow_table()
+        except duckdb.Error as exc:
+            if timed_out.is_set():
+                raise QueryRefused(_timeout_message(timeout_s), "timeout") from None
+            raise QueryRefused(f"The query failed: {_first_line(exc)}", "error") from None
+        finally:
+            watchdog.cancel()
+            watchdog.join()
+        if timed_out.is_set():
+            # The interrupt arrived just as the query finished: its result is still whole.
+            pass
+    finally:
+        _rollback_quietly(cur)
+        cur.close()
+    truncated = table.num_rows > max_rows
+    if truncated:
+        table = table.slice(0, max_rows)
+    return QueryResult(table, truncated, (time.perf_counter() - started) * 1000)
+
+
+def check_statement(store, sql: str) -> None:
+    """Refuse unless `sql` parses as exactly one SELECT statement (layer 1)."""
+    if not sql or not sql.strip():
+        raise QueryRefused("Write a SELECT query first.")
+    if len(sql) > MAX_SQL_CHARS:
+        raise QueryRefused(f"The query is longer than {MAX_SQL_CHARS:,} characters.")
+    cur = store.cursor()
+    try:
+        statements = cur.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryRefused(f"The query could not be parsed: {_first_line(exc)}", "error") from None
+    finally:
+        cur.close()
+    if not statements:
+        raise QueryRefused("Write a SELECT query first.")
+    if len(statements) > 1:
+        raise QueryRefused(
+            f"Only one statement can run at a time; this text holds {len(statements)}."
+        )
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        name = getattr(kind, "name", str(kind))
+        raise QueryRefused(
+            f"Only SELECT (or WITH ... SELECT) queries can run here; this is a {name} statement."
+        )
+
+
+def extract_references(cur, sql: str) -> References:
+    """Walk the parsed syntax tree of one SELECT and collect what it refers to (layer 2)."""
+    raw = cur.execute("select json_serialize_sql($q)", {"q": sql}).fetchone()[0]
+    tree = json.loads(raw)
+    if tree.get("error"):
+        message = tree.get("error_message", "unsupported statement")
+        raise QueryRefused(f"The query cannot be checked, so it is refused: {message}")
+    refs = References()
+    for statement in tree["statements"]:
+        _walk(statement, frozenset(), refs)
+    return refs
+
+
+def check_references(cur, refs: References) -> None:
+    """Refuse table functions, tables and functions outside the allowed set (layer 2)."""
+    names = sorted(refs.functions)
+    rows = cur.sql(_CATALOG_SQL, params={"names": names}).to_arrow_table().to_pylist()
+    known: dict[str, set[str]] = {}
+    for row in rows:
+        known.setdefault(row["kind"], set()).add(row["name"])
+    database = next(iter(known.get("database", {""})))
+    user_tables = known.get("table", set())
+    local = {"", "main"}
+
+    for catalog, schema, name in sorted(refs.table_functions):
+        allowed = name in ALLOWED_TABLE_FUNCTIONS or name in known.get("table_macro", set())
+        if not allowed or catalog not in {"", database} or schema not in local:
+            raise QueryRefused(
+                f"The table function {name}() is not allowed here: the explorer reads only "
+                "this database's tables (files, URLs and settings are off limits)."
+            )
+    for catalog, schema, name in sorted(refs.tables):
+        if catalog in {"", database} and schema in local and name in user_tables:
+            continue
+        if catalog in {"", "system"} and schema == "information_schema":
+            if name in known.get("info", set()):
+                continue
+        shown = ".".join(p for p in (catalog, schema, name) if p)
+        raise QueryRefused(
+            f"{shown!r} is not a table of this database. The explorer reads only this "
+            "database's tables and views (not files, URLs or settings)."
+        )
+    for name in names:
+        if name in REFUSED_FUNCTIONS or name.startswith(REFUSED_PREFIXES):
+            raise QueryRefused(
+                f"The function {name}() is not allowed here: it reads settings or changes state."
+            )
+        if name not in known.get("function", set()):
+            raise QueryRefused(f"There is no function named {name}().")
+    for show_type, name in sorted(refs.shows):
+        if show_type in {"DESCRIBE", "SUMMARY"}:
+            continue
+        if show_type == "SHOW_SPECIAL" and name in ALLOWED_SHOW_SPECIAL:
+            continue
+        if show_type == "SHOW" and name in user_tables:
+            continue
+        raise QueryRefused(
+            f"SHOW {name.strip(chr(34))} is not available here; try SHOW TABLES or DESCRIBE."
+        )
+
+
+# -- syntax tree walk -------------------------------------------------------------------
+
+
+def _walk(node, ctes: frozenset[str], refs: References) -> None:
+    """Collect references under `node`; `ctes` are the CTE names in scope there."""
+    if isinstance(node, list):
+        for item in node:
+            _walk(item, ctes, refs)
+        return
+    if not isinstance(node, dict):
+        return
+    cte_map = node.get("cte_map")
+    if isinstance(cte_map, dict) and cte_map.get("map"):
+        # Each CTE sees itself (recursive) and the ones before it; the body sees them all.
+        scope = ctes
+        for entry in cte_map["map"]:
+            scope = scope | {entry["key"].lower()}
+            _walk(entry["value"], scope, refs)
+        ctes = scope
+        node = {k: v for k, v in node.items() if k != "cte_map"}
+    kind = node.get("type")
+    if kind == "TABLE_FUNCTION":
+        function = node.get("function") or {}
+        refs.table_functions.add(_qualified(function, "catalog", "schema", "function_name"))
+        _walk(function.get("arguments"), ctes, refs)
+        _walk({k: v for k, v in node.items() if k not in {"function", "type"}}, ctes, refs)
+        return
+    if kind == "BASE_TABLE":
+        ref = _qualified(node, "catalog_name", "schema_name", "table_name")
+        if not (ref[0] == ref[1] == "" and ref[2] in ctes):
+            refs.tables.add(ref)
+        _walk(node.get("sample"), ctes, refs)
+        _walk(node.get("at_clause"), ctes, refs)
+        return
+    if kind == "SHOW_REF":
+        refs.shows.add((node.get("show_type", ""), (node.get("table_name") or "").lower()))
+    if node.get("class") == "FUNCTION":
+        refs.functions.add((node.get("function_name") or "").lower())
+    for value in node.values():
+        if isinstance(value, (dict, list)):
+            _walk(value, ctes, refs)
+
+
+def _qualified(node: dict, *keys: str) -> tuple[str, str, str]:
+    return tuple((node.get(k) or "").lower() for k in keys)  # type: ignore[return-value]
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _bind(sql: str, params: dict) -> dict:
+    """Only the $parameters the text uses; a missing one is refused with its name."""
+    wanted = queries.parameters(sql)
+    missing = [p for p in wanted if p not in params]
+    if missing:
+        raise QueryRefused(f"The query needs a value for: {', '.join('$' + p for p in missing)}")
+    return {p: params[p] for p in wanted}
+
+
+def _timeout_message(timeout_s: float) -> str:
+    return (
+        f"Stopped after {timeout_s:g} s: the query took too long. "
+        "Filter it down (WHERE, a shorter period) or aggregate before joining."
+    )
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return re.split(r"\n\s*\n", text, maxsplit=1)[0]
+
+
+def _rollback_quietly(cur) -> None:
+    try:
+        cur.execute("rollback")
+    except duckdb.Error:
+        pass  # no transaction open (BEGIN failed) or already aborted
