@@ -154,7 +154,7 @@ def run_readonly(
     watchdog = threading.Timer(timeout_s, stop)
     watchdog.daemon = True
     try:
-        cur.execute("begin transaction read only")
+        cur.sql("begin transaction read only")
         watchdog.start()
         try:
             check_references(cur, extract_references(cur, sql))
@@ -169,9 +169,6 @@ def run_readonly(
         finally:
             watchdog.cancel()
             watchdog.join()
-        if timed_out.is_set():
-            # The interrupt arrived just as the query finished: its result is still whole.
-            pass
     finally:
         _rollback_quietly(cur)
         cur.close()
@@ -210,8 +207,8 @@ def check_statement(store, sql: str) -> None:
 
 def extract_references(cur, sql: str) -> References:
     """Walk the parsed syntax tree of one SELECT and collect what it refers to (layer 2)."""
-    raw = cur.execute("select json_serialize_sql($q)", {"q": sql}).fetchone()[0]
-    tree = json.loads(raw)
+    raw = cur.sql("select json_serialize_sql($q) as tree", params={"q": sql}).to_arrow_table()
+    tree = json.loads(raw.column("tree")[0].as_py())
     if tree.get("error"):
         message = tree.get("error_message", "unsupported statement")
         raise QueryRefused(f"The query cannot be checked, so it is refused: {message}")
@@ -255,7 +252,8 @@ def check_references(cur, refs: References) -> None:
             raise QueryRefused(
                 f"The function {name}() is not allowed here: it reads settings or changes state."
             )
-        if name not in known.get("function", set()):
+        # unnest() in a select list is a parser special, not a catalogued scalar function.
+        if name not in known.get("function", set()) and name not in ALLOWED_TABLE_FUNCTIONS:
             raise QueryRefused(f"There is no function named {name}().")
     for show_type, name in sorted(refs.shows):
         if show_type in {"DESCRIBE", "SUMMARY"}:
@@ -342,6 +340,6 @@ def _first_line(exc: Exception) -> str:
 
 def _rollback_quietly(cur) -> None:
     try:
-        cur.execute("rollback")
+        cur.sql("rollback")
     except duckdb.Error:
         pass  # no transaction open (BEGIN failed) or already aborted

@@ -229,7 +229,7 @@ def _orders(rng: np.random.Generator, cal: _Calendar, n_lines: int):
 
     # Lateness: processing days grow when the site runs near capacity, and at Lyon in its spike.
     load = cal.load[month] + np.array([0.0, 0.04, -0.02])[site]
-    lam = 0.25 + 14.0 * np.maximum(0.0, load - 0.80) + 2.0 * ((site == 1) & cal.lyon_spike[month])
+    lam = 0.2 + 6.0 * np.maximum(0.0, load - 0.82) + 1.2 * ((site == 1) & cal.lyon_spike[month])
     processing = rng.poisson(lam) + np.where(mode == 1, 0, 1)
     transit = np.select(
         [mode == 0, mode == 1],
@@ -482,7 +482,7 @@ def _budget(rng: np.random.Generator, cal: _Calendar, f: dict, n_lines: int) -> 
             actual = fixed[key] * agents * scale * raise_ * rng.normal(1.0, 0.01, cal.n)
         else:
             budget = np.full(cal.n, fixed[key] * scale) * (raise_ if account == "Salaries" else 1)
-            actual = budget * rng.normal(1.0, 0.025, cal.n)
+            actual = budget * rng.normal(1.0, 0.015, cal.n)
             if key == ("Operations", "Maintenance"):
                 actual = actual + cal.lyon_spike * fixed[key] * scale * 1.8  # Lyon repairs
         rows_month.append(cal.month_start)
@@ -516,7 +516,7 @@ def _agents_on_duty(cal: _Calendar) -> np.ndarray:
 
 def _contacts(rng: np.random.Generator, cal: _Calendar, f: dict) -> dict:
     """Contacts in proportion to orders (more when orders are late), answered by the agents on duty."""
-    per_order = 0.30 + 1.5 * f["late_m"]
+    per_order = 0.45 + 0.8 * f["late_m"]
     expected = f["orders_m"] * per_order
     n = int(round(expected.sum()))
     month = _pick(rng, n, expected)
@@ -531,8 +531,8 @@ def _contacts(rng: np.random.Generator, cal: _Calendar, f: dict) -> dict:
 
     agents = _agents_on_duty(cal)
     per_agent = expected / agents
-    occupancy = np.clip(0.72 * per_agent / np.median(per_agent), 0.3, 0.95)
-    asa = 18.0 * occupancy / (1 - occupancy)  # Erlang-like: waits explode near full occupancy
+    occupancy = np.clip(0.6 * per_agent / np.median(per_agent), 0.3, 0.92)
+    asa = 15.0 * occupancy / (1 - occupancy)  # Erlang-like: waits explode near full occupancy
     wait = np.round(rng.exponential(asa[month]) * np.array([1.0, 2.5, 0.8])[channel])
     # Callers and chatters give up; emails always get answered.
     patience = rng.exponential(420.0, n)
@@ -573,15 +573,15 @@ def _contacts(rng: np.random.Generator, cal: _Calendar, f: dict) -> dict:
 
 
 def _surveys(rng: np.random.Generator, cal: _Calendar, f: dict) -> dict:
-    """NPS responses from about one order in ten; Lyon and late months score lower."""
-    n = max(cal.n, f["n_orders"] // 10)
+    """NPS responses from about one order in five; Lyon and late months score lower."""
+    n = max(cal.n, f["n_orders"] // 5)
     src = rng.integers(0, f["n_orders"], n)  # the order the respondent placed
     month = f["order_month"][src]
     day = np.minimum(f["order_day"][src] + 7 + rng.integers(0, 14, n),
                      cal.month_start[-1] + cal.days[-1] - 1)
     site = f["order_site"][src]
     late = f["order_late"][src]
-    promoter = 0.52 - 0.10 * (site == 1) - 0.25 * late - 0.8 * np.maximum(0, f["late_m"][month] - 0.06)
+    promoter = 0.58 - 0.10 * (site == 1) - 0.25 * late - 0.8 * np.maximum(0, f["late_m"][month] - 0.06)
     detractor = 0.16 + 0.08 * (site == 1) + 0.25 * late
     u = rng.random(n)
     score = np.where(
@@ -624,8 +624,8 @@ def _targets(cal: _Calendar, f: dict, n_lines: int) -> dict:
         month.append(cal.month_start)
         # The plan tightens on-time and OEE by a point from the second year.
         step = np.where(np.arange(cal.n) >= 14, 1.0, 0.0) if k in ("on_time_pct", "oee_pct") else 0
-        target.append(t + step)
-        amber.append(a + step)
+        target.append(np.full(cal.n, t) + step)
+        amber.append(np.full(cal.n, a) + step)
     return {
         "kpi": pa.array(kpi, pa.string()),
         "month": _dates(np.concatenate(month)),

@@ -139,7 +139,7 @@ def value_tooltip(field: str, title: str, unit: str | None, fmt: str) -> alt.Too
 def month_axis(months: pd.Series, *, title: str | None = None) -> alt.Axis:
     """A temporal axis with one label every 1, 2, 3 or 6 months depending on the span."""
     n = pd.to_datetime(months).dt.to_period("M").nunique()
-    step = 1 if n <= 9 else 2 if n <= 18 else 3 if n <= 36 else 6
+    step = 1 if n <= 6 else 2 if n <= 12 else 3 if n <= 36 else 6
     return alt.Axis(
         title=title,
         format="%b %Y",
@@ -171,6 +171,8 @@ def rag_status(
     return status
 
 
-def rag_scale() -> alt.Scale:
-    """The fixed green/amber/red colour scale for RAG statuses."""
+def rag_scale(*, amber: bool = True) -> alt.Scale:
+    """The fixed green/amber/red colour scale for RAG statuses (green/red only without amber)."""
+    if not amber:
+        return alt.Scale(domain=[RAG_DOMAIN[0], RAG_DOMAIN[2]], range=[GREEN, RED])
     return alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE)

@@ -126,7 +126,7 @@ def kpi_trend(
         layers.append(_target_rule(float(target), y_axis, unit, fmt))
 
     point_color = (
-        alt.Color("status:N", scale=theme.rag_scale(), legend=alt.Legend(title=None))
+        alt.Color("status:N", scale=theme.rag_scale(amber=False), legend=alt.Legend(title=None))
         if "status" in data.columns
         else alt.value(theme.PRIMARY)
     )

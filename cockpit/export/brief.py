@@ -17,50 +17,50 @@ _CSS = """
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; background: #e9edf2; color: #1c2430;
-  font: 9pt/1.3 "Helvetica Neue", Helvetica, Arial, "Liberation Sans", sans-serif; }
-.page { width: 297mm; min-height: 210mm; margin: 6mm auto; padding: 9mm 10mm; background: #fff;
-  box-shadow: 0 1px 6px rgba(0, 0, 0, .18); display: flex; flex-direction: column; gap: 4mm; }
+  font: 8.5pt/1.25 "Helvetica Neue", Helvetica, Arial, "Liberation Sans", sans-serif; }
+.page { width: 297mm; min-height: 210mm; margin: 6mm auto; padding: 8mm; background: #fff;
+  box-shadow: 0 1px 6px rgba(0, 0, 0, .18); }
+.fit { zoom: var(--zoom); display: flex; flex-direction: column; gap: 3.5mm; }
 header { display: flex; justify-content: space-between; align-items: flex-start; gap: 8mm;
-  border-bottom: 2px solid #1c2430; padding-bottom: 2.5mm; }
-h1 { font-size: 17pt; line-height: 1.15; margin: 0; }
-.subtitle { color: #4a5567; font-size: 10pt; margin-top: 1mm; }
-.context { margin: 1.5mm 0 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap;
-  gap: 1mm 5mm; color: #4a5567; font-size: 8pt; }
+  border-bottom: 2px solid #1c2430; padding-bottom: 2mm; }
+h1 { font-size: 16pt; line-height: 1.15; margin: 0; }
+.subtitle { color: #4a5567; font-size: 9.5pt; margin-top: .5mm; }
+.context { margin: 1.2mm 0 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap;
+  gap: .5mm 5mm; color: #4a5567; font-size: 7.5pt; }
 .context b { color: #1c2430; font-weight: 600; }
-.link { max-width: 95mm; text-align: right; font-size: 7.5pt; color: #4a5567;
-  overflow-wrap: anywhere; }
+.link { flex: 0 0 92mm; font-size: 7pt; color: #4a5567; word-break: break-all; }
+.link span { display: block; font-weight: 600; color: #1c2430; }
 .link a { color: #1d4ed8; text-decoration: none; }
-.scorecard { display: grid; grid-template-columns: repeat(var(--groups), 1fr); gap: 5mm; }
-h2 { font-size: 9pt; text-transform: uppercase; letter-spacing: .06em; color: #4a5567;
-  margin: 0 0 1.5mm; padding-bottom: 1mm; border-bottom: 1px solid #d5dbe3; }
-.cards { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm; }
-.card { border: 1px solid #d5dbe3; border-left: 4px solid #9aa4b2; border-radius: 2px;
-  padding: 1.5mm 2mm; break-inside: avoid; min-width: 0; }
+.scorecard { display: grid; gap: 5mm; }
+h2 { font-size: 8pt; text-transform: uppercase; letter-spacing: .06em; color: #4a5567;
+  margin: 0 0 1.5mm; padding-bottom: .8mm; border-bottom: 1px solid #d5dbe3; }
+.cards { display: grid; gap: 1.5mm; }
+.card { border: 1px solid #d5dbe3; border-left: 3.5px solid #9aa4b2; border-radius: 2px;
+  padding: 1mm 1.8mm; break-inside: avoid; min-width: 0; }
 .card.green { border-left-color: #1a7f37; }
 .card.amber { border-left-color: #c27c0e; }
 .card.red { border-left-color: #c62828; }
-.label { font-size: 7.5pt; color: #4a5567; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
-.value { font-size: 13pt; font-weight: 700; line-height: 1.2; }
-.meta { font-size: 7.5pt; color: #4a5567; display: flex; justify-content: space-between;
-  gap: 2mm; }
-.status { font-weight: 600; white-space: nowrap; }
+.label, .meta span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.label { font-size: 7pt; color: #4a5567; line-height: 1.2; }
+.value { font-size: 12pt; font-weight: 700; line-height: 1.15; }
+.meta { font-size: 7pt; line-height: 1.2; color: #4a5567; display: flex;
+  justify-content: space-between; gap: 1.5mm; }
+.status { font-weight: 600; flex: none; }
 .green .status { color: #1a7f37; }
 .amber .status { color: #9a6200; }
 .red .status { color: #c62828; }
-.empty { color: #7b8595; font-style: italic; font-size: 8pt; }
-.lower { display: grid; grid-template-columns: 75mm 1fr; gap: 6mm; min-height: 0; }
+.empty { color: #7b8595; font-style: italic; font-size: 8pt; margin: 0; }
+.lower { display: grid; grid-template-columns: 72mm 1fr; gap: 6mm; }
 .movers ol { margin: 0; padding-left: 4.5mm; }
-.movers li { margin-bottom: 1.2mm; }
+.movers li { margin-bottom: 1mm; }
 .movers li b { font-weight: 600; }
 .charts { display: flex; gap: 4mm; align-items: flex-start; min-width: 0; }
 figure { margin: 0; flex: 1 1 0; min-width: 0; }
-figure img { display: block; max-width: 100%; max-height: 50mm; object-fit: contain; }
-figcaption { font-size: 7.5pt; color: #4a5567; margin-bottom: 1mm; }
+figure img { display: block; max-width: 100%; max-height: 46mm; object-fit: contain; }
+figcaption { font-size: 7pt; color: #4a5567; margin-bottom: .8mm; }
 @media print {
   body { background: #fff; }
-  .page { width: auto; min-height: 0; max-height: 193mm; overflow: hidden; margin: 0;
-    padding: 0; box-shadow: none; }
+  .page { width: auto; min-height: 0; margin: 0; padding: 0; box-shadow: none; }
 }
 """
 

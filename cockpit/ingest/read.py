@@ -262,22 +262,32 @@ def _as_string_table(table: pa.Table) -> pa.Table:
     return pa.table(cols, names=[f"c{i}" for i in range(len(cols))])
 
 
+def _present(arr) -> pa.Array:
+    return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(arr), ""), False)
+
+
 def _trim(table: pa.Table) -> pa.Table:
     """Drop trailing fully-empty rows and columns (whitespace-only counts as empty)."""
-    if table.num_columns == 0 or table.num_rows == 0:
+    # Scan from the end so a large sheet costs one column and a few row blocks, not all cells.
+    last_col = next(
+        (i for i in range(table.num_columns - 1, -1, -1) if pc.any(_present(table[i])).as_py()),
+        None,
+    )
+    if last_col is None or table.num_rows == 0:
         return pa.table({})
-    filled = []
-    any_row = None
-    for col in table.columns:
-        present = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(col), ""), False)
-        filled.append(pc.any(present).as_py())
-        any_row = present if any_row is None else pc.or_(any_row, present)
-    if not any(filled):
-        return pa.table({})
-    last_col = max(i for i, f in enumerate(filled) if f)
-    idx = pc.indices_nonzero(any_row)
-    last_row = pc.max(idx).as_py()
-    table = table.select(list(range(last_col + 1))).slice(0, last_row + 1)
+    table = table.select(list(range(last_col + 1)))
+    stop, block = table.num_rows, 1024
+    while stop > 0:
+        start = max(0, stop - block)
+        part = table.slice(start, stop - start)
+        any_row = _present(part[0])
+        for col in part.columns[1:]:
+            any_row = pc.or_(any_row, _present(col))
+        idx = pc.indices_nonzero(any_row)
+        if len(idx):
+            table = table.slice(0, start + pc.max(idx).as_py() + 1)
+            break
+        stop = start
     return pa.table(table.columns, names=[f"c{i}" for i in range(table.num_columns)])
 
 

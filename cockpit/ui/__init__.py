@@ -1,0 +1,1 @@
+"""Streamlit-only helpers: the page shell, KPI cards, the filter bar. Nothing else imports streamlit."""

@@ -1,0 +1,17 @@
+"""Process-wide resources for the app: the one DuckDB connection, cached by Streamlit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cockpit.store import Store, default_db_path
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(path: str) -> Store:
+    return Store.open(path)
+
+
+def get_store() -> Store:
+    """The Store for $COCKPIT_DB (one connection per process; a cursor per query)."""
+    return _store_for(str(default_db_path().resolve()))

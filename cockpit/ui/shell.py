@@ -1,0 +1,226 @@
+"""The page shell every page calls first: page config, login gate, URL state, sidebar.
+
+A page file reads like a description of its screen because everything shared lives here:
+`ctx = page_shell("efficiency", "Efficiency")` gives the store, the user, the view state
+(from the URL), the resolved period and filters, and draws the sidebar filter bar, the
+data freshness, the pinned-data banner and the Share button.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import streamlit as st
+
+from cockpit import freshness, links
+from cockpit.auth import User
+from cockpit.store import LATEST, Store
+from cockpit.ui import auth_gate
+from cockpit.ui.resources import get_store
+
+PERIOD_LABELS = {
+    "month": "Month",
+    "quarter": "Quarter",
+    "ytd": "Year to date",
+    "t3m": "Trailing 3 months",
+    "t12m": "Trailing 12 months",
+}
+COMPARE_LABELS = {"prev": "Previous period", "yoy": "Same period last year", "target": "Target"}
+
+
+@dataclass
+class PageContext:
+    """What a page needs to draw itself."""
+
+    page: str
+    store: Store
+    user: User
+    state: links.ViewState
+    as_of: int  # the version the numbers are read at (LATEST when live)
+    latest_seq: int
+    period: object | None = None  # cockpit.kpis.Period when the page has a period
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def pinned(self) -> bool:
+        return self.state.asof is not None
+
+    @property
+    def as_of_arg(self) -> int | None:
+        """The as-of argument for core calls: None when live."""
+        return self.state.asof
+
+
+def page_shell(
+    page: str,
+    title: str,
+    *,
+    icon: str = "📊",
+    dimensions: tuple[str, ...] = (),
+    period: bool = True,
+    needs: str = "read",
+) -> PageContext:
+    """Set up the page and draw the shared chrome; returns the page's context."""
+    st.set_page_config(page_title=f"{title} · Ops Cockpit", page_icon=icon, layout="wide")
+    _style()
+    store = get_store()
+    user = auth_gate.require_login(store, needs=needs)
+    state, notices = links.from_query_params(_query_dict())
+    latest = store.latest_seq()
+    if state.asof is not None and state.asof > latest:
+        notices.append(f"asof={state.asof} is newer than the latest load ({latest}); showing live data")
+        state = replace(state, asof=None)
+    ctx = PageContext(
+        page=page,
+        store=store,
+        user=user,
+        state=replace(state, page=page),
+        as_of=state.asof if state.asof is not None else LATEST,
+        latest_seq=latest,
+        notices=notices,
+    )
+    with st.sidebar:
+        st.markdown("### Ops Cockpit")
+        if period:
+            _period_bar(ctx)
+        if dimensions:
+            _filter_bar(ctx, dimensions)
+        _freshness(ctx)
+        auth_gate.user_badge(user)
+    st.title(title)
+    if ctx.pinned:
+        _pinned_banner(ctx)
+    for notice in ctx.notices:
+        st.caption(f"⚠️ {notice}")
+    return ctx
+
+
+def _query_dict() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _style() -> None:
+    st.html(
+        """<style>
+        [data-testid="stMetricValue"] { font-size: 1.9rem; }
+        [data-testid="stMetric"] { padding: 0.4rem 0.6rem; }
+        .rag { display:inline-block; width:0.75rem; height:0.75rem; border-radius:50%;
+               margin-right:0.35rem; vertical-align:middle; }
+        .rag-green { background:#1a9850 } .rag-amber { background:#f0a500 }
+        .rag-red { background:#d73027 } .rag-none { background:#c8c8c8 }
+        </style>"""
+    )
+
+
+def _period_bar(ctx: PageContext) -> None:
+    from cockpit.kpis import available_months, resolve_period
+
+    months = [m.strftime("%Y-%m") for m in available_months(ctx.store, ctx.as_of_arg)]
+    st.selectbox(
+        "Period",
+        list(PERIOD_LABELS),
+        format_func=PERIOD_LABELS.get,
+        key="period",
+        bind="query-params",
+    )
+    if months:
+        st.selectbox(
+            "Ending in",
+            list(reversed(months)),
+            key="month",
+            bind="query-params",
+            format_func=_month_label,
+        )
+    st.selectbox(
+        "Compare with",
+        list(COMPARE_LABELS),
+        format_func=COMPARE_LABELS.get,
+        key="compare",
+        bind="query-params",
+    )
+    month = st.session_state.get("month")
+    kind = st.session_state.get("period", "month")
+    ctx.state = replace(
+        ctx.state, period=kind, month=month, compare=st.session_state.get("compare", "prev")
+    )
+    ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg) if months else None
+
+
+def _month_label(ym: str) -> str:
+    import datetime as dt
+
+    return dt.date.fromisoformat(ym + "-01").strftime("%b %Y")
+
+
+def _filter_bar(ctx: PageContext, dimensions: tuple[str, ...]) -> None:
+    from cockpit.kpis import dimension_values
+
+    with st.expander("Filters", expanded=any(st.session_state.get(f"f_{d}") for d in dimensions)):
+        for dim in dimensions:
+            values = dimension_values(ctx.store, dim, ctx.as_of_arg)
+            if not values:
+                continue
+            chosen = st.multiselect(
+                dim.replace("_", " ").capitalize(),
+                values,
+                key=f"f_{dim}",
+                bind="query-params",
+                placeholder="All",
+            )
+            if chosen:
+                ctx.filters[dim] = list(chosen)
+    ctx.state = replace(
+        ctx.state,
+        filters=tuple(sorted((k, tuple(sorted(v))) for k, v in ctx.filters.items())),
+    )
+
+
+def _freshness(ctx: PageContext) -> None:
+    rows = freshness.latest_months(ctx.store, ctx.as_of_arg)
+    with st.expander("Data freshness", expanded=False):
+        if not rows:
+            st.caption("No data loaded yet. Open **Data** to upload exports or load the demo.")
+            return
+        for r in rows:
+            flag = " · partial" if r.get("partial") else ""
+            st.caption(f"**{r['label']}**: to {r['latest']}{flag}")
+
+
+def _pinned_banner(ctx: PageContext) -> None:
+    when = ctx.store.seq_time(ctx.state.asof)
+    when_text = when.strftime("%d %b %Y %H:%M") if when else "an earlier load"
+    live = links.to_url(replace(ctx.state, asof=None))
+    if ctx.latest_seq > ctx.state.asof:
+        st.info(
+            f"📌 Data as of {when_text} (load {ctx.state.asof}); newer data available. "
+            f"[Open the latest]({live})",
+            icon=None,
+        )
+    else:
+        st.caption(f"📌 Pinned to data as of {when_text} (load {ctx.state.asof}).")
+
+
+def share_button(ctx: PageContext) -> None:
+    """A Share popover with the pinned link (same numbers later) and a live link."""
+    base = _base_url()
+    pinned_state = replace(ctx.state, asof=ctx.state.asof or ctx.latest_seq)
+    live_state = replace(ctx.state, asof=None)
+    with st.popover("🔗 Share", help="A link that opens this view with these numbers"):
+        when = ctx.store.seq_time(pinned_state.asof)
+        when_text = when.strftime("%d %b %Y %H:%M") if when else "now"
+        st.markdown(f"**Pinned** to the data as of load {pinned_state.asof} ({when_text}):")
+        st.code(links.to_url(pinned_state, base), language=None)
+        st.markdown("**Live** (always the latest data):")
+        st.code(links.to_url(live_state, base), language=None)
+
+
+def _base_url() -> str:
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 - no browser context under AppTest
+        url = ""
+    if "://" not in url:
+        return ""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0]}"

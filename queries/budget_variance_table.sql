@@ -1,0 +1,30 @@
+-- Budget vs actual by unit and account over a set of months (cost and income lines).
+-- Grain: one row per (unit, account); biggest overspend first.
+-- Parameters: $as_of, $months (list of first-of-month dates), filters $unit $account.
+with lines as (
+    select unit, account, budget, actual
+    from budget_asof($as_of)
+    where list_contains($months, _month)
+      and ($unit is null or list_contains($unit, unit))
+      and ($account is null or list_contains($account, account))
+),
+
+by_account as (
+    select
+        unit,
+        account,
+        sum(budget) as budget,
+        sum(actual) as actual
+    from lines
+    group by unit, account
+)
+
+select
+    unit,
+    account,
+    budget,
+    actual,
+    actual - budget as variance,
+    100 * (actual - budget) / nullif(budget, 0) as variance_pct
+from by_account
+order by variance desc nulls last, unit, account

@@ -1,0 +1,13 @@
+-- Rows visible per dataset and month at a version (from the load segments, no row scan).
+-- Grain: one row per (dataset, month); rows without a month are left out.
+-- Parameters: $as_of.
+with visible as (
+    select dataset, month, rows
+    from visible_segments($as_of)
+    where month is not null
+)
+
+select dataset, month, sum(rows) as rows
+from visible
+group by dataset, month
+order by dataset, month

@@ -1,0 +1,147 @@
+-- KPI family "orders": monthly numerator/denominator components of every orders KPI.
+-- Grain: one row per month (and per slice of $dimension when it is given).
+--   Line-level sums (units, revenue, cost, margin) count in the line's own month.
+--   Order-level counts collapse an order's lines first (earliest order_date, latest
+--   delivered else ship date, earliest promised_date) and count in the month of the order's
+--   earliest order_date; cycle_histogram maps whole days (ship - order) to order counts, so
+--   percentiles over any set of months are exact.
+-- Parameters: $as_of (version), $start/$end (first days of the first and last month),
+--   $dimension (null, or a filter dimension to slice by), filters $site $region $channel
+--   $category $product $customer $ship_mode (lists, null = all), $sla_keys/$sla_days
+--   (parallel lists: ship_mode or channel -> SLA days, '*' = default) for orders
+--   without a promised_date.
+with lines as (
+    select
+        _month as month,
+        order_id,
+        order_date,
+        ship_date,
+        delivered_date,
+        promised_date,
+        ship_mode,
+        channel,
+        quantity,
+        revenue,
+        coalesce(cost, revenue - profit) as cost,
+        case $dimension
+            when 'site' then site
+            when 'region' then region
+            when 'channel' then channel
+            when 'category' then category
+            when 'product' then product
+            when 'customer' then customer
+            when 'ship_mode' then ship_mode
+        end as slice
+    from orders_asof($as_of)
+    where ($site is null or list_contains($site, site))
+      and ($region is null or list_contains($region, region))
+      and ($channel is null or list_contains($channel, channel))
+      and ($category is null or list_contains($category, category))
+      and ($product is null or list_contains($product, product))
+      and ($customer is null or list_contains($customer, customer))
+      and ($ship_mode is null or list_contains($ship_mode, ship_mode))
+),
+
+line_totals as (
+    select
+        month,
+        slice,
+        count(*) as rows,
+        max(order_date) as last_date,
+        count(order_id) as order_lines,
+        sum(quantity) as units,
+        sum(revenue) as revenue,
+        sum(cost) as cost,
+        sum(revenue) filter (where cost is not null) as margin_revenue,
+        sum(revenue - cost) as margin
+    from lines
+    where month between $start and $end
+    group by month, slice
+),
+
+orders_collapsed as (
+    select
+        order_id,
+        slice,
+        min(order_date) as order_date,
+        max(ship_date) as ship_date,
+        coalesce(max(delivered_date), max(ship_date)) as done_date,
+        min(promised_date) as promised_date,
+        min(ship_mode) as ship_mode,
+        min(channel) as channel
+    from lines
+    where order_id is not null
+    group by order_id, slice
+),
+
+orders_in_range as (
+    select
+        cast(date_trunc('month', order_date) as date) as month,
+        *
+    from orders_collapsed
+    where order_date >= $start
+      and order_date < $end + interval 1 month
+),
+
+orders_promised as (
+    select
+        o.*,
+        coalesce(
+            o.promised_date,
+            o.order_date + cast(list_extract($sla_days, coalesce(
+                list_position($sla_keys, o.ship_mode),
+                list_position($sla_keys, o.channel),
+                list_position($sla_keys, '*')
+            )) as integer)
+        ) as promise_date
+    from orders_in_range o
+),
+
+returned_orders as (
+    select distinct order_id
+    from returns_asof($as_of)
+    where order_id is not null
+),
+
+order_totals as (
+    select
+        o.month,
+        o.slice,
+        count(*) as orders,
+        count(*) filter (where o.done_date <= o.promise_date) as on_time,
+        count(*) filter (
+            where o.done_date is not null and o.promise_date is not null
+        ) as on_time_known,
+        sum(o.ship_date - o.order_date) as cycle_days,
+        count(o.ship_date) as cycle_orders,
+        histogram(o.ship_date - o.order_date) filter (
+            where o.ship_date is not null
+        ) as cycle_histogram,
+        count(r.order_id) as returned_orders
+    from orders_promised o
+    left join returned_orders r on r.order_id = o.order_id
+    group by o.month, o.slice
+)
+
+select
+    coalesce(l.month, o.month) as month,
+    coalesce(l.slice, o.slice) as slice,
+    coalesce(l.rows, 0) as rows,
+    l.last_date,
+    coalesce(l.order_lines, 0) as order_lines,
+    l.units,
+    l.revenue,
+    l.cost,
+    l.margin_revenue,
+    l.margin,
+    coalesce(o.orders, 0) as orders,
+    coalesce(o.on_time, 0) as on_time,
+    coalesce(o.on_time_known, 0) as on_time_known,
+    o.cycle_days,
+    coalesce(o.cycle_orders, 0) as cycle_orders,
+    o.cycle_histogram,
+    coalesce(o.returned_orders, 0) as returned_orders
+from line_totals l
+full join order_totals o
+    on o.month = l.month and o.slice is not distinct from l.slice
+order by month, slice

@@ -1,0 +1,34 @@
+-- KPI family "surveys": monthly NPS components (scores 0-10).
+-- Grain: one row per month (and per slice of $dimension when it is given).
+--   promoters score 9-10, detractors 0-6; nps_net = promoters - detractors.
+-- Parameters: $as_of, $start/$end (first days of the first and last month), $dimension
+--   (null or segment|site|channel), filters $segment $site $channel (lists, null = all).
+with responses as (
+    select
+        _month as month,
+        response_date,
+        case when score between 0 and 10 then score end as score,
+        case $dimension
+            when 'segment' then segment
+            when 'site' then site
+            when 'channel' then channel
+        end as slice
+    from surveys_asof($as_of)
+    where _month between $start and $end
+      and ($segment is null or list_contains($segment, segment))
+      and ($site is null or list_contains($site, site))
+      and ($channel is null or list_contains($channel, channel))
+)
+
+select
+    month,
+    slice,
+    count(*) as rows,
+    max(response_date) as last_date,
+    count(score) as responses,
+    count(*) filter (where score >= 9) as promoters,
+    count(*) filter (where score <= 6) as detractors,
+    count(*) filter (where score >= 9) - count(*) filter (where score <= 6) as nps_net
+from responses
+group by month, slice
+order by month, slice
