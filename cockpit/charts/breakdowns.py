@@ -92,9 +92,10 @@ def breakdown_bar(
         .transform_calculate(label=_format_expr(value_col, fmt, unit))
         .encode(x=alt.X(f"{value_col}:Q"), text="label:N")
     )
-    layers = [bars, labels]
+    layers = [bars]
     if target is not None:
         layers.append(_vertical_rule(float(target), "target", "Target", unit, fmt))
+    layers.append(labels)  # last, so the value labels sit on top of the target rule
     chart = alt.layer(*layers).properties(title=title, height=alt.Step(BAR_STEP))
     return theme.finish(chart)
 
@@ -148,7 +149,7 @@ def pareto(
         alt.Chart(pd.DataFrame({"cumulative_share": [PARETO_REFERENCE]}))
         .mark_rule(color=theme.GREY, strokeDash=[4, 4])
         .encode(
-            y=alt.Y("cumulative_share:Q", scale=alt.Scale(domain=[0, 100]), axis=None),
+            y=share_y,
             tooltip=[alt.Tooltip("cumulative_share:Q", title="Reference (%)", format=".0f")],
         )
     )
@@ -170,7 +171,7 @@ def budget_vs_actual(
     data = df[["month", "budget", "actual"]].copy()
     data["month"] = theme.to_months(data["month"]).to_numpy()
     data = data.sort_values("month").reset_index(drop=True)
-    data["period"] = data["month"].dt.strftime("%b %Y")
+    data["period"] = data["month"].dt.strftime("%b %y")
     data["variance"] = data["actual"] - data["budget"]
     data["variance_pct"] = 100.0 * data["variance"] / data["budget"].where(data["budget"] != 0)
     long = data.melt(
@@ -198,7 +199,7 @@ def budget_vs_actual(
                 "period:N",
                 sort=order,
                 title=None,
-                axis=alt.Axis(labelAngle=-30 if len(order) > 8 else 0),
+                axis=alt.Axis(labelAngle=-30 if len(order) > 12 else 0),
             ),
             xOffset=alt.XOffset("measure:N", sort=["Budget", "Actual"]),
             y=alt.Y("amount:Q", axis=theme.value_axis("Amount", unit)),
@@ -212,7 +213,7 @@ def budget_vs_actual(
             tooltip=tooltip,
         )
         .add_params(pick)
-        .properties(title=title, height=300)
+        .properties(title=title, height=300, width=max(360, min(900, 64 * len(order))))
     )
     return theme.finish(chart)
 
@@ -254,7 +255,7 @@ def variance_bars(
         .mark_bar()
         .encode(
             y=alt.Y(f"{label_col}:N", sort=list(data[label_col]), title=None),
-            x=alt.X("variance:Q", axis=theme.value_axis("Variance (actual - budget)", unit)),
+            x=alt.X("variance:Q", axis=theme.value_axis("Actual - budget", unit)),
             color=alt.Color(
                 "assessment:N",
                 scale=alt.Scale(domain=[good, bad], range=[theme.GREEN, theme.RED]),

@@ -10,6 +10,11 @@ GROUPS = ("Efficiency", "Cost", "Customer")
 STATUS_LABELS = {"green": "On target", "amber": "Watch", "red": "Off target", "none": "No target"}
 MAX_MOVERS = 6
 MAX_CHARTS = 3
+MAX_TEXT_CHARS = 200
+MAX_LINK_CHARS = 600
+CARD_COLUMNS = 7  # card columns across the page; a card is then about 36 mm wide
+CARD_ROW_MM = 17.0  # a card row's printed height, gap included
+PRINT_HEIGHT_MM = 190.0  # A4 landscape (210 mm) less the @page margins, with a little slack
 
 # Print keeps to one landscape A4 sheet: fixed page box, compact type, nothing that breaks.
 _CSS = """
@@ -56,7 +61,7 @@ h2 { font-size: 8pt; text-transform: uppercase; letter-spacing: .06em; color: #4
 .movers li b { font-weight: 600; }
 .charts { display: flex; gap: 4mm; align-items: flex-start; min-width: 0; }
 figure { margin: 0; flex: 1 1 0; min-width: 0; }
-figure img { display: block; max-width: 100%; max-height: 46mm; object-fit: contain; }
+figure img { display: block; max-width: 100%; max-height: 55mm; object-fit: contain; }
 figcaption { font-size: 7pt; color: #4a5567; margin-bottom: .8mm; }
 @media print {
   body { background: #fff; }
@@ -77,26 +82,59 @@ def brief_html(
 ) -> str:
     """A self-contained one-page HTML brief (inline CSS, images as data: URIs)."""
     groups = _grouped(cards)
+    columns = _card_columns([len(c) for _, c in groups])
+    rows = max(-(-len(c) // n) for (_, c), n in zip(groups, columns, strict=True))
+    movers = movers[:MAX_MOVERS]
+    charts = list(charts)[:MAX_CHARTS]
+    zoom = min(1.0, PRINT_HEIGHT_MM / _estimated_height_mm(rows, context, movers, charts))
+    weights = " ".join(f"{n}fr" for n in columns)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        '<main class="page">',
+        f'<main class="page"><div class="fit" style="--zoom: {zoom:.3f}">',
         _header(title, subtitle, context, link),
-        f'<section class="scorecard" style="--groups: {len(groups)}">',
-        *(_group(name, group_cards) for name, group_cards in groups),
+        f'<section class="scorecard" style="grid-template-columns: {weights}">',
+        *(_group(name, c, n) for (name, c), n in zip(groups, columns, strict=True)),
         "</section>",
         '<section class="lower">',
         _movers(movers),
         _charts(charts),
-        "</section></main></body></html>",
+        "</section></div></main></body></html>",
     ]
     return "\n".join(p for p in parts if p)
 
 
-def _e(value: object) -> str:
-    return escape("" if value is None else str(value), quote=True)
+def _card_columns(counts: list[int]) -> list[int]:
+    """Card columns per group, CARD_COLUMNS in all, spent where they save the most rows."""
+    columns = [1] * len(counts)
+    for _ in range(max(0, CARD_COLUMNS - len(counts))):
+        rows = [-(-n // c) for n, c in zip(counts, columns, strict=True)]
+        worst = max(range(len(counts)), key=lambda i: (rows[i], counts[i]))
+        if rows[worst] <= 1:
+            break
+        columns[worst] += 1
+    return columns
+
+
+def _estimated_height_mm(rows: int, context: list, movers: list, charts: list) -> float:
+    """Printed height at zoom 1, from measured sizes of the parts; drives the fit-to-page zoom."""
+    context_chars = sum(len(str(k)) + len(str(v)) + 4 for k, v in context)
+    header = 16 + 3.2 * max(1, -(-context_chars // 150))
+    scorecard = 6 + rows * CARD_ROW_MM
+    mover_lines = sum(
+        1 + (len(str(m.get("label"))) + len(str(m.get("text")))) // 55 for m in movers
+    )
+    lower = max(6 + 3.6 * mover_lines, 60 if charts else 0)
+    return header + scorecard + lower + 7
+
+
+def _e(value: object, limit: int = MAX_TEXT_CHARS) -> str:
+    text = "" if value is None else str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return escape(text, quote=True)
 
 
 def _header(title: str, subtitle: str, context: list[tuple[str, str]], link: str | None) -> str:
@@ -105,8 +143,9 @@ def _header(title: str, subtitle: str, context: list[tuple[str, str]], link: str
     if link:
         # Only web links become clickable; anything else is shown as text.
         is_web = link.startswith(("http://", "https://"))
-        target = f'<a href="{_e(link)}">{_e(link)}</a>' if is_web else _e(link)
-        link_html = f'<div class="link">Open this view<br>{target}</div>'
+        text = _e(link, limit=MAX_LINK_CHARS)
+        target = f'<a href="{escape(link, quote=True)}">{text}</a>' if is_web else text
+        link_html = f'<div class="link"><span>Open this view</span>{target}</div>'
     return (
         f"<header><div><h1>{_e(title)}</h1>"
         + (f'<div class="subtitle">{_e(subtitle)}</div>' if subtitle else "")
@@ -122,36 +161,39 @@ def _grouped(cards: Iterable[dict]) -> list[tuple[str, list[dict]]]:
     for card in cards:
         name = str(card.get("group") or "Other")
         by_group.setdefault(canonical.get(name.lower(), name), []).append(card)
-    return [(g, c) for g, c in by_group.items() if c or g in GROUPS]
+    return list(by_group.items())
 
 
-def _group(name: str, cards: list[dict]) -> str:
-    body = "".join(_card(c) for c in cards) if cards else ""
-    inner = f'<div class="cards">{body}</div>' if body else '<p class="empty">No data loaded.</p>'
+def _group(name: str, cards: list[dict], columns: int) -> str:
+    if cards:
+        body = "".join(_card(c) for c in cards)
+        inner = (
+            f'<div class="cards" style="grid-template-columns: repeat({columns}, 1fr)">{body}</div>'
+        )
+    else:
+        inner = '<p class="empty">No data loaded.</p>'
     return f'<div class="group"><h2>{_e(name)}</h2>{inner}</div>'
 
 
 def _card(card: dict) -> str:
     status = card.get("status") if card.get("status") in STATUS_LABELS else "none"
     target = card.get("target_text")
-    status_text = STATUS_LABELS[status]
+    label = _e(card.get("label"))
     return (
         f'<div class="card {status}" data-kpi="{_e(card.get("id"))}">'
-        f'<div class="label" title="{_e(card.get("label"))}">{_e(card.get("label"))}</div>'
+        f'<div class="label" title="{label}">{label}</div>'
         f'<div class="value">{_e(card.get("value_text"))}</div>'
         f'<div class="meta"><span>{_e(card.get("change_text"))}</span>'
-        f'<span class="status">{status_text}</span></div>'
-        + (f'<div class="meta"><span>Target {_e(target)}</span></div>' if target else "")
-        + "</div>"
+        f'<span class="status">{STATUS_LABELS[status]}</span></div>'
+        f'<div class="meta"><span>{"Target " + _e(target) if target else "&nbsp;"}</span></div>'
+        "</div>"
     )
 
 
 def _movers(movers: list[dict]) -> str:
     if not movers:
         return '<div class="movers"><h2>Top movers</h2><p class="empty">No notable moves.</p></div>'
-    items = "".join(
-        f"<li><b>{_e(m.get('label'))}</b> {_e(m.get('text'))}</li>" for m in movers[:MAX_MOVERS]
-    )
+    items = "".join(f"<li><b>{_e(m.get('label'))}</b> {_e(m.get('text'))}</li>" for m in movers)
     return f'<div class="movers"><h2>Top movers</h2><ol>{items}</ol></div>'
 
 
@@ -173,6 +215,6 @@ def _charts(charts: Sequence[tuple[str, bytes]]) -> str:
         f"<figure><figcaption>{_e(caption)}</figcaption>"
         f'<img alt="{_e(caption)}" src="data:{_image_type(data)};base64,'
         f'{base64.b64encode(data).decode("ascii")}"></figure>'
-        for caption, data in charts[:MAX_CHARTS]
+        for caption, data in charts
     )
     return f'<div class="charts">{figures}</div>'

@@ -48,9 +48,7 @@ def table_to_xlsx(
     return tables_to_xlsx([(sheet, df, formats)], title=title, context=context)
 
 
-def tables_to_xlsx(
-    sheets: list[Sheet], *, title: str, context: list[tuple[str, str]]
-) -> bytes:
+def tables_to_xlsx(sheets: list[Sheet], *, title: str, context: list[tuple[str, str]]) -> bytes:
     """Several tables, one sheet each (name, table, formats), each with the same header."""
     wb = Workbook()
     wb.remove(wb.active)

@@ -1,0 +1,63 @@
+"""Data-management charts: which months of which dataset are loaded."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from cockpit import datasets
+from cockpit.charts import theme
+
+STATUS_COLORS = {
+    "loaded": theme.GREEN,
+    "partial": theme.AMBER,
+    "superseded": theme.BLUE_GREY,
+    "missing": theme.LIGHT_GREY,
+}
+
+
+def coverage_grid(df: pd.DataFrame) -> alt.TopLevelMixin:
+    """A months x datasets heatmap of load status, rows loaded in the tooltip."""
+    title = "Data coverage by month"
+    if theme.is_empty(df) or not {"month", "dataset", "status"} <= set(df.columns):
+        return theme.no_data(title)
+    data = df[["month", "dataset", "status"]].copy()
+    data["rows"] = df["rows"] if "rows" in df.columns else pd.NA
+    data["month"] = data["month"].astype(str)
+    data["dataset"] = [
+        datasets.DATASETS[d].label if d in datasets.DATASETS else str(d) for d in data["dataset"]
+    ]
+    months = sorted(data["month"].unique())
+    catalogue = [ds.label for ds in datasets.DATASETS.values()]
+    present = set(data["dataset"])
+    rows_order = [label for label in catalogue if label in present]
+    rows_order += sorted(present - set(rows_order))
+
+    chart = (
+        alt.Chart(data)
+        .mark_rect(stroke="white", strokeWidth=2, cornerRadius=2)
+        .encode(
+            x=alt.X(
+                "month:O",
+                sort=months,
+                title=None,
+                axis=alt.Axis(labelAngle=-45 if len(months) > 12 else 0, orient="top"),
+            ),
+            y=alt.Y("dataset:N", sort=rows_order, title=None),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(
+                    domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values())
+                ),
+                legend=alt.Legend(title=None),
+            ),
+            tooltip=[
+                alt.Tooltip("dataset:N", title="Dataset"),
+                alt.Tooltip("month:N", title="Month"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("rows:Q", title="Rows", format=","),
+            ],
+        )
+        .properties(title=title, width=alt.Step(34), height=alt.Step(30))
+    )
+    return theme.finish(chart)

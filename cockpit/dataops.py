@@ -1,0 +1,208 @@
+"""What the Data page does, without Streamlit: mapping tables for the editor, the checks
+shown before loading, the loads history, originals, undo and removing the demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from cockpit import auth, datasets, ledger
+from cockpit.ingest.pipeline import PreparedFile, PreparedSheet
+from cockpit.store import Store, audit
+
+UNMAPPED = "—"
+
+
+def mapping_table(sheet: PreparedSheet) -> pd.DataFrame:
+    """One row per canonical column of the sheet's dataset: required?, source column, type."""
+    if not sheet.mapping.dataset:
+        return pd.DataFrame(columns=["column", "required", "source", "type"])
+    ds = datasets.get(sheet.mapping.dataset)
+    required = {c for group in ds.required for alt in group for c in alt}
+    rows = []
+    for col in ds.columns:
+        rows.append(
+            {
+                "column": col.name,
+                "required": "required" if col.name in required else "",
+                "source": sheet.mapping.columns.get(col.name, UNMAPPED),
+                "type": col.type.lower().replace("varchar", "text").replace("double", "number"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def overrides_from_table(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, str | None]:
+    """The analyst's edits of the mapping table as canonical -> source (None = unmapped)."""
+    changed = {}
+    old = dict(zip(before["column"], before["source"], strict=True))
+    for col, src in zip(after["column"], after["source"], strict=True):
+        if old.get(col) != src:
+            changed[col] = None if src in (None, UNMAPPED, "") else src
+    return changed
+
+
+def source_choices(sheet: PreparedSheet) -> list[str]:
+    """The sheet's columns an analyst can map from, with the 'unmapped' choice first."""
+    if sheet.analysis is None:
+        return [UNMAPPED]
+    return [UNMAPPED, *[c.name for c in sheet.analysis.columns]]
+
+
+def preview(sheet: PreparedSheet, rows: int = 8) -> pd.DataFrame:
+    """The first rows as parsed and typed (source column names), for the analyst to eyeball."""
+    if sheet.typed is None:
+        return sheet.raw.table.slice(0, rows).to_pandas()
+    cols = [c for c in sheet.typed.column_names if c != "_row"]
+    df = sheet.typed.slice(0, rows).select(["_row", *cols]).to_pandas()
+    return df.rename(columns={"_row": "row"}).set_index("row")
+
+
+def checks(sheet: PreparedSheet) -> dict:
+    """The numbers shown before loading: rows to load, rejected, months, overlap, flags."""
+    ambiguous = [
+        f"{c.name}: {c.ambiguous}" for c in (sheet.analysis.columns if sheet.analysis else []) if c.ambiguous
+    ]
+    return {
+        "rows": sheet.rows.num_rows if sheet.rows is not None else 0,
+        "rejected": len(sheet.rejects),
+        "months": [m.strftime("%Y-%m") for m in sheet.months],
+        "overlap": [m.strftime("%Y-%m") for m in sheet.overlap],
+        "placeholders": {
+            col: sum(v.values()) for col, v in sheet.placeholders.items() if sum(v.values())
+        },
+        "ambiguous": ambiguous,
+        "warnings": list(sheet.warnings),
+        "excluded": [
+            f"row {r + 1}: {why}" for r, why in (sheet.analysis.excluded_rows if sheet.analysis else [])
+        ],
+    }
+
+
+def rejects_frame(rejects: list[dict]) -> pd.DataFrame:
+    """Rejected rows as a table: sheet row, column, value, reason."""
+    return pd.DataFrame(
+        [
+            {"row": r.get("row"), "column": r.get("column"), "value": r.get("value"),
+             "reason": r.get("reason")}
+            for r in rejects
+        ],
+        columns=["row", "column", "value", "reason"],
+    )
+
+
+def rejects_xlsx(prepared: PreparedFile, sheet: PreparedSheet) -> bytes:
+    """All rejected rows of a sheet as a formatted workbook (for fixing at the source)."""
+    from cockpit.export.xlsx import table_to_xlsx
+
+    return table_to_xlsx(
+        rejects_frame(sheet.rejects),
+        title=f"Rejected rows — {prepared.name}",
+        context=[("Sheet", sheet.name), ("Dataset", sheet.mapping.dataset or "—"),
+                 ("Checked", dt.datetime.now().strftime("%Y-%m-%d %H:%M"))],
+        sheet="Rejected rows",
+    )
+
+
+def loads_history(store: Store) -> pd.DataFrame:
+    """The ledger for the history table, newest first."""
+    rows = ledger.list_loads(store)
+    df = pd.DataFrame(
+        rows,
+        columns=["load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected",
+                 "status", "loaded_at", "user", "sha256", "is_demo", "undone_at", "replace"],
+    )
+    if not df.empty:
+        df["months"] = df["months"].map(_month_span)
+    return df
+
+
+def _month_span(months: list[str]) -> str:
+    if not months:
+        return ""
+    if len(months) == 1:
+        return months[0]
+    return f"{months[0]} – {months[-1]} ({len(months)})"
+
+
+def original_file(store: Store, load_id: int) -> tuple[str, bytes] | None:
+    """The bytes the analyst uploaded for a load, and its original name."""
+    row = store.rows("SELECT file, sha256 FROM loads WHERE load_id = $id", {"id": load_id})
+    if not row:
+        return None
+    path = store.upload_path(row[0]["sha256"])
+    if path is None:
+        return None
+    return row[0]["file"], Path(path).read_bytes()
+
+
+def undo_load(store: Store, load_id: int, user: auth.User) -> int:
+    """Undo a load: analysts their own, admins anyone's (checked here, not only in the UI)."""
+    owner = store.scalar('SELECT "user" FROM loads WHERE load_id = $id', {"id": load_id})
+    if owner is None:
+        raise KeyError(f"there is no load {load_id}")
+    auth.require(user, "undo_own" if owner == user.name else "undo_any")
+    return ledger.undo(store, load_id, user=user.name)
+
+
+def demo_loads(store: Store) -> list[int]:
+    """Live demo loads (removable once real data arrives)."""
+    rows = store.rows(
+        "SELECT load_id FROM loads WHERE is_demo AND undone_seq IS NULL AND status <> 'rejected'"
+    )
+    return [r["load_id"] for r in rows]
+
+
+def has_real_data(store: Store) -> bool:
+    return bool(
+        store.scalar(
+            "SELECT count(*) FROM loads WHERE NOT is_demo AND status = 'loaded' AND undone_seq IS NULL"
+        )
+    )
+
+
+def remove_demo(store: Store, user: auth.User) -> int:
+    """Undo every demo load in one version; returns how many loads were removed."""
+    auth.require(user, "delete_any")
+    ids = demo_loads(store)
+    if not ids:
+        return 0
+    with store.transaction() as cur:
+        seq = cur.execute("SELECT nextval('version_seq')").fetchone()[0]
+        cur.execute(
+            """UPDATE loads SET undone_seq = $seq, undone_at = current_timestamp, undone_by = $u
+               WHERE list_contains($ids, load_id)""",
+            {"seq": seq, "u": user.name, "ids": ids},
+        )
+        audit(cur, user.name, "remove_demo", {"loads": ids, "seq": seq})
+    return len(ids)
+
+
+def report_summary(report) -> list[tuple[str, str]]:
+    """(level, text) lines for a commit report: success, warning or error per file/sheet."""
+    out = []
+    for f in report.files:
+        if f.status == "rejected":
+            out.append(("error", " ".join(f.messages) or f"{f.file}: rejected"))
+            continue
+        if f.status == "duplicate":
+            out.append(("warning", " ".join(f.messages)))
+            continue
+        for s in f.sheets:
+            where = f"{f.file}" + (f" › {s.sheet}" if s.sheet else "")
+            if s.status == "loaded":
+                text = (f"{where}: {s.rows_loaded:,} rows loaded into **{s.dataset}** "
+                        f"(load {s.load_id}, months {_month_span(s.months)})")
+                if s.rows_rejected:
+                    text += f"; {s.rows_rejected:,} rows rejected"
+                out.append(("success", text))
+            else:
+                out.append(("info", f"{where}: kept raw only (load {s.load_id})"))
+    return out
+
+
+def report_json(report) -> str:
+    return json.dumps(report.to_dict(), indent=2, default=str)

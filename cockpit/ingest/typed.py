@@ -1,0 +1,283 @@
+"""Convert the data rows of a sheet to typed columns in DuckDB, one vectorised select.
+
+The SQL here is generated from a fixed vocabulary of parser expressions; identifiers are the
+positional raw columns (c0, c1, ...) and every value that comes from the data (placeholder
+literals, date formats) is bound as a parameter.
+
+Output types: date -> DATE, timestamp -> TIMESTAMP, time -> TIME, duration -> DOUBLE minutes,
+number and percent -> DOUBLE (a percent is the number shown: "12.5%" -> 12.5), bool ->
+BOOLEAN, text -> VARCHAR (trimmed), empty -> VARCHAR of nulls. "_row" is the 1-based row in
+the original sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    from cockpit.ingest.detect_sheet import SheetAnalysis
+    from cockpit.ingest.detect_types import ColumnProfile
+    from cockpit.ingest.read import RawSheet
+
+CURRENCY_CODES = (
+    "USD|EUR|GBP|JPY|CHF|CAD|AUD|NZD|CNY|INR|ZAR|SEK|NOK|DKK|PLN|MXN|BRL|SGD|HKD|AED|SAR"
+)
+TRUE_WORDS = ("y", "yes", "true", "t", "1", "x", "✓", "✔", "on")
+FALSE_WORDS = ("n", "no", "false", "f", "0", "off")
+MARKERS = ("x", "✓", "✔")
+
+# Text formats tried in order; two-digit-year forms come first because %Y also accepts "06".
+ISO_FORMATS = [
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+]
+TEXT_MONTH_FORMATS = [
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%d %b %y",
+    "%d %b %Y",
+    "%d-%B-%y",
+    "%d-%B-%Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d-%b-%Y %H:%M",
+    "%d %b %Y %H:%M",
+]
+MONTH_LABEL_FORMATS = [
+    "%Y-%m",
+    "%b %Y",
+    "%B %Y",
+    "%b-%y",
+    "%b-%Y",
+    "%B-%Y",
+    "%b %y",
+    "%Y/%m",
+    "%m/%Y",
+]
+
+
+def numeric_formats(order: str) -> list[str]:
+    """Numeric date formats for 'dmy' or 'mdy', with and without a time of day."""
+    a, b = ("%d", "%m") if order == "dmy" else ("%m", "%d")
+    out = []
+    for sep in ("/", ".", "-"):
+        for year in ("%y", "%Y"):
+            base = f"{a}{sep}{b}{sep}{year}"
+            out += [base, f"{base} %H:%M", f"{base} %H:%M:%S", f"{base} %I:%M %p"]
+    return out
+
+
+TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p", "%Y-%m-%d %H:%M:%S", "%H:%M:%S.%f"]
+
+# --- parser expressions (x is an SQL expression yielding VARCHAR) ---------------------------
+
+
+def number_sql(x: str, decimal_comma: bool) -> str:
+    """DOUBLE from text with currency, thousands separators, (negatives), trailing minus, %."""
+    s = f"trim({x})"
+    plain = f"case when regexp_full_match({s}, '[-+]?[0-9]+(\\.[0-9]+)?') then cast({s} as double)"
+    if decimal_comma:
+        plain = f"case when regexp_full_match({s}, '[-+]?[0-9]+') then cast({s} as double)"
+    # Drop currency symbols/codes and every kind of space, then read the sign off the ends.
+    stripped = (
+        f"regexp_replace({s}, '[$£€¥\\s\\x{{00A0}}\\x{{202F}}]|\\b({CURRENCY_CODES})\\b', '', 'g')"
+    )
+    core = f"trim(trim({stripped}, '%'), '()+-')"
+    neg = (
+        f"(regexp_full_match({stripped}, '\\(.*\\)') or starts_with({stripped}, '-')"
+        f" or ends_with({stripped}, '-'))"
+    )
+    if decimal_comma:
+        shape = "([0-9]{1,3}(\\.[0-9]{3})+|[0-9]+)(,[0-9]+)?|,[0-9]+"
+        value = f"cast(replace(replace({core}, '.', ''), ',', '.') as double)"
+    else:
+        shape = "([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\\.[0-9]+)?|\\.[0-9]+|[0-9]+(\\.[0-9]+)?[eE][-+]?[0-9]+"
+        value = f"cast(replace({core}, ',', '') as double)"
+    slow = (
+        f"case when regexp_full_match({core}, '{shape}')"
+        f" then case when {neg} then -{value} else {value} end end"
+    )
+    return f"{plain} else {slow} end"
+
+
+def percent_flag_sql(x: str) -> str:
+    return f"ends_with(rtrim(trim({x}), ')'), '%')"
+
+
+def bool_sql(x: str, marker: bool) -> str:
+    """BOOLEAN from yes/no words; a marker column ('x' or blank) reads blank as false."""
+    s = f"lower(trim({x}))"
+    if marker:
+        trues = ", ".join(f"'{w}'" for w in MARKERS)
+        return f"case when {x} is null then false when {s} in ({trues}) then true end"
+    trues = ", ".join(f"'{w}'" for w in TRUE_WORDS)
+    falses = ", ".join(f"'{w}'" for w in FALSE_WORDS)
+    return f"case when {s} in ({trues}) then true when {s} in ({falses}) then false end"
+
+
+def strptime_sql(x: str, formats_param: str) -> str:
+    return f"try_strptime(trim({x}), ${formats_param})"
+
+
+def serial_sql(x: str) -> str:
+    """TIMESTAMP from an Excel serial day number (1900 system, serials after Feb 1900)."""
+    n = number_sql(x, False)
+    return (
+        f"case when ({n}) between 61 and 2958465"
+        f" then timestamp '1899-12-30' + to_microseconds(cast(round(({n}) * 86400000000) as bigint))"
+        " end"
+    )
+
+
+def duration_minutes_sql(x: str) -> str:
+    """Minutes from "h:mm", "h:mm:ss" or a calamine [h]:mm cell ("1900-01-01 02:15:00")."""
+    s = f"trim({x})"
+    parts = f"regexp_extract({s}, '^(\\d+):(\\d{{2}})(?::(\\d{{2}}(?:\\.\\d+)?))?$', ['h', 'm', 's'])"
+    clock = (
+        f"case when regexp_full_match({s}, '\\d+:\\d{{2}}(:\\d{{2}}(\\.\\d+)?)?') then"
+        f" cast({parts}.h as double) * 60 + cast({parts}.m as double)"
+        f" + coalesce(try_cast(nullif({parts}.s, '') as double), 0) / 60 end"
+    )
+    epoch = (
+        f"case when regexp_full_match({s}, '(1899-12-31|1900-0[12]-\\d{{2}}) \\d{{2}}:\\d{{2}}:\\d{{2}}')"
+        f" then date_diff('second', timestamp '1899-12-31', try_strptime({s}, '%Y-%m-%d %H:%M:%S'))"
+        " / 60.0 end"
+    )
+    return f"coalesce({clock}, {epoch})"
+
+
+def convert_sql(x: str, p: ColumnProfile, decimal_comma: bool, formats_param: str) -> str:
+    """The SQL expression turning raw text `x` into the profile's type (NULL when it fails)."""
+    kind = p.kind
+    if kind in ("number", "percent"):
+        return number_sql(x, decimal_comma)
+    if kind == "bool":
+        return bool_sql(x, p.marker)
+    if kind in ("date", "timestamp"):
+        target = "date" if kind == "date" else "timestamp"
+        parsed = serial_sql(x) if p.serial else strptime_sql(x, formats_param)
+        return f"cast({parsed} as {target})"
+    if kind == "time":
+        return f"cast({strptime_sql(x, formats_param)} as time)"
+    if kind == "duration":
+        return duration_minutes_sql(x)
+    return f"nullif(trim({x}), '')"
+
+
+def formats_for(p: ColumnProfile) -> list[str]:
+    """The strptime formats used for a date/timestamp/time column."""
+    if p.kind == "time":
+        return TIME_FORMATS
+    return p.formats or ISO_FORMATS
+
+
+REASONS = {
+    "number": "not a number",
+    "percent": "not a percentage",
+    "bool": "not yes/no (expected Y/N, Yes/No, TRUE/FALSE or 1/0)",
+    "time": "not a time of day (expected like 08:30)",
+    "duration": "not a duration (expected like 1:15 or 1:15:00)",
+}
+
+
+def reject_reason(p: ColumnProfile) -> str:
+    if p.kind in ("date", "timestamp"):
+        if p.serial:
+            return "not a date (expected an Excel date)"
+        expected = {
+            "dmy": "day-first like 31/01/2024",
+            "mdy": "month-first like 01/31/2024",
+            "ymd": "like 2024-01-31",
+        }.get(p.date_order or "", "a date")
+        return f"not a date (expected {expected})"
+    return REASONS.get(p.kind, "unreadable value")
+
+
+# --- the conversion --------------------------------------------------------------------
+
+
+@dataclass
+class TypedSheet:
+    table: pa.Table
+    rejects: list[dict] = field(default_factory=list)
+    placeholders: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def data_rows(raw: RawSheet, analysis: SheetAnalysis) -> pa.Table:
+    """The kept data rows of the raw table with a 1-based "_row" column (excluded rows dropped)."""
+    start, stop = analysis.data_start, analysis.data_stop
+    rows = pa.array(range(start + 1, stop + 1), pa.int64())
+    table = raw.table.slice(start, max(0, stop - start)).append_column("_row", rows)
+    excluded = [r + 1 for r, _ in analysis.excluded_rows if start <= r < stop]
+    if excluded:
+        keep = pc.invert(pc.is_in(table["_row"], pa.array(excluded, pa.int64())))
+        table = table.filter(keep)
+    return table
+
+
+def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
+    """Convert the data rows of `raw` to typed columns in DuckDB; collect per-cell failures."""
+    source = data_rows(raw, analysis)
+    params: dict[str, object] = {}
+    cleaned, converted, flags = ['"_row"'], ['"_row"'], ['"_row"']
+    for i, p in enumerate(analysis.columns):
+        x = f'"c{p.index}"'
+        params[f"ph{i}"] = [k.lower() for k in p.placeholders]
+        cleaned.append(
+            f"case when list_contains($ph{i}, lower(trim({x}))) then null"
+            f' else nullif(trim({x}), \'\') end as "k{i}"'
+        )
+        if p.kind in ("date", "timestamp", "time") and not p.serial:
+            params[f"fmt{i}"] = formats_for(p)
+        value = convert_sql(f'"k{i}"', p, raw.decimal_comma, f"fmt{i}")
+        converted.append(f'"k{i}", {value} as "v{i}"')
+        flags.append(f'"v{i}"')
+        if p.kind not in ("text", "empty"):
+            flags.append(f'("k{i}" is not null and "v{i}" is null) as "bad{i}"')
+    sql = (
+        f"with cleaned as (select {', '.join(cleaned)} from _ingest_src),"
+        f" converted as (select {', '.join(converted)} from cleaned)"
+        f' select {", ".join(flags)} from converted order by "_row"'
+    )
+    con.register("_ingest_src", source)
+    try:
+        result = con.sql(sql, params=params).to_arrow_table()
+    finally:
+        con.unregister("_ingest_src")
+
+    rejects = []
+    for i, p in enumerate(analysis.columns):
+        name = f"bad{i}"
+        if name not in result.column_names:
+            continue
+        bad = pc.fill_null(result[name], False)
+        if not pc.any(bad).as_py():
+            continue
+        rows = result["_row"].filter(bad).to_pylist()
+        values = source[f"c{p.index}"].take(pc.indices_nonzero(bad)).to_pylist()
+        reason = reject_reason(p)
+        rejects += [
+            {"row": r, "column": p.name, "value": v, "reason": reason}
+            for r, v in zip(rows, values, strict=True)
+        ]
+    rejects.sort(key=lambda d: d["row"])
+    names = [p.name for p in analysis.columns]
+    table = pa.table(
+        [result[f"v{i}"] for i in range(len(names))] + [result["_row"]], names=names + ["_row"]
+    )
+    placeholders = {p.name: dict(p.placeholders) for p in analysis.columns if p.placeholders}
+    return TypedSheet(table=table, rejects=rejects, placeholders=placeholders)

@@ -1,0 +1,131 @@
+"""The KPI catalogue, read from queries/kpis.toml, and how each KPI's value is formatted."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+
+from cockpit.queries import QUERIES_DIR
+
+CATALOGUE_FILE = QUERIES_DIR / "kpis.toml"
+GROUPS = ("Efficiency", "Cost", "Customer")
+FORMATS = ("pct", "money", "days", "seconds", "hours", "count", "minutes", "score", "nps", "number")
+FORMULAS = ("ratio", "product", "histogram_quantile", "period_quantile")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    label: str
+    group: str
+    unit: str
+    fmt: str
+    direction: str
+    datasets: tuple[str, ...]
+    description: str
+    default_target: float | None = None
+    default_amber: float | None = None
+    # How the value comes from monthly components ("family.component").
+    formula: str = "ratio"
+    numerator: str | None = None
+    denominator: str | None = None
+    requires: str | None = None
+    scale: float = 1.0
+    cap: float | None = None
+    factors: tuple[str, ...] = ()
+    component: str | None = None
+    q: float | None = None
+    empty: str = "no data in this period"
+    families: tuple[str, ...] = field(default=())
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "higher"
+
+
+def _family(component: str | None) -> list[str]:
+    return [component.split(".", 1)[0]] if component else []
+
+
+def _kpi(entry: dict) -> Kpi:
+    formula = entry.get("formula", "ratio")
+    comps = [entry.get(k) for k in ("numerator", "denominator", "requires", "component")]
+    families = tuple(dict.fromkeys(f for c in comps for f in _family(c)))
+    return Kpi(
+        id=entry["id"],
+        label=entry["label"],
+        group=entry["group"],
+        unit=entry["unit"],
+        fmt=entry["format"],
+        direction=entry["direction"],
+        datasets=tuple(entry["datasets"]),
+        description=entry["description"],
+        default_target=entry.get("default_target"),
+        default_amber=entry.get("default_amber"),
+        formula=formula,
+        numerator=entry.get("numerator"),
+        denominator=entry.get("denominator"),
+        requires=entry.get("requires"),
+        scale=float(entry.get("scale", 1.0)),
+        cap=entry.get("cap"),
+        factors=tuple(entry.get("factors", ())),
+        component=entry.get("component"),
+        q=entry.get("q"),
+        empty=entry.get("empty", "no data in this period"),
+        families=families,
+    )
+
+
+def load_catalogue(path=CATALOGUE_FILE) -> dict[str, Kpi]:
+    """Read and check the catalogue file; a product KPI inherits its factors' families."""
+    with open(path, "rb") as fh:
+        entries = tomllib.load(fh)["kpi"]
+    kpis = {e["id"]: _kpi(e) for e in entries}
+    for k in list(kpis.values()):
+        if k.group not in GROUPS or k.fmt not in FORMATS or k.formula not in FORMULAS:
+            raise ValueError(f"KPI {k.id}: bad group, format or formula")
+        if k.direction not in ("higher", "lower"):
+            raise ValueError(f"KPI {k.id}: direction must be higher or lower")
+        if k.formula == "product":
+            fams = tuple(dict.fromkeys(f for x in k.factors for f in kpis[x].families))
+            kpis[k.id] = Kpi(**{**k.__dict__, "families": fams})
+    return kpis
+
+
+CATALOGUE: dict[str, Kpi] = load_catalogue()
+
+
+def _money(v: float) -> str:
+    sign = "-" if v < 0 else ""
+    a = abs(v)
+    if a >= 1e9:
+        return f"{sign}£{a / 1e9:.1f}B"
+    if a >= 1e6:
+        return f"{sign}£{a / 1e6:.1f}M"
+    if a >= 1e4:
+        return f"{sign}£{a / 1e3:.0f}k"
+    if a >= 100:
+        return f"{sign}£{a:,.0f}"
+    return f"{sign}£{a:,.2f}"
+
+
+_FORMATTERS = {
+    "pct": lambda v: f"{v:.1f}%",
+    "money": _money,
+    "days": lambda v: f"{v:.1f} d",
+    "seconds": lambda v: f"{v:.0f} s",
+    "hours": lambda v: f"{v:.1f} h",
+    "count": lambda v: f"{v:,.0f}",
+    "minutes": lambda v: f"{v:,.0f} min",
+    "score": lambda v: f"{v:.2f}",
+    "nps": lambda v: f"{v:+.0f}",
+    "number": lambda v: f"{v:,.1f}",
+}
+
+
+def format_value(kpi_id: str, value: float | None) -> str:
+    """The value as shown on a card: "94.2%", "£1.2M", "3.4 d", "52 s"; "—" when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return _FORMATTERS[CATALOGUE[kpi_id].fmt](float(value))

@@ -1,0 +1,161 @@
+"""Reporting periods (month, quarter, YTD, trailing 3/12 months), comparisons and data months.
+
+Month is the grain: a period is a list of first-of-month dates ending at `end`.
+Comparisons: "prev" is the period of the same length just before (a quarter compares with
+the previous quarter's same months), "yoy" is the same months a year earlier.
+
+A month is flagged partial when it is the latest month of a dataset and either (a) its last
+dated row is more than PARTIAL_DAYS days before the month's last day, or (b) it has fewer
+than PARTIAL_SHARE x the median rows of that dataset's earlier months (needs at least 3 of
+them). Budget rows are dated to the 1st, so only rule (b) applies to them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from cockpit import queries
+from cockpit.store import LATEST
+
+KINDS = ("month", "quarter", "ytd", "t3m", "t12m", "range")
+COMPARES = ("prev", "yoy", "target")
+PARTIAL_DAYS = 3
+PARTIAL_SHARE = 0.5
+# Datasets whose months make "data months": targets are a plan, often for future months.
+ACTUAL_DATASETS = ("orders", "production", "downtime", "budget", "contacts", "surveys", "returns")
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    end: dt.date
+    start: dt.date
+    months: list[dt.date]
+    label: str
+
+    @property
+    def code(self) -> str:
+        """Compact form for URLs and JSON: "2026-10", "2026-Q3", "ytd:2026-10", ..."""
+        end = self.end.strftime("%Y-%m")
+        if self.kind == "month":
+            return end
+        if self.kind == "range":
+            return f"{self.start:%Y-%m}..{end}"
+        return f"{self.kind}:{end}"
+
+
+def add_months(d: dt.date, n: int) -> dt.date:
+    """First day of the month `n` months after the month of `d`."""
+    idx = d.year * 12 + d.month - 1 + n
+    return dt.date(idx // 12, idx % 12 + 1, 1)
+
+
+def month_span(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Every first-of-month from the month of `start` to the month of `end`, inclusive."""
+    first, last = start.replace(day=1), end.replace(day=1)
+    out = []
+    while first <= last:
+        out.append(first)
+        first = add_months(first, 1)
+    return out
+
+
+def parse_month(text: str) -> dt.date:
+    """ "2026-03" (or a full ISO date) -> date(2026, 3, 1); a clear error otherwise."""
+    try:
+        return dt.date.fromisoformat(text[:7] + "-01")
+    except ValueError:
+        raise ValueError(f"not a month: {text!r} (expected YYYY-MM)") from None
+
+
+def month_end(d: dt.date) -> dt.date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def make_period(kind: str, end: dt.date) -> Period:
+    """The period of `kind` ending at the month of `end`."""
+    end = end.replace(day=1)
+    if kind == "month":
+        start, label = end, f"{end:%b %Y}"
+    elif kind == "quarter":
+        q = (end.month - 1) // 3
+        start = dt.date(end.year, 3 * q + 1, 1)
+        label = f"Q{q + 1} {end.year}" + ("" if end.month % 3 == 0 else f" to {end:%b}")
+    elif kind == "ytd":
+        start, label = dt.date(end.year, 1, 1), f"YTD {end:%b %Y}"
+    elif kind == "t3m":
+        start, label = add_months(end, -2), f"3 months to {end:%b %Y}"
+    elif kind == "t12m":
+        start, label = add_months(end, -11), f"12 months to {end:%b %Y}"
+    else:
+        raise ValueError(f"unknown period kind {kind!r}; known: {', '.join(KINDS[:-1])}")
+    return Period(kind, end, start, month_span(start, end), label)
+
+
+def period_between(start: str | dt.date, end: str | dt.date) -> Period:
+    """A custom range of whole months (the CLI's --from/--to)."""
+    s = parse_month(start) if isinstance(start, str) else start.replace(day=1)
+    e = parse_month(end) if isinstance(end, str) else end.replace(day=1)
+    if s > e:
+        raise ValueError(f"range starts after it ends: {s:%Y-%m} > {e:%Y-%m}")
+    return Period("range", e, s, month_span(s, e), f"{s:%b %Y} – {e:%b %Y}")
+
+
+def comparison_months(period: Period, compare: str) -> list[dt.date]:
+    """The months a period is compared with ("target" compares with no months)."""
+    if compare == "yoy":
+        return [add_months(m, -12) for m in period.months]
+    if compare == "prev":
+        shift = 3 if period.kind == "quarter" else len(period.months)
+        return [add_months(m, -shift) for m in period.months]
+    if compare == "target":
+        return []
+    raise ValueError(f"unknown comparison {compare!r}; known: {', '.join(COMPARES)}")
+
+
+def data_months(store, as_of: int | None = None) -> dict[str, dict[dt.date, int]]:
+    """Visible rows per dataset and month (from the load segments, no row scan)."""
+    out: dict[str, dict[dt.date, int]] = {}
+    table = queries.run(store, "data_months", as_of=LATEST if as_of is None else as_of)
+    for r in table.to_pylist():
+        out.setdefault(r["dataset"], {})[r["month"]] = int(r["rows"])
+    return out
+
+
+def available_months(store, as_of: int | None = None) -> list[dt.date]:
+    """Months that hold actual data in any dataset (targets excluded), oldest first."""
+    by_ds = data_months(store, as_of)
+    return sorted({m for ds in ACTUAL_DATASETS for m in by_ds.get(ds, {})})
+
+
+def resolve_period(
+    store, kind: str = "month", month: str | None = None, as_of: int | None = None
+) -> Period:
+    """The period of `kind` ending at `month` ("YYYY-MM"; default: latest month with data)."""
+    if month:
+        end = parse_month(month)
+    else:
+        months = available_months(store, as_of)
+        end = months[-1] if months else dt.date.today().replace(day=1)
+    return make_period(kind, end)
+
+
+def partial_months(rows: dict[dt.date, int], last_dates: dict[dt.date, dt.date | None]) -> set:
+    """The months of one dataset that look only partly loaded (see the module docstring).
+
+    `rows` = visible rows per month; `last_dates` = the last date seen in some months.
+    """
+    if not rows:
+        return set()
+    partial = set()
+    latest = max(rows)
+    last = last_dates.get(latest)
+    if last is not None and (month_end(latest) - last).days > PARTIAL_DAYS:
+        partial.add(latest)
+    earlier = [n for m, n in rows.items() if m < latest and n > 0]
+    if len(earlier) >= 3 and rows[latest] < PARTIAL_SHARE * statistics.median(earlier):
+        partial.add(latest)
+    return partial

@@ -1,0 +1,149 @@
+"""Targets and red/amber/green status, and the settings the Settings page edits.
+
+A KPI's target for a month comes from, in order: the targets dataset (the plan as data),
+the Settings overrides (`targets` setting: {kpi_id: {"target": x, "amber": y}}), the
+catalogue default. With a single site filtered, that site's plan rows are used when there
+are any; otherwise the company-wide rows (site empty). Targets are monthly: a period's
+target is the sum of its monthly targets for an additive KPI (orders, revenue, ...) and
+their mean for any other; the amber band follows the same rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cockpit import queries
+from cockpit.kpis.catalogue import CATALOGUE, Kpi
+from cockpit.store import LATEST
+
+SLA_DEFAULT: dict[str, int] = {"Standard": 5, "Express": 2, "Freight": 10, "*": 5}
+
+
+@dataclass(frozen=True)
+class Target:
+    target: float | None
+    amber: float | None
+    source: str  # "plan", "settings", "default" or "none"
+
+
+def sla_days(store) -> dict[str, int]:
+    """SLA days per ship mode or channel ("*" = any other) for orders without a promised date."""
+    return dict(store.get_setting("sla_days", SLA_DEFAULT))
+
+
+def save_sla_days(store, mapping: dict[str, int], user: str | None = None) -> None:
+    """Store the SLA days setting after checking every value is a whole number of days >= 0."""
+    clean = {}
+    for key, days in mapping.items():
+        if not str(key).strip() or int(days) != float(days) or int(days) < 0:
+            raise ValueError(f"SLA days for {key!r} must be a whole number >= 0, not {days!r}")
+        clean[str(key).strip()] = int(days)
+    store.set_setting("sla_days", clean, user=user)
+
+
+def target_overrides(store) -> dict[str, dict]:
+    return dict(store.get_setting("targets", {}))
+
+
+def save_target_overrides(store, overrides: dict[str, dict], user: str | None = None) -> None:
+    """Store Settings targets {kpi_id: {"target": x, "amber": y}} after checking ids and numbers."""
+    clean = {}
+    for kpi_id, entry in overrides.items():
+        if kpi_id not in CATALOGUE:
+            raise KeyError(f"unknown KPI {kpi_id!r}")
+        item = {}
+        for key in ("target", "amber"):
+            if entry.get(key) is not None:
+                item[key] = float(entry[key])
+        if item.get("amber", 0) < 0:
+            raise ValueError(f"{kpi_id}: the amber band must be >= 0")
+        clean[kpi_id] = item
+    store.set_setting("targets", clean, user=user)
+
+
+def plan_rows(store, months: list[dt.date], as_of: int | None = None) -> list[dict]:
+    """The targets dataset rows for the span of `months`."""
+    if not months:
+        return []
+    table = queries.run(
+        store,
+        "targets",
+        as_of=LATEST if as_of is None else as_of,
+        start=min(months),
+        end=max(months),
+    )
+    return table.to_pylist()
+
+
+def is_additive(kpi: Kpi) -> bool:
+    return kpi.formula == "ratio" and kpi.denominator is None
+
+
+def _plan_for(kpi_id: str, plan: list[dict], filters: dict | None) -> dict[dt.date, dict]:
+    rows = [r for r in plan if r["kpi"] == kpi_id and r["target"] is not None]
+    sites = (filters or {}).get("site") or []
+    chosen = [r for r in rows if len(sites) == 1 and r["site"] == sites[0]]
+    if not chosen:
+        chosen = [r for r in rows if r["site"] is None]
+    by_month: dict[dt.date, list[dict]] = {}
+    for r in chosen:
+        by_month.setdefault(r["month"], []).append(r)
+    # Two rows for one month and site: their mean (a duplicate plan line should not add up).
+    return {
+        m: {
+            "target": sum(r["target"] for r in rs) / len(rs),
+            "amber": _mean([r["amber_threshold"] for r in rs]),
+        }
+        for m, rs in by_month.items()
+    }
+
+
+def _mean(values: list) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def period_target(
+    kpi_id: str,
+    months: list[dt.date],
+    *,
+    plan: list[dict],
+    overrides: dict[str, dict],
+    filters: dict | None = None,
+) -> Target:
+    """The target and amber band of one KPI over `months` (rules in the module docstring)."""
+    kpi = CATALOGUE[kpi_id]
+    combine = sum if is_additive(kpi) else _mean
+    setting = overrides.get(kpi_id, {})
+    fallback_amber = setting.get("amber", kpi.default_amber)
+    monthly = _plan_for(kpi_id, plan, filters)
+    in_period = [monthly[m] for m in months if m in monthly]
+    if in_period and (not is_additive(kpi) or len(in_period) == len(months)):
+        target = combine([p["target"] for p in in_period])
+        ambers = [p["amber"] if p["amber"] is not None else fallback_amber for p in in_period]
+        amber = combine(ambers) if None not in ambers else None
+        return Target(target, amber, "plan")
+    n = len(months) if is_additive(kpi) else 1
+    if setting.get("target") is not None:
+        amber = None if fallback_amber is None else fallback_amber * n
+        return Target(setting["target"] * n, amber, "settings")
+    if kpi.default_target is not None:
+        amber = None if kpi.default_amber is None else kpi.default_amber * n
+        return Target(kpi.default_target * n, amber, "default")
+    return Target(None, None, "none")
+
+
+def status(kpi_id: str, value: float | None, target: float | None, amber: float | None) -> str | None:
+    """green / amber / red against the target, respecting the KPI's direction; None without both."""
+    if value is None or target is None:
+        return None
+    band = amber or 0.0
+    # Work as "higher is better" by flipping signs for lower-is-better KPIs.
+    sign = 1.0 if CATALOGUE[kpi_id].higher_is_better else -1.0
+    v, t = sign * value, sign * target
+    if v >= t:
+        return "green"
+    if v >= t - band:
+        return "amber"
+    return "red"

@@ -1,0 +1,327 @@
+"""Streamlit pieces of the Data page: upload and check, load, history, coverage."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import streamlit as st
+
+from cockpit import auth, dataops, datasets, freshness
+from cockpit.charts.data import coverage_grid
+from cockpit.ingest.pipeline import PreparedFile, SheetOptions, commit_file, prepare_file
+from cockpit.ui.shell import PageContext
+
+UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt"]
+DATASET_CHOICES = ["(auto)", *datasets.DATASETS, "raw"]
+
+
+def _state() -> dict:
+    return st.session_state.setdefault(
+        "data_page", {"prepared": {}, "options": {}, "uploader": 0, "report": None}
+    )
+
+
+def upload_section(ctx: PageContext) -> list[PreparedFile]:
+    """The uploader; returns the files prepared (read, detected, mapped, checked)."""
+    state = _state()
+    can_upload = auth.can(ctx.user, "upload")
+    files = st.file_uploader(
+        "Drop this month's exports here (several at once is fine)",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=f"uploader_{state['uploader']}",
+        disabled=not can_upload,
+        help="Excel (xlsx, xlsm, xls), OpenDocument (ods) or text (csv, tsv, txt) exports.",
+    )
+    if not can_upload:
+        st.caption("Uploading needs the analyst role.")
+    prepared = []
+    for f in files or []:
+        data = f.getvalue()
+        key = hashlib.sha256(data).hexdigest()
+        opts = state["options"].get(key, {})
+        cache_key = (key, json.dumps({k or "": v.__dict__ for k, v in opts.items()}, sort_keys=True))
+        cached = state["prepared"].get(f.name)
+        if cached is None or cached[0] != cache_key:
+            with st.status(f"Checking {f.name}…", expanded=False) as status:
+                st.write("Reading every sheet, finding headers and types, mapping, checking…")
+                result = prepare_file(ctx.store, data, f.name, options=opts)
+                status.update(label=f"Checked {f.name}", state="complete")
+            state["prepared"][f.name] = (cache_key, result)
+            cached = state["prepared"][f.name]
+        prepared.append(cached[1])
+    return prepared
+
+
+def file_checks(ctx: PageContext, prepared: PreparedFile) -> None:
+    """What was detected in one file, sheet by sheet, with the mapping editable in place."""
+    st.subheader(f"📄 {prepared.name}")
+    if prepared.error:
+        st.error(prepared.error, icon="🚫")
+        st.caption("Nothing from this file will be stored. Fix the file and upload it again.")
+        return
+    if prepared.duplicate_of:
+        d = prepared.duplicate_of
+        when = d["loaded_at"].strftime("%d %b %Y %H:%M")
+        st.warning(f"Already loaded on {when} as load {d['load_id']}; loading it again adds nothing.")
+        return
+    for sheet in prepared.sheets:
+        _sheet_checks(ctx, prepared, sheet)
+
+
+def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
+    state = _state()
+    a = sheet.analysis
+    ds = sheet.mapping.dataset
+    badge = f"→ **{ds}** ({sheet.mapping.confidence:.0%} sure)" if sheet.status == "ready" else (
+        "→ kept raw only" if sheet.status == "raw-only" else "→ ❌ rejected")
+    title = f"{'Sheet ' + repr(sheet.raw.sheet) if sheet.raw.sheet else 'Data'} {badge}"
+    with st.expander(title, expanded=sheet.status != "raw-only"):
+        if a is not None:
+            header = ", ".join(str(r + 1) for r in a.header_rows) or "none"
+            st.caption(
+                f"Detected: {a.kind} sheet ({a.kind_reason}); header row {header}; "
+                + "; ".join(sheet.mapping.reasons[:3])
+            )
+        if sheet.mapping.remembered_from:
+            st.success(f"Same layout as {sheet.mapping.remembered_from}: mapped automatically.", icon="🧠")
+        for m in sheet.messages:
+            if sheet.status == "rejected":
+                st.error(m)
+        _dataset_choice(prepared, sheet)
+        if sheet.typed is not None:
+            st.markdown("**Preview** (as parsed and typed)")
+            st.dataframe(dataops.preview(sheet), width="stretch")
+        if ds:
+            _mapping_editor(prepared, sheet)
+        if sheet.status == "ready":
+            _checks(prepared, sheet)
+    state.setdefault("replace", {})
+
+
+def _dataset_choice(prepared: PreparedFile, sheet) -> None:
+    state = _state()
+    opts = state["options"].setdefault(prepared.sha256, {})
+    current = opts.get(sheet.raw.sheet, SheetOptions())
+    index = DATASET_CHOICES.index(current.dataset) if current.dataset in DATASET_CHOICES else 0
+    choice = st.selectbox(
+        "Load as",
+        DATASET_CHOICES,
+        index=index,
+        key=f"ds_{prepared.sha256}_{sheet.raw.sheet}",
+        format_func=lambda d: {"(auto)": "Detected automatically", "raw": "Keep raw only"}.get(
+            d, datasets.DATASETS[d].label if d in datasets.DATASETS else d
+        ),
+    )
+    wanted = None if choice == "(auto)" else choice
+    if wanted != current.dataset:
+        opts[sheet.raw.sheet] = SheetOptions(dataset=wanted, date_order=current.date_order)
+        st.rerun()
+    ambiguous = [c for c in (sheet.analysis.columns if sheet.analysis else []) if c.ambiguous]
+    if ambiguous:
+        st.warning("; ".join(f"{c.name}: {c.ambiguous}" for c in ambiguous))
+        order = st.radio(
+            "Dates are", ["dmy", "mdy"],
+            format_func={"dmy": "day first (31/01)", "mdy": "month first (01/31)"}.get,
+            index=0 if (current.date_order or ambiguous[0].date_order) == "dmy" else 1,
+            horizontal=True, key=f"order_{prepared.sha256}_{sheet.raw.sheet}",
+        )
+        if order != (current.date_order or ambiguous[0].date_order):
+            opts[sheet.raw.sheet] = SheetOptions(dataset=current.dataset, columns=current.columns,
+                                                 date_order=order)
+            st.rerun()
+
+
+def _mapping_editor(prepared: PreparedFile, sheet) -> None:
+    state = _state()
+    st.markdown("**Mapping** (canonical column ← your column); change any source to correct it")
+    table = dataops.mapping_table(sheet)
+    edited = st.data_editor(
+        table,
+        key=f"map_{prepared.sha256}_{sheet.raw.sheet}",
+        hide_index=True,
+        width="stretch",
+        disabled=["column", "required", "type"],
+        column_config={
+            "source": st.column_config.SelectboxColumn(
+                "Your column", options=dataops.source_choices(sheet), required=True
+            ),
+            "column": "Canonical column",
+            "required": "",
+        },
+    )
+    changes = dataops.overrides_from_table(table, edited)
+    if changes:
+        opts = state["options"].setdefault(prepared.sha256, {})
+        current = opts.get(sheet.raw.sheet, SheetOptions(dataset=sheet.mapping.dataset))
+        merged = {**current.columns, **changes}
+        opts[sheet.raw.sheet] = SheetOptions(
+            dataset=current.dataset or sheet.mapping.dataset, columns=merged,
+            date_order=current.date_order,
+        )
+        st.rerun()
+    if sheet.mapping.unpivot is not None:
+        up = sheet.mapping.unpivot
+        if up.kind == "causes":
+            st.info(f"Wide layout: {len(up.columns)} cause columns unpivoted to cause + minutes.")
+        else:
+            st.info(f"Budget/actual pairs for {len(up.pairs)} accounts unpivoted to account, budget, actual.")
+
+
+def _checks(prepared: PreparedFile, sheet) -> None:
+    state = _state()
+    c = dataops.checks(sheet)
+    cols = st.columns(4)
+    cols[0].metric("Rows to load", f"{c['rows']:,}")
+    cols[1].metric("Rows rejected", f"{c['rejected']:,}")
+    cols[2].metric("Months", len(c["months"]))
+    cols[3].metric("Already loaded", len(c["overlap"]))
+    if c["months"]:
+        st.caption(f"Months covered: {c['months'][0]} to {c['months'][-1]}")
+    for col, n in c["placeholders"].items():
+        st.caption(f"Column '{col}': {n:,} placeholder values (like N/A) read as empty")
+    for w in c["warnings"]:
+        st.warning(w, icon="⚠️")
+    if c["excluded"]:
+        st.caption("Not data (excluded): " + "; ".join(c["excluded"][:5]))
+    if c["rejected"]:
+        st.dataframe(dataops.rejects_frame(sheet.rejects[:5]), hide_index=True, width="stretch")
+        st.download_button(
+            "Download all rejected rows (xlsx)",
+            dataops.rejects_xlsx(prepared, sheet),
+            file_name=f"rejected-{prepared.name}-{sheet.name}.xlsx",
+            key=f"rej_{prepared.sha256}_{sheet.raw.sheet}",
+        )
+    if c["overlap"]:
+        choice = st.radio(
+            f"{len(c['overlap'])} month(s) already loaded for {sheet.mapping.dataset} "
+            f"({c['overlap'][0]} … {c['overlap'][-1]})",
+            ["replace", "append"],
+            format_func={"replace": "Replace those months (re-export)",
+                         "append": "Append to what is there"}.get,
+            key=f"replace_{prepared.sha256}_{sheet.raw.sheet}",
+            horizontal=True,
+        )
+        state.setdefault("replace", {}).setdefault(prepared.sha256, {})[sheet.raw.sheet] = (
+            choice == "replace"
+        )
+
+
+def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
+    """One click loads every ready file (each file is one transaction)."""
+    state = _state()
+    ready = [p for p in prepared if p.status == "ready"]
+    if not prepared:
+        return
+    label = f"Load {len(ready)} file{'s' if len(ready) != 1 else ''}"
+    if st.button(label, type="primary", disabled=not ready, key="load_files"):
+        reports = []
+        for p in ready:
+            replace = state.get("replace", {}).get(p.sha256, {})
+            reports.append(commit_file(ctx.store, p, replace=replace, user=ctx.user.name))
+        state["report"] = reports
+        state["prepared"] = {}
+        state["options"] = {}
+        state["replace"] = {}
+        state["uploader"] += 1
+        st.cache_data.clear()
+        st.rerun()
+
+
+def last_report() -> None:
+    """The report of the last load, until the next upload."""
+    reports = _state().get("report")
+    if not reports:
+        return
+    st.subheader("Load report")
+    for r in reports:
+        for level, text in dataops.report_summary(_Report([r])):
+            getattr(st, level)(text)
+        for s in r.sheets:
+            for m in s.messages:
+                st.caption(f"{s.sheet or r.file}: {m}")
+
+
+class _Report:
+    def __init__(self, files):
+        self.files = files
+
+
+def history_section(ctx: PageContext) -> None:
+    """Every load with its file, months, rows, status; download the original; undo."""
+    st.subheader("Loads history")
+    df = dataops.loads_history(ctx.store)
+    if df.empty:
+        st.caption("Nothing loaded yet.")
+        return
+    shown = df[["load_id", "file", "sheet", "dataset", "months", "rows", "rejected", "status",
+                "user", "loaded_at"]]
+    st.dataframe(
+        shown, hide_index=True, width="stretch",
+        column_config={"loaded_at": st.column_config.DatetimeColumn("loaded", format="D MMM YYYY, HH:mm"),
+                       "rows": st.column_config.NumberColumn(format="localized"),
+                       "load_id": st.column_config.NumberColumn("load", format="%d")},
+    )
+    live = df[df["status"].isin(["loaded", "raw-only"])]
+    cols = st.columns([2, 1, 1])
+    chosen = cols[0].selectbox(
+        "Load", list(df["load_id"]), key="history_load",
+        format_func=lambda i: _load_label(df, i),
+    )
+    original = dataops.original_file(ctx.store, int(chosen)) if chosen is not None else None
+    if original:
+        cols[1].download_button("Download original", original[1], file_name=original[0],
+                                key="download_original")
+    if chosen is not None and int(chosen) in set(live["load_id"]) and auth.can(ctx.user, "undo_own"):
+        with cols[2].popover("Undo load…"):
+            st.write(f"Undo load {chosen}? Its rows stop counting; shared links pinned "
+                     "before now still show them.")
+            if st.button("Yes, undo it", type="primary", key="confirm_undo"):
+                try:
+                    seq = dataops.undo_load(ctx.store, int(chosen), ctx.user)
+                except auth.PermissionDenied as exc:
+                    st.error(str(exc))
+                else:
+                    st.cache_data.clear()
+                    _state()["report"] = None
+                    st.toast(f"Load {chosen} undone (version {seq})")
+                    st.rerun()
+    if dataops.demo_loads(ctx.store) and dataops.has_real_data(ctx.store) and auth.can(ctx.user, "delete_any"):
+        if st.button("Remove demo data", key="remove_demo"):
+            n = dataops.remove_demo(ctx.store, ctx.user)
+            st.cache_data.clear()
+            st.toast(f"Removed {n} demo loads")
+            st.rerun()
+
+
+def _load_label(df, load_id) -> str:
+    r = df[df["load_id"] == load_id].iloc[0]
+    sheet = f" › {r['sheet']}" if r["sheet"] else ""
+    return f"#{load_id} {r['file']}{sheet} ({r['status']})"
+
+
+def coverage_section(ctx: PageContext) -> None:
+    """Months x datasets: loaded, partial, superseded, missing."""
+    st.subheader("Coverage")
+    grid = freshness.coverage(ctx.store, ctx.as_of_arg)
+    if grid.empty:
+        st.caption("No months loaded yet.")
+        return
+    st.altair_chart(coverage_grid(grid), width="stretch")
+    gaps = freshness.missing_months(ctx.store, ctx.as_of_arg)
+    for ds, months in gaps.items():
+        st.caption(f"⚠️ {datasets.get(ds).label}: no data for {', '.join(months)}")
+
+
+def empty_state(ctx: PageContext) -> None:
+    """First start: say what to do, and offer the demo data."""
+    st.info("No data yet. Upload your monthly exports above, or load the demo company to explore.")
+    if auth.can(ctx.user, "upload") and st.button("Load the demo data", key="seed_demo"):
+        from cockpit.demo import seed_demo
+
+        with st.spinner("Loading the demo exports through the normal upload path…"):
+            report = seed_demo(ctx.store)
+        _state()["report"] = report.files
+        st.cache_data.clear()
+        st.rerun()

@@ -1,0 +1,296 @@
+"""The SQL explorer guard: every layer refuses or stops what it should, and nothing changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from cockpit import sqlguard
+from cockpit.sqlguard import QueryRefused, run_readonly
+from cockpit.store import LATEST, Store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A file database with a small table the tests know by heart: k = 1..10, v = 10 * k."""
+    path = tmp_path_factory.mktemp("guard") / "guard.duckdb"
+    s = Store.open(path)
+    with s.transaction() as cur:
+        cur.execute("create table facts as select range as k, range * 10 as v from range(1, 11)")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def memory_store():
+    s = Store.open(":memory:")
+    yield s
+    s.close()
+
+
+def fingerprint(store: Store) -> dict:
+    """Everything an attack could change: table contents, settings, attachments, sequences."""
+    tables = store.rows(
+        "select table_name from duckdb_tables() where schema_name = 'main' order by table_name"
+    )
+    contents = {}
+    for row in tables:
+        name = row["table_name"]
+        # name comes from the catalogue itself, quoted as an identifier.
+        contents[name] = store.rows(
+            f'select count(*) as n, sum(hash(x)) as h from "{name}" as x'  # noqa: S608
+        )[0]
+    return {
+        "tables": contents,
+        "settings": store.rows("select name, value from duckdb_settings() order by name"),
+        "databases": store.rows("select database_name from duckdb_databases() order by 1"),
+        "extensions": store.rows(
+            "select extension_name from duckdb_extensions() where loaded order by 1"
+        ),
+        "sequences": store.rows("select sequence_name, last_value from duckdb_sequences()"),
+    }
+
+
+def refused(store, sql: str, **kw) -> QueryRefused:
+    with pytest.raises(QueryRefused) as info:
+        run_readonly(store, sql, **kw)
+    return info.value
+
+
+# -- layer 1: one SELECT statement --------------------------------------------------------
+
+STATEMENT_ATTACKS = [
+    ("select 1; select 2", "one statement"),
+    ("SELECT 1; DELETE FROM loads", "one statement"),
+    ("COMMIT; DELETE FROM facts", "one statement"),
+    ("DELETE FROM facts", "DELETE statement"),
+    ("DROP TABLE facts", "DROP statement"),
+    ("INSERT INTO facts VALUES (11, 110)", "INSERT statement"),
+    ("UPDATE facts SET v = 0", "UPDATE statement"),
+    ("CREATE TABLE x AS SELECT 1", "CREATE statement"),
+    ("ATTACH ':memory:' AS other", "ATTACH statement"),
+    ("DETACH guard", "DETACH statement"),
+    ("INSTALL httpfs", "Only SELECT"),
+    ("LOAD httpfs", "Only SELECT"),
+    ("SET threads = 1", "SET statement"),
+    ("RESET threads", "SET statement"),
+    ("PRAGMA threads = 1", "SET statement"),
+    ("PRAGMA version", "PRAGMA statement"),
+    ("CALL pragma_version()", "CALL statement"),
+    ("CHECKPOINT", "Only SELECT"),
+    ("BEGIN TRANSACTION", "TRANSACTION statement"),
+    ("EXPLAIN ANALYZE SELECT 1", "EXPLAIN statement"),
+    ("PIVOT facts ON k USING sum(v)", "Only SELECT"),
+    ("", "Write a SELECT"),
+    ("  -- only a comment\n", "Write a SELECT"),
+]
+
+
+@pytest.mark.parametrize(("sql", "message"), STATEMENT_ATTACKS)
+def test_non_select_statements_are_refused_and_change_nothing(store, sql, message):
+    before = fingerprint(store)
+    error = refused(store, sql)
+    assert message in str(error)
+    assert error.kind == "refused"
+    assert fingerprint(store) == before
+
+
+def test_file_writing_statements_are_refused_and_write_no_file(store, tmp_path):
+    out = tmp_path / "x.csv"
+    before = fingerprint(store)
+    assert "COPY statement" in str(refused(store, f"COPY (SELECT 1) TO '{out}'"))
+    assert "EXPORT statement" in str(refused(store, f"EXPORT DATABASE '{tmp_path / 'dump'}'"))
+    assert not out.exists() and not (tmp_path / "dump").exists()
+    assert fingerprint(store) == before
+
+
+def test_check_statement_alone_refuses_multiple_statements(store):
+    with pytest.raises(QueryRefused, match="this text holds 3"):
+        sqlguard.check_statement(store, "select 1; select 2; select 3")
+    sqlguard.check_statement(store, "with a as (select 1) select * from a")  # allowed
+
+
+def test_parse_errors_are_reported_as_errors(store):
+    error = refused(store, "selec 1")
+    assert error.kind == "error" and "could not be parsed" in str(error)
+
+
+# -- layer 2: references inside a SELECT ------------------------------------------------------
+
+REFERENCE_ATTACKS = [
+    ("select * from read_csv('/etc/passwd')", "read_csv() is not allowed"),
+    ("select * from read_csv_auto('/etc/passwd')", "read_csv_auto() is not allowed"),
+    ("select * from read_parquet('/tmp/x.parquet')", "read_parquet() is not allowed"),
+    ("select * from parquet_scan('/tmp/x.parquet')", "parquet_scan() is not allowed"),
+    ("select * from read_json('/etc/hosts')", "read_json() is not allowed"),
+    ("select * from read_text('/etc/passwd')", "read_text() is not allowed"),
+    ("select * from read_blob('/etc/passwd')", "read_blob() is not allowed"),
+    ("select * from glob('/etc/*')", "glob() is not allowed"),
+    ("select * from sniff_csv('/etc/passwd')", "sniff_csv() is not allowed"),
+    ("select * from duckdb_settings()", "duckdb_settings() is not allowed"),
+    ("select * from query('select 1')", "query() is not allowed"),
+    ("select * from '/etc/passwd'", "'/etc/passwd' is not a table"),
+    ("from 'https://example.com/x.csv'", "is not a table"),
+    ("select * from facts where k in (select k from 'x.parquet')", "'x.parquet' is not a table"),
+    ("select * from pg_settings", "'pg_settings' is not a table"),
+    ("select * from system.main.facts", "'system.main.facts' is not a table"),
+    ("select current_setting('threads')", "current_setting() is not allowed"),
+    ("select getenv('HOME')", "getenv() is not allowed"),
+    ("select nextval('load_ids')", "nextval() is not allowed"),
+    ("select setseed(0.5)", "setseed() is not allowed"),
+    ("select st_point(1, 2)", "no function named st_point()"),
+    ("show threads", "SHOW threads is not available"),
+    # Hidden one level down: in a table function's argument, a lateral join, a CTE.
+    ("select * from range((select count(*) from read_csv('/etc/passwd')))", "read_csv()"),
+    ("select * from facts, lateral (select * from read_text(facts.k::varchar))", "read_text()"),
+    ("with p as (select * from read_blob('/etc/passwd')) select * from p", "read_blob()"),
+    # A CTE named like a file shields only its own scope, not a sibling FROM.
+    (
+        "select * from (with \"/etc/passwd\" as (select 1) select * from \"/etc/passwd\"), "
+        "'/etc/passwd'",
+        "'/etc/passwd' is not a table",
+    ),
+    # An earlier CTE cannot see a later one, so this FROM would be a file scan.
+    ('with a as (from "x.csv"), "x.csv" as (select 1) from a', "'x.csv' is not a table"),
+]
+
+
+@pytest.mark.parametrize(("sql", "message"), REFERENCE_ATTACKS)
+def test_files_settings_and_side_effects_are_refused_inside_select(store, sql, message):
+    before = fingerprint(store)
+    error = refused(store, sql)
+    assert message in str(error)
+    assert error.kind == "refused"
+    assert fingerprint(store) == before
+
+
+def test_references_are_collected_with_cte_scope(store):
+    cur = store.cursor()
+    try:
+        refs = sqlguard.extract_references(
+            cur,
+            "with a as (select k from facts), b as (select * from a) "
+            "select upper('x'), * from b, range(3), main.orders_asof(5), 'f.csv'",
+        )
+    finally:
+        cur.close()
+    assert refs.tables == {("", "", "facts"), ("", "", "f.csv")}
+    assert refs.table_functions == {("", "", "range"), ("", "main", "orders_asof")}
+    assert "upper" in refs.functions
+
+
+# -- layer 3: read-only transaction --------------------------------------------------------
+
+
+def test_read_only_transaction_stops_a_write_that_passed_the_checks(store, monkeypatch):
+    monkeypatch.setattr(sqlguard, "check_references", lambda cur, refs: None)
+    before = fingerprint(store)
+    error = refused(store, "select nextval('load_ids')")
+    assert error.kind == "error" and "read-only" in str(error)
+    assert fingerprint(store) == before
+
+
+def test_store_still_writes_after_refusals(store):
+    refused(store, "select * from read_csv('/etc/passwd')")
+    with store.transaction() as cur:
+        cur.execute("create table scratch as select 1 as one")
+    assert store.scalar("select one from scratch") == 1
+    with store.transaction() as cur:
+        cur.execute("drop table scratch")
+
+
+# -- layer 4 and 5: time limit and row cap --------------------------------------------------
+
+
+def test_runaway_query_is_stopped_by_the_time_limit(store):
+    before = fingerprint(store)
+    error = refused(
+        store, "select count(*) from range(10000000000) a, range(1000) b", timeout_s=1.0
+    )
+    assert error.kind == "timeout"
+    assert "Stopped after 1 s" in str(error)
+    assert run_readonly(store, "select 42 as x").table.to_pylist() == [{"x": 42}]
+    assert fingerprint(store) == before
+
+
+def test_hundred_million_rows_are_capped(store):
+    result = run_readonly(store, "select * from range(100000000)")
+    assert result.truncated
+    assert result.table.num_rows == 10_000
+    assert result.table.column(0).to_pylist()[-1] == 9_999
+
+
+def test_cap_never_materialises_the_whole_result(store):
+    # 10^13 rows cannot be produced within the limit: success means DuckDB stopped at the cap.
+    result = run_readonly(store, "select * from range(10000000000000)", max_rows=5, timeout_s=5)
+    assert result.truncated and result.table.column(0).to_pylist() == [0, 1, 2, 3, 4]
+
+
+def test_cap_keeps_order_and_boundary_is_not_truncated(store):
+    top = run_readonly(store, "select k from facts order by k desc", max_rows=3)
+    assert top.table.column("k").to_pylist() == [10, 9, 8] and top.truncated
+    whole = run_readonly(store, "select k from facts", max_rows=10)
+    assert whole.table.num_rows == 10 and not whole.truncated
+
+
+# -- normal queries ------------------------------------------------------------------------
+
+
+def test_select_with_bound_parameters_returns_values(store):
+    result = run_readonly(
+        store,
+        "select count(*) as n, sum(v) as total from facts where k >= $lo and k <= $hi",
+        params={"lo": 4, "hi": 10, "unused": "ignored"},
+    )
+    # k = 4..10: 7 rows, v = 40 + 50 + ... + 100 = 490
+    assert result.table.to_pylist() == [{"n": 7, "total": 490}]
+    assert not result.truncated and result.elapsed_ms > 0
+
+
+def test_parameter_value_is_bound_not_pasted(store):
+    result = run_readonly(store, "select $s as s", params={"s": "x'; drop table facts; --"})
+    assert result.table.to_pylist() == [{"s": "x'; drop table facts; --"}]
+    assert store.scalar("select count(*) from facts") == 10
+
+
+def test_missing_parameter_is_named(store):
+    error = refused(store, "select * from facts where k = $k")
+    assert "$k" in str(error)
+
+
+def test_sql_errors_are_reported_as_errors(store):
+    error = refused(store, "select nosuch from facts")
+    assert error.kind == "error" and "nosuch" in str(error)
+
+
+def test_ctes_describe_show_and_catalogue_queries_run(store):
+    cte = "with big as (select * from facts where k > 8) select sum(v) as s from big"
+    assert run_readonly(store, cte).table.to_pylist() == [{"s": 190}]
+    described = run_readonly(store, "describe facts").table.column("column_name").to_pylist()
+    assert described == ["k", "v"]
+    shown = run_readonly(store, "show tables").table.column("name").to_pylist()
+    assert "facts" in shown and "loads" in shown
+    info = run_readonly(
+        store, "select column_name from information_schema.columns where table_name = 'facts'"
+    )
+    assert sorted(info.table.column(0).to_pylist()) == ["k", "v"]
+    qualified = run_readonly(store, "select count(*) as n from guard.main.facts")
+    assert qualified.table.to_pylist() == [{"n": 10}]
+
+
+def test_dataset_table_macros_are_allowed(memory_store):
+    result = run_readonly(
+        memory_store, "select count(*) as n from orders_asof($v)", params={"v": LATEST}
+    )
+    assert result.table.to_pylist() == [{"n": 0}]
+
+
+def test_expressions_that_parse_as_functions_are_allowed(memory_store):
+    sql = (
+        "select unnest([1, 2]) as u, [1, 2, 3][2] as second, 'ab' like 'a%' as l, "
+        "coalesce(null, 3) as c, list_transform([1, 2], lambda x: x + 1) as t"
+    )
+    rows = run_readonly(memory_store, sql).table.to_pylist()
+    assert rows == [
+        {"u": 1, "second": 2, "l": True, "c": 3, "t": [2, 3]},
+        {"u": 2, "second": 2, "l": True, "c": 3, "t": [2, 3]},
+    ]
