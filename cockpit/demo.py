@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.xml.functions import tostring
 
 from cockpit import synth
 
@@ -101,8 +102,6 @@ def write_demo_files(
         path = out_dir / name
         path.write_bytes(data)
         paths.append(path)
-    readme = out_dir / "README.md"
-    readme.write_text(README, encoding="utf-8")
     return paths
 
 
@@ -134,13 +133,16 @@ def _workbook() -> Workbook:
 def _xlsx_bytes(wb: Workbook) -> bytes:
     """Save, then rewrite the zip with fixed entry times so equal content gives equal bytes."""
     raw = io.BytesIO()
-    wb.save(raw)
+    wb.save(raw)  # stamps properties.modified with the current time; restored below
+    wb.properties.modified = EXPORTED
+    core = tostring(wb.properties.to_tree())
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(item.filename))
+            data = core if item.filename == "docProps/core.xml" else src.read(item.filename)
+            dst.writestr(info, data)
     return out.getvalue()
 
 
@@ -287,8 +289,15 @@ def _budget_workbook(budget: pa.Table) -> Workbook:
     ws = wb.create_sheet("Budget vs Actual")
     header_row = _title(ws, [synth.COMPANY, "Budget vs actual by department", "Amounts in GBP"])
     accounts = list(dict.fromkeys(budget.column("account").to_pylist()))
-    _header(ws, header_row, ["Month", "Department",
-                             *(f"{a}_{part}" for a in accounts for part in ("Budget", "Actual"))])
+    _header(
+        ws,
+        header_row,
+        [
+            "Month",
+            "Department",
+            *(f"{a}_{part}" for a in accounts for part in ("Budget", "Actual")),
+        ],
+    )
     cells: dict[tuple, dict[str, tuple[float, float]]] = {}
     for month, unit, account, b, a in zip(
         *(budget.column(c).to_pylist() for c in ("month", "unit", "account", "budget", "actual")),
@@ -329,8 +338,19 @@ def _month_end(day: dt.date) -> dt.date:
 
 
 CONTACT_HEADERS = (
-    "Ticket ID", "Opened", "Closed", "Channel", "Agent", "Topic", "Answered", "Resolved", "FCR",
-    "Wait (s)", "Handle Time (s)", "CSAT", "Within SLA",
+    "Ticket ID",
+    "Opened",
+    "Closed",
+    "Channel",
+    "Agent",
+    "Topic",
+    "Answered",
+    "Resolved",
+    "FCR",
+    "Wait (s)",
+    "Handle Time (s)",
+    "CSAT",
+    "Within SLA",
 )
 
 
@@ -340,40 +360,56 @@ def _contacts_csv(contacts: pa.Table, rng: np.random.Generator) -> bytes:
     out = csv.writer(buf, lineterminator="\r\n")
     out.writerow(CONTACT_HEADERS)
     cols = [
-        "contact_id", "contact_date", "resolved_at", "channel", "agent", "topic", "answered",
-        "resolved", "first_contact_resolved", "wait_seconds", "handle_seconds", "csat",
+        "contact_id",
+        "contact_date",
+        "resolved_at",
+        "channel",
+        "agent",
+        "topic",
+        "answered",
+        "resolved",
+        "first_contact_resolved",
+        "wait_seconds",
+        "handle_seconds",
+        "csat",
         "sla_met",
     ]
     na_for_abandoned = rng.random(contacts.num_rows) < 0.5
     for i, row in enumerate(_rows(contacts, cols)):
         cid, opened, closed, chan, agent, topic, ans, res, fcr, wait, handle, csat, sla = row
-        out.writerow([
-            cid,
-            opened.strftime("%Y-%m-%d %H:%M:%S"),
-            closed.strftime("%Y-%m-%d %H:%M:%S") if closed else "",
-            chan,
-            agent or "",
-            topic,
-            "Y" if ans else "N",
-            "Yes" if res else "No",
-            "TRUE" if fcr else "FALSE",
-            wait,
-            "" if handle is None else handle,
-            "N/A" if csat is None and not ans and na_for_abandoned[i] else (csat or ""),
-            "Y" if sla else "N",
-        ])
+        out.writerow(
+            [
+                cid,
+                opened.strftime("%Y-%m-%d %H:%M:%S"),
+                closed.strftime("%Y-%m-%d %H:%M:%S") if closed else "",
+                chan,
+                agent or "",
+                topic,
+                "Y" if ans else "N",
+                "Yes" if res else "No",
+                "TRUE" if fcr else "FALSE",
+                wait,
+                "" if handle is None else handle,
+                "N/A" if csat is None and not ans and na_for_abandoned[i] else (csat or ""),
+                "Y" if sla else "N",
+            ]
+        )
     return buf.getvalue().encode("utf-8-sig")
 
 
 def _survey_workbook(surveys: pa.Table) -> Workbook:
     wb = _workbook()
     ws = wb.create_sheet("Responses")
-    header_row = _title(ws, [
-        "Customer survey export - NPS",
-        "Question: How likely are you to recommend Northwind Components to a colleague? (0-10)",
-    ])
-    _header(ws, header_row,
-            ["Response Date", "Likelihood to recommend", "Segment", "Site", "Channel"])
+    header_row = _title(
+        ws,
+        [
+            "Customer survey export - NPS",
+            "Question: How likely are you to recommend Northwind Components to a colleague? (0-10)",
+        ],
+    )
+    _header(
+        ws, header_row, ["Response Date", "Likelihood to recommend", "Segment", "Site", "Channel"]
+    )
     surveys = surveys.sort_by("response_date")
     cols = ["response_date", "score", "segment", "site", "channel"]
     _write_rows(ws, header_row + 1, _rows(surveys, cols), {1: _DMY})
@@ -389,30 +425,6 @@ def _targets_workbook(targets: pa.Table) -> Workbook:
     return wb
 
 
-README = """# Demo exports: Northwind Components
-
-Generated by `cockpit.demo.write_demo_files` from `cockpit.synth.synth_tables(12_000)`
-(seed 7; 24 months, Nov 2024 - Oct 2026). The bytes are deterministic: regenerate with
-
-    .venv/bin/python -c "from pathlib import Path; from cockpit.demo import write_demo_files; \\
-        write_demo_files(Path('data/demo'))"
-
-They are loaded by `python -m cockpit demo` (`cockpit.demo.seed_demo`) through the same
-ingest path as any upload. Each file looks like a real department export, quirks included:
-
-| file | source | sheets and quirks |
-|---|---|---|
-| `orders_export.xlsx` | ERP | **Orders**: three title rows ("Northwind Components Ltd", "Sales order lines", "Exported 02/11/2026") and a blank row above a merged super-header ("Order", "Shipping", "Value") over synonym headers (Order No, Order Date, Dispatch Date, Promised Date, Delivered On, Ship Mode, Plant, Region, Customer, Item, Product Group, Sales Channel, Qty, Net Sales, Cost, Freight); real Excel dates shown dd/mm/yyyy; ~3% of Net Sales cells are currency text ("£1,234.50"); blank Dispatch/Delivered dates for orders not yet shipped or without proof of delivery and blank Freight where the invoice is pending; a bold "Total" row at the bottom. Lines of one order can span two months (lines added after a month-end order). **Returns**: Order No, Return Date, Reason, Qty Returned, Refund. **Notes**: prose only. |
-| `production_log.xlsx` | MES | **Runs**: one row per batch (Batch, Date, Plant, Line, Product, Operator, Shift, Planned Min, Run Min, Downtime Min, Units, Good, Scrap, Ideal Min); Planned - Run = idle + downtime. **Downtime by cause**: WIDE, Batch then one column per cause with minutes, blank = 0; rows sum to the batch's Downtime Min; dates come from Runs by Batch. **Causes**: lookup Cause -> Category, Operator Error (Y/N). **Read me**: notes. |
-| `budget_vs_actual.xlsx` | Finance | One sheet, three title rows and a blank row; Month is DAY-FIRST TEXT: "01/11/2024" for most departments, the month end ("30/11/2024") for Admin, whose accruals post at month end, which makes the column decidable as day-first; Department; then Budget/Actual column PAIRS per account (Salaries_Budget, Salaries_Actual, Materials_..., Energy, Maintenance, Freight, Rent, Software, Marketing, Sales Income); a blank pair means the department has no such account. "Sales Income" is the only income account, the rest are costs. Two supplier credits are negative actuals shown as text in parentheses ("(1,234.50)"). A "Grand Total" row at the bottom. |
-| `contact_centre.csv` | Telephony/CRM | UTF-8 with BOM, CRLF, comma-delimited. Ticket ID, Opened, Closed ("2025-03-04 09:15:00"; blank when unresolved), Channel (Phone/Email/Chat), Agent (blank for abandoned calls), Topic, Answered (Y/N), Resolved (Yes/No), FCR (TRUE/FALSE), Wait (s), Handle Time (s) (blank when abandoned), CSAT 1-5 (blank when no response, "N/A" on some abandoned calls), Within SLA (Y/N). |
-| `customer_survey.xlsx` | Survey tool | **Responses**: two title rows, a blank row, then Response Date, Likelihood to recommend (0-10), Segment, Site, Channel. |
-| `targets_plan.xlsx` | Planning | **Plan**: KPI (catalogue ids), Month (first of month, shown "Nov 2024"), Site (blank = company-wide), Target, Amber Threshold (for lower-is-better KPIs such as abandon_pct and asa_seconds the amber threshold is above the target). |
-
-The story in the data: volume grows ~1.5% a month with a November-December peak and an
-August dip; operating cost is fixed + variable x units; on-time delivery falls when the
-plants run near capacity (peaks, and late 2026 as growth eats the capacity added in September
-2025); Lyon has the worst OEE and scrap and a machine-failure spike in June-July 2025 that
-also delays its shipments; the contact centre is short of agents in December 2025, so answer
-times, abandonment and dissatisfaction rise.
-"""
+if __name__ == "__main__":
+    for written in write_demo_files(DEMO_DIR):
+        print(written)

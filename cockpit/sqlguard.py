@@ -39,6 +39,7 @@ Values are bound as $named parameters (only the ones the SQL text uses are passe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -239,9 +240,9 @@ def check_references(cur, refs: References) -> None:
     for catalog, schema, name in sorted(refs.tables):
         if catalog in {"", database} and schema in local and name in user_tables:
             continue
-        if catalog in {"", "system"} and schema == "information_schema":
-            if name in known.get("info", set()):
-                continue
+        is_info = catalog in {"", "system"} and schema == "information_schema"
+        if is_info and name in known.get("info", set()):
+            continue
         shown = ".".join(p for p in (catalog, schema, name) if p)
         raise QueryRefused(
             f"{shown!r} is not a table of this database. The explorer reads only this "
@@ -339,7 +340,6 @@ def _first_line(exc: Exception) -> str:
 
 
 def _rollback_quietly(cur) -> None:
-    try:
+    # No transaction may be open (BEGIN failed) or it may already be aborted.
+    with contextlib.suppress(duckdb.Error):
         cur.sql("rollback")
-    except duckdb.Error:
-        pass  # no transaction open (BEGIN failed) or already aborted

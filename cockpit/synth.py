@@ -90,17 +90,36 @@ CAUSES = (
     ("Incorrect Settings", "Operator", True),
 )
 AGENTS = (
-    "Amy Clarke", "Ben Foster", "Chloe Reid", "Dan Hughes", "Eva Novak", "Femi Adeyemi",
-    "Grace Liu", "Harry Bell", "Isla Grant", "Jack Turner", "Kiran Shah", "Lena Vogel",
-    "Marco Rossi", "Nina Kowalski", "Omar Haddad",
+    "Amy Clarke",
+    "Ben Foster",
+    "Chloe Reid",
+    "Dan Hughes",
+    "Eva Novak",
+    "Femi Adeyemi",
+    "Grace Liu",
+    "Harry Bell",
+    "Isla Grant",
+    "Jack Turner",
+    "Kiran Shah",
+    "Lena Vogel",
+    "Marco Rossi",
+    "Nina Kowalski",
+    "Omar Haddad",
 )
 CONTACT_CHANNELS = ("Phone", "Email", "Chat")
 TOPICS = (
-    "Where is my order", "Delivery damaged", "Invoice query", "Return request",
-    "Product question", "Change order",
+    "Where is my order",
+    "Delivery damaged",
+    "Invoice query",
+    "Return request",
+    "Product question",
+    "Change order",
 )
 RETURN_REASONS = (
-    "Damaged in transit", "Wrong item sent", "Not as described", "No longer needed",
+    "Damaged in transit",
+    "Wrong item sent",
+    "Not as described",
+    "No longer needed",
     "Arrived late",
 )
 # (department, account, kind)
@@ -128,9 +147,26 @@ LYON_SPIKE_MONTHS = ("2025-06", "2025-07")
 SHORT_STAFFED_MONTH = "2025-12"
 
 _CUSTOMER_A = (
-    "Aldridge", "Barton", "Carrick", "Denholm", "Elstow", "Fairley", "Garside", "Hartwell",
-    "Ingram", "Jarrow", "Kessler", "Lindqvist", "Marlow", "Norbury", "Oakham", "Penrose",
-    "Quarry", "Redfern", "Stanton", "Thorne",
+    "Aldridge",
+    "Barton",
+    "Carrick",
+    "Denholm",
+    "Elstow",
+    "Fairley",
+    "Garside",
+    "Hartwell",
+    "Ingram",
+    "Jarrow",
+    "Kessler",
+    "Lindqvist",
+    "Marlow",
+    "Norbury",
+    "Oakham",
+    "Penrose",
+    "Quarry",
+    "Redfern",
+    "Stanton",
+    "Thorne",
 )
 _CUSTOMER_B = ("Engineering", "Fabrication", "Hydraulics", "Motors", "Automation", "Plant")
 _CUSTOMER_C = ("Ltd", "GmbH", "SA", "plc", "& Co", "Group")
@@ -218,8 +254,11 @@ def _orders(rng: np.random.Generator, cal: _Calendar, n_lines: int):
     customer = _pick(rng, n_orders, cust_weight)
     region = cust_region[customer]
     # Each region is mostly served by its nearest site.
-    site = _pick_rows(rng, region, np.array([[.85, .05, .10], [.15, .75, .10],
-                                             [.10, .10, .80], [.55, .35, .10]]))
+    site = _pick_rows(
+        rng,
+        region,
+        np.array([[0.85, 0.05, 0.10], [0.15, 0.75, 0.10], [0.10, 0.10, 0.80], [0.55, 0.35, 0.10]]),
+    )
     distributor_p = np.array([0.75, 0.45, 0.25])[cust_segment[customer]]
     channel = (rng.random(n_orders) < distributor_p).astype(int)
     mode = _pick(rng, n_orders, [0.65, 0.2, 0.15])
@@ -241,8 +280,9 @@ def _orders(rng: np.random.Generator, cal: _Calendar, n_lines: int):
     promised_day = order_day + np.array([SLA_DAYS[m] for m in SHIP_MODES])[mode]
 
     # Lines: products by category mix, quantities larger for cheap items and distributors.
-    product = _pick(rng, n_lines, [3, 3, 2, 2, 1, 3, 2, 2, 1, 2, 2, 3, 1, 1, 2,
-                                    2, 2, 1, 1, 1, 1, 2, 1, 2, 2])
+    product = _pick(
+        rng, n_lines, [3, 3, 2, 2, 1, 3, 2, 2, 1, 2, 2, 3, 1, 1, 2, 2, 2, 1, 1, 1, 1, 2, 1, 2, 2]
+    )
     o = order_of_line
     qty_mean = np.clip(120.0 / price[product], 1.0, 18.0) * np.where(channel[o] == 1, 2.0, 1.0)
     qty = (1 + rng.poisson(qty_mean)).astype(float)
@@ -293,11 +333,14 @@ def _orders(rng: np.random.Generator, cal: _Calendar, n_lines: int):
     on_time = delivered_day <= promised_day
     facts = {
         "n_orders": n_orders,
+        "window_end": cal.month_start[-1] + cal.days[-1],
         "order_day": order_day,
         "order_month": month,
         "order_site": site,
         "order_late": ~on_time,
-        "delivered_day": np.where(delivered_day <= EXPORT_DATE, delivered_day, np.datetime64("NaT")),
+        "delivered_day": np.where(
+            delivered_day <= EXPORT_DATE, delivered_day, np.datetime64("NaT")
+        ),
         "line_order": o,
         "line_qty": qty,
         "line_revenue": revenue,
@@ -312,7 +355,8 @@ def _orders(rng: np.random.Generator, cal: _Calendar, n_lines: int):
         "cost_m": np.bincount(line_month, cost, cal.n),
         "freight_m": np.bincount(line_month, np.where(freight_known, freight, 0.0), cal.n),
         "orders_m": np.bincount(month, minlength=cal.n).astype(float),
-        "late_m": np.bincount(month, ~on_time, cal.n) / np.maximum(1, np.bincount(month, None, cal.n)),
+        "late_m": np.bincount(month, ~on_time, cal.n)
+        / np.maximum(1, np.bincount(month, None, cal.n)),
     }
     return cols, facts
 
@@ -325,7 +369,7 @@ def _returns(rng: np.random.Generator, f: dict) -> dict:
     returned = delivered & (rng.random(n) < p)
     orders = np.flatnonzero(returned)
     return_day = f["delivered_day"][orders] + 2 + rng.integers(0, 28, orders.size)
-    keep = return_day <= EXPORT_DATE
+    keep = return_day < f["window_end"]  # returns after the last month are not in this export
     orders, return_day = orders[keep], return_day[keep]
     # The first line of the order is the one returned (part or all of it).
     first_line = np.searchsorted(f["line_order"], orders)
@@ -402,8 +446,10 @@ def _production(rng: np.random.Generator, cal: _Calendar, n_lines: int):
         "ideal_minutes": ideal,
         "ideal_rate_per_minute": rate[product],
     }
-    cols = {k: (v.take(pa.array(order)) if isinstance(v, pa.Array) else v[order])
-            for k, v in cols.items()}
+    cols = {
+        k: (v.take(pa.array(order)) if isinstance(v, pa.Array) else v[order])
+        for k, v in cols.items()
+    }
     return cols, {"spike": spike[order]}
 
 
@@ -448,21 +494,36 @@ def _budget(rng: np.random.Generator, cal: _Calendar, f: dict, n_lines: int) -> 
     scale = n_lines / 15_000  # fixed costs grow with the size of the company simulated
     m = np.arange(cal.n)
     units = f["units_m"]
-    plan_units = units[:3].mean() * 1.012 ** m * (cal.weight / 1.015**m)  # planned growth 1.2%
-    raise_ = 1.0 + 0.03 * (cal.month0 + m >= np.datetime64("2025-04")) + 0.03 * (
-        cal.month0 + m >= np.datetime64("2026-04")
+    plan_units = units[:3].mean() * 1.012**m * (cal.weight / 1.015**m)  # planned growth 1.2%
+    raise_ = (
+        1.0
+        + 0.03 * (cal.month0 + m >= np.datetime64("2025-04"))
+        + 0.03 * (cal.month0 + m >= np.datetime64("2026-04"))
     )
     agents = _agents_on_duty(cal)
     mat_rate = f["cost_m"].sum() / units.sum()
     fixed = {
-        ("Operations", "Salaries"): 62_000, ("Operations", "Energy"): 9_000,
-        ("Operations", "Maintenance"): 6_500, ("Logistics", "Salaries"): 24_000,
-        ("Logistics", "Rent"): 11_000, ("Customer Service", "Salaries"): 2_700,  # per agent
-        ("Customer Service", "Software"): 1_800, ("Sales", "Salaries"): 21_000,
-        ("Sales", "Marketing"): 5_500, ("Admin", "Salaries"): 18_000,
-        ("Admin", "Rent"): 6_000, ("Admin", "Software"): 2_400,
+        ("Operations", "Salaries"): 62_000,
+        ("Operations", "Energy"): 9_000,
+        ("Operations", "Maintenance"): 6_500,
+        ("Logistics", "Salaries"): 24_000,
+        ("Logistics", "Rent"): 11_000,
+        ("Customer Service", "Salaries"): 2_700,  # per agent
+        ("Customer Service", "Software"): 1_800,
+        ("Sales", "Salaries"): 21_000,
+        ("Sales", "Marketing"): 5_500,
+        ("Admin", "Salaries"): 18_000,
+        ("Admin", "Rent"): 6_000,
+        ("Admin", "Software"): 2_400,
     }
-    rows_month, rows_unit, rows_account, rows_kind, rows_budget, rows_actual = [], [], [], [], [], []
+    rows_month, rows_unit, rows_account, rows_kind, rows_budget, rows_actual = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
     for dept, account, kind in BUDGET_LINES:
         key = (dept, account)
         if account == "Materials":
@@ -475,7 +536,7 @@ def _budget(rng: np.random.Generator, cal: _Calendar, f: dict, n_lines: int) -> 
             budget = plan_units * f["revenue_m"].sum() / units.sum()
             actual = f["revenue_m"].copy()
         elif key == ("Operations", "Energy"):
-            budget = (fixed[key] * scale + 0.35 * plan_units) * 1.0
+            budget = fixed[key] * scale + 0.35 * plan_units
             actual = (fixed[key] * scale + 0.38 * units) * rng.normal(1.0, 0.03, cal.n)
         elif key == ("Customer Service", "Salaries"):
             budget = np.full(cal.n, fixed[key] * 13 * scale) * raise_
@@ -521,17 +582,19 @@ def _contacts(rng: np.random.Generator, cal: _Calendar, f: dict) -> dict:
     n = int(round(expected.sum()))
     month = _pick(rng, n, expected)
     day = cal.random_days(rng, month)
-    opened = (
-        day.astype("datetime64[s]")
-        + (8 * 3600 + rng.integers(0, 10 * 3600, n)).astype("timedelta64[s]")
+    opened = day.astype("datetime64[s]") + (8 * 3600 + rng.integers(0, 10 * 3600, n)).astype(
+        "timedelta64[s]"
     )
     channel = _pick(rng, n, [0.5, 0.3, 0.2])
-    topic = _pick_rows(rng, (f["late_m"][month] > 0.1).astype(int),
-                       np.array([[3, 1, 2, 2, 2, 1], [6, 1, 2, 2, 2, 1]], dtype=float))
+    topic = _pick_rows(
+        rng,
+        (f["late_m"][month] > 0.1).astype(int),
+        np.array([[3, 1, 2, 2, 2, 1], [6, 1, 2, 2, 2, 1]], dtype=float),
+    )
 
     agents = _agents_on_duty(cal)
     per_agent = expected / agents
-    occupancy = np.clip(0.6 * per_agent / np.median(per_agent), 0.3, 0.92)
+    occupancy = np.clip(0.6 * per_agent / max(np.median(per_agent), 1e-9), 0.3, 0.92)
     asa = 15.0 * occupancy / (1 - occupancy)  # Erlang-like: waits explode near full occupancy
     wait = np.round(rng.exponential(asa[month]) * np.array([1.0, 2.5, 0.8])[channel])
     # Callers and chatters give up; emails always get answered.
@@ -557,8 +620,7 @@ def _contacts(rng: np.random.Generator, cal: _Calendar, f: dict) -> dict:
     return {
         "contact_date": pa.array(opened[order].astype("datetime64[us]")),
         "contact_id": _ids("T", np.arange(n) + 500001, 7),
-        "resolved_at": pa.array(resolved_at[order].astype("datetime64[us]"),
-                                mask=~resolved[order]),
+        "resolved_at": pa.array(resolved_at[order].astype("datetime64[us]"), mask=~resolved[order]),
         "channel": _labels(CONTACT_CHANNELS, channel[order]),
         "agent": _labels(AGENTS, agent[order], mask=~answered[order]),
         "topic": _labels(TOPICS, topic[order]),
@@ -577,17 +639,24 @@ def _surveys(rng: np.random.Generator, cal: _Calendar, f: dict) -> dict:
     n = max(cal.n, f["n_orders"] // 5)
     src = rng.integers(0, f["n_orders"], n)  # the order the respondent placed
     month = f["order_month"][src]
-    day = np.minimum(f["order_day"][src] + 7 + rng.integers(0, 14, n),
-                     cal.month_start[-1] + cal.days[-1] - 1)
+    day = np.minimum(
+        f["order_day"][src] + 7 + rng.integers(0, 14, n), cal.month_start[-1] + cal.days[-1] - 1
+    )
     site = f["order_site"][src]
     late = f["order_late"][src]
-    promoter = 0.58 - 0.10 * (site == 1) - 0.25 * late - 0.8 * np.maximum(0, f["late_m"][month] - 0.06)
+    promoter = (
+        0.58 - 0.10 * (site == 1) - 0.25 * late - 0.8 * np.maximum(0, f["late_m"][month] - 0.06)
+    )
     detractor = 0.16 + 0.08 * (site == 1) + 0.25 * late
     u = rng.random(n)
     score = np.where(
-        u < promoter, 9 + (rng.random(n) < 0.45),
-        np.where(u < promoter + detractor, rng.choice([2, 4, 5, 5, 6, 6, 6], n),
-                 7 + (rng.random(n) < 0.5)),
+        u < promoter,
+        9 + (rng.random(n) < 0.45),
+        np.where(
+            u < promoter + detractor,
+            rng.choice([2, 4, 5, 5, 6, 6, 6], n),
+            7 + (rng.random(n) < 0.5),
+        ),
     ).astype(float)
     return {
         "response_date": _dates(day),
@@ -600,7 +669,7 @@ def _surveys(rng: np.random.Generator, cal: _Calendar, f: dict) -> dict:
 
 def _targets(cal: _Calendar, f: dict, n_lines: int) -> dict:
     """The monthly plan: company-wide KPI targets, and per-site targets for on-time and OEE."""
-    cost_per_unit = round(float(f["cost_m"][:6].sum() / f["units_m"][:6].sum()) * 0.98, 2)
+    cost_per_unit = round(float(f["cost_m"][:6].sum() / max(f["units_m"][:6].sum(), 1.0)) * 0.98, 2)
     plan = [  # kpi, site, target, amber threshold (lower-is-better KPIs have amber above)
         ("on_time_pct", None, 95.0, 90.0),
         ("on_time_pct", "Leeds", 95.0, 90.0),
@@ -679,6 +748,10 @@ def arrow_schema(dataset: str) -> pa.Schema:
 
 def _conform(dataset: str, cols: dict) -> pa.Table:
     schema = arrow_schema(dataset)
-    arrays = [pa.array(cols[f.name], f.type) if not isinstance(cols[f.name], pa.Array)
-              else cols[f.name].cast(f.type) for f in schema]
+    arrays = [
+        pa.array(cols[f.name], f.type)
+        if not isinstance(cols[f.name], pa.Array)
+        else cols[f.name].cast(f.type)
+        for f in schema
+    ]
     return pa.Table.from_arrays(arrays, schema=schema)

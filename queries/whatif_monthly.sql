@@ -98,7 +98,7 @@ budget_months as (
     where lower(coalesce(kind, 'cost')) not in ('income', 'revenue')
       and ($unit is null or list_contains($unit, unit))
       and ($account is null or list_contains($account, account))
-    group by month
+    group by _month  -- not "month": budget has its own column of that name
 ),
 
 contact_rows as (

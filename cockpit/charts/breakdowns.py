@@ -206,7 +206,9 @@ def budget_vs_actual(
             color=alt.Color(
                 "measure:N",
                 sort=["Budget", "Actual"],
-                scale=alt.Scale(domain=["Budget", "Actual"], range=[theme.BLUE_GREY, theme.PRIMARY]),
+                scale=alt.Scale(
+                    domain=["Budget", "Actual"], range=[theme.BLUE_GREY, theme.PRIMARY]
+                ),
                 legend=alt.Legend(title=None),
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),

@@ -46,9 +46,7 @@ def coverage_grid(df: pd.DataFrame) -> alt.TopLevelMixin:
             y=alt.Y("dataset:N", sort=rows_order, title=None),
             color=alt.Color(
                 "status:N",
-                scale=alt.Scale(
-                    domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values())
-                ),
+                scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values())),
                 legend=alt.Legend(title=None),
             ),
             tooltip=[

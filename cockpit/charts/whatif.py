@@ -76,8 +76,8 @@ def scenario_compare(df: pd.DataFrame, *, title: str, fmt: str = ",.1f") -> alt.
     units = units.fillna("").astype(str)
     data["unit"] = units
     data["panel"] = [
-        str(o) if u and u in str(o) else theme.with_unit(str(o), u)
-        for o, u in zip(data["output"], units)
+        str(o) if u and str(o).endswith(u) else theme.with_unit(str(o), u)
+        for o, u in zip(data["output"], units, strict=True)
     ]
     data["suffix"] = ["%" if u == "%" else f" {u}" if u else "" for u in units]
     # Large values (revenue, cost) get SI prefixes so labels fit above narrow bars.

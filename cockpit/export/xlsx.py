@@ -16,15 +16,25 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 # Percentages are stored as reported (0-100), so the format adds the sign without scaling.
+# Money shows pence only below 100 (a cost per unit, not a total).
 NUMBER_FORMATS: dict[str, str] = {
     "pct": '0.0"%"',
-    "money": "#,##0",
+    "money": "[>=100]#,##0;[<=-100]-#,##0;#,##0.00",
     "int": "#,##0",
     "num1": "#,##0.0",
     "num2": "#,##0.00",
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm",
     "text": "@",
+    # The KPI catalogue's format names (cockpit/kpis/catalogue.py FORMATS).
+    "days": "#,##0.0",
+    "seconds": "#,##0",
+    "hours": "#,##0.0",
+    "count": "#,##0",
+    "minutes": "#,##0",
+    "score": "0.00",
+    "nps": "+0;-0;0",
+    "number": "#,##0.0",
 }
 MAX_CELL_CHARS = 32_767
 MAX_COLUMN_WIDTH = 60
@@ -184,8 +194,10 @@ def _shown_width(value, fmt: str | None) -> int:
     if isinstance(value, (dt.date, dt.datetime)):
         return 16 if fmt == NUMBER_FORMATS["datetime"] else 10
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        decimals = {"#,##0.0": 1, '0.0"%"': 1, "#,##0.00": 2}.get(fmt or "", 0)
-        return len(f"{value:,.{decimals}f}") + (1 if fmt == NUMBER_FORMATS["pct"] else 0)
+        first = (fmt or "").split(";")[0]
+        decimals = re.search(r"\.(0*)", first)
+        text = f"{value:,.{len(decimals[1]) if decimals else 0}f}"
+        return len(text) + (1 if '"%"' in first or "+" in first else 0)
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 

@@ -29,6 +29,7 @@ CURRENCY_CODES = (
 TRUE_WORDS = ("y", "yes", "true", "t", "1", "x", "✓", "✔", "on")
 FALSE_WORDS = ("n", "no", "false", "f", "0", "off")
 MARKERS = ("x", "✓", "✔")
+MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 
 # Text formats tried in order; two-digit-year forms come first because %Y also accepts "06".
 ISO_FORMATS = [
@@ -207,6 +208,21 @@ def reject_reason(p: ColumnProfile) -> str:
     return REASONS.get(p.kind, "unreadable value")
 
 
+def phrase_sql(x: str, kind: str) -> str:
+    """True for a free-text note (>= 3 letters and a space); month+digits is never a note in dates."""
+    rule = (
+        f"(length(regexp_replace({x}, '[^[:alpha:]]', '', 'g')) >= 3"
+        f" and regexp_matches({x}, '\\s'))"
+    )
+    if kind in ("date", "timestamp"):
+        month_and_digits = (
+            f"(regexp_matches(lower({x}), '\\b({MONTHS})') and regexp_matches({x}, '\\d'))"
+        )
+        rule = f"({rule} and not {month_and_digits})"
+    return f"({rule})"
+
+
+
 # --- the conversion --------------------------------------------------------------------
 
 
@@ -247,7 +263,8 @@ def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
         converted.append(f'"k{i}", {value} as "v{i}"')
         flags.append(f'"v{i}"')
         if p.kind not in ("text", "empty"):
-            flags.append(f'("k{i}" is not null and "v{i}" is null) as "bad{i}"')
+            note = phrase_sql(f'"k{i}"', p.kind)
+            flags.append(f'("k{i}" is not null and "v{i}" is null and not {note}) as "bad{i}"')
     sql = (
         f"with cleaned as (select {', '.join(cleaned)} from _ingest_src),"
         f" converted as (select {', '.join(converted)} from cleaned)"

@@ -21,10 +21,7 @@ FILTER_DIMENSIONS = (
 def catalogue_dimensions() -> set[str]:
     """Every text column of a canonical dataset: the names a filter may use."""
     return {
-        c.name
-        for ds in datasets.DATASETS.values()
-        for c in ds.columns
-        if c.type == datasets.TEXT
+        c.name for ds in datasets.DATASETS.values() for c in ds.columns if c.type == datasets.TEXT
     }
 
 

@@ -43,6 +43,8 @@ from cockpit.whatif.history import monthly_history, split_filters
 
 ASA_CAP_SECONDS = 3600.0  # answer times beyond an hour add nothing more to the CSAT effect
 MAX_SCRAP_RATE = 0.95
+CSAT_SIGNS = {"on_time_pct": 1, "asa_seconds": -1}  # plausible directions of the CSAT fit
+CSAT_UNITS = {"on_time_pct": "point of on-time", "asa_seconds": "second of answer time"}
 
 
 @dataclass(frozen=True)
@@ -75,18 +77,47 @@ DRIVERS: dict[str, Driver] = dict(
     [
         _driver("volume", "Order volume", "demand", -50, 100, 1, "units, orders and contacts"),
         _driver("price", "Price", "demand", -30, 30, 0.5, "revenue per unit"),
-        _driver("variable_cost", "Variable cost per unit", "cost", -30, 30, 0.5,
-                "the part of cost that moves with volume"),
-        _driver("fixed_cost", "Fixed cost", "cost", -30, 30, 0.5,
-                "the part of cost that does not move with volume"),
-        _driver("capacity", "Capacity (hours or staff)", "capacity", -50, 100, 1,
-                "planned production minutes"),
+        _driver(
+            "variable_cost",
+            "Variable cost per unit",
+            "cost",
+            -30,
+            30,
+            0.5,
+            "the part of cost that moves with volume",
+        ),
+        _driver(
+            "fixed_cost",
+            "Fixed cost",
+            "cost",
+            -30,
+            30,
+            0.5,
+            "the part of cost that does not move with volume",
+        ),
+        _driver(
+            "capacity",
+            "Capacity (hours or staff)",
+            "capacity",
+            -50,
+            100,
+            1,
+            "planned production minutes",
+        ),
         _driver("downtime", "Downtime", "capacity", -100, 200, 5, "downtime minutes"),
         _driver("scrap_rate", "Scrap rate", "capacity", -100, 200, 5, "scrap units / units"),
-        _driver("contacts_per_order", "Contacts per order", "service", -50, 100, 1,
-                "contact-centre demand per order"),
-        _driver("agents", "Agents", "service", -50, 100, 1, "agents added (absolute)",
-                unit="agents"),
+        _driver(
+            "contacts_per_order",
+            "Contacts per order",
+            "service",
+            -50,
+            100,
+            1,
+            "contact-centre demand per order",
+        ),
+        _driver(
+            "agents", "Agents", "service", -50, 100, 1, "agents added (absolute)", unit="agents"
+        ),
     ]
 )
 
@@ -242,8 +273,11 @@ def baseline_from_history(
     vol_hist = upto[vol_col] if vol_col else None
     v.update(_cost_pool("order_cost", "order cost", upto, vol_hist, v, fits))
     if v["budget_cost"] is not None:
-        v.update(_cost_pool("budget_cost", "operating cost", upto, vol_hist, v, fits,
-                            column="operating_cost"))
+        v.update(
+            _cost_pool(
+                "budget_cost", "operating cost", upto, vol_hist, v, fits, column="operating_cost"
+            )
+        )
     elif v["order_cost"] is not None:
         notes.append("no budget cost lines: operating cost is the order cost")
 
@@ -252,8 +286,15 @@ def baseline_from_history(
     asa = upto["wait_sum"] / upto["wait_n"].where(upto["wait_n"] > 0)
     csat = 100 * upto["csat_top"] / upto["csat_n"].where(upto["csat_n"] > 0)
     if v["on_time_base"] is not None and v["run_minutes"] is not None:
-        fits.append(fit_relation("on-time % ~ utilisation %", on_time,
-                                 {"utilisation_pct": util}, {"utilisation_pct": -1}))
+        fits.append(
+            fit_relation(
+                "on-time % ~ utilisation %",
+                on_time,
+                {"utilisation_pct": util},
+                {"utilisation_pct": -1},
+                {"utilisation_pct": "point of utilisation"},
+            )
+        )
     if v["csat_base"] is not None:
         regressors = {}
         if v["on_time_base"] is not None:
@@ -264,8 +305,7 @@ def baseline_from_history(
             name = "CSAT % ~ " + " + ".join(
                 {"on_time_pct": "on-time %", "asa_seconds": "answer time"}[k] for k in regressors
             )
-            fits.append(fit_relation(name, csat, regressors,
-                                     {"on_time_pct": 1, "asa_seconds": -1}))
+            fits.append(fit_relation(name, csat, regressors, CSAT_SIGNS, CSAT_UNITS))
 
     v.update(_staffing(window, v, settings, fits, notes))
     baseline = Baseline(months, upto, v, fits, settings, notes)
@@ -329,13 +369,18 @@ def _staffing(window, v, settings: Settings, fits: list[Fit], notes: list[str]) 
         return out
     staffed = headcount * share
     model_asa = erlang.interpolate(erlang.asa_seconds, cph, aht, staffed)
-    fits.append(Fit(
-        "answer time ~ Erlang C (contacts/hour, handle time, agents)", None, len(window), True,
-        f"{load:.1f} Erlangs; {headcount:.1f} agents ({source}) x {share:.0%} staffed "
-        f"({how}) = {staffed:.1f}; Erlang C answer time {model_asa:.0f} s, observed "
-        + ("n/a" if asa_obs is None else f"{asa_obs:.0f} s"),
-        {"traffic_erlangs": load, "headcount": headcount, "staffed_share": share},
-    ))
+    fits.append(
+        Fit(
+            "answer time ~ Erlang C (contacts/hour, handle time, agents)",
+            None,
+            len(window),
+            True,
+            f"{load:.1f} Erlangs; {headcount:.1f} agents ({source}) x {share:.0%} staffed "
+            f"({how}) = {staffed:.1f}; Erlang C answer time {model_asa:.0f} s, observed "
+            + ("n/a" if asa_obs is None else f"{asa_obs:.0f} s"),
+            {"traffic_erlangs": load, "headcount": headcount, "staffed_share": share},
+        )
+    )
     out.update(headcount=headcount, staffed_share=share)
     return out
 
@@ -403,7 +448,12 @@ def _factors(baseline: Baseline, drivers: dict[str, float]) -> dict[str, float]:
 
 def _pool_cost(v, key, f) -> float | None:
     """Cost of a pool under the factors: baseline plus the change of each part."""
-    base, fixed, variable, units = v.get(key), v.get(f"{key}_fixed"), v.get(f"{key}_variable"), v["units"]
+    base, fixed, variable, units = (
+        v.get(key),
+        v.get(f"{key}_fixed"),
+        v.get(f"{key}_variable"),
+        v["units"],
+    )
     if base is None or variable is None:
         return None
     made = f["volume"] * f["variable_cost"] * f["scrap"]
@@ -422,8 +472,9 @@ def _compute(b: Baseline, f: dict[str, float]) -> list[OutputValue]:
     order_cost = _pool_cost(v, "order_cost", f)
     op_cost = _pool_cost(v, "budget_cost", f) if v.get("budget_cost") is not None else order_cost
     s["operating_cost"] = op_cost
-    why["operating_cost"] = _cost_why(b, "budget_cost" if v.get("budget_cost") is not None
-                                      else "order_cost")
+    why["operating_cost"] = _cost_why(
+        b, "budget_cost" if v.get("budget_cost") is not None else "order_cost"
+    )
     if order_cost is not None and units:
         s["cost_per_unit"] = order_cost / units
         why["cost_per_unit"] = f"order cost / {v['volume_basis']}"
@@ -449,15 +500,17 @@ def _compute(b: Baseline, f: dict[str, float]) -> list[OutputValue]:
         util = 100 * run / planned if planned > 0 else None
         why["utilisation_pct"] = (
             "run minutes (x volume x scrap) / planned minutes (x capacity, less extra downtime)"
-            if util is not None else "downtime exceeds the planned minutes"
+            if util is not None
+            else "downtime exceeds the planned minutes"
         )
     else:
         why["utilisation_pct"] = "needs production data"
     s["utilisation_pct"] = util
 
     s["on_time_pct"], why["on_time_pct"] = _on_time(b, util)
-    s["contacts"] = (None if v["contacts"] is None
-                     else v["contacts"] * f["volume"] * f["contacts_per_order"])
+    s["contacts"] = (
+        None if v["contacts"] is None else v["contacts"] * f["volume"] * f["contacts_per_order"]
+    )
     why["contacts"] = "baseline contacts x volume x contacts per order"
     s["asa_seconds"], s["service_level_pct"], why["asa_seconds"] = _queue(b, s["contacts"], f)
     why["service_level_pct"] = why["asa_seconds"]
@@ -477,8 +530,10 @@ def _cost_why(b: Baseline, key: str) -> str:
     if variable is None:
         return "needs cost data"
     label = "operating cost" if key == "budget_cost" else "order cost"
-    return (f"{label} = fixed {fixed:,.0f} x fixed-cost driver + {variable:,.4g} per unit"
-            " x volume x variable-cost driver x scrap")
+    return (
+        f"{label} = fixed {fixed:,.0f} x fixed-cost driver + {variable:,.4g} per unit"
+        " x volume x variable-cost driver x scrap"
+    )
 
 
 def _on_time(b: Baseline, util: float | None) -> tuple[float | None, str]:
@@ -500,8 +555,11 @@ def _queue(b: Baseline, contacts: float | None, f) -> tuple[float | None, float 
     if contacts is None:
         return None, None, "needs contact-centre data"
     if v.get("staffed_share") is None:
-        return asa0, sl0, "held at baseline: " + "; ".join(
-            n for n in b.notes if "agents" in n or "handle" in n)
+        return (
+            asa0,
+            sl0,
+            "held at baseline: " + "; ".join(n for n in b.notes if "agents" in n or "handle" in n),
+        )
     hours, aht = b.settings.opening_hours_per_month, v["handle_seconds"]
     threshold = b.settings.service_threshold_seconds
     staffed0 = v["headcount"] * v["staffed_share"]
@@ -522,8 +580,10 @@ def _queue(b: Baseline, contacts: float | None, f) -> tuple[float | None, float 
         sl_model = erlang.interpolate(erlang.service_level, cph, aht, staffed, threshold)
         sl = _clamp(sl0 + 100 * (sl_model - sl_model0), 0, 100)
     load = erlang.traffic(cph, aht)
-    why = (f"Erlang C: {cph:,.1f} contacts/hour x {aht:.0f} s = {load:.1f} Erlangs on "
-           f"{staffed:.1f} staffed agents; observed baseline moved by the modelled change")
+    why = (
+        f"Erlang C: {cph:,.1f} contacts/hour x {aht:.0f} s = {load:.1f} Erlangs on "
+        f"{staffed:.1f} staffed agents; observed baseline moved by the modelled change"
+    )
     if math.isinf(model):
         why += "; queue unstable: more work than staffed agents"
     return asa, sl, why
@@ -538,8 +598,10 @@ def _csat(b: Baseline, on_time: float | None, asa: float | None) -> tuple[float 
     if fit is None or not fit.used:
         return base, "held at baseline: " + (fit.note if fit else "nothing to relate it to")
     value = base
-    moves = {"on_time_pct": (on_time, v.get("on_time_pct")),
-             "asa_seconds": (asa, v.get("asa_seconds"))}
+    moves = {
+        "on_time_pct": (on_time, v.get("on_time_pct")),
+        "asa_seconds": (asa, v.get("asa_seconds")),
+    }
     for k, (now, then) in moves.items():
         if k in fit.params and now is not None and then is not None:
             value += fit.params[k] * (min(now, ASA_CAP_SECONDS) - min(then, ASA_CAP_SECONDS))
@@ -563,7 +625,7 @@ _DRIVER_RE = re.compile(r"^\s*([a-z_]+)\s*=\s*([+-]?\d+(?:\.\d+)?)\s*(%?)\s*$")
 
 
 def parse_driver(text: str) -> tuple[str, float]:
-    """"volume=+15%" -> ("volume", 15.0); agents take a count ("agents=+2")."""
+    """ "volume=+15%" -> ("volume", 15.0); agents take a count ("agents=+2")."""
     m = _DRIVER_RE.match(text)
     if not m:
         raise ValueError(f"expected name=+15% (or agents=+2), got {text!r}")

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cockpit.export.xlsx import table_to_xlsx, tables_to_xlsx
+from cockpit.export.xlsx import NUMBER_FORMATS, table_to_xlsx, tables_to_xlsx
 
 CONTEXT = [
     ("Filters", "site = Leeds, Lyon"),
@@ -22,7 +22,7 @@ def _table() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "month": pd.to_datetime(["2026-08-01", "2026-09-01", "2026-10-01"]),
-            "site": ["Leeds", "=HYPERLINK(\"http://evil\")", None],
+            "site": ["Leeds", '=HYPERLINK("http://evil")', None],
             "orders": [1200, 15, 7],
             "on_time_pct": [93.25, np.nan, 100.0],
             "revenue": [1234567.891, 0.5, -20.0],
@@ -76,7 +76,7 @@ def test_values_and_number_formats(sheet):
     assert ws["D7"].number_format == '0.0"%"'
     assert ws["D8"].value is None  # NaN is an empty cell, not "nan"
     assert ws["E7"].value == 1234567.891
-    assert ws["E7"].number_format == "#,##0"
+    assert ws["E7"].number_format == "[>=100]#,##0;[<=-100]-#,##0;#,##0.00"
     assert ws["B9"].value is None
 
 
@@ -130,6 +130,16 @@ def test_named_index_is_written_as_a_column():
         ["Leeds", 5.0],
         ["Lyon", 7.0],
     ]
+
+
+def test_every_catalogue_format_has_a_number_format():
+    from cockpit.kpis.catalogue import FORMATS
+
+    df = pd.DataFrame({f: [1.5] for f in FORMATS})
+    ws = _open(table_to_xlsx(df, title="t", context=[], formats={f: f for f in FORMATS}))
+    assert {
+        ws.cell(3, j).value: ws.cell(4, j).number_format for j in range(1, len(FORMATS) + 1)
+    } == {f: NUMBER_FORMATS[f] for f in FORMATS}
 
 
 def test_unknown_format_is_refused():

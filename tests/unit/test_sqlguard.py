@@ -145,7 +145,7 @@ REFERENCE_ATTACKS = [
     ("with p as (select * from read_blob('/etc/passwd')) select * from p", "read_blob()"),
     # A CTE named like a file shields only its own scope, not a sibling FROM.
     (
-        "select * from (with \"/etc/passwd\" as (select 1) select * from \"/etc/passwd\"), "
+        'select * from (with "/etc/passwd" as (select 1) select * from "/etc/passwd"), '
         "'/etc/passwd'",
         "'/etc/passwd' is not a table",
     ),

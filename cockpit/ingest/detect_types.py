@@ -1,0 +1,362 @@
+"""Decide each column's kind from ALL its values, vectorised in DuckDB over distinct values.
+
+How a value that does not parse as the column's kind is judged:
+- a known placeholder ("N/A", "-", "TBD", "#N/A", "Date Not Captured", ...) -> NULL, counted;
+- a note: text with at least 3 letters that is a phrase (has a space, e.g. "Freight Included
+  in Commodity Cost", "See ASN-93 (ID#:1281)") or a word repeated in the column (e.g.
+  "Pending" twice) -> NULL, counted; in a date column a value naming a month next to digits
+  is never a note ("Jan 32, 2024" is a bad date);
+- anything else is a bad value ("12/31/2024" in a day-first column, "abc" once in a quantity
+  column, "12 kg"): the cell becomes NULL and typed.py reports it, so the row can be rejected.
+A column takes a typed kind when that kind parses at least half of its non-placeholder values
+and at least 80% of those that are not notes; otherwise it is text.
+Day-first vs month-first: any first part above 12 -> dmy; any second part above 12 -> mdy;
+neither -> ambiguous (reported; the caller's date_order, else the sheet's, else dmy is used).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from cockpit.ingest import typed
+
+KNOWN_PLACEHOLDERS = (
+    "n/a", "na", "#n/a", "n.a.", "-", "--", "---", ".", "?", "tbd", "tba", "null", "none", "nil",
+    "nan", "date not captured", "not captured", "not available", "not applicable", "unknown",
+    "missing", "#value!", "#ref!", "#div/0!", "#num!", "#name?", "#null!",
+)  # fmt: skip
+# In a text column only the unmistakably empty markers are placeholders ("NA" may be a region).
+TEXT_PLACEHOLDERS = ("n/a", "#n/a", "-", "--", "---", "null", "#value!", "#ref!", "#div/0!")
+
+_DATE_NAME = re.compile(
+    r"date|\bday\b|month|period|\bdt\b|\bwhen\b|created|opened|closed|resolved|shipped"
+    r"|delivered|posted|\bon\b|timestamp",
+    re.I,
+)
+_DURATION_NAME = re.compile(
+    r"duration|downtime|minutes|\bmins?\b|hours|\bhrs?\b|spent|handle|wait|talk|elapsed|lost"
+    r"|run ?time|aht|length",
+    re.I,
+)
+_BOOL_NAME = re.compile(
+    r"\b(is|has|was)\b|flag|y/?n|answered|resolved|\bmet\b|error|active|\bok\b|sla|fcr", re.I
+)
+
+
+@dataclass
+class ColumnProfile:
+    index: int
+    name: str
+    kind: str  # date | timestamp | time | duration | number | percent | bool | text | empty
+    evidence: str
+    date_order: str | None = None
+    ambiguous: str | None = None
+    placeholders: dict[str, int] = field(default_factory=dict)
+    null_count: int = 0
+    sample: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)  # strptime formats for text dates/times
+    serial: bool = False  # Excel serial day numbers
+    marker: bool = False  # an 'x'-or-blank yes/no column: blank is false
+    bad_count: int = 0  # values that are neither the kind nor a placeholder (rejected later)
+    bad_sample: list[str] = field(default_factory=list)
+
+
+def date_formats(order: str) -> list[str]:
+    """Every text date format a column with this day/month order accepts."""
+    return (
+        typed.ISO_FORMATS
+        + typed.numeric_formats(order)
+        + typed.TEXT_MONTH_FORMATS
+        + typed.MONTH_LABEL_FORMATS
+    )
+
+
+def _stats_sql(decimal_comma: bool) -> str:
+    num = typed.number_sql("v", decimal_comma)
+    thousands = "\\d\\.\\d{3}(,|$)" if decimal_comma else "\\d,\\d{3}"
+    clock = "regexp_full_match(v, '\\d{1,3}:\\d{2}(:\\d{2}(\\.\\d+)?)?( ?[AaPp][Mm])?')"
+    epoch = "regexp_full_match(v, '(1899-12-31|1900-0[12]-\\d{2}) \\d{2}:\\d{2}:\\d{2}')"
+    ab = "regexp_extract(v, '^(\\d{1,2})[/.-](\\d{1,2})[/.-]\\d{2,4}\\b', ['a', 'b'])"
+    return f"""
+    with vals as (
+        select trim(c) as v, count(*) as n from _profile_src
+        where c is not null and trim(c) <> '' group by 1
+    ), parsed as (
+        select v, n, list_contains($ph, lower(v)) as ph, {num} as num,
+            ends_with(v, '%') as pct,
+            regexp_matches(v, '[$£€¥]|\\b({typed.CURRENCY_CODES})\\b') as cur,
+            regexp_matches(v, '^\\(.*\\)$|-$') as neg_style,
+            regexp_matches(v, '{thousands}') as thou,
+            lower(v) in (select unnest($bool_words)) as boolw,
+            lower(v) in (select unnest($markers)) as mark,
+            {epoch} as epoch, {clock} as clock,
+            try_strptime(v, $iso) as iso, try_strptime(v, $txt) as txt,
+            try_strptime(v, $mon) as mon, try_strptime(v, $dmy) as dmy,
+            try_strptime(v, $mdy) as mdy, try_strptime(v, $tfmt) as tod,
+            try_cast(nullif({ab}.a, '') as integer) as a,
+            try_cast(nullif({ab}.b, '') as integer) as b,
+            try_cast(regexp_extract(v, '^(\\d+):', 1) as integer) as hour
+        from vals
+    )
+    select
+        sum(n) as total,
+        coalesce(sum(n) filter (ph), 0) as ph_n,
+        coalesce(sum(n) filter (not ph and num is not null), 0) as num_n,
+        coalesce(sum(n) filter (not ph and num is not null and pct), 0) as pct_n,
+        coalesce(sum(n) filter (not ph and num is not null and cur), 0) as cur_n,
+        coalesce(sum(n) filter (not ph and num is not null and neg_style), 0) as neg_n,
+        coalesce(sum(n) filter (not ph and num is not null and thou), 0) as thou_n,
+        min(num) filter (not ph) as num_min, max(num) filter (not ph) as num_max,
+        coalesce(bool_and(num = floor(num)) filter (not ph and num is not null), true) as ints,
+        coalesce(sum(n) filter (not ph and boolw), 0) as bool_n,
+        coalesce(sum(n) filter (not ph and mark), 0) as mark_n,
+        list(distinct lower(v)) filter (not ph and boolw) as bool_seen,
+        coalesce(sum(n) filter (not ph and (epoch or clock)), 0) as clock_n,
+        coalesce(sum(n) filter (not ph and epoch and v >= '1900-01-01'), 0) as over_day_n,
+        coalesce(max(hour) filter (not ph and clock), 0) as max_hour,
+        coalesce(sum(n) filter (not ph and not epoch and iso is not null), 0) as iso_n,
+        coalesce(sum(n) filter (not ph and txt is not null), 0) as txt_n,
+        coalesce(sum(n) filter (not ph and mon is not null), 0) as mon_n,
+        coalesce(sum(n) filter (not ph and dmy is not null), 0) as dmy_n,
+        coalesce(sum(n) filter (not ph and mdy is not null), 0) as mdy_n,
+        coalesce(sum(n) filter (not ph and not epoch and
+            coalesce(iso, txt, dmy, mdy) <> date_trunc('day', coalesce(iso, txt, dmy, mdy))), 0)
+            as with_time_n,
+        coalesce(max(a), 0) as max_a, coalesce(max(b), 0) as max_b,
+        coalesce(sum(n) filter (a > 12), 0) as a13_n, coalesce(sum(n) filter (b > 12), 0) as b13_n,
+        any_value(v) filter (a > 12) as a13_ex, any_value(v) filter (b > 12) as b13_ex,
+        any_value(v) filter (iso is not null and not epoch) as iso_ex,
+        any_value(v) filter (txt is not null) as txt_ex,
+        any_value(v) filter (mon is not null) as mon_ex,
+        any_value(v) filter (cur and num is not null) as cur_ex,
+        any_value(v) filter (pct and num is not null) as pct_ex,
+        any_value(v) filter (neg_style and num is not null) as neg_ex,
+        any_value(v) filter (dmy is not null or mdy is not null) as num_date_ex
+    from parsed
+    """
+
+
+def _failures_sql(p: ColumnProfile, decimal_comma: bool) -> str:
+    value = typed.convert_sql("v", p, decimal_comma, "fmt")
+    phrase = typed.phrase_sql("v", p.kind)
+    letters = "length(regexp_replace(v, '[^[:alpha:]]', '', 'g'))"
+    return f"""
+    with vals as (
+        select trim(c) as v, count(*) as n from _profile_src
+        where c is not null and trim(c) <> '' group by 1
+    ), failing as (
+        select v, n from vals where not list_contains($ph, lower(v)) and ({value}) is null
+    )
+    select
+        case when {phrase} then 'note' when n >= 2 and {letters} >= 3 then 'word'
+             else 'bad' end as cat,
+        case when {phrase} then regexp_replace(v, '\\d+', '#', 'g') else v end as key,
+        sum(n) as n, count(*) as distinct_n, min(v) as example
+    from failing group by all order by n desc, key limit 5000
+    """
+
+
+def profile_column(
+    con: duckdb.DuckDBPyConnection,
+    values: pa.Array | pa.ChunkedArray,
+    index: int,
+    name: str,
+    *,
+    decimal_comma: bool = False,
+    date_order: str | None = None,
+) -> ColumnProfile:
+    """Profile one column of raw strings: kind, evidence, placeholders, nulls, a sample."""
+    src = pa.table({"c": values})
+    con.register("_profile_src", src)
+    try:
+        return _profile(con, src, index, name, decimal_comma, date_order)
+    finally:
+        con.unregister("_profile_src")
+
+
+def _profile(con, src, index, name, decimal_comma, date_order) -> ColumnProfile:
+    params = {
+        "ph": list(KNOWN_PLACEHOLDERS),
+        "bool_words": list(typed.TRUE_WORDS + typed.FALSE_WORDS),
+        "markers": list(typed.MARKERS),
+        "iso": typed.ISO_FORMATS,
+        "txt": typed.TEXT_MONTH_FORMATS,
+        "mon": typed.MONTH_LABEL_FORMATS,
+        "dmy": typed.numeric_formats("dmy"),
+        "mdy": typed.numeric_formats("mdy"),
+        "tfmt": typed.TIME_FORMATS[:4],
+    }
+    s = con.sql(_stats_sql(decimal_comma), params=params).to_arrow_table().to_pylist()[0]
+    nonnull = s["total"] or 0
+    sample = [
+        v
+        for v in con.sql(
+            "select distinct trim(c) as v from _profile_src where trim(c) <> '' limit 5"
+        )
+        .to_arrow_table()["v"]
+        .to_pylist()
+    ]
+    p = ColumnProfile(
+        index=index, name=name, kind="text", evidence="", null_count=len(src) - nonnull
+    )
+    p.sample = sample
+    t = nonnull - s["ph_n"]
+    if t <= 0:
+        p.kind = "empty"
+        p.evidence = "no values" if not nonnull else "only placeholders"
+        if nonnull:
+            p.placeholders = _known_counts(con, KNOWN_PLACEHOLDERS)
+            p.null_count = len(src)
+        return p
+
+    _choose_kind(p, s, t, name, date_order)
+    if p.kind == "text":
+        p.placeholders = _known_counts(con, TEXT_PLACEHOLDERS)
+        p.null_count += sum(p.placeholders.values())
+        return p
+
+    p.placeholders = _known_counts(con, KNOWN_PLACEHOLDERS)
+    fmt = {"fmt": typed.formats_for(p)} if p.kind in ("date", "timestamp", "time") else {}
+    fails = (
+        con.sql(
+            _failures_sql(p, decimal_comma),
+            params={"ph": list(KNOWN_PLACEHOLDERS), **fmt},
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
+    notes = {f["key"] if f["distinct_n"] > 1 else f["example"]: f["n"] for f in fails
+             if f["cat"] != "bad"}  # fmt: skip
+    bad = [f for f in fails if f["cat"] == "bad"]
+    bad_n = sum(f["n"] for f in bad)
+    note_n = sum(notes.values())
+    ok = t - note_n - bad_n
+    if ok < 0.5 * t or ok < 0.8 * (ok + bad_n):
+        p.evidence = (
+            f"text: only {ok} of {t} values read as {p.kind} ({p.evidence}); kept as text"
+        )
+        p.kind, p.date_order, p.ambiguous, p.formats = "text", None, None, []
+        p.serial = p.marker = False
+        p.placeholders = _known_counts(con, TEXT_PLACEHOLDERS)
+        p.null_count = len(src) - nonnull + sum(p.placeholders.values())
+        return p
+    # Repeated words are literal placeholders (typed.py nulls them by value); phrases by rule.
+    for f in fails:
+        if f["cat"] == "word":
+            p.placeholders[f["key"]] = f["n"]
+    p.placeholders.update({k: v for k, v in notes.items() if k not in p.placeholders})
+    p.bad_count = bad_n
+    p.bad_sample = [f["example"] for f in bad[:5]]
+    p.null_count = len(src) - nonnull + sum(p.placeholders.values())
+    return p
+
+
+def _known_counts(con, known: tuple[str, ...]) -> dict[str, int]:
+    rows = (
+        con.sql(
+            """
+            select trim(c) as v, count(*) as n from _profile_src
+            where list_contains($ph, lower(trim(c))) group by 1 order by n desc, v
+            """,
+            params={"ph": list(known)},
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
+    return {r["v"]: r["n"] for r in rows}
+
+
+def _choose_kind(p: ColumnProfile, s: dict, t: int, name: str, date_order: str | None) -> None:
+    """Set kind, evidence and date details from the column statistics `s` (t = real values)."""
+    order, ambiguous, order_evidence = _date_order(s, date_order)
+    numeric_dates = s["dmy_n"] if order == "dmy" else s["mdy_n"]
+    date_n = s["iso_n"] + s["txt_n"] + s["mon_n"] + numeric_dates
+    seen = set(s["bool_seen"] or [])
+    bool_ok = s["bool_n"] == t and (not seen <= {"0", "1"} or _BOOL_NAME.search(name))
+    candidates = {
+        "number": s["num_n"],
+        "date": date_n,
+        "time": s["clock_n"],
+        "bool": s["bool_n"] if bool_ok else 0,
+    }
+    kind = max(candidates, key=lambda k: (candidates[k], k == "bool"))
+    if candidates[kind] == 0:
+        p.kind, p.evidence = "text", "text values"
+        return
+    if kind == "bool":
+        p.kind = "bool"
+        p.marker = s["mark_n"] == t
+        words = "/".join(sorted(seen))
+        p.evidence = "x-or-blank marks (blank = no)" if p.marker else f"yes/no values ({words})"
+    elif kind == "number":
+        _number_kind(p, s, name)
+    elif kind == "time":
+        duration = _DURATION_NAME.search(name) or s["max_hour"] >= 24 or s["over_day_n"] > 0
+        p.kind = "duration" if duration else "time"
+        p.evidence = (
+            "durations (h:mm), read as minutes" if duration else "times of day (hh:mm)"
+        )
+    else:
+        p.formats = date_formats(order)
+        p.kind = "timestamp" if s["with_time_n"] > 0 else "date"
+        p.date_order = "ymd"
+        if numeric_dates:
+            p.date_order, p.ambiguous = order, ambiguous
+            p.evidence = order_evidence
+        elif s["txt_n"]:
+            p.date_order = "mdy" if re.match(r"[A-Za-z]", s["txt_ex"] or "") else "dmy"
+            p.evidence = f"text-month dates ({s['txt_ex']})"
+        elif s["mon_n"] and not s["iso_n"]:
+            p.evidence = f"month labels ({s['mon_ex']})"
+        else:
+            p.evidence = f"ISO dates ({s['iso_ex']})"
+        if p.kind == "timestamp":
+            p.evidence += ", with times"
+
+
+def _number_kind(p: ColumnProfile, s: dict, name: str) -> None:
+    lo, hi = s["num_min"], s["num_max"]
+    if _DATE_NAME.search(name) and lo is not None and 20000 <= lo and hi <= 80000:
+        p.kind = "date" if s["ints"] else "timestamp"
+        p.serial = True
+        p.evidence = "Excel serial dates" + ("" if s["ints"] else " with times")
+        return
+    if s["pct_n"] >= 0.5 * s["num_n"]:
+        p.kind, p.evidence = "percent", f"percentages ({s['pct_ex']})"
+        return
+    p.kind = "number"
+    styles = []
+    if s["cur_n"]:
+        styles.append(f"currency ({s['cur_ex']})")
+    if s["thou_n"]:
+        styles.append("thousands separators")
+    if s["neg_n"]:
+        styles.append(f"negatives like {s['neg_ex']}")
+    p.evidence = "numbers" + (f" with {', '.join(styles)}" if styles else "")
+
+
+def _date_order(s: dict, override: str | None) -> tuple[str, str | None, str]:
+    """(order, ambiguity note, evidence) for numeric dates like 03/04/2024."""
+    a13, b13 = s["a13_n"], s["b13_n"]
+    if override in ("dmy", "mdy"):
+        return override, None, f"{'day' if override == 'dmy' else 'month'}-first dates (as chosen)"
+    if a13 and not b13:
+        return "dmy", None, f"day-first dates ({s['a13_ex']} seen)"
+    if b13 and not a13:
+        return "mdy", None, f"month-first dates ({s['b13_ex']} seen)"
+    if a13 and b13:
+        order = "dmy" if a13 >= b13 else "mdy"
+        note = (
+            f"both day-first ({s['a13_ex']}) and month-first ({s['b13_ex']}) dates seen;"
+            f" read as {'day' if order == 'dmy' else 'month'}-first, the others are rejected"
+        )
+        return order, note, f"mixed dates, mostly {'day' if order == 'dmy' else 'month'}-first"
+    note = (
+        f"day-first or month-first cannot be told apart (no part above 12, e.g."
+        f" {s['num_date_ex']}); read as day-first"
+    )
+    return "dmy", note, f"numeric dates ({s['num_date_ex']}), order ambiguous"

@@ -1,0 +1,511 @@
+"""Compute KPIs for a period, comparison, filters and version from monthly components.
+
+One query per dataset family (queries/kpi_<family>_monthly.sql) returns, per month, the
+numerators and denominators of all its KPIs; a period's value, its comparison and the
+sparkline are then ratios of the summed components, so quarters, YTD and trailing periods
+are exact ratios of sums. Percentiles use an additive day-count histogram (cycle time) or a
+per-period query (resolution time). Missing data gives None with a reason, never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cockpit import datasets, queries
+from cockpit.kpis import targets as targets_mod
+from cockpit.kpis.catalogue import CATALOGUE, Kpi
+from cockpit.kpis.periods import (
+    Period,
+    add_months,
+    comparison_months,
+    data_months,
+    partial_months,
+)
+from cockpit.store import LATEST
+
+SPARK_MONTHS = 24
+DIMENSIONS = (
+    "site", "region", "channel", "category", "product", "customer", "ship_mode",
+    "line", "agent", "topic", "segment", "unit", "account", "cause",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    query: str
+    dataset: str
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """The filter dimensions the family's query takes (each a column of its dataset)."""
+        params = queries.parameters(queries.sql_text(self.query))
+        return tuple(p for p in params if p in DIMENSIONS)
+
+
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (
+        Family("orders", "kpi_orders_monthly", "orders"),
+        Family("production", "kpi_production_monthly", "production"),
+        Family("downtime", "kpi_downtime_monthly", "downtime"),
+        Family("budget", "kpi_budget_monthly", "budget"),
+        Family("contacts", "kpi_contacts_monthly", "contacts"),
+        Family("surveys", "kpi_surveys_monthly", "surveys"),
+        Family("resolution", "kpi_resolution_percentiles", "contacts"),
+    )
+}
+_KEYS = ("month", "slice", "part")
+
+
+def _check_families() -> None:
+    # A dimension name is also bound to a column name in SQL: keep both catalogues in step.
+    for fam in FAMILIES.values():
+        cols = datasets.get(fam.dataset).column_names
+        for dim in fam.dimensions:
+            if dim not in cols:
+                raise RuntimeError(f"{fam.query}: {dim} is not a column of {fam.dataset}")
+
+
+_check_families()
+
+
+@dataclass
+class KpiValue:
+    id: str
+    label: str
+    group: str
+    unit: str
+    value: float | None
+    previous: float | None
+    change: float | None
+    change_pct: float | None
+    target: float | None
+    status: str | None
+    reason: str | None
+    spark: list[tuple[dt.date, float | None]] = field(default_factory=list)
+    partial: bool = False
+
+
+@dataclass
+class Figure:
+    """A KPI over some months: its value, the summed numerator/denominator, or a reason."""
+
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    reason: str | None = None
+
+
+# -- filters ---------------------------------------------------------------------------------
+def clean_filters(filters: dict | None) -> dict[str, list[str]]:
+    """Filters as {dimension: [values]}; empty selections dropped, unknown dimensions refused."""
+    out = {}
+    for dim, values in (filters or {}).items():
+        if dim not in DIMENSIONS:
+            raise ValueError(f"unknown filter dimension {dim!r}; known: {', '.join(DIMENSIONS)}")
+        if isinstance(values, str):
+            values = [values]
+        values = [str(v) for v in values or [] if v is not None]
+        if values:
+            out[dim] = values
+    return out
+
+
+def _plural(dataset: str) -> str:
+    return "production runs" if dataset == "production" else dataset
+
+
+def blocked_reason(kpi: Kpi, filters: dict, loaded: dict) -> str | None:
+    """Why a KPI cannot be computed at all: a dataset not loaded, or a filter it cannot apply."""
+    for ds in kpi.datasets:
+        if not loaded.get(ds):
+            return f"no {ds} data loaded"
+    for fam_name in kpi.families:
+        fam = FAMILIES[fam_name]
+        for dim in filters:
+            if dim not in fam.dimensions:
+                return f"{_plural(fam.dataset)} have no {dim} column"
+    return None
+
+
+# -- fetching components ------------------------------------------------------------------------
+def _query_params(fam: Family, *, start, end, filters, dimension, as_of, sla, months, compare):
+    params = {
+        "as_of": as_of,
+        "start": start,
+        "end": end,
+        "dimension": dimension,
+        "sla_keys": list(sla),
+        "sla_days": [int(v) for v in sla.values()],
+        "months": list(months),
+        "compare_months": list(compare),
+    }
+    params.update({d: filters.get(d) for d in fam.dimensions})
+    return params
+
+
+def fetch_components(
+    store,
+    families: list[str],
+    *,
+    start: dt.date,
+    end: dt.date,
+    filters: dict,
+    as_of: int,
+    dimension: str | None = None,
+    months: list[dt.date] = (),
+    compare: list[dt.date] = (),
+) -> dict[str, list[dict]]:
+    """Run each family's query (in a small thread pool, a cursor each) -> rows per family."""
+    sla = targets_mod.sla_days(store) if "orders" in families else {}
+
+    def run(name: str) -> list[dict]:
+        fam = FAMILIES[name]
+        params = _query_params(
+            fam, start=start, end=end, filters=filters, dimension=dimension,
+            as_of=as_of, sla=sla, months=months, compare=compare,
+        )  # fmt: skip
+        return queries.run(store, fam.query, **params).to_pylist()
+
+    if len(families) <= 1:
+        return {name: run(name) for name in families}
+    with ThreadPoolExecutor(max_workers=min(3, len(families))) as pool:
+        return dict(zip(families, pool.map(run, families), strict=True))
+
+
+def sum_components(rows: list[dict]) -> dict:
+    """Add up monthly component rows: numbers summed (None if all None), histograms merged."""
+    out: dict = {}
+    for row in rows:
+        for key, v in row.items():
+            if key in _KEYS or v is None:
+                continue
+            if isinstance(v, list):  # a histogram as [(value, count), ...]
+                hist = out.setdefault(key, {})
+                for k, n in v:
+                    hist[k] = hist.get(k, 0) + n
+            elif isinstance(v, dt.date):
+                out[key] = max(out.get(key, v), v)
+            else:
+                out[key] = out.get(key, 0) + v
+    return out
+
+
+def histogram_quantile(hist: dict, q: float) -> float | None:
+    """Quantile q of values given as {value: count}, interpolated like quantile_cont."""
+    ordered = sorted(hist.items())
+    n = sum(count for _, count in ordered)
+    if not n:
+        return None
+    pos = (n - 1) * q
+    lo = math.floor(pos)
+
+    def value_at(i: int):
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if seen > i:
+                return value
+        return ordered[-1][0]
+
+    lo_val, hi_val = value_at(lo), value_at(min(lo + 1, n - 1))
+    return float(lo_val + (pos - lo) * (hi_val - lo_val))
+
+
+# -- evaluating ------------------------------------------------------------------------------
+def evaluate(kpi: Kpi, sums: dict[str, dict], filtered: bool = False) -> Figure:
+    """A KPI's value from components summed over some months ({family: {component: x}})."""
+    for fam_name in kpi.families:
+        fam = FAMILIES[fam_name]
+        fam_sums = sums.get(fam_name) or {}
+        if fam_name != "resolution" and not fam_sums.get("rows"):
+            where = " for these filters" if filtered else ""
+            return Figure(None, reason=f"no {fam.dataset} data in this period{where}")
+
+    def get(name: str | None):
+        fam, comp = name.split(".", 1)
+        return (sums.get(fam) or {}).get(comp)
+
+    if kpi.formula == "product":
+        value = 1.0
+        for factor in kpi.factors:
+            fig = evaluate(CATALOGUE[factor], sums, filtered)
+            if fig.value is None:
+                return Figure(None, reason=fig.reason)
+            value *= fig.value / 100
+        return Figure(100 * value)
+    if kpi.formula == "histogram_quantile":
+        v = histogram_quantile(get(kpi.component) or {}, kpi.q)
+        return Figure(v, reason=None if v is not None else kpi.empty)
+    if kpi.formula == "period_quantile":
+        v = get(kpi.component)
+        return Figure(v, reason=None if v is not None else kpi.empty)
+    num = get(kpi.numerator)
+    if kpi.requires and not get(kpi.requires):
+        return Figure(None, num, reason=kpi.empty)
+    if kpi.denominator is None:
+        if num is None:
+            return Figure(None, reason=kpi.empty)
+        return Figure(float(num) * kpi.scale, num)
+    den = get(kpi.denominator)
+    if not den or num is None:
+        return Figure(None, num, den, reason=kpi.empty)
+    ratio = num / den
+    if kpi.cap is not None:
+        ratio = min(ratio, kpi.cap)
+    return Figure(ratio * kpi.scale, num, den)
+
+
+@dataclass
+class Components:
+    """Fetched component rows of one or more families, indexed for summing by month/slice."""
+
+    rows: dict[str, list[dict]]
+
+    def sums(self, months, *, part: str | None = None, slice_=..., families=None) -> dict:
+        """Components summed over `months` (of one slice when given) per family."""
+        wanted = set(months)
+        out = {}
+        for fam, rows in self.rows.items():
+            if families is not None and fam not in families:
+                continue
+            if fam == "resolution":
+                # Percentiles do not add: a whole period has its own row ('period'/'compare').
+                p = part if part and len(months) > 1 else "month"
+                picked = [
+                    r
+                    for r in rows
+                    if r["part"] == p and (p != "month" or r["month"] in wanted)
+                ]
+            else:
+                picked = [r for r in rows if r["month"] in wanted]
+            if slice_ is not ...:
+                picked = [r for r in picked if r["slice"] == slice_]
+            out[fam] = sum_components(picked)
+            if fam == "resolution" and len({r.get("month") for r in picked}) > 1:
+                out[fam] = {}  # several single months: no exact percentile
+        return out
+
+    def slices(self) -> list:
+        return sorted(
+            {r["slice"] for rows in self.rows.values() for r in rows},
+            key=lambda s: (s is None, str(s)),
+        )
+
+    def last_dates(self, family: str) -> dict[dt.date, dt.date | None]:
+        out: dict[dt.date, dt.date | None] = {}
+        for r in self.rows.get(family, []):
+            if r.get("month") is not None and r.get("last_date") is not None:
+                out[r["month"]] = max(out.get(r["month"], r["last_date"]), r["last_date"])
+        return out
+
+
+def _families_for(kpis: list[Kpi], loaded: dict, filters: dict) -> list[str]:
+    fams = []
+    for k in kpis:
+        if blocked_reason(k, filters, loaded) is None:
+            fams.extend(f for f in k.families if f not in fams)
+    return fams
+
+
+def spark_months(end: dt.date, n: int = SPARK_MONTHS) -> list[dt.date]:
+    return [add_months(end, i - n + 1) for i in range(n)]
+
+
+def _change(value, previous):
+    if value is None or previous is None:
+        return None, None
+    change = value - previous
+    return change, (100 * change / abs(previous) if previous else None)
+
+
+def scorecard(
+    store,
+    *,
+    period: Period,
+    compare: str = "prev",
+    filters: dict | None = None,
+    as_of: int | None = None,
+    kpi_ids: list[str] | None = None,
+) -> list[KpiValue]:
+    """Every KPI (or `kpi_ids`) for the period: value, comparison, target, status, sparkline."""
+    as_of = LATEST if as_of is None else as_of
+    filters = clean_filters(filters)
+    kpis = [CATALOGUE[k] for k in (kpi_ids or CATALOGUE)]
+    cmp_months = comparison_months(period, compare)
+    spark = spark_months(period.end)
+    span = spark + period.months + cmp_months
+    loaded = data_months(store, as_of)
+    comps = Components(
+        fetch_components(
+            store, _families_for(kpis, loaded, filters), start=min(span), end=max(span),
+            filters=filters, as_of=as_of, months=period.months, compare=cmp_months,
+        )  # fmt: skip
+    )
+    plan = targets_mod.plan_rows(store, period.months, as_of)
+    overrides = targets_mod.target_overrides(store)
+    partial = {
+        fam: partial_months(loaded.get(f.dataset, {}), comps.last_dates(fam))
+        for fam, f in FAMILIES.items()
+        if fam in comps.rows
+    }
+    now_sums = comps.sums(period.months, part="period")
+    cmp_sums = comps.sums(cmp_months, part="compare")
+    month_sums = {m: comps.sums([m]) for m in spark}
+    out = []
+    for kpi in kpis:
+        tgt = targets_mod.period_target(
+            kpi.id, period.months, plan=plan, overrides=overrides, filters=filters
+        )
+        blocked = blocked_reason(kpi, filters, loaded)
+        if blocked:
+            out.append(KpiValue(kpi.id, kpi.label, kpi.group, kpi.unit, None, None, None, None,
+                                tgt.target, None, blocked, [(m, None) for m in spark]))  # fmt: skip
+            continue
+        fig = evaluate(kpi, now_sums, bool(filters))
+        if compare == "target":
+            previous = tgt.target
+        else:
+            previous = evaluate(kpi, cmp_sums, bool(filters)).value
+        change, change_pct = _change(fig.value, previous)
+        out.append(
+            KpiValue(
+                id=kpi.id,
+                label=kpi.label,
+                group=kpi.group,
+                unit=kpi.unit,
+                value=fig.value,
+                previous=previous,
+                change=change,
+                change_pct=change_pct,
+                target=tgt.target,
+                status=targets_mod.status(kpi.id, fig.value, tgt.target, tgt.amber),
+                reason=fig.reason,
+                spark=[(m, evaluate(kpi, month_sums[m]).value) for m in spark],
+                partial=any(m in partial.get(f, ()) for f in kpi.families for m in period.months),
+            )
+        )
+    return out
+
+
+def monthly_series(
+    store,
+    kpi_id: str,
+    *,
+    months: list[dt.date],
+    filters: dict | None = None,
+    as_of: int | None = None,
+) -> pd.DataFrame:
+    """One KPI month by month: columns month, value (and target when any month has one)."""
+    as_of = LATEST if as_of is None else as_of
+    filters = clean_filters(filters)
+    kpi = CATALOGUE[kpi_id]
+    months = sorted(months)
+    loaded = data_months(store, as_of)
+    values: list[float | None] = [None] * len(months)
+    if months and blocked_reason(kpi, filters, loaded) is None:
+        comps = Components(
+            fetch_components(store, list(kpi.families), start=months[0], end=months[-1],
+                             filters=filters, as_of=as_of)  # fmt: skip
+        )
+        values = [evaluate(kpi, comps.sums([m]), bool(filters)).value for m in months]
+    frame = pd.DataFrame({"month": months, "value": pd.array(values, dtype="Float64")})
+    plan = targets_mod.plan_rows(store, months, as_of)
+    overrides = targets_mod.target_overrides(store)
+    tgts = [
+        targets_mod.period_target(kpi_id, [m], plan=plan, overrides=overrides, filters=filters)
+        for m in months
+    ]
+    if any(t.target is not None for t in tgts):
+        frame["target"] = pd.array([t.target for t in tgts], dtype="Float64")
+    return frame
+
+
+def breakdown(
+    store,
+    kpi_id: str,
+    dimension: str,
+    *,
+    period: Period,
+    filters: dict | None = None,
+    as_of: int | None = None,
+) -> pd.DataFrame:
+    """The KPI per value of `dimension` over the period: value, numerator, denominator.
+
+    Order-level counts put an order in every slice it has lines in. Sorted by value, largest
+    first. A KPI that cannot be sliced by `dimension` raises ValueError with the reason.
+    """
+    as_of = LATEST if as_of is None else as_of
+    filters = clean_filters(filters)
+    kpi = CATALOGUE[kpi_id]
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    loaded = data_months(store, as_of)
+    reason = blocked_reason(kpi, {**filters, dimension: ["?"]}, loaded)
+    columns = [dimension, "value", "numerator", "denominator"]
+    if reason:
+        frame = pd.DataFrame(columns=columns)
+        frame.attrs["reason"] = reason
+        return frame
+    comps = Components(
+        fetch_components(
+            store, list(kpi.families), start=period.start, end=period.end, filters=filters,
+            as_of=as_of, dimension=dimension, months=period.months,
+        )  # fmt: skip
+    )
+    rows = []
+    for s in comps.slices():
+        fig = evaluate(kpi, comps.sums(period.months, part="period", slice_=s), True)
+        rows.append([s, fig.value, fig.numerator, fig.denominator])
+    frame = pd.DataFrame(rows, columns=columns)
+    for c in ("value", "numerator", "denominator"):
+        frame[c] = pd.array(frame[c], dtype="Float64")
+    return frame.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def _family_table(store, query: str, family: str, *, period, filters, as_of) -> pd.DataFrame:
+    filters = clean_filters(filters)
+    fam = FAMILIES[family]
+    as_of = LATEST if as_of is None else as_of
+    bad = [d for d in filters if d not in fam.dimensions]
+    if bad:
+        frame = pd.DataFrame()
+        frame.attrs["reason"] = f"{_plural(fam.dataset)} have no {bad[0]} column"
+        return frame
+    params = {"as_of": as_of, "months": list(period.months)}
+    params.update({d: filters.get(d) for d in fam.dimensions})
+    return queries.run(store, query, **params).to_pandas()
+
+
+def downtime_pareto(
+    store, *, period: Period, filters: dict | None = None, as_of: int | None = None
+) -> pd.DataFrame:
+    """Downtime minutes by cause over the period, largest first: share and cumulative share."""
+    return _family_table(
+        store, "kpi_downtime_pareto", "downtime", period=period, filters=filters, as_of=as_of
+    )
+
+
+def budget_variance_table(
+    store, *, period: Period, filters: dict | None = None, as_of: int | None = None
+) -> pd.DataFrame:
+    """Budget, actual and variance by unit and account over the period, biggest overspend first."""
+    return _family_table(
+        store, "budget_variance_table", "budget", period=period, filters=filters, as_of=as_of
+    )
+
+
+def dimension_values(store, dimension: str, as_of: int | None = None) -> list[str]:
+    """The distinct values of a filter dimension across every dataset that has it."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; known: {', '.join(DIMENSIONS)}")
+    table = queries.run(
+        store, "dimension_values", as_of=LATEST if as_of is None else as_of, dimension=dimension
+    )
+    return table.column("value").to_pylist()

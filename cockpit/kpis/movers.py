@@ -1,0 +1,138 @@
+"""What moved: the KPIs that changed most against the comparison, and the slice behind each.
+
+A slice's contribution is how much of the change disappears when that slice alone is put
+back to its comparison-period components (a counterfactual that works for sums, ratios of
+sums and products alike). Against "target" the movers are taken against the previous
+period, since targets have no slices.
+"""
+
+from __future__ import annotations
+
+from cockpit.kpis.catalogue import CATALOGUE, Kpi, format_value
+from cockpit.kpis.engine import (
+    FAMILIES,
+    Components,
+    KpiValue,
+    clean_filters,
+    evaluate,
+    fetch_components,
+    scorecard,
+)
+from cockpit.kpis.periods import Period, comparison_months
+from cockpit.store import LATEST
+
+
+def _swap(total: dict, minus: dict, plus: dict) -> dict:
+    """Family components with one slice's current values replaced by its earlier ones."""
+    out = {}
+    for fam, comps in total.items():
+        m, p = minus.get(fam, {}), plus.get(fam, {})
+        out[fam] = {
+            k: (v or 0) - (m.get(k) or 0) + (p.get(k) or 0)
+            for k, v in comps.items()
+            if isinstance(v, int | float)
+        }
+    return out
+
+
+def _sliceable(kpi: Kpi) -> bool:
+    return kpi.formula in ("ratio", "product") and "resolution" not in kpi.families
+
+
+def _dimensions(kpi: Kpi, filters: dict) -> list[str]:
+    dims = None
+    for fam in kpi.families:
+        own = set(FAMILIES[fam].dimensions)
+        dims = own if dims is None else dims & own
+    # A dimension already pinned to one value has only that slice: nothing to learn.
+    return sorted(d for d in dims or () if len(filters.get(d, [])) != 1)
+
+
+def _text(card: KpiValue, driver: dict | None) -> str:
+    kpi = CATALOGUE[card.id]
+    verb = "rose" if card.change > 0 else "fell"
+    if kpi.fmt == "pct":
+        size = f"{abs(card.change):.1f} pts"
+    elif card.change_pct is not None:
+        size = f"{abs(card.change_pct):.0f}%"
+    else:
+        size = format_value(card.id, abs(card.change))
+    text = f"{card.label} {verb} {size} to {format_value(card.id, card.value)}"
+    if driver:
+        text += f"; {driver['dimension']} {driver['slice']} drove most of it"
+    return text
+
+
+def what_moved(
+    store,
+    *,
+    period: Period,
+    compare: str = "prev",
+    filters: dict | None = None,
+    as_of: int | None = None,
+    top: int = 5,
+) -> list[dict]:
+    """The `top` KPIs by relative change, each with the slice that drove most of it."""
+    as_of = LATEST if as_of is None else as_of
+    filters = clean_filters(filters)
+    compare = "prev" if compare == "target" else compare
+    cards = scorecard(store, period=period, compare=compare, filters=filters, as_of=as_of)
+    moved = [c for c in cards if c.change_pct is not None and c.change]
+    moved.sort(key=lambda c: abs(c.change_pct), reverse=True)
+    moved = moved[:top]
+    cmp_months = comparison_months(period, compare)
+    span = period.months + cmp_months
+    fetched: dict[tuple, Components] = {}
+
+    def components(fams: tuple, dim: str) -> Components:
+        if (fams, dim) not in fetched:
+            fetched[(fams, dim)] = Components(
+                fetch_components(
+                    store, list(fams), start=min(span), end=max(span), filters=filters,
+                    as_of=as_of, dimension=dim,
+                )  # fmt: skip
+            )
+        return fetched[(fams, dim)]
+
+    out = []
+    for card in moved:
+        kpi = CATALOGUE[card.id]
+        driver = None
+        if _sliceable(kpi):
+            for dim in _dimensions(kpi, filters):
+                comps = components(kpi.families, dim)
+                now = comps.sums(period.months)
+                for s in comps.slices():
+                    mine = comps.sums(period.months, slice_=s)
+                    before = comps.sums(cmp_months, slice_=s)
+                    fig = evaluate(kpi, _swap(now, mine, before))
+                    if fig.value is None:
+                        continue
+                    contribution = card.value - fig.value
+                    # The slice that pushed hardest in the direction the KPI actually moved.
+                    if driver is None or contribution * card.change > driver["score"]:
+                        driver = {
+                            "dimension": dim,
+                            "slice": s,
+                            "contribution": contribution,
+                            "score": contribution * card.change,
+                            "slice_value": evaluate(kpi, mine).value,
+                            "slice_previous": evaluate(kpi, before).value,
+                        }
+        better = (card.change > 0) == kpi.higher_is_better
+        if driver:
+            driver.pop("score")
+        out.append(
+            {
+                "id": card.id,
+                "label": card.label,
+                "value": card.value,
+                "previous": card.previous,
+                "change": card.change,
+                "change_pct": card.change_pct,
+                "better": better,
+                "driver": driver,
+                "text": _text(card, driver),
+            }
+        )
+    return out

@@ -1,0 +1,82 @@
+"""Turn computed KPI values into what a card shows (texts, colours), without Streamlit."""
+
+from __future__ import annotations
+
+import html
+import math
+
+from cockpit.kpis import CATALOGUE, format_value
+
+GROUPS = ("Efficiency", "Cost", "Customer")
+STATUS_TEXT = {
+    "green": "on target",
+    "amber": "near target",
+    "red": "off target",
+    "none": "no target",
+}
+COMPARE_TEXT = {"prev": "vs previous period", "yoy": "vs same period last year", "target": "vs target"}
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def change_text(kpi_id: str, change: float | None) -> str | None:
+    """A signed change in the KPI's own unit: '+1.2 pts' for percentages, '+£12k', '-3 s'."""
+    if _missing(change):
+        return None
+    kpi = CATALOGUE[kpi_id]
+    if kpi.fmt == "pct":
+        return f"{change:+.1f} pts"
+    text = format_value(kpi_id, abs(change))
+    return ("+" if change >= 0 else "-") + text
+
+
+def card_view(v, *, compare: str = "prev") -> dict:
+    """What one KPI card shows, from a KpiValue."""
+    kpi = CATALOGUE[v.id]
+    status = v.status or "none"
+    spark = [float(x) for _, x in (v.spark or []) if not _missing(x)]
+    value_text = format_value(v.id, v.value)
+    if compare == "target":
+        change = None if _missing(v.value) or _missing(v.target) else v.value - v.target
+    else:
+        change = v.change
+    foot = []
+    if _missing(v.value):
+        foot.append(v.reason or "no data")
+    if not _missing(v.target):
+        foot.append(f"target {format_value(v.id, v.target)}")
+    if compare != "target" and not _missing(v.previous):
+        foot.append(f"was {format_value(v.id, v.previous)}")
+    if getattr(v, "partial", False):
+        foot.append("⚠ partial month")
+    help_text = kpi.description
+    if v.reason and not _missing(v.value):
+        help_text += f"\n\nNote: {v.reason}"
+    return {
+        "id": v.id,
+        "label": kpi.label,
+        "label_html": html.escape(kpi.label),
+        "group": kpi.group,
+        "value_text": value_text,
+        "delta_text": change_text(v.id, change),
+        "delta_color": "normal" if kpi.higher_is_better else "inverse",
+        "delta_description": COMPARE_TEXT.get(compare, ""),
+        "status": status,
+        "status_text": STATUS_TEXT.get(status, status),
+        "spark": spark if len(spark) >= 2 else [],
+        "help": help_text,
+        "footnote": " · ".join(foot) if foot else " ",
+        "target_text": format_value(v.id, v.target) if not _missing(v.target) else "",
+        "change_text": change_text(v.id, change) or "",
+    }
+
+
+def by_group(values: list, *, compare: str = "prev") -> dict[str, list[dict]]:
+    """Cards grouped Efficiency / Cost / Customer, in catalogue order."""
+    out: dict[str, list[dict]] = {g: [] for g in GROUPS}
+    for v in values:
+        card = card_view(v, compare=compare)
+        out.setdefault(card["group"], []).append(card)
+    return {g: cards for g, cards in out.items() if cards}

@@ -1,0 +1,91 @@
+"""KPI cards and the scorecard grid: value, change, sparkline, RAG, hover description."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cockpit import scorecard_view
+from cockpit.kpis import CATALOGUE
+from cockpit.ui.shell import PageContext
+
+GROUP_PAGES = {
+    "Efficiency": "pages/1_Efficiency.py",
+    "Cost": "pages/2_Cost.py",
+    "Customer": "pages/3_Customer.py",
+}
+
+
+def kpi_card(card: dict) -> None:
+    """One st.metric card from a scorecard_view.card_view dict."""
+    with st.container(border=True):
+        st.html(
+            f'<div style="font-size:0.85rem;color:#555"><span class="rag rag-{card["status"]}"'
+            f' title="{card["status_text"]}"></span>{card["label_html"]}</div>'
+        )
+        st.metric(
+            card["label"],
+            card["value_text"],
+            delta=card["delta_text"],
+            delta_color=card["delta_color"],
+            help=card["help"],
+            chart_data=card["spark"] or None,
+            chart_type="line",
+            label_visibility="collapsed",
+            delta_description=card["delta_description"],
+        )
+        st.caption(card["footnote"])
+
+
+def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=None) -> None:
+    """KPI cards grouped by Efficiency / Cost / Customer, each group linking to its page."""
+    compare = ctx.state.compare
+    for group, cards in scorecard_view.by_group(values, compare=compare).items():
+        if groups and group not in groups:
+            continue
+        head = st.columns([6, 1])
+        head[0].subheader(group)
+        if group in GROUP_PAGES:
+            head[1].page_link(GROUP_PAGES[group], label="Details →", query_params=_qp(ctx))
+        for start in range(0, len(cards), columns):
+            row = st.columns(columns)
+            for col, card in zip(row, cards[start : start + columns], strict=False):
+                with col:
+                    kpi_card(card)
+
+
+def _qp(ctx: PageContext) -> dict:
+    from cockpit import links
+
+    params = links.to_query_params(ctx.state)
+    params.pop("page", None)
+    return {k: v for k, v in params.items() if isinstance(v, str)}
+
+
+def movers_strip(movers: list[dict]) -> None:
+    """The 'what moved' strip: the biggest changes and the slice behind each."""
+    if not movers:
+        return
+    st.subheader("What moved")
+    cols = st.columns(min(len(movers), 5))
+    for col, m in zip(cols, movers, strict=False):
+        with col, st.container(border=True):
+            st.markdown(f"**{m['label']}**")
+            st.caption(m["text"])
+
+
+def kpi_help(kpi_id: str) -> str:
+    return CATALOGUE[kpi_id].description
+
+
+def header_row(ctx: PageContext):
+    """The line under the title: the period shown and room for Share / export buttons."""
+    cols = st.columns([6, 1, 1])
+    p = ctx.period
+    partial = " · ⚠ latest month partly loaded" if getattr(p, "partial", False) else ""
+    cols[0].markdown(f"**{p.label}** · compared with {scorecard_view.COMPARE_TEXT[ctx.state.compare][3:]}{partial}")
+    return cols
+
+
+def columns(n: int):
+    """Side-by-side sections."""
+    return st.columns(n)

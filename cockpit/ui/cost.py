@@ -1,0 +1,58 @@
+"""Cost page sections: budget vs actual by month and the variance table."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cockpit import cost_customer
+from cockpit.charts.breakdowns import budget_vs_actual, variance_bars
+from cockpit.ui import views
+from cockpit.ui.resources import get_store
+from cockpit.ui.shell import PageContext
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _budget_monthly(version, months, filters):
+    return cost_customer.budget_vs_actual(get_store(), months=list(months), filters=dict(filters),
+                                          as_of=version)
+
+
+def budget_section(ctx: PageContext) -> None:
+    st.subheader("Budget vs actual by month (cost lines)")
+    version, _, _, filters = views._key(ctx)
+    df = _budget_monthly(version, views.trend_months(ctx, 24), filters)
+    if df.empty:
+        st.caption("No budget data loaded. Upload the finance budget-vs-actual export on **Data**.")
+        return
+    chart = budget_vs_actual(df, title="Operating cost: budget vs actual")
+    st.altair_chart(chart, width="stretch", key="chart_bva")
+    views.chart_downloads(chart, "budget-vs-actual", key="bva")
+
+
+def variance_section(ctx: PageContext) -> None:
+    st.subheader(f"Variance by unit and account · {ctx.period.label}")
+    df = views.variance(ctx)
+    if df.empty:
+        st.caption("No budget lines in this period.")
+        return
+    df = df.assign(label=df["unit"].fillna("—") + " · " + df["account"].fillna("—"))
+    left, right = st.columns([3, 2])
+    with left:
+        st.dataframe(
+            df[["unit", "account", "budget", "actual", "variance", "variance_pct"]],
+            hide_index=True, width="stretch", height=420,
+            column_config={
+                "budget": st.column_config.NumberColumn("Budget", format="£%,.0f"),
+                "actual": st.column_config.NumberColumn("Actual", format="£%,.0f"),
+                "variance": st.column_config.NumberColumn("Variance", format="£%+,.0f"),
+                "variance_pct": st.column_config.NumberColumn("Variance %", format="%+.1f%%"),
+            },
+        )
+        views.table_download(ctx, df.drop(columns=["label"]), "Budget variance by unit and account",
+                             "budget-variance", key="variance",
+                             formats={"budget": "money", "actual": "money", "variance": "money",
+                                      "variance_pct": "pct"})
+    with right:
+        top = df.reindex(df["variance"].abs().sort_values(ascending=False).index).head(12)
+        st.altair_chart(variance_bars(top, label_col="label", title="Largest variances"),
+                        width="stretch", key="chart_var")

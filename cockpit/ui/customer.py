@@ -1,0 +1,43 @@
+"""Customer page sections: satisfaction trends, service levels, resolution times."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cockpit import cost_customer
+from cockpit.charts.breakdowns import distribution
+from cockpit.charts.trends import multi_trend
+from cockpit.kpis import CATALOGUE
+from cockpit.ui import views
+from cockpit.ui.resources import get_store
+from cockpit.ui.shell import PageContext
+
+
+def pair_trend(ctx: PageContext, kpi_ids: tuple[str, str], *, title: str, unit: str, key: str) -> None:
+    """Two KPIs of one unit on one chart (e.g. CSAT % and FCR %)."""
+    frames = []
+    for kpi_id in kpi_ids:
+        s = views.series(ctx, kpi_id)[["month", "value"]].assign(series=CATALOGUE[kpi_id].label)
+        frames.append(s)
+    df = pd.concat(frames, ignore_index=True)
+    chart = multi_trend(df, title=title, unit=unit)
+    st.altair_chart(chart, width="stretch", key=f"chart_{key}")
+    views.chart_downloads(chart, key, key=key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _resolution(version, months, filters):
+    return cost_customer.resolution_hours(get_store(), months=list(months), filters=dict(filters),
+                                          as_of=version)
+
+
+def resolution_section(ctx: PageContext) -> None:
+    st.subheader(f"Resolution time · {ctx.period.label}")
+    version, _, _, filters = views._key(ctx)
+    df = _resolution(version, tuple(ctx.period.months), filters)
+    if df.empty:
+        st.caption("No resolved contacts with resolution times in this period.")
+        return
+    st.altair_chart(distribution(df, value_col="hours", title="Hours from contact to resolution",
+                                 unit="hours"), width="stretch", key="chart_resolution")

@@ -1,0 +1,170 @@
+"""Cached data for pages and the reusable sections they are built from.
+
+Results are cached by their parameters plus the data version they were read at, so a new
+load (a new version) is picked up at once and a pinned link keeps hitting the same entry.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cockpit import kpis, links
+from cockpit.export import images, xlsx
+from cockpit.kpis import CATALOGUE
+from cockpit.ui.resources import get_store
+from cockpit.ui.shell import PageContext
+
+
+def _key(ctx: PageContext) -> tuple:
+    """Hashable cache key of a view: the version read, period, comparison, filters."""
+    version = ctx.state.asof if ctx.state.asof is not None else ctx.latest_seq
+    p = ctx.period
+    period = (p.kind, p.end.isoformat()) if p is not None else None
+    filters = tuple(sorted((k, tuple(v)) for k, v in ctx.filters.items()))
+    return version, period, ctx.state.compare, filters
+
+
+def _period(period_key):
+    return kpis.make_period(period_key[0], kpis.parse_month(period_key[1][:7])) if period_key else None
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _scorecard(version, period_key, compare, filters, kpi_ids):
+    return kpis.scorecard(get_store(), period=_period(period_key), compare=compare,
+                          filters=dict(filters), as_of=version, kpi_ids=kpi_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _movers(version, period_key, compare, filters):
+    return kpis.what_moved(get_store(), period=_period(period_key), compare=compare,
+                           filters=dict(filters), as_of=version)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _series(version, months, filters, kpi_id):
+    return kpis.monthly_series(get_store(), kpi_id, months=list(months), filters=dict(filters),
+                               as_of=version)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _breakdown(version, period_key, filters, kpi_id, dimension):
+    return kpis.breakdown(get_store(), kpi_id, dimension, period=_period(period_key),
+                          filters=dict(filters), as_of=version)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _pareto(version, period_key, filters):
+    return kpis.downtime_pareto(get_store(), period=_period(period_key), filters=dict(filters),
+                                as_of=version)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _variance(version, period_key, filters):
+    return kpis.budget_variance_table(get_store(), period=_period(period_key),
+                                      filters=dict(filters), as_of=version)
+
+
+def scorecard(ctx: PageContext, kpi_ids: tuple[str, ...] | None = None) -> list:
+    version, period, compare, filters = _key(ctx)
+    return _scorecard(version, period, compare, filters, kpi_ids)
+
+
+def movers(ctx: PageContext) -> list[dict]:
+    version, period, compare, filters = _key(ctx)
+    return _movers(version, period, compare, filters)
+
+
+def trend_months(ctx: PageContext, n: int = 24) -> tuple:
+    """The n months ending at the period's end (for trends and sparklines)."""
+    end = ctx.period.end
+    return tuple(kpis.add_months(end, -i) for i in range(n - 1, -1, -1))
+
+
+def series(ctx: PageContext, kpi_id: str, n: int = 24):
+    version, _, _, filters = _key(ctx)
+    return _series(version, trend_months(ctx, n), filters, kpi_id)
+
+
+def breakdown(ctx: PageContext, kpi_id: str, dimension: str):
+    version, period, _, filters = _key(ctx)
+    return _breakdown(version, period, filters, kpi_id, dimension)
+
+
+def pareto(ctx: PageContext):
+    version, period, _, filters = _key(ctx)
+    return _pareto(version, period, filters)
+
+
+def variance(ctx: PageContext):
+    version, period, _, filters = _key(ctx)
+    return _variance(version, period, filters)
+
+
+def no_data(ctx: PageContext) -> bool:
+    """Draw the empty state when nothing is loaded; True means the page should stop."""
+    if ctx.period is not None:
+        return False
+    st.info("No data loaded yet. Open **Data** to upload this month's exports or load the demo company.")
+    st.page_link("pages/5_Data.py", label="Go to Data", icon="🗂️")
+    return True
+
+
+def context_lines(ctx: PageContext) -> list[tuple[str, str]]:
+    """The view's filters, period and data date, written above exported tables."""
+    p = ctx.period
+    version = ctx.state.asof or ctx.latest_seq
+    when = ctx.store.seq_time(version)
+    lines = [("Period", p.label if p else "—"),
+             ("Filters", "; ".join(f"{k}: {', '.join(v)}" for k, v in ctx.filters.items()) or "none"),
+             ("Data as of", f"load {version}" + (f", {when:%Y-%m-%d %H:%M}" if when else "")),
+             ("Link", links.to_url(ctx.state))]
+    return lines
+
+
+def trend_section(ctx: PageContext, kpi_id: str, *, key: str) -> None:
+    """A KPI's monthly trend, the target as a rule, the selected period highlighted."""
+    from cockpit.charts.trends import kpi_trend
+
+    kpi = CATALOGUE[kpi_id]
+    df = series(ctx, kpi_id)
+    chart = kpi_trend(df, title=kpi.label, unit=kpi.unit, fmt=kpi.fmt,
+                      target=None, highlight_month=ctx.period.end, direction=kpi.direction)
+    st.altair_chart(chart, width="stretch", key=f"chart_{key}")
+    chart_downloads(chart, f"{kpi_id}-trend", key=key)
+
+
+def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, key: str) -> None:
+    """A KPI broken down by a dimension the viewer picks, as bars and a table to export."""
+    from cockpit.charts.breakdowns import breakdown_bar
+
+    kpi = CATALOGUE[kpi_id]
+    dim = st.segmented_control(
+        f"{kpi.label} by", dimensions, default=dimensions[0], key=f"dim_{key}",
+        format_func=lambda d: d.replace("_", " ").capitalize(),
+    ) or dimensions[0]
+    df = breakdown(ctx, kpi_id, dim)
+    target = next((v.target for v in scorecard(ctx, (kpi_id,)) if v.id == kpi_id), None)
+    chart = breakdown_bar(df, dimension=dim, title=f"{kpi.label} by {dim.replace('_', ' ')}",
+                          unit=kpi.unit, fmt=kpi.fmt, target=target, direction=kpi.direction)
+    st.altair_chart(chart, width="stretch", key=f"chart_{key}")
+    table_download(ctx, df, f"{kpi.label} by {dim}", f"{kpi_id}-by-{dim}", key=key)
+
+
+def table_download(ctx: PageContext, df, title: str, name: str, *, key: str, formats=None) -> None:
+    """An xlsx download of a table with the view's context written above it."""
+    st.download_button(
+        "⬇ xlsx", lambda: xlsx.table_to_xlsx(df, title=title, context=context_lines(ctx),
+                                             formats=formats),
+        file_name=f"{name}.xlsx", key=f"xlsx_{key}", on_click="ignore", type="tertiary",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def chart_downloads(chart, name: str, *, key: str) -> None:
+    """PNG and SVG downloads of a chart, rendered only when clicked."""
+    cols = st.columns([1, 1, 8])
+    cols[0].download_button("⬇ PNG", lambda: images.chart_png(chart), file_name=f"{name}.png",
+                            key=f"png_{key}", on_click="ignore", type="tertiary", mime="image/png")
+    cols[1].download_button("⬇ SVG", lambda: images.chart_svg(chart), file_name=f"{name}.svg",
+                            key=f"svg_{key}", on_click="ignore", type="tertiary",
+                            mime="image/svg+xml")

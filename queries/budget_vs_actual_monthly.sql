@@ -1,0 +1,20 @@
+-- Budget vs actual per month, cost lines only (lines whose kind is not income/revenue/sales).
+-- Grain: one row per month between $start and $end that has budget data.
+-- Parameters: $as_of, $start/$end (first days of months), filters $unit $account (lists or null).
+with lines as (
+    select _month as month, budget, actual
+    from budget_asof($as_of)
+    where _month between $start and $end
+      and not coalesce(lower(trim(kind)) in ('income', 'revenue', 'sales'), false)
+      and ($unit is null or list_contains($unit, unit))
+      and ($account is null or list_contains($account, account))
+)
+
+select
+    month,
+    sum(budget) as budget,
+    sum(actual) as actual,
+    sum(actual) - sum(budget) as variance
+from lines
+group by month
+order by month
