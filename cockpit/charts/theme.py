@@ -97,13 +97,15 @@ def finish(chart: alt.TopLevelMixin, **overrides) -> alt.TopLevelMixin:
     return chart.configure(**{**CONFIG, **overrides})
 
 
-def no_data(title: str | None = None, *, message: str = NO_DATA) -> alt.Chart:
+def no_data(
+    title: str | None = None, *, message: str = NO_DATA, width: int = 320, height: int = 120
+) -> alt.Chart:
     """A placeholder chart whose only mark is a grey 'No data' text."""
     chart = (
         alt.Chart(pd.DataFrame({"message": [message]}))
-        .mark_text(fontSize=16, color=GREY)
+        .mark_text(fontSize=16 if height >= 80 else LABEL_SIZE, color=GREY)
         .encode(text="message:N", tooltip=alt.Tooltip("message:N", title="Status"))
-        .properties(width=320, height=120)
+        .properties(width=width, height=height)
     )
     if title:
         chart = chart.properties(title=title)

@@ -14,6 +14,7 @@ MonthLike = date | datetime | pd.Timestamp | str
 
 # Lines break at missing months instead of silently joining across the gap.
 BREAK_AT_GAPS = "break-paths-show-path-domains"
+SPARK_WIDTH, SPARK_HEIGHT = 160, 40
 
 
 def _monthly(df: pd.DataFrame) -> pd.DataFrame:
@@ -33,7 +34,7 @@ def _highlighted(highlight_month: MonthLike | Iterable[MonthLike] | None) -> lis
 def sparkline(df: pd.DataFrame, *, color: str | None = None) -> alt.TopLevelMixin:
     """A tiny axis-free line of the monthly value for a KPI card, last month marked."""
     if theme.is_empty(df, "value"):
-        return theme.no_data()
+        return theme.no_data(width=SPARK_WIDTH, height=SPARK_HEIGHT)
     data = _monthly(df)
     data["is_last"] = data.index == data["value"].last_valid_index()
     color = color or theme.PRIMARY
@@ -50,7 +51,7 @@ def sparkline(df: pd.DataFrame, *, color: str | None = None) -> alt.TopLevelMixi
         size=alt.condition("datum.is_last", alt.value(36), alt.value(10)),
         opacity=alt.condition("datum.is_last", alt.value(1.0), alt.value(0.25)),
     )
-    return theme.finish(alt.layer(line, points).properties(width=160, height=40), padding=2)
+    return theme.finish(alt.layer(line, points).properties(width=SPARK_WIDTH, height=SPARK_HEIGHT), padding=2)
 
 
 def kpi_trend(

@@ -113,7 +113,7 @@ def scenario_compare(df: pd.DataFrame, *, title: str, fmt: str = ",.1f") -> alt.
     )
     chart = (
         alt.layer(bars.add_params(pick), labels, data=data)
-        .properties(width=max(120, 44 * len(scenarios)), height=180)
+        .properties(width=max(160, 44 * len(scenarios)), height=180)
         .facet(
             facet=alt.Facet("panel:N", sort=panels, title=None),
             columns=len(panels) if len(panels) <= 4 else 3,

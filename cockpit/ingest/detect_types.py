@@ -236,9 +236,7 @@ def _profile(con, src, index, name, decimal_comma, date_order) -> ColumnProfile:
     note_n = sum(notes.values())
     ok = t - note_n - bad_n
     if ok < 0.5 * t or ok < 0.8 * (ok + bad_n):
-        p.evidence = (
-            f"text: only {ok} of {t} values read as {p.kind} ({p.evidence}); kept as text"
-        )
+        p.evidence = f"text: only {ok} of {t} values read as {p.kind} ({p.evidence}); kept as text"
         p.kind, p.date_order, p.ambiguous, p.formats = "text", None, None, []
         p.serial = p.marker = False
         p.placeholders = _known_counts(con, TEXT_PLACEHOLDERS)
@@ -297,9 +295,7 @@ def _choose_kind(p: ColumnProfile, s: dict, t: int, name: str, date_order: str |
     elif kind == "time":
         duration = _DURATION_NAME.search(name) or s["max_hour"] >= 24 or s["over_day_n"] > 0
         p.kind = "duration" if duration else "time"
-        p.evidence = (
-            "durations (h:mm), read as minutes" if duration else "times of day (hh:mm)"
-        )
+        p.evidence = "durations (h:mm), read as minutes" if duration else "times of day (hh:mm)"
     else:
         p.formats = date_formats(order)
         p.kind = "timestamp" if s["with_time_n"] > 0 else "date"
@@ -320,7 +316,7 @@ def _choose_kind(p: ColumnProfile, s: dict, t: int, name: str, date_order: str |
 
 def _number_kind(p: ColumnProfile, s: dict, name: str) -> None:
     lo, hi = s["num_min"], s["num_max"]
-    if _DATE_NAME.search(name) and lo is not None and 20000 <= lo and hi <= 80000:
+    if _DATE_NAME.search(name) and lo is not None and lo >= 20000 and hi <= 80000:
         p.kind = "date" if s["ints"] else "timestamp"
         p.serial = True
         p.evidence = "Excel serial dates" + ("" if s["ints"] else " with times")

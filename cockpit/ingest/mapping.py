@@ -25,8 +25,12 @@ _COMPATIBLE = {
     datasets.TEXT: {"text", "number", "date", "timestamp", "bool", "percent", "time", "duration"},
 }
 _PAIR = re.compile(r"^(?P<account>.+?)[\s_\-:/]+(?P<part>budget|bud|plan|actuals?|act)$", re.I)
-_PAIR_PREFIX = re.compile(r"^(?P<part>budget|bud|plan|actuals?|act)[\s_\-:/]+(?P<account>.+)$", re.I)
-_UNIT_SUFFIX = re.compile(r"\((?:s|sec|secs|seconds|min|mins|minutes|h|hrs|hours|%|\$|£|€|usd|gbp|eur)\)")
+_PAIR_PREFIX = re.compile(
+    r"^(?P<part>budget|bud|plan|actuals?|act)[\s_\-:/]+(?P<account>.+)$", re.I
+)
+_UNIT_SUFFIX = re.compile(
+    r"\((?:s|sec|secs|seconds|min|mins|minutes|h|hrs|hours|%|\$|£|€|usd|gbp|eur)\)"
+)
 
 
 def normalise(header: str) -> str:
@@ -50,7 +54,9 @@ class Unpivot:
 
     @classmethod
     def from_dict(cls, d: dict | None) -> Unpivot | None:
-        return None if not d else cls(d["kind"], list(d.get("columns", [])), dict(d.get("pairs", {})))
+        return (
+            None if not d else cls(d["kind"], list(d.get("columns", [])), dict(d.get("pairs", {})))
+        )
 
 
 @dataclass
@@ -155,7 +161,8 @@ def detect_causes(profiles: list, mapped: dict[str, str]) -> Unpivot | None:
     numeric = [
         p.name
         for p in profiles
-        if p.name not in used and p.kind in ("number", "duration", "empty")
+        if p.name not in used
+        and p.kind in ("number", "duration", "empty")
         and not normalise(p.name).startswith(("total", "sum"))
     ]
     keyed = any(k in mapped for k in ("batch", "date", "line"))
@@ -217,7 +224,9 @@ def apply_overrides(mapping: Mapping, overrides: dict[str, str | None], profiles
     columns = dict(mapping.columns)
     for canon, src in overrides.items():
         if ds is not None and canon not in ds.column_names:
-            raise ValueError(f"{ds.name} has no column {canon!r}; known: {', '.join(ds.column_names)}")
+            raise ValueError(
+                f"{ds.name} has no column {canon!r}; known: {', '.join(ds.column_names)}"
+            )
         if src in (None, ""):
             columns.pop(canon, None)
             continue

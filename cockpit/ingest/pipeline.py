@@ -113,8 +113,10 @@ class FileReport:
     sheets: list[SheetReport] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {**{k: v for k, v in self.__dict__.items() if k != "sheets"},
-                "sheets": [s.to_dict() for s in self.sheets]}
+        return {
+            **{k: v for k, v in self.__dict__.items() if k != "sheets"},
+            "sheets": [s.to_dict() for s in self.sheets],
+        }
 
 
 @dataclass
@@ -183,8 +185,14 @@ def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prep
     analysis = analyse_sheet(raw, date_order=opts.date_order)
     headers = [c.name for c in analysis.columns]
     fp = mapping_mod.fingerprint(raw.sheet, headers)
-    sheet = PreparedSheet(raw=raw, analysis=analysis, mapping=Mapping(None, {}), fingerprint=fp,
-                          status="raw-only", messages=list(analysis.messages))
+    sheet = PreparedSheet(
+        raw=raw,
+        analysis=analysis,
+        mapping=Mapping(None, {}),
+        fingerprint=fp,
+        status="raw-only",
+        messages=list(analysis.messages),
+    )
     if analysis.kind != "data" or not analysis.columns:
         sheet.mapping = Mapping(None, {}, reasons=[analysis.kind_reason])
         if opts.dataset in (None, "raw"):
@@ -232,7 +240,9 @@ def _where(raw: RawSheet) -> str:
 def _canonical_rows(typed: pa.Table, m: Mapping) -> pa.Table:
     """Rename, cast and (for wide layouts) unpivot the typed sheet into canonical columns."""
     ds = datasets.get(m.dataset)
-    base = {canon: _cast(typed.column(src), ds.column(canon).type) for canon, src in m.columns.items()}
+    base = {
+        canon: _cast(typed.column(src), ds.column(canon).type) for canon, src in m.columns.items()
+    }
     base["_row"] = typed.column("_row").cast(pa.int64())
     if m.unpivot is None:
         return pa.table(base)
@@ -322,7 +332,9 @@ def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> None:
             if src == "_row":
                 continue
             canon = _best_column(ds, src)
-            if canon is None or (canon in target.rows.column_names and target.rows.column(canon).null_count == 0):
+            if canon is None or (
+                canon in target.rows.column_names and target.rows.column(canon).null_count == 0
+            ):
                 continue
             looked = _cast(lookup.typed.column(src), ds.column(canon).type)
             idx = pc.index_in(target.rows.column(col), value_set=keys)
@@ -333,9 +345,7 @@ def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> None:
                 target.rows = target.rows.set_column(i, canon, filled)
             else:
                 target.rows = target.rows.append_column(canon, filled)
-            target.messages.append(
-                f"{canon} taken from sheet {lookup.name!r} by {col}"
-            )
+            target.messages.append(f"{canon} taken from sheet {lookup.name!r} by {col}")
 
 
 def _best_column(ds: datasets.Dataset, header: str) -> str | None:
@@ -361,8 +371,11 @@ def _dates_from_batches(store: Store, target: PreparedSheet, ready: list[Prepare
             keys += s.rows.column("batch").to_pylist()
             dates += s.rows.column("date").to_pylist()
             for k in extra:
-                extra[k] += (s.rows.column(k).to_pylist() if k in s.rows.column_names
-                             else [None] * s.rows.num_rows)
+                extra[k] += (
+                    s.rows.column(k).to_pylist()
+                    if k in s.rows.column_names
+                    else [None] * s.rows.num_rows
+                )
     source = "the production sheet"
     if not keys:
         wanted = pc.unique(rows.column("batch").combine_chunks()).drop_null().to_pylist()
@@ -379,9 +392,11 @@ def _dates_from_batches(store: Store, target: PreparedSheet, ready: list[Prepare
         return
     key_arr = pa.array(keys, pa.string())
     idx = pc.index_in(rows.column("batch"), value_set=key_arr)
-    for col, values, typ in [("date", dates, pa.date32()),
-                             ("site", extra["site"], pa.string()),
-                             ("line", extra["line"], pa.string())]:
+    for col, values, typ in [
+        ("date", dates, pa.date32()),
+        ("site", extra["site"], pa.string()),
+        ("line", extra["line"], pa.string()),
+    ]:
         filled = pc.take(pa.array(values, typ), idx)
         if col in rows.column_names:
             i = rows.column_names.index(col)
@@ -432,8 +447,7 @@ def _validate(store: Store, sheet: PreparedSheet) -> None:
         for i in missing_idx:
             rn = row_numbers[i]
             if rn not in bad:
-                bad[rn] = {"row": rn, "column": label, "value": None,
-                           "reason": f"{label} is empty"}
+                bad[rn] = {"row": rn, "column": label, "value": None, "reason": f"{label} is empty"}
     sheet.rejects = sorted(bad.values(), key=lambda r: r["row"])
     if bad:
         keep = pc.invert(pc.is_in(rows.column("_row"), value_set=pa.array(list(bad), pa.int64())))
@@ -455,8 +469,14 @@ def _derive(ds: datasets.Dataset, rows: pa.Table) -> pa.Table:
     months as the first day."""
     names = rows.column_names
     if ds.name == "orders" and "cost" not in names and {"revenue", "profit"} <= set(names):
-        rows = rows.append_column("cost", pc.subtract(rows.column("revenue"), rows.column("profit")))
-    if ds.name == "production" and "planned_minutes" not in names and {"start_time", "end_time"} <= set(names):
+        rows = rows.append_column(
+            "cost", pc.subtract(rows.column("revenue"), rows.column("profit"))
+        )
+    if (
+        ds.name == "production"
+        and "planned_minutes" not in names
+        and {"start_time", "end_time"} <= set(names)
+    ):
         span = pc.minutes_between(rows.column("start_time"), rows.column("end_time"))
         rows = rows.append_column("planned_minutes", pc.cast(span, pa.float64()))
     for col in ("month",):
@@ -474,7 +494,14 @@ def _flags(ds: datasets.Dataset, rows: pa.Table) -> list[str]:
         n = pc.sum(pc.less(rows.column("ship_date"), rows.column("order_date"))).as_py() or 0
         if n:
             out.append(f"{n} rows ship before they were ordered")
-    for col in ("quantity", "units", "minutes", "planned_minutes", "wait_seconds", "handle_seconds"):
+    for col in (
+        "quantity",
+        "units",
+        "minutes",
+        "planned_minutes",
+        "wait_seconds",
+        "handle_seconds",
+    ):
         if col in names:
             n = pc.sum(pc.less(rows.column(col), 0)).as_py() or 0
             if n:
@@ -483,7 +510,9 @@ def _flags(ds: datasets.Dataset, rows: pa.Table) -> list[str]:
     if data_cols and rows.num_rows:
         distinct = rows.select(data_cols).group_by(data_cols).aggregate([]).num_rows
         if distinct < rows.num_rows:
-            out.append(f"{rows.num_rows - distinct} duplicate rows (identical in every mapped column)")
+            out.append(
+                f"{rows.num_rows - distinct} duplicate rows (identical in every mapped column)"
+            )
     return out
 
 
@@ -528,49 +557,77 @@ def commit_file(
     with store.transaction() as cur:
         for s in prepared.sheets:
             report.sheets.append(_commit_sheet(cur, prepared, s, replace, user, is_demo))
-        audit(cur, user, "load", {"file": prepared.name, "sha256": prepared.sha256,
-                                  "loads": [r.load_id for r in report.sheets]})
+        audit(
+            cur,
+            user,
+            "load",
+            {
+                "file": prepared.name,
+                "sha256": prepared.sha256,
+                "loads": [r.load_id for r in report.sheets],
+            },
+        )
     return report
 
 
 def _commit_sheet(cur, prepared, s: PreparedSheet, replace, user, is_demo) -> SheetReport:
-    rep = isinstance(replace, dict) and replace.get(s.raw.sheet, replace.get(None, False)) or (
-        replace is True
+    rep = (
+        isinstance(replace, dict)
+        and replace.get(s.raw.sheet, replace.get(None, False))
+        or (replace is True)
     )
     status = "loaded" if s.status == "ready" else "raw-only"
     entry = ledger.new_entry(
-        cur, file=prepared.name, sheet=s.raw.sheet, sha256=prepared.sha256,
-        dataset=s.mapping.dataset if status == "loaded" else None, status="loading",
-        user=user, replace=bool(rep) and status == "loaded", is_demo=is_demo,
-        layout_fp=s.fingerprint, mapping=s.mapping.to_dict(),
+        cur,
+        file=prepared.name,
+        sheet=s.raw.sheet,
+        sha256=prepared.sha256,
+        dataset=s.mapping.dataset if status == "loaded" else None,
+        status="loading",
+        user=user,
+        replace=bool(rep) and status == "loaded",
+        is_demo=is_demo,
+        layout_fp=s.fingerprint,
+        mapping=s.mapping.to_dict(),
     )
     raw_table = f"raw_{int(entry.load_id)}"
-    grid = s.raw.table.append_column("_row", pa.array(range(1, s.raw.table.num_rows + 1), pa.int64()))
+    grid = s.raw.table.append_column(
+        "_row", pa.array(range(1, s.raw.table.num_rows + 1), pa.int64())
+    )
     cur.register("_grid", grid)
     try:
         cur.execute(f"CREATE TABLE {raw_table} AS SELECT * FROM _grid")
     finally:
         cur.unregister("_grid")
-    cur.execute("UPDATE loads SET raw_table = $t WHERE load_id = $id",
-                {"t": raw_table, "id": entry.load_id})
+    cur.execute(
+        "UPDATE loads SET raw_table = $t WHERE load_id = $id", {"t": raw_table, "id": entry.load_id}
+    )
     info = {}
     rows = 0
     if status == "loaded":
         info = ledger.insert_rows(cur, entry.load_id, s.mapping.dataset, s.rows, replace=bool(rep))
         rows = s.rows.num_rows
-        mapping_mod.remember(cur, s.fingerprint, s.mapping, file=prepared.name,
-                             load_id=entry.load_id, options={})
+        mapping_mod.remember(
+            cur, s.fingerprint, s.mapping, file=prepared.name, load_id=entry.load_id, options={}
+        )
     if s.rejects:
-        rej = pa.table({
-            "load_id": pa.array([entry.load_id] * len(s.rejects), pa.int64()),
-            "row_number": pa.array([r["row"] for r in s.rejects], pa.int64()),
-            "column_name": pa.array([r.get("column") for r in s.rejects], pa.string()),
-            "reason": pa.array([r["reason"] for r in s.rejects], pa.string()),
-            "raw": pa.array([json.dumps({"value": r.get("value")}, default=str) for r in s.rejects], pa.string()),
-        })
+        rej = pa.table(
+            {
+                "load_id": pa.array([entry.load_id] * len(s.rejects), pa.int64()),
+                "row_number": pa.array([r["row"] for r in s.rejects], pa.int64()),
+                "column_name": pa.array([r.get("column") for r in s.rejects], pa.string()),
+                "reason": pa.array([r["reason"] for r in s.rejects], pa.string()),
+                "raw": pa.array(
+                    [json.dumps({"value": r.get("value")}, default=str) for r in s.rejects],
+                    pa.string(),
+                ),
+            }
+        )
         cur.register("_rej", rej)
         try:
-            cur.execute("INSERT INTO rejects SELECT load_id, row_number, column_name, reason, raw FROM _rej")
+            cur.execute(
+                "INSERT INTO rejects SELECT load_id, row_number, column_name, reason, raw FROM _rej"
+            )
         finally:
             cur.unregister("_rej")
     sheet_rep = _sheet_report(prepared, s, status=status)
@@ -580,14 +637,21 @@ def _commit_sheet(cur, prepared, s: PreparedSheet, replace, user, is_demo) -> Sh
         sheet_rep.messages.append(
             f"replaced earlier rows in {len(s.overlap) or len(info['months'])} month(s)"
         )
-    ledger.finish_entry(cur, entry.load_id, status=status, rows=rows,
-                        rejected=len(s.rejects) if status == "loaded" else 0,
-                        report=sheet_rep.to_dict())
+    ledger.finish_entry(
+        cur,
+        entry.load_id,
+        status=status,
+        rows=rows,
+        rejected=len(s.rejects) if status == "loaded" else 0,
+        report=sheet_rep.to_dict(),
+    )
     return sheet_rep
 
 
 def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> SheetReport:
-    reasons = Counter(_reason_kind(r["reason"]) for r in s.rejects) if status != "raw-only" else Counter()
+    reasons = (
+        Counter(_reason_kind(r["reason"]) for r in s.rejects) if status != "raw-only" else Counter()
+    )
     msgs = list(s.messages) + list(s.warnings)
     for col, ph in s.placeholders.items():
         total = sum(ph.values())
@@ -645,13 +709,24 @@ def load_files(
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                report.files.append(FileReport(file=name, sha256="", status="rejected",
-                                               messages=[f"{name}: cannot read the file ({exc.strerror})"]))
+                report.files.append(
+                    FileReport(
+                        file=name,
+                        sha256="",
+                        status="rejected",
+                        messages=[f"{name}: cannot read the file ({exc.strerror})"],
+                    )
+                )
                 continue
         prepared = prepare_file(store, data, name, options=opts, only_sheet=sheet, limits=limits)
         try:
-            report.files.append(commit_file(store, prepared, replace=replace, user=user, is_demo=is_demo))
+            report.files.append(
+                commit_file(store, prepared, replace=replace, user=user, is_demo=is_demo)
+            )
         except IngestError as exc:
-            report.files.append(FileReport(file=name, sha256=prepared.sha256, status="rejected",
-                                           messages=[str(exc)]))
+            report.files.append(
+                FileReport(
+                    file=name, sha256=prepared.sha256, status="rejected", messages=[str(exc)]
+                )
+            )
     return report

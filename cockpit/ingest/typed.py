@@ -147,7 +147,9 @@ def serial_sql(x: str) -> str:
 def duration_minutes_sql(x: str) -> str:
     """Minutes from "h:mm", "h:mm:ss" or a calamine [h]:mm cell ("1900-01-01 02:15:00")."""
     s = f"trim({x})"
-    parts = f"regexp_extract({s}, '^(\\d+):(\\d{{2}})(?::(\\d{{2}}(?:\\.\\d+)?))?$', ['h', 'm', 's'])"
+    parts = (
+        f"regexp_extract({s}, '^(\\d+):(\\d{{2}})(?::(\\d{{2}}(?:\\.\\d+)?))?$', ['h', 'm', 's'])"
+    )
     clock = (
         f"case when regexp_full_match({s}, '\\d+:\\d{{2}}(:\\d{{2}}(\\.\\d+)?)?') then"
         f" cast({parts}.h as double) * 60 + cast({parts}.m as double)"
@@ -222,7 +224,6 @@ def phrase_sql(x: str, kind: str) -> str:
     return f"({rule})"
 
 
-
 # --- the conversion --------------------------------------------------------------------
 
 
@@ -255,7 +256,7 @@ def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
         params[f"ph{i}"] = [k.lower() for k in p.placeholders]
         cleaned.append(
             f"case when list_contains($ph{i}, lower(trim({x}))) then null"
-            f' else nullif(trim({x}), \'\') end as "k{i}"'
+            f" else nullif(trim({x}), '') end as \"k{i}\""
         )
         if p.kind in ("date", "timestamp", "time") and not p.serial:
             params[f"fmt{i}"] = formats_for(p)

@@ -120,8 +120,8 @@ def what_moved(
                             "slice_previous": evaluate(kpi, before).value,
                         }
         better = (card.change > 0) == kpi.higher_is_better
-        if driver:
-            driver.pop("score")
+        if driver and driver.pop("score") <= 0:
+            driver = None  # no slice pushed the way the KPI moved
         out.append(
             {
                 "id": card.id,

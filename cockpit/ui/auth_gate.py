@@ -20,7 +20,11 @@ def _secrets() -> dict:
 
 
 def current_config() -> auth.AuthConfig:
-    return auth.auth_config(_secrets())
+    try:
+        return auth.auth_config(_secrets())
+    except ValueError as exc:
+        st.error(f"Sign-in is misconfigured in .streamlit/secrets.toml: {exc}")
+        st.stop()
 
 
 def require_login(store: Store, *, needs: str = "read") -> auth.User:
@@ -64,7 +68,7 @@ def _oidc_user(config: auth.AuthConfig) -> auth.User:
         st.title("Ops Cockpit")
         st.caption("Sign in with your company account to see the numbers.")
         if st.button("Sign in", type="primary"):
-            st.login()
+            st.login(config.provider) if config.provider else st.login()
         st.stop()
     email = st.user.get("email") or st.user.get("name") or "unknown"
     return auth.oidc_user(config, email)

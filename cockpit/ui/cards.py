@@ -58,7 +58,7 @@ def _qp(ctx: PageContext) -> dict:
 
     params = links.to_query_params(ctx.state)
     params.pop("page", None)
-    return {k: v for k, v in params.items() if isinstance(v, str)}
+    return params
 
 
 def movers_strip(movers: list[dict]) -> None:

@@ -92,7 +92,7 @@ def page_shell(
     if ctx.pinned:
         _pinned_banner(ctx)
     for notice in ctx.notices:
-        st.caption(f"⚠️ {notice}")
+        st.text(f"⚠️ {notice}")
     return ctx
 
 

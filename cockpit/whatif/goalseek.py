@@ -109,4 +109,4 @@ def goal_seek(
             lo = mid
         else:
             hi = mid
-    return result(hi if whole else (lo + hi) / 2, True, f"{label} reaches the target")
+    return result(float(hi) if whole else (lo + hi) / 2, True, f"{label} reaches the target")

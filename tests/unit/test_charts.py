@@ -29,8 +29,12 @@ def marks(spec: dict) -> list[str]:
     return [u["mark"]["type"] if isinstance(u["mark"], dict) else u["mark"] for u, _ in units(spec)]
 
 
-def rows(spec: dict, view: dict, data: str) -> list[dict]:
-    return spec["datasets"][data]
+def params(spec: dict) -> dict[str, dict]:
+    """Selection parameters by name, wherever Altair put them (layers lift them to the top)."""
+    found = {p["name"]: p for p in spec.get("params", [])}
+    for view, _ in units(spec):
+        found.update({p["name"]: p for p in view.get("params", [])})
+    return found
 
 
 def unit_with(spec: dict, mark: str, **mark_props) -> tuple[dict, list[dict]]:
@@ -168,8 +172,8 @@ def test_every_mark_has_a_tooltip_and_the_theme(name):
 def test_renders_to_png_offline(name):
     png = vlc.vegalite_to_png(SAMPLES[name]().to_dict())
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    width = int.from_bytes(png[16:20], "big")
-    assert width > 200
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width >= 100 and height >= 100
 
 
 # theme
@@ -222,7 +226,8 @@ def test_kpi_trend_constant_target_rule_status_and_highlight():
     assert point["encoding"]["color"]["scale"]["range"] == [theme.GREEN, theme.RED]
     assert point["encoding"]["y"]["axis"]["labelExpr"] == "datum.label + '%'"
     assert point["encoding"]["tooltip"][1]["format"] == ".1f"
-    assert any(p["name"] == "hover" for p in point.get("params", []))
+    assert params(spec)["hover"]["select"]["on"] == "pointerover"
+    assert point["encoding"]["size"]["condition"]["param"] == "hover"
     _, band = unit_with(spec, "rect")
     assert pd.Timestamp(band[0]["start"]) == MONTHS[1] - pd.Timedelta(days=15)
     assert pd.Timestamp(band[0]["end"]) == MONTHS[2] + pd.Timedelta(days=15)
@@ -250,7 +255,7 @@ def test_multi_trend_legend_selection_and_independent_rows():
     df = pd.concat([kpi_frame().assign(series="CSAT"), kpi_frame().assign(series="NPS")])
     spec = charts.multi_trend(df, title="Customer", unit="pts").to_dict()
     line, _ = unit_with(spec, "line")
-    (param,) = line["params"]
+    (param,) = params(spec).values()
     assert param["bind"] == "legend" and param["select"]["fields"] == ["series"]
     assert line["encoding"]["opacity"]["condition"]["param"] == param["name"]
     assert line["encoding"]["color"]["scale"]["domain"] == ["CSAT", "NPS"]
