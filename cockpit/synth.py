@@ -404,7 +404,8 @@ def _production(rng: np.random.Generator, cal: _Calendar, n_lines: int):
     planned = np.where(shift == 2, 420.0, 450.0)
     # Idle (starved) time when demand is below capacity; downtime on top of it.
     load = np.clip(cal.load[month] + rng.normal(0, 0.03, n), 0.5, 0.99)
-    idle = np.round(planned * (1 - load) * 0.6)
+    # A plant catching up after breakdowns (Lyon's spike) has a backlog, so no idle time.
+    idle = np.where(spike, 0.0, np.round(planned * (1 - load) * 0.6))
     down_share = np.array([0.045, 0.09, 0.055])[site] * np.where(spike, 3.0, 1.0)
     has_down = rng.random(n) < np.where(is_lyon, 0.8, 0.6)
     downtime = np.where(has_down, np.round(rng.gamma(2.0, down_share / 2.0 / 0.7, n) * planned), 0)

@@ -112,7 +112,7 @@ order_totals as (
         count(*) filter (
             where o.done_date is not null and o.promise_date is not null
         ) as on_time_known,
-        sum(o.ship_date - o.order_date) as cycle_days,
+        cast(sum(o.ship_date - o.order_date) as double) as cycle_days,
         count(o.ship_date) as cycle_orders,
         histogram(o.ship_date - o.order_date) filter (
             where o.ship_date is not null

@@ -87,15 +87,16 @@ def breakdown_bar(
         )
         .add_params(hover)
     )
+    # Values in a column right of the plot, clear of the bars and of the target rule.
     labels = (
-        base.mark_text(align="left", dx=4, color=theme.MUTED_TEXT)
+        base.mark_text(align="left", x="width", dx=8, color=theme.TEXT)
         .transform_calculate(label=_format_expr(value_col, fmt, unit))
-        .encode(x=alt.X(f"{value_col}:Q"), text="label:N")
+        .encode(text="label:N")
     )
-    layers = [bars]
+    layers = [bars, labels]
     if target is not None:
         layers.append(_vertical_rule(float(target), "target", "Target", unit, fmt))
-    layers.append(labels)  # last, so the value labels sit on top of the target rule
+    layers.append(labels)
     chart = alt.layer(*layers).properties(title=title, height=alt.Step(BAR_STEP))
     return theme.finish(chart)
 

@@ -17,6 +17,7 @@ neither -> ambiguous (reported; the caller's date_order, else the sheet's, else 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 import duckdb
@@ -190,7 +191,8 @@ def _profile(con, src, index, name, decimal_comma, date_order) -> ColumnProfile:
         "mdy": typed.numeric_formats("mdy"),
         "tfmt": typed.TIME_FORMATS[:4],
     }
-    s = con.sql(_stats_sql(decimal_comma), params=params).to_arrow_table().to_pylist()[0]
+    row = con.sql(_stats_sql(decimal_comma), params=params).to_arrow_table().to_pylist()[0]
+    s = {k: int(v) if isinstance(v, Decimal) else v for k, v in row.items()}
     nonnull = s["total"] or 0
     sample = [
         v
@@ -229,6 +231,8 @@ def _profile(con, src, index, name, decimal_comma, date_order) -> ColumnProfile:
         .to_arrow_table()
         .to_pylist()
     )
+    for f in fails:
+        f["n"] = int(f["n"])
     notes = {f["key"] if f["distinct_n"] > 1 else f["example"]: f["n"] for f in fails
              if f["cat"] != "bad"}  # fmt: skip
     bad = [f for f in fails if f["cat"] == "bad"]

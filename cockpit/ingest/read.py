@@ -20,6 +20,7 @@ delimiter (, ; TAB |) and a decimal comma. Fully blank lines are skipped by the 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import os
@@ -138,10 +139,11 @@ def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
     info.has_pivot_cache = any(n.startswith("xl/pivotCache/") for n in names)
     info.has_data_model = any(n.startswith("xl/model/") for n in names)
     if ext in {".xlsx", ".xlsm"} and "xl/workbook.xml" in names:
-        try:
+        # Layout hints only: fastexcel reports real corruption below.
+        with contextlib.suppress(
+            ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, ValueError
+        ):
             _scan_xlsx_sheets(zf, names, info)
-        except (ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, ValueError):
-            pass  # layout hints only; fastexcel reports real corruption below
     return info
 
 
@@ -209,7 +211,9 @@ def _read_workbook(data: bytes, name: str, ext: str, limits: Limits) -> list[Raw
         reader = fastexcel.read_excel(data)
         sheet_names = reader.sheet_names
     except Exception as e:  # calamine raises several types for bad containers
-        raise IngestError(f"the workbook cannot be read (corrupt or truncated: {e})", file=name)
+        raise IngestError(
+            f"the workbook cannot be read (corrupt or truncated: {e})", file=name
+        ) from None
 
     sheets = []
     for i, sheet_name in enumerate(sheet_names):
@@ -223,7 +227,9 @@ def _read_workbook(data: bytes, name: str, ext: str, limits: Limits) -> list[Raw
             batch = sh.to_arrow()
             hidden = str(sh.visible) != "visible"
         except Exception as e:
-            raise IngestError(f"the sheet cannot be read: {e}", file=name, sheet=sheet_name)
+            raise IngestError(
+                f"the sheet cannot be read: {e}", file=name, sheet=sheet_name
+            ) from None
         table = _trim(_as_string_table(pa.Table.from_batches([batch])))
         raw = RawSheet(file=name, sheet=sheet_name, table=table, hidden=hidden)
         if raw.n_cells > limits.max_cells:
@@ -421,7 +427,9 @@ def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
                 params={"p": path, "cols": columns, "d": delim},
             ).to_arrow_table()
         except duckdb.Error as e:
-            raise IngestError(f"the file cannot be read as delimited text: {e}", file=name)
+            raise IngestError(
+                f"the file cannot be read as delimited text: {e}", file=name
+            ) from None
         finally:
             con.close()
     finally:

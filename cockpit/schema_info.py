@@ -1,0 +1,17 @@
+"""What the SQL explorer shows beside the editor: tables, their columns and row counts."""
+
+from __future__ import annotations
+
+from cockpit import queries
+from cockpit.store import Store
+
+
+def tables(store: Store) -> list[dict]:
+    """Canonical and raw tables with columns, types and row counts, canonical first."""
+    rows = queries.run(store, "schema_tables").to_pylist()
+    out: dict[str, dict] = {}
+    for r in rows:
+        t = out.setdefault(r["table_name"], {"name": r["table_name"], "rows": r["estimated_size"] or 0,
+                                              "columns": []})
+        t["columns"].append({"column": r["column_name"], "type": r["data_type"]})
+    return list(out.values())
