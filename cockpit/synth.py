@@ -268,7 +268,7 @@ def _orders(rng: np.random.Generator, cal: _Calendar, n_lines: int):
 
     # Lateness: processing days grow when the site runs near capacity, and at Lyon in its spike.
     load = cal.load[month] + np.array([0.0, 0.04, -0.02])[site]
-    lam = 0.2 + 6.0 * np.maximum(0.0, load - 0.82) + 1.2 * ((site == 1) & cal.lyon_spike[month])
+    lam = 0.05 + 4.0 * np.maximum(0.0, load - 0.75) + 0.8 * ((site == 1) & cal.lyon_spike[month])
     processing = rng.poisson(lam) + np.where(mode == 1, 0, 1)
     transit = np.select(
         [mode == 0, mode == 1],
@@ -612,7 +612,7 @@ def _contacts(rng: np.random.Generator, cal: _Calendar, f: dict) -> dict:
     slot = (rng.random(n) * agents[month]).astype(int)
     agent = rota[month, slot]
 
-    p_happy = 0.93 - 0.35 * np.minimum(1.0, wait / 240.0) - 0.35 * ~resolved - 0.1 * ~fcr
+    p_happy = 0.95 - 0.5 * np.minimum(1.0, wait / 180.0) - 0.35 * ~resolved - 0.1 * ~fcr
     responded = answered & (rng.random(n) < 0.45)
     happy = rng.random(n) < p_happy
     csat = np.where(happy, 4 + (rng.random(n) < 0.6), 1 + rng.integers(0, 3, n)).astype(float)

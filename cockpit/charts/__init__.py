@@ -1,6 +1,6 @@
 """Pure Altair chart builders: pandas DataFrames in, a themed chart out (no Streamlit here).
 
-Render in Streamlit with `st.altair_chart(chart, theme=None)`; export with vl-convert.
+Each chart carries the cockpit theme in its config (see theme.py); export with vl-convert.
 """
 
 from cockpit.charts.breakdowns import (

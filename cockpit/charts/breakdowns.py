@@ -96,7 +96,6 @@ def breakdown_bar(
     layers = [bars, labels]
     if target is not None:
         layers.append(_vertical_rule(float(target), "target", "Target", unit, fmt))
-    layers.append(labels)
     chart = alt.layer(*layers).properties(title=title, height=alt.Step(BAR_STEP))
     return theme.finish(chart)
 

@@ -1,8 +1,8 @@
 """The cockpit's visual theme: colours, font sizes and shared helpers for every chart builder.
 
 Every builder ends with `finish()`, so the configuration travels inside the chart spec and a
-PNG rendered by vl-convert looks the same as the chart in the browser. Render charts in
-Streamlit with `st.altair_chart(chart, theme=None)` so Streamlit's own theme does not override it.
+PNG rendered by vl-convert looks the same as the chart in the browser. Streamlit's chart theme
+keeps a chart's own config where it sets one; `st.altair_chart(chart, theme=None)` shows it exactly.
 """
 
 from __future__ import annotations
@@ -122,6 +122,8 @@ def is_empty(df: pd.DataFrame | None, *value_cols: str) -> bool:
 def with_unit(label: str, unit: str | None) -> str:
     """An axis or tooltip title carrying the unit, e.g. 'Answer time (s)'."""
     if not unit:
+        return label
+    if unit.lower() in label.lower().split():  # 'Hours' with unit 'hours', 'Margin %' with '%'
         return label
     return f"{label} ({unit})" if label else unit
 

@@ -51,7 +51,9 @@ def sparkline(df: pd.DataFrame, *, color: str | None = None) -> alt.TopLevelMixi
         size=alt.condition("datum.is_last", alt.value(36), alt.value(10)),
         opacity=alt.condition("datum.is_last", alt.value(1.0), alt.value(0.25)),
     )
-    return theme.finish(alt.layer(line, points).properties(width=SPARK_WIDTH, height=SPARK_HEIGHT), padding=2)
+    return theme.finish(
+        alt.layer(line, points).properties(width=SPARK_WIDTH, height=SPARK_HEIGHT), padding=2
+    )
 
 
 def kpi_trend(

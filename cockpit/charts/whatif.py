@@ -75,10 +75,7 @@ def scenario_compare(df: pd.DataFrame, *, title: str, fmt: str = ",.1f") -> alt.
     units = df["unit"] if "unit" in df.columns else pd.Series("", index=df.index)
     units = units.fillna("").astype(str)
     data["unit"] = units
-    data["panel"] = [
-        str(o) if u and str(o).endswith(u) else theme.with_unit(str(o), u)
-        for o, u in zip(data["output"], units, strict=True)
-    ]
+    data["panel"] = [theme.with_unit(str(o), u) for o, u in zip(data["output"], units, strict=True)]
     data["suffix"] = ["%" if u == "%" else f" {u}" if u else "" for u in units]
     # Large values (revenue, cost) get SI prefixes so labels fit above narrow bars.
     data["label_fmt"] = [fmt if abs(v) < LARGE else ".3~s" for v in data["value"].fillna(0)]

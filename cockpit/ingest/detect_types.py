@@ -17,8 +17,8 @@ neither -> ambiguous (reported; the caller's date_order, else the sheet's, else 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
@@ -81,13 +81,16 @@ def _stats_sql(decimal_comma: bool) -> str:
     thousands = "\\d\\.\\d{3}(,|$)" if decimal_comma else "\\d,\\d{3}"
     clock = "regexp_full_match(v, '\\d{1,3}:\\d{2}(:\\d{2}(\\.\\d+)?)?( ?[AaPp][Mm])?')"
     epoch = "regexp_full_match(v, '(1899-12-31|1900-0[12]-\\d{2}) \\d{2}:\\d{2}:\\d{2}')"
+    iso_shape = "regexp_matches(v, '^\\d{4}[-/]\\d{1,2}')"
+    num_date_shape = "regexp_matches(v, '^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}')"
+    month_shape = (
+        f"(length(v) <= 40 and regexp_matches(lower(v), '({typed.MONTHS})')"
+        " and regexp_matches(v, '\\d'))"
+    )
     ab = "regexp_extract(v, '^(\\d{1,2})[/.-](\\d{1,2})[/.-]\\d{2,4}\\b', ['a', 'b'])"
     return f"""
-    with vals as (
-        select trim(c) as v, count(*) as n from _profile_src
-        where c is not null and trim(c) <> '' group by 1
-    ), parsed as (
-        select v, n, list_contains($ph, lower(v)) as ph, {num} as num,
+    with parsed as (
+        select col, v, n, list_contains($ph, lower(v)) as ph, {num} as num,
             ends_with(v, '%') as pct,
             regexp_matches(v, '[$£€¥]|\\b({typed.CURRENCY_CODES})\\b') as cur,
             regexp_matches(v, '^\\(.*\\)$|-$') as neg_style,
@@ -95,15 +98,20 @@ def _stats_sql(decimal_comma: bool) -> str:
             lower(v) in (select unnest($bool_words)) as boolw,
             lower(v) in (select unnest($markers)) as mark,
             {epoch} as epoch, {clock} as clock,
-            try_strptime(v, $iso) as iso, try_strptime(v, $txt) as txt,
-            try_strptime(v, $mon) as mon, try_strptime(v, $dmy) as dmy,
-            try_strptime(v, $mdy) as mdy, try_strptime(v, $tfmt) as tod,
+            case when {iso_shape} then try_strptime(v, $iso) end as iso,
+            case when {month_shape} then try_strptime(v, $txt) end as txt,
+            case when {month_shape} or {iso_shape} or regexp_matches(v, '^\\d{{1,2}}/\\d{{4}}$')
+                then try_strptime(v, $mon) end as mon,
+            case when {num_date_shape} then try_strptime(v, $dmy) end as dmy,
+            case when {num_date_shape} then try_strptime(v, $mdy) end as mdy,
+            case when {clock} then try_strptime(v, $tfmt) end as tod,
             try_cast(nullif({ab}.a, '') as integer) as a,
             try_cast(nullif({ab}.b, '') as integer) as b,
             try_cast(regexp_extract(v, '^(\\d+):', 1) as integer) as hour
-        from vals
+        from _profile_vals
     )
     select
+        col,
         sum(n) as total,
         coalesce(sum(n) filter (ph), 0) as ph_n,
         coalesce(sum(n) filter (not ph and num is not null), 0) as num_n,
@@ -138,26 +146,23 @@ def _stats_sql(decimal_comma: bool) -> str:
         any_value(v) filter (neg_style and num is not null) as neg_ex,
         any_value(v) filter (dmy is not null or mdy is not null) as num_date_ex
     from parsed
+    group by col
     """
 
 
 def _failures_sql(p: ColumnProfile, decimal_comma: bool) -> str:
-    value = typed.convert_sql("v", p, decimal_comma, "fmt")
+    value = typed.convert_sql("v", p, decimal_comma, f"fmt{p.index}")
     phrase = typed.phrase_sql("v", p.kind)
     letters = "length(regexp_replace(v, '[^[:alpha:]]', '', 'g'))"
     return f"""
-    with vals as (
-        select trim(c) as v, count(*) as n from _profile_src
-        where c is not null and trim(c) <> '' group by 1
-    ), failing as (
-        select v, n from vals where not list_contains($ph, lower(v)) and ({value}) is null
-    )
-    select
+    select {p.index} as col,
         case when {phrase} then 'note' when n >= 2 and {letters} >= 3 then 'word'
              else 'bad' end as cat,
         case when {phrase} then regexp_replace(v, '\\d+', '#', 'g') else v end as key,
         sum(n) as n, count(*) as distinct_n, min(v) as example
-    from failing group by all order by n desc, key limit 5000
+    from _profile_vals
+    where col = {p.index} and not list_contains($ph, lower(v)) and ({value}) is null
+    group by all
     """
 
 
@@ -171,15 +176,41 @@ def profile_column(
     date_order: str | None = None,
 ) -> ColumnProfile:
     """Profile one column of raw strings: kind, evidence, placeholders, nulls, a sample."""
-    src = pa.table({"c": values})
+    table = pa.table({f"c{index}": values})
+    return profile_columns(
+        con, table, {index: name}, decimal_comma=decimal_comma, date_order=date_order
+    )[0]
+
+
+def profile_columns(
+    con: duckdb.DuckDBPyConnection,
+    table: pa.Table,
+    names: dict[int, str],
+    *,
+    decimal_comma: bool = False,
+    date_order: str | None = None,
+) -> list[ColumnProfile]:
+    """Profile the columns c{i} of `table` (raw strings) named by `names`, in a few queries."""
+    if not names:
+        return []
+    src = table.select([f"c{i}" for i in names])
     con.register("_profile_src", src)
     try:
-        return _profile(con, src, index, name, decimal_comma, date_order)
+        con.sql("drop table if exists _profile_vals")
+        parts = " union all ".join(
+            f"select {i} as col, trim(c{i}) as v from _profile_src" for i in names
+        )
+        con.sql(
+            f"create temp table _profile_vals as select col, v, count(*) as n"
+            f" from ({parts}) where v is not null and v <> '' group by all"
+        )
+        return _profile_all(con, src.num_rows, names, decimal_comma, date_order)
     finally:
         con.unregister("_profile_src")
+        con.sql("drop table if exists _profile_vals")
 
 
-def _profile(con, src, index, name, decimal_comma, date_order) -> ColumnProfile:
+def _profile_all(con, n_rows, names, decimal_comma, date_order) -> list[ColumnProfile]:
     params = {
         "ph": list(KNOWN_PLACEHOLDERS),
         "bool_words": list(typed.TRUE_WORDS + typed.FALSE_WORDS),
@@ -191,85 +222,98 @@ def _profile(con, src, index, name, decimal_comma, date_order) -> ColumnProfile:
         "mdy": typed.numeric_formats("mdy"),
         "tfmt": typed.TIME_FORMATS[:4],
     }
-    row = con.sql(_stats_sql(decimal_comma), params=params).to_arrow_table().to_pylist()[0]
-    s = {k: int(v) if isinstance(v, Decimal) else v for k, v in row.items()}
-    nonnull = s["total"] or 0
-    sample = [
-        v
-        for v in con.sql(
-            "select distinct trim(c) as v from _profile_src where trim(c) <> '' limit 5"
-        )
-        .to_arrow_table()["v"]
-        .to_pylist()
-    ]
-    p = ColumnProfile(
-        index=index, name=name, kind="text", evidence="", null_count=len(src) - nonnull
-    )
-    p.sample = sample
-    t = nonnull - s["ph_n"]
-    if t <= 0:
-        p.kind = "empty"
-        p.evidence = "no values" if not nonnull else "only placeholders"
-        if nonnull:
-            p.placeholders = _known_counts(con, KNOWN_PLACEHOLDERS)
-            p.null_count = len(src)
-        return p
-
-    _choose_kind(p, s, t, name, date_order)
-    if p.kind == "text":
-        p.placeholders = _known_counts(con, TEXT_PLACEHOLDERS)
-        p.null_count += sum(p.placeholders.values())
-        return p
-
-    p.placeholders = _known_counts(con, KNOWN_PLACEHOLDERS)
-    fmt = {"fmt": typed.formats_for(p)} if p.kind in ("date", "timestamp", "time") else {}
-    fails = (
-        con.sql(
-            _failures_sql(p, decimal_comma),
-            params={"ph": list(KNOWN_PLACEHOLDERS), **fmt},
+    stats = {
+        r["col"]: {k: int(v) if isinstance(v, Decimal) else v for k, v in r.items()}
+        for r in con.sql(_stats_sql(decimal_comma), params=params).to_arrow_table().to_pylist()
+    }
+    known = _known_counts(con, KNOWN_PLACEHOLDERS)
+    text_known = _known_counts(con, TEXT_PLACEHOLDERS)
+    samples = {
+        r["col"]: r["s"]
+        for r in con.sql(
+            "select col, list(v order by n desc, v)[1:5] as s from _profile_vals group by col"
         )
         .to_arrow_table()
         .to_pylist()
-    )
-    for f in fails:
+    }
+    profiles = []
+    for i, name in names.items():
+        s = stats.get(i)
+        nonnull = s["total"] if s else 0
+        p = ColumnProfile(index=i, name=name, kind="empty", evidence="no values")
+        p.null_count, p.sample = n_rows - nonnull, samples.get(i, [])
+        profiles.append(p)
+        if not s:
+            continue
+        t = nonnull - s["ph_n"]
+        if t <= 0:
+            p.evidence, p.placeholders, p.null_count = "only placeholders", known.get(i, {}), n_rows
+            continue
+        _choose_kind(p, s, t, name, date_order)
+        p.placeholders = dict(text_known.get(i, {}) if p.kind == "text" else known.get(i, {}))
+        p.null_count += sum(p.placeholders.values())
+        p._t = t  # noqa: SLF001 - kept for the failure pass below
+
+    typed_profiles = [p for p in profiles if p.kind not in ("text", "empty")]
+    if not typed_profiles:
+        return profiles
+    fparams = {"ph": list(KNOWN_PLACEHOLDERS)}
+    for p in typed_profiles:
+        if p.kind in ("date", "timestamp", "time") and not p.serial:
+            fparams[f"fmt{p.index}"] = typed.formats_for(p)
+    sql = " union all ".join(_failures_sql(p, decimal_comma) for p in typed_profiles)
+    fails: dict[int, list[dict]] = {}
+    for f in con.sql(sql, params=fparams).to_arrow_table().to_pylist():
         f["n"] = int(f["n"])
+        fails.setdefault(f["col"], []).append(f)
+    for p in typed_profiles:
+        _judge_failures(p, fails.get(p.index, []), text_known.get(p.index, {}), n_rows)
+    return profiles
+
+
+def _judge_failures(p: ColumnProfile, fails: list[dict], text_known: dict, n_rows: int) -> None:
+    """Split the values that do not parse into notes (NULL) and bad values; maybe fall back to text."""
+    t = p.__dict__.pop("_t")
+    fails.sort(key=lambda f: (-f["n"], f["key"]))
     notes = {f["key"] if f["distinct_n"] > 1 else f["example"]: f["n"] for f in fails
              if f["cat"] != "bad"}  # fmt: skip
     bad = [f for f in fails if f["cat"] == "bad"]
     bad_n = sum(f["n"] for f in bad)
     note_n = sum(notes.values())
     ok = t - note_n - bad_n
-    if ok < 0.5 * t or ok < 0.8 * (ok + bad_n):
-        p.evidence = f"text: only {ok} of {t} values read as {p.kind} ({p.evidence}); kept as text"
+    # Notes may outnumber values only when they repeat (a few shapes), unlike a comments column.
+    repetitive = len(notes) <= max(10, 0.05 * note_n)
+    if ok <= 0 or ok < 0.8 * (ok + bad_n) or (ok < 0.5 * t and not repetitive):
+        p.evidence = f"text: only {ok} of {t} values read as {p.kind} ({p.evidence})"
         p.kind, p.date_order, p.ambiguous, p.formats = "text", None, None, []
         p.serial = p.marker = False
-        p.placeholders = _known_counts(con, TEXT_PLACEHOLDERS)
-        p.null_count = len(src) - nonnull + sum(p.placeholders.values())
-        return p
-    # Repeated words are literal placeholders (typed.py nulls them by value); phrases by rule.
-    for f in fails:
-        if f["cat"] == "word":
-            p.placeholders[f["key"]] = f["n"]
-    p.placeholders.update({k: v for k, v in notes.items() if k not in p.placeholders})
+        p.null_count -= sum(p.placeholders.values())
+        p.placeholders = dict(text_known)
+        p.null_count += sum(p.placeholders.values())
+        return
+    for key, n in notes.items():
+        p.placeholders.setdefault(key, n)
+        p.null_count += n
     p.bad_count = bad_n
     p.bad_sample = [f["example"] for f in bad[:5]]
-    p.null_count = len(src) - nonnull + sum(p.placeholders.values())
-    return p
 
 
-def _known_counts(con, known: tuple[str, ...]) -> dict[str, int]:
+def _known_counts(con, known: tuple[str, ...]) -> dict[int, dict[str, int]]:
     rows = (
         con.sql(
             """
-            select trim(c) as v, count(*) as n from _profile_src
-            where list_contains($ph, lower(trim(c))) group by 1 order by n desc, v
+            select col, v, n from _profile_vals
+            where list_contains($ph, lower(v)) order by col, n desc, v
             """,
             params={"ph": list(known)},
         )
         .to_arrow_table()
         .to_pylist()
     )
-    return {r["v"]: r["n"] for r in rows}
+    out: dict[int, dict[str, int]] = {}
+    for r in rows:
+        out.setdefault(r["col"], {})[r["v"]] = r["n"]
+    return out
 
 
 def _choose_kind(p: ColumnProfile, s: dict, t: int, name: str, date_order: str | None) -> None:

@@ -96,7 +96,9 @@ def fingerprint(sheet: str | None, headers: list[str]) -> str:
 
 
 def _match_score(header: str, column: datasets.Column) -> float:
-    """1.0 for an exact name or synonym, 0.7 when all words of a synonym appear, else 0."""
+    """1.0 for an exact name or synonym; 0.7-0.85 when all words of a synonym appear in a
+    short header (a one-word synonym inside a long header, like 'date' in 'PQ First Sent
+    to Client Date', is too weak to count)."""
     h = normalise(header)
     names = {column.name.replace("_", " "), *column.synonyms}
     if h in names:
@@ -105,16 +107,18 @@ def _match_score(header: str, column: datasets.Column) -> float:
     best = 0.0
     for syn in names:
         sw = set(syn.split())
-        if sw and sw <= words and len(sw) >= 1:
-            # a longer synonym fully present is stronger evidence than a single word
+        if not sw or not sw <= words:
+            continue
+        if len(sw) >= 2 or len(words) <= 2:
             best = max(best, 0.55 + 0.15 * min(len(sw), 2))
     return best
 
 
 def map_columns(
     dataset: str, profiles: list, *, exclude: set[str] = frozenset()
-) -> tuple[dict[str, str], float]:
-    """Greedy best match of canonical columns to source columns; returns mapping and score."""
+) -> tuple[dict[str, str], float, dict[str, float]]:
+    """Greedy best match of canonical columns to source columns: mapping, total score and
+    each mapped column's score."""
     ds = datasets.get(dataset)
     candidates = []
     for col in ds.columns:
@@ -123,9 +127,12 @@ def map_columns(
                 continue
             s = _match_score(p.name, col)
             if s and p.kind in _COMPATIBLE[col.type]:
+                if col.type == datasets.TEXT and p.kind != "text":
+                    s *= 0.8  # numbers can be ids, but a text column prefers text
                 candidates.append((s, col.name, p.name))
     candidates.sort(key=lambda c: -c[0])
     mapping: dict[str, str] = {}
+    scores: dict[str, float] = {}
     used: set[str] = set()
     total = 0.0
     for s, canon, src in candidates:
@@ -134,7 +141,8 @@ def map_columns(
         mapping[canon] = src
         used.add(src)
         total += s
-    return mapping, total
+        scores[canon] = s
+    return mapping, total, scores
 
 
 def detect_pairs(profiles: list) -> Unpivot | None:
@@ -166,7 +174,9 @@ def detect_causes(profiles: list, mapped: dict[str, str]) -> Unpivot | None:
         and not normalise(p.name).startswith(("total", "sum"))
     ]
     keyed = any(k in mapped for k in ("batch", "date", "line"))
-    if keyed and len(numeric) >= 3:
+    filled = [p for p in profiles if p.kind != "empty"]
+    # A wide cause layout is mostly cause columns; a wide export with a few numbers is not.
+    if keyed and len(numeric) >= 3 and len(numeric) >= 0.5 * len(filled):
         return Unpivot("causes", columns=numeric)
     return None
 
@@ -177,14 +187,14 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
     sheet_words = normalise(analysis.sheet or analysis.file)
     best: Mapping | None = None
     for ds in [datasets.get(dataset)] if dataset else datasets.DATASETS.values():
-        columns, score = map_columns(ds.name, profiles)
+        columns, score, scores = map_columns(ds.name, profiles)
         unpivot = None
         reasons = []
         if ds.name == "budget":
             unpivot = detect_pairs(profiles)
             if unpivot:
                 exclude = {c for v in unpivot.pairs.values() for c in v.values()}
-                columns, score = map_columns(ds.name, profiles, exclude=exclude)
+                columns, score, scores = map_columns(ds.name, profiles, exclude=exclude)
                 columns.pop("budget", None)
                 columns.pop("actual", None)
                 score += 2.0
@@ -202,7 +212,15 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
         # Required columns covered matter most; then how much of the sheet is explained.
         explained = len(columns) / max(1, len([p for p in profiles if p.kind != "empty"]))
         coverage = 1.0 if not missing else 0.0
-        m.confidence = round(min(1.0, 0.55 * coverage + 0.3 * explained + 0.05 * score), 2)
+        required = {c for group in ds.required for alt in group for c in alt} & set(columns)
+        sureness = (
+            sum(scores.get(c, 1.0) for c in required) / len(required)
+            if required
+            else 1.0
+        )
+        m.confidence = round(
+            min(1.0, 0.6 * coverage * sureness + 0.3 * explained + 0.02 * score), 2
+        )
         if not missing:
             m.reasons.insert(0, f"{len(columns)} columns matched")
         else:

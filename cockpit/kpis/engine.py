@@ -117,8 +117,18 @@ def clean_filters(filters: dict | None) -> dict[str, list[str]]:
     return out
 
 
+_ROWS_NOUN = {
+    "orders": "orders",
+    "production": "production runs",
+    "downtime": "downtime events",
+    "budget": "budget lines",
+    "contacts": "contacts",
+    "surveys": "survey responses",
+}
+
+
 def _plural(dataset: str) -> str:
-    return "production runs" if dataset == "production" else dataset
+    return _ROWS_NOUN.get(dataset, dataset)
 
 
 def blocked_reason(kpi: Kpi, filters: dict, loaded: dict) -> str | None:

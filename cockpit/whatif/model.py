@@ -496,7 +496,8 @@ def _compute(b: Baseline, f: dict[str, float]) -> list[OutputValue]:
     util = None
     if v["run_minutes"] is not None and v["planned_minutes"]:
         run = v["run_minutes"] * f["volume"] * f["scrap"]
-        planned = v["planned_minutes"] * f["capacity"] - v["downtime_minutes"] * (f["downtime"] - 1)
+        downtime = v["downtime_minutes"] or 0.0
+        planned = v["planned_minutes"] * f["capacity"] - downtime * (f["downtime"] - 1)
         util = 100 * run / planned if planned > 0 else None
         why["utilisation_pct"] = (
             "run minutes (x volume x scrap) / planned minutes (x capacity, less extra downtime)"
@@ -545,7 +546,7 @@ def _on_time(b: Baseline, util: float | None) -> tuple[float | None, str]:
     if fit is None or not fit.used or util is None or v.get("utilisation_pct") is None:
         return base, "held at baseline: " + (fit.note if fit else "no production data")
     slope = fit.params["utilisation_pct"]
-    value = _clamp(base + slope * (util - v["utilisation_pct"]), 0, 100)
+    value = _pct(base + slope * (util - v["utilisation_pct"]), base)
     return value, f"baseline {slope:+.3g} points per point of utilisation (R² {fit.r2:.2f})"
 
 
@@ -578,7 +579,7 @@ def _queue(b: Baseline, contacts: float | None, f) -> tuple[float | None, float 
     if sl0 is not None:
         sl_model0 = erlang.interpolate(erlang.service_level, cph0, aht, staffed0, threshold)
         sl_model = erlang.interpolate(erlang.service_level, cph, aht, staffed, threshold)
-        sl = _clamp(sl0 + 100 * (sl_model - sl_model0), 0, 100)
+        sl = _pct(sl0 + 100 * (sl_model - sl_model0), sl0)
     load = erlang.traffic(cph, aht)
     why = (
         f"Erlang C: {cph:,.1f} contacts/hour x {aht:.0f} s = {load:.1f} Erlangs on "
@@ -605,7 +606,7 @@ def _csat(b: Baseline, on_time: float | None, asa: float | None) -> tuple[float 
     for k, (now, then) in moves.items():
         if k in fit.params and now is not None and then is not None:
             value += fit.params[k] * (min(now, ASA_CAP_SECONDS) - min(then, ASA_CAP_SECONDS))
-    return _clamp(value, 0, 100), f"baseline moved along the fit ({fit.note}, R² {fit.r2:.2f})"
+    return _pct(value, base), f"baseline moved along the fit ({fit.note}, R² {fit.r2:.2f})"
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -649,8 +650,9 @@ def _ratio(frame: pd.DataFrame, num: str, den: str, scale: float = 1.0) -> float
     return scale * float(frame[num].fillna(0).sum() / denominator)
 
 
-def _clamp(x: float, lo: float, hi: float) -> float:
-    return min(max(x, lo), hi)
+def _pct(x: float, base: float) -> float:
+    """A percentage kept within 0-100 (or the baseline itself, should the data exceed that)."""
+    return min(max(x, min(0.0, base)), max(100.0, base))
 
 
 def _month_start(d: dt.date) -> dt.date:

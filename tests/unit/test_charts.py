@@ -193,6 +193,8 @@ def test_percent_axis_appends_a_percent_sign_without_rescaling():
     assert axis["labelExpr"] == "datum.label + '%'"
     assert "format" not in axis
     assert theme.value_axis("Answer time", "s").to_dict()["title"] == "Answer time (s)"
+    assert theme.with_unit("Hours", "hours") == "Hours"  # no "Hours (hours)"
+    assert theme.with_unit("Margin %", "%") == "Margin %"
 
 
 def test_to_months_accepts_strings_dates_and_timestamps():
@@ -286,6 +288,10 @@ def test_breakdown_bar_sorted_rag_coloured_with_target_rule():
     }
     _, rule_rows = unit_with(spec, "rule")
     assert rule_rows == [{"target": 90.0}]
+    text, _ = unit_with(spec, "text")
+    assert text["transform"] == [
+        {"calculate": 'format(datum["value"], ".1f") + "%"', "as": "label"}
+    ]
 
 
 def test_breakdown_bar_without_target_is_one_colour():

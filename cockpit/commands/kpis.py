@@ -1,0 +1,114 @@
+"""`cockpit kpis`: the KPI scorecard for a period, comparison, filters and version."""
+
+from __future__ import annotations
+
+from cockpit import kpis
+from cockpit.commands import open_store, print_json, print_table
+from cockpit.kpis.periods import COMPARES, KINDS, make_period, parse_month, period_between
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--period", metavar="YYYY-MM", help="the period's last month (default: latest)")
+    p.add_argument("--from", dest="from_", metavar="YYYY-MM", help="first month of a range")
+    p.add_argument("--to", metavar="YYYY-MM", help="last month of a range")
+    p.add_argument(
+        "--period-kind", choices=[k for k in KINDS if k != "range"], default="month",
+        help="month, quarter, ytd, t3m or t12m ending at --period",
+    )  # fmt: skip
+    p.add_argument(
+        "--filter", action="append", default=[], metavar="DIM=VALUE",
+        help="keep only rows with DIM=VALUE (repeat; several values of one DIM are OR-ed)",
+    )  # fmt: skip
+    p.add_argument("--compare", choices=COMPARES, default="prev")
+    p.add_argument("--asof", type=int, help="the load sequence number to pin the numbers to")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def parse_filters(items: list[str]) -> dict[str, list[str]]:
+    """["site=Leeds", "site=Lyon", "channel=Online"] -> {"site": ["Leeds", "Lyon"], ...}."""
+    out: dict[str, list[str]] = {}
+    for item in items:
+        dim, sep, value = item.partition("=")
+        if not sep or not dim.strip():
+            raise ValueError(f"--filter wants DIM=VALUE, not {item!r}")
+        if dim.strip() not in kpis.DIMENSIONS:
+            raise ValueError(f"unknown filter dimension {dim!r}; known: {', '.join(kpis.DIMENSIONS)}")
+        out.setdefault(dim.strip(), []).append(value.strip())
+    return out
+
+
+def _period(store, args):
+    if args.from_ or args.to:
+        if not (args.from_ and args.to) or args.period:
+            raise ValueError("give --from and --to together, or --period")
+        return period_between(args.from_, args.to)
+    if args.period:
+        return make_period(args.period_kind, parse_month(args.period))
+    return kpis.resolve_period(store, args.period_kind, as_of=args.asof)
+
+
+def report(store, args) -> dict:
+    """The `kpis --json` document."""
+    period = _period(store, args)
+    cards = kpis.scorecard(
+        store,
+        period=period,
+        compare=args.compare,
+        filters=parse_filters(args.filter),
+        as_of=args.asof,
+    )
+    rows = []
+    for c in cards:
+        row = {
+            "id": c.id,
+            "label": c.label,
+            "value": c.value,
+            "unit": c.unit,
+            "previous": c.previous,
+            "change": c.change,
+            "target": c.target,
+            "status": c.status,
+        }
+        if c.value is None:
+            row["reason"] = c.reason
+        if c.partial:
+            row["partial"] = True
+        rows.append(row)
+    return {
+        "period": {
+            "kind": period.kind,
+            "label": period.label,
+            "start": period.start.strftime("%Y-%m"),
+            "end": period.end.strftime("%Y-%m"),
+        },
+        "compare": args.compare,
+        "filters": parse_filters(args.filter),
+        "asof": args.asof,
+        "kpis": rows,
+    }
+
+
+def run(args) -> int:
+    store = open_store(args)
+    try:
+        doc = report(store, args)
+    except ValueError as exc:
+        print(f"error: {exc}")
+        return 2
+    if args.json:
+        print_json(doc)
+        return 0
+    print(f"{doc['period']['label']} (vs {args.compare})")
+    table = [
+        {
+            "kpi": r["label"],
+            "value": kpis.format_value(r["id"], r["value"]),
+            "previous": kpis.format_value(r["id"], r["previous"]),
+            "target": kpis.format_value(r["id"], r["target"]),
+            "status": r["status"] or "",
+            "note": r.get("reason") or ("partial month" if r.get("partial") else ""),
+        }
+        for r in doc["kpis"]
+    ]
+    print_table(table, ["kpi", "value", "previous", "target", "status", "note"])
+    return 0
