@@ -11,6 +11,7 @@ import streamlit as st
 from cockpit import kpis, links
 from cockpit.export import images, xlsx
 from cockpit.kpis import CATALOGUE
+from cockpit.kpis.periods import add_months, make_period, parse_month
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 
@@ -25,7 +26,7 @@ def _key(ctx: PageContext) -> tuple:
 
 
 def _period(period_key):
-    return kpis.make_period(period_key[0], kpis.parse_month(period_key[1][:7])) if period_key else None
+    return make_period(period_key[0], parse_month(period_key[1][:7])) if period_key else None
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -77,7 +78,7 @@ def movers(ctx: PageContext) -> list[dict]:
 def trend_months(ctx: PageContext, n: int = 24) -> tuple:
     """The n months ending at the period's end (for trends and sparklines)."""
     end = ctx.period.end
-    return tuple(kpis.add_months(end, -i) for i in range(n - 1, -1, -1))
+    return tuple(add_months(end, -i) for i in range(n - 1, -1, -1))
 
 
 def series(ctx: PageContext, kpi_id: str, n: int = 24):

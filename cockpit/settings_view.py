@@ -1,0 +1,67 @@
+"""The Settings page's tables, without Streamlit: targets and amber bands, SLA days."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from cockpit import auth
+from cockpit.kpis import CATALOGUE
+from cockpit.kpis import targets as targets_mod
+from cockpit.store import Store
+
+
+def targets_table(store: Store) -> pd.DataFrame:
+    """One row per KPI: its default target and amber band and the Settings override."""
+    overrides = targets_mod.target_overrides(store)
+    rows = []
+    for k in CATALOGUE.values():
+        o = overrides.get(k.id, {})
+        rows.append({
+            "kpi": k.id,
+            "label": k.label,
+            "group": k.group,
+            "better": "higher" if k.higher_is_better else "lower",
+            "default_target": k.default_target,
+            "target": o.get("target"),
+            "amber": o.get("amber"),
+        })
+    return pd.DataFrame(rows)
+
+
+def _num(v) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def save_targets(store: Store, edited: pd.DataFrame, user: auth.User) -> int:
+    """Save the edited override columns; returns how many KPIs have an override."""
+    auth.require(user, "targets")
+    overrides = {}
+    for r in edited.to_dict("records"):
+        entry = {"target": _num(r.get("target")), "amber": _num(r.get("amber"))}
+        if entry["target"] is not None or entry["amber"] is not None:
+            overrides[r["kpi"]] = entry
+    targets_mod.save_target_overrides(store, overrides, user=user.name)
+    return len(overrides)
+
+
+def sla_table(store: Store) -> pd.DataFrame:
+    days = targets_mod.sla_days(store)
+    return pd.DataFrame([{"ship mode or channel": k, "days": v} for k, v in days.items()])
+
+
+def save_sla(store: Store, edited: pd.DataFrame, user: auth.User) -> None:
+    auth.require(user, "settings")
+    mapping = {}
+    for r in edited.to_dict("records"):
+        key, days = r.get("ship mode or channel"), _num(r.get("days"))
+        if key and days is not None:
+            mapping[str(key)] = days
+    targets_mod.save_sla_days(store, mapping, user=user.name)

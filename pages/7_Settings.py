@@ -1,0 +1,10 @@
+"""Settings: targets and amber bands, SLA days per ship mode or channel."""
+
+from cockpit.ui import settings_page
+from cockpit.ui.shell import page_shell
+
+ctx = page_shell("settings", "Settings", icon="🛠️", period=False)
+
+settings_page.targets_section(ctx)
+settings_page.sla_section(ctx)
+settings_page.custom_metrics_section(ctx)
