@@ -17,7 +17,7 @@ import duckdb
 
 from cockpit.ingest import typed
 from cockpit.ingest.detect_header import Layout, find_layout
-from cockpit.ingest.detect_types import ColumnProfile, date_formats, profile_column
+from cockpit.ingest.detect_types import ColumnProfile, profile_columns, swap_order
 from cockpit.ingest.read import RawSheet
 
 LOOKUP_MAX_ROWS = 500
@@ -82,17 +82,9 @@ def _profiles(raw: RawSheet, layout: Layout, date_order: str | None) -> list[Col
     rows = typed.data_rows(raw, layout)
     con = duckdb.connect()
     try:
-        profiles = [
-            profile_column(
-                con,
-                rows.column(f"c{c}"),
-                c,
-                name,
-                decimal_comma=raw.decimal_comma,
-                date_order=date_order,
-            )
-            for c, name in layout.names.items()
-        ]
+        profiles = profile_columns(
+            con, rows, layout.names, decimal_comma=raw.decimal_comma, date_order=date_order
+        )
     finally:
         con.close()
     _settle_ambiguous_dates(profiles, date_order)
@@ -110,7 +102,7 @@ def _settle_ambiguous_dates(profiles: list[ColumnProfile], override: str | None)
     for p in profiles:
         if p.ambiguous and p.date_order in ("dmy", "mdy") and "cannot be told" in p.ambiguous:
             p.date_order = order
-            p.formats = date_formats(order)
+            p.formats = swap_order(p.formats, order)
             word = "day" if order == "dmy" else "month"
             p.ambiguous = p.ambiguous.rsplit(";", 1)[0] + (
                 f"; read as {word}-first like the sheet's other date columns"

@@ -66,14 +66,28 @@ class ColumnProfile:
     bad_sample: list[str] = field(default_factory=list)
 
 
-def date_formats(order: str) -> list[str]:
-    """Every text date format a column with this day/month order accepts."""
-    return (
-        typed.ISO_FORMATS
-        + typed.numeric_formats(order)
-        + typed.TEXT_MONTH_FORMATS
-        + typed.MONTH_LABEL_FORMATS
-    )
+def date_formats(order: str, counts: dict[str, int] | None = None) -> list[str]:
+    """Text date formats for a column: the families seen in it, most used first.
+
+    Only seen families are listed because every failed strptime attempt costs time per row.
+    counts maps family ('iso', 'numeric', 'text', 'month') to how many values it parsed.
+    """
+    families = {
+        "iso": typed.ISO_FORMATS,
+        "numeric": typed.numeric_formats(order),
+        "text": typed.TEXT_MONTH_FORMATS,
+        "month": typed.MONTH_LABEL_FORMATS,
+    }
+    counts = counts or dict.fromkeys(families, 1)
+    ranked = sorted((f for f in families if counts.get(f)), key=lambda f: -counts[f])
+    return [fmt for f in ranked for fmt in families[f]]
+
+
+def swap_order(formats: list[str], order: str) -> list[str]:
+    """The same formats with numeric dates read in `order` ('dmy' or 'mdy')."""
+    other = "mdy" if order == "dmy" else "dmy"
+    mapping = dict(zip(typed.numeric_formats(other), typed.numeric_formats(order), strict=True))
+    return [mapping.get(f, f) for f in formats]
 
 
 def _stats_sql(decimal_comma: bool) -> str:
@@ -345,7 +359,10 @@ def _choose_kind(p: ColumnProfile, s: dict, t: int, name: str, date_order: str |
         p.kind = "duration" if duration else "time"
         p.evidence = "durations (h:mm), read as minutes" if duration else "times of day (hh:mm)"
     else:
-        p.formats = date_formats(order)
+        p.formats = date_formats(
+            order,
+            {"iso": s["iso_n"], "numeric": numeric_dates, "text": s["txt_n"], "month": s["mon_n"]},
+        )
         p.kind = "timestamp" if s["with_time_n"] > 0 else "date"
         p.date_order = "ymd"
         if numeric_dates:

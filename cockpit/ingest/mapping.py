@@ -128,6 +128,8 @@ def map_columns(
             s = _match_score(p.name, col)
             if s and p.kind in _COMPATIBLE[col.type]:
                 if col.type == datasets.TEXT and p.kind != "text":
+                    if s < 1.0:
+                        continue  # 'Machine Failure' minutes are not the 'machine' (line)
                     s *= 0.8  # numbers can be ids, but a text column prefers text
                 candidates.append((s, col.name, p.name))
     candidates.sort(key=lambda c: -c[0])

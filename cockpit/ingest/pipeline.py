@@ -195,6 +195,9 @@ def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prep
     )
     if analysis.kind != "data" or not analysis.columns:
         sheet.mapping = Mapping(None, {}, reasons=[analysis.kind_reason])
+        if analysis.kind == "lookup" and analysis.columns:
+            # typed so that it can enrich the sheets that name its codes
+            sheet.typed = typed_sheet(cur, raw, analysis).table
         if opts.dataset in (None, "raw"):
             return sheet
     typed = typed_sheet(cur, raw, analysis)
@@ -265,9 +268,20 @@ def _canonical_rows(typed: pa.Table, m: Mapping) -> pa.Table:
                 if "budget" in pair
                 else pa.nulls(typed.num_rows, pa.float64())
             )
+            if "kind" not in base:
+                part["kind"] = pa.array([account_kind(account)] * typed.num_rows, pa.string())
             keep = pc.or_(pc.is_valid(part["actual"]), pc.is_valid(part["budget"]))
             parts.append(pa.table(part).filter(keep))
     return pa.concat_tables(parts) if parts else pa.table(base).slice(0, 0)
+
+
+_INCOME_WORDS = ("income", "revenue", "sales", "turnover")
+
+
+def account_kind(account: str) -> str:
+    """'income' for accounts named like income (Sales Income, Revenue), else 'cost'."""
+    name = account.lower()
+    return "income" if any(w in name for w in _INCOME_WORDS) else "cost"
 
 
 def _cast(arr, duck_type: str):

@@ -101,8 +101,11 @@ def what_moved(
         if _sliceable(kpi):
             for dim in _dimensions(kpi, filters):
                 comps = components(kpi.families, dim)
+                named = [s for s in comps.slices() if s is not None]
+                if len(named) < 2:
+                    continue  # one slice (or none named) explains everything and nothing
                 now = comps.sums(period.months)
-                for s in comps.slices():
+                for s in named:
                     mine = comps.sums(period.months, slice_=s)
                     before = comps.sums(cmp_months, slice_=s)
                     fig = evaluate(kpi, _swap(now, mine, before))

@@ -246,8 +246,7 @@ def test_surveys_and_targets_values(con):
 
 def monthly(con) -> dict[str, np.ndarray]:
     """Monthly KPIs computed here, by hand, as ratios of sums."""
-    t = con.cursor().sql(
-        """with o as (select order_id, min(order_date) od, max(coalesce(delivered_date, ship_date)) dd,
+    sql = """with o as (select order_id, min(order_date) od, max(coalesce(delivered_date, ship_date)) dd,
                  min(promised_date) pd from orders group by 1),
         ot as (select date_trunc('month', od) m,
                  sum((dd <= pd)::int) / count(dd) on_time from o group by 1),
@@ -262,7 +261,7 @@ def monthly(con) -> dict[str, np.ndarray]:
         select strftime(m, '%Y-%m') as month, on_time, util, abandon, asa, csat, units, cost
         from ot join p using (m) join c using (m) join u using (m) join b using (m)
         order by m"""
-    ).fetchnumpy()
+    t = con.cursor().sql(sql).fetchnumpy()
     return {k: np.asarray(v) for k, v in t.items()}
 
 

@@ -1,0 +1,83 @@
+"""Targets: precedence (plan, settings, default), multi-month rules and RAG status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cockpit.kpis import make_period, save_target_overrides, scorecard
+from cockpit.kpis.targets import period_target, status
+
+JAN, FEB = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(4.0, "green"), (5.0, "green"), (6.5, "amber"), (7.0, "amber"), (7.1, "red")],
+)
+def test_lower_is_better_status_abandon(value, expected):
+    # abandon_pct: target 5, amber band 2 -> green <= 5, amber <= 7, red above.
+    assert status("abandon_pct", value, 5.0, 2.0) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(96, "green"), (95, "green"), (92, "amber"), (91.9, "red")]
+)
+def test_higher_is_better_status_on_time(value, expected):
+    assert status("on_time_pct", value, 95.0, 3.0) == expected
+
+
+def test_no_value_or_no_target_means_no_status():
+    assert status("on_time_pct", None, 95.0, 3.0) is None
+    assert status("orders", 10.0, None, None) is None
+
+
+def test_plan_then_settings_then_default():
+    plan = [
+        {"kpi": "abandon_pct", "month": JAN, "site": None, "target": 4.0, "amber_threshold": 1.0},
+        {"kpi": "abandon_pct", "month": FEB, "site": None, "target": 6.0, "amber_threshold": None},
+        {"kpi": "abandon_pct", "month": JAN, "site": "Leeds", "target": 3.0,
+         "amber_threshold": 0.5},
+    ]  # fmt: skip
+    t = period_target("abandon_pct", [JAN, FEB], plan=plan, overrides={})
+    # Mean of monthly targets (4 + 6) / 2; amber: 1 and the catalogue default 2 -> 1.5.
+    assert (t.target, t.amber, t.source) == (5.0, 1.5, "plan")
+    leeds = period_target("abandon_pct", [JAN], plan=plan, overrides={}, filters={"site": ["Leeds"]})
+    assert (leeds.target, leeds.amber) == (3.0, 0.5)
+    over = {"abandon_pct": {"target": 8.0, "amber": 1.0}}
+    assert period_target("abandon_pct", [dt.date(2025, 3, 1)], plan=plan, overrides=over) == (
+        period_target("abandon_pct", [dt.date(2025, 3, 1)], plan=[], overrides=over)
+    )
+    t = period_target("abandon_pct", [dt.date(2025, 3, 1)], plan=plan, overrides=over)
+    assert (t.target, t.amber, t.source) == (8.0, 1.0, "settings")
+    t = period_target("abandon_pct", [dt.date(2025, 3, 1)], plan=plan, overrides={})
+    assert (t.target, t.amber, t.source) == (5, 2, "default")
+    assert period_target("orders", [JAN], plan=[], overrides={}).source == "none"
+
+
+def test_additive_kpi_targets_add_up_over_months():
+    plan = [
+        {"kpi": "revenue", "month": m, "site": None, "target": 100.0, "amber_threshold": 10.0}
+        for m in (JAN, FEB)
+    ]
+    t = period_target("revenue", [JAN, FEB], plan=plan, overrides={})
+    assert (t.target, t.amber) == (200.0, 20.0)
+    # A settings target is monthly too: a quarter's is three times it.
+    q = period_target("revenue", [JAN, FEB, dt.date(2025, 3, 1)], plan=[],
+                      overrides={"revenue": {"target": 50.0}})  # fmt: skip
+    assert q.target == 150.0
+
+
+def test_scorecard_uses_plan_rows_and_overrides(tiny_db):
+    jan = make_period("month", JAN)
+    cards = {c.id: c for c in scorecard(tiny_db, period=jan)}
+    # Plan: abandon target 5, amber 2; value 25 -> red (lower is better).
+    assert (cards["abandon_pct"].target, cards["abandon_pct"].status) == (5, "red")
+    save_target_overrides(tiny_db, {"asa_seconds": {"target": 50, "amber": 15}})
+    cards = {c.id: c for c in scorecard(tiny_db, period=jan)}
+    # ASA 60 s vs 50 s + 15 s band -> amber; the plan still wins for abandon_pct.
+    assert (cards["asa_seconds"].target, cards["asa_seconds"].status) == (50, "amber")
+    assert cards["abandon_pct"].target == 5
+    with pytest.raises(KeyError):
+        save_target_overrides(tiny_db, {"no_such_kpi": {"target": 1}})

@@ -1,0 +1,115 @@
+"""Breakdowns, the downtime Pareto, the budget table, dimension values, series, what moved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cockpit import ledger
+from cockpit.kpis import (
+    breakdown,
+    budget_variance_table,
+    dimension_values,
+    downtime_pareto,
+    make_period,
+    monthly_series,
+    what_moved,
+)
+
+JAN = make_period("month", dt.date(2025, 1, 1))
+Q1 = make_period("quarter", dt.date(2025, 3, 1))
+
+
+def test_breakdown_by_site_gives_value_numerator_denominator(tiny_db):
+    frame = breakdown(tiny_db, "on_time_pct", "site", period=Q1)
+    rows = {r["site"]: r for r in frame.to_dict("records")}
+    # Leeds: A, F on time; B, E late -> 2/4. Lyon: C, G on time (D unshipped) -> 2/2.
+    assert (rows["Leeds"]["numerator"], rows["Leeds"]["denominator"]) == (2, 4)
+    assert rows["Lyon"]["value"] == 100
+    assert list(frame["site"]) == ["Lyon", "Leeds"]  # largest value first
+
+
+def test_breakdown_of_a_dimension_the_kpi_lacks_says_why(tiny_db):
+    frame = breakdown(tiny_db, "abandon_pct", "site", period=JAN)
+    assert frame.empty
+    assert frame.attrs["reason"] == "contacts have no site column"
+    with pytest.raises(ValueError):
+        breakdown(tiny_db, "abandon_pct", "colour", period=JAN)
+
+
+def test_breakdown_of_a_percentile_and_of_contacts(tiny_db):
+    p90 = breakdown(tiny_db, "cycle_time_p90_days", "site", period=JAN)
+    rows = dict(zip(p90["site"], p90["value"], strict=True))
+    # Leeds: A 2 d, B 6 d -> p90 = 2 + 0.9 * 4 = 5.6; Lyon: C 5 d only.
+    assert rows["Leeds"] == pytest.approx(5.6) and rows["Lyon"] == 5
+    med = breakdown(tiny_db, "resolution_hours_median", "agent", period=JAN)
+    assert dict(zip(med["agent"], med["value"], strict=True))["Ann"] == 13
+    asa = breakdown(tiny_db, "asa_seconds", "agent", period=JAN)
+    # Ann: c1 30 s, c4 60 s (c5 no wait) -> 45; Bob: c2 90 s (c3 unanswered).
+    assert dict(zip(asa["agent"], asa["value"], strict=True)) == {"Bob": 90, "Ann": 45}
+
+
+def test_downtime_pareto(tiny_db):
+    frame = downtime_pareto(tiny_db, period=JAN)
+    assert frame.to_dict("list") == {
+        "cause": ["Jam", "Changeover"],
+        "minutes": [120.0, 30.0],
+        "share": [0.8, 0.2],
+        "cumulative_share": [0.8, 1.0],
+    }
+    lyon = downtime_pareto(tiny_db, period=JAN, filters={"site": ["Lyon"]})
+    assert list(lyon["minutes"]) == [70.0, 30.0]
+    assert downtime_pareto(tiny_db, period=JAN, filters={"region": ["North"]}).attrs["reason"]
+
+
+def test_budget_variance_table(tiny_db):
+    frame = budget_variance_table(tiny_db, period=JAN)
+    first = frame.iloc[0].to_dict()
+    # Income line: actual 2500 vs budget 2000 -> +500, +25%.
+    assert first == {"unit": "Sales", "account": "Sales", "budget": 2000.0, "actual": 2500.0,
+                     "variance": 500.0, "variance_pct": 25.0}  # fmt: skip
+    ops = budget_variance_table(tiny_db, period=JAN, filters={"unit": ["Operations"]})
+    assert list(ops["variance"]) == [100.0, -50.0]
+
+
+def test_dimension_values_span_datasets(tiny_db):
+    assert dimension_values(tiny_db, "site") == ["Leeds", "Lyon"]
+    assert dimension_values(tiny_db, "agent") == ["Ann", "Bob"]
+    assert dimension_values(tiny_db, "channel") == [
+        "Chat", "Distributor", "Email", "Online", "Phone",
+    ]  # fmt: skip
+    with pytest.raises(ValueError):
+        dimension_values(tiny_db, "site; drop table orders")
+
+
+def test_monthly_series_with_target_column(tiny_db):
+    frame = monthly_series(tiny_db, "abandon_pct", months=Q1.months)
+    assert frame["value"].tolist()[0] == 25
+    assert frame["value"].isna().tolist() == [False, True, True]
+    assert frame["target"].tolist() == [5, 5, 5]  # Jan from the plan, then the default
+    orders = monthly_series(tiny_db, "orders", months=Q1.months)
+    assert orders["value"].tolist() == [4, 1, 2]
+    assert "target" not in orders
+
+
+def test_what_moved_names_the_kpi_and_the_slice(store):
+    # Leeds on time both months; Lyon on time in January only -> Lyon drove the drop.
+    rows = []
+    for month, lyon_ship in ((1, 3), (2, 9)):
+        for i, site in enumerate(["Leeds", "Lyon"] * 2):
+            ship = 3 if site == "Leeds" else lyon_ship
+            rows.append({"order_id": f"{month}-{i}", "order_date": dt.date(2025, month, 1),
+                         "ship_date": dt.date(2025, month, ship),
+                         "promised_date": dt.date(2025, month, 5), "site": site,
+                         "quantity": 1, "revenue": 10})  # fmt: skip
+    ledger.load_table(store, "orders", rows)
+    moved = what_moved(store, period=make_period("month", dt.date(2025, 2, 1)), top=3)
+    by_id = {m["id"]: m for m in moved}
+    on_time = by_id["on_time_pct"]
+    assert (on_time["value"], on_time["previous"], on_time["better"]) == (50, 100, False)
+    assert on_time["driver"]["dimension"] == "site"
+    assert on_time["driver"]["slice"] == "Lyon"
+    # Putting Lyon back to January's 2/2 gives 4/4 = 100%: all -50 points are Lyon's.
+    assert on_time["driver"]["contribution"] == -50
+    assert on_time["text"].startswith("On-time delivery fell 50.0 pts to 50.0%; site Lyon")

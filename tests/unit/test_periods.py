@@ -1,0 +1,78 @@
+"""Periods, comparisons, available months and the partial-month rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cockpit.kpis import available_months, comparison_months, make_period, resolve_period
+from cockpit.kpis.periods import add_months, month_span, parse_month, partial_months, period_between
+
+D = dt.date
+
+
+def test_add_months_crosses_years_both_ways():
+    assert add_months(D(2025, 11, 20), 3) == D(2026, 2, 1)
+    assert add_months(D(2025, 1, 1), -1) == D(2024, 12, 1)
+    assert add_months(D(2025, 1, 1), -24) == D(2023, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "end", "first", "n", "label"),
+    [
+        ("month", D(2026, 10, 1), D(2026, 10, 1), 1, "Oct 2026"),
+        ("quarter", D(2026, 9, 1), D(2026, 7, 1), 3, "Q3 2026"),
+        ("quarter", D(2026, 8, 1), D(2026, 7, 1), 2, "Q3 2026 to Aug"),
+        ("ytd", D(2026, 3, 1), D(2026, 1, 1), 3, "YTD Mar 2026"),
+        ("t3m", D(2026, 1, 1), D(2025, 11, 1), 3, "3 months to Jan 2026"),
+        ("t12m", D(2026, 10, 1), D(2025, 11, 1), 12, "12 months to Oct 2026"),
+    ],
+)
+def test_period_kinds(kind, end, first, n, label):
+    p = make_period(kind, end)
+    assert (p.start, len(p.months), p.months[-1], p.label) == (first, n, end, label)
+    assert p.months == month_span(first, end)
+
+
+def test_comparisons():
+    q3 = make_period("quarter", D(2026, 8, 1))  # Jul-Aug
+    assert comparison_months(q3, "prev") == [D(2026, 4, 1), D(2026, 5, 1)]
+    t3m = make_period("t3m", D(2026, 2, 1))
+    assert comparison_months(t3m, "prev") == [D(2025, 9, 1), D(2025, 10, 1), D(2025, 11, 1)]
+    assert comparison_months(t3m, "yoy") == [D(2024, 12, 1), D(2025, 1, 1), D(2025, 2, 1)]
+    assert comparison_months(t3m, "target") == []
+    with pytest.raises(ValueError, match="unknown comparison"):
+        comparison_months(t3m, "lastweek")
+
+
+def test_parse_month_and_ranges():
+    assert parse_month("2026-03") == D(2026, 3, 1)
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        parse_month("March")
+    r = period_between("2025-11", "2026-02")
+    assert (r.kind, len(r.months), r.code) == ("range", 4, "2025-11..2026-02")
+    with pytest.raises(ValueError):
+        period_between("2026-02", "2025-11")
+
+
+def test_available_months_and_default_period(tiny_db):
+    months = available_months(tiny_db)
+    assert months[0] == D(2024, 1, 1) and months[-1] == D(2025, 3, 1)
+    assert D(2024, 6, 1) not in months
+    assert resolve_period(tiny_db).end == D(2025, 3, 1)
+    assert resolve_period(tiny_db, "quarter", "2025-02").months == [D(2025, 1, 1), D(2025, 2, 1)]
+    # Before the first load (version 0) nothing is visible.
+    assert available_months(tiny_db, as_of=0) == []
+
+
+def test_partial_month_rules():
+    rows = {D(2025, 1, 1): 100, D(2025, 2, 1): 90, D(2025, 3, 1): 110, D(2025, 4, 1): 100}
+    # Ends on 27 April: 3 days short of the 30th is still complete, 4 days is partial.
+    assert partial_months(rows, {D(2025, 4, 1): D(2025, 4, 27)}) == set()
+    assert partial_months(rows, {D(2025, 4, 1): D(2025, 4, 26)}) == {D(2025, 4, 1)}
+    # Fewer than half the median of earlier months (100): partial even without dates.
+    assert partial_months({**rows, D(2025, 4, 1): 49}, {}) == {D(2025, 4, 1)}
+    assert partial_months({**rows, D(2025, 4, 1): 50}, {}) == set()
+    # Only the latest month is ever flagged.
+    assert partial_months({**rows, D(2025, 2, 1): 1}, {}) == set()
