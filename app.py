@@ -1,10 +1,12 @@
 """Overview: the COO's scorecard — are we on track, what moved, where to look next."""
 
 from cockpit.ui import cards, views
-from cockpit.ui.shell import page_shell, share_button
 from cockpit.ui.overview import brief_download
+from cockpit.ui.shell import page_shell, share_button
 
-ctx = page_shell("overview", "Operations scorecard", dimensions=("site", "region", "channel", "category"))
+ctx = page_shell(
+    "overview", "Operations scorecard", dimensions=("site", "region", "channel", "category")
+)
 
 if not views.no_data(ctx):
     st_cols = cards.header_row(ctx)

@@ -72,8 +72,12 @@ def prepare(frames: dict[str, pd.DataFrame], filters: dict, sla: dict) -> dict:
         rev, cost = _num(lines, "revenue"), _num(lines, "cost")
         cost = cost.where(cost.notna(), rev - _num(lines, "profit"))
         out["lines"] = pd.DataFrame(
-            {"month": _month(lines["order_date"]), "units": _num(lines, "quantity"),
-             "revenue": rev, "cost": cost}  # fmt: skip
+            {
+                "month": _month(lines["order_date"]),
+                "units": _num(lines, "quantity"),
+                "revenue": rev,
+                "cost": cost,
+            }  # fmt: skip
         )
         ol = lines[lines["order_id"].notna()]
         ol = ol.assign(
@@ -111,7 +115,7 @@ def prepare(frames: dict[str, pd.DataFrame], filters: dict, sla: dict) -> dict:
     if prod is not None:
         planned = _num(prod, "planned_minutes")
         if "start_time" in prod:
-            span = (pd.to_datetime(prod["start_time"]) - pd.to_datetime(prod["end_time"]))
+            span = pd.to_datetime(prod["start_time"]) - pd.to_datetime(prod["end_time"])
             planned = planned.fillna(-span.dt.total_seconds() / 60)
         units = _num(prod, "units")
         run = _num(prod, "run_minutes").fillna(planned - _num(prod, "downtime_minutes"))
@@ -128,7 +132,9 @@ def prepare(frames: dict[str, pd.DataFrame], filters: dict, sla: dict) -> dict:
         )
     down = _filtered(frames.get("downtime"), "downtime", filters)
     if down is not None:
-        out["downtime"] = pd.DataFrame({"month": _month(down["date"]), "minutes": _num(down, "minutes")})
+        out["downtime"] = pd.DataFrame(
+            {"month": _month(down["date"]), "minutes": _num(down, "minutes")}
+        )
     budget = _filtered(frames.get("budget"), "budget", filters)
     if budget is not None:
         kind = _col(budget, "kind").astype("string").str.strip().str.lower()
@@ -162,8 +168,10 @@ def prepare(frames: dict[str, pd.DataFrame], filters: dict, sla: dict) -> dict:
     if surveys is not None:
         score = _num(surveys, "score")
         out["surveys"] = pd.DataFrame(
-            {"month": _month(surveys["response_date"]),
-             "score": score.where((score >= 0) & (score <= 10))}  # fmt: skip
+            {
+                "month": _month(surveys["response_date"]),
+                "score": score.where((score >= 0) & (score <= 10)),
+            }  # fmt: skip
         )
     return out
 
@@ -236,13 +244,17 @@ def values_by_key(prep: dict, keys_for) -> pd.DataFrame:
         k = keys_for(c["month"].to_numpy())
         served = c["answered"] != 0  # unknown counts as answered, as in the catalogue
         known = c["answered"].notna()
-        cols["abandon_pct"] = _ratio((c["answered"] == 0).groupby(k).sum(), known.groupby(k).sum(), 100)
+        cols["abandon_pct"] = _ratio(
+            (c["answered"] == 0).groupby(k).sum(), known.groupby(k).sum(), 100
+        )
         cols["asa_seconds"] = c["wait"].where(served).groupby(k).mean()
         cols["aht_seconds"] = c["handle"].where(served).groupby(k).mean()
         cols["resolved_pct"] = c["resolved"].where(served).groupby(k).mean() * 100
         cols["fcr_pct"] = c["fcr"].where(served).groupby(k).mean() * 100
         cols["sla_pct"] = c["sla"].groupby(k).mean() * 100
-        cols["csat_pct"] = (c["csat"] >= 4).where(c["csat"].notna()).astype(float).groupby(k).mean() * 100
+        cols["csat_pct"] = (c["csat"] >= 4).where(c["csat"].notna()).astype(float).groupby(
+            k
+        ).mean() * 100
         cols["csat_mean"] = c["csat"].groupby(k).mean()
         cols["resolution_hours_median"] = c["hours"].groupby(k).median()
         cols["_contacts"] = c.groupby(k).size().astype(float)

@@ -14,19 +14,30 @@ def _filters(filters: dict | None, names: tuple[str, ...]) -> dict:
     return {n: (list(filters[n]) if filters.get(n) else None) for n in names}
 
 
-def budget_vs_actual(store, *, months: list, filters: dict | None = None, as_of=None) -> pd.DataFrame:
+def budget_vs_actual(
+    store, *, months: list, filters: dict | None = None, as_of=None
+) -> pd.DataFrame:
     """month, budget, actual, variance for cost lines over `months`."""
     table = queries.run(
-        store, "budget_vs_actual_monthly", as_of=LATEST if as_of is None else as_of,
-        start=min(months), end=max(months), **_filters(filters, ("unit", "account")),
+        store,
+        "budget_vs_actual_monthly",
+        as_of=LATEST if as_of is None else as_of,
+        start=min(months),
+        end=max(months),
+        **_filters(filters, ("unit", "account")),
     )
     return table.to_pandas()
 
 
-def resolution_hours(store, *, months: list, filters: dict | None = None, as_of=None) -> pd.DataFrame:
+def resolution_hours(
+    store, *, months: list, filters: dict | None = None, as_of=None
+) -> pd.DataFrame:
     """hours from contact to resolution for resolved contacts in `months` (sampled to 50k)."""
     table = queries.run(
-        store, "contacts_resolution_hours", as_of=LATEST if as_of is None else as_of,
-        months=list(months), **_filters(filters, ("channel", "agent", "topic")),
+        store,
+        "contacts_resolution_hours",
+        as_of=LATEST if as_of is None else as_of,
+        months=list(months),
+        **_filters(filters, ("channel", "agent", "topic")),
     )
     return table.to_pandas()

@@ -64,7 +64,9 @@ def preview(sheet: PreparedSheet, rows: int = 8) -> pd.DataFrame:
 def checks(sheet: PreparedSheet) -> dict:
     """The numbers shown before loading: rows to load, rejected, months, overlap, flags."""
     ambiguous = [
-        f"{c.name}: {c.ambiguous}" for c in (sheet.analysis.columns if sheet.analysis else []) if c.ambiguous
+        f"{c.name}: {c.ambiguous}"
+        for c in (sheet.analysis.columns if sheet.analysis else [])
+        if c.ambiguous
     ]
     return {
         "rows": sheet.rows.num_rows if sheet.rows is not None else 0,
@@ -77,7 +79,8 @@ def checks(sheet: PreparedSheet) -> dict:
         "ambiguous": ambiguous,
         "warnings": list(sheet.warnings),
         "excluded": [
-            f"row {r + 1}: {why}" for r, why in (sheet.analysis.excluded_rows if sheet.analysis else [])
+            f"row {r + 1}: {why}"
+            for r, why in (sheet.analysis.excluded_rows if sheet.analysis else [])
         ],
     }
 
@@ -86,8 +89,12 @@ def rejects_frame(rejects: list[dict]) -> pd.DataFrame:
     """Rejected rows as a table: sheet row, column, value, reason."""
     return pd.DataFrame(
         [
-            {"row": r.get("row"), "column": r.get("column"), "value": r.get("value"),
-             "reason": r.get("reason")}
+            {
+                "row": r.get("row"),
+                "column": r.get("column"),
+                "value": r.get("value"),
+                "reason": r.get("reason"),
+            }
             for r in rejects
         ],
         columns=["row", "column", "value", "reason"],
@@ -101,8 +108,11 @@ def rejects_xlsx(prepared: PreparedFile, sheet: PreparedSheet) -> bytes:
     return table_to_xlsx(
         rejects_frame(sheet.rejects),
         title=f"Rejected rows — {prepared.name}",
-        context=[("Sheet", sheet.name), ("Dataset", sheet.mapping.dataset or "—"),
-                 ("Checked", dt.datetime.now().strftime("%Y-%m-%d %H:%M"))],
+        context=[
+            ("Sheet", sheet.name),
+            ("Dataset", sheet.mapping.dataset or "—"),
+            ("Checked", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ],
         sheet="Rejected rows",
     )
 
@@ -112,8 +122,23 @@ def loads_history(store: Store) -> pd.DataFrame:
     rows = ledger.list_loads(store)
     df = pd.DataFrame(
         rows,
-        columns=["load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected",
-                 "status", "loaded_at", "user", "sha256", "is_demo", "undone_at", "replace"],
+        columns=[
+            "load_id",
+            "seq",
+            "file",
+            "sheet",
+            "dataset",
+            "months",
+            "rows",
+            "rejected",
+            "status",
+            "loaded_at",
+            "user",
+            "sha256",
+            "is_demo",
+            "undone_at",
+            "replace",
+        ],
     )
     if not df.empty:
         df["months"] = df["months"].map(_month_span)
@@ -194,8 +219,10 @@ def report_summary(report) -> list[tuple[str, str]]:
         for s in f.sheets:
             where = f"{f.file}" + (f" › {s.sheet}" if s.sheet else "")
             if s.status == "loaded":
-                text = (f"{where}: {s.rows_loaded:,} rows loaded into **{s.dataset}** "
-                        f"(load {s.load_id}, months {_month_span(s.months)})")
+                text = (
+                    f"{where}: {s.rows_loaded:,} rows loaded into **{s.dataset}** "
+                    f"(load {s.load_id}, months {_month_span(s.months)})"
+                )
                 if s.rows_rejected:
                     text += f"; {s.rows_rejected:,} rows rejected"
                 out.append(("success", text))

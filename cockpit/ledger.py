@@ -218,9 +218,7 @@ def load_table(
         unknown = [n for n in names if n not in types]
         if unknown:
             raise KeyError(f"{dataset} has no column(s) {unknown}")
-        rows = pa.table(
-            {n: pa.array([r.get(n) for r in rows], type=types[n]) for n in names}
-        )
+        rows = pa.table({n: pa.array([r.get(n) for r in rows], type=types[n]) for n in names})
     if "_row" not in rows.column_names:
         rows = rows.append_column("_row", pa.array(range(1, rows.num_rows + 1), pa.int64()))
     digest = f"table:{dataset}:{dt.datetime.now().isoformat()}:{id(rows)}"

@@ -32,8 +32,11 @@ def save(store: Store, kind: str, name: str, value, *, user: str | None = None) 
     if len(name) > 80:
         raise ValueError("use a name of at most 80 characters")
     items = store.get_setting(_key(kind), {}) or {}
-    items[name] = {"value": value, "user": user or "local",
-                   "saved_at": dt.datetime.now().isoformat(timespec="seconds")}
+    items[name] = {
+        "value": value,
+        "user": user or "local",
+        "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
+    }
     store.set_setting(_key(kind), items, user=user)
 
 

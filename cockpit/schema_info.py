@@ -11,7 +11,9 @@ def tables(store: Store) -> list[dict]:
     rows = queries.run(store, "schema_tables").to_pylist()
     out: dict[str, dict] = {}
     for r in rows:
-        t = out.setdefault(r["table_name"], {"name": r["table_name"], "rows": r["estimated_size"] or 0,
-                                              "columns": []})
+        t = out.setdefault(
+            r["table_name"],
+            {"name": r["table_name"], "rows": r["estimated_size"] or 0, "columns": []},
+        )
         t["columns"].append({"column": r["column_name"], "type": r["data_type"]})
     return list(out.values())

@@ -14,7 +14,11 @@ STATUS_TEXT = {
     "red": "off target",
     "none": "no target",
 }
-COMPARE_TEXT = {"prev": "vs previous period", "yoy": "vs same period last year", "target": "vs target"}
+COMPARE_TEXT = {
+    "prev": "vs previous period",
+    "yoy": "vs same period last year",
+    "target": "vs target",
+}
 
 
 def _missing(v) -> bool:

@@ -18,15 +18,17 @@ def targets_table(store: Store) -> pd.DataFrame:
     rows = []
     for k in CATALOGUE.values():
         o = overrides.get(k.id, {})
-        rows.append({
-            "kpi": k.id,
-            "label": k.label,
-            "group": k.group,
-            "better": "higher" if k.higher_is_better else "lower",
-            "default_target": k.default_target,
-            "target": o.get("target"),
-            "amber": o.get("amber"),
-        })
+        rows.append(
+            {
+                "kpi": k.id,
+                "label": k.label,
+                "group": k.group,
+                "better": "higher" if k.higher_is_better else "lower",
+                "default_target": k.default_target,
+                "target": o.get("target"),
+                "amber": o.get("amber"),
+            }
+        )
     return pd.DataFrame(rows)
 
 

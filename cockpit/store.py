@@ -249,7 +249,9 @@ class Store:
     def latest_seq(self) -> int:
         """The newest version number: the last load or undo."""
         return int(
-            self.scalar("SELECT coalesce(max(greatest(seq, coalesce(undone_seq, 0))), 0) FROM loads")
+            self.scalar(
+                "SELECT coalesce(max(greatest(seq, coalesce(undone_seq, 0))), 0) FROM loads"
+            )
         )
 
     def seq_time(self, seq: int):

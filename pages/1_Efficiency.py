@@ -4,7 +4,9 @@ from cockpit.ui import cards, efficiency, views
 from cockpit.ui.shell import page_shell, share_button
 
 ctx = page_shell(
-    "efficiency", "Efficiency", icon="⚙️",
+    "efficiency",
+    "Efficiency",
+    icon="⚙️",
     dimensions=("site", "region", "channel", "ship_mode", "category", "line"),
 )
 
@@ -12,12 +14,14 @@ if not views.no_data(ctx):
     share_button(ctx)
     cards.scorecard_grid(ctx, views.scorecard(ctx), groups=("Efficiency",), columns=5)
 
-    left, right = efficiency.two_columns()
+    left, right = views.columns(2)
     with left:
         views.trend_section(ctx, "on_time_pct", key="ontime")
     with right:
         views.trend_section(ctx, "cycle_time_days", key="cycle")
-    views.breakdown_section(ctx, "on_time_pct", ["site", "region", "ship_mode", "channel"], key="ontime_by")
+    views.breakdown_section(
+        ctx, "on_time_pct", ["site", "region", "ship_mode", "channel"], key="ontime_by"
+    )
 
     efficiency.oee_section(ctx)
     efficiency.downtime_section(ctx)

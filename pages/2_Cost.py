@@ -11,7 +11,7 @@ if not views.no_data(ctx):
     cost.budget_section(ctx)
     cost.variance_section(ctx)
 
-    left, right = cards.columns(2)
+    left, right = views.columns(2)
     with left:
         views.trend_section(ctx, "cost_per_unit", key="cpu")
     with right:

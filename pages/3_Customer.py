@@ -4,24 +4,32 @@ from cockpit.ui import cards, customer, views
 from cockpit.ui.shell import page_shell, share_button
 
 ctx = page_shell(
-    "customer", "Customer", icon="💬", dimensions=("channel", "agent", "topic", "segment", "site"),
+    "customer",
+    "Customer",
+    icon="💬",
+    dimensions=("channel", "agent", "topic", "segment", "site"),
 )
 
 if not views.no_data(ctx):
     share_button(ctx)
     cards.scorecard_grid(ctx, views.scorecard(ctx), groups=("Customer",), columns=4)
 
-    left, right = cards.columns(2)
+    left, right = views.columns(2)
     with left:
         views.trend_section(ctx, "csat_pct", key="csat")
     with right:
         views.trend_section(ctx, "nps", key="nps")
-    left, right = cards.columns(2)
+    left, right = views.columns(2)
     with left:
         views.trend_section(ctx, "asa_seconds", key="asa")
     with right:
         views.trend_section(ctx, "abandon_pct", key="abandon")
-    customer.pair_trend(ctx, ("fcr_pct", "resolved_pct"), title="First-contact resolution and resolved %",
-                        unit="%", key="fcr")
+    customer.pair_trend(
+        ctx,
+        ("fcr_pct", "resolved_pct"),
+        title="First-contact resolution and resolved %",
+        unit="%",
+        key="fcr",
+    )
     customer.resolution_section(ctx)
     views.breakdown_section(ctx, "csat_pct", ["agent", "topic", "channel"], key="csat_by")

@@ -100,7 +100,14 @@ TINY_CONTACTS = [
 
 TINY_SURVEYS = [
     {"response_date": D(2025, 1, 3), "score": s, "site": site, "segment": "Trade"}
-    for s, site in ((10, "Leeds"), (9, "Leeds"), (8, "Leeds"), (6, "Lyon"), (3, "Lyon"), (0, "Lyon"))
+    for s, site in (
+        (10, "Leeds"),
+        (9, "Leeds"),
+        (8, "Leeds"),
+        (6, "Lyon"),
+        (3, "Lyon"),
+        (0, "Lyon"),
+    )
 ]
 
 TINY_TARGETS = [
@@ -125,6 +132,12 @@ def store():
     s = Store.open(":memory:")
     yield s
     s.close()
+
+
+@pytest.fixture
+def tiny_tables() -> dict[str, list[dict]]:
+    """The tiny_db rows per dataset, for tests that build their own database from them."""
+    return TINY_TABLES
 
 
 @pytest.fixture

@@ -180,3 +180,40 @@ def rag_scale(*, amber: bool = True) -> alt.Scale:
     if not amber:
         return alt.Scale(domain=[RAG_DOMAIN[0], RAG_DOMAIN[2]], range=[GREEN, RED])
     return alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE)
+
+
+# Catalogue number formats (cockpit/kpis) -> d3 formats for axes and tooltips, and units.
+D3_FORMATS = {
+    "pct": ".1f",
+    "money": ",.0f",
+    "days": ".1f",
+    "seconds": ".0f",
+    "hours": ".1f",
+    "count": ",.0f",
+    "minutes": ",.0f",
+    "score": ".2f",
+    "nps": "+.0f",
+    "number": ",.1f",
+}
+FORMAT_UNITS = {
+    "pct": "%",
+    "money": "£",
+    "days": "days",
+    "seconds": "s",
+    "hours": "hours",
+    "minutes": "min",
+    "count": "",
+    "score": "",
+    "nps": "",
+    "number": "",
+}
+
+
+def d3_format(catalogue_fmt: str) -> str:
+    """The d3 format for a KPI catalogue format name (unknown names pass through)."""
+    return D3_FORMATS.get(catalogue_fmt, catalogue_fmt)
+
+
+def format_unit(catalogue_fmt: str) -> str:
+    """The axis unit for a KPI catalogue format name."""
+    return FORMAT_UNITS.get(catalogue_fmt, "")

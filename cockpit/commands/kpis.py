@@ -32,7 +32,9 @@ def parse_filters(items: list[str]) -> dict[str, list[str]]:
         if not sep or not dim.strip():
             raise ValueError(f"--filter wants DIM=VALUE, not {item!r}")
         if dim.strip() not in kpis.DIMENSIONS:
-            raise ValueError(f"unknown filter dimension {dim!r}; known: {', '.join(kpis.DIMENSIONS)}")
+            raise ValueError(
+                f"unknown filter dimension {dim!r}; known: {', '.join(kpis.DIMENSIONS)}"
+            )
         out.setdefault(dim.strip(), []).append(value.strip())
     return out
 

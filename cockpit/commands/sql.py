@@ -18,8 +18,9 @@ def run(args) -> int:
     from cockpit.sqlguard import QueryRefused, run_readonly
 
     try:
-        result = run_readonly(open_store(args), args.query, max_rows=args.max_rows,
-                              timeout_s=args.timeout)
+        result = run_readonly(
+            open_store(args), args.query, max_rows=args.max_rows, timeout_s=args.timeout
+        )
     except QueryRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

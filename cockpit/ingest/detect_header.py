@@ -254,11 +254,11 @@ def _repeated_header(body: pa.Table, names) -> list[int]:
 
 
 def _sum_rows(body, cols, present, decimal_comma, skip: set[int]) -> list[tuple[int, str]]:
-    """Rows with a blank key (first, mostly filled column) whose numbers sum the rows above."""
+    """Rows with a blank key (first column filled in half the rows or more) whose numbers sum the rows above."""
     if not cols or body.num_rows < 3:
         return []
     n = body.num_rows
-    key = next((c for c in cols if pc.sum(pc.cast(present[c], pa.int64())).as_py() >= 0.9 * n),
+    key = next((c for c in cols if pc.sum(pc.cast(present[c], pa.int64())).as_py() >= 0.5 * n),
                None)  # fmt: skip
     if key is None:
         return []

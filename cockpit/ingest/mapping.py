@@ -215,11 +215,7 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
         explained = len(columns) / max(1, len([p for p in profiles if p.kind != "empty"]))
         coverage = 1.0 if not missing else 0.0
         required = {c for group in ds.required for alt in group for c in alt} & set(columns)
-        sureness = (
-            sum(scores.get(c, 1.0) for c in required) / len(required)
-            if required
-            else 1.0
-        )
+        sureness = sum(scores.get(c, 1.0) for c in required) / len(required) if required else 1.0
         m.confidence = round(
             min(1.0, 0.6 * coverage * sureness + 0.3 * explained + 0.02 * score), 2
         )

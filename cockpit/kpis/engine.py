@@ -289,9 +289,7 @@ class Components:
                 # Percentiles do not add: a whole period has its own row ('period'/'compare').
                 p = part if part and len(months) > 1 else "month"
                 picked = [
-                    r
-                    for r in rows
-                    if r["part"] == p and (p != "month" or r["month"] in wanted)
+                    r for r in rows if r["part"] == p and (p != "month" or r["month"] in wanted)
                 ]
             else:
                 picked = [r for r in rows if r["month"] in wanted]
@@ -354,8 +352,14 @@ def scorecard(
     loaded = data_months(store, as_of)
     comps = Components(
         fetch_components(
-            store, _families_for(kpis, loaded, filters), start=min(span), end=max(span),
-            filters=filters, as_of=as_of, months=period.months, compare=cmp_months,
+            store,
+            _families_for(kpis, loaded, filters),
+            start=min(span),
+            end=max(span),
+            filters=filters,
+            as_of=as_of,
+            months=period.months,
+            compare=cmp_months,
         )  # fmt: skip
     )
     plan = targets_mod.plan_rows(store, period.months, as_of)
@@ -421,8 +425,14 @@ def monthly_series(
     values: list[float | None] = [None] * len(months)
     if months and blocked_reason(kpi, filters, loaded) is None:
         comps = Components(
-            fetch_components(store, list(kpi.families), start=months[0], end=months[-1],
-                             filters=filters, as_of=as_of)  # fmt: skip
+            fetch_components(
+                store,
+                list(kpi.families),
+                start=months[0],
+                end=months[-1],
+                filters=filters,
+                as_of=as_of,
+            )  # fmt: skip
         )
         values = [evaluate(kpi, comps.sums([m]), bool(filters)).value for m in months]
     frame = pd.DataFrame({"month": months, "value": pd.array(values, dtype="Float64")})
@@ -465,8 +475,14 @@ def breakdown(
         return frame
     comps = Components(
         fetch_components(
-            store, list(kpi.families), start=period.start, end=period.end, filters=filters,
-            as_of=as_of, dimension=dimension, months=period.months,
+            store,
+            list(kpi.families),
+            start=period.start,
+            end=period.end,
+            filters=filters,
+            as_of=as_of,
+            dimension=dimension,
+            months=period.months,
         )  # fmt: skip
     )
     rows = []

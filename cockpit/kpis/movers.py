@@ -88,8 +88,13 @@ def what_moved(
         if (fams, dim) not in fetched:
             fetched[(fams, dim)] = Components(
                 fetch_components(
-                    store, list(fams), start=min(span), end=max(span), filters=filters,
-                    as_of=as_of, dimension=dim,
+                    store,
+                    list(fams),
+                    start=min(span),
+                    end=max(span),
+                    filters=filters,
+                    as_of=as_of,
+                    dimension=dim,
                 )  # fmt: skip
             )
         return fetched[(fams, dim)]

@@ -134,7 +134,9 @@ def period_target(
     return Target(None, None, "none")
 
 
-def status(kpi_id: str, value: float | None, target: float | None, amber: float | None) -> str | None:
+def status(
+    kpi_id: str, value: float | None, target: float | None, amber: float | None
+) -> str | None:
     """green / amber / red against the target, respecting the KPI's direction; None without both."""
     if value is None or target is None:
         return None

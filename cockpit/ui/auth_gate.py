@@ -40,7 +40,9 @@ def require_login(store: Store, *, needs: str = "read") -> auth.User:
     else:
         user = _oidc_user(config)
     if not auth.can(user, needs):
-        st.error(f"This page needs the {auth.PERMISSIONS[needs]} role; you are signed in as a {user.role}.")
+        st.error(
+            f"This page needs the {auth.PERMISSIONS[needs]} role; you are signed in as a {user.role}."
+        )
         st.stop()
     return user
 

@@ -82,10 +82,7 @@ def header_row(ctx: PageContext):
     cols = st.columns([6, 1, 1])
     p = ctx.period
     partial = " · ⚠ latest month partly loaded" if getattr(p, "partial", False) else ""
-    cols[0].markdown(f"**{p.label}** · compared with {scorecard_view.COMPARE_TEXT[ctx.state.compare][3:]}{partial}")
+    cols[0].markdown(
+        f"**{p.label}** · compared with {scorecard_view.COMPARE_TEXT[ctx.state.compare][3:]}{partial}"
+    )
     return cols
-
-
-def columns(n: int):
-    """Side-by-side sections."""
-    return st.columns(n)

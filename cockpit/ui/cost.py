@@ -13,8 +13,9 @@ from cockpit.ui.shell import PageContext
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _budget_monthly(version, months, filters):
-    return cost_customer.budget_vs_actual(get_store(), months=list(months), filters=dict(filters),
-                                          as_of=version)
+    return cost_customer.budget_vs_actual(
+        get_store(), months=list(months), filters=dict(filters), as_of=version
+    )
 
 
 def budget_section(ctx: PageContext) -> None:
@@ -40,7 +41,9 @@ def variance_section(ctx: PageContext) -> None:
     with left:
         st.dataframe(
             df[["unit", "account", "budget", "actual", "variance", "variance_pct"]],
-            hide_index=True, width="stretch", height=420,
+            hide_index=True,
+            width="stretch",
+            height=420,
             column_config={
                 "budget": st.column_config.NumberColumn("Budget", format="£%,.0f"),
                 "actual": st.column_config.NumberColumn("Actual", format="£%,.0f"),
@@ -48,11 +51,23 @@ def variance_section(ctx: PageContext) -> None:
                 "variance_pct": st.column_config.NumberColumn("Variance %", format="%+.1f%%"),
             },
         )
-        views.table_download(ctx, df.drop(columns=["label"]), "Budget variance by unit and account",
-                             "budget-variance", key="variance",
-                             formats={"budget": "money", "actual": "money", "variance": "money",
-                                      "variance_pct": "pct"})
+        views.table_download(
+            ctx,
+            df.drop(columns=["label"]),
+            "Budget variance by unit and account",
+            "budget-variance",
+            key="variance",
+            formats={
+                "budget": "money",
+                "actual": "money",
+                "variance": "money",
+                "variance_pct": "pct",
+            },
+        )
     with right:
         top = df.reindex(df["variance"].abs().sort_values(ascending=False).index).head(12)
-        st.altair_chart(variance_bars(top, label_col="label", title="Largest variances"),
-                        width="stretch", key="chart_var")
+        st.altair_chart(
+            variance_bars(top, label_col="label", title="Largest variances"),
+            width="stretch",
+            key="chart_var",
+        )

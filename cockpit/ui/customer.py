@@ -14,7 +14,9 @@ from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 
 
-def pair_trend(ctx: PageContext, kpi_ids: tuple[str, str], *, title: str, unit: str, key: str) -> None:
+def pair_trend(
+    ctx: PageContext, kpi_ids: tuple[str, str], *, title: str, unit: str, key: str
+) -> None:
     """Two KPIs of one unit on one chart (e.g. CSAT % and FCR %)."""
     frames = []
     for kpi_id in kpi_ids:
@@ -28,8 +30,9 @@ def pair_trend(ctx: PageContext, kpi_ids: tuple[str, str], *, title: str, unit: 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _resolution(version, months, filters):
-    return cost_customer.resolution_hours(get_store(), months=list(months), filters=dict(filters),
-                                          as_of=version)
+    return cost_customer.resolution_hours(
+        get_store(), months=list(months), filters=dict(filters), as_of=version
+    )
 
 
 def resolution_section(ctx: PageContext) -> None:
@@ -39,5 +42,8 @@ def resolution_section(ctx: PageContext) -> None:
     if df.empty:
         st.caption("No resolved contacts with resolution times in this period.")
         return
-    st.altair_chart(distribution(df, value_col="hours", title="Hours from contact to resolution",
-                                 unit="hours"), width="stretch", key="chart_resolution")
+    st.altair_chart(
+        distribution(df, value_col="hours", title="Hours from contact to resolution", unit="hours"),
+        width="stretch",
+        key="chart_resolution",
+    )

@@ -41,7 +41,10 @@ def upload_section(ctx: PageContext) -> list[PreparedFile]:
         data = f.getvalue()
         key = hashlib.sha256(data).hexdigest()
         opts = state["options"].get(key, {})
-        cache_key = (key, json.dumps({k or "": v.__dict__ for k, v in opts.items()}, sort_keys=True))
+        cache_key = (
+            key,
+            json.dumps({k or "": v.__dict__ for k, v in opts.items()}, sort_keys=True),
+        )
         cached = state["prepared"].get(f.name)
         if cached is None or cached[0] != cache_key:
             with st.status(f"Checking {f.name}…", expanded=False) as status:
@@ -64,7 +67,9 @@ def file_checks(ctx: PageContext, prepared: PreparedFile) -> None:
     if prepared.duplicate_of:
         d = prepared.duplicate_of
         when = d["loaded_at"].strftime("%d %b %Y %H:%M")
-        st.warning(f"Already loaded on {when} as load {d['load_id']}; loading it again adds nothing.")
+        st.warning(
+            f"Already loaded on {when} as load {d['load_id']}; loading it again adds nothing."
+        )
         return
     for sheet in prepared.sheets:
         _sheet_checks(ctx, prepared, sheet)
@@ -74,8 +79,11 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
     state = _state()
     a = sheet.analysis
     ds = sheet.mapping.dataset
-    badge = f"→ **{ds}** ({sheet.mapping.confidence:.0%} sure)" if sheet.status == "ready" else (
-        "→ kept raw only" if sheet.status == "raw-only" else "→ ❌ rejected")
+    badge = (
+        f"→ **{ds}** ({sheet.mapping.confidence:.0%} sure)"
+        if sheet.status == "ready"
+        else ("→ kept raw only" if sheet.status == "raw-only" else "→ ❌ rejected")
+    )
     title = f"{'Sheet ' + repr(sheet.raw.sheet) if sheet.raw.sheet else 'Data'} {badge}"
     with st.expander(title, expanded=sheet.status != "raw-only"):
         if a is not None:
@@ -85,7 +93,9 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
                 + "; ".join(sheet.mapping.reasons[:3])
             )
         if sheet.mapping.remembered_from:
-            st.success(f"Same layout as {sheet.mapping.remembered_from}: mapped automatically.", icon="🧠")
+            st.success(
+                f"Same layout as {sheet.mapping.remembered_from}: mapped automatically.", icon="🧠"
+            )
         for m in sheet.messages:
             if sheet.status == "rejected":
                 st.error(m)
@@ -122,14 +132,17 @@ def _dataset_choice(prepared: PreparedFile, sheet) -> None:
     if ambiguous:
         st.warning("; ".join(f"{c.name}: {c.ambiguous}" for c in ambiguous))
         order = st.radio(
-            "Dates are", ["dmy", "mdy"],
+            "Dates are",
+            ["dmy", "mdy"],
             format_func={"dmy": "day first (31/01)", "mdy": "month first (01/31)"}.get,
             index=0 if (current.date_order or ambiguous[0].date_order) == "dmy" else 1,
-            horizontal=True, key=f"order_{prepared.sha256}_{sheet.raw.sheet}",
+            horizontal=True,
+            key=f"order_{prepared.sha256}_{sheet.raw.sheet}",
         )
         if order != (current.date_order or ambiguous[0].date_order):
-            opts[sheet.raw.sheet] = SheetOptions(dataset=current.dataset, columns=current.columns,
-                                                 date_order=order)
+            opts[sheet.raw.sheet] = SheetOptions(
+                dataset=current.dataset, columns=current.columns, date_order=order
+            )
             st.rerun()
 
 
@@ -157,7 +170,8 @@ def _mapping_editor(prepared: PreparedFile, sheet) -> None:
         current = opts.get(sheet.raw.sheet, SheetOptions(dataset=sheet.mapping.dataset))
         merged = {**current.columns, **changes}
         opts[sheet.raw.sheet] = SheetOptions(
-            dataset=current.dataset or sheet.mapping.dataset, columns=merged,
+            dataset=current.dataset or sheet.mapping.dataset,
+            columns=merged,
             date_order=current.date_order,
         )
         st.rerun()
@@ -166,7 +180,9 @@ def _mapping_editor(prepared: PreparedFile, sheet) -> None:
         if up.kind == "causes":
             st.info(f"Wide layout: {len(up.columns)} cause columns unpivoted to cause + minutes.")
         else:
-            st.info(f"Budget/actual pairs for {len(up.pairs)} accounts unpivoted to account, budget, actual.")
+            st.info(
+                f"Budget/actual pairs for {len(up.pairs)} accounts unpivoted to account, budget, actual."
+            )
 
 
 def _checks(prepared: PreparedFile, sheet) -> None:
@@ -198,8 +214,10 @@ def _checks(prepared: PreparedFile, sheet) -> None:
             f"{len(c['overlap'])} month(s) already loaded for {sheet.mapping.dataset} "
             f"({c['overlap'][0]} … {c['overlap'][-1]})",
             ["replace", "append"],
-            format_func={"replace": "Replace those months (re-export)",
-                         "append": "Append to what is there"}.get,
+            format_func={
+                "replace": "Replace those months (re-export)",
+                "append": "Append to what is there",
+            }.get,
             key=f"replace_{prepared.sha256}_{sheet.raw.sheet}",
             horizontal=True,
         )
@@ -255,28 +273,53 @@ def history_section(ctx: PageContext) -> None:
     if df.empty:
         st.caption("Nothing loaded yet.")
         return
-    shown = df[["load_id", "file", "sheet", "dataset", "months", "rows", "rejected", "status",
-                "user", "loaded_at"]]
+    shown = df[
+        [
+            "load_id",
+            "file",
+            "sheet",
+            "dataset",
+            "months",
+            "rows",
+            "rejected",
+            "status",
+            "user",
+            "loaded_at",
+        ]
+    ]
     st.dataframe(
-        shown, hide_index=True, width="stretch",
-        column_config={"loaded_at": st.column_config.DatetimeColumn("loaded", format="D MMM YYYY, HH:mm"),
-                       "rows": st.column_config.NumberColumn(format="localized"),
-                       "load_id": st.column_config.NumberColumn("load", format="%d")},
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "loaded_at": st.column_config.DatetimeColumn("loaded", format="D MMM YYYY, HH:mm"),
+            "rows": st.column_config.NumberColumn(format="localized"),
+            "load_id": st.column_config.NumberColumn("load", format="%d"),
+        },
     )
     live = df[df["status"].isin(["loaded", "raw-only"])]
     cols = st.columns([2, 1, 1])
     chosen = cols[0].selectbox(
-        "Load", list(df["load_id"]), key="history_load",
+        "Load",
+        list(df["load_id"]),
+        key="history_load",
         format_func=lambda i: _load_label(df, i),
     )
     original = dataops.original_file(ctx.store, int(chosen)) if chosen is not None else None
     if original:
-        cols[1].download_button("Download original", original[1], file_name=original[0],
-                                key="download_original")
-    if chosen is not None and int(chosen) in set(live["load_id"]) and auth.can(ctx.user, "undo_own"):
+        cols[1].download_button(
+            "Download original", original[1], file_name=original[0], key="download_original"
+        )
+    if (
+        chosen is not None
+        and int(chosen) in set(live["load_id"])
+        and auth.can(ctx.user, "undo_own")
+    ):
         with cols[2].popover("Undo load…"):
-            st.write(f"Undo load {chosen}? Its rows stop counting; shared links pinned "
-                     "before now still show them.")
+            st.write(
+                f"Undo load {chosen}? Its rows stop counting; shared links pinned "
+                "before now still show them."
+            )
             if st.button("Yes, undo it", type="primary", key="confirm_undo"):
                 try:
                     seq = dataops.undo_load(ctx.store, int(chosen), ctx.user)
@@ -287,7 +330,11 @@ def history_section(ctx: PageContext) -> None:
                     _state()["report"] = None
                     st.toast(f"Load {chosen} undone (version {seq})")
                     st.rerun()
-    if dataops.demo_loads(ctx.store) and dataops.has_real_data(ctx.store) and auth.can(ctx.user, "delete_any"):
+    if (
+        dataops.demo_loads(ctx.store)
+        and dataops.has_real_data(ctx.store)
+        and auth.can(ctx.user, "delete_any")
+    ):
         if st.button("Remove demo data", key="remove_demo"):
             n = dataops.remove_demo(ctx.store, ctx.user)
             st.cache_data.clear()

@@ -12,15 +12,13 @@ from cockpit.ui.shell import PageContext
 OEE_PARTS = ("availability_pct", "performance_pct", "quality_pct", "oee_pct")
 
 
-def two_columns():
-    return st.columns(2)
-
-
 def oee_table(ctx: PageContext, dimension: str) -> pd.DataFrame:
     """OEE and its three factors side by side per site (or line)."""
     merged = None
     for kpi_id in OEE_PARTS:
-        df = views.breakdown(ctx, kpi_id, dimension)[[dimension, "value"]].rename(columns={"value": kpi_id})
+        df = views.breakdown(ctx, kpi_id, dimension)[[dimension, "value"]].rename(
+            columns={"value": kpi_id}
+        )
         merged = df if merged is None else merged.merge(df, on=dimension, how="outer")
     return merged if merged is not None else pd.DataFrame()
 
@@ -34,8 +32,9 @@ def oee_section(ctx: PageContext) -> None:
         return
     chart = oee_decomposition(df.rename(columns={dim: "site"}), title=f"OEE by {dim}")
     st.altair_chart(chart, width="stretch", key="chart_oee")
-    views.table_download(ctx, df, f"OEE by {dim}", f"oee-by-{dim}", key="oee",
-                         formats={k: "pct" for k in OEE_PARTS})
+    views.table_download(
+        ctx, df, f"OEE by {dim}", f"oee-by-{dim}", key="oee", formats={k: "pct" for k in OEE_PARTS}
+    )
 
 
 def downtime_section(ctx: PageContext) -> None:

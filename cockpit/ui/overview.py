@@ -13,11 +13,12 @@ from cockpit.ui.shell import PageContext, _base_url
 def brief_bytes(ctx: PageContext) -> bytes:
     """The scorecard of the current view as a self-contained one-page HTML brief."""
     values = views.scorecard(ctx)
-    cards = [c for group in scorecard_view.by_group(values, compare=ctx.state.compare).values()
-             for c in group]
-    pinned = links.to_url(
-        ctx.state if ctx.state.asof else _pin(ctx), _base_url()
-    )
+    cards = [
+        c
+        for group in scorecard_view.by_group(values, compare=ctx.state.compare).values()
+        for c in group
+    ]
+    pinned = links.to_url(ctx.state if ctx.state.asof else _pin(ctx), _base_url())
     html = brief_html(
         title="Operations scorecard",
         subtitle=ctx.period.label,
@@ -37,6 +38,12 @@ def _pin(ctx: PageContext):
 
 def brief_download(ctx: PageContext) -> None:
     st.download_button(
-        "🖨 Brief", lambda: brief_bytes(ctx), file_name="ops-brief.html", mime="text/html",
-        key="brief", on_click="ignore", help="A one-page brief of this view (HTML, prints on one page)",
+        "Brief",
+        lambda: brief_bytes(ctx),
+        file_name="ops-brief.html",
+        mime="text/html",
+        key="brief",
+        on_click="ignore",
+        icon=":material/print:",
+        help="A one-page brief of this view (HTML, prints on one page)",
     )

@@ -18,7 +18,10 @@ def targets_section(ctx: PageContext) -> None:
     table = settings_view.targets_table(ctx.store)
     is_admin = auth.can(ctx.user, "targets")
     edited = st.data_editor(
-        table, hide_index=True, width="stretch", key="targets_editor",
+        table,
+        hide_index=True,
+        width="stretch",
+        key="targets_editor",
         disabled=["kpi", "label", "group", "better", "default_target"] if is_admin else True,
         column_config={
             "default_target": st.column_config.NumberColumn("Default target", format="%.2f"),
@@ -40,12 +43,18 @@ def targets_section(ctx: PageContext) -> None:
 
 def sla_section(ctx: PageContext) -> None:
     st.subheader("Delivery SLA days")
-    st.caption("For orders without a promised date: promised = order date + these days "
-               "(by ship mode, else channel; * = any other).")
+    st.caption(
+        "For orders without a promised date: promised = order date + these days "
+        "(by ship mode, else channel; * = any other)."
+    )
     is_admin = auth.can(ctx.user, "settings")
-    edited = st.data_editor(settings_view.sla_table(ctx.store), hide_index=True,
-                            num_rows="dynamic" if is_admin else "fixed", key="sla_editor",
-                            disabled=not is_admin)
+    edited = st.data_editor(
+        settings_view.sla_table(ctx.store),
+        hide_index=True,
+        num_rows="dynamic" if is_admin else "fixed",
+        key="sla_editor",
+        disabled=not is_admin,
+    )
     if is_admin and st.button("Save SLA days", key="save_sla"):
         try:
             settings_view.save_sla(ctx.store, edited, ctx.user)

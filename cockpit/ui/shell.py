@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from cockpit import freshness, links
+from cockpit import auth, freshness, links
 from cockpit.auth import User
 from cockpit.store import LATEST, Store
 from cockpit.ui import auth_gate
@@ -26,6 +26,18 @@ PERIOD_LABELS = {
     "t12m": "Trailing 12 months",
 }
 COMPARE_LABELS = {"prev": "Previous period", "yoy": "Same period last year", "target": "Target"}
+NAVIGATION = (
+    ("overview", "app.py", "Overview", ":material/dashboard:"),
+    ("efficiency", "pages/1_Efficiency.py", "Efficiency", ":material/precision_manufacturing:"),
+    ("cost", "pages/2_Cost.py", "Cost", ":material/payments:"),
+    ("customer", "pages/3_Customer.py", "Customer", ":material/support_agent:"),
+    ("whatif", "pages/4_What_if.py", "What-if", ":material/tune:"),
+    ("data", "pages/5_Data.py", "Data", ":material/upload_file:"),
+    ("sql", "pages/6_SQL.py", "SQL explorer", ":material/terminal:"),
+    ("settings", "pages/7_Settings.py", "Settings", ":material/settings:"),
+)
+# View state that follows the viewer from page to page (page-specific state stays behind).
+_CARRIED = ("period", "month", "compare", "asof")
 
 
 @dataclass
@@ -69,7 +81,9 @@ def page_shell(
     state, notices = links.from_query_params(_query_dict())
     latest = store.latest_seq()
     if state.asof is not None and state.asof > latest:
-        notices.append(f"asof={state.asof} is newer than the latest load ({latest}); showing live data")
+        notices.append(
+            f"asof={state.asof} is newer than the latest load ({latest}); showing live data"
+        )
         state = replace(state, asof=None)
     ctx = PageContext(
         page=page,
@@ -81,7 +95,8 @@ def page_shell(
         notices=notices,
     )
     with st.sidebar:
-        st.markdown("### Ops Cockpit")
+        st.markdown("### :material/monitoring: Ops Cockpit")
+        _navigation(ctx)
         if period:
             _period_bar(ctx)
         if dimensions:
@@ -94,6 +109,21 @@ def page_shell(
     for notice in ctx.notices:
         st.text(f"⚠️ {notice}")
     return ctx
+
+
+def _navigation(ctx: PageContext) -> None:
+    carried = {
+        k: v[0] if len(v) == 1 else v
+        for k, v in _query_dict().items()
+        if k in _CARRIED or k.startswith("f_")
+    }
+    for page, path, label, icon in NAVIGATION:
+        if page in ("sql",) and not auth.can(ctx.user, "sql"):
+            continue
+        st.page_link(
+            path, label=label, icon=icon, query_params=carried or None, disabled=page == ctx.page
+        )
+    st.divider()
 
 
 def _query_dict() -> dict[str, list[str]]:
@@ -206,7 +236,9 @@ def share_button(ctx: PageContext) -> None:
     base = _base_url()
     pinned_state = replace(ctx.state, asof=ctx.state.asof or ctx.latest_seq)
     live_state = replace(ctx.state, asof=None)
-    with st.popover("🔗 Share", help="A link that opens this view with these numbers"):
+    with st.popover(
+        "Share", icon=":material/share:", help="A link that opens this view with these numbers"
+    ):
         when = ctx.store.seq_time(pinned_state.asof)
         when_text = when.strftime("%d %b %Y %H:%M") if when else "now"
         st.markdown(f"**Pinned** to the data as of load {pinned_state.asof} ({when_text}):")

@@ -20,7 +20,9 @@ order by month"""
 
 def schema_browser(ctx: PageContext) -> None:
     st.markdown("**Tables**")
-    st.caption("`<dataset>_live` views hold the rows visible now; the tables keep every version, and `<dataset>_asof(N)` gives the rows visible at load N.")
+    st.caption(
+        "`<dataset>_live` views hold the rows visible now; the tables keep every version, and `<dataset>_asof(N)` gives the rows visible at load N."
+    )
     for t in schema_info.tables(ctx.store):
         with st.expander(f"{t['name']} · {t['rows']:,} rows"):
             st.dataframe(pd.DataFrame(t["columns"]), hide_index=True, width="stretch")
@@ -61,11 +63,20 @@ def run_and_show(ctx: PageContext, sql: str) -> None:
     st.caption(f"{len(df):,} rows in {result.elapsed_ms:,.0f} ms{note}")
     st.dataframe(df, width="stretch", hide_index=True)
     d1, d2, _ = st.columns([1, 1, 4])
-    d1.download_button("⬇ csv", df.to_csv(index=False).encode(), file_name="query.csv",
-                       key="sql_csv", on_click="ignore")
-    d2.download_button("⬇ xlsx", lambda: xlsx.table_to_xlsx(df, title="Query result",
-                                                           context=[("SQL", sql[:500])]),
-                       file_name="query.xlsx", key="sql_xlsx", on_click="ignore")
+    d1.download_button(
+        "⬇ csv",
+        df.to_csv(index=False).encode(),
+        file_name="query.csv",
+        key="sql_csv",
+        on_click="ignore",
+    )
+    d2.download_button(
+        "⬇ xlsx",
+        lambda: xlsx.table_to_xlsx(df, title="Query result", context=[("SQL", sql[:500])]),
+        file_name="query.xlsx",
+        key="sql_xlsx",
+        on_click="ignore",
+    )
     quick_chart(df)
 
 
@@ -78,8 +89,16 @@ def quick_chart(df: pd.DataFrame) -> None:
     y = next((c for c in numeric if c != x), None)
     if y is None:
         return
-    kind = "temporal" if pd.api.types.is_datetime64_any_dtype(df[x]) or "month" in str(x) else "nominal"
-    mark = alt.Chart(df.head(500)).mark_line(point=True) if kind == "temporal" else alt.Chart(df.head(50)).mark_bar()
+    kind = (
+        "temporal"
+        if pd.api.types.is_datetime64_any_dtype(df[x]) or "month" in str(x)
+        else "nominal"
+    )
+    mark = (
+        alt.Chart(df.head(500)).mark_line(point=True)
+        if kind == "temporal"
+        else alt.Chart(df.head(50)).mark_bar()
+    )
     chart = mark.encode(
         x=alt.X(f"{x}:{'T' if kind == 'temporal' else 'N'}", sort=None),
         y=alt.Y(f"{y}:Q"),

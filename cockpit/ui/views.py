@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cockpit import kpis, links
+from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
 from cockpit.kpis import CATALOGUE
 from cockpit.kpis.periods import add_months, make_period, parse_month
@@ -31,38 +32,58 @@ def _period(period_key):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _scorecard(version, period_key, compare, filters, kpi_ids):
-    return kpis.scorecard(get_store(), period=_period(period_key), compare=compare,
-                          filters=dict(filters), as_of=version, kpi_ids=kpi_ids)
+    return kpis.scorecard(
+        get_store(),
+        period=_period(period_key),
+        compare=compare,
+        filters=dict(filters),
+        as_of=version,
+        kpi_ids=kpi_ids,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _movers(version, period_key, compare, filters):
-    return kpis.what_moved(get_store(), period=_period(period_key), compare=compare,
-                           filters=dict(filters), as_of=version)
+    return kpis.what_moved(
+        get_store(),
+        period=_period(period_key),
+        compare=compare,
+        filters=dict(filters),
+        as_of=version,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _series(version, months, filters, kpi_id):
-    return kpis.monthly_series(get_store(), kpi_id, months=list(months), filters=dict(filters),
-                               as_of=version)
+    return kpis.monthly_series(
+        get_store(), kpi_id, months=list(months), filters=dict(filters), as_of=version
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _breakdown(version, period_key, filters, kpi_id, dimension):
-    return kpis.breakdown(get_store(), kpi_id, dimension, period=_period(period_key),
-                          filters=dict(filters), as_of=version)
+    return kpis.breakdown(
+        get_store(),
+        kpi_id,
+        dimension,
+        period=_period(period_key),
+        filters=dict(filters),
+        as_of=version,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _pareto(version, period_key, filters):
-    return kpis.downtime_pareto(get_store(), period=_period(period_key), filters=dict(filters),
-                                as_of=version)
+    return kpis.downtime_pareto(
+        get_store(), period=_period(period_key), filters=dict(filters), as_of=version
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _variance(version, period_key, filters):
-    return kpis.budget_variance_table(get_store(), period=_period(period_key),
-                                      filters=dict(filters), as_of=version)
+    return kpis.budget_variance_table(
+        get_store(), period=_period(period_key), filters=dict(filters), as_of=version
+    )
 
 
 def scorecard(ctx: PageContext, kpi_ids: tuple[str, ...] | None = None) -> list:
@@ -105,7 +126,9 @@ def no_data(ctx: PageContext) -> bool:
     """Draw the empty state when nothing is loaded; True means the page should stop."""
     if ctx.period is not None:
         return False
-    st.info("No data loaded yet. Open **Data** to upload this month's exports or load the demo company.")
+    st.info(
+        "No data loaded yet. Open **Data** to upload this month's exports or load the demo company."
+    )
     st.page_link("pages/5_Data.py", label="Go to Data", icon="🗂️")
     return True
 
@@ -115,10 +138,12 @@ def context_lines(ctx: PageContext) -> list[tuple[str, str]]:
     p = ctx.period
     version = ctx.state.asof or ctx.latest_seq
     when = ctx.store.seq_time(version)
-    lines = [("Period", p.label if p else "—"),
-             ("Filters", "; ".join(f"{k}: {', '.join(v)}" for k, v in ctx.filters.items()) or "none"),
-             ("Data as of", f"load {version}" + (f", {when:%Y-%m-%d %H:%M}" if when else "")),
-             ("Link", links.to_url(ctx.state))]
+    lines = [
+        ("Period", p.label if p else "—"),
+        ("Filters", "; ".join(f"{k}: {', '.join(v)}" for k, v in ctx.filters.items()) or "none"),
+        ("Data as of", f"load {version}" + (f", {when:%Y-%m-%d %H:%M}" if when else "")),
+        ("Link", links.to_url(ctx.state)),
+    ]
     return lines
 
 
@@ -128,8 +153,14 @@ def trend_section(ctx: PageContext, kpi_id: str, *, key: str) -> None:
 
     kpi = CATALOGUE[kpi_id]
     df = series(ctx, kpi_id)
-    chart = kpi_trend(df, title=kpi.label, unit=kpi.unit, fmt=kpi.fmt,
-                      target=None, highlight_month=ctx.period.end, direction=kpi.direction)
+    chart = kpi_trend(
+        df,
+        title=kpi.label,
+        unit=format_unit(kpi.fmt),
+        fmt=d3_format(kpi.fmt),
+        highlight_month=list(ctx.period.months),
+        direction=kpi.direction,
+    )
     st.altair_chart(chart, width="stretch", key=f"chart_{key}")
     chart_downloads(chart, f"{kpi_id}-trend", key=key)
 
@@ -139,14 +170,27 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
     from cockpit.charts.breakdowns import breakdown_bar
 
     kpi = CATALOGUE[kpi_id]
-    dim = st.segmented_control(
-        f"{kpi.label} by", dimensions, default=dimensions[0], key=f"dim_{key}",
-        format_func=lambda d: d.replace("_", " ").capitalize(),
-    ) or dimensions[0]
+    dim = (
+        st.segmented_control(
+            f"{kpi.label} by",
+            dimensions,
+            default=dimensions[0],
+            key=f"dim_{key}",
+            format_func=lambda d: d.replace("_", " ").capitalize(),
+        )
+        or dimensions[0]
+    )
     df = breakdown(ctx, kpi_id, dim)
     target = next((v.target for v in scorecard(ctx, (kpi_id,)) if v.id == kpi_id), None)
-    chart = breakdown_bar(df, dimension=dim, title=f"{kpi.label} by {dim.replace('_', ' ')}",
-                          unit=kpi.unit, fmt=kpi.fmt, target=target, direction=kpi.direction)
+    chart = breakdown_bar(
+        df,
+        dimension=dim,
+        title=f"{kpi.label} by {dim.replace('_', ' ')}",
+        unit=format_unit(kpi.fmt),
+        fmt=d3_format(kpi.fmt),
+        target=target,
+        direction=kpi.direction,
+    )
     st.altair_chart(chart, width="stretch", key=f"chart_{key}")
     table_download(ctx, df, f"{kpi.label} by {dim}", f"{kpi_id}-by-{dim}", key=key)
 
@@ -154,9 +198,12 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
 def table_download(ctx: PageContext, df, title: str, name: str, *, key: str, formats=None) -> None:
     """An xlsx download of a table with the view's context written above it."""
     st.download_button(
-        "⬇ xlsx", lambda: xlsx.table_to_xlsx(df, title=title, context=context_lines(ctx),
-                                             formats=formats),
-        file_name=f"{name}.xlsx", key=f"xlsx_{key}", on_click="ignore", type="tertiary",
+        "⬇ xlsx",
+        lambda: xlsx.table_to_xlsx(df, title=title, context=context_lines(ctx), formats=formats),
+        file_name=f"{name}.xlsx",
+        key=f"xlsx_{key}",
+        on_click="ignore",
+        type="tertiary",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -164,8 +211,26 @@ def table_download(ctx: PageContext, df, title: str, name: str, *, key: str, for
 def chart_downloads(chart, name: str, *, key: str) -> None:
     """PNG and SVG downloads of a chart, rendered only when clicked."""
     cols = st.columns([1, 1, 8])
-    cols[0].download_button("⬇ PNG", lambda: images.chart_png(chart), file_name=f"{name}.png",
-                            key=f"png_{key}", on_click="ignore", type="tertiary", mime="image/png")
-    cols[1].download_button("⬇ SVG", lambda: images.chart_svg(chart), file_name=f"{name}.svg",
-                            key=f"svg_{key}", on_click="ignore", type="tertiary",
-                            mime="image/svg+xml")
+    cols[0].download_button(
+        "⬇ PNG",
+        lambda: images.chart_png(chart),
+        file_name=f"{name}.png",
+        key=f"png_{key}",
+        on_click="ignore",
+        type="tertiary",
+        mime="image/png",
+    )
+    cols[1].download_button(
+        "⬇ SVG",
+        lambda: images.chart_svg(chart),
+        file_name=f"{name}.svg",
+        key=f"svg_{key}",
+        on_click="ignore",
+        type="tertiary",
+        mime="image/svg+xml",
+    )
+
+
+def columns(n: int):
+    """Side-by-side sections."""
+    return st.columns(n)

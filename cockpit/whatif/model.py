@@ -170,6 +170,7 @@ class Baseline:
     as_of: int | None = None
 
     def fit(self, relation_prefix: str) -> Fit | None:
+        """The fit whose relation starts with `relation_prefix` ("on-time", "CSAT"), if any."""
         return next((f for f in self.fits if f.relation.startswith(relation_prefix)), None)
 
 
@@ -389,14 +390,17 @@ def _calibrate_staffed(cph, aht, asa_obs, load, headcount) -> float | None:
     """Fractional staffed agents whose Erlang C answer time equals the observed one."""
     if asa_obs is None:
         return headcount
+
+    def asa_at(n: float) -> float:
+        return erlang.interpolate(erlang.asa_seconds, cph, aht, n)
+
     lo = math.floor(load) + 1.0
     hi = max(headcount or 0.0, lo)
     if headcount is None:
         # no headcount: widen until the model answers faster than observed
         hi = lo
-        while erlang.interpolate(erlang.asa_seconds, cph, aht, hi) > asa_obs and hi < 1e5:
+        while asa_at(hi) > asa_obs and hi < 1e5:
             hi *= 2
-    asa_at = lambda n: erlang.interpolate(erlang.asa_seconds, cph, aht, n)  # noqa: E731
     if asa_at(hi) >= asa_obs:
         return hi
     if asa_at(lo) <= asa_obs:

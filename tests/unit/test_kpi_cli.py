@@ -10,14 +10,13 @@ from cockpit import ledger
 from cockpit.cli import main
 from cockpit.commands.kpis import parse_filters
 from cockpit.store import Store
-from tests.conftest import TINY_TABLES
 
 
 @pytest.fixture
-def tiny_file(tmp_path):
+def tiny_file(tmp_path, tiny_tables):
     path = tmp_path / "tiny.duckdb"
     store = Store.open(path)
-    for name, rows in TINY_TABLES.items():
+    for name, rows in tiny_tables.items():
         ledger.load_table(store, name, rows)
     store.close()
     return str(path)

@@ -43,7 +43,9 @@ def test_plan_then_settings_then_default():
     t = period_target("abandon_pct", [JAN, FEB], plan=plan, overrides={})
     # Mean of monthly targets (4 + 6) / 2; amber: 1 and the catalogue default 2 -> 1.5.
     assert (t.target, t.amber, t.source) == (5.0, 1.5, "plan")
-    leeds = period_target("abandon_pct", [JAN], plan=plan, overrides={}, filters={"site": ["Leeds"]})
+    leeds = period_target(
+        "abandon_pct", [JAN], plan=plan, overrides={}, filters={"site": ["Leeds"]}
+    )
     assert (leeds.target, leeds.amber) == (3.0, 0.5)
     over = {"abandon_pct": {"target": 8.0, "amber": 1.0}}
     assert period_target("abandon_pct", [dt.date(2025, 3, 1)], plan=plan, overrides=over) == (

@@ -142,14 +142,14 @@ def test_encodings_bom_utf16_cp1252_and_crlf():
 
 
 def test_decimal_comma_csv_with_semicolons():
-    data = "Item;Amount;Share\nA;1.234,56;12,5%\nB;7,25;3%\n".encode()
+    data = b"Item;Amount;Share\nA;1.234,56;12,5%\nB;7,25;3%\n"
     (sheet,) = read_file(data, "eu.csv")
     assert sheet.decimal_comma
     assert rows(sheet)[1] == ["A", "1.234,56", "12,5%"]
 
 
 def test_ragged_rows_pad_with_nulls_and_keep_extra_fields():
-    data = b"a,b,c\n1,2\n3,4,5,6\n\"x,y\",7,8\n"
+    data = b'a,b,c\n1,2\n3,4,5,6\n"x,y",7,8\n'
     (sheet,) = read_file(data, "rag.csv")
     assert rows(sheet) == [
         ["a", "b", "c", None],

@@ -200,3 +200,17 @@ def test_zero_drivers_equal_baseline_for_any_history(n, seed, months, holes):
     for o in run_scenario(b, {}):
         assert o.scenario == o.baseline or (o.scenario is None and o.baseline is None), o.id
         assert o.scenario is None or not math.isnan(o.scenario), o.id
+
+
+def test_staffed_agents_are_inferred_when_headcount_is_unknown():
+    h = history()
+    h["agents"] = np.nan
+    b = baseline_from_history(h, settings=Settings(opening_hours_per_month=10))
+    v = b.values
+    assert v["staffed_share"] == 1.0
+    assert interpolate(asa_seconds, 20, 300, v["headcount"]) == pytest.approx(
+        v["asa_observed"], rel=1e-6
+    )
+    assert "inferred" in b.fit("answer time").note
+    # one more agent than inferred answers faster
+    assert outputs(b, {"agents": 1})["asa_seconds"].change < 0

@@ -1,0 +1,156 @@
+"""What-if page sections: drivers, outputs, fits, sensitivity, goal seek, scenarios."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cockpit import saved, whatif_view
+from cockpit.charts.whatif import scenario_compare, tornado
+from cockpit.ui import views
+from cockpit.ui.resources import get_store
+from cockpit.ui.shell import PageContext
+from cockpit.whatif import model as whatif_model
+from cockpit.whatif.goalseek import goal_seek
+from cockpit.whatif.model import DRIVERS, OUTPUTS, build_baseline, run_scenario
+from cockpit.whatif.sensitivity import sensitivity
+
+
+@st.cache_data(show_spinner="Fitting the model on your history…", max_entries=64)
+def _baseline(version, filters, months):
+    return build_baseline(get_store(), filters=dict(filters), baseline_months=months, as_of=version)
+
+
+def baseline(ctx: PageContext):
+    """The fitted baseline for the slice (cached per data version, filters and months)."""
+    version, _, _, filters = views._key(ctx)
+    months = st.number_input(
+        "Baseline: trailing months", 1, 12, value=3, step=1, key="baseline", bind="query-params"
+    )
+    return _baseline(version, filters, int(months))
+
+
+def driver_inputs(ctx: PageContext) -> dict[str, float]:
+    """Sliders grouped demand / cost / capacity / service; values live in the URL."""
+    st.markdown("#### Drivers")
+    groups = whatif_view.drivers_by_group()
+    cols = st.columns(len(groups))
+    chosen = {}
+    for col, (group, drivers) in zip(cols, groups.items(), strict=True):
+        with col:
+            st.markdown(f"**{whatif_view.GROUP_LABELS[group]}**")
+            for d in drivers:
+                value = st.slider(
+                    d.label + (" (agents)" if d.unit == "agents" else " (%)"),
+                    min_value=float(d.min),
+                    max_value=float(d.max),
+                    value=float(d.default),
+                    step=float(d.step),
+                    key=f"d_{d.id}",
+                    bind="query-params",
+                    help=d.help,
+                )
+                chosen[d.id] = value
+    if st.button("Reset drivers", key="reset_drivers", type="tertiary"):
+        for d in DRIVERS:
+            st.session_state[f"d_{d}"] = 0.0
+        st.rerun()
+    return whatif_view.clean_drivers(chosen)
+
+
+def outputs_section(base, drivers: dict[str, float]) -> list:
+    values = run_scenario(base, drivers)
+    st.markdown(f"#### Baseline vs scenario · {whatif_view.describe_drivers(drivers)}")
+    months = ", ".join(m.strftime("%b %Y") for m in base.months)
+    st.caption(f"Baseline = monthly average of {months}, for the current filters.")
+    cols = st.columns(5)
+    for i, v in enumerate(values):
+        with cols[i % 5]:
+            o = OUTPUTS[v.id]
+            st.metric(
+                v.label,
+                whatif_view.fmt_output(v.id, v.scenario),
+                delta=whatif_view.fmt_change(v.id, v.change, v.baseline) if v.change else None,
+                delta_color="normal" if o.direction == "higher" else "inverse",
+                help=f"Baseline {whatif_view.fmt_output(v.id, v.baseline)}. {v.explain}",
+                border=True,
+            )
+    with st.expander("How each output is computed, and how well the history supports it"):
+        st.markdown((whatif_model.__doc__ or "").strip())
+        st.dataframe(whatif_view.outputs_table(values), hide_index=True, width="stretch")
+        st.markdown("**Fitted relations**")
+        st.dataframe(whatif_view.fits_table(base), hide_index=True, width="stretch")
+        for note in base.notes:
+            st.caption(f"Note: {note}")
+    return values
+
+
+def sensitivity_section(base, drivers: dict[str, float]) -> None:
+    st.markdown("#### Sensitivity: each driver ±10%")
+    output = st.selectbox(
+        "Output",
+        list(OUTPUTS),
+        format_func=lambda o: OUTPUTS[o].label,
+        index=list(OUTPUTS).index("cost_per_unit"),
+        key="sens_output",
+    )
+    df = sensitivity(base, output=output, drivers=drivers)
+    df = df.assign(driver=df["driver"].map(lambda d: DRIVERS[d].label if d in DRIVERS else d))
+    chart = tornado(df, output_label=OUTPUTS[output].label, unit=OUTPUTS[output].unit)
+    st.altair_chart(chart, width="stretch", key="chart_tornado")
+
+
+def goal_seek_section(base, drivers: dict[str, float]) -> None:
+    st.markdown("#### Goal seek")
+    with st.form("goalseek"):
+        c = st.columns(3)
+        output = c[0].selectbox(
+            "Bring",
+            list(OUTPUTS),
+            format_func=lambda o: OUTPUTS[o].label,
+            index=list(OUTPUTS).index("asa_seconds"),
+        )
+        target = c[1].number_input("to", value=60.0)
+        driver = c[2].selectbox(
+            "by changing",
+            list(DRIVERS),
+            format_func=lambda d: DRIVERS[d].label,
+            index=list(DRIVERS).index("agents"),
+        )
+        go = st.form_submit_button("Find the value")
+    if go:
+        others = {k: v for k, v in drivers.items() if k != driver}
+        r = goal_seek(base, output=output, target=target, driver=driver, drivers=others)
+        (st.success if r.reachable else st.warning)(r.message)
+
+
+def scenarios_section(ctx: PageContext, base, drivers: dict[str, float]) -> None:
+    st.markdown("#### Scenarios")
+    with st.popover("Save this scenario", icon=":material/bookmark_add:"):
+        name = st.text_input("Name", key="scenario_name")
+        if st.button("Save", key="save_scenario") and name:
+            saved.save(ctx.store, "scenarios", name, {"drivers": drivers}, user=ctx.user.name)
+            st.toast(f"Saved scenario {name}")
+    all_saved = saved.list_saved(ctx.store, "scenarios")
+    if not all_saved:
+        st.caption("Save scenarios to compare up to four side by side.")
+        return
+    picked = st.multiselect(
+        "Compare (up to 4)", list(all_saved), max_selections=4, key="compare_scenarios"
+    )
+    if not picked:
+        return
+    named = {"Baseline": run_scenario(base, {})}
+    for name in picked:
+        named[name] = run_scenario(
+            base, whatif_view.clean_drivers(all_saved[name]["value"]["drivers"])
+        )
+    st.dataframe(whatif_view.compare_table(named), hide_index=True, width="stretch")
+    st.altair_chart(
+        scenario_compare(whatif_view.compare_frame(named), title="Scenarios compared"),
+        width="stretch",
+        key="chart_compare",
+    )
+    for name in picked:
+        st.caption(
+            f"**{name}**: {whatif_view.describe_drivers(all_saved[name]['value']['drivers'])}"
+        )

@@ -1,0 +1,53 @@
+"""Every queries/*.sql file (present or added later) has a header and runs on tiny_db.
+
+Parameters are read out of each file and bound from SAMPLES; a query that uses a new
+parameter name fails here until a sample value is added below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cockpit import queries
+from cockpit.store import LATEST
+
+JAN, MAR = dt.date(2025, 1, 1), dt.date(2025, 3, 1)
+FILTERS = ("site", "region", "channel", "category", "product", "customer", "ship_mode",
+           "line", "agent", "topic", "segment", "unit", "account", "cause")  # fmt: skip
+
+SAMPLES: dict[str, object] = {
+    "as_of": LATEST,
+    "start": JAN,
+    "end": MAR,
+    "months": [JAN, dt.date(2025, 2, 1), MAR],
+    "compare_months": [dt.date(2024, 10, 1), dt.date(2024, 11, 1), dt.date(2024, 12, 1)],
+    "dimension": "site",
+    "sla_keys": ["Standard", "Express", "Freight", "*"],
+    "sla_days": [5, 2, 10, 5],
+    "threshold_seconds": 20,
+    **{f: ["Leeds"] for f in FILTERS},
+}
+
+
+@pytest.mark.parametrize("name", queries.available())
+def test_query_has_a_header_comment(name):
+    assert queries.sql_text(name).startswith("--"), f"{name}.sql must start with a header comment"
+    assert "grain" in queries.header(name).lower(), f"{name}.sql header must state its grain"
+
+
+@pytest.mark.parametrize("name", queries.available())
+@pytest.mark.parametrize("unfiltered", [True, False], ids=["no-filters", "filters"])
+def test_query_runs_with_bound_parameters(tiny_db, name, unfiltered):
+    wanted = queries.parameters(queries.sql_text(name))
+    missing = [p for p in wanted if p not in SAMPLES]
+    assert not missing, (
+        f"{name}.sql uses parameter(s) {missing} with no sample value: add them to SAMPLES in "
+        f"{__file__}"
+    )
+    params = {p: SAMPLES[p] for p in wanted}
+    if unfiltered:
+        params.update({p: None for p in wanted if p in FILTERS or p == "dimension"})
+    table = queries.run(tiny_db, name, **params)
+    assert table.num_columns > 0

@@ -1,0 +1,159 @@
+"""Column kinds decided from every value of the column, with evidence and placeholders."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from cockpit.ingest.detect_types import profile_column
+
+
+@pytest.fixture(scope="module")
+def con():
+    c = duckdb.connect()
+    yield c
+    c.close()
+
+
+def prof(con, values, name="Value", **kw):
+    return profile_column(con, pa.array(values, pa.string()), 3, name, **kw)
+
+
+def test_day_first_decided_by_a_late_value(con):
+    values = ["01/02/2024"] * 500 + ["31/01/2024"]
+    p = prof(con, values, "Ship Date")
+    assert (p.kind, p.date_order, p.ambiguous) == ("date", "dmy", None)
+    assert p.evidence == "day-first dates (31/01/2024 seen)"
+    assert p.index == 3 and p.name == "Ship Date"
+
+
+def test_month_first_from_second_part_above_12(con):
+    p = prof(con, ["1/2/24", "12/31/24", "2/3/2024"])
+    assert (p.kind, p.date_order) == ("date", "mdy")
+    assert "12/31/24" in p.evidence
+
+
+def test_ambiguous_dates_are_reported_and_default_day_first(con):
+    p = prof(con, ["01/02/2024", "03/04/2024"])
+    assert p.kind == "date" and p.date_order == "dmy"
+    assert "cannot be told apart" in p.ambiguous
+    forced = prof(con, ["01/02/2024", "03/04/2024"], date_order="mdy")
+    assert forced.date_order == "mdy" and forced.ambiguous is None
+
+
+def test_wrong_order_value_in_a_day_first_column_is_bad_not_a_note(con):
+    p = prof(con, ["31/01/2024", "15/02/2024", "01/03/2024"] * 4 + ["12/31/2024"])
+    assert p.kind == "date" and p.date_order == "dmy"
+    assert "both day-first" in p.ambiguous and "12/31/2024" in p.ambiguous
+    assert p.bad_count == 1 and p.bad_sample == ["12/31/2024"]
+
+
+def test_text_month_dates_and_placeholders(con):
+    values = ["02-Jun-06", "14-Nov-06", "Date Not Captured", "Pre-PQ Process", "N/A", None]
+    p = prof(con, values, "Delivered Date")
+    assert p.kind == "date" and p.evidence == "text-month dates (02-Jun-06)"
+    assert p.placeholders == {"Date Not Captured": 1, "Pre-PQ Process": 1, "N/A": 1}
+    assert p.null_count == 4 and p.bad_count == 0
+
+
+def test_month_name_first_dates_and_month_labels(con):
+    assert prof(con, ["Jun 2, 2006", "June 30, 2007"]).date_order == "mdy"
+    p = prof(con, ["Jan 2024", "Feb 2024", "2024-03"], "Period")
+    assert p.kind == "date" and "month labels" in p.evidence
+
+
+def test_iso_and_calamine_datetimes(con):
+    assert prof(con, ["2024-01-05 00:00:00", "2024-02-01 00:00:00"]).kind == "date"
+    p = prof(con, ["2024-01-05 08:30:00", "2024-02-01 00:00:00"], "Opened")
+    assert p.kind == "timestamp" and p.date_order == "ymd"
+
+
+def test_excel_serial_dates_need_a_date_name(con):
+    p = prof(con, ["45292", "45293", "45300"], "Order Date")
+    assert (p.kind, p.serial, p.evidence) == ("date", True, "Excel serial dates")
+    assert prof(con, ["45292", "45293"], "Units").kind == "number"
+
+
+def test_times_and_durations(con):
+    assert prof(con, ["08:30", "17:45:10"], "Start").kind == "time"
+    assert prof(con, ["1899-12-31 08:30:00"], "Start").kind == "time"
+    assert prof(con, ["0:45", "1:15:00"], "Downtime").kind == "duration"
+    assert prof(con, ["23:00", "26:15"], "Stop").kind == "duration"
+    assert prof(con, ["1900-01-01 02:15:00"], "Stop").kind == "duration"
+
+
+def test_currency_thousands_parentheses_and_percent(con):
+    p = prof(con, ["$1,234.50", "(2,000.00)", "USD 15", "7-"], "Amount")
+    assert p.kind == "number"
+    assert p.evidence.startswith("numbers with currency")
+    assert "thousands separators" in p.evidence and "negatives like" in p.evidence
+    q = prof(con, ["12.5%", "3%", "100%"], "Share")
+    assert q.kind == "percent" and q.evidence.startswith("percentages")
+
+
+def test_decimal_comma_numbers(con):
+    p = prof(con, ["1.234,56", "7,25", "-3,5"], decimal_comma=True)
+    assert p.kind == "number" and "thousands separators" in p.evidence
+
+
+def test_booleans_and_markers(con):
+    assert prof(con, ["Y", "N", "y"]).kind == "bool"
+    assert prof(con, ["TRUE", "false"]).kind == "bool"
+    assert prof(con, ["1", "0", "1"], "Units").kind == "number"
+    assert prof(con, ["1", "0", "1"], "SLA met").kind == "bool"
+    m = prof(con, ["x", None, "X", None], "Operator error")
+    assert m.kind == "bool" and m.marker and "blank = no" in m.evidence
+
+
+def test_notes_in_a_number_column_are_placeholders(con):
+    values = (
+        ["780.34", "4521.5", "1653.78"] * 3
+        + ["Freight Included in Commodity Cost"] * 2
+        + ["See ASN-93 (ID#:1281)", "See ASN-94 (ID#:1282)", "Invoiced Separately", "TBD"]
+    )
+    p = prof(con, values, "Freight Cost (USD)")
+    assert p.kind == "number" and p.bad_count == 0
+    assert p.placeholders == {
+        "Freight Included in Commodity Cost": 2,
+        "See ASN-# (ID#:#)": 2,
+        "Invoiced Separately": 1,
+        "TBD": 1,
+    }
+    assert p.null_count == 6
+
+
+def test_a_lone_word_in_a_number_column_is_bad(con):
+    p = prof(con, [str(i) for i in range(1, 20)] + ["abc", "12 kg"], "Quantity")
+    assert p.kind == "number"
+    assert p.bad_count == 2 and sorted(p.bad_sample) == ["12 kg", "abc"]
+
+
+def test_repeated_word_is_a_placeholder(con):
+    p = prof(con, ["5", "6", "7", "Pending", "Pending"], "Quantity")
+    assert p.kind == "number" and p.placeholders == {"Pending": 2} and p.bad_count == 0
+
+
+def test_mostly_codes_stay_text(con):
+    p = prof(con, ["SCMS-4", "SCMS-13", "12", "SO-1074", "N/A", "NA"], "PO / SO #")
+    assert p.kind == "text"
+    # In a text column only unmistakable markers are placeholders ("NA" may be a region).
+    assert p.placeholders == {"N/A": 1}
+
+
+def test_comment_column_with_some_numbers_stays_text(con):
+    words = ["late", "damaged", "wrong item", "refund asked", "call back", "no answer"]
+    values = [f"customer says {w} again" for w in words] * 2 + [f"{w} today" for w in words]
+    values += ["5", "6", "7"]
+    assert prof(con, values, "Comment").kind == "text"
+
+
+def test_empty_and_placeholder_only_columns(con):
+    assert prof(con, [None, " ", ""]).kind == "empty"
+    p = prof(con, ["N/A", "-", None])
+    assert p.kind == "empty" and p.placeholders == {"N/A": 1, "-": 1} and p.null_count == 3
+
+
+def test_sample_holds_frequent_raw_values(con):
+    p = prof(con, ["b", "a", "a", "c"])
+    assert p.sample[0] == "a" and set(p.sample) == {"a", "b", "c"}
