@@ -434,7 +434,7 @@ def _validate(store: Store, sheet: PreparedSheet) -> None:
         up = sheet.mapping.unpivot
         for c in up.columns:
             mapped_sources[c] = "minutes"
-        for acc, pair in up.pairs.items():
+        for pair in up.pairs.values():
             for part, c in pair.items():
                 mapped_sources[c] = part
     # Cells that failed to parse in mapped columns reject their row, with the reason.

@@ -334,12 +334,11 @@ def history_section(ctx: PageContext) -> None:
         dataops.demo_loads(ctx.store)
         and dataops.has_real_data(ctx.store)
         and auth.can(ctx.user, "delete_any")
-    ):
-        if st.button("Remove demo data", key="remove_demo"):
-            n = dataops.remove_demo(ctx.store, ctx.user)
-            st.cache_data.clear()
-            st.toast(f"Removed {n} demo loads")
-            st.rerun()
+    ) and st.button("Remove demo data", key="remove_demo"):
+        n = dataops.remove_demo(ctx.store, ctx.user)
+        st.cache_data.clear()
+        st.toast(f"Removed {n} demo loads")
+        st.rerun()
 
 
 def _load_label(df, load_id) -> str:
