@@ -140,8 +140,17 @@ def run_readonly(
     params: dict | None = None,
     max_rows: int = 10_000,
     timeout_s: float = 10.0,
+    user=None,
 ) -> QueryResult:
-    """Run one SELECT/WITH statement read-only with a time limit and row cap; refuse anything else."""
+    """Run one SELECT/WITH statement read-only with a time limit and row cap; refuse anything else.
+
+    With a `user` (a cockpit.auth.User), the analyst role is required first; the command line
+    passes none (whoever can run it can open the file anyway).
+    """
+    if user is not None:
+        from cockpit import auth
+
+        auth.require(user, "sql")
     started = time.perf_counter()
     check_statement(store, sql)
     bound = _bind(sql, params or {})

@@ -51,7 +51,7 @@ def run_and_show(ctx: PageContext, sql: str) -> None:
         return
     if run:
         try:
-            result = run_readonly(ctx.store, sql, max_rows=10_000, timeout_s=15)
+            result = run_readonly(ctx.store, sql, max_rows=10_000, timeout_s=15, user=ctx.user)
         except QueryRefused as exc:
             st.session_state.pop("sql_result", None)
             st.error(str(exc))

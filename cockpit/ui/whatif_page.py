@@ -94,7 +94,7 @@ def sensitivity_section(base, drivers: dict[str, float]) -> None:
         key="sens_output",
     )
     df = sensitivity(base, output=output, drivers=drivers)
-    df = df.assign(driver=df["driver"].map(lambda d: DRIVERS[d].label if d in DRIVERS else d))
+    df = df.assign(driver=df["label"])
     chart = tornado(df, output_label=OUTPUTS[output].label, unit=OUTPUTS[output].unit)
     st.altair_chart(chart, width="stretch", key="chart_tornado")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from cockpit.whatif.goalseek import scenario_output
@@ -47,24 +46,3 @@ def sensitivity(
     return frame.sort_values("swing", ascending=False, na_position="last", kind="stable")[
         COLUMNS
     ].reset_index(drop=True)
-
-
-def tornado_chart(frame: pd.DataFrame, output: str) -> alt.Chart:
-    """A tornado chart of a sensitivity frame: change in the output per driver, down and up."""
-    long = pd.concat(
-        [
-            frame.assign(side="-", change=frame["delta_low"]),
-            frame.assign(side="+", change=frame["delta_high"]),
-        ]
-    )[["label", "side", "change", "swing"]].dropna(subset=["change"])
-    order = list(frame.dropna(subset=["swing"])["label"])
-    return (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", sort=order, title=None),
-            x=alt.X("change:Q", title=f"change in {OUTPUTS[output].label}"),
-            color=alt.Color("side:N", title="driver", scale=alt.Scale(domain=["-", "+"])),
-            tooltip=["label", "side", alt.Tooltip("change:Q", format=",.4g")],
-        )
-    )

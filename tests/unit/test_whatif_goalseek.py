@@ -9,7 +9,6 @@ import pytest
 from cockpit.whatif import Settings, goal_seek, run_scenario, sensitivity
 from cockpit.whatif.erlang import asa_seconds
 from cockpit.whatif.model import baseline_from_history
-from cockpit.whatif.sensitivity import tornado_chart
 
 SUMS = [
     "order_lines", "orders", "units", "revenue", "order_cost", "costed_revenue",
@@ -102,10 +101,3 @@ def test_sensitivity_around_a_scenario_and_agents_step(base):
     asa = sensitivity(base, output="asa_seconds").set_index("driver")
     # 10% of 5 agents rounds to less than one: the step is one agent
     assert asa.loc["agents", "high"] == pytest.approx(value_of(base, {"agents": 1}, "asa_seconds"))
-
-
-def test_tornado_chart_orders_bars_by_swing(base):
-    frame = sensitivity(base, output="gross_margin_pct")
-    spec = tornado_chart(frame, "gross_margin_pct").to_dict()
-    assert spec["mark"]["type"] == "bar"
-    assert spec["encoding"]["y"]["sort"][0] == frame["label"][0]
