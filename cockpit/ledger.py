@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 
 from cockpit import datasets
@@ -220,7 +221,7 @@ def load_table(
             raise KeyError(f"{dataset} has no column(s) {unknown}")
         rows = pa.table({n: pa.array([r.get(n) for r in rows], type=types[n]) for n in names})
     if "_row" not in rows.column_names:
-        rows = rows.append_column("_row", pa.array(range(1, rows.num_rows + 1), pa.int64()))
+        rows = rows.append_column("_row", pa.array(np.arange(1, rows.num_rows + 1, dtype=np.int64)))
     digest = f"table:{dataset}:{dt.datetime.now().isoformat()}:{id(rows)}"
     with store.transaction() as cur:
         entry = new_entry(

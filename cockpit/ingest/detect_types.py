@@ -274,7 +274,7 @@ def _profile_all(con, n_rows, names, decimal_comma, date_order) -> list[ColumnPr
     fparams = {"ph": list(KNOWN_PLACEHOLDERS)}
     for p in typed_profiles:
         if p.kind in ("date", "timestamp", "time") and not p.serial:
-            fparams[f"fmt{p.index}"] = typed.formats_for(p)
+            fparams.update(typed.format_params(f"fmt{p.index}", typed.formats_for(p)))
     sql = " union all ".join(_failures_sql(p, decimal_comma) for p in typed_profiles)
     fails: dict[int, list[dict]] = {}
     for f in con.sql(sql, params=fparams).to_arrow_table().to_pylist():

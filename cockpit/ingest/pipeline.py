@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -500,6 +501,21 @@ def _derive(ds: datasets.Dataset, rows: pa.Table) -> pa.Table:
     return rows
 
 
+def _duplicate_rows(table: pa.Table) -> int:
+    """Rows identical to an earlier row (DuckDB hashes in parallel; pyarrow's group_by is slower)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("t", table)
+        total, distinct = con.execute(
+            "SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT * FROM t)) FROM t"
+        ).fetchone()
+    finally:
+        con.close()
+    return total - distinct
+
+
 def _flags(ds: datasets.Dataset, rows: pa.Table) -> list[str]:
     """Impossible or suspicious values: flagged for the analyst, rows kept."""
     out = []
@@ -522,11 +538,9 @@ def _flags(ds: datasets.Dataset, rows: pa.Table) -> list[str]:
                 out.append(f"{n} rows have a negative {col}")
     data_cols = [c for c in rows.column_names if not c.startswith("_")]
     if data_cols and rows.num_rows:
-        distinct = rows.select(data_cols).group_by(data_cols).aggregate([]).num_rows
-        if distinct < rows.num_rows:
-            out.append(
-                f"{rows.num_rows - distinct} duplicate rows (identical in every mapped column)"
-            )
+        dupes = _duplicate_rows(rows.select(data_cols))
+        if dupes:
+            out.append(f"{dupes} duplicate rows (identical in every mapped column)")
     return out
 
 
@@ -606,7 +620,7 @@ def _commit_sheet(cur, prepared, s: PreparedSheet, replace, user, is_demo) -> Sh
     )
     raw_table = f"raw_{int(entry.load_id)}"
     grid = s.raw.table.append_column(
-        "_row", pa.array(range(1, s.raw.table.num_rows + 1), pa.int64())
+        "_row", pa.array(np.arange(1, s.raw.table.num_rows + 1, dtype=np.int64))
     )
     cur.register("_grid", grid)
     try:

@@ -87,32 +87,51 @@ TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p", "%Y-%m-%d %H:%M:
 # --- parser expressions (x is an SQL expression yielding VARCHAR) ---------------------------
 
 
-def number_sql(x: str, decimal_comma: bool) -> str:
-    """DOUBLE from text with currency, thousands separators, (negatives), trailing minus, %."""
+def number_strip_sql(x: str) -> str:
+    """Text without currency symbols, currency codes and spaces (step 1 of number parsing)."""
     s = f"trim({x})"
-    plain = f"case when regexp_full_match({s}, '[-+]?[0-9]+(\\.[0-9]+)?') then cast({s} as double)"
-    if decimal_comma:
-        plain = f"case when regexp_full_match({s}, '[-+]?[0-9]+') then cast({s} as double)"
-    # Drop currency symbols/codes and every kind of space, then read the sign off the ends.
-    stripped = (
-        f"regexp_replace({s}, '[$£€¥\\s\\x{{00A0}}\\x{{202F}}]|\\b({CURRENCY_CODES})\\b', '', 'g')"
+    symbols = s
+    for ch in ("$", "£", "€", "¥", " ", "\u00a0", "\u202f"):
+        symbols = f"replace({symbols}, '{ch}', '')"
+    # Codes need a regex; only text with letters pays for it.
+    return (
+        f"case when regexp_matches({s}, '[A-Za-z]')"
+        f" then regexp_replace({symbols}, '{CURRENCY_CODES}', '') else {symbols} end"
     )
-    core = f"trim(trim({stripped}, '%'), '()+-')"
+
+
+def number_core_sql(t: str) -> str:
+    """The digits of stripped text `t` without sign, parentheses or percent (step 2)."""
+    return f"trim(trim({t}, '%'), '()+-')"
+
+
+def number_value_sql(t: str, core: str, decimal_comma: bool) -> str:
+    """DOUBLE from stripped text `t` and its core (step 3); NULL when it is not a number."""
+    plain = "[-+]?[0-9]+" if decimal_comma else "[-+]?[0-9]+(\\.[0-9]+)?"
     neg = (
-        f"(regexp_full_match({stripped}, '\\(.*\\)') or starts_with({stripped}, '-')"
-        f" or ends_with({stripped}, '-'))"
+        f"(starts_with({t}, '(') and ends_with({t}, ')')"
+        f" or starts_with({t}, '-') or ends_with({t}, '-'))"
     )
     if decimal_comma:
         shape = "([0-9]{1,3}(\\.[0-9]{3})+|[0-9]+)(,[0-9]+)?|,[0-9]+"
         value = f"cast(replace(replace({core}, '.', ''), ',', '.') as double)"
     else:
-        shape = "([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\\.[0-9]+)?|\\.[0-9]+|[0-9]+(\\.[0-9]+)?[eE][-+]?[0-9]+"
+        shape = (
+            "([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\\.[0-9]+)?|\\.[0-9]+"
+            "|[0-9]+(\\.[0-9]+)?[eE][-+]?[0-9]+"
+        )
         value = f"cast(replace({core}, ',', '') as double)"
-    slow = (
-        f"case when regexp_full_match({core}, '{shape}')"
+    return (
+        f"case when regexp_full_match({t}, '{plain}') then cast({t} as double)"
+        f" when regexp_full_match({core}, '{shape}')"
         f" then case when {neg} then -{value} else {value} end end"
     )
-    return f"{plain} else {slow} end"
+
+
+def number_sql(x: str, decimal_comma: bool) -> str:
+    """DOUBLE from text with currency, thousands separators, (negatives), trailing minus, %."""
+    t = number_strip_sql(x)
+    return number_value_sql(t, number_core_sql(t), decimal_comma)
 
 
 def percent_flag_sql(x: str) -> str:
@@ -131,7 +150,24 @@ def bool_sql(x: str, marker: bool) -> str:
 
 
 def strptime_sql(x: str, formats_param: str) -> str:
-    return f"try_strptime(trim({x}), ${formats_param})"
+    """TIMESTAMP from text via the formats bound as ${formats_param}_y4 / ${formats_param}_rest.
+
+    Values starting with a 4-digit year only try year-first formats, and others never do,
+    because %Y also accepts "01" and would read 01/01/01 as the year 1.
+    """
+    s = f"trim({x})"
+    return (
+        f"case when regexp_matches({s}, '^\\d{{4}}[-/]')"
+        f" then try_strptime({s}, ${formats_param}_y4)"
+        f" else try_strptime({s}, ${formats_param}_rest) end"
+    )
+
+
+def format_params(name: str, formats: list[str]) -> dict[str, list[str]]:
+    """The two bound lists strptime_sql(x, name) reads; an empty side gets a never-matching format."""
+    y4 = [f for f in formats if f.startswith("%Y")] or ["<none>"]
+    rest = [f for f in formats if not f.startswith("%Y")] or ["<none>"]
+    return {f"{name}_y4": y4, f"{name}_rest": rest}
 
 
 def serial_sql(x: str) -> str:
@@ -246,31 +282,13 @@ def data_rows(raw: RawSheet, analysis: SheetAnalysis) -> pa.Table:
     return table
 
 
+LOOKUP_KINDS = ("date", "timestamp", "time", "duration")
+
+
 def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
     """Convert the data rows of `raw` to typed columns in DuckDB; collect per-cell failures."""
     source = data_rows(raw, analysis)
-    params: dict[str, object] = {}
-    cleaned, converted, flags = ['"_row"'], ['"_row"'], ['"_row"']
-    for i, p in enumerate(analysis.columns):
-        x = f'"c{p.index}"'
-        params[f"ph{i}"] = [k.lower() for k in p.placeholders]
-        cleaned.append(
-            f"case when list_contains($ph{i}, lower(trim({x}))) then null"
-            f" else nullif(trim({x}), '') end as \"k{i}\""
-        )
-        if p.kind in ("date", "timestamp", "time") and not p.serial:
-            params[f"fmt{i}"] = formats_for(p)
-        value = convert_sql(f'"k{i}"', p, raw.decimal_comma, f"fmt{i}")
-        converted.append(f'"k{i}", {value} as "v{i}"')
-        flags.append(f'"v{i}"')
-        if p.kind not in ("text", "empty"):
-            note = phrase_sql(f'"k{i}"', p.kind)
-            flags.append(f'("k{i}" is not null and "v{i}" is null and not {note}) as "bad{i}"')
-    sql = (
-        f"with cleaned as (select {', '.join(cleaned)} from _ingest_src),"
-        f" converted as (select {', '.join(converted)} from cleaned)"
-        f' select {", ".join(flags)} from converted order by "_row"'
-    )
+    sql, params = _conversion_sql(analysis.columns, raw.decimal_comma)
     con.register("_ingest_src", source)
     try:
         result = con.sql(sql, params=params).to_arrow_table()
@@ -299,3 +317,57 @@ def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
     )
     placeholders = {p.name: dict(p.placeholders) for p in analysis.columns if p.placeholders}
     return TypedSheet(table=table, rejects=rejects, placeholders=placeholders)
+
+
+def _conversion_sql(columns: list[ColumnProfile], decimal_comma: bool) -> tuple[str, dict]:
+    """One select in stages, each computed once per row (DuckDB repeats inlined subexpressions).
+
+    Numbers go strip -> core -> value; dates and times are parsed once per distinct value and
+    joined back, since a failed strptime format costs far more than a hash lookup.
+    """
+    params: dict[str, object] = {}
+    cleaned, strip, core, final, lookups, joins = ['"_row"'], [], [], ['"_row"'], [], []
+    out = ['"_row"']
+    for i, p in enumerate(columns):
+        x = f'"c{p.index}"'
+        if p.placeholders:
+            params[f"ph{i}"] = [k.lower() for k in p.placeholders]
+            cleaned.append(
+                f"case when list_contains($ph{i}, lower(trim({x}))) then null"
+                f' else nullif(trim({x}), \'\') end as "k{i}"'
+            )
+        else:
+            cleaned.append(f"nullif(trim({x}), '') as \"k{i}\"")
+        k = f's."k{i}"'
+        if p.kind in ("number", "percent"):
+            strip.append(f'{number_strip_sql(f"k{i}")} as "t{i}"')
+            core.append(f'{number_core_sql(f"t{i}")} as "n{i}"')
+            value = number_value_sql(f's."t{i}"', f's."n{i}"', decimal_comma)
+        elif p.kind in LOOKUP_KINDS:
+            if p.kind != "duration" and not p.serial:
+                params.update(format_params(f"fmt{i}", formats_for(p)))
+            conv = convert_sql("k", p, decimal_comma, f"fmt{i}")
+            lookups.append(
+                f'"m{i}" as materialized (select k, {conv} as v from'
+                f' (select distinct "k{i}" as k from cleaned where "k{i}" is not null))'
+            )
+            joins.append(f'left join "m{i}" on "m{i}".k = {k}')
+            value = f'"m{i}".v'
+        else:
+            value = convert_sql(k, p, decimal_comma, f"fmt{i}")
+        final.append(f'{k}, {value} as "v{i}"')
+        out.append(f'"v{i}"')
+        if p.kind not in ("text", "empty"):
+            note = phrase_sql(f'"k{i}"', p.kind)
+            out.append(f'("k{i}" is not null and "v{i}" is null and not {note}) as "bad{i}"')
+    ctes = [f"cleaned as materialized (select {', '.join(cleaned)} from _ingest_src)"]
+    ctes.append(f"stripped as materialized (select * {_more(strip)} from cleaned)")
+    ctes.append(f"cored as materialized (select * {_more(core)} from stripped)")
+    ctes += lookups
+    ctes.append(f"converted as (select {', '.join(final)} from cored s {' '.join(joins)})")
+    sql = f"with {', '.join(ctes)} select {', '.join(out)} from converted order by \"_row\""
+    return sql, params
+
+
+def _more(exprs: list[str]) -> str:
+    return "".join(f", {e}" for e in exprs)

@@ -1,0 +1,166 @@
+"""AppTest tier fixtures: a demo database seeded once per session, copied per test.
+
+Pages run through app.py + `at.switch_page(...)` because st.page_link paths are relative to
+the entry script. Each test points COCKPIT_DB at its own file; the app's store cache is keyed
+by path, so distinct files give distinct stores. Cached query results are keyed by data
+version, not by file, so they are cleared before every test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from cockpit.demo import seed_demo
+from cockpit.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+PAGES = {
+    "overview": None,
+    "efficiency": "pages/1_Efficiency.py",
+    "cost": "pages/2_Cost.py",
+    "customer": "pages/3_Customer.py",
+    "whatif": "pages/4_What_if.py",
+    "data": "pages/5_Data.py",
+    "sql": "pages/6_SQL.py",
+    "settings": "pages/7_Settings.py",
+}
+TIMEOUT_S = 60  # generous: the machine is shared; no test asserts on speed
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory) -> Path:
+    """The demo company loaded once through the normal ingest; never opened again."""
+    folder = tmp_path_factory.mktemp("demo_master")
+    path = folder / "cockpit.duckdb"
+    store = Store.open(path)
+    try:
+        seed_demo(store)
+    finally:
+        store.close()
+    return path
+
+
+def copy_db(master: Path, folder: Path) -> Path:
+    """A copy of a closed database file with its kept uploads, in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / master.name
+    shutil.copy2(master, target)
+    if (master.parent / "uploads").exists():
+        shutil.copytree(master.parent / "uploads", folder / "uploads", dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def shared_demo_db(demo_master, tmp_path_factory) -> Path:
+    """A demo database shared by tests that only read (one store for the whole session)."""
+    return copy_db(demo_master, tmp_path_factory.mktemp("demo_shared"))
+
+
+@pytest.fixture
+def demo_db(demo_master, tmp_path) -> Path:
+    """A private demo database for a test that writes (loads, undo, settings)."""
+    return copy_db(demo_master, tmp_path / "demo")
+
+
+@pytest.fixture
+def empty_db(tmp_path) -> Path:
+    """A path where no database exists yet (the app creates an empty one)."""
+    return tmp_path / "empty" / "cockpit.duckdb"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_data_caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def open_app(monkeypatch) -> Callable[..., AppTest]:
+    """open_app(db, page="efficiency", **query_params): an AppTest that has run that page."""
+
+    def _open(db: Path, page: str = "overview", **query_params) -> AppTest:
+        monkeypatch.setenv("COCKPIT_DB", str(db))
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+        at.query_params.update(query_params)
+        at.run()
+        if PAGES[page] is not None:
+            at.switch_page(PAGES[page]).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return _open
+
+
+def sql_value(db: Path, sql: str, params: dict | None = None):
+    """One value computed straight from the database file, bypassing the KPI engine."""
+    con = duckdb.connect(str(db))  # same process: shares the app's open database instance
+    try:
+        row = con.execute(sql, params or {}).fetchone()
+        return None if row is None else row[0]
+    finally:
+        con.close()
+
+
+ORDERS_IN_MONTH = """
+with orders as (
+    select order_id, min(order_date) as first_date
+    from orders_asof($as_of)
+    where order_id is not null and ($site is null or site = $site)
+    group by order_id
+)
+select count(*) from orders where date_trunc('month', first_date) = $month
+"""
+
+LATEST_ORDER_MONTH = "select max(date_trunc('month', order_date))::date from orders_live"
+
+
+def orders_in_month(
+    db: Path, month: dt.date, *, site: str | None = None, as_of: int = 2**62
+) -> int:
+    """Orders counted in `month` (by each order's earliest order date), straight from SQL."""
+    return sql_value(db, ORDERS_IN_MONTH, {"month": month, "site": site, "as_of": as_of})
+
+
+def latest_order_month(db: Path) -> dt.date:
+    return sql_value(db, LATEST_ORDER_MONTH)
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The displayed value of the metric card labelled `label` (exactly one expected)."""
+    found = [m.value for m in at.metric if m.label == label]
+    assert len(found) == 1, f"{label!r}: {found} among {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def number(text: str) -> float:
+    """The number a card shows: '8,822' -> 8822.0, '£9.13' -> 9.13, '+11' -> 11.0."""
+    cleaned = text.replace(",", "").replace("£", "").replace("%", "").split()[0]
+    scale = {"k": 1e3, "m": 1e6, "M": 1e6, "bn": 1e9}
+    for suffix, factor in scale.items():
+        if cleaned.endswith(suffix):
+            return float(cleaned[: -len(suffix)]) * factor
+    return float(cleaned)
+
+
+def orders_csv(months: list[dt.date], per_month: int, *, tag: str = "A") -> bytes:
+    """An ERP-style orders export: 'Dispatched' is not a known synonym, so it maps by hand."""
+    lines = ["Order Ref,Order Date,Dispatched,Location,Qty,Sales"]
+    for month in months:
+        for i in range(per_month):
+            day = month.replace(day=1 + i % 27)
+            site = "Lyon" if i % 3 == 0 else "Leeds"
+            shipped = day + dt.timedelta(days=1 + i % 3)
+            lines.append(
+                f"{tag}-{month:%Y%m}-{i:03d},{day},{shipped},{site},{1 + i % 4},{10 * (1 + i % 5)}"
+            )
+    return ("\n".join(lines) + "\n").encode()

@@ -1,0 +1,230 @@
+"""Generators for the bad-input corpus: malformed, hostile and empty files, made in memory.
+
+Each BadFile says what the loader must do with it: `rejected` (the file is refused with a
+message naming it) or `no_rows` (it reads, but has no data rows to load). Either way the
+database must not change.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import random
+import zipfile
+from dataclasses import dataclass
+
+import openpyxl
+
+ORDERS = [
+    ["Order ID", "Order Date", "Site", "Qty", "Revenue"],
+    ["A1", "2025-01-05", "Leeds", 2, 20.5],
+    ["A2", "2025-01-06", "Lyon", 3, 30],
+]
+
+
+@dataclass(frozen=True)
+class BadFile:
+    name: str
+    data: bytes
+    expect: str  # "rejected" | "no_rows"
+    says: str  # a fragment (lower case) the report's messages must contain
+
+
+def xlsx(rows: list[list], *, sheet: str = "Orders", formulas: bool = False) -> bytes:
+    """A one-sheet .xlsx; with `formulas`, strings starting '=' are formulas (no cached value)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(r, c, value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _rezip(data: bytes, replace: dict[str, bytes], *, add: dict[str, bytes] | None = None) -> bytes:
+    """A copy of a zip package with some parts replaced and others added."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = replace.get(item.filename, src.read(item.filename))
+            dst.writestr(item.filename, body, compress_type=zipfile.ZIP_DEFLATED)
+        for name, body in (add or {}).items():
+            dst.writestr(name, body, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _sheet_xml(rows_xml: str, dimension: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>{rows_xml}</sheetData></worksheet>'
+    ).encode()
+
+
+def encrypted_xlsx(password: str = "secret") -> bytes:
+    """A workbook encrypted with a password, as Excel does (OLE2 + EncryptedPackage)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(xlsx(ORDERS))).encrypt(password, out)
+    return out.getvalue()
+
+
+def pivot_only_xlsx() -> bytes:
+    """An empty sheet plus a pivot cache: the data lives only in the pivot."""
+    cache = (
+        b'<?xml version="1.0" encoding="UTF-8"?><pivotCacheDefinition '
+        b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" recordCount="2"/>'
+    )
+    return _rezip(xlsx([]), {}, add={"xl/pivotCache/pivotCacheDefinition1.xml": cache})
+
+
+def data_model_only_xlsx() -> bytes:
+    return _rezip(xlsx([]), {}, add={"xl/model/item.data": b"\x01\x02model" * 64})
+
+
+def formula_only_xlsx() -> bytes:
+    """Formulas as openpyxl writes them: no cached values, so nothing to read."""
+    return xlsx([["=1+1", "=A1*2"], ["=SUM(A1:B1)", "=NOW()"]], formulas=True)
+
+
+def huge_dimension_xlsx() -> bytes:
+    """A sheet whose <dimension> claims 1,048,576 rows x 16,384 columns (a few cells real)."""
+    rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>Order ID</t></is></c></row>'
+    return _rezip(xlsx(ORDERS), {"xl/worksheets/sheet1.xml": _sheet_xml(rows, "A1:XFD1048576")})
+
+
+def million_empty_rows_xlsx() -> bytes:
+    """A header, then 10^6 empty <row> elements (dimension claiming them all)."""
+    header = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Order ID</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>Order Date</t></is></c></row>'
+    )
+    empty = "".join(f'<row r="{r}"/>' for r in range(2, 1_000_002))
+    sheet = _sheet_xml(header + empty, "A1:B1000001")
+    return _rezip(xlsx(ORDERS), {"xl/worksheets/sheet1.xml": sheet})
+
+
+def malformed_sheet_xml_xlsx() -> bytes:
+    return _rezip(xlsx(ORDERS), {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"})
+
+
+def no_workbook_part_xlsx() -> bytes:
+    """A zip that is not a spreadsheet package (like a .docx renamed .xlsx)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    return out.getvalue()
+
+
+def zip_bomb_xlsx(size: int = 16 * 1024**2) -> bytes:
+    """A small package that unpacks to `size` bytes of zeros (ratio ~1000, over the limit)."""
+    return _rezip(xlsx(ORDERS), {"xl/worksheets/sheet1.xml": b"\0" * size})
+
+
+def ods_garbage() -> bytes:
+    """An ODS container (mimetype first) whose content.xml is not XML."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", b"\x00\x01 this is not xml <<<")
+    return out.getvalue()
+
+
+def xls_garbage() -> bytes:
+    """The OLE2 magic followed by noise."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random.Random(7).randbytes(4096)
+
+
+def truncated(data: bytes, keep: float = 0.5) -> bytes:
+    return data[: int(len(data) * keep)]
+
+
+def corrupted(data: bytes, seed: int = 3) -> bytes:
+    """The same bytes with a run in the middle overwritten with noise."""
+    mid = len(data) // 2
+    noise = random.Random(seed).randbytes(256)
+    return data[:mid] + noise + data[mid + 256 :]
+
+
+def csv_text(rows: list[list]) -> str:
+    return "\n".join(",".join("" if v is None else str(v) for v in row) for row in rows) + "\n"
+
+
+def corpus() -> list[BadFile]:
+    """At least 30 bad inputs, each with what the loader must say about it."""
+    good_xlsx = xlsx(ORDERS)
+    good_csv = csv_text(ORDERS).encode()
+    rng = random.Random(11)
+    files = [
+        BadFile("empty.xlsx", b"", "rejected", "empty"),
+        BadFile("empty.csv", b"", "rejected", "empty"),
+        BadFile("empty.ods", b"", "rejected", "empty"),
+        BadFile("truncated.xlsx", truncated(good_xlsx), "rejected", "corrupt or truncated"),
+        BadFile("truncated_tail.xlsx", truncated(good_xlsx, 0.95), "rejected", "corrupt"),
+        BadFile("corrupt.xlsx", corrupted(good_xlsx), "rejected", "corrupt"),
+        BadFile("random.xlsx", rng.randbytes(5000), "rejected", "corrupt"),
+        BadFile("encrypted.xlsx", encrypted_xlsx(), "rejected", "password-protected"),
+        BadFile("header_only.xlsx", xlsx(ORDERS[:1]), "no_rows", "no data rows"),
+        BadFile("header_only.csv", csv_text(ORDERS[:1]).encode(), "no_rows", "no data rows"),
+        BadFile("empty_sheet.xlsx", xlsx([]), "rejected", "no data cells"),
+        BadFile("pivot_only.xlsx", pivot_only_xlsx(), "rejected", "pivot table"),
+        BadFile("data_model_only.xlsx", data_model_only_xlsx(), "rejected", "data model"),
+        BadFile("formula_only.xlsx", formula_only_xlsx(), "rejected", "no data cells"),
+        BadFile("huge_dimension.xlsx", huge_dimension_xlsx(), "rejected", "over the limit"),
+        BadFile("million_empty_rows.xlsx", million_empty_rows_xlsx(), "no_rows", "no data rows"),
+        BadFile("million_blank_lines.csv", b"\n" * 1_000_000, "rejected", "only blank lines"),
+        BadFile(
+            "million_empty_records.csv",
+            csv_text(ORDERS[:1]).encode() + b",,,,\n" * 1_000_000,
+            "no_rows",
+            "no data rows",
+        ),
+        BadFile(
+            "giant_cell.csv",
+            b"Note\n" + b"x" * (10 * 1024**2) + b"\n",
+            "rejected",
+            "over the limit",
+        ),
+        BadFile("giant_cell.xlsx", xlsx([["Note"], ["x" * (10 * 1024**2)]]), "rejected", "limit"),
+        BadFile(
+            "mixed_encodings.csv",
+            "Site,Qty\nCafé,1\n".encode() + "Zürich,2\n".encode("cp1252") + b"\x81\x8d,3\n",
+            "rejected",
+            "encoding",
+        ),
+        BadFile(
+            "bad_utf16.csv",
+            codecs.BOM_UTF16_LE + "Site,Qty\n".encode("utf-16-le") + b"\x00\xd8\x41",
+            "rejected",
+            "utf-16",
+        ),
+        BadFile("binary_renamed.csv", rng.randbytes(20_000), "rejected", "not text"),
+        BadFile("png_renamed.csv", b"\x89PNG\r\n\x1a\n" + rng.randbytes(3000), "rejected", "text"),
+        BadFile("xlsx_renamed.csv", good_xlsx, "rejected", "renamed"),
+        BadFile(
+            "nul_bytes.csv",
+            good_csv[:20] + b"\x00" * 64 + good_csv[20:],
+            "rejected",
+            "not text",
+        ),
+        BadFile("zip_bomb.xlsx", zip_bomb_xlsx(), "rejected", "zip bomb"),
+        BadFile("garbage.xls", xls_garbage(), "rejected", "cannot be read"),
+        BadFile("random.xls", rng.randbytes(3000), "rejected", "not a valid .xls"),
+        BadFile("html_table.xls", b"<html><table><tr><td>A</td></tr></table></html>", "rejected",
+                "not a valid .xls"),  # fmt: skip
+        BadFile("garbage.ods", ods_garbage(), "rejected", "cannot be read"),
+        BadFile("random.ods", rng.randbytes(3000), "rejected", "corrupt"),
+        BadFile("csv_named.xlsx", good_csv, "rejected", "corrupt"),
+        BadFile("malformed_sheet.xlsx", malformed_sheet_xml_xlsx(), "rejected", "cannot be read"),
+        BadFile("docx_renamed.xlsx", no_workbook_part_xlsx(), "rejected", "cannot be read"),
+        BadFile("report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "rejected", "unsupported file type"),
+        BadFile("no_extension", good_csv, "rejected", "unsupported file type"),
+        BadFile("whitespace.csv", b"  \n\t\n   \r\n", "rejected", "no data"),
+        BadFile("bom_only.csv", codecs.BOM_UTF8, "rejected", "no data"),
+    ]
+    return files
