@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cockpit import datasets, ledger
+from cockpit import auth, datasets, ledger
 from cockpit.ingest import mapping as mapping_mod
 from cockpit.ingest.detect_sheet import analyse_sheet
 from cockpit.ingest.errors import IngestError
@@ -179,7 +179,14 @@ def prepare_file(
         prepared.error = str(exc)
     finally:
         cur.close()
+    if prepared.sheets and not prepared.error and all(map(_has_no_rows, prepared.sheets)):
+        # A header-only export would otherwise land as an empty raw-only "load".
+        prepared.error = f"{name}: no data rows to load (only a header or blank rows)"
     return prepared
+
+
+def _has_no_rows(sheet: PreparedSheet) -> bool:
+    return sheet.status == "raw-only" and (sheet.analysis is None or sheet.analysis.data_rows == 0)
 
 
 def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> PreparedSheet:
@@ -553,14 +560,21 @@ def commit_file(
     prepared: PreparedFile,
     *,
     replace: bool | dict[str | None, bool] = False,
-    user: str | None = None,
+    user: str | auth.User | None = None,
     is_demo: bool = False,
 ) -> FileReport:
-    """Store one prepared file in a single transaction and report what happened."""
+    """Store one prepared file in a single transaction and report what happened.
+
+    `user` is an auth.User (checked for the upload right) or a trusted command-line name.
+    """
+    if isinstance(user, auth.User):
+        auth.require(user, "upload")
+        user = user.name
     report = FileReport(file=prepared.name, sha256=prepared.sha256, status="loaded")
     if prepared.error:
         report.status = "rejected"
         report.messages.append(prepared.error)
+        report.sheets = [_sheet_report(prepared, s, status="rejected") for s in prepared.sheets]
         return report
     if prepared.duplicate_of:
         d = prepared.duplicate_of
@@ -718,7 +732,7 @@ def load_files(
     files: list[tuple[str, bytes]] | list[Path] | list[str],
     *,
     replace: bool = False,
-    user: str | None = None,
+    user: str | auth.User | None = None,
     is_demo: bool = False,
     dataset: str | None = None,
     sheet: str | None = None,

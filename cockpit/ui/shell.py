@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from cockpit import auth, freshness, links
+from cockpit import auth, freshness, links, saved
 from cockpit.auth import User
 from cockpit.store import LATEST, Store
 from cockpit.ui import auth_gate
@@ -102,6 +102,7 @@ def page_shell(
         if dimensions:
             _filter_bar(ctx, dimensions)
         _freshness(ctx)
+        _saved_views(ctx)
         auth_gate.user_badge(user)
     st.title(title)
     if ctx.pinned:
@@ -245,6 +246,28 @@ def share_button(ctx: PageContext) -> None:
         st.code(links.to_url(pinned_state, base), language=None)
         st.markdown("**Live** (always the latest data):")
         st.code(links.to_url(live_state, base), language=None)
+        st.markdown("**Save this view** to find it later under Saved views:")
+        name = st.text_input("Name", key="save_view_name", label_visibility="collapsed",
+                             placeholder="e.g. Lyon OEE, Q3 board pack")
+        pin = st.checkbox("Pin the numbers (as of now)", value=True, key="save_view_pin")
+        if st.button("Save view", key="save_view") and name.strip():
+            url = links.to_url(pinned_state if pin else live_state)
+            saved.save(ctx.store, "views", name, {"url": url, "page": ctx.page},
+                       user=ctx.user.name)
+            st.toast(f"Saved view '{name.strip()}'")
+
+
+def _saved_views(ctx: PageContext) -> None:
+    views = saved.list_saved(ctx.store, "views")
+    if not views:
+        return
+    with st.expander("Saved views", icon=":material/bookmarks:"):
+        for name, item in list(views.items())[:30]:
+            st.markdown(f"[{_md_escape(name)}]({item['value']['url']})")
+
+
+def _md_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>" else ch for ch in text)
 
 
 def _base_url() -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import kpis, links
+from cockpit import auth, kpis, links
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
 from cockpit.kpis import CATALOGUE
@@ -127,9 +127,18 @@ def no_data(ctx: PageContext) -> bool:
     if ctx.period is not None:
         return False
     st.info(
-        "No data loaded yet. Open **Data** to upload this month's exports or load the demo company."
+        "No data loaded yet. Upload this month's exports on **Data**, or load the demo company "
+        "(Northwind Components: 3 sites, 24 months) to explore."
     )
-    st.page_link("pages/5_Data.py", label="Go to Data", icon="🗂️")
+    cols = st.columns([1, 1, 4])
+    cols[0].page_link("pages/5_Data.py", label="Go to Data", icon=":material/upload_file:")
+    if auth.can(ctx.user, "upload") and cols[1].button("Load the demo data", key="demo_seed"):
+        from cockpit.demo import seed_demo
+
+        with st.spinner("Loading the demo exports through the normal upload path…"):
+            seed_demo(ctx.store)
+        st.cache_data.clear()
+        st.rerun()
     return True
 
 
