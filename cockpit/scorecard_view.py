@@ -25,23 +25,31 @@ def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def change_text(kpi_id: str, change: float | None) -> str | None:
+def _fmt(kpi, value) -> str:
+    if kpi.id in CATALOGUE:
+        return format_value(kpi.id, value)
+    from cockpit.custom_metrics import format_value as custom_format
+
+    return custom_format(kpi, value)
+
+
+def change_text(kpi, change: float | None) -> str | None:
     """A signed change in the KPI's own unit: '+1.2 pts' for percentages, '+£12k', '-3 s'."""
+    if isinstance(kpi, str):
+        kpi = CATALOGUE[kpi]
     if _missing(change):
         return None
-    kpi = CATALOGUE[kpi_id]
     if kpi.fmt == "pct":
         return f"{change:+.1f} pts"
-    text = format_value(kpi_id, abs(change))
-    return ("+" if change >= 0 else "-") + text
+    return ("+" if change >= 0 else "-") + _fmt(kpi, abs(change))
 
 
-def card_view(v, *, compare: str = "prev") -> dict:
-    """What one KPI card shows, from a KpiValue."""
-    kpi = CATALOGUE[v.id]
+def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
+    """What one KPI card shows, from a KpiValue (`defs` adds custom metrics' definitions)."""
+    kpi = CATALOGUE.get(v.id) or (defs or {})[v.id]
     status = v.status or "none"
     spark = [float(x) for _, x in (v.spark or []) if not _missing(x)]
-    value_text = format_value(v.id, v.value)
+    value_text = _fmt(kpi, v.value)
     if compare == "target":
         change = None if _missing(v.value) or _missing(v.target) else v.value - v.target
     else:
@@ -50,9 +58,9 @@ def card_view(v, *, compare: str = "prev") -> dict:
     if _missing(v.value):
         foot.append(v.reason or "no data")
     if not _missing(v.target):
-        foot.append(f"target {format_value(v.id, v.target)}")
+        foot.append(f"target {_fmt(kpi, v.target)}")
     if compare != "target" and not _missing(v.previous):
-        foot.append(f"was {format_value(v.id, v.previous)}")
+        foot.append(f"was {_fmt(kpi, v.previous)}")
     if getattr(v, "partial", False):
         foot.append("⚠ partial month")
     help_text = kpi.description
@@ -64,7 +72,7 @@ def card_view(v, *, compare: str = "prev") -> dict:
         "label_html": html.escape(kpi.label),
         "group": kpi.group,
         "value_text": value_text,
-        "delta_text": change_text(v.id, change),
+        "delta_text": change_text(kpi, change),
         "delta_color": "normal" if kpi.higher_is_better else "inverse",
         "delta_description": COMPARE_TEXT.get(compare, ""),
         "status": status,
@@ -72,15 +80,17 @@ def card_view(v, *, compare: str = "prev") -> dict:
         "spark": spark if len(spark) >= 2 else [],
         "help": help_text,
         "footnote": " · ".join(foot) if foot else " ",
-        "target_text": format_value(v.id, v.target) if not _missing(v.target) else "",
-        "change_text": change_text(v.id, change) or "",
+        "target_text": _fmt(kpi, v.target) if not _missing(v.target) else "",
+        "change_text": change_text(kpi, change) or "",
     }
 
 
-def by_group(values: list, *, compare: str = "prev") -> dict[str, list[dict]]:
-    """Cards grouped Efficiency / Cost / Customer, in catalogue order."""
+def by_group(
+    values: list, *, compare: str = "prev", defs: dict | None = None
+) -> dict[str, list[dict]]:
+    """Cards grouped Efficiency / Cost / Customer (then Custom), in catalogue order."""
     out: dict[str, list[dict]] = {g: [] for g in GROUPS}
     for v in values:
-        card = card_view(v, compare=compare)
+        card = card_view(v, compare=compare, defs=defs)
         out.setdefault(card["group"], []).append(card)
     return {g: cards for g, cards in out.items() if cards}

@@ -67,3 +67,26 @@ def save_sla(store: Store, edited: pd.DataFrame, user: auth.User) -> None:
         if key and days is not None:
             mapping[str(key)] = days
     targets_mod.save_sla_days(store, mapping, user=user.name)
+
+
+METRIC_FORMATS = ("number", "pct", "money", "count", "days", "hours", "minutes", "seconds", "score")
+
+
+def metrics_table(metrics: list) -> pd.DataFrame:
+    """Custom metrics as a table for the Settings page."""
+    return pd.DataFrame(
+        [
+            {
+                "id": m.id,
+                "label": m.label,
+                "dataset": m.dataset,
+                "formula": m.numerator
+                + (f" / {m.denominator}" if m.denominator else "")
+                + (f" × {m.scale:g}" if m.scale != 1 else ""),
+                "better": m.direction,
+                "target": m.target,
+                "group": m.group,
+            }
+            for m in metrics
+        ]
+    )

@@ -8,9 +8,11 @@
 -- Parameters: $as_of (version), $start/$end (first days of the first and last month),
 --   $dimension (null, or a filter dimension to slice by), filters $site $region $channel
 --   $category $product $customer $ship_mode (lists, null = all), $sla_keys/$sla_days
---   (parallel lists: ship_mode or channel -> SLA days, '*' = default) for orders
---   without a promised_date.
-with lines as (
+--   (parallel lists: ship_mode or channel -> SLA days, '*' = default). An order without a
+--   promised_date is promised at its order date + the shortest SLA of its lines.
+-- `lines` is read twice (line sums, order collapse): not materialized, so each read is a
+-- column scan rather than a copy of every line.
+with lines as not materialized (
     select
         _month as month,
         order_id,
@@ -18,8 +20,13 @@ with lines as (
         ship_date,
         delivered_date,
         promised_date,
-        ship_mode,
-        channel,
+        -- SLA days, only needed when the line has no promised date: ship mode, else channel,
+        -- else the '*' default.
+        case when promised_date is null then list_extract($sla_days, coalesce(
+            list_position($sla_keys, ship_mode),
+            list_position($sla_keys, channel),
+            list_position($sla_keys, '*')
+        )) end as sla_days,
         quantity,
         revenue,
         coalesce(cost, revenue - profit) as cost,
@@ -67,8 +74,7 @@ orders_collapsed as (
         max(ship_date) as ship_date,
         coalesce(max(delivered_date), max(ship_date)) as done_date,
         min(promised_date) as promised_date,
-        min(ship_mode) as ship_mode,
-        min(channel) as channel
+        min(sla_days) as sla_days
     from lines
     where order_id is not null
     group by order_id, slice
@@ -85,16 +91,9 @@ orders_in_range as (
 
 orders_promised as (
     select
-        o.*,
-        coalesce(
-            o.promised_date,
-            o.order_date + cast(list_extract($sla_days, coalesce(
-                list_position($sla_keys, o.ship_mode),
-                list_position($sla_keys, o.channel),
-                list_position($sla_keys, '*')
-            )) as integer)
-        ) as promise_date
-    from orders_in_range o
+        *,
+        coalesce(promised_date, order_date + cast(sla_days as integer)) as promise_date
+    from orders_in_range
 ),
 
 returned_orders as (

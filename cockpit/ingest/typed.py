@@ -334,14 +334,22 @@ def _conversion_sql(columns: list[ColumnProfile], decimal_comma: bool) -> tuple[
             params[f"ph{i}"] = [k.lower() for k in p.placeholders]
             cleaned.append(
                 f"case when list_contains($ph{i}, lower(trim({x}))) then null"
-                f' else nullif(trim({x}), \'\') end as "k{i}"'
+                f" else nullif(trim({x}), '') end as \"k{i}\""
             )
         else:
             cleaned.append(f"nullif(trim({x}), '') as \"k{i}\"")
         k = f's."k{i}"'
         if p.kind in ("number", "percent"):
-            strip.append(f'{number_strip_sql(f"k{i}")} as "t{i}"')
-            core.append(f'{number_core_sql(f"t{i}")} as "n{i}"')
+            # Plain numbers skip the strip and core steps.
+            plain = "[-+]?[0-9]+" if decimal_comma else "[-+]?[0-9]+(\\.[0-9]+)?"
+            strip.append(
+                f'case when regexp_full_match("k{i}", \'{plain}\') then "k{i}"'
+                f' else {number_strip_sql(f"k{i}")} end as "t{i}"'
+            )
+            core.append(
+                f'case when regexp_full_match("t{i}", \'{plain}\') then "t{i}"'
+                f' else {number_core_sql(f"t{i}")} end as "n{i}"'
+            )
             value = number_value_sql(f's."t{i}"', f's."n{i}"', decimal_comma)
         elif p.kind in LOOKUP_KINDS:
             if p.kind != "duration" and not p.serial:
@@ -359,13 +367,17 @@ def _conversion_sql(columns: list[ColumnProfile], decimal_comma: bool) -> tuple[
         out.append(f'"v{i}"')
         if p.kind not in ("text", "empty"):
             note = phrase_sql(f'"k{i}"', p.kind)
-            out.append(f'("k{i}" is not null and "v{i}" is null and not {note}) as "bad{i}"')
+            # CASE, not AND: only failing cells pay for the note test.
+            out.append(
+                f'case when "k{i}" is not null and "v{i}" is null then not {note}'
+                f' else false end as "bad{i}"'
+            )
     ctes = [f"cleaned as materialized (select {', '.join(cleaned)} from _ingest_src)"]
     ctes.append(f"stripped as materialized (select * {_more(strip)} from cleaned)")
     ctes.append(f"cored as materialized (select * {_more(core)} from stripped)")
     ctes += lookups
     ctes.append(f"converted as (select {', '.join(final)} from cored s {' '.join(joins)})")
-    sql = f"with {', '.join(ctes)} select {', '.join(out)} from converted order by \"_row\""
+    sql = f'with {", ".join(ctes)} select {", ".join(out)} from converted order by "_row"'
     return sql, params
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from cockpit import scorecard_view
 from cockpit.kpis import CATALOGUE
+from cockpit.ui import views
 from cockpit.ui.shell import PageContext
 
 GROUP_PAGES = {
@@ -39,7 +40,9 @@ def kpi_card(card: dict) -> None:
 def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=None) -> None:
     """KPI cards grouped by Efficiency / Cost / Customer, each group linking to its page."""
     compare = ctx.state.compare
-    for group, cards in scorecard_view.by_group(values, compare=compare).items():
+    for group, cards in scorecard_view.by_group(
+        values, compare=compare, defs=views.kpi_definitions(ctx)
+    ).items():
         if groups and group not in groups:
             continue
         head = st.columns([6, 1])

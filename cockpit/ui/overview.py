@@ -15,7 +15,9 @@ def brief_bytes(ctx: PageContext) -> bytes:
     values = views.scorecard(ctx)
     cards = [
         c
-        for group in scorecard_view.by_group(values, compare=ctx.state.compare).values()
+        for group in scorecard_view.by_group(
+            values, compare=ctx.state.compare, defs=views.kpi_definitions(ctx)
+        ).values()
         for c in group
     ]
     pinned = links.to_url(ctx.state if ctx.state.asof else _pin(ctx), _base_url())

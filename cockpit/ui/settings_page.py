@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import auth, settings_view
+from cockpit import auth, custom_metrics, datasets, settings_view
 from cockpit.ui.shell import PageContext
 
 
@@ -66,4 +66,58 @@ def sla_section(ctx: PageContext) -> None:
 
 
 def custom_metrics_section(ctx: PageContext) -> None:
-    """Placeholder until custom metrics land (issue 7)."""
+    """Analysts define a KPI as a SQL aggregate; it joins the scorecard once validated."""
+    st.subheader("Custom metrics")
+    st.caption(
+        "A metric is an aggregate over one dataset, optionally divided by another "
+        "(a ratio of sums), e.g. freight per unit = sum(freight_cost) / sum(quantity). "
+        "It is checked and run once before it is saved, and appears on the Overview."
+    )
+    metrics = custom_metrics.list_metrics(ctx.store)
+    if metrics:
+        st.dataframe(settings_view.metrics_table(metrics), hide_index=True, width="stretch")
+    if not auth.can(ctx.user, "custom_metric"):
+        st.caption("Defining metrics needs the analyst role.")
+        return
+    with st.form("custom_metric"):
+        c = st.columns([2, 1, 1])
+        label = c[0].text_input("Label", placeholder="Freight per unit")
+        dataset = c[1].selectbox("Dataset", list(datasets.DATASETS))
+        group = c[2].selectbox("Group", custom_metrics.GROUPS, index=3)
+        c = st.columns(2)
+        numerator = c[0].text_input("Aggregate", placeholder="sum(freight_cost)")
+        denominator = c[1].text_input("Divided by (optional)", placeholder="sum(quantity)")
+        c = st.columns(5)
+        scale = c[0].number_input("× scale", value=1.0)
+        fmt = c[1].selectbox("Format", settings_view.METRIC_FORMATS)
+        direction = c[2].selectbox("Better when", ["higher", "lower"])
+        target = c[3].number_input("Target", value=None)
+        amber = c[4].number_input("Amber band", value=None, min_value=0.0)
+        submitted = st.form_submit_button("Check and save", type="primary")
+    if submitted:
+        metric = custom_metrics.CustomMetric(
+            id=custom_metrics.slug(label),
+            label=label.strip(),
+            dataset=dataset,
+            numerator=numerator,
+            denominator=denominator.strip() or None,
+            scale=scale,
+            fmt=fmt,
+            direction=direction,
+            target=target,
+            amber=amber,
+            group=group,
+        )
+        try:
+            custom_metrics.save_metric(ctx.store, metric, ctx.user)
+        except (custom_metrics.MetricInvalid, auth.PermissionDenied) as exc:
+            st.error(f"Not saved: {exc}")
+        else:
+            st.cache_data.clear()
+            st.success(f"Saved {metric.label}; it is on the Overview now.")
+    if metrics:
+        drop = st.selectbox("Remove a metric", ["—", *[m.id for m in metrics]], key="drop_metric")
+        if drop != "—" and st.button("Remove", key="drop_metric_btn"):
+            custom_metrics.delete_metric(ctx.store, drop, ctx.user)
+            st.cache_data.clear()
+            st.rerun()

@@ -247,13 +247,16 @@ def share_button(ctx: PageContext) -> None:
         st.markdown("**Live** (always the latest data):")
         st.code(links.to_url(live_state, base), language=None)
         st.markdown("**Save this view** to find it later under Saved views:")
-        name = st.text_input("Name", key="save_view_name", label_visibility="collapsed",
-                             placeholder="e.g. Lyon OEE, Q3 board pack")
+        name = st.text_input(
+            "Name",
+            key="save_view_name",
+            label_visibility="collapsed",
+            placeholder="e.g. Lyon OEE, Q3 board pack",
+        )
         pin = st.checkbox("Pin the numbers (as of now)", value=True, key="save_view_pin")
         if st.button("Save view", key="save_view") and name.strip():
             url = links.to_url(pinned_state if pin else live_state)
-            saved.save(ctx.store, "views", name, {"url": url, "page": ctx.page},
-                       user=ctx.user.name)
+            saved.save(ctx.store, "views", name, {"url": url, "page": ctx.page}, user=ctx.user.name)
             st.toast(f"Saved view '{name.strip()}'")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import auth, kpis, links
+from cockpit import auth, custom_metrics, kpis, links
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
 from cockpit.kpis import CATALOGUE
@@ -86,9 +86,36 @@ def _variance(version, period_key, filters):
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _custom(version, period_key, compare, filters, metrics):
+    store = get_store()
+    return [
+        custom_metrics.compute(
+            store,
+            m,
+            period=_period(period_key),
+            compare=compare,
+            filters=dict(filters),
+            as_of=version,
+        )
+        for m in metrics
+    ]
+
+
 def scorecard(ctx: PageContext, kpi_ids: tuple[str, ...] | None = None) -> list:
+    """Built-in KPIs (all, or `kpi_ids`) and, for the full scorecard, the custom metrics."""
     version, period, compare, filters = _key(ctx)
-    return _scorecard(version, period, compare, filters, kpi_ids)
+    values = _scorecard(version, period, compare, filters, kpi_ids)
+    if kpi_ids is None:
+        metrics = tuple(custom_metrics.list_metrics(ctx.store))
+        if metrics:
+            values = values + _custom(version, period, compare, filters, metrics)
+    return values
+
+
+def kpi_definitions(ctx: PageContext) -> dict:
+    """Custom metrics' definitions by KPI id (built-ins come from the catalogue)."""
+    return {m.kpi_id: m.as_kpi() for m in custom_metrics.list_metrics(ctx.store)}
 
 
 def movers(ctx: PageContext) -> list[dict]:

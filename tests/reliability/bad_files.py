@@ -15,10 +15,22 @@ from dataclasses import dataclass
 
 import openpyxl
 
+GIANT = b"x" * (10 * 1024**2)  # one 10 MB cell
+
 ORDERS = [
     ["Order ID", "Order Date", "Site", "Qty", "Revenue"],
     ["A1", "2025-01-05", "Leeds", 2, 20.5],
     ["A2", "2025-01-06", "Lyon", 3, 30],
+]
+
+# A good file with one rejected row (row 10: "12x" is not a number).
+ORDERS_FEB = [
+    ORDERS[0],
+    *[
+        [f"B{i}", f"2025-02-{i + 1:02d}", "Leeds" if i % 2 else "Lyon", i, 10 * i]
+        for i in range(1, 9)
+    ],
+    ["B9", "2025-02-20", "Lyon", "12x", 90],
 ]
 
 
@@ -30,8 +42,8 @@ class BadFile:
     says: str  # a fragment (lower case) the report's messages must contain
 
 
-def xlsx(rows: list[list], *, sheet: str = "Orders", formulas: bool = False) -> bytes:
-    """A one-sheet .xlsx; with `formulas`, strings starting '=' are formulas (no cached value)."""
+def xlsx(rows: list[list], *, sheet: str = "Orders") -> bytes:
+    """A one-sheet .xlsx (openpyxl writes strings starting '=' as formulas, no cached value)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = sheet
@@ -88,7 +100,7 @@ def data_model_only_xlsx() -> bytes:
 
 def formula_only_xlsx() -> bytes:
     """Formulas as openpyxl writes them: no cached values, so nothing to read."""
-    return xlsx([["=1+1", "=A1*2"], ["=SUM(A1:B1)", "=NOW()"]], formulas=True)
+    return xlsx([["=1+1", "=A1*2"], ["=SUM(A1:B1)", "=NOW()"]])
 
 
 def huge_dimension_xlsx() -> bytes:
@@ -157,74 +169,93 @@ def csv_text(rows: list[list]) -> str:
 
 def corpus() -> list[BadFile]:
     """At least 30 bad inputs, each with what the loader must say about it."""
-    good_xlsx = xlsx(ORDERS)
-    good_csv = csv_text(ORDERS).encode()
-    rng = random.Random(11)
-    files = [
-        BadFile("empty.xlsx", b"", "rejected", "empty"),
-        BadFile("empty.csv", b"", "rejected", "empty"),
-        BadFile("empty.ods", b"", "rejected", "empty"),
-        BadFile("truncated.xlsx", truncated(good_xlsx), "rejected", "corrupt or truncated"),
-        BadFile("truncated_tail.xlsx", truncated(good_xlsx, 0.95), "rejected", "corrupt"),
-        BadFile("corrupt.xlsx", corrupted(good_xlsx), "rejected", "corrupt"),
-        BadFile("random.xlsx", rng.randbytes(5000), "rejected", "corrupt"),
-        BadFile("encrypted.xlsx", encrypted_xlsx(), "rejected", "password-protected"),
-        BadFile("header_only.xlsx", xlsx(ORDERS[:1]), "no_rows", "no data rows"),
-        BadFile("header_only.csv", csv_text(ORDERS[:1]).encode(), "no_rows", "no data rows"),
-        BadFile("empty_sheet.xlsx", xlsx([]), "rejected", "no data cells"),
-        BadFile("pivot_only.xlsx", pivot_only_xlsx(), "rejected", "pivot table"),
-        BadFile("data_model_only.xlsx", data_model_only_xlsx(), "rejected", "data model"),
-        BadFile("formula_only.xlsx", formula_only_xlsx(), "rejected", "no data cells"),
-        BadFile("huge_dimension.xlsx", huge_dimension_xlsx(), "rejected", "over the limit"),
-        BadFile("million_empty_rows.xlsx", million_empty_rows_xlsx(), "no_rows", "no data rows"),
-        BadFile("million_blank_lines.csv", b"\n" * 1_000_000, "rejected", "only blank lines"),
-        BadFile(
+    return [make() for make in CASES.values()]
+
+
+def _case(name: str, data, expect: str, says: str) -> tuple[str, object]:
+    """A lazily built BadFile: `data` is bytes or a function making them."""
+    return name, lambda: BadFile(name, data() if callable(data) else data, expect, says)
+
+
+def _good_xlsx() -> bytes:
+    return xlsx(ORDERS)
+
+
+def _good_csv() -> bytes:
+    return csv_text(ORDERS).encode()
+
+
+def _noise(n: int, seed: int) -> bytes:
+    return random.Random(seed).randbytes(n)
+
+
+CASES = dict(
+    [
+        _case("empty.xlsx", b"", "rejected", "empty"),
+        _case("empty.csv", b"", "rejected", "empty"),
+        _case("empty.ods", b"", "rejected", "empty"),
+        _case("truncated.xlsx", lambda: truncated(_good_xlsx()), "rejected", "truncated"),
+        _case("truncated_tail.xlsx", lambda: truncated(_good_xlsx(), 0.95), "rejected", "corrupt"),
+        _case("corrupt.xlsx", lambda: corrupted(_good_xlsx()), "rejected", "corrupt"),
+        _case("random.xlsx", lambda: _noise(5000, 1), "rejected", "corrupt"),
+        _case("encrypted.xlsx", encrypted_xlsx, "rejected", "password-protected"),
+        _case("header_only.xlsx", lambda: xlsx(ORDERS[:1]), "no_rows", "no data rows"),
+        _case("header_only.csv", lambda: csv_text(ORDERS[:1]).encode(), "no_rows", "no data rows"),
+        _case("empty_sheet.xlsx", lambda: xlsx([]), "rejected", "no data cells"),
+        _case("pivot_only.xlsx", pivot_only_xlsx, "rejected", "pivot table"),
+        _case("data_model_only.xlsx", data_model_only_xlsx, "rejected", "data model"),
+        _case("formula_only.xlsx", formula_only_xlsx, "rejected", "no data cells"),
+        _case("huge_dimension.xlsx", huge_dimension_xlsx, "rejected", "over the limit"),
+        _case("million_empty_rows.xlsx", million_empty_rows_xlsx, "no_rows", "no data rows"),
+        _case("million_blank_lines.csv", b"\n" * 1_000_000, "rejected", "only blank lines"),
+        _case(
             "million_empty_records.csv",
-            csv_text(ORDERS[:1]).encode() + b",,,,\n" * 1_000_000,
+            lambda: csv_text(ORDERS[:1]).encode() + b",,,,\n" * 1_000_000,
             "no_rows",
             "no data rows",
         ),
-        BadFile(
-            "giant_cell.csv",
-            b"Note\n" + b"x" * (10 * 1024**2) + b"\n",
-            "rejected",
-            "over the limit",
-        ),
-        BadFile("giant_cell.xlsx", xlsx([["Note"], ["x" * (10 * 1024**2)]]), "rejected", "limit"),
-        BadFile(
+        _case("giant_cell.csv", lambda: b"Note\n" + GIANT + b"\n", "rejected", "cell"),
+        _case("giant_cell.xlsx", lambda: xlsx([["Note"], [GIANT.decode()]]), "rejected", "cell"),
+        _case(
             "mixed_encodings.csv",
             "Site,Qty\nCafé,1\n".encode() + "Zürich,2\n".encode("cp1252") + b"\x81\x8d,3\n",
             "rejected",
             "encoding",
         ),
-        BadFile(
+        _case(
             "bad_utf16.csv",
             codecs.BOM_UTF16_LE + "Site,Qty\n".encode("utf-16-le") + b"\x00\xd8\x41",
             "rejected",
             "utf-16",
         ),
-        BadFile("binary_renamed.csv", rng.randbytes(20_000), "rejected", "not text"),
-        BadFile("png_renamed.csv", b"\x89PNG\r\n\x1a\n" + rng.randbytes(3000), "rejected", "text"),
-        BadFile("xlsx_renamed.csv", good_xlsx, "rejected", "renamed"),
-        BadFile(
+        _case("binary_renamed.csv", lambda: _noise(20_000, 2), "rejected", "not text"),
+        _case(
+            "png_renamed.csv", lambda: b"\x89PNG\r\n\x1a\n" + _noise(3000, 3), "rejected", "text"
+        ),
+        _case("xlsx_renamed.csv", _good_xlsx, "rejected", "renamed"),
+        _case(
             "nul_bytes.csv",
-            good_csv[:20] + b"\x00" * 64 + good_csv[20:],
+            lambda: _good_csv()[:20] + b"\x00" * 64 + _good_csv()[20:],
             "rejected",
             "not text",
         ),
-        BadFile("zip_bomb.xlsx", zip_bomb_xlsx(), "rejected", "zip bomb"),
-        BadFile("garbage.xls", xls_garbage(), "rejected", "cannot be read"),
-        BadFile("random.xls", rng.randbytes(3000), "rejected", "not a valid .xls"),
-        BadFile("html_table.xls", b"<html><table><tr><td>A</td></tr></table></html>", "rejected",
-                "not a valid .xls"),  # fmt: skip
-        BadFile("garbage.ods", ods_garbage(), "rejected", "cannot be read"),
-        BadFile("random.ods", rng.randbytes(3000), "rejected", "corrupt"),
-        BadFile("csv_named.xlsx", good_csv, "rejected", "corrupt"),
-        BadFile("malformed_sheet.xlsx", malformed_sheet_xml_xlsx(), "rejected", "cannot be read"),
-        BadFile("docx_renamed.xlsx", no_workbook_part_xlsx(), "rejected", "cannot be read"),
-        BadFile("report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "rejected", "unsupported file type"),
-        BadFile("no_extension", good_csv, "rejected", "unsupported file type"),
-        BadFile("whitespace.csv", b"  \n\t\n   \r\n", "rejected", "no data"),
-        BadFile("bom_only.csv", codecs.BOM_UTF8, "rejected", "no data"),
+        _case("zip_bomb.xlsx", zip_bomb_xlsx, "rejected", "zip bomb"),
+        _case("garbage.xls", xls_garbage, "rejected", "cannot be read"),
+        _case("random.xls", lambda: _noise(3000, 4), "rejected", "not a valid .xls"),
+        _case(
+            "html_table.xls",
+            b"<html><table><tr><td>A</td></tr></table></html>",
+            "rejected",
+            "not a valid .xls",
+        ),  # fmt: skip
+        _case("garbage.ods", ods_garbage, "rejected", "cannot be read"),
+        _case("random.ods", lambda: _noise(3000, 5), "rejected", "corrupt"),
+        _case("csv_named.xlsx", _good_csv, "rejected", "corrupt"),
+        _case("malformed_sheet.xlsx", malformed_sheet_xml_xlsx, "rejected", "cannot be read"),
+        _case("docx_renamed.xlsx", no_workbook_part_xlsx, "rejected", "cannot be read"),
+        _case("report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "rejected", "unsupported file type"),
+        _case("no_extension", _good_csv, "rejected", "unsupported file type"),
+        _case("whitespace.csv", b"  \n\t\n   \r\n", "rejected", "no data"),
+        _case("bom_only.csv", codecs.BOM_UTF8, "rejected", "no data"),
     ]
-    return files
+)

@@ -38,7 +38,16 @@ def test_every_kind_converts_to_its_type(con):
                 ["Production log"],
                 [None],
                 ["Batch", "Day", "Start", "Downtime", "Cost", "Share", "OK", "Started at"],
-                ["B1", "31/01/2024", "08:30", "1:15", "$1,234.50", "12.5%", "Y", "2024-01-31 06:00"],
+                [
+                    "B1",
+                    "31/01/2024",
+                    "08:30",
+                    "1:15",
+                    "$1,234.50",
+                    "12.5%",
+                    "Y",
+                    "2024-01-31 06:00",
+                ],
                 ["B2", "01/02/2024", "17:45", "0:30", "(200.00)", "N/A", "N", "2024-02-01 06:30"],
                 ["B3", "TBD", "09:00", "2:00:30", "USD 5", "3%", "yes", "2024-02-02 07:00"],
                 ["Total", None, None, None, "$1,039.50", None, None, None],
@@ -157,7 +166,7 @@ def test_serial_dates_markers_and_excluded_rows(con):
 
 
 def test_decimal_comma_csv_converts(con):
-    data = "Item;Amount;Share\nA;1.234,56;12,5%\nB;-7,25;3%\nC;(1.000,00);0,5%\n".encode()
+    data = b"Item;Amount;Share\nA;1.234,56;12,5%\nB;-7,25;3%\nC;(1.000,00);0,5%\n"
     _, ts = convert(con, data, "eu.csv")
     assert ts.table["Amount"].to_pylist() == [1234.56, -7.25, -1000.0]
     assert ts.table["Share"].to_pylist() == [12.5, 3.0, 0.5]
@@ -199,7 +208,9 @@ def test_real_scms_delivery_history(con):
     assert cols["Weight (Kilograms)"].placeholders["Weight Captured Separately"] == 1507
     assert cols["Line Item Quantity"].kind == "number" and cols["Country"].kind == "text"
     # The README's line-level on-time figure: 9,138 of 10,324 delivered by the scheduled date.
-    on_time = pc.less_equal(ts.table["Delivered to Client Date"], ts.table["Scheduled Delivery Date"])
+    on_time = pc.less_equal(
+        ts.table["Delivered to Client Date"], ts.table["Scheduled Delivery Date"]
+    )
     assert pc.sum(on_time).as_py() == 9_138
     first = ts.table.slice(0, 1).to_pylist()[0]
     assert first["_row"] == 2 and first["Scheduled Delivery Date"] == dt.date(2006, 6, 2)

@@ -1,0 +1,386 @@
+"""Custom metrics: an analyst's KPI defined as a SQL aggregate over one dataset.
+
+A metric is `numerator [/ denominator] x scale` where both are aggregate expressions over the
+dataset's columns (e.g. `sum(freight_cost)` / `sum(weight_kg)`). It is validated before it is
+saved: DuckDB parses it, and its syntax tree may hold only the dataset's columns, constants,
+operators and an allowlist of functions (no subqueries, tables, windows or settings); then it
+runs once through the SQL guard. It is always computed through the same guard (read-only,
+time limit), with period months and filters bound as parameters. The expression text is the
+one piece of user SQL the app composes into a query: that is what a custom metric is, and the
+allowlist above is what makes it safe.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+
+from cockpit import auth, datasets
+from cockpit.kpis.catalogue import _FORMATTERS, Kpi
+from cockpit.kpis.engine import KpiValue
+from cockpit.kpis.periods import Period, add_months, comparison_months
+from cockpit.sqlguard import QueryRefused, run_readonly
+from cockpit.store import LATEST, Store
+
+SETTING = "custom_metrics"
+GROUPS = ("Efficiency", "Cost", "Customer", "Custom")
+AGGREGATES = {
+    "sum",
+    "count",
+    "count_star",
+    "avg",
+    "mean",
+    "min",
+    "max",
+    "median",
+    "quantile_cont",
+    "quantile_disc",
+    "stddev",
+    "stddev_samp",
+    "stddev_pop",
+    "bool_and",
+    "bool_or",
+    "approx_count_distinct",
+    "fsum",
+    "mode",
+}
+SCALARS = {
+    "+",
+    "-",
+    "*",
+    "/",
+    "//",
+    "%",
+    "coalesce",
+    "nullif",
+    "abs",
+    "round",
+    "greatest",
+    "least",
+    "date_diff",
+    "datediff",
+    "epoch",
+    "date_part",
+    "datepart",
+    "year",
+    "month",
+    "day",
+    "lower",
+    "upper",
+    "trim",
+    "length",
+    "ln",
+    "log",
+    "sqrt",
+    "power",
+    "pow",
+    "floor",
+    "ceil",
+    "ifnull",
+    "if",
+    "~~",
+    "!~~",
+    "~~*",
+    "!~~*",
+    "contains",
+    "starts_with",
+    "regexp_matches",
+    "isnan",
+    "isfinite",
+}
+_ALLOWED_CLASSES = {
+    "FUNCTION",
+    "COLUMN_REF",
+    "CONSTANT",
+    "CASE",
+    "COMPARISON",
+    "CONJUNCTION",
+    "OPERATOR",
+    "CAST",
+    "BETWEEN",
+}
+_ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+
+
+class MetricInvalid(ValueError):
+    """A custom metric that cannot be saved; the message says why."""
+
+
+@dataclass(frozen=True)
+class CustomMetric:
+    id: str
+    label: str
+    dataset: str
+    numerator: str
+    denominator: str | None = None
+    scale: float = 1.0
+    fmt: str = "number"
+    direction: str = "higher"
+    target: float | None = None
+    amber: float | None = None
+    group: str = "Custom"
+    description: str = ""
+
+    @property
+    def kpi_id(self) -> str:
+        return f"custom_{self.id}"
+
+    def as_kpi(self) -> Kpi:
+        """The metric in the catalogue's shape, so cards and formats treat it like a built-in."""
+        formula = f"{self.numerator}" + (f" / {self.denominator}" if self.denominator else "")
+        return Kpi(
+            id=self.kpi_id,
+            label=self.label,
+            group=self.group,
+            unit=self.fmt,
+            fmt=self.fmt,
+            direction=self.direction,
+            datasets=(self.dataset,),
+            description=self.description or f"Custom metric over {self.dataset}: {formula}",
+            default_target=self.target,
+            default_amber=self.amber,
+        )
+
+
+def slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40] or "metric"
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def _walk(node, dataset: datasets.Dataset, found: dict) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _walk(item, dataset, found)
+        return
+    if not isinstance(node, dict):
+        return
+    cls = node.get("class")
+    if cls is not None:
+        if cls not in _ALLOWED_CLASSES:
+            raise MetricInvalid(f"{cls.lower().replace('_', ' ')} is not allowed in a metric")
+        if cls == "COLUMN_REF":
+            names = node.get("column_names", [])
+            if len(names) != 1 or names[0] not in dataset.column_names:
+                raise MetricInvalid(
+                    f"{'.'.join(names)} is not a column of {dataset.name} "
+                    f"(columns: {', '.join(dataset.column_names)})"
+                )
+        if cls == "FUNCTION":
+            name = node.get("function_name", "").lower()
+            if name in AGGREGATES:
+                found["aggregate"] = True
+            elif name not in SCALARS:
+                raise MetricInvalid(f"the function {name}() is not allowed in a metric")
+    for key, value in node.items():
+        if key != "class":
+            _walk(value, dataset, found)
+
+
+def check_expression(store: Store, dataset: str, expression: str) -> None:
+    """Raise MetricInvalid unless `expression` is one safe aggregate over `dataset`'s columns."""
+    ds = datasets.get(dataset)
+    if not expression or not expression.strip():
+        raise MetricInvalid("write an aggregate, e.g. sum(revenue)")
+    if ";" in expression or "--" in expression or "/*" in expression:
+        raise MetricInvalid("write one expression, without ';' or comments")
+    cur = store.cursor()
+    try:
+        raw = cur.execute(
+            "SELECT json_serialize_sql($q)", {"q": f"SELECT ({expression}) FROM t"}
+        ).fetchone()[0]
+    finally:
+        cur.close()
+    tree = json.loads(raw)
+    if tree.get("error"):
+        raise MetricInvalid(f"not valid SQL: {tree.get('error_message', 'parse error')}")
+    statements = tree.get("statements", [])
+    if len(statements) != 1:
+        raise MetricInvalid("write one expression")
+    select_list = statements[0]["node"].get("select_list", [])
+    if len(select_list) != 1:
+        raise MetricInvalid("write one expression")
+    found: dict = {}
+    _walk(select_list, ds, found)
+    if not found.get("aggregate"):
+        raise MetricInvalid("a metric must aggregate, e.g. sum(...), count(*), avg(...)")
+
+
+def validate(store: Store, metric: CustomMetric) -> None:
+    """Check every field and run the metric once over the data; raise MetricInvalid."""
+    if not _ID.match(metric.id):
+        raise MetricInvalid("the id must be lower-case letters, digits and _ (2-41 characters)")
+    if not metric.label.strip():
+        raise MetricInvalid("give the metric a label")
+    if metric.dataset not in datasets.DATASETS:
+        raise MetricInvalid(f"unknown dataset {metric.dataset!r}")
+    if metric.fmt not in _FORMATTERS:
+        raise MetricInvalid(f"format must be one of {', '.join(_FORMATTERS)}")
+    if metric.direction not in ("higher", "lower"):
+        raise MetricInvalid("direction must be higher or lower")
+    if metric.group not in GROUPS:
+        raise MetricInvalid(f"group must be one of {', '.join(GROUPS)}")
+    if not math.isfinite(metric.scale):
+        raise MetricInvalid("scale must be a number")
+    check_expression(store, metric.dataset, metric.numerator)
+    if metric.denominator:
+        check_expression(store, metric.dataset, metric.denominator)
+    try:
+        _run(store, metric, months=None, filters={}, as_of=LATEST, monthly=False)
+    except QueryRefused as exc:
+        raise MetricInvalid(f"it does not run: {exc}") from None
+
+
+# -- storage ---------------------------------------------------------------------------------
+
+
+def list_metrics(store: Store) -> list[CustomMetric]:
+    items = store.get_setting(SETTING, {}) or {}
+    return [CustomMetric(**v) for v in items.values()]
+
+
+def save_metric(store: Store, metric: CustomMetric, user: auth.User) -> None:
+    """Validate and save (analysts and admins)."""
+    auth.require(user, "custom_metric")
+    validate(store, metric)
+    items = store.get_setting(SETTING, {}) or {}
+    items[metric.id] = asdict(metric)
+    store.set_setting(SETTING, items, user=user.name)
+
+
+def delete_metric(store: Store, metric_id: str, user: auth.User) -> bool:
+    auth.require(user, "custom_metric")
+    items = store.get_setting(SETTING, {}) or {}
+    if metric_id not in items:
+        return False
+    del items[metric_id]
+    store.set_setting(SETTING, items, user=user.name)
+    return True
+
+
+def find(store: Store, kpi_id: str) -> CustomMetric | None:
+    return next((m for m in list_metrics(store) if m.kpi_id == kpi_id), None)
+
+
+# -- computing ---------------------------------------------------------------------------------
+
+
+def _filter_sql(ds: datasets.Dataset, filters: dict) -> tuple[str, dict, list[str]]:
+    """Bound filter predicates for the dimensions this dataset has; the ones it lacks."""
+    parts, params, missing = [], {}, []
+    for dim, values in filters.items():
+        if not values:
+            continue
+        if dim not in ds.column_names:
+            missing.append(dim)
+            continue
+        parts.append(f"list_contains($f_{dim}, {dim})")  # dim checked against the catalogue
+        params[f"f_{dim}"] = list(values)
+    return (" AND " + " AND ".join(parts)) if parts else "", params, missing
+
+
+def _run(store, metric: CustomMetric, *, months, filters, as_of, monthly: bool):
+    ds = datasets.get(metric.dataset)
+    den = f"nullif(({metric.denominator}), 0)" if metric.denominator else "1"
+    where, params, _ = _filter_sql(ds, filters)
+    month_clause = "list_contains($months, _month)" if months is not None else "true"
+    if months is not None:
+        params["months"] = list(months)
+    params["as_of"] = as_of
+    params["scale"] = float(metric.scale)
+    group = "GROUP BY _month ORDER BY _month" if monthly else ""
+    select_month = "_month AS month, " if monthly else ""
+    sql = (
+        f"SELECT {select_month}({metric.numerator}) / {den} * $scale AS value "
+        f"FROM {ds.name}_asof($as_of) WHERE {month_clause}{where} {group}"
+    )
+    return run_readonly(store, sql, params=params, max_rows=1000, timeout_s=20).table.to_pylist()
+
+
+def _value(rows) -> float | None:
+    if not rows:
+        return None
+    v = rows[0]["value"]
+    return None if v is None or not math.isfinite(float(v)) else float(v)
+
+
+def compute(
+    store,
+    metric: CustomMetric,
+    *,
+    period: Period,
+    compare: str = "prev",
+    filters: dict | None = None,
+    as_of: int | None = None,
+) -> KpiValue:
+    """The metric as a scorecard value: value, comparison, target, status and sparkline."""
+    filters = {k: v for k, v in (filters or {}).items() if v}
+    as_of = LATEST if as_of is None else as_of
+    kpi = metric.as_kpi()
+    _, _, missing = _filter_sql(datasets.get(metric.dataset), filters)
+    base = dict(id=kpi.id, label=kpi.label, group=kpi.group, unit=kpi.unit)
+    if missing:
+        reason = f"{metric.dataset} has no {', '.join(missing)} column"
+        return KpiValue(
+            **base,
+            value=None,
+            previous=None,
+            change=None,
+            change_pct=None,
+            target=metric.target,
+            status=None,
+            reason=reason,
+        )
+    value = _value(
+        _run(store, metric, months=period.months, filters=filters, as_of=as_of, monthly=False)
+    )
+    previous = None
+    if compare in ("prev", "yoy"):
+        previous = _value(
+            _run(
+                store,
+                metric,
+                months=comparison_months(period, compare),
+                filters=filters,
+                as_of=as_of,
+                monthly=False,
+            )
+        )
+    spark_start = add_months(period.end, -23)
+    spark_months = [add_months(spark_start, i) for i in range(24)]
+    monthly = _run(store, metric, months=spark_months, filters=filters, as_of=as_of, monthly=True)
+    spark = [(r["month"], None if r["value"] is None else float(r["value"])) for r in monthly]
+    change = None if value is None or previous is None else value - previous
+    change_pct = None if change is None or not previous else 100 * change / abs(previous)
+    status = _status(kpi, value, metric.target, metric.amber)
+    reason = None if value is not None else f"no {metric.dataset} data for this period"
+    return KpiValue(
+        **base,
+        value=value,
+        previous=previous,
+        change=change,
+        change_pct=change_pct,
+        target=metric.target,
+        status=status,
+        reason=reason,
+        spark=spark,
+    )
+
+
+def _status(kpi: Kpi, value, target, amber) -> str | None:
+    if value is None or target is None:
+        return None
+    amber = amber or 0.0
+    gap = value - target if kpi.higher_is_better else target - value
+    if gap >= 0:
+        return "green"
+    return "amber" if gap >= -amber else "red"
+
+
+def format_value(kpi: Kpi, value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return _FORMATTERS[kpi.fmt](float(value))
