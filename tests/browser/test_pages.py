@@ -62,10 +62,10 @@ def test_overview_kpi_cards_show_the_latest_month(demo_server, ui):
     assert [v for v in values if v.strip() in ("—", "-", "")] == []
 
 
-@pytest.mark.parametrize("page", list(PAGE_PATHS))
-def test_page_opens_without_an_exception(demo_server, ui, page):
-    ui.open(demo_server.page_url(PAGE_PATHS[page]))
-    ui.shot(f"page-{page}")
-    expect(ui.page.get_by_role("heading", name=TITLES[page], exact=True).first).to_be_visible()
+@pytest.mark.parametrize("name", list(PAGE_PATHS))
+def test_page_opens_without_an_exception(demo_server, ui, name):
+    ui.open(demo_server.page_url(PAGE_PATHS[name]))
+    ui.shot(f"page-{name}")
+    expect(ui.page.get_by_role("heading", name=TITLES[name], exact=True).first).to_be_visible()
     expect(ui.page.get_by_test_id("stException")).to_have_count(0)
     assert [a for a in ui.alerts() if "error" in a.lower() or "traceback" in a.lower()] == []

@@ -124,7 +124,7 @@ def test_calamine_datetimes_round_trip(con, moments):
     assert parsed == moments
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(st.lists(dates, min_size=1, max_size=30), dates.filter(lambda d: d.day > 12))
 def test_day_first_is_proven_by_any_day_above_12(con, days, witness):
     values = [d.strftime("%d/%m/%Y") for d in [*days, witness]]
