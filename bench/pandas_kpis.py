@@ -86,19 +86,21 @@ def prepare(frames: dict[str, pd.DataFrame], filters: dict, sla: dict) -> dict:
             delivered_date=pd.to_datetime(_col(ol, "delivered_date")),
             promised_date=pd.to_datetime(_col(ol, "promised_date")),
         )
+        # SLA days of a line without a promised date: ship mode, else channel, else "*".
+        days = _col(ol, "ship_mode").map(sla).fillna(_col(ol, "channel").map(sla))
+        if "*" in sla:
+            days = days.fillna(sla["*"])
+        ol = ol.assign(sla=days.where(ol["promised_date"].isna()).astype("float64"))
         orders = ol.groupby("order_id").agg(
             order_date=("order_date", "min"),
             ship_date=("ship_date", "max"),
             delivered=("delivered_date", "max"),
             promised=("promised_date", "min"),
-            ship_mode=("ship_mode", "min"),
-            channel=("channel", "min"),
+            sla=("sla", "min"),
         )
-        days = orders["ship_mode"].map(sla)
-        days = days.fillna(orders["channel"].map(sla))
-        if "*" in sla:
-            days = days.fillna(sla["*"])
-        promise = orders["promised"].fillna(orders["order_date"] + pd.to_timedelta(days, unit="D"))
+        promise = orders["promised"].fillna(
+            orders["order_date"] + pd.to_timedelta(orders["sla"], unit="D")
+        )
         done = orders["delivered"].fillna(orders["ship_date"])
         returned = frames.get("returns")
         returned_ids = set() if returned is None else set(returned["order_id"].dropna())

@@ -36,6 +36,8 @@ def upload_section(ctx: PageContext) -> list[PreparedFile]:
     )
     if not can_upload:
         st.caption("Uploading needs the analyst role.")
+    if files:
+        state["report"] = None  # the last load's report would read as this upload's outcome
     prepared = []
     for f in files or []:
         data = f.getvalue()

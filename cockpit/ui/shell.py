@@ -148,6 +148,7 @@ def _period_bar(ctx: PageContext) -> None:
     from cockpit.kpis import available_months, resolve_period
 
     months = [m.strftime("%Y-%m") for m in available_months(ctx.store, ctx.as_of_arg)]
+    _carry_across_pages(("period", "month", "compare"))
     st.selectbox(
         "Period",
         list(PERIOD_LABELS),
@@ -178,6 +179,18 @@ def _period_bar(ctx: PageContext) -> None:
     ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg) if months else None
 
 
+def _carry_across_pages(keys: tuple[str, ...]) -> None:
+    """Keep bound widget values when the viewer switches page.
+
+    On a page switch Streamlit drops query params bound by another page's widgets before
+    the new page runs, so its widgets would open at their defaults while the session still
+    holds the viewer's choice. Re-assigning the session value makes the widget take it.
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def _month_label(ym: str) -> str:
     import datetime as dt
 
@@ -187,6 +200,7 @@ def _month_label(ym: str) -> str:
 def _filter_bar(ctx: PageContext, dimensions: tuple[str, ...]) -> None:
     from cockpit.kpis import dimension_values
 
+    _carry_across_pages(tuple(f"f_{d}" for d in dimensions))
     with st.expander("Filters", expanded=any(st.session_state.get(f"f_{d}") for d in dimensions)):
         for dim in dimensions:
             values = dimension_values(ctx.store, dim, ctx.as_of_arg)

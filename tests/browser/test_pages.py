@@ -62,7 +62,7 @@ def test_overview_kpi_cards_show_the_latest_month(demo_server, ui):
     assert [v for v in values if v.strip() in ("—", "-", "")] == []
 
 
-@pytest.mark.parametrize("name", list(PAGE_PATHS))
+@pytest.mark.parametrize("name", [p for p in PAGE_PATHS if p != "overview"])
 def test_page_opens_without_an_exception(demo_server, ui, name):
     ui.open(demo_server.page_url(PAGE_PATHS[name]))
     ui.shot(f"page-{name}")

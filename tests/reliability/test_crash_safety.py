@@ -1,0 +1,173 @@
+"""Crash safety: a load killed (SIGKILL) at a random moment leaves all of it or none of it.
+
+Each round starts `python -m cockpit load FILE --db PATH` in a subprocess and kills it after
+a random delay spread over the time a full load takes (start-up, reading, the transaction).
+The database must then open, and hold that file's two sheets completely or not at all, with
+no orphan segments, rows, raw tables or half-finished ledger entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cockpit.store import Store
+
+REPO = Path(__file__).resolve().parents[2]
+N_ORDERS = 6000
+N_PRODUCTION = 1500
+ROUNDS = 14
+BUDGET_S = 75.0  # stop starting new rounds after this long (the machine may be busy)
+
+
+def _workbook() -> bytes:
+    """Orders and production sheets: one file, two loads that must commit together."""
+    wb = openpyxl.Workbook(write_only=True)
+    orders = wb.create_sheet("Orders")
+    orders.append(["Order ID", "Order Date", "Site", "Qty", "Revenue"])
+    for i in range(N_ORDERS):
+        day = dt.date(2025, 1 + i % 6, 1 + i % 28)
+        orders.append([f"O{i}", day, ("Leeds", "Lyon")[i % 2], 1 + i % 5, 10.0 + i % 7])
+    prod = wb.create_sheet("Production")
+    prod.append(["Date", "Site", "Line", "Planned Minutes", "Units"])
+    for i in range(N_PRODUCTION):
+        day = dt.date(2025, 1 + i % 6, 1 + i % 28)
+        prod.append([day, ("Leeds", "Lyon")[i % 2], f"L{i % 3}", 480, 100 + i % 50])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _variant(data: bytes, n: int) -> bytes:
+    """The same workbook with an extra inert part, so its bytes (hash) differ per round."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr(f"customXml/item{n}.xml", f"<round>{n}</round>")
+    return out.getvalue()
+
+
+def _start_load(path: Path, db: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "cockpit", "load", str(path), "--db", str(db)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _check(db: Path, name: str) -> str:
+    """Open the database and check it; 'all' or 'none' of the file `name` is there."""
+    store = Store.open(db)
+    try:
+        loads = store.rows(
+            "select load_id, dataset, status, rows_loaded from loads where file = $f order by 1",
+            {"f": name},
+        )
+        ids = [r["load_id"] for r in loads]
+        orders = store.scalar(
+            "select count(*) from orders where list_contains($ids, _load_id)", {"ids": ids}
+        )
+        production = store.scalar(
+            "select count(*) from production where list_contains($ids, _load_id)", {"ids": ids}
+        )
+        if loads:
+            assert [(r["dataset"], r["status"]) for r in loads] == [
+                ("orders", "loaded"),
+                ("production", "loaded"),
+            ]
+            assert (orders, production) == (N_ORDERS, N_PRODUCTION)
+            assert [r["rows_loaded"] for r in loads] == [N_ORDERS, N_PRODUCTION]
+        else:
+            assert (orders, production) == (0, 0)
+        _assert_no_orphans(store)
+        return "all" if loads else "none"
+    finally:
+        store.close()
+
+
+def _assert_no_orphans(store: Store) -> None:
+    assert store.rows("select load_id, status from loads where status = 'loading'") == []
+    orphans = store.scalar(
+        """select (select count(*) from segments where load_id not in (select load_id from loads))
+                + (select count(*) from orders where _seg not in (select seg_id from segments))
+                + (select count(*) from production where _seg not in (select seg_id from segments))
+                + (select count(*) from rejects where load_id not in (select load_id from loads))
+                + (select count(*) from layouts
+                   where first_load_id not in (select load_id from loads))"""
+    )
+    assert orphans == 0
+    raw_tables = set(
+        store.arrow(
+            "select table_name from duckdb_tables() where table_name like 'raw\\_%' escape '\\'"
+        )
+        .column("table_name")
+        .to_pylist()
+    )
+    ledger_raw = set(
+        store.arrow("select raw_table from loads where raw_table is not null")
+        .column("raw_table")
+        .to_pylist()
+    )
+    assert raw_tables == ledger_raw
+
+
+@pytest.mark.slow
+def test_killed_loads_leave_all_or_nothing(tmp_path):
+    db = tmp_path / "crash.duckdb"
+    base = _workbook()
+    Store.open(db).close()
+
+    # A full run first: how long a load takes here, and that an unkilled load is complete.
+    first = tmp_path / "round0.xlsx"
+    first.write_bytes(_variant(base, 0))
+    started = time.monotonic()
+    proc = _start_load(first, db)
+    _, err = proc.communicate(timeout=120)
+    full_s = time.monotonic() - started
+    assert proc.returncode == 0, err.decode()
+    assert _check(db, first.name) == "all"
+    complete = 1
+
+    rng = random.Random(20250101)
+    # Fixed ends (killed at once; killed long after it finished) and random points between.
+    delays = [0.05, *(rng.uniform(0.1, full_s) for _ in range(ROUNDS - 2)), full_s * 3]
+    outcomes = []
+    deadline = time.monotonic() + BUDGET_S
+    for n, delay in enumerate(delays, start=1):
+        if time.monotonic() > deadline and n < len(delays):
+            continue  # out of time: go straight to the last round
+        path = tmp_path / f"round{n}.xlsx"
+        path.write_bytes(_variant(base, n))
+        proc = _start_load(path, db)
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+        outcome = _check(db, path.name)
+        outcomes.append((round(delay, 2), proc.returncode, outcome))
+        complete += outcome == "all"
+
+    store = Store.open(db)
+    try:
+        assert store.scalar("select count(*) from orders") == complete * N_ORDERS
+        assert store.scalar("select count(*) from production") == complete * N_PRODUCTION
+    finally:
+        store.close()
+    assert outcomes[0][2] == "none" and outcomes[-1][2] == "all", outcomes
+    assert any(code == -signal.SIGKILL for _, code, _ in outcomes), outcomes
