@@ -163,13 +163,14 @@ def overlapping_months(store: Store, dataset: str, months: list[dt.date]) -> lis
     return rows.column("month").to_pylist()
 
 
-def find_duplicate(store: Store, sha256: str) -> dict | None:
-    """The earliest live load of the same file bytes, if any."""
+def find_duplicate(store: Store, sha256: str, *, sheet: str | None = None) -> dict | None:
+    """The earliest live load of the same file bytes (of that sheet, when given), if any."""
     rows = store.rows(
         """SELECT load_id, seq, file, loaded_at FROM loads
            WHERE sha256 = $sha AND status = 'loaded' AND undone_seq IS NULL
+             AND ($sheet IS NULL OR sheet = $sheet)
            ORDER BY seq LIMIT 1""",
-        {"sha": sha256},
+        {"sha": sha256, "sheet": sheet},
     )
     return rows[0] if rows else None
 

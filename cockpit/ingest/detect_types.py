@@ -12,6 +12,15 @@ A column takes a typed kind when that kind parses at least half of its non-place
 and at least 80% of those that are not notes; otherwise it is text.
 Day-first vs month-first: any first part above 12 -> dmy; any second part above 12 -> mdy;
 neither -> ambiguous (reported; the caller's date_order, else the sheet's, else dmy is used).
+
+Speed: statistics are computed once per distinct value (with its count). A column with more
+than SAMPLE_DISTINCT distinct values (ids, amounts, timestamps) is first judged on a weighted
+sample of them (every value at least 1/SAMPLE_DISTINCT of the rows, plus a hash-chosen share
+of the rest); the whole column then settles what a sample cannot: number range and
+percentages, date order, dates with times, hours above 24, and the failures of the chosen
+kind. A date column that fails on some values is re-read with every date family before they
+count as bad. The most common shape of a date column gets a one-format fast path
+(`fast_shape`/`fast_format`), since a failed strptime format costs far more than a match.
 """
 
 from __future__ import annotations
@@ -64,6 +73,9 @@ class ColumnProfile:
     marker: bool = False  # an 'x'-or-blank yes/no column: blank is false
     bad_count: int = 0  # values that are neither the kind nor a placeholder (rejected later)
     bad_sample: list[str] = field(default_factory=list)
+    distinct: int = 0  # distinct non-blank values
+    fast_shape: str | None = None  # values of this shape (digits 9, letters a) try fast_format
+    fast_format: str | None = None  # ... first: the format the full list would pick for them
 
 
 def date_formats(order: str, counts: dict[str, int] | None = None) -> list[str]:
@@ -90,7 +102,7 @@ def swap_order(formats: list[str], order: str) -> list[str]:
     return [mapping.get(f, f) for f in formats]
 
 
-def _stats_sql(decimal_comma: bool) -> str:
+def _stats_sql(decimal_comma: bool, source: str) -> str:
     num = typed.number_sql("v", decimal_comma)
     thousands = "\\d\\.\\d{3}(,|$)" if decimal_comma else "\\d,\\d{3}"
     clock = "regexp_full_match(v, '\\d{1,3}:\\d{2}(:\\d{2}(\\.\\d+)?)?( ?[AaPp][Mm])?')"
@@ -122,7 +134,7 @@ def _stats_sql(decimal_comma: bool) -> str:
             try_cast(nullif({ab}.a, '') as integer) as a,
             try_cast(nullif({ab}.b, '') as integer) as b,
             try_cast(regexp_extract(v, '^(\\d+):', 1) as integer) as hour
-        from _profile_vals
+        from {source}
     )
     select
         col,
@@ -207,21 +219,47 @@ def profile_columns(
     """Profile the columns c{i} of `table` (raw strings) named by `names`, in a few queries."""
     if not names:
         return []
-    src = table.select([f"c{i}" for i in names])
-    con.register("_profile_src", src)
+    con.register("_profile_src", table.select([f"c{i}" for i in names]))
     try:
-        con.sql("drop table if exists _profile_vals")
+        # Group the raw strings first and trim only the distinct ones: trimming every cell
+        # costs more than the grouping.
         parts = " union all ".join(
-            f"select {i} as col, trim(c{i}) as v from _profile_src" for i in names
+            f"select {i} as col, c{i} as v from _profile_src where c{i} is not null" for i in names
         )
+        con.sql("drop table if exists _profile_vals")
         con.sql(
-            f"create temp table _profile_vals as select col, v, count(*) as n"
-            f" from ({parts}) where v is not null and v <> '' group by all"
+            f"""create temp table _profile_vals as
+            with raw as (select col, v, count(*) as n from ({parts}) group by all)
+            select col, trim(v) as v, cast(sum(n) as bigint) as n from raw
+            where trim(v) <> '' group by all"""
         )
-        return _profile_all(con, src.num_rows, names, decimal_comma, date_order)
     finally:
         con.unregister("_profile_src")
+    try:
+        con.sql("drop table if exists _profile_sample")
+        con.sql(_SAMPLE_SQL, params={"limit": SAMPLE_DISTINCT})
+        return _profile_all(con, table.num_rows, names, decimal_comma, date_order)
+    finally:
         con.sql("drop table if exists _profile_vals")
+        con.sql("drop table if exists _profile_sample")
+
+
+SAMPLE_DISTINCT = 20_000
+
+# Weighted sample of each column's distinct values: all of them up to $limit; beyond that every
+# value holding at least 1/$limit of the column, plus about $limit others chosen by hash whose
+# counts are scaled up by the sampling step, so sums estimate the whole column.
+_SAMPLE_SQL = """
+create temp table _profile_sample as
+with card as (
+    select col, count(*) as d, sum(n) as total from _profile_vals group by col
+)
+select v.col, v.v,
+    case when c.d <= $limit or v.n * $limit >= c.total then v.n
+         else v.n * (c.d // $limit + 1) end as n
+from _profile_vals v join card c using (col)
+where c.d <= $limit or v.n * $limit >= c.total or hash(v.v) % (c.d // $limit + 1) = 0
+"""
 
 
 def _profile_all(con, n_rows, names, decimal_comma, date_order) -> list[ColumnProfile]:
@@ -236,34 +274,46 @@ def _profile_all(con, n_rows, names, decimal_comma, date_order) -> list[ColumnPr
         "mdy": typed.numeric_formats("mdy"),
         "tfmt": typed.TIME_FORMATS[:4],
     }
-    stats = {
-        r["col"]: {k: int(v) if isinstance(v, Decimal) else v for k, v in r.items()}
-        for r in con.sql(_stats_sql(decimal_comma), params=params).to_arrow_table().to_pylist()
+    stats = {r["col"]: r for r in _pylist(con, _stats_sql(decimal_comma, "_profile_sample"), params)}
+    whole = {
+        r["col"]: r
+        for r in _pylist(
+            con,
+            """
+            select col, count(*) as d, sum(n) as total,
+                coalesce(sum(n) filter (list_contains($ph, lower(v))), 0) as ph_n,
+                min_by(v, (-n, v), 5) as sample
+            from _profile_vals group by col
+            """,
+            {"ph": list(KNOWN_PLACEHOLDERS)},
+        )
     }
     known = _known_counts(con, KNOWN_PLACEHOLDERS)
-    text_known = _known_counts(con, TEXT_PLACEHOLDERS)
-    samples = {
-        r["col"]: r["s"]
-        for r in con.sql(
-            "select col, list(v order by n desc, v)[1:5] as s from _profile_vals group by col"
-        )
-        .to_arrow_table()
-        .to_pylist()
+    text_known = {
+        i: {v: n for v, n in d.items() if v.lower() in TEXT_PLACEHOLDERS} for i, d in known.items()
     }
+    text_known = {i: d for i, d in text_known.items() if d}
     profiles = []
     for i, name in names.items():
-        s = stats.get(i)
-        nonnull = s["total"] if s else 0
+        s, w = stats.get(i), whole.get(i)
+        nonnull = w["total"] if w else 0
         p = ColumnProfile(index=i, name=name, kind="empty", evidence="no values")
-        p.null_count, p.sample = n_rows - nonnull, samples.get(i, [])
+        p.null_count, p.sample = n_rows - nonnull, (w["sample"] if w else [])
+        p.distinct = w["d"] if w else 0
         profiles.append(p)
-        if not s:
+        if not w:
             continue
-        t = nonnull - s["ph_n"]
+        t = nonnull - w["ph_n"]
         if t <= 0:
             p.evidence, p.placeholders, p.null_count = "only placeholders", known.get(i, {}), n_rows
             continue
-        _choose_kind(p, s, t, name, date_order)
+        t_sample = s["total"] - s["ph_n"] if s else 0
+        if t_sample <= 0:
+            p.kind, p.evidence = "text", "text values"
+        else:
+            _choose_kind(p, s, t_sample, name, date_order)
+            if p.distinct > SAMPLE_DISTINCT and p.kind not in ("text", "empty"):
+                _settle_on_whole_column(con, p, s, t_sample, decimal_comma, date_order)
         p.placeholders = dict(text_known.get(i, {}) if p.kind == "text" else known.get(i, {}))
         p.null_count += sum(p.placeholders.values())
         p._t = t  # noqa: SLF001 - kept for the failure pass below
@@ -271,18 +321,138 @@ def _profile_all(con, n_rows, names, decimal_comma, date_order) -> list[ColumnPr
     typed_profiles = [p for p in profiles if p.kind not in ("text", "empty")]
     if not typed_profiles:
         return profiles
-    fparams = {"ph": list(KNOWN_PLACEHOLDERS)}
     for p in typed_profiles:
-        if p.kind in ("date", "timestamp", "time") and not p.serial:
-            fparams.update(typed.format_params(f"fmt{p.index}", typed.formats_for(p)))
-    sql = " union all ".join(_failures_sql(p, decimal_comma) for p in typed_profiles)
-    fails: dict[int, list[dict]] = {}
-    for f in con.sql(sql, params=fparams).to_arrow_table().to_pylist():
-        f["n"] = int(f["n"])
-        fails.setdefault(f["col"], []).append(f)
+        _choose_fast_format(con, p)
+    fails = _failures(con, typed_profiles, decimal_comma)
     for p in typed_profiles:
-        _judge_failures(p, fails.get(p.index, []), text_known.get(p.index, {}), n_rows)
+        f = fails.get(p.index, [])
+        if p.distinct > SAMPLE_DISTINCT and p.kind in ("date", "timestamp") and not p.serial:
+            f = _retry_all_families(con, p, f, decimal_comma)
+        _judge_failures(p, f, text_known.get(p.index, {}), n_rows)
     return profiles
+
+
+def _pylist(con, sql: str, params: dict | None = None) -> list[dict]:
+    rows = con.sql(sql, params=params).to_arrow_table().to_pylist()
+    return [{k: int(v) if isinstance(v, Decimal) else v for k, v in r.items()} for r in rows]
+
+
+def _failures(con, profiles: list[ColumnProfile], decimal_comma: bool) -> dict[int, list[dict]]:
+    """Per column: the distinct values that are neither placeholders nor the column's kind."""
+    fparams: dict[str, object] = {"ph": list(KNOWN_PLACEHOLDERS)}
+    for p in profiles:
+        if p.kind in ("date", "timestamp", "time") and not p.serial:
+            fparams.update(typed.column_format_params(f"fmt{p.index}", p))
+    sql = " union all ".join(_failures_sql(p, decimal_comma) for p in profiles)
+    fails: dict[int, list[dict]] = {}
+    for f in _pylist(con, sql, fparams):
+        fails.setdefault(f["col"], []).append(f)
+    return fails
+
+
+def _settle_on_whole_column(con, p, s, t_sample, decimal_comma, date_order) -> None:
+    """Re-decide a sampled column with the facts only its every value can tell."""
+    value = f"v from _profile_vals where col = {p.index} and not list_contains($ph, lower(v))"
+    params: dict[str, object] = {"ph": list(KNOWN_PLACEHOLDERS)}
+    if p.kind in ("number", "percent") or p.serial:
+        num = typed.number_sql("v", decimal_comma)
+        sql = f"""
+        with vals as (select n, {num} as num, ends_with(v, '%') as pct, {value})
+        select coalesce(sum(n) filter (num is not null), 0) as num_n,
+            coalesce(sum(n) filter (num is not null and pct), 0) as pct_n,
+            min(num) as num_min, max(num) as num_max,
+            coalesce(bool_and(num = floor(num)) filter (num is not null), true) as ints
+        from vals"""
+    elif p.kind in ("time", "duration"):
+        sql = f"""
+        with vals as (select n, v, regexp_full_match(v,
+            '\\d{{1,3}}:\\d{{2}}(:\\d{{2}}(\\.\\d+)?)?( ?[AaPp][Mm])?') as clock,
+            regexp_full_match(v, '(1899-12-31|1900-0[12]-\\d{{2}}) \\d{{2}}:\\d{{2}}:\\d{{2}}')
+            as epoch, {value})
+        select coalesce(max(try_cast(regexp_extract(v, '^(\\d+):', 1) as integer))
+                   filter (clock), 0) as max_hour,
+            coalesce(sum(n) filter (epoch and v >= '1900-01-01'), 0) as over_day_n
+        from vals"""
+    else:
+        _choose_fast_format(con, p)
+        params.update(typed.column_format_params("fmt", p))
+        parsed = typed.strptime_sql("v", "fmt", fast=bool(p.fast_format))
+        ab = "regexp_extract(v, '^(\\d{1,2})[/.-](\\d{1,2})[/.-]\\d{2,4}\\b', ['a', 'b'])"
+        sql = f"""
+        with vals as (select n, v, {parsed} as ts,
+            case when regexp_matches(v, '^\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{2,4}}')
+                then {ab} end as ab, {value}),
+        parts as (select n, v, ts, try_cast(nullif(ab.a, '') as integer) as a,
+            try_cast(nullif(ab.b, '') as integer) as b from vals)
+        select coalesce(sum(n) filter (ts <> date_trunc('day', ts)), 0) as with_time_n,
+            coalesce(sum(n) filter (a > 12), 0) as a13_n,
+            coalesce(sum(n) filter (b > 12), 0) as b13_n,
+            any_value(v) filter (a > 12) as a13_ex, any_value(v) filter (b > 12) as b13_ex
+        from parts"""
+    facts = _pylist(con, sql, params)[0]
+    if "num_n" in facts:
+        # the sample's percent share, judged on the whole column's numbers
+        s = {**s, **facts, "num_n": s["num_n"], "pct_n": s["num_n"] * facts["pct_n"]
+             / max(facts["num_n"], 1)}  # fmt: skip
+    else:
+        s = {**s, **facts}
+    p.serial = p.marker = False
+    p.formats, p.date_order, p.ambiguous = [], None, None
+    _choose_kind(p, s, t_sample, p.name, date_order)
+
+
+def _choose_fast_format(con, p: ColumnProfile) -> None:
+    """The format the full list picks for the column's commonest shape, checked on the sample."""
+    p.fast_shape = p.fast_format = None
+    if p.kind not in ("date", "timestamp", "time") or p.serial or p.distinct < 1000:
+        return
+    shape = typed.shape_sql("v")
+    top = _pylist(
+        con,
+        f"""select {shape} as shape, min(v) as ex, sum(n) as n from _profile_sample
+            where col = {p.index} group by all order by n desc, shape limit 1""",
+    )
+    if not top:
+        return
+    fmts = typed.formats_for(p)
+    params = typed.format_params("fmt", fmts)
+    tries = ", ".join(f"try_strptime(trim($ex), $f{k}) = picked as ok{k}" for k in range(len(fmts)))
+    params.update({f"f{k}": f for k, f in enumerate(fmts)})
+    params["ex"] = top[0]["ex"]
+    oks = _pylist(
+        con, f"select {tries} from (select {typed.strptime_sql('$ex', 'fmt')} as picked)", params
+    )[0]
+    fast = next((f for k, f in enumerate(fmts) if oks[f"ok{k}"]), None)
+    if fast is None:
+        return
+    params = typed.format_params("fmt", fmts, (top[0]["shape"], fast))
+    # The fast path must agree with the full list on every sampled value of that shape.
+    differ = _pylist(
+        con,
+        f"""select count(*) as k from _profile_sample where col = {p.index}
+            and {shape} = $fmt_shape
+            and ({typed.strptime_sql("v", "fmt", fast=True)})
+                is distinct from ({typed.strptime_sql("v", "fmt")})""",
+        params,
+    )[0]["k"]
+    if differ == 0:
+        p.fast_shape, p.fast_format = top[0]["shape"], fast
+
+
+def _retry_all_families(con, p: ColumnProfile, fails: list[dict], decimal_comma) -> list[dict]:
+    """A sampled date column may hold a family its sample missed: retry failures with all."""
+    if not any(f["cat"] == "bad" for f in fails):
+        return fails
+    everything = date_formats(p.date_order if p.date_order in ("dmy", "mdy") else "dmy")
+    if set(everything) <= set(p.formats):
+        return fails
+    keep = p.formats
+    p.formats = keep + [f for f in everything if f not in keep]
+    retried = _failures(con, [p], decimal_comma).get(p.index, [])
+    if sum(f["n"] for f in retried) < sum(f["n"] for f in fails):
+        return retried
+    p.formats = keep
+    return fails
 
 
 def _judge_failures(p: ColumnProfile, fails: list[dict], text_known: dict, n_rows: int) -> None:

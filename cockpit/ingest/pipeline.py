@@ -153,7 +153,8 @@ def prepare_file(
     options = options or {}
     digest = sha256(data)
     prepared = PreparedFile(name=name, data=data, sha256=digest)
-    prepared.duplicate_of = ledger.find_duplicate(store, digest)
+    # Loading another sheet of an already loaded workbook (--sheet) is not a duplicate.
+    prepared.duplicate_of = ledger.find_duplicate(store, digest, sheet=only_sheet)
     try:
         raws = read_file(data, name, limits=limits or Limits())
     except IngestError as exc:

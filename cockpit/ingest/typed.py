@@ -149,25 +149,56 @@ def bool_sql(x: str, marker: bool) -> str:
     return f"case when {s} in ({trues}) then true when {s} in ({falses}) then false end"
 
 
-def strptime_sql(x: str, formats_param: str) -> str:
+_SHAPE_FROM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_SHAPE_TO = "9" * 10 + "a" * 52
+
+
+def shape_sql(x: str) -> str:
+    """The shape of text `x`: digits read 9 and ASCII letters a ("2024-01-05" -> "9999-99-99")."""
+    return f"translate({x}, '{_SHAPE_FROM}', '{_SHAPE_TO}')"
+
+
+def strptime_sql(x: str, formats_param: str, *, fast: bool = False) -> str:
     """TIMESTAMP from text via the formats bound as ${formats_param}_y4 / ${formats_param}_rest.
 
     Values starting with a 4-digit year only try year-first formats, and others never do,
-    because %Y also accepts "01" and would read 01/01/01 as the year 1.
+    because %Y also accepts "01" and would read 01/01/01 as the year 1. With `fast`, values
+    of the shape bound as ${formats_param}_shape first try the one format ${formats_param}_fast.
     """
     s = f"trim({x})"
-    return (
+    slow = (
         f"case when regexp_matches({s}, '^\\d{{4}}[-/]')"
         f" then try_strptime({s}, ${formats_param}_y4)"
         f" else try_strptime({s}, ${formats_param}_rest) end"
     )
+    if not fast:
+        return slow
+    quick = (
+        f"case when {shape_sql(s)} = ${formats_param}_shape"
+        f" then try_strptime({s}, ${formats_param}_fast) end"
+    )
+    return f"coalesce({quick}, {slow})"
 
 
-def format_params(name: str, formats: list[str]) -> dict[str, list[str]]:
-    """The two bound lists strptime_sql(x, name) reads; an empty side gets a never-matching format."""
+def format_params(
+    name: str, formats: list[str], fast: tuple[str, str] | None = None
+) -> dict[str, object]:
+    """The bound values strptime_sql(x, name) reads; an empty side gets a never-matching format.
+
+    `fast` is (shape, format) for strptime_sql(..., fast=True).
+    """
     y4 = [f for f in formats if f.startswith("%Y")] or ["<none>"]
     rest = [f for f in formats if not f.startswith("%Y")] or ["<none>"]
-    return {f"{name}_y4": y4, f"{name}_rest": rest}
+    out: dict[str, object] = {f"{name}_y4": y4, f"{name}_rest": rest}
+    if fast:
+        out[f"{name}_shape"], out[f"{name}_fast"] = fast
+    return out
+
+
+def column_format_params(name: str, p: ColumnProfile) -> dict[str, object]:
+    """format_params for a date/timestamp/time column, with its fast path when it has one."""
+    fast = (p.fast_shape, p.fast_format) if p.fast_format else None
+    return format_params(name, formats_for(p), fast)
 
 
 def serial_sql(x: str) -> str:
@@ -208,10 +239,11 @@ def convert_sql(x: str, p: ColumnProfile, decimal_comma: bool, formats_param: st
         return bool_sql(x, p.marker)
     if kind in ("date", "timestamp"):
         target = "date" if kind == "date" else "timestamp"
-        parsed = serial_sql(x) if p.serial else strptime_sql(x, formats_param)
+        fast = bool(p.fast_format)
+        parsed = serial_sql(x) if p.serial else strptime_sql(x, formats_param, fast=fast)
         return f"cast({parsed} as {target})"
     if kind == "time":
-        return f"cast({strptime_sql(x, formats_param)} as time)"
+        return f"cast({strptime_sql(x, formats_param, fast=bool(p.fast_format))} as time)"
     if kind == "duration":
         return duration_minutes_sql(x)
     return f"nullif(trim({x}), '')"
@@ -288,7 +320,7 @@ LOOKUP_KINDS = ("date", "timestamp", "time", "duration")
 def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
     """Convert the data rows of `raw` to typed columns in DuckDB; collect per-cell failures."""
     source = data_rows(raw, analysis)
-    sql, params = _conversion_sql(analysis.columns, raw.decimal_comma)
+    sql, params = _conversion_sql(analysis.columns, raw.decimal_comma, source.num_rows)
     con.register("_ingest_src", source)
     try:
         result = con.sql(sql, params=params).to_arrow_table()
@@ -319,11 +351,15 @@ def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
     return TypedSheet(table=table, rejects=rejects, placeholders=placeholders)
 
 
-def _conversion_sql(columns: list[ColumnProfile], decimal_comma: bool) -> tuple[str, dict]:
+def _conversion_sql(
+    columns: list[ColumnProfile], decimal_comma: bool, n_rows: int
+) -> tuple[str, dict]:
     """One select in stages, each computed once per row (DuckDB repeats inlined subexpressions).
 
-    Numbers go strip -> core -> value; dates and times are parsed once per distinct value and
-    joined back, since a failed strptime format costs far more than a hash lookup.
+    Numbers go strip -> core -> value; dates and times with few distinct values are parsed
+    once per distinct value and joined back, since a failed strptime format costs far more
+    than a hash lookup; mostly-distinct ones (timestamps) are parsed in place, their common
+    shape through the one-format fast path.
     """
     params: dict[str, object] = {}
     cleaned, strip, core, final, lookups, joins = ['"_row"'], [], [], ['"_row"'], [], []
@@ -353,7 +389,13 @@ def _conversion_sql(columns: list[ColumnProfile], decimal_comma: bool) -> tuple[
             value = number_value_sql(f's."t{i}"', f's."n{i}"', decimal_comma)
         elif p.kind in LOOKUP_KINDS:
             if p.kind != "duration" and not p.serial:
-                params.update(format_params(f"fmt{i}", formats_for(p)))
+                params.update(column_format_params(f"fmt{i}", p))
+            if p.distinct * 4 > n_rows:
+                value = convert_sql(k, p, decimal_comma, f"fmt{i}")
+                final.append(f'{k}, {value} as "v{i}"')
+                out.append(f'"v{i}"')
+                out.append(_bad_flag(i, p))
+                continue
             conv = convert_sql("k", p, decimal_comma, f"fmt{i}")
             lookups.append(
                 f'"m{i}" as materialized (select k, {conv} as v from'
@@ -366,19 +408,25 @@ def _conversion_sql(columns: list[ColumnProfile], decimal_comma: bool) -> tuple[
         final.append(f'{k}, {value} as "v{i}"')
         out.append(f'"v{i}"')
         if p.kind not in ("text", "empty"):
-            note = phrase_sql(f'"k{i}"', p.kind)
-            # CASE, not AND: only failing cells pay for the note test.
-            out.append(
-                f'case when "k{i}" is not null and "v{i}" is null then not {note}'
-                f' else false end as "bad{i}"'
-            )
+            out.append(_bad_flag(i, p))
     ctes = [f"cleaned as materialized (select {', '.join(cleaned)} from _ingest_src)"]
     ctes.append(f"stripped as materialized (select * {_more(strip)} from cleaned)")
     ctes.append(f"cored as materialized (select * {_more(core)} from stripped)")
     ctes += lookups
     ctes.append(f"converted as (select {', '.join(final)} from cored s {' '.join(joins)})")
-    sql = f'with {", ".join(ctes)} select {", ".join(out)} from converted order by "_row"'
+    # Joins may reorder rows; without them the scan order is the sheet's.
+    order = ' order by "_row"' if joins else ""
+    sql = f'with {", ".join(ctes)} select {", ".join(out)} from converted{order}'
     return sql, params
+
+
+def _bad_flag(i: int, p: ColumnProfile) -> str:
+    note = phrase_sql(f'"k{i}"', p.kind)
+    # CASE, not AND: only failing cells pay for the note test.
+    return (
+        f'case when "k{i}" is not null and "v{i}" is null then not {note}'
+        f' else false end as "bad{i}"'
+    )
 
 
 def _more(exprs: list[str]) -> str:

@@ -278,13 +278,14 @@ class Components:
 
     rows: dict[str, list[dict]]
 
-    def sums(self, months, *, part: str | None = None, slice_=..., families=None) -> dict:
-        """Components summed over `months` (of one slice when given) per family."""
+    def sums(self, months, *, part: str | None = None, slice_=...) -> dict:
+        """Components summed over `months` (of one slice when given) per family.
+
+        `part` names the resolution query's row for a whole multi-month set of months.
+        """
         wanted = set(months)
         out = {}
         for fam, rows in self.rows.items():
-            if families is not None and fam not in families:
-                continue
             if fam == "resolution":
                 # Percentiles do not add: a whole period has its own row ('period'/'compare').
                 p = part if part and len(months) > 1 else "month"

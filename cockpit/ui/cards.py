@@ -47,7 +47,7 @@ def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=N
             continue
         head = st.columns([6, 1])
         head[0].subheader(group)
-        if group in GROUP_PAGES:
+        if group in GROUP_PAGES and group.lower() != ctx.page:  # no link to the page itself
             head[1].page_link(GROUP_PAGES[group], label="Details →", query_params=_qp(ctx))
         for start in range(0, len(cards), columns):
             row = st.columns(columns)

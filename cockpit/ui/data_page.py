@@ -169,10 +169,12 @@ def _mapping_editor(prepared: PreparedFile, sheet) -> None:
     changes = dataops.overrides_from_table(table, edited)
     if changes:
         opts = state["options"].setdefault(prepared.sha256, {})
-        current = opts.get(sheet.raw.sheet, SheetOptions(dataset=sheet.mapping.dataset))
+        # Keep the dataset as the "Load as" box has it (None = detected): forcing it here made
+        # that box reset the options, dropping the edit and rerunning forever.
+        current = opts.get(sheet.raw.sheet, SheetOptions())
         merged = {**current.columns, **changes}
         opts[sheet.raw.sheet] = SheetOptions(
-            dataset=current.dataset or sheet.mapping.dataset,
+            dataset=current.dataset,
             columns=merged,
             date_order=current.date_order,
         )

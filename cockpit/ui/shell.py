@@ -96,11 +96,14 @@ def page_shell(
     )
     with st.sidebar:
         st.markdown("### :material/monitoring: Ops Cockpit")
-        _navigation(ctx)
+        # Drawn on top but filled last, so its links carry the choices made in this run.
+        nav = st.container()
         if period:
             _period_bar(ctx)
         if dimensions:
             _filter_bar(ctx, dimensions)
+        with nav:
+            _navigation(ctx)
         _freshness(ctx)
         _saved_views(ctx)
         auth_gate.user_badge(user)
@@ -148,28 +151,13 @@ def _period_bar(ctx: PageContext) -> None:
     from cockpit.kpis import available_months, resolve_period
 
     months = [m.strftime("%Y-%m") for m in available_months(ctx.store, ctx.as_of_arg)]
-    _carry_across_pages(("period", "month", "compare"))
-    st.selectbox(
-        "Period",
-        list(PERIOD_LABELS),
-        format_func=PERIOD_LABELS.get,
-        key="period",
-        bind="query-params",
-    )
+    _url_selectbox("Period", list(PERIOD_LABELS), "period", PERIOD_LABELS.get, ctx.state.period)
     if months:
-        st.selectbox(
-            "Ending in",
-            list(reversed(months)),
-            key="month",
-            bind="query-params",
-            format_func=_month_label,
+        _url_selectbox(
+            "Ending in", list(reversed(months)), "month", _month_label, ctx.state.month
         )
-    st.selectbox(
-        "Compare with",
-        list(COMPARE_LABELS),
-        format_func=COMPARE_LABELS.get,
-        key="compare",
-        bind="query-params",
+    _url_selectbox(
+        "Compare with", list(COMPARE_LABELS), "compare", COMPARE_LABELS.get, ctx.state.compare
     )
     month = st.session_state.get("month")
     kind = st.session_state.get("period", "month")
@@ -177,6 +165,26 @@ def _period_bar(ctx: PageContext) -> None:
         ctx.state, period=kind, month=month, compare=st.session_state.get("compare", "prev")
     )
     ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg) if months else None
+
+
+def _url_selectbox(label: str, options: list[str], key: str, format_func, url_value) -> str:
+    """A selectbox whose choice lives in the URL as the option id (links.py's API).
+
+    Not bind="query-params": a bound selectbox writes its formatted label ("Quarter") to
+    the URL and ignores ids ("quarter"), which would break every shared link.
+    """
+    # Always re-assigned: on a page switch Streamlit resets a keyed widget to its default.
+    current = st.session_state.get(key)
+    if current not in options:
+        current = url_value if url_value in options else options[0]
+    st.session_state[key] = current
+    value = st.selectbox(label, options, key=key, format_func=format_func)
+    if value == options[0]:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
 
 
 def _carry_across_pages(keys: tuple[str, ...]) -> None:

@@ -93,12 +93,19 @@ def open_app(monkeypatch) -> Callable[..., AppTest]:
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
         at.query_params.update(query_params)
         at.run()
-        if PAGES[page] is not None:
-            at.switch_page(PAGES[page]).run()
+        if page != "overview":
+            goto(at, page)
         assert not at.exception, [e.value for e in at.exception]
         return at
 
     return _open
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    """Switch to `page` (as the sidebar link does) and run it."""
+    at.switch_page(PAGES[page] or APP.name).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def sql_value(db: Path, sql: str, params: dict | None = None):
@@ -111,24 +118,30 @@ def sql_value(db: Path, sql: str, params: dict | None = None):
         con.close()
 
 
-ORDERS_IN_MONTH = """
+ORDERS_IN_MONTHS = """
 with orders as (
     select order_id, min(order_date) as first_date
     from orders_asof($as_of)
     where order_id is not null and ($site is null or site = $site)
     group by order_id
 )
-select count(*) from orders where date_trunc('month', first_date) = $month
+select count(*) from orders where date_trunc('month', first_date) between $first and $last
 """
 
 LATEST_ORDER_MONTH = "select max(date_trunc('month', order_date))::date from orders_live"
 
 
 def orders_in_month(
-    db: Path, month: dt.date, *, site: str | None = None, as_of: int = 2**62
+    db: Path,
+    month: dt.date,
+    *,
+    site: str | None = None,
+    as_of: int = 2**62,
+    first: dt.date | None = None,
 ) -> int:
-    """Orders counted in `month` (by each order's earliest order date), straight from SQL."""
-    return sql_value(db, ORDERS_IN_MONTH, {"month": month, "site": site, "as_of": as_of})
+    """Orders counted in `first`..`month` (by each order's earliest order date), from SQL."""
+    params = {"first": first or month, "last": month, "site": site, "as_of": as_of}
+    return sql_value(db, ORDERS_IN_MONTHS, params)
 
 
 def latest_order_month(db: Path) -> dt.date:

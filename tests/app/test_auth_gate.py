@@ -10,8 +10,15 @@ from cockpit.demo import seed_demo
 from cockpit.store import Store
 
 APP = os.path.join(os.path.dirname(__file__), "..", "..", "app.py")
-PAGES = ["pages/1_Efficiency.py", "pages/2_Cost.py", "pages/3_Customer.py", "pages/4_What_if.py",
-         "pages/5_Data.py", "pages/6_SQL.py", "pages/7_Settings.py"]
+PAGES = [
+    "pages/1_Efficiency.py",
+    "pages/2_Cost.py",
+    "pages/3_Customer.py",
+    "pages/4_What_if.py",
+    "pages/5_Data.py",
+    "pages/6_SQL.py",
+    "pages/7_Settings.py",
+]
 PASSWORD = "s3cret-pass"
 
 

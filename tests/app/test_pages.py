@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import PAGES, latest_order_month, metric, number, orders_in_month
+from .conftest import PAGES, goto, latest_order_month, metric, number, orders_in_month
 
 # A card the page must show with demo data, proving it drew its numbers (not only its frame).
 PAGE_CARDS = {
@@ -64,6 +64,6 @@ def test_site_filter_changes_the_orders_card_to_that_sites_count(open_app, share
 def test_efficiency_page_follows_the_filter_chosen_on_the_overview(open_app, shared_demo_db):
     at = open_app(shared_demo_db, f_site="Leeds")
     month = latest_order_month(shared_demo_db)
-    at.switch_page(PAGES["efficiency"]).run()
+    goto(at, "efficiency")
     assert at.multiselect(key="f_site").value == ["Leeds"]
     assert number(metric(at, "Orders")) == orders_in_month(shared_demo_db, month, site="Leeds")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import PAGES, metric, number, sql_value
+from .conftest import goto, metric, number, sql_value
 
 
 def card_status(at, label: str) -> str:
@@ -34,15 +34,15 @@ def test_a_saved_target_changes_the_card_status(open_app, demo_db):
     units = number(metric(at, "Units"))
     assert units > 0
 
-    at.switch_page(PAGES["settings"]).run()
+    goto(at, "settings")
     _set_target(at, "units", 10 * units)  # far above this month's units: off target
-    at.switch_page(PAGES["overview"]).run()
+    goto(at, "overview")
     assert card_status(at, "Units") == "red"
     assert f"target {10 * units:,.0f}" in " ".join(c.value for c in at.caption)
 
-    at.switch_page(PAGES["settings"]).run()
+    goto(at, "settings")
     _set_target(at, "units", units / 2)  # comfortably beaten: on target
-    at.switch_page(PAGES["overview"]).run()
+    goto(at, "overview")
     assert card_status(at, "Units") == "green"
 
 

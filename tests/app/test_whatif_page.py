@@ -9,7 +9,7 @@ REVENUE = "Revenue per month"
 COST = "Operating cost per month"
 
 
-def test_volume_up_raises_revenue_and_cost_and_writes_the_url(open_app, shared_demo_db):
+def test_volume_up_raises_revenue_and_cost(open_app, shared_demo_db):
     at = open_app(shared_demo_db, "whatif")
     revenue, cost = number(metric(at, REVENUE)), number(metric(at, COST))
     assert revenue > 0 and cost > 0
@@ -20,7 +20,6 @@ def test_volume_up_raises_revenue_and_cost_and_writes_the_url(open_app, shared_d
     # Cost = fixed + variable x volume: it grows, but by less than volume (fixed part).
     new_cost = number(metric(at, COST))
     assert cost < new_cost <= 1.15 * cost + 1
-    assert at.query_params.get("d_volume") == "15.0" or at.query_params.get("d_volume") == "15"
 
 
 def test_volume_down_lowers_revenue(open_app, shared_demo_db):
@@ -47,7 +46,7 @@ def _save_scenario(at, name: str) -> None:
 
 def test_save_two_scenarios_and_compare_them(open_app, demo_db):
     at = open_app(demo_db, "whatif")
-    assert not at.multiselect(key="compare_scenarios") if _has_key(at, "compare_scenarios") else True
+    assert "Save scenarios to compare" in " ".join(c.value for c in at.caption)
     at.slider(key="d_volume").set_value(15.0).run()
     _save_scenario(at, "Peak season")
     at.slider(key="d_volume").set_value(0.0)
@@ -65,7 +64,3 @@ def test_save_two_scenarios_and_compare_them(open_app, demo_db):
     captions = " ".join(c.value for c in at.caption)
     assert "**Peak season**: Order volume +15%" in captions
     assert "**Price cut**: Price -5%" in captions
-
-
-def _has_key(at, key: str) -> bool:
-    return any(w.key == key for w in at.multiselect)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
@@ -152,7 +152,7 @@ def demo_template(tmp_path_factory) -> DemoTemplate:
 
 
 @pytest.fixture(scope="session")
-def fresh_server(tmp_path_factory, demo_template):
+def fresh_server(request, tmp_path_factory):
     """Factory: start a server on a new database, `demo=True` for a copy of the demo data."""
     started: list[Server] = []
 
@@ -160,7 +160,8 @@ def fresh_server(tmp_path_factory, demo_template):
         workdir = tmp_path_factory.mktemp("server")
         db = workdir / "cockpit.duckdb"
         if demo:
-            shutil.copyfile(demo_template.path, db)
+            # Asked for here, so a run with only empty-database tests never seeds the demo.
+            shutil.copyfile(request.getfixturevalue("demo_template").path, db)
         server = _start(db, workdir)
         started.append(server)
         return server
@@ -201,10 +202,18 @@ class Ui:
         self.page.goto(url)
         self.idle()
 
-    def metric(self, label: str) -> str:
+    def nav(self, label: str) -> None:
+        """Follow the sidebar link `label`, staying in the same browser session."""
+        sidebar = self.page.get_by_test_id("stSidebar")
+        sidebar.get_by_role("link").filter(has_text=_exact_end(label)).click()
+        expect(self.page.get_by_role("heading", level=1).first).to_contain_text(label)
+        self.idle()
+
+    def metric(self, label: str, within: Locator | None = None) -> str:
         """The value of the one st.metric labelled exactly `label` (hidden labels count)."""
+        scope = within or self.page
         label_el = self.page.get_by_test_id("stMetricLabel").filter(has_text=_exact(label))
-        metric = self.page.get_by_test_id("stMetric").filter(has=label_el)
+        metric = scope.get_by_test_id("stMetric").filter(has=label_el)
         expect(metric).to_have_count(1)
         return metric.get_by_test_id("stMetricValue").inner_text().strip()
 
@@ -226,3 +235,8 @@ def ui(page: Page, screenshots: Path) -> Ui:
 
 def _exact(text: str) -> re.Pattern:
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def _exact_end(text: str) -> re.Pattern:
+    # A link's text starts with its icon's ligature name ("terminalSQL explorer").
+    return re.compile(rf"{re.escape(text)}\s*$")

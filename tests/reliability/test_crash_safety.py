@@ -59,14 +59,29 @@ def _variant(data: bytes, n: int) -> bytes:
     return out.getvalue()
 
 
-def _start_load(path: Path, db: Path) -> subprocess.Popen:
+# `python -m cockpit` that says when the load's transaction has begun writing rows.
+ANNOUNCING_CLI = """
+import sys
+from cockpit import ledger
+from cockpit.cli import main
+_insert_rows = ledger.insert_rows
+def insert_rows(*args, **kwargs):
+    print("writing", flush=True)
+    return _insert_rows(*args, **kwargs)
+ledger.insert_rows = insert_rows
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _start_load(path: Path, db: Path, *, announce: bool = False) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    cli = ["-c", ANNOUNCING_CLI] if announce else ["-m", "cockpit"]
     return subprocess.Popen(
-        [sys.executable, "-m", "cockpit", "load", str(path), "--db", str(db)],
+        [sys.executable, *cli, "load", str(path), "--db", str(db)],
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE if announce else subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -137,30 +152,37 @@ def test_killed_loads_leave_all_or_nothing(tmp_path):
     first.write_bytes(_variant(base, 0))
     started = time.monotonic()
     proc = _start_load(first, db)
-    _, err = proc.communicate(timeout=120)
+    proc.wait(timeout=120)
     full_s = time.monotonic() - started
-    assert proc.returncode == 0, err.decode()
+    assert proc.returncode == 0
     assert _check(db, first.name) == "all"
     complete = 1
 
     rng = random.Random(20250101)
-    # Fixed ends (killed at once; killed long after it finished) and random points between.
-    delays = [0.05, *(rng.uniform(0.1, full_s) for _ in range(ROUNDS - 2)), full_s * 3]
+    # Plain rounds: killed at once, at random points of a whole run, long after it finished.
+    rounds = [("plain", 0.05), *(("plain", rng.uniform(0.1, full_s)) for _ in range(5))]
+    # Rounds killed while the transaction writes (0-300 ms after its first insert).
+    rounds += [("writing", rng.uniform(0.0, 0.3)) for _ in range(ROUNDS - 7)]
+    rounds += [("plain", full_s * 3)]
     outcomes = []
     deadline = time.monotonic() + BUDGET_S
-    for n, delay in enumerate(delays, start=1):
-        if time.monotonic() > deadline and n < len(delays):
+    for n, (kind, delay) in enumerate(rounds, start=1):
+        if time.monotonic() > deadline and n < len(rounds):
             continue  # out of time: go straight to the last round
         path = tmp_path / f"round{n}.xlsx"
         path.write_bytes(_variant(base, n))
-        proc = _start_load(path, db)
+        proc = _start_load(path, db, announce=kind == "writing")
+        if kind == "writing":
+            assert proc.stdout.readline() == b"writing\n"
         try:
             proc.wait(timeout=delay)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
+        if proc.stdout:
+            proc.stdout.close()
         outcome = _check(db, path.name)
-        outcomes.append((round(delay, 2), proc.returncode, outcome))
+        outcomes.append((kind, round(delay, 2), proc.returncode, outcome))
         complete += outcome == "all"
 
     store = Store.open(db)
@@ -169,5 +191,6 @@ def test_killed_loads_leave_all_or_nothing(tmp_path):
         assert store.scalar("select count(*) from production") == complete * N_PRODUCTION
     finally:
         store.close()
-    assert outcomes[0][2] == "none" and outcomes[-1][2] == "all", outcomes
-    assert any(code == -signal.SIGKILL for _, code, _ in outcomes), outcomes
+    assert outcomes[0][3] == "none" and outcomes[-1][3] == "all", outcomes
+    killed_writing = [o for o in outcomes if o[0] == "writing" and o[2] == -signal.SIGKILL]
+    assert killed_writing, outcomes

@@ -206,3 +206,17 @@ def test_partial_latest_month_is_flagged(tiny_db):
     # Orders' latest month is March and its last order is on 15 Mar (> 3 days before 31st).
     assert cards["orders"].partial
     assert not _cards(tiny_db, end=dt.date(2025, 2, 1))["orders"].partial
+
+
+def test_an_order_without_promised_date_gets_the_shortest_sla_of_its_lines(store):
+    # Lines Standard (5 days) and Express (2 days): promised 1 Jan + 2 = 3 Jan; shipped
+    # 4 Jan -> late. The other order (Standard only): promised 6 Jan, shipped 4 Jan -> on time.
+    day = dt.date(2025, 1, 1)
+    ship = dt.date(2025, 1, 4)
+    rows = [
+        {"order_id": "M", "order_date": day, "ship_date": ship, "ship_mode": "Standard"},
+        {"order_id": "M", "order_date": day, "ship_date": ship, "ship_mode": "Express"},
+        {"order_id": "S", "order_date": day, "ship_date": ship, "ship_mode": "Standard"},
+    ]
+    ledger.load_table(store, "orders", rows)
+    assert _cards(store)["on_time_pct"].value == 50

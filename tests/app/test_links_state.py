@@ -1,0 +1,98 @@
+"""A link restores its view: the widgets show the URL's values and the numbers are that
+view's; widget changes write the URL back; a pinned link keeps its numbers after new loads;
+a malformed link gives a notice, never a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cockpit import ledger
+from cockpit.ui.resources import _store_for
+
+from .conftest import goto, latest_order_month, metric, number, orders_in_month, sql_value
+
+
+def test_link_restores_period_month_comparison_and_filter(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, period="quarter", month="2026-06", compare="yoy", f_site="Lyon")
+    assert at.selectbox(key="period").value == "quarter"
+    assert at.selectbox(key="month").value == "2026-06"
+    assert at.selectbox(key="compare").value == "yoy"
+    assert at.multiselect(key="f_site").value == ["Lyon"]
+    assert "**Q2 2026** · compared with same period last year" in [m.value for m in at.markdown]
+    expected = orders_in_month(
+        shared_demo_db, dt.date(2026, 6, 1), first=dt.date(2026, 4, 1), site="Lyon"
+    )
+    assert expected > 0
+    assert number(metric(at, "Orders")) == expected
+    assert not at.text, [t.value for t in at.text]  # a valid link raises no notice
+
+
+def test_widget_changes_are_written_back_to_the_url(open_app, shared_demo_db):
+    at = open_app(shared_demo_db)
+    assert "period" not in at.query_params  # defaults stay out of the URL
+    at.selectbox(key="period").set_value("t3m").run()
+    at.selectbox(key="compare").set_value("target").run()
+    at.multiselect(key="f_site").set_value(["Leeds", "Lyon"]).run()
+    assert at.query_params["period"] == "t3m"  # the URL API's ids, not the labels shown
+    assert at.query_params["compare"] == "target"
+    assert sorted(at.query_params["f_site"]) == ["Leeds", "Lyon"]
+    assert not at.text, [t.value for t in at.text]
+
+
+def test_view_follows_the_viewer_to_another_page(open_app, shared_demo_db):
+    at = open_app(shared_demo_db)
+    at.selectbox(key="period").set_value("quarter").run()
+    at.multiselect(key="f_site").set_value(["Leeds"]).run()
+    goto(at, "efficiency")
+    assert at.selectbox(key="period").value == "quarter"
+    assert at.multiselect(key="f_site").value == ["Leeds"]
+    assert at.query_params["period"] == "quarter"
+    month = latest_order_month(shared_demo_db)
+    first = dt.date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)
+    expected = orders_in_month(shared_demo_db, month, first=first, site="Leeds")
+    assert number(metric(at, "Orders")) == expected
+
+
+def test_pinned_link_keeps_its_numbers_after_a_new_load(open_app, demo_db):
+    month = latest_order_month(demo_db)
+    store = _store_for(str(demo_db.resolve()))
+    pinned = store.latest_seq()
+    before = orders_in_month(demo_db, month)
+
+    # A re-export of the latest month (no site column: it replaces the whole month).
+    new_rows = [
+        {"order_id": f"R-{i}", "order_date": month.replace(day=1 + i), "quantity": 1,
+         "revenue": 10}
+        for i in range(5)
+    ]  # fmt: skip
+    ledger.load_table(store, "orders", new_rows, file="reexport.csv", replace=True)
+    assert orders_in_month(demo_db, month) == 5
+    assert orders_in_month(demo_db, month, as_of=pinned) == before
+
+    at = open_app(demo_db, asof=str(pinned), month=f"{month:%Y-%m}")
+    assert number(metric(at, "Orders")) == before
+    banner = " ".join(i.value for i in at.info)
+    assert f"load {pinned}" in banner and "newer data available" in banner
+
+    live = open_app(demo_db, month=f"{month:%Y-%m}")
+    assert number(metric(live, "Orders")) == 5
+    assert not live.info
+
+
+def test_malformed_link_gives_notices_and_the_default_view(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, period="weird", asof="abc", month="2026-13", f_nope="x")
+    notices = " ".join(t.value for t in at.text)
+    assert "Ignored period='weird'" in notices
+    assert "Ignored asof='abc'" in notices
+    assert "Ignored month='2026-13'" in notices
+    assert "unknown dimension" in notices
+    assert at.selectbox(key="period").value == "month"
+    month = latest_order_month(shared_demo_db)
+    assert number(metric(at, "Orders")) == orders_in_month(shared_demo_db, month)
+
+
+def test_asof_beyond_the_latest_load_falls_back_to_live(open_app, shared_demo_db):
+    latest = sql_value(shared_demo_db, "select max(seq) from loads")
+    at = open_app(shared_demo_db, asof=str(latest + 100))
+    assert "newer than the latest load" in " ".join(t.value for t in at.text)
+    assert not at.info

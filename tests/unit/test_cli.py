@@ -1,0 +1,175 @@
+"""The command line: load/loads/undo/sql/demo, their --json shapes and exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from workbooks import text, xlsx
+
+from cockpit import ledger
+from cockpit import store as store_mod
+from cockpit.cli import main
+
+ORDER_HEADER = ["Order ID", "Order Date", "Site", "Qty", "Revenue"]
+SHEET_KEYS = {"file", "sheet", "kind", "dataset", "status", "rows_loaded", "rows_rejected",
+              "rejects", "reject_reasons", "load_id", "months", "confidence", "mapping",
+              "messages"}  # fmt: skip
+LOADS_KEYS = ["load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected",
+              "status", "loaded_at", "user"]  # fmt: skip
+
+
+def orders(prefix: str, month: int, n: int = 6, *, bad_qty: bool = False) -> list[list]:
+    rows = [ORDER_HEADER] + [
+        [f"{prefix}{i}", dt.date(2025, month, 1 + i), "Leeds", i + 1, 10.0 * (i + 1)]
+        for i in range(n)
+    ]
+    if bad_qty:
+        rows.append([f"{prefix}X", dt.date(2025, month, 20), "Lyon", "12x", 1.0])
+    return rows
+
+
+@pytest.fixture
+def cli(tmp_path, capsys):
+    """Run `python -m cockpit ARGS --db tmp` in-process: (exit code, stdout, stderr)."""
+    db = tmp_path / "cli.duckdb"
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main([*args, "--db", str(db)])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    run.db = db
+    yield run
+    for key in [k for k in store_mod._STORES if str(tmp_path) in k]:
+        store_mod._STORES.pop(key).close()
+
+
+def write(tmp_path, name: str, data: bytes | str):
+    path = tmp_path / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return str(path)
+
+
+def test_load_json_reports_every_file_and_sheet(cli, tmp_path):
+    book = xlsx({"Orders": orders("A", 1, bad_qty=True), "Notes": [["Exported by ERP"]]})
+    code, out, _ = cli("load", write(tmp_path, "jan.xlsx", book), "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["ok"] is True
+    (f,) = doc["files"]
+    assert (f["file"], f["status"], f["messages"]) == ("jan.xlsx", "loaded", [])
+    orders_sheet, notes = f["sheets"]
+    assert set(orders_sheet) >= SHEET_KEYS
+    assert (orders_sheet["dataset"], orders_sheet["status"]) == ("orders", "loaded")
+    assert (orders_sheet["rows_loaded"], orders_sheet["rows_rejected"]) == (6, 1)
+    assert orders_sheet["reject_reasons"] == {"not a number": 1}
+    assert orders_sheet["rejects"][0]["row"] == 8 and orders_sheet["months"] == ["2025-01"]
+    assert isinstance(orders_sheet["load_id"], int)
+    assert (notes["status"], notes["dataset"]) == ("raw-only", None)
+    assert notes["load_id"] == orders_sheet["load_id"] + 1
+
+
+def test_load_exits_non_zero_when_a_file_is_rejected(cli, tmp_path):
+    good = write(tmp_path, "good.csv", text(orders("G", 2)))
+    bad = write(tmp_path, "bad.xlsx", b"PK\x03\x04 truncated")
+    code, out, _ = cli("load", good, bad, "--json")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["ok"] is False
+    assert [f["status"] for f in doc["files"]] == ["loaded", "rejected"]
+    assert doc["files"][1]["messages"][0].startswith("bad.xlsx: ")
+    assert doc["files"][1]["sheets"] == []
+    code, out, _ = cli("load", bad)  # the text report says it too
+    assert code == 1 and "bad.xlsx: rejected" in out and "! bad.xlsx:" in out
+
+
+def test_load_of_a_missing_path_is_rejected(cli, tmp_path):
+    code, out, _ = cli("load", str(tmp_path / "nope.csv"), "--json")
+    assert code == 1
+    assert "nope.csv: cannot read the file" in json.loads(out)["files"][0]["messages"][0]
+
+
+def test_load_twice_is_a_duplicate_and_exits_zero(cli, tmp_path):
+    path = write(tmp_path, "jan.csv", text(orders("A", 1)))
+    assert cli("load", path)[0] == 0
+    code, out, _ = cli("load", path, "--json")
+    assert code == 0
+    f = json.loads(out)["files"][0]
+    assert f["status"] == "duplicate" and "nothing loaded" in f["messages"][0]
+
+
+def test_load_with_dataset_and_map_options(cli, tmp_path):
+    rows = [["Ref", "Booked", "Takings"], ["R1", "2025-03-02", 5], ["R2", "2025-03-03", 7]]
+    path = write(tmp_path, "odd.csv", text(rows))
+    code, out, _ = cli(
+        "load", path, "--dataset", "orders", "--map", "order_id=Ref",
+        "--map", 'order_date="Booked"', "--map", "revenue=Takings", "--json",
+    )  # fmt: skip
+    assert code == 0
+    sheet = json.loads(out)["files"][0]["sheets"][0]
+    assert sheet["mapping"] == {"order_id": "Ref", "order_date": "Booked", "revenue": "Takings"}
+    assert cli("sql", "select sum(revenue) as r from orders_live", "--json")[1:] == (
+        '[\n  {\n    "r": 12.0\n  }\n]\n',
+        "",
+    )
+    with pytest.raises(SystemExit, match="--map expects"):
+        cli("load", path, "--map", "no-equals-sign")
+
+
+def test_loads_json_lists_the_ledger(cli, tmp_path):
+    cli("load", write(tmp_path, "jan.csv", text(orders("A", 1))))
+    cli("load", write(tmp_path, "feb.csv", text(orders("B", 2, 3))))
+    code, out, _ = cli("loads", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [list(r) for r in rows] == [LOADS_KEYS, LOADS_KEYS]
+    assert [(r["file"], r["rows"], r["months"], r["status"]) for r in rows] == [
+        ("feb.csv", 3, ["2025-02"], "loaded"),
+        ("jan.csv", 6, ["2025-01"], "loaded"),
+    ]
+    dt.datetime.fromisoformat(rows[0]["loaded_at"])  # ISO text
+    expected = ledger.list_loads(store_mod.get_store(cli.db))
+    assert [r["load_id"] for r in rows] == [r["load_id"] for r in expected]
+
+
+def test_undo_removes_a_load_from_now_on(cli, tmp_path):
+    cli("load", write(tmp_path, "jan.csv", text(orders("A", 1))))
+    assert cli("sql", "select count(*) as n from orders_live", "--json")[1] == (
+        '[\n  {\n    "n": 6\n  }\n]\n'
+    )
+    code, out, _ = cli("undo", "1")
+    assert (code, out) == (0, "load 1 undone (version 2)\n")
+    assert json.loads(cli("sql", "select count(*) as n from orders_live", "--json")[1]) == [
+        {"n": 0}
+    ]
+    assert json.loads(cli("loads", "--json")[1])[0]["status"] == "undone"
+    assert cli("undo", "1")[0:3:2] == (1, "error: load 1 was already undone\n")
+    assert cli("undo", "42")[0:3:2] == (1, "error: there is no load 42\n")
+
+
+def test_sql_refuses_writes_with_exit_code_2(cli):
+    code, out, err = cli("sql", "delete from loads", "--json")
+    assert code == 2 and out == "" and err.startswith("error: ")
+    code, out, _ = cli("sql", "select 1 + 1 as two, 'x' as s", "--json")
+    assert code == 0 and json.loads(out) == [{"two": 2, "s": "x"}]
+
+
+@pytest.mark.slow
+def test_demo_seeds_every_dataset_once(cli):
+    code, out, _ = cli("demo")
+    assert code == 0 and ": loaded" in out
+    counts = json.loads(
+        cli(
+            "sql",
+            "select (select count(*) from orders_live) as o, (select count(*) from production_live)"
+            " as p, (select count(*) from budget_live) as b, (select count(*) from contacts_live)"
+            " as c, (select count(*) from surveys_live) as s, (select count(*) from targets_live)"
+            " as t, (select count(*) from loads where not is_demo) as real_loads",
+            "--json",
+        )[1]
+    )[0]
+    assert counts.pop("real_loads") == 0
+    assert all(v > 0 for v in counts.values()), counts
+    assert cli("demo", "--if-empty")[1] == "database already has data; demo not seeded\n"
