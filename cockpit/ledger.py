@@ -91,31 +91,29 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
         else "CAST(NULL AS DATE)"
     )
     site_expr = ds.site_column if ds.site_column in cols else "CAST(NULL AS VARCHAR)"
+    # Read the registered Arrow twice rather than copy it into a staging table first.
+    keyed = f"SELECT *, {month_expr} AS _month, {site_expr} AS _site FROM _incoming"
+    col_list = ", ".join(cols)
+    src_list = ", ".join(f"s.{c}" for c in cols)
     cur.register("_incoming", rows)
     try:
         cur.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _stage AS
-                SELECT *, {month_expr} AS _month, {site_expr} AS _site FROM _incoming"""
+            f"""INSERT INTO segments
+               SELECT nextval('seg_ids'), $id, $ds, _month, _site, n
+               FROM (SELECT _month, _site, count(*) AS n FROM ({keyed}) GROUP BY _month, _site)""",
+            {"id": load_id, "ds": dataset},
+        )
+        cur.execute(
+            f"""INSERT INTO {ds.name} (_load_id, _seg, _row, _month, {col_list})
+                SELECT $id, g.seg_id, s._row, s._month, {src_list}
+                FROM ({keyed}) s JOIN segments g
+                  ON g.load_id = $id
+                 AND g.month IS NOT DISTINCT FROM s._month
+                 AND g.site IS NOT DISTINCT FROM s._site""",
+            {"id": load_id},
         )
     finally:
         cur.unregister("_incoming")
-    cur.execute(
-        """INSERT INTO segments
-           SELECT nextval('seg_ids'), $id, $ds, _month, _site, count(*)
-           FROM _stage GROUP BY _month, _site""",
-        {"id": load_id, "ds": dataset},
-    )
-    col_list = ", ".join(cols)
-    src_list = ", ".join(f"s.{c}" for c in cols)
-    cur.execute(
-        f"""INSERT INTO {ds.name} (_load_id, _seg, _row, _month, {col_list})
-            SELECT $id, g.seg_id, s._row, s._month, {src_list}
-            FROM _stage s JOIN segments g
-              ON g.load_id = $id
-             AND g.month IS NOT DISTINCT FROM s._month
-             AND g.site IS NOT DISTINCT FROM s._site""",
-        {"id": load_id},
-    )
     superseded = 0
     if replace:
         superseded = supersede(cur, load_id, dataset)
@@ -130,7 +128,6 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
         "UPDATE loads SET months = $m, sites = $s WHERE load_id = $id",
         {"m": months, "s": sites, "id": load_id},
     )
-    cur.execute("DROP TABLE IF EXISTS _stage")
     return {"months": months, "sites": sites, "superseded_segments": superseded}
 
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -189,7 +190,7 @@ def find_layout(raw: RawSheet) -> Layout:
         present = [p.slice(0, last) for p in present]
         counts = counts[:last]
 
-    blank = [r for r, n in enumerate(counts) if n == 0]
+    blank = np.flatnonzero(counts == 0).tolist()
     excluded += [(start + r, "blank row") for r in blank]
     excluded += [(start + r, why) for r, why in _label_rows(body, data_cols, names)]
     excluded += [(start + r, "repeated header row") for r in _repeated_header(body, names)]
@@ -214,11 +215,11 @@ def find_layout(raw: RawSheet) -> Layout:
     )
 
 
-def _row_counts(present: list, cols: list[int], n: int) -> list[int]:
-    total = pa.array([0] * n, pa.int64())
+def _row_counts(present: list, cols: list[int], n: int) -> np.ndarray:
+    total = np.zeros(n, np.int64)
     for c in cols:
-        total = pc.add(total, pc.cast(present[c], pa.int64()))
-    return total.to_pylist()
+        total += present[c].to_numpy(zero_copy_only=False)
+    return total
 
 
 def _label_rows(body: pa.Table, cols: list[int], names) -> list[tuple[int, str]]:

@@ -19,8 +19,8 @@ sample of them (every value at least 1/SAMPLE_DISTINCT of the rows, plus a hash-
 of the rest); the whole column then settles what a sample cannot: number range and
 percentages, date order, dates with times, hours above 24, and the failures of the chosen
 kind. A date column that fails on some values is re-read with every date family before they
-count as bad. The most common shape of a date column gets a one-format fast path
-(`fast_shape`/`fast_format`), since a failed strptime format costs far more than a match.
+count as bad. The commonest length of a date column's values gets a one-format fast path
+(`fast_length`/`fast_format`), since a failed strptime format costs far more than a match.
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ class ColumnProfile:
     bad_count: int = 0  # values that are neither the kind nor a placeholder (rejected later)
     bad_sample: list[str] = field(default_factory=list)
     distinct: int = 0  # distinct non-blank values
-    fast_shape: str | None = None  # values of this shape (digits 9, letters a) try fast_format
-    fast_format: str | None = None  # ... first: the format the full list would pick for them
+    fast_length: int | None = None  # values of this length try fast_format first: the format
+    fast_format: str | None = None  # the full list picks for the column's commonest length
 
 
 def date_formats(order: str, counts: dict[str, int] | None = None) -> list[str]:
@@ -180,14 +180,18 @@ def _failures_sql(p: ColumnProfile, decimal_comma: bool) -> str:
     value = typed.convert_sql("v", p, decimal_comma, f"fmt{p.index}")
     phrase = typed.phrase_sql("v", p.kind)
     letters = "length(regexp_replace(v, '[^[:alpha:]]', '', 'g'))"
+    # Failing values are grouped again: a huge column's whole view has a row per cell.
     return f"""
     select {p.index} as col,
         case when {phrase} then 'note' when n >= 2 and {letters} >= 3 then 'word'
              else 'bad' end as cat,
         case when {phrase} then regexp_replace(v, '\\d+', '#', 'g') else v end as key,
         sum(n) as n, count(*) as distinct_n, min(v) as example
-    from _profile_vals
-    where col = {p.index} and not list_contains($ph, lower(v)) and ({value}) is null
+    from (
+        select v, sum(n) as n from _profile_whole
+        where col = {p.index} and not list_contains($ph, lower(v)) and ({value}) is null
+        group by v
+    )
     group by all
     """
 
@@ -221,30 +225,65 @@ def profile_columns(
         return []
     con.register("_profile_src", table.select([f"c{i}" for i in names]))
     try:
-        # Group the raw strings first and trim only the distinct ones: trimming every cell
-        # costs more than the grouping.
-        parts = " union all ".join(
-            f"select {i} as col, c{i} as v from _profile_src where c{i} is not null" for i in names
-        )
-        con.sql("drop table if exists _profile_vals")
-        con.sql(
-            f"""create temp table _profile_vals as
-            with raw as (select col, v, count(*) as n from ({parts}) group by all)
-            select col, trim(v) as v, cast(sum(n) as bigint) as n from raw
-            where trim(v) <> '' group by all"""
-        )
-    finally:
-        con.unregister("_profile_src")
-    try:
+        approx = con.sql(
+            "select "
+            + ", ".join(f"approx_count_distinct(c{i})" for i in names)
+            + " from _profile_src"
+        ).fetchall()[0]
+        # Columns with very many distinct values are never grouped whole: only a hash-chosen
+        # share of their values is (each value with all its rows), weighted by the step.
+        step = {i: a // SAMPLE_DISTINCT + 1 for i, a in zip(names, approx, strict=True)
+                if a > HUGE_DISTINCT}  # fmt: skip
+        small = [i for i in names if i not in step]
+        _group_values(con, small, step)
         con.sql("drop table if exists _profile_sample")
         con.sql(_SAMPLE_SQL, params={"limit": SAMPLE_DISTINCT})
-        return _profile_all(con, table.num_rows, names, decimal_comma, date_order)
+        # Whole-column passes read grouped values, or every row of the huge columns.
+        rows = [
+            f"select {i} as col, trim(c{i}) as v, 1 as n from _profile_src"
+            f" where c{i} is not null and trim(c{i}) <> ''"
+            for i in step
+        ]
+        con.sql(
+            "create or replace temp view _profile_whole as select col, v, n from _profile_vals"
+            + (f" where col not in ({', '.join(map(str, step))})" if step else "")
+            + "".join(f" union all {r}" for r in rows)
+        )
+        approx_distinct = {i: int(approx[k]) for k, i in enumerate(names)}
+        return _profile_all(
+            con, table.num_rows, names, decimal_comma, date_order, approx_distinct, set(step)
+        )
     finally:
+        con.sql("drop view if exists _profile_whole")
         con.sql("drop table if exists _profile_vals")
         con.sql("drop table if exists _profile_sample")
+        con.unregister("_profile_src")
+
+
+def _group_values(con, small: list[int], step: dict[int, int]) -> None:
+    """_profile_vals(col, v, n, w): trimmed distinct values with counts; w > 1 marks a sample."""
+    # Group the raw strings first and trim only the distinct ones: trimming every cell
+    # costs more than the grouping.
+    parts = [
+        f"select {i} as col, c{i} as v, 1 as w from _profile_src where c{i} is not null"
+        for i in small
+    ] + [
+        f"select {i} as col, c{i} as v, {int(k)} as w from _profile_src"
+        f" where c{i} is not null and hash(trim(c{i})) % {int(k)} = 0"
+        for i, k in step.items()
+    ]
+    con.sql("drop table if exists _profile_vals")
+    con.sql(
+        f"""create temp table _profile_vals as
+        with raw as (select col, v, w, count(*) as n from ({" union all ".join(parts)})
+                     group by all)
+        select col, trim(v) as v, cast(sum(n) as bigint) as n, w from raw
+        where trim(v) <> '' group by col, trim(v), w"""
+    )
 
 
 SAMPLE_DISTINCT = 20_000
+HUGE_DISTINCT = 100_000  # approximate distinct count above which a column is never grouped
 
 # Weighted sample of each column's distinct values: all of them up to $limit; beyond that every
 # value holding at least 1/$limit of the column, plus about $limit others chosen by hash whose
@@ -255,14 +294,18 @@ with card as (
     select col, count(*) as d, sum(n) as total from _profile_vals group by col
 )
 select v.col, v.v,
-    case when c.d <= $limit or v.n * $limit >= c.total then v.n
+    case when v.w > 1 then v.n * v.w
+         when c.d <= $limit or v.n * $limit >= c.total then v.n
          else v.n * (c.d // $limit + 1) end as n
 from _profile_vals v join card c using (col)
-where c.d <= $limit or v.n * $limit >= c.total or hash(v.v) % (c.d // $limit + 1) = 0
+where v.w > 1 or c.d <= $limit or v.n * $limit >= c.total
+    or hash(v.v) % (c.d // $limit + 1) = 0
 """
 
 
-def _profile_all(con, n_rows, names, decimal_comma, date_order) -> list[ColumnProfile]:
+def _profile_all(
+    con, n_rows, names, decimal_comma, date_order, approx: dict[int, int], huge: set[int]
+) -> list[ColumnProfile]:
     params = {
         "ph": list(KNOWN_PLACEHOLDERS),
         "bool_words": list(typed.TRUE_WORDS + typed.FALSE_WORDS),
@@ -274,16 +317,21 @@ def _profile_all(con, n_rows, names, decimal_comma, date_order) -> list[ColumnPr
         "mdy": typed.numeric_formats("mdy"),
         "tfmt": typed.TIME_FORMATS[:4],
     }
-    stats = {r["col"]: r for r in _pylist(con, _stats_sql(decimal_comma, "_profile_sample"), params)}
+    stats = {
+        r["col"]: r for r in _pylist(con, _stats_sql(decimal_comma, "_profile_sample"), params)
+    }
     whole = {
         r["col"]: r
         for r in _pylist(
             con,
             """
-            select col, count(*) as d, sum(n) as total,
-                coalesce(sum(n) filter (list_contains($ph, lower(v))), 0) as ph_n,
-                min_by(v, (-n, v), 5) as sample
-            from _profile_vals group by col
+            with totals as (
+                select col, count(*) as d, sum(n) as total,
+                    coalesce(sum(n) filter (list_contains($ph, lower(v))), 0) as ph_n
+                from _profile_whole group by col
+            ),
+            samples as (select col, min_by(v, (-n, v), 5) as sample from _profile_vals group by col)
+            select * from totals left join samples using (col)
             """,
             {"ph": list(KNOWN_PLACEHOLDERS)},
         )
@@ -299,7 +347,7 @@ def _profile_all(con, n_rows, names, decimal_comma, date_order) -> list[ColumnPr
         nonnull = w["total"] if w else 0
         p = ColumnProfile(index=i, name=name, kind="empty", evidence="no values")
         p.null_count, p.sample = n_rows - nonnull, (w["sample"] if w else [])
-        p.distinct = w["d"] if w else 0
+        p.distinct = (approx[i] if i in huge else w["d"]) if w else 0
         profiles.append(p)
         if not w:
             continue
@@ -352,7 +400,7 @@ def _failures(con, profiles: list[ColumnProfile], decimal_comma: bool) -> dict[i
 
 def _settle_on_whole_column(con, p, s, t_sample, decimal_comma, date_order) -> None:
     """Re-decide a sampled column with the facts only its every value can tell."""
-    value = f"v from _profile_vals where col = {p.index} and not list_contains($ph, lower(v))"
+    value = f"v from _profile_whole where col = {p.index} and not list_contains($ph, lower(v))"
     params: dict[str, object] = {"ph": list(KNOWN_PLACEHOLDERS)}
     if p.kind in ("number", "percent") or p.serial:
         num = typed.number_sql("v", decimal_comma)
@@ -402,15 +450,15 @@ def _settle_on_whole_column(con, p, s, t_sample, decimal_comma, date_order) -> N
 
 
 def _choose_fast_format(con, p: ColumnProfile) -> None:
-    """The format the full list picks for the column's commonest shape, checked on the sample."""
-    p.fast_shape = p.fast_format = None
+    """The format the full list picks for the column's commonest length, checked on the sample."""
+    p.fast_length = p.fast_format = None
     if p.kind not in ("date", "timestamp", "time") or p.serial or p.distinct < 1000:
         return
-    shape = typed.shape_sql("v")
+    shape = "length(v)"
     top = _pylist(
         con,
-        f"""select {shape} as shape, min(v) as ex, sum(n) as n from _profile_sample
-            where col = {p.index} group by all order by n desc, shape limit 1""",
+        f"""select {shape} as len, min(v) as ex, sum(n) as n from _profile_sample
+            where col = {p.index} group by all order by n desc, len limit 1""",
     )
     if not top:
         return
@@ -425,18 +473,18 @@ def _choose_fast_format(con, p: ColumnProfile) -> None:
     fast = next((f for k, f in enumerate(fmts) if oks[f"ok{k}"]), None)
     if fast is None:
         return
-    params = typed.format_params("fmt", fmts, (top[0]["shape"], fast))
-    # The fast path must agree with the full list on every sampled value of that shape.
+    params = typed.format_params("fmt", fmts, (top[0]["len"], fast))
+    # The fast path must agree with the full list on every sampled value of that length.
     differ = _pylist(
         con,
         f"""select count(*) as k from _profile_sample where col = {p.index}
-            and {shape} = $fmt_shape
+            and {shape} = $fmt_len
             and ({typed.strptime_sql("v", "fmt", fast=True)})
                 is distinct from ({typed.strptime_sql("v", "fmt")})""",
         params,
     )[0]["k"]
     if differ == 0:
-        p.fast_shape, p.fast_format = top[0]["shape"], fast
+        p.fast_length, p.fast_format = top[0]["len"], fast
 
 
 def _retry_all_families(con, p: ColumnProfile, fails: list[dict], decimal_comma) -> list[dict]:
@@ -486,8 +534,8 @@ def _known_counts(con, known: tuple[str, ...]) -> dict[int, dict[str, int]]:
     rows = (
         con.sql(
             """
-            select col, v, n from _profile_vals
-            where list_contains($ph, lower(v)) order by col, n desc, v
+            select col, v, cast(sum(n) as bigint) as n from _profile_whole
+            where list_contains($ph, lower(v)) group by col, v order by col, n desc, v
             """,
             params={"ph": list(known)},
         )

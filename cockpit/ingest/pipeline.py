@@ -452,7 +452,6 @@ def _validate(store: Store, sheet: PreparedSheet) -> None:
         if r["column"] in mapped_sources and r["row"] not in bad:
             bad[r["row"]] = {**r, "canonical": mapped_sources[r["column"]]}
     # Required values missing.
-    row_numbers = rows.column("_row").to_pylist()
     for group in ds.required:
         present = None
         for alt in group:
@@ -465,10 +464,9 @@ def _validate(store: Store, sheet: PreparedSheet) -> None:
             present = ok if present is None else pc.or_(present, ok)
         if present is None:
             continue
-        missing_idx = pc.indices_nonzero(pc.invert(present)).to_pylist()
+        missing = rows.column("_row").filter(pc.invert(present)).to_pylist()
         label = " or ".join("+".join(a) for a in group)
-        for i in missing_idx:
-            rn = row_numbers[i]
+        for rn in missing:
             if rn not in bad:
                 bad[rn] = {"row": rn, "column": label, "value": None, "reason": f"{label} is empty"}
     sheet.rejects = sorted(bad.values(), key=lambda r: r["row"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -149,21 +150,13 @@ def bool_sql(x: str, marker: bool) -> str:
     return f"case when {s} in ({trues}) then true when {s} in ({falses}) then false end"
 
 
-_SHAPE_FROM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_SHAPE_TO = "9" * 10 + "a" * 52
-
-
-def shape_sql(x: str) -> str:
-    """The shape of text `x`: digits read 9 and ASCII letters a ("2024-01-05" -> "9999-99-99")."""
-    return f"translate({x}, '{_SHAPE_FROM}', '{_SHAPE_TO}')"
-
-
 def strptime_sql(x: str, formats_param: str, *, fast: bool = False) -> str:
     """TIMESTAMP from text via the formats bound as ${formats_param}_y4 / ${formats_param}_rest.
 
     Values starting with a 4-digit year only try year-first formats, and others never do,
     because %Y also accepts "01" and would read 01/01/01 as the year 1. With `fast`, values
-    of the shape bound as ${formats_param}_shape first try the one format ${formats_param}_fast.
+    of the length bound as ${formats_param}_len first try the one format ${formats_param}_fast
+    (a length test is all the guard one cheap strptime can afford).
     """
     s = f"trim({x})"
     slow = (
@@ -174,30 +167,30 @@ def strptime_sql(x: str, formats_param: str, *, fast: bool = False) -> str:
     if not fast:
         return slow
     quick = (
-        f"case when {shape_sql(s)} = ${formats_param}_shape"
+        f"case when length({s}) = ${formats_param}_len"
         f" then try_strptime({s}, ${formats_param}_fast) end"
     )
     return f"coalesce({quick}, {slow})"
 
 
 def format_params(
-    name: str, formats: list[str], fast: tuple[str, str] | None = None
+    name: str, formats: list[str], fast: tuple[int, str] | None = None
 ) -> dict[str, object]:
     """The bound values strptime_sql(x, name) reads; an empty side gets a never-matching format.
 
-    `fast` is (shape, format) for strptime_sql(..., fast=True).
+    `fast` is (length, format) for strptime_sql(..., fast=True).
     """
     y4 = [f for f in formats if f.startswith("%Y")] or ["<none>"]
     rest = [f for f in formats if not f.startswith("%Y")] or ["<none>"]
     out: dict[str, object] = {f"{name}_y4": y4, f"{name}_rest": rest}
     if fast:
-        out[f"{name}_shape"], out[f"{name}_fast"] = fast
+        out[f"{name}_len"], out[f"{name}_fast"] = fast
     return out
 
 
 def column_format_params(name: str, p: ColumnProfile) -> dict[str, object]:
     """format_params for a date/timestamp/time column, with its fast path when it has one."""
-    fast = (p.fast_shape, p.fast_format) if p.fast_format else None
+    fast = (p.fast_length, p.fast_format) if p.fast_format else None
     return format_params(name, formats_for(p), fast)
 
 
@@ -305,7 +298,7 @@ class TypedSheet:
 def data_rows(raw: RawSheet, analysis: SheetAnalysis) -> pa.Table:
     """The kept data rows of the raw table with a 1-based "_row" column (excluded rows dropped)."""
     start, stop = analysis.data_start, analysis.data_stop
-    rows = pa.array(range(start + 1, stop + 1), pa.int64())
+    rows = pa.array(np.arange(start + 1, max(start, stop) + 1, dtype=np.int64))
     table = raw.table.slice(start, max(0, stop - start)).append_column("_row", rows)
     excluded = [r + 1 for r, _ in analysis.excluded_rows if start <= r < stop]
     if excluded:
@@ -356,14 +349,16 @@ def _conversion_sql(
 ) -> tuple[str, dict]:
     """One select in stages, each computed once per row (DuckDB repeats inlined subexpressions).
 
-    Numbers go strip -> core -> value; dates and times with few distinct values are parsed
-    once per distinct value and joined back, since a failed strptime format costs far more
-    than a hash lookup; mostly-distinct ones (timestamps) are parsed in place, their common
-    shape through the one-format fast path.
+    Plain numbers cast at once; styled ones (currency, separators, %) go strip -> core ->
+    value in materialised stages. Dates and times with few distinct values are parsed once
+    per distinct value and joined back, since a failed strptime format costs far more than a
+    hash lookup; mostly-distinct ones (timestamps) are parsed in place, their commonest
+    length through the one-format fast path.
     """
     params: dict[str, object] = {}
     cleaned, strip, core, final, lookups, joins = ['"_row"'], [], [], ['"_row"'], [], []
     out = ['"_row"']
+    plain = "[-+]?[0-9]+" if decimal_comma else "[-+]?[0-9]+(\\.[0-9]+)?"
     for i, p in enumerate(columns):
         x = f'"c{p.index}"'
         if p.placeholders:
@@ -375,9 +370,7 @@ def _conversion_sql(
         else:
             cleaned.append(f"nullif(trim({x}), '') as \"k{i}\"")
         k = f's."k{i}"'
-        if p.kind in ("number", "percent"):
-            # Plain numbers skip the strip and core steps.
-            plain = "[-+]?[0-9]+" if decimal_comma else "[-+]?[0-9]+(\\.[0-9]+)?"
+        if p.kind in ("number", "percent") and _styled(p):
             strip.append(
                 f'case when regexp_full_match("k{i}", \'{plain}\') then "k{i}"'
                 f' else {number_strip_sql(f"k{i}")} end as "t{i}"'
@@ -387,15 +380,15 @@ def _conversion_sql(
                 f' else {number_core_sql(f"t{i}")} end as "n{i}"'
             )
             value = number_value_sql(f's."t{i}"', f's."n{i}"', decimal_comma)
-        elif p.kind in LOOKUP_KINDS:
+        elif p.kind in ("number", "percent"):
+            # Hardly any value needs the full parser, so inlining it costs little.
+            value = (
+                f"case when regexp_full_match({k}, '{plain}') then cast({k} as double)"
+                f" else {number_sql(k, decimal_comma)} end"
+            )
+        elif p.kind in LOOKUP_KINDS and p.distinct * 4 <= n_rows:
             if p.kind != "duration" and not p.serial:
                 params.update(column_format_params(f"fmt{i}", p))
-            if p.distinct * 4 > n_rows:
-                value = convert_sql(k, p, decimal_comma, f"fmt{i}")
-                final.append(f'{k}, {value} as "v{i}"')
-                out.append(f'"v{i}"')
-                out.append(_bad_flag(i, p))
-                continue
             conv = convert_sql("k", p, decimal_comma, f"fmt{i}")
             lookups.append(
                 f'"m{i}" as materialized (select k, {conv} as v from'
@@ -403,21 +396,37 @@ def _conversion_sql(
             )
             joins.append(f'left join "m{i}" on "m{i}".k = {k}')
             value = f'"m{i}".v'
+        elif p.kind in LOOKUP_KINDS:
+            if p.kind != "duration" and not p.serial:
+                params.update(column_format_params(f"fmt{i}", p))
+            value = convert_sql(k, p, decimal_comma, f"fmt{i}")
+        elif p.kind in ("text", "empty"):
+            value = k  # already trimmed, blanks and placeholders null
         else:
             value = convert_sql(k, p, decimal_comma, f"fmt{i}")
+        if p.kind in ("text", "empty"):
+            final.append(f'{value} as "v{i}"')
+            out.append(f'"v{i}"')
+            continue
         final.append(f'{k}, {value} as "v{i}"')
-        out.append(f'"v{i}"')
-        if p.kind not in ("text", "empty"):
-            out.append(_bad_flag(i, p))
+        out += [f'"v{i}"', _bad_flag(i, p)]
     ctes = [f"cleaned as materialized (select {', '.join(cleaned)} from _ingest_src)"]
-    ctes.append(f"stripped as materialized (select * {_more(strip)} from cleaned)")
-    ctes.append(f"cored as materialized (select * {_more(core)} from stripped)")
+    source = "cleaned"
+    if strip:
+        ctes.append(f"stripped as materialized (select * {_more(strip)} from cleaned)")
+        ctes.append(f"cored as materialized (select * {_more(core)} from stripped)")
+        source = "cored"
     ctes += lookups
-    ctes.append(f"converted as (select {', '.join(final)} from cored s {' '.join(joins)})")
+    ctes.append(f"converted as (select {', '.join(final)} from {source} s {' '.join(joins)})")
     # Joins may reorder rows; without them the scan order is the sheet's.
     order = ' order by "_row"' if joins else ""
-    sql = f'with {", ".join(ctes)} select {", ".join(out)} from converted{order}'
+    sql = f"with {', '.join(ctes)} select {', '.join(out)} from converted{order}"
     return sql, params
+
+
+def _styled(p: ColumnProfile) -> bool:
+    """Numbers written with currency, separators, odd negatives or % (not plain digits)."""
+    return p.kind == "percent" or p.evidence != "numbers"
 
 
 def _bad_flag(i: int, p: ColumnProfile) -> str:

@@ -153,9 +153,7 @@ def _period_bar(ctx: PageContext) -> None:
     months = [m.strftime("%Y-%m") for m in available_months(ctx.store, ctx.as_of_arg)]
     _url_selectbox("Period", list(PERIOD_LABELS), "period", PERIOD_LABELS.get, ctx.state.period)
     if months:
-        _url_selectbox(
-            "Ending in", list(reversed(months)), "month", _month_label, ctx.state.month
-        )
+        _url_selectbox("Ending in", list(reversed(months)), "month", _month_label, ctx.state.month)
     _url_selectbox(
         "Compare with", list(COMPARE_LABELS), "compare", COMPARE_LABELS.get, ctx.state.compare
     )

@@ -218,6 +218,7 @@ class Ui:
         return metric.get_by_test_id("stMetricValue").inner_text().strip()
 
     def alerts(self) -> list[str]:
+        """The texts of every st.info / success / warning / error box on the page."""
         return self.page.get_by_test_id("stAlert").all_inner_texts()
 
     def shot(self, name: str) -> Path:
@@ -229,6 +230,7 @@ class Ui:
 
 @pytest.fixture
 def ui(page: Page, screenshots: Path) -> Ui:
+    """pytest-playwright's fresh page for this test, wrapped in the shared helpers."""
     page.set_default_timeout(RUN_TIMEOUT_MS)
     return Ui(page, screenshots)
 

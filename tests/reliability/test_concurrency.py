@@ -40,6 +40,7 @@ def test_readers_see_before_or_after_never_half(loaded_store):
     name, data = _upload()
     before = store.rows(TOTALS_SQL)[0]
     units_before = _units(store)
+    assert units_before == 30 + 10  # tiny_db's March orders F and G
 
     writing = threading.Event()
     done = threading.Event()

@@ -159,10 +159,11 @@ def test_killed_loads_leave_all_or_nothing(tmp_path):
     complete = 1
 
     rng = random.Random(20250101)
-    # Plain rounds: killed at once, at random points of a whole run, long after it finished.
-    rounds = [("plain", 0.05), *(("plain", rng.uniform(0.1, full_s)) for _ in range(5))]
-    # Rounds killed while the transaction writes (0-300 ms after its first insert).
-    rounds += [("writing", rng.uniform(0.0, 0.3)) for _ in range(ROUNDS - 7)]
+    # Killed during start-up; killed the moment the transaction inserts its first rows;
+    # at random points of a whole run; 0-300 ms after the first insert; long after the end.
+    rounds = [("plain", 0.05), ("writing", 0.0)]
+    rounds += [("plain", rng.uniform(0.1, full_s)) for _ in range(5)]
+    rounds += [("writing", rng.uniform(0.0, 0.3)) for _ in range(ROUNDS - 8)]
     rounds += [("plain", full_s * 3)]
     outcomes = []
     deadline = time.monotonic() + BUDGET_S
