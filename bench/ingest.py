@@ -44,8 +44,21 @@ def build_xlsx(path: Path, rows: int) -> None:
     ws.append(["Northwind Components — Sales order lines"])
     ws.append(["Exported 02/11/2026"])
     ws.append([])
-    ws.append(["Order No", "Order Date", "Dispatch Date", "Promised Date", "Plant", "Region",
-               "Ship Mode", "Item", "Qty", "Net Sales", "Cost"])
+    ws.append(
+        [
+            "Order No",
+            "Order Date",
+            "Dispatch Date",
+            "Promised Date",
+            "Plant",
+            "Region",
+            "Ship Mode",
+            "Item",
+            "Qty",
+            "Net Sales",
+            "Cost",
+        ]
+    )
     start = dt.date(2024, 11, 1)
     days = rng.integers(0, 730, rows)
     ship = rng.integers(0, 6, rows)
@@ -56,10 +69,21 @@ def build_xlsx(path: Path, rows: int) -> None:
     mode = rng.integers(0, 3, rows)
     for i in range(rows):
         d = start + dt.timedelta(days=int(days[i]))
-        ws.append([f"SO{100000 + i // 3}", d, d + dt.timedelta(days=int(ship[i])),
-                   d + dt.timedelta(days=5), SITES[site[i]], REGIONS[region[i]], MODES[mode[i]],
-                   f"P{i % 40:03d}", int(qty[i]), float(qty[i] * price[i]),
-                   float(qty[i] * price[i] * 0.6)])
+        ws.append(
+            [
+                f"SO{100000 + i // 3}",
+                d,
+                d + dt.timedelta(days=int(ship[i])),
+                d + dt.timedelta(days=5),
+                SITES[site[i]],
+                REGIONS[region[i]],
+                MODES[mode[i]],
+                f"P{i % 40:03d}",
+                int(qty[i]),
+                float(qty[i] * price[i]),
+                float(qty[i] * price[i] * 0.6),
+            ]
+        )
     ws.append(["Total", None, None, None, None, None, None, None, int(qty.sum()), None, None])
     wb.save(path)
 
@@ -137,7 +161,10 @@ def peak_rss_mb() -> float:
 def run_case(name: str, path: Path) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--case", name, "--file", str(path)],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -175,19 +202,25 @@ def main() -> None:
         path = work / f"orders_{size}.xlsx"
         t = time.perf_counter()
         build_xlsx(path, size)
-        print(f"(built {path.name}: {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t:.0f} s)")
+        print(
+            f"(built {path.name}: {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t:.0f} s)"
+        )
         res = {
             "load": measure("load", path, args.repeat),
             "raw": measure("raw", path, args.repeat),
             "pandas": measure("pandas", path, args.pandas_repeat),
         }
         for case, r in res.items():
-            print(f"{path.name:<22}{case:<8}{r['median']:>10.2f}{r['peak_mb']:>10.0f}{r['rows']:>10,}")
+            print(
+                f"{path.name:<22}{case:<8}{r['median']:>10.2f}{r['peak_mb']:>10.0f}{r['rows']:>10,}"
+            )
         summary.append((size, res))
     csv_path = work / "contacts_1m.csv"
     build_csv(csv_path, args.csv_rows)
     csv = measure("load", csv_path, args.repeat)
-    print(f"{csv_path.name:<22}{'load':<8}{csv['median']:>10.2f}{csv['peak_mb']:>10.0f}{csv['rows']:>10,}")
+    print(
+        f"{csv_path.name:<22}{'load':<8}{csv['median']:>10.2f}{csv['peak_mb']:>10.0f}{csv['rows']:>10,}"
+    )
 
     print("\nratios (same run):")
     for size, res in summary:

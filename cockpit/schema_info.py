@@ -13,7 +13,7 @@ def tables(store: Store) -> list[dict]:
     for r in rows:
         t = out.setdefault(
             r["table_name"],
-            {"name": r["table_name"], "rows": r["estimated_size"] or 0, "columns": []},
+            {"name": r["table_name"], "rows": r["estimated_size"], "columns": []},
         )
         t["columns"].append({"column": r["column_name"], "type": r["data_type"]})
     return list(out.values())

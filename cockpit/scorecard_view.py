@@ -41,7 +41,14 @@ def change_text(kpi, change: float | None) -> str | None:
         return None
     if kpi.fmt == "pct":
         return f"{change:+.1f} pts"
+    if kpi.fmt == "nps":
+        return f"{change:+.0f}"
     return ("+" if change >= 0 else "-") + _fmt(kpi, abs(change))
+
+
+def _rounds_to_zero(text: str | None) -> bool:
+    """'+0.0 pts', '-£0', '+0 s': a change too small to show should not look like a move."""
+    return text is not None and not any(ch in "123456789" for ch in text)
 
 
 def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
@@ -72,7 +79,9 @@ def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
         "label_html": html.escape(kpi.label),
         "group": kpi.group,
         "value_text": value_text,
-        "delta_text": change_text(kpi, change),
+        "delta_text": None
+        if _rounds_to_zero(change_text(kpi, change))
+        else change_text(kpi, change),
         "delta_color": "normal" if kpi.higher_is_better else "inverse",
         "delta_description": COMPARE_TEXT.get(compare, ""),
         "status": status,

@@ -387,7 +387,8 @@ def _max_fields(con: duckdb.DuckDBPyConnection, path: str, delim: str) -> int:
             """
             select max(length(s) - length(replace(s, $d, ''))) + 1
             from (
-                select regexp_replace(line, '"[^"]*"', '', 'g') as s
+                select case when contains(line, '"')
+                    then regexp_replace(line, '"[^"]*"', '', 'g') else line end as s
                 from read_csv($p, columns = {'line': 'varchar'}, delim = chr(1), quote = '',
                               escape = '', header = false, auto_detect = false,
                               strict_mode = false)

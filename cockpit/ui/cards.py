@@ -45,10 +45,11 @@ def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=N
     ).items():
         if groups and group not in groups:
             continue
-        head = st.columns([6, 1])
-        head[0].subheader(group)
-        if group in GROUP_PAGES and group.lower() != ctx.page:  # no link to the page itself
-            head[1].page_link(GROUP_PAGES[group], label="Details →", query_params=_qp(ctx))
+        if group.lower() != ctx.page:  # a group's own page already has it as its title
+            head = st.columns([6, 1])
+            head[0].subheader(group)
+            if group in GROUP_PAGES:
+                head[1].page_link(GROUP_PAGES[group], label="Details →", query_params=_qp(ctx))
         for start in range(0, len(cards), columns):
             row = st.columns(columns)
             for col, card in zip(row, cards[start : start + columns], strict=False):

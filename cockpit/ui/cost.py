@@ -47,7 +47,7 @@ def variance_section(ctx: PageContext) -> None:
             column_config={
                 "budget": st.column_config.NumberColumn("Budget", format="£%,.0f"),
                 "actual": st.column_config.NumberColumn("Actual", format="£%,.0f"),
-                "variance": st.column_config.NumberColumn("Variance", format="£%+,.0f"),
+                "variance": st.column_config.NumberColumn("Variance (£)", format="%+,.0f"),
                 "variance_pct": st.column_config.NumberColumn("Variance %", format="%+.1f%%"),
             },
         )

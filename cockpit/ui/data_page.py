@@ -61,9 +61,9 @@ def upload_section(ctx: PageContext) -> list[PreparedFile]:
 
 def file_checks(ctx: PageContext, prepared: PreparedFile) -> None:
     """What was detected in one file, sheet by sheet, with the mapping editable in place."""
-    st.subheader(f"📄 {prepared.name}")
+    st.subheader(f":material/description: {prepared.name}")
     if prepared.error:
-        st.error(prepared.error, icon="🚫")
+        st.error(prepared.error, icon=":material/block:")
         st.caption("Nothing from this file will be stored. Fix the file and upload it again.")
         return
     if prepared.duplicate_of:
@@ -96,7 +96,8 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
             )
         if sheet.mapping.remembered_from:
             st.success(
-                f"Same layout as {sheet.mapping.remembered_from}: mapped automatically.", icon="🧠"
+                f"Same layout as {sheet.mapping.remembered_from}: mapped automatically.",
+                icon=":material/memory:",
             )
         for m in sheet.messages:
             if sheet.status == "rejected":
@@ -202,7 +203,7 @@ def _checks(prepared: PreparedFile, sheet) -> None:
     for col, n in c["placeholders"].items():
         st.caption(f"Column '{col}': {n:,} placeholder values (like N/A) read as empty")
     for w in c["warnings"]:
-        st.warning(w, icon="⚠️")
+        st.warning(w, icon=":material/warning:")
     if c["excluded"]:
         st.caption("Not data (excluded): " + "; ".join(c["excluded"][:5]))
     if c["rejected"]:
@@ -241,7 +242,7 @@ def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
         reports = []
         for p in ready:
             replace = state.get("replace", {}).get(p.sha256, {})
-            reports.append(commit_file(ctx.store, p, replace=replace, user=ctx.user.name))
+            reports.append(commit_file(ctx.store, p, replace=replace, user=ctx.user))
         state["report"] = reports
         state["prepared"] = {}
         state["options"] = {}

@@ -159,8 +159,10 @@ def _period_bar(ctx: PageContext) -> None:
     )
     month = st.session_state.get("month")
     kind = st.session_state.get("period", "month")
+    # The latest month is the default: left out of the view state so a live link moves on.
+    chosen_month = month if months and month != months[-1] else None
     ctx.state = replace(
-        ctx.state, period=kind, month=month, compare=st.session_state.get("compare", "prev")
+        ctx.state, period=kind, month=chosen_month, compare=st.session_state.get("compare", "prev")
     )
     ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg) if months else None
 
@@ -185,18 +187,6 @@ def _url_selectbox(label: str, options: list[str], key: str, format_func, url_va
     return value
 
 
-def _carry_across_pages(keys: tuple[str, ...]) -> None:
-    """Keep bound widget values when the viewer switches page.
-
-    On a page switch Streamlit drops query params bound by another page's widgets before
-    the new page runs, so its widgets would open at their defaults while the session still
-    holds the viewer's choice. Re-assigning the session value makes the widget take it.
-    """
-    for key in keys:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
-
-
 def _month_label(ym: str) -> str:
     import datetime as dt
 
@@ -206,25 +196,40 @@ def _month_label(ym: str) -> str:
 def _filter_bar(ctx: PageContext, dimensions: tuple[str, ...]) -> None:
     from cockpit.kpis import dimension_values
 
-    _carry_across_pages(tuple(f"f_{d}" for d in dimensions))
-    with st.expander("Filters", expanded=any(st.session_state.get(f"f_{d}") for d in dimensions)):
+    from_url = dict(ctx.state.filters)
+    with st.expander("Filters", expanded=bool(from_url)):
         for dim in dimensions:
             values = dimension_values(ctx.store, dim, ctx.as_of_arg)
             if not values:
                 continue
-            chosen = st.multiselect(
-                dim.replace("_", " ").capitalize(),
-                values,
-                key=f"f_{dim}",
-                bind="query-params",
-                placeholder="All",
-            )
+            label = dim.replace("_", " ").capitalize()
+            chosen = _url_multiselect(label, values, f"f_{dim}", from_url.get(dim, ()))
             if chosen:
                 ctx.filters[dim] = list(chosen)
     ctx.state = replace(
         ctx.state,
         filters=tuple(sorted((k, tuple(sorted(v))) for k, v in ctx.filters.items())),
     )
+
+
+def _url_multiselect(label: str, options: list[str], key: str, url_values) -> list[str]:
+    """A multiselect whose choices live in the URL as repeated parameters (f_site=A&f_site=B).
+
+    Synced by hand rather than bound: a bound widget's parameter is dropped from the address
+    bar when the viewer switches page, so a reload there would lose the filter.
+    """
+    current = st.session_state.get(key)
+    if current is None:
+        current = list(url_values)
+    current = [v for v in current if v in options]
+    st.session_state[key] = current
+    chosen = st.multiselect(label, options, key=key, placeholder="All")
+    if chosen:
+        if st.query_params.get_all(key) != list(chosen):
+            st.query_params[key] = list(chosen)
+    elif key in st.query_params:
+        del st.query_params[key]
+    return chosen
 
 
 def _freshness(ctx: PageContext) -> None:
@@ -244,12 +249,12 @@ def _pinned_banner(ctx: PageContext) -> None:
     live = links.to_url(replace(ctx.state, asof=None))
     if ctx.latest_seq > ctx.state.asof:
         st.info(
-            f"📌 Data as of {when_text} (load {ctx.state.asof}); newer data available. "
+            f":material/push_pin: Data as of {when_text} (load {ctx.state.asof}); newer data available. "
             f"[Open the latest]({live})",
             icon=None,
         )
     else:
-        st.caption(f"📌 Pinned to data as of {when_text} (load {ctx.state.asof}).")
+        st.caption(f":material/push_pin: Pinned to data as of {when_text} (load {ctx.state.asof}).")
 
 
 def share_button(ctx: PageContext) -> None:

@@ -24,7 +24,8 @@ def schema_browser(ctx: PageContext) -> None:
         "`<dataset>_live` views hold the rows visible now; the tables keep every version, and `<dataset>_asof(N)` gives the rows visible at load N."
     )
     for t in schema_info.tables(ctx.store):
-        with st.expander(f"{t['name']} · {t['rows']:,} rows"):
+        rows = "view" if t["rows"] is None else f"{t['rows']:,} rows"
+        with st.expander(f"{t['name']} · {rows}"):
             st.dataframe(pd.DataFrame(t["columns"]), hide_index=True, width="stretch")
 
 

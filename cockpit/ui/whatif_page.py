@@ -16,8 +16,14 @@ from cockpit.whatif.sensitivity import sensitivity
 
 
 @st.cache_data(show_spinner="Fitting the model on your history…", max_entries=64)
-def _baseline(version, filters, months):
-    return build_baseline(get_store(), filters=dict(filters), baseline_months=months, as_of=version)
+def _baseline(version, filters, months, end_month):
+    return build_baseline(
+        get_store(),
+        filters=dict(filters),
+        baseline_months=months,
+        as_of=version,
+        end_month=end_month,
+    )
 
 
 def baseline(ctx: PageContext):
@@ -26,7 +32,8 @@ def baseline(ctx: PageContext):
     months = st.number_input(
         "Baseline: trailing months", 1, 12, value=3, step=1, key="baseline", bind="query-params"
     )
-    return _baseline(version, filters, int(months))
+    end = ctx.period.end if ctx.period is not None else None
+    return _baseline(version, filters, int(months), end)
 
 
 def driver_inputs(ctx: PageContext) -> dict[str, float]:
@@ -40,7 +47,7 @@ def driver_inputs(ctx: PageContext) -> dict[str, float]:
             st.markdown(f"**{whatif_view.GROUP_LABELS[group]}**")
             for d in drivers:
                 value = st.slider(
-                    d.label + (" (agents)" if d.unit == "agents" else " (%)"),
+                    d.label,
                     min_value=float(d.min),
                     max_value=float(d.max),
                     value=float(d.default),
@@ -50,7 +57,7 @@ def driver_inputs(ctx: PageContext) -> dict[str, float]:
                     help=d.help,
                 )
                 chosen[d.id] = value
-    if st.button("Reset drivers", key="reset_drivers", type="tertiary"):
+    if st.button("Reset drivers", key="reset_drivers", icon=":material/restart_alt:"):
         for d in DRIVERS:
             st.session_state[f"d_{d}"] = 0.0
         st.rerun()
@@ -61,7 +68,9 @@ def outputs_section(base, drivers: dict[str, float]) -> list:
     values = run_scenario(base, drivers)
     st.markdown(f"#### Baseline vs scenario · {whatif_view.describe_drivers(drivers)}")
     months = ", ".join(m.strftime("%b %Y") for m in base.months)
-    st.caption(f"Baseline = monthly average of {months}, for the current filters.")
+    st.caption(
+        f"Baseline = monthly average of {months} (ending in the sidebar month), for the current filters."
+    )
     cols = st.columns(5)
     for i, v in enumerate(values):
         with cols[i % 5]:

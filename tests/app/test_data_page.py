@@ -47,7 +47,7 @@ def test_upload_map_load_duplicate_replace_and_undo(open_app, empty_db):
 
     # Upload: the file is read and checked, sheet by sheet, before anything is stored.
     _upload(at, "orders_q3.csv", first)
-    assert "📄 orders_q3.csv" in [s.value for s in at.subheader]
+    assert ":material/description: orders_q3.csv" in [s.value for s in at.subheader]
     assert any("→ **orders**" in e.label for e in at.expander)
     assert "header row 1" in _texts(at.caption)
     assert metric(at, "Rows to load") == f"{3 * PER_MONTH}"

@@ -18,23 +18,51 @@ def store():
     s = Store.open(":memory:")
     rows = [
         # Jan: Leeds 2 lines, Lyon 1 line; Feb: Leeds 1 line
-        {"order_id": "A", "order_date": dt.date(2026, 1, 5), "site": "Leeds", "quantity": 10.0,
-         "freight_cost": 5.0},
-        {"order_id": "B", "order_date": dt.date(2026, 1, 9), "site": "Leeds", "quantity": 30.0,
-         "freight_cost": 3.0},
-        {"order_id": "C", "order_date": dt.date(2026, 1, 20), "site": "Lyon", "quantity": 60.0,
-         "freight_cost": 12.0},
-        {"order_id": "D", "order_date": dt.date(2026, 2, 3), "site": "Leeds", "quantity": 20.0,
-         "freight_cost": 10.0},
+        {
+            "order_id": "A",
+            "order_date": dt.date(2026, 1, 5),
+            "site": "Leeds",
+            "quantity": 10.0,
+            "freight_cost": 5.0,
+        },
+        {
+            "order_id": "B",
+            "order_date": dt.date(2026, 1, 9),
+            "site": "Leeds",
+            "quantity": 30.0,
+            "freight_cost": 3.0,
+        },
+        {
+            "order_id": "C",
+            "order_date": dt.date(2026, 1, 20),
+            "site": "Lyon",
+            "quantity": 60.0,
+            "freight_cost": 12.0,
+        },
+        {
+            "order_id": "D",
+            "order_date": dt.date(2026, 2, 3),
+            "site": "Leeds",
+            "quantity": 20.0,
+            "freight_cost": 10.0,
+        },
     ]
     ledger.load_table(s, "orders", rows)
     return s
 
 
 def metric(**kw):
-    base = dict(id="freight_per_unit", label="Freight per unit", dataset="orders",
-                numerator="sum(freight_cost)", denominator="sum(quantity)", fmt="money",
-                direction="lower", target=0.25, amber=0.05)
+    base = dict(
+        id="freight_per_unit",
+        label="Freight per unit",
+        dataset="orders",
+        numerator="sum(freight_cost)",
+        denominator="sum(quantity)",
+        fmt="money",
+        direction="lower",
+        target=0.25,
+        amber=0.05,
+    )
     return CustomMetric(**{**base, **kw})
 
 
@@ -60,8 +88,9 @@ def test_missing_data_and_missing_dimension_say_why(store):
     m = metric()
     v = custom_metrics.compute(store, m, period=make_period("month", dt.date(2025, 6, 1)))
     assert v.value is None and "no orders data" in v.reason
-    v = custom_metrics.compute(store, m, period=make_period("month", dt.date(2026, 1, 1)),
-                               filters={"agent": ["Zoe"]})
+    v = custom_metrics.compute(
+        store, m, period=make_period("month", dt.date(2026, 1, 1)), filters={"agent": ["Zoe"]}
+    )
     assert v.value is None and "agent" in v.reason
 
 

@@ -157,3 +157,56 @@ def test_empty_and_placeholder_only_columns(con):
 def test_sample_holds_frequent_raw_values(con):
     p = prof(con, ["b", "a", "a", "c"])
     assert p.sample[0] == "a" and set(p.sample) == {"a", "b", "c"}
+
+
+# --- columns with very many distinct values: a sample decides, the whole column settles ---
+
+
+def _many_timestamps(n: int) -> list[str]:
+    """n distinct day-first "dd/mm/yyyy HH:MM" values, every day part at most 12."""
+    return [f"{1 + i % 12:02d}/{1 + i // 12 % 12:02d}/2024 {i // 144 % 24:02d}:{i % 60:02d}"
+            for i in range(n)]  # fmt: skip
+
+
+@pytest.fixture
+def small_sample(monkeypatch):
+    """Thresholds low enough that a 3k-value column takes the sampled path."""
+    from cockpit.ingest import detect_types
+
+    monkeypatch.setattr(detect_types, "SAMPLE_DISTINCT", 100)
+    monkeypatch.setattr(detect_types, "HUGE_DISTINCT", 1000)
+
+
+def test_sampled_column_settles_date_order_on_a_value_outside_the_sample(con, small_sample):
+    values = list(dict.fromkeys(_many_timestamps(3000)))
+    # One day-first witness, one bad value, a repeated note: each a single value of 3k.
+    values += ["25/03/2024 10:00", "garbage", "Pending", "Pending", "N/A"]
+    p = prof(con, values, "Opened")
+    assert p.distinct > 1000  # the sampled path really ran
+    assert (p.kind, p.date_order, p.ambiguous) == ("timestamp", "dmy", None)
+    assert p.evidence.startswith("day-first dates (25/03/2024 10:00 seen)")
+    assert p.bad_count == 1 and p.bad_sample == ["garbage"]
+    assert p.placeholders == {"N/A": 1, "Pending": 2}
+    assert p.null_count == 3
+    assert p.fast_format == "%d/%m/%Y %H:%M" and p.fast_length == 16
+
+
+def test_sampled_and_exact_profiles_agree(con, monkeypatch):
+    from cockpit.ingest import detect_types
+
+    values = [f"{(i * 37) % 5000 / 4:.2f}" for i in range(6000)] + ["12 kg", "tbd", "-"]
+    exact = prof(con, values, "Net Sales")
+    monkeypatch.setattr(detect_types, "SAMPLE_DISTINCT", 100)
+    monkeypatch.setattr(detect_types, "HUGE_DISTINCT", 1000)
+    sampled = prof(con, values, "Net Sales")
+    keys = ("kind", "evidence", "bad_count", "bad_sample", "placeholders", "null_count")
+    assert {k: getattr(sampled, k) for k in keys} == {k: getattr(exact, k) for k in keys}
+    assert exact.kind == "number" and exact.bad_sample == ["12 kg"]
+    assert exact.placeholders == {"tbd": 1, "-": 1}
+
+
+def test_sampled_serial_range_is_checked_on_every_value(con, small_sample):
+    # Serial-looking numbers with one far outside the Excel date range: not dates.
+    values = [str(40000 + i) for i in range(3000)] + ["9000000"]
+    assert prof(con, values, "Order Date").kind == "number"
+    assert prof(con, values[:-1], "Order Date").kind == "date"

@@ -215,3 +215,32 @@ def test_real_scms_delivery_history(con):
     first = ts.table.slice(0, 1).to_pylist()[0]
     assert first["_row"] == 2 and first["Scheduled Delivery Date"] == dt.date(2006, 6, 2)
     assert first["Freight Cost (USD)"] == 780.34 and first["PQ First Sent to Client Date"] is None
+
+
+def test_fast_date_path_reads_exactly_as_the_format_list(con):
+    from cockpit.ingest import typed
+    from cockpit.ingest.detect_types import date_formats
+
+    values = ["05/01/2024", "31/12/2023", "01/02/06", "1/2/2024", "2024-03-04", "32/01/2024",
+              "05/01/2024 08:30", "n/a", None]  # fmt: skip
+    fmts = date_formats("dmy")
+    slow = typed.format_params("f", fmts)
+    fast = typed.format_params("f", fmts, (10, "%d/%m/%Y"))
+    src = pa.table({"v": pa.array(values, pa.string())})
+    con.register("_fast_src", src)
+    try:
+        got = {
+            name: con.sql(
+                f"select {typed.strptime_sql('v', 'f', fast=name == 'fast')} as d from _fast_src",
+                params=params,
+            )
+            .to_arrow_table()["d"]
+            .to_pylist()
+            for name, params in (("slow", slow), ("fast", fast))
+        }
+    finally:
+        con.unregister("_fast_src")
+    assert got["fast"] == got["slow"]
+    assert got["fast"][:3] == [dt.datetime(2024, 1, 5), dt.datetime(2023, 12, 31),
+                               dt.datetime(2006, 2, 1)]  # fmt: skip
+    assert got["fast"][5] is None
