@@ -90,3 +90,11 @@ def metrics_table(metrics: list) -> pd.DataFrame:
             for m in metrics
         ]
     )
+
+
+def audit_log(store: Store, user: auth.User, limit: int = 200) -> pd.DataFrame:
+    """The newest audit entries (admins only): when, who, what, details."""
+    from cockpit import queries
+
+    auth.require(user, "users")
+    return queries.run(store, "audit_log", limit=limit).to_pandas()

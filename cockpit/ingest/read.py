@@ -190,14 +190,27 @@ def _scan_xlsx_sheets(zf: zipfile.ZipFile, names: set[str], info: _ZipInfo) -> N
             r1, c1 = _cell(dim.group(2).decode()) if dim.group(2) else (r0, c0)
             info.col_offset[sheet_name] = c0
             info.sheet_rows_cols[sheet_name] = (r1 + 1, c1 - c0 + 1)
-        # mergeCell elements follow the cell data; only a sheet with merges pays for the scan
-        body = zf.read(path)
-        if b"mergeCell " in body:
-            merges = []
-            for a, b in _MERGE.findall(body):
-                (ra, ca), (rb, cb) = _cell(a.decode()), _cell(b.decode())
-                merges.append((ra, ca, rb, cb))
+        merges = [
+            (*_cell(a.decode()), *_cell(b.decode()))
+            for a, b in _MERGE.findall(_merge_xml(zf, path))
+        ]
+        if merges:
             info.merged[sheet_name] = merges
+
+
+def _merge_xml(zf: zipfile.ZipFile, path: str, chunk: int = 1 << 20) -> bytes:
+    """The <mergeCells> part of a sheet, streamed: the cell data before it is never held whole."""
+    tail = b""
+    with zf.open(path) as f:
+        while block := f.read(chunk):
+            text = tail + block
+            at = text.find(b"<mergeCells")
+            if at < 0:
+                at = text.find(b":mergeCells")  # a prefixed namespace
+            if at >= 0:
+                return text[at:] + f.read()
+            tail = text[-64:]
+    return b""
 
 
 def _read_workbook(data: bytes, name: str, ext: str, limits: Limits) -> list[RawSheet]:

@@ -33,8 +33,9 @@ def budget_section(ctx: PageContext) -> None:
 def variance_section(ctx: PageContext) -> None:
     st.subheader(f"Variance by unit and account · {ctx.period.label}")
     df = views.variance(ctx)
+    df = df[df["kind"] != "income"] if "kind" in df else df  # income is Revenue's story
     if df.empty:
-        st.caption("No budget lines in this period.")
+        st.caption("No budget cost lines in this period.")
         return
     df = df.assign(label=df["unit"].fillna("—") + " · " + df["account"].fillna("—"))
     left, right = st.columns([3, 2])

@@ -121,3 +121,12 @@ def custom_metrics_section(ctx: PageContext) -> None:
             custom_metrics.delete_metric(ctx.store, drop, ctx.user)
             st.cache_data.clear()
             st.rerun()
+
+
+def audit_section(ctx: PageContext) -> None:
+    """Who loaded, undid or changed what (admins)."""
+    if not auth.can(ctx.user, "users"):
+        return
+    with st.expander("Audit log", icon=":material/history:"):
+        st.dataframe(settings_view.audit_log(ctx.store, ctx.user), hide_index=True,
+                     width="stretch")

@@ -27,6 +27,7 @@ SAMPLES: dict[str, object] = {
     "sla_keys": ["Standard", "Express", "Freight", "*"],
     "sla_days": [5, 2, 10, 5],
     "threshold_seconds": 20,
+    "limit": 50,
     **{f: ["Leeds"] for f in FILTERS},
 }
 

@@ -67,10 +67,11 @@ def test_budget_variance_table(tiny_db):
     frame = budget_variance_table(tiny_db, period=JAN)
     first = frame.iloc[0].to_dict()
     # Income line: actual 2500 vs budget 2000 -> +500, +25%.
-    assert first == {"unit": "Sales", "account": "Sales", "budget": 2000.0, "actual": 2500.0,
+    assert first == {"unit": "Sales", "account": "Sales", "kind": "income", "budget": 2000.0, "actual": 2500.0,
                      "variance": 500.0, "variance_pct": 25.0}  # fmt: skip
     ops = budget_variance_table(tiny_db, period=JAN, filters={"unit": ["Operations"]})
     assert list(ops["variance"]) == [100.0, -50.0]
+    assert set(ops["kind"]) == {"cost"}
 
 
 def test_dimension_values_span_datasets(tiny_db):
