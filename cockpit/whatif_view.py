@@ -110,5 +110,5 @@ def describe_drivers(drivers: dict[str, float]) -> str:
     parts = []
     for k, v in drivers.items():
         d = DRIVERS[k]
-        parts.append(f"{d.label} {v:+g}{' agents' if d.unit == 'agents' else '%'}")
+        parts.append(f"{d.label} {v:+g}{'' if d.unit == 'agents' else '%'}")
     return ", ".join(parts)

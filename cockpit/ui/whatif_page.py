@@ -55,6 +55,7 @@ def driver_inputs(ctx: PageContext) -> dict[str, float]:
                     key=f"d_{d.id}",
                     bind="query-params",
                     help=d.help,
+                    format="%+g agents" if d.unit == "agents" else "%+g%%",
                 )
                 chosen[d.id] = value
     if st.button("Reset drivers", key="reset_drivers", icon=":material/restart_alt:"):
@@ -71,9 +72,9 @@ def outputs_section(base, drivers: dict[str, float]) -> list:
     st.caption(
         f"Baseline = monthly average of {months} (ending in the sidebar month), for the current filters."
     )
-    cols = st.columns(5)
+    cols = st.columns(4)
     for i, v in enumerate(values):
-        with cols[i % 5]:
+        with cols[i % 4]:
             o = OUTPUTS[v.id]
             st.metric(
                 v.label,

@@ -28,9 +28,9 @@ def test_driver_in_url_sets_slider_and_moves_outputs(demo_server, ui):
 
     ui.open(demo_server.page_url("/What_if", "d_volume=15"))
     ui.shot("whatif-volume-15")
-    slider = ui.page.get_by_role("slider", name="Order volume (%)")
+    slider = ui.page.get_by_role("slider", name="Order volume")
     expect(slider).to_have_value("15")
-    expect(slider).to_have_attribute("aria-valuetext", "15.00")
+    expect(slider).to_have_attribute("aria-valuetext", "+15%")
     expect(ui.page.get_by_text("Baseline vs scenario · Order volume +15%")).to_be_visible()
     revenue, contacts = _outputs(ui)
     # Revenue and contacts scale with volume; shown values are rounded to whole units.
