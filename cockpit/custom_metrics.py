@@ -18,6 +18,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from cockpit import auth, datasets
+from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import _FORMATTERS, Kpi
 from cockpit.kpis.engine import KpiValue
 from cockpit.kpis.periods import Period, add_months, comparison_months
@@ -321,63 +322,37 @@ def compute(
     as_of = LATEST if as_of is None else as_of
     kpi = metric.as_kpi()
     _, _, missing = _filter_sql(datasets.get(metric.dataset), filters)
-    base = dict(id=kpi.id, label=kpi.label, group=kpi.group, unit=kpi.unit)
+    value = previous = None
+    spark: list = []
     if missing:
         reason = f"{metric.dataset} has no {', '.join(missing)} column"
-        return KpiValue(
-            **base,
-            value=None,
-            previous=None,
-            change=None,
-            change_pct=None,
-            target=metric.target,
-            status=None,
-            reason=reason,
-        )
-    value = _value(
-        _run(store, metric, months=period.months, filters=filters, as_of=as_of, monthly=False)
-    )
-    previous = None
-    if compare in ("prev", "yoy"):
-        previous = _value(
-            _run(
-                store,
-                metric,
-                months=comparison_months(period, compare),
-                filters=filters,
-                as_of=as_of,
-                monthly=False,
-            )
-        )
-    spark_start = add_months(period.end, -23)
-    spark_months = [add_months(spark_start, i) for i in range(24)]
-    monthly = _run(store, metric, months=spark_months, filters=filters, as_of=as_of, monthly=True)
-    spark = [(r["month"], None if r["value"] is None else float(r["value"])) for r in monthly]
+    else:
+
+        def run(months, monthly=False):
+            return _run(store, metric, months=months, filters=filters, as_of=as_of, monthly=monthly)
+
+        value = _value(run(period.months))
+        if compare in ("prev", "yoy"):
+            previous = _value(run(comparison_months(period, compare)))
+        spark_start = add_months(period.end, -23)
+        monthly = run([add_months(spark_start, i) for i in range(24)], monthly=True)
+        spark = [(r["month"], None if r["value"] is None else float(r["value"])) for r in monthly]
+        reason = None if value is not None else f"no {metric.dataset} data for this period"
     change = None if value is None or previous is None else value - previous
-    change_pct = None if change is None or not previous else 100 * change / abs(previous)
-    status = _status(kpi, value, metric.target, metric.amber)
-    reason = None if value is not None else f"no {metric.dataset} data for this period"
     return KpiValue(
-        **base,
+        id=kpi.id,
+        label=kpi.label,
+        group=kpi.group,
+        unit=kpi.unit,
         value=value,
         previous=previous,
         change=change,
-        change_pct=change_pct,
+        change_pct=None if change is None or not previous else 100 * change / abs(previous),
         target=metric.target,
-        status=status,
+        status=targets_mod.status(kpi, value, metric.target, metric.amber),
         reason=reason,
         spark=spark,
     )
-
-
-def _status(kpi: Kpi, value, target, amber) -> str | None:
-    if value is None or target is None:
-        return None
-    amber = amber or 0.0
-    gap = value - target if kpi.higher_is_better else target - value
-    if gap >= 0:
-        return "green"
-    return "amber" if gap >= -amber else "red"
 
 
 def format_value(kpi: Kpi, value) -> str:

@@ -135,14 +135,18 @@ def period_target(
 
 
 def status(
-    kpi_id: str, value: float | None, target: float | None, amber: float | None
+    kpi: str | Kpi, value: float | None, target: float | None, amber: float | None
 ) -> str | None:
-    """green / amber / red against the target, respecting the KPI's direction; None without both."""
+    """green / amber / red against the target, respecting the KPI's direction; None without both.
+
+    `kpi` is a catalogue id or a Kpi (custom metrics are not in the catalogue).
+    """
     if value is None or target is None:
         return None
     band = amber or 0.0
+    kpi = CATALOGUE[kpi] if isinstance(kpi, str) else kpi
     # Work as "higher is better" by flipping signs for lower-is-better KPIs.
-    sign = 1.0 if CATALOGUE[kpi_id].higher_is_better else -1.0
+    sign = 1.0 if kpi.higher_is_better else -1.0
     v, t = sign * value, sign * target
     if v >= t:
         return "green"
