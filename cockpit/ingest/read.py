@@ -27,6 +27,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from xml.etree import ElementTree
@@ -52,6 +53,8 @@ class Limits:
     max_cells: int = 50_000_000  # per sheet
     max_ratio: float = 200.0  # zip uncompressed/compressed ratio limit (zip bomb)
     max_uncompressed: int = 4 * 1024**3  # total unpacked size of a zip container
+    max_cell_chars: int = 32_767  # Excel's own limit for one cell
+    max_line_bytes: int = 16 * 1024**2  # one physical line of delimited text
 
 
 @dataclass
@@ -141,8 +144,9 @@ def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
     if ext in {".xlsx", ".xlsm"} and "xl/workbook.xml" in names:
         # Layout hints only: fastexcel reports real corruption below.
         with contextlib.suppress(
-            ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, ValueError
-        ):
+            ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError,
+            zlib.error,
+        ):  # fmt: skip
             _scan_xlsx_sheets(zf, names, info)
     return info
 
@@ -248,6 +252,7 @@ def _read_workbook(data: bytes, name: str, ext: str, limits: Limits) -> list[Raw
         if raw.n_cells > limits.max_cells:
             raise _too_many_cells(name, sheet_name, raw.n_cells, limits)
         offset = zinfo.col_offset.get(sheet_name, 0)
+        check_cell_sizes(table, name, sheet_name, limits, col_offset=offset)
         raw.merged_ranges = [
             (r0, c0 - offset, r1, c1 - offset)
             for r0, c0, r1, c1 in zinfo.merged.get(sheet_name, [])
@@ -274,6 +279,48 @@ def _too_many_cells(name: str, sheet: str, cells: int, limits: Limits) -> Ingest
         file=name,
         sheet=sheet,
     )
+
+
+def check_cell_sizes(
+    table: pa.Table, name: str, sheet: str | None, limits: Limits, *, col_offset: int = 0
+) -> None:
+    """Refuse a grid with a cell of limits.max_cell_chars or more, naming its row and column.
+
+    A cell exactly at Excel's maximum is refused too: Excel and its writers cut longer text
+    to that length, so such a cell has most likely lost its end.
+    """
+    cap = limits.max_cell_chars
+    for i, col in enumerate(table.columns):
+        # Bytes bound characters from above and need no decoding: most columns stop here.
+        if (pc.max(pc.binary_length(col)).as_py() or 0) < cap:
+            continue
+        chars = pc.utf8_length(col)
+        longest = pc.max(chars).as_py() or 0
+        if longest < cap:
+            continue
+        if longest == cap:
+            why = f"a cell holds {cap:,} characters, Excel's per-cell maximum: it was probably cut"
+        else:
+            why = f"a cell holds {longest:,} characters, over the per-cell maximum of {cap:,}"
+        if sheet is None:
+            why += "; is a field missing its closing quote?"
+        raise IngestError(
+            why,
+            file=name,
+            sheet=sheet,
+            row=pc.index(chars, longest).as_py() + 1,
+            column=column_letter(i + col_offset),
+        )
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters for a 0-based index: 0 -> A, 26 -> AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def _as_string_table(table: pa.Table) -> pa.Table:
@@ -393,24 +440,45 @@ def sniff_decimal_comma(lines: list[str], delimiter: str) -> bool:
     return comma > dot
 
 
-def _max_fields(con: duckdb.DuckDBPyConnection, path: str, delim: str) -> int:
+def _line_stats(
+    con: duckdb.DuckDBPyConnection, path: str, delim: str, max_line: int
+) -> tuple[int, int]:
+    """(the most fields on any line, the longest line in bytes) in one pass."""
     # Quoted sections can hold the delimiter: drop them before counting, per physical line.
-    return (
-        con.sql(
-            """
-            select max(length(s) - length(replace(s, $d, ''))) + 1
-            from (
-                select case when contains(line, '"')
-                    then regexp_replace(line, '"[^"]*"', '', 'g') else line end as s
-                from read_csv($p, columns = {'line': 'varchar'}, delim = chr(1), quote = '',
-                              escape = '', header = false, auto_detect = false,
-                              strict_mode = false)
-            )
-            """,
-            params={"d": delim, "p": path},
-        ).fetchall()[0][0]
-        or 1
-    )
+    fields, longest = con.sql(
+        """
+        select max(length(s) - length(replace(s, $d, ''))) + 1, max(bytes)
+        from (
+            select case when contains(line, '"')
+                then regexp_replace(line, '"[^"]*"', '', 'g') else line end as s,
+                strlen(line) as bytes
+            from read_csv($p, columns = {'line': 'varchar'}, delim = chr(1), quote = '',
+                          escape = '', header = false, auto_detect = false,
+                          strict_mode = false, max_line_size = $max_line)
+        )
+        """,
+        params={"d": delim, "p": path, "max_line": max_line},
+    ).fetchall()[0]
+    return fields or 1, longest or 0
+
+
+_LINE_NO = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _csv_error(e: duckdb.Error, limits: Limits) -> str:
+    """DuckDB's CSV error in a few words: never the offending line (maybe MBs) or a temp path."""
+    text = str(e)
+    line = _LINE_NO.search(text)
+    where = f" (line {line.group(1)})" if line else ""
+    if "maximum line size" in text.lower() or "max_line_size" in text:
+        size = limits.max_line_bytes
+        limit = f"{size / 1024**2:g} MB" if size >= 1024**2 else f"{size:,} bytes"
+        return f"a line is longer than {limit}{where}; is a field missing its closing quote?"
+    first = text.splitlines()[0] if text else type(e).__name__
+    first = re.sub(r"(/[^\s'\"]+)+", "<file>", first)
+    if len(first) > 80:
+        first = first[:77] + "..."
+    return f"the file cannot be read as delimited text{where}: {first}"
 
 
 def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
@@ -429,21 +497,19 @@ def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
             f.write(body)
         con = duckdb.connect()
         try:
-            width = _max_fields(con, path, delim)
+            width, longest = _line_stats(con, path, delim, limits.max_line_bytes)
             columns = {f"c{i}": "VARCHAR" for i in range(width)}
             table = con.sql(
                 """
                 select * from read_csv($p, columns = $cols, header = false, delim = $d,
                                        quote = '"', escape = '"', auto_detect = false,
                                        null_padding = true, strict_mode = false,
-                                       max_line_size = 16777216)
+                                       max_line_size = $max_line)
                 """,
-                params={"p": path, "cols": columns, "d": delim},
+                params={"p": path, "cols": columns, "d": delim, "max_line": limits.max_line_bytes},
             ).to_arrow_table()
         except duckdb.Error as e:
-            raise IngestError(
-                f"the file cannot be read as delimited text: {e}", file=name
-            ) from None
+            raise IngestError(_csv_error(e, limits), file=name) from None
         finally:
             con.close()
     finally:
@@ -454,4 +520,6 @@ def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
         raise _too_many_cells(name, None, raw.n_cells, limits)
     if raw.n_cells == 0:
         raise IngestError("the file has no data", file=name)
+    if longest >= limits.max_cell_chars:  # a cell can be no longer than its line
+        check_cell_sizes(table, name, None, limits)
     return raw

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from workbooks import encrypted, ods, text, with_parts, xls, xlsx, zip_bomb
+from workbooks import encrypted, ods, text, with_parts, with_text_replaced, xls, xlsx, zip_bomb
 
 from cockpit.ingest.errors import IngestError
-from cockpit.ingest.read import Limits, read_file
+from cockpit.ingest.read import Limits, column_letter, read_file
 
 
 def rows(sheet) -> list[list]:
@@ -110,6 +110,52 @@ def test_size_and_cell_limits():
         read_file(data, "big.xlsx", limits=Limits(max_cells=50))
     with pytest.raises(IngestError, match="cells, over the limit"):
         read_file(b"a,b\n1,2\n3,4\n", "c.csv", limits=Limits(max_cells=4))
+
+
+def test_column_letters_follow_the_spreadsheet():
+    assert [column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",
+    ]  # fmt: skip
+
+
+def test_an_xlsx_cell_over_the_cell_limit_is_refused_naming_sheet_row_and_column():
+    # openpyxl cuts text to 32,767 characters, so the long cell is written into the XML.
+    data = xlsx({"Notes": [[None, None], [None, "Note", "Qty"], [None, "MARK", 1]]})
+    data = with_text_replaced(data, "xl/worksheets/sheet1.xml", b"MARK", "é".encode() * 40_000)
+    with pytest.raises(IngestError) as e:
+        read_file(data, "n.xlsx", limits=Limits(max_ratio=1e9))
+    # Column A is empty, so the grid starts at B: the long cell is B3 in the sheet.
+    assert (e.value.sheet, e.value.row, e.value.column) == ("Notes", 3, "B")
+    assert "40,000 characters, over the per-cell maximum of 32,767" in e.value.message
+
+
+def test_a_cell_at_the_limit_is_refused_and_one_below_is_kept():
+    limits = Limits(max_cell_chars=5)
+    (ok,) = read_file(xlsx({"S": [["abcd", "ééé"]]}), "ok.xlsx", limits=limits)
+    assert rows(ok) == [["abcd", "ééé"]]  # "ééé" is 6 bytes but 3 characters
+    with pytest.raises(IngestError, match=r"row 2, column 'B': a cell holds 5 characters"):
+        read_file(xlsx({"S": [["a", "b"], ["c", "abcde"]]}), "at.xlsx", limits=limits)
+    with pytest.raises(IngestError, match=r"row 1, column 'A': a cell holds 7 char"):
+        read_file(b"abcdefg,b\n1,2\n", "at.csv", limits=limits)
+
+
+def test_a_giant_csv_cell_gives_a_short_message_without_the_line_or_a_temp_path():
+    data = b"Note,Qty\nok,1\n" + b'"' + b"x" * 2_000_000 + b'",2\n'
+    with pytest.raises(IngestError) as e:
+        read_file(data, "big.csv")
+    assert str(e.value) == (
+        "big.csv, row 3, column 'A': a cell holds 2,000,000 characters, over the per-cell"
+        " maximum of 32,767; is a field missing its closing quote?"
+    )
+
+
+def test_a_csv_line_over_the_line_limit_is_refused_briefly():
+    data = b"Note,Qty\n" + b"y" * 5000 + b",1\n"
+    with pytest.raises(IngestError) as e:
+        read_file(data, "long.csv", limits=Limits(max_line_bytes=4096))
+    msg = str(e.value)
+    assert msg.startswith("long.csv: a line is longer than 4,096 bytes (line 2)")
+    assert len(msg) < 120 and "yyy" not in msg and "/tmp" not in msg
 
 
 def test_csv_delimiters_are_detected():

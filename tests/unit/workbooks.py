@@ -107,6 +107,16 @@ def with_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def with_text_replaced(data: bytes, part: str, old: bytes, new: bytes) -> bytes:
+    """A copy of a zip package with `old` replaced by `new` in one part (e.g. a sheet's XML)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            dst.writestr(item, body.replace(old, new) if item.filename == part else body)
+    return out.getvalue()
+
+
 def zip_bomb(size: int = 8 * 1024**2) -> bytes:
     """A small zip that unpacks to `size` bytes of zeros (ratio ~1000)."""
     out = io.BytesIO()
