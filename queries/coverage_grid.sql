@@ -1,7 +1,8 @@
 -- Coverage grid: what is loaded per dataset and month, to spot missing or partial months.
 -- Grain: one row per (dataset, month) between the first and last month of any data.
 -- Parameters: $as_of (load sequence to read at; a huge number = latest).
--- status: loaded | partial (fewer than half the rows of the dataset's median month)
+-- status: loaded | partial (fewer than half the rows of the dataset's median month, for
+--         datasets with at least 20 rows in a median month: sparse ones vary too much)
 --         | superseded (only replaced or undone rows) | missing.
 with live as (
     select dataset, month, cast(sum(rows) as bigint) as rows
@@ -38,7 +39,8 @@ select
     strftime(g.month, '%Y-%m') as month,
     coalesce(l.rows, 0) as rows,
     case
-        when l.rows is not null and l.rows < 0.5 * t.median_rows then 'partial'
+        when l.rows is not null and t.median_rows >= 20 and l.rows < 0.5 * t.median_rows
+            then 'partial'
         when l.rows is not null then 'loaded'
         when e.rows is not null then 'superseded'
         else 'missing'

@@ -17,7 +17,7 @@ select
     strftime(p.latest, '%Y-%m') as latest,
     p.months,
     l.rows as latest_rows,
-    l.rows < 0.5 * p.median_rows as partial
+    p.median_rows >= 20 and l.rows < 0.5 * p.median_rows as partial
 from per_dataset p
 join live l on l.dataset = p.dataset and l.month = p.latest
 order by p.dataset

@@ -1,0 +1,44 @@
+"""Card texts: values, signed changes in the KPI's unit, colours by direction, footnotes."""
+
+import datetime as dt
+
+from cockpit.kpis import KpiValue
+from cockpit.scorecard_view import by_group, card_view, change_text
+
+
+def value(kpi_id, v, prev=None, target=None, status=None, reason=None, spark=()):
+    return KpiValue(id=kpi_id, label="", group="", unit="", value=v, previous=prev,
+                    change=None if v is None or prev is None else v - prev, change_pct=None,
+                    target=target, status=status, reason=reason, spark=list(spark))  # fmt: skip
+
+
+def test_changes_are_signed_once_in_the_kpi_unit():
+    assert change_text("on_time_pct", 1.25) == "+1.2 pts"
+    assert change_text("nps", 22.0) == "+22"  # not "++22"
+    assert change_text("nps", -5.0) == "-5"
+    assert change_text("asa_seconds", -3.0) == "-3 s"
+    assert change_text("revenue", 12_345.0) == "+£12k"
+    assert change_text("revenue", None) is None
+
+
+def test_lower_is_better_inverts_the_delta_colour_and_tiny_changes_show_none():
+    card = card_view(value("abandon_pct", 6.0, prev=5.0, target=5.0, status="red"))
+    assert card["delta_color"] == "inverse" and card["delta_text"] == "+1.0 pts"
+    assert card["status"] == "red" and card["footnote"] == "target 5.0% · was 5.0%"
+    flat = card_view(value("cycle_time_days", 3.01, prev=3.0))
+    assert flat["delta_text"] is None  # "+0.0 d" would look like a move
+
+
+def test_missing_value_says_why_and_target_comparison_uses_the_target():
+    card = card_view(value("csat_pct", None, reason="no contacts data loaded"))
+    assert card["value_text"] == "—" and card["footnote"] == "no contacts data loaded"
+    card = card_view(value("on_time_pct", 93.0, prev=90.0, target=95.0), compare="target")
+    assert card["delta_text"] == "-2.0 pts"
+
+
+def test_cards_group_in_catalogue_groups_and_drop_short_sparklines():
+    spark = [(dt.date(2026, m, 1), float(m)) for m in (1, 2, 3)]
+    groups = by_group([value("orders", 10.0, spark=spark), value("nps", 30.0, spark=spark[:1])])
+    assert list(groups) == ["Efficiency", "Customer"]
+    assert groups["Efficiency"][0]["spark"] == [1.0, 2.0, 3.0]
+    assert groups["Customer"][0]["spark"] == []
