@@ -178,20 +178,25 @@ def _stats_sql(decimal_comma: bool, source: str) -> str:
 
 def _failures_sql(p: ColumnProfile, decimal_comma: bool) -> str:
     value = typed.convert_sql("v", p, decimal_comma, f"fmt{p.index}")
-    phrase = typed.phrase_sql("v", p.kind)
+    failing = f"""
+        select v, sum(n) as n from _profile_whole
+        where col = {p.index} and not list_contains($ph, lower(v)) and ({value}) is null
+        group by v"""
+    return _categorise_sql(p.index, p.kind, failing)
+
+
+def _categorise_sql(index: int, kind: str, failing: str) -> str:
+    """Failing values (v, n) as notes, repeated words or bad values, grouped by shape."""
+    phrase = typed.phrase_sql("v", kind)
     letters = "length(regexp_replace(v, '[^[:alpha:]]', '', 'g'))"
     # Failing values are grouped again: a huge column's whole view has a row per cell.
     return f"""
-    select {p.index} as col,
+    select {index} as col,
         case when {phrase} then 'note' when n >= 2 and {letters} >= 3 then 'word'
              else 'bad' end as cat,
         case when {phrase} then regexp_replace(v, '\\d+', '#', 'g') else v end as key,
-        sum(n) as n, count(*) as distinct_n, min(v) as example
-    from (
-        select v, sum(n) as n from _profile_whole
-        where col = {p.index} and not list_contains($ph, lower(v)) and ({value}) is null
-        group by v
-    )
+        cast(sum(n) as bigint) as n, count(*) as distinct_n, min(v) as example
+    from ({failing})
     group by all
     """
 
@@ -320,23 +325,7 @@ def _profile_all(
     stats = {
         r["col"]: r for r in _pylist(con, _stats_sql(decimal_comma, "_profile_sample"), params)
     }
-    whole = {
-        r["col"]: r
-        for r in _pylist(
-            con,
-            """
-            with totals as (
-                select col, count(*) as d, sum(n) as total,
-                    coalesce(sum(n) filter (list_contains($ph, lower(v))), 0) as ph_n
-                from _profile_whole group by col
-            ),
-            samples as (select col, min_by(v, (-n, v), 5) as sample from _profile_vals group by col)
-            select * from totals left join samples using (col)
-            """,
-            {"ph": list(KNOWN_PLACEHOLDERS)},
-        )
-    }
-    known = _known_counts(con, KNOWN_PLACEHOLDERS)
+    whole, known = _whole_counts(con)
     text_known = {
         i: {v: n for v, n in d.items() if v.lower() in TEXT_PLACEHOLDERS} for i, d in known.items()
     }
@@ -370,8 +359,14 @@ def _profile_all(
     if not typed_profiles:
         return profiles
     for p in typed_profiles:
-        _choose_fast_format(con, p)
-    fails = _failures(con, typed_profiles, decimal_comma)
+        if "_fails" not in p.__dict__:
+            _choose_fast_format(con, p)
+    known_fails = {
+        p.index: p.__dict__.pop("_fails") for p in typed_profiles if "_fails" in p.__dict__
+    }
+    rest = [p for p in typed_profiles if p.index not in known_fails]
+    fails = _failures(con, rest, decimal_comma) if rest else {}
+    fails.update({i: [{"col": i, **f} for f in fs] for i, fs in known_fails.items() if fs})
     for p in typed_profiles:
         f = fails.get(p.index, [])
         if p.distinct > SAMPLE_DISTINCT and p.kind in ("date", "timestamp") and not p.serial:
@@ -426,18 +421,26 @@ def _settle_on_whole_column(con, p, s, t_sample, decimal_comma, date_order) -> N
         params.update(typed.column_format_params("fmt", p))
         parsed = typed.strptime_sql("v", "fmt", fast=bool(p.fast_format))
         ab = "regexp_extract(v, '^(\\d{1,2})[/.-](\\d{1,2})[/.-]\\d{2,4}\\b', ['a', 'b'])"
+        # The failures under these formats come in the same pass: the failure pass reuses
+        # them when the whole column leaves the formats as the sample chose them.
+        failing = "select v, sum(n) as n from parts where ts is null group by v"
         sql = f"""
         with vals as (select n, v, {parsed} as ts,
             case when regexp_matches(v, '^\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{2,4}}')
                 then {ab} end as ab, {value}),
-        parts as (select n, v, ts, try_cast(nullif(ab.a, '') as integer) as a,
-            try_cast(nullif(ab.b, '') as integer) as b from vals)
+        parts as materialized (select n, v, ts, try_cast(nullif(ab.a, '') as integer) as a,
+            try_cast(nullif(ab.b, '') as integer) as b from vals),
+        cats as ({_categorise_sql(p.index, p.kind, failing)})
         select coalesce(sum(n) filter (ts <> date_trunc('day', ts)), 0) as with_time_n,
             coalesce(sum(n) filter (a > 12), 0) as a13_n,
             coalesce(sum(n) filter (b > 12), 0) as b13_n,
-            any_value(v) filter (a > 12) as a13_ex, any_value(v) filter (b > 12) as b13_ex
+            any_value(v) filter (a > 12) as a13_ex, any_value(v) filter (b > 12) as b13_ex,
+            (select list(cats) from cats) as fails
         from parts"""
+        parse_key = _parse_key(p)
     facts = _pylist(con, sql, params)[0]
+    # list() over no failing values is NULL: no failures, when the query looked for them
+    fails = (facts.pop("fails") or []) if "fails" in facts else None
     if "num_n" in facts:
         # the sample's percent share, judged on the whole column's numbers
         s = {**s, **facts, "num_n": s["num_n"], "pct_n": s["num_n"] * facts["pct_n"]
@@ -447,6 +450,15 @@ def _settle_on_whole_column(con, p, s, t_sample, decimal_comma, date_order) -> N
     p.serial = p.marker = False
     p.formats, p.date_order, p.ambiguous = [], None, None
     _choose_kind(p, s, t_sample, p.name, date_order)
+    if fails is not None and p.kind in ("date", "timestamp") and not p.serial:
+        _choose_fast_format(con, p)
+        if _parse_key(p) == parse_key:
+            p._fails = fails  # noqa: SLF001 - taken by the failure pass
+
+
+def _parse_key(p: ColumnProfile) -> tuple:
+    """What decides which values of a text date column fail to parse."""
+    return (tuple(p.formats), p.fast_length, p.fast_format)
 
 
 def _choose_fast_format(con, p: ColumnProfile) -> None:
@@ -530,22 +542,34 @@ def _judge_failures(p: ColumnProfile, fails: list[dict], text_known: dict, n_row
     p.bad_sample = [f["example"] for f in bad[:5]]
 
 
-def _known_counts(con, known: tuple[str, ...]) -> dict[int, dict[str, int]]:
-    rows = (
-        con.sql(
-            """
-            select col, v, cast(sum(n) as bigint) as n from _profile_whole
-            where list_contains($ph, lower(v)) group by col, v order by col, n desc, v
-            """,
-            params={"ph": list(known)},
-        )
-        .to_arrow_table()
-        .to_pylist()
+def _whole_counts(con) -> tuple[dict[int, dict], dict[int, dict[str, int]]]:
+    """Per column, in one pass over every value: totals and samples, and placeholder counts."""
+    # Grouping by the placeholder (null for any other value) keeps the groups few while the
+    # huge columns are read once, not once for the totals and again for the placeholders.
+    rows = _pylist(
+        con,
+        """
+        with groups as (
+            select col, case when list_contains($ph, lower(v)) then v end as pv,
+                count(*) as d, sum(n) as n
+            from _profile_whole group by all
+        ),
+        samples as (select col, min_by(v, (-n, v), 5) as sample from _profile_vals group by col)
+        select col, pv, d, n, sample from groups left join samples using (col)
+        order by col, pv is not null, n desc, pv
+        """,
+        {"ph": list(KNOWN_PLACEHOLDERS)},
     )
-    out: dict[int, dict[str, int]] = {}
+    whole: dict[int, dict] = {}
+    known: dict[int, dict[str, int]] = {}
     for r in rows:
-        out.setdefault(r["col"], {})[r["v"]] = r["n"]
-    return out
+        w = whole.setdefault(r["col"], {"d": 0, "total": 0, "ph_n": 0, "sample": r["sample"]})
+        w["d"] += r["d"]
+        w["total"] += r["n"]
+        if r["pv"] is not None:
+            w["ph_n"] += r["n"]
+            known.setdefault(r["col"], {})[r["pv"]] = r["n"]
+    return whole, known
 
 
 def _choose_kind(p: ColumnProfile, s: dict, t: int, name: str, date_order: str | None) -> None:

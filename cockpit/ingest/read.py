@@ -28,6 +28,7 @@ import re
 import tempfile
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from xml.etree import ElementTree
@@ -112,7 +113,7 @@ def _is_encrypted_ole(data: bytes) -> bool:
 class _ZipInfo:
     """What the zip container says about each sheet, found without reading any cell."""
 
-    merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+    sheet_paths: dict[str, str] = field(default_factory=dict)  # sheet name -> its XML part
     col_offset: dict[str, int] = field(default_factory=dict)
     pivot_sheets: set[str] = field(default_factory=set)
     has_pivot_cache: bool = False
@@ -143,14 +144,15 @@ def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
     info.has_data_model = any(n.startswith("xl/model/") for n in names)
     if ext in {".xlsx", ".xlsm"} and "xl/workbook.xml" in names:
         # Layout hints only: fastexcel reports real corruption below.
-        with contextlib.suppress(
-            ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError,
-            zlib.error,
-        ):  # fmt: skip
+        with contextlib.suppress(*_ZIP_ERRORS):
             _scan_xlsx_sheets(zf, names, info)
     return info
 
 
+_ZIP_ERRORS = (
+    ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError,
+    zlib.error,
+)  # fmt: skip
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -194,12 +196,22 @@ def _scan_xlsx_sheets(zf: zipfile.ZipFile, names: set[str], info: _ZipInfo) -> N
             r1, c1 = _cell(dim.group(2).decode()) if dim.group(2) else (r0, c0)
             info.col_offset[sheet_name] = c0
             info.sheet_rows_cols[sheet_name] = (r1 + 1, c1 - c0 + 1)
-        merges = [
-            (*_cell(a.decode()), *_cell(b.decode()))
-            for a, b in _MERGE.findall(_merge_xml(zf, path))
-        ]
-        if merges:
-            info.merged[sheet_name] = merges
+        info.sheet_paths[sheet_name] = path
+
+
+def _scan_merges(data: bytes, paths: dict[str, str]) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Merged ranges per sheet (0-based r0, c0, r1, c1); {} when the package cannot tell."""
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    with contextlib.suppress(*_ZIP_ERRORS):
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        for sheet_name, path in paths.items():
+            merges = [
+                (*_cell(a.decode()), *_cell(b.decode()))
+                for a, b in _MERGE.findall(_merge_xml(zf, path))
+            ]
+            if merges:
+                out[sheet_name] = merges
+    return out
 
 
 def _merge_xml(zf: zipfile.ZipFile, path: str, chunk: int = 1 << 20) -> bytes:
@@ -224,6 +236,32 @@ def _read_workbook(data: bytes, name: str, ext: str, limits: Limits) -> list[Raw
         zinfo = _ZipInfo()
         if not data.startswith(_OLE2):
             raise IngestError(f"the file is not a valid {ext} workbook", file=name)
+    # The merge scan inflates every sheet's XML: it runs beside calamine (both release the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        merges = pool.submit(_scan_merges, data, zinfo.sheet_paths)
+        sheets = _read_sheets(data, name, zinfo, limits)
+        merged = merges.result()
+    for raw in sheets:
+        offset = zinfo.col_offset.get(raw.sheet, 0)
+        raw.merged_ranges = [
+            (r0, c0 - offset, r1, c1 - offset)
+            for r0, c0, r1, c1 in merged.get(raw.sheet, [])
+            if c1 - offset >= 0
+        ]
+
+    if not any(s.n_cells for s in sheets):
+        if zinfo.has_pivot_cache or zinfo.has_data_model:
+            where = "a pivot table" if zinfo.has_pivot_cache else "the data model"
+            raise IngestError(
+                f"the workbook's data is only in {where} (pivot cache / data model), not in"
+                " sheet cells; export the underlying data to a sheet (or CSV) and upload that",
+                file=name,
+            )
+        raise IngestError("the workbook has no data cells in any sheet", file=name)
+    return sheets
+
+
+def _read_sheets(data: bytes, name: str, zinfo: _ZipInfo, limits: Limits) -> list[RawSheet]:
     try:
         reader = fastexcel.read_excel(data)
         sheet_names = reader.sheet_names
@@ -253,23 +291,8 @@ def _read_workbook(data: bytes, name: str, ext: str, limits: Limits) -> list[Raw
             raise _too_many_cells(name, sheet_name, raw.n_cells, limits)
         offset = zinfo.col_offset.get(sheet_name, 0)
         check_cell_sizes(table, name, sheet_name, limits, col_offset=offset)
-        raw.merged_ranges = [
-            (r0, c0 - offset, r1, c1 - offset)
-            for r0, c0, r1, c1 in zinfo.merged.get(sheet_name, [])
-            if c1 - offset >= 0
-        ]
         raw.has_pivot = sheet_name in zinfo.pivot_sheets
         sheets.append(raw)
-
-    if not any(s.n_cells for s in sheets):
-        if zinfo.has_pivot_cache or zinfo.has_data_model:
-            where = "a pivot table" if zinfo.has_pivot_cache else "the data model"
-            raise IngestError(
-                f"the workbook's data is only in {where} (pivot cache / data model), not in"
-                " sheet cells; export the underlying data to a sheet (or CSV) and upload that",
-                file=name,
-            )
-        raise IngestError("the workbook has no data cells in any sheet", file=name)
     return sheets
 
 
@@ -332,12 +355,21 @@ def _present(arr) -> pa.Array:
     return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(arr), ""), False)
 
 
+def _any_present(col: pa.ChunkedArray) -> bool:
+    # Growing blocks from the top: a used column answers in its first few rows.
+    start, block = 0, 1024
+    while start < len(col):
+        if pc.any(_present(col.slice(start, block))).as_py():
+            return True
+        start, block = start + block, block * 4
+    return False
+
+
 def _trim(table: pa.Table) -> pa.Table:
     """Drop trailing fully-empty rows and columns (whitespace-only counts as empty)."""
     # Scan from the end so a large sheet costs one column and a few row blocks, not all cells.
     last_col = next(
-        (i for i in range(table.num_columns - 1, -1, -1) if pc.any(_present(table[i])).as_py()),
-        None,
+        (i for i in range(table.num_columns - 1, -1, -1) if _any_present(table[i])), None
     )
     if last_col is None or table.num_rows == 0:
         return pa.table({})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pyarrow as pa
 import pytest
@@ -210,3 +212,34 @@ def test_sampled_serial_range_is_checked_on_every_value(con, small_sample):
     values = [str(40000 + i) for i in range(3000)] + ["9000000"]
     assert prof(con, values, "Order Date").kind == "number"
     assert prof(con, values[:-1], "Order Date").kind == "date"
+
+
+def test_sampled_date_failures_come_from_the_settling_pass_and_match_exact(con, monkeypatch):
+    from cockpit.ingest import detect_types
+
+    start = dt.datetime(2024, 1, 1)
+    values = [
+        (start + dt.timedelta(minutes=7 * i)).strftime("%Y-%m-%d %H:%M:%S") for i in range(6000)
+    ]
+    values += ["garbage", "31-31-2024", "Pending", "Pending", "Delivered to dock 4", "N/A", "N/A"]
+    exact = prof(con, values, "Opened")
+    monkeypatch.setattr(detect_types, "SAMPLE_DISTINCT", 100)
+    monkeypatch.setattr(detect_types, "HUGE_DISTINCT", 1000)
+    passes = []
+    real = detect_types._failures
+    monkeypatch.setattr(
+        detect_types,
+        "_failures",
+        lambda c, ps, d: passes.append([list(p.formats) for p in ps]) or real(c, ps, d),
+    )
+    sampled = prof(con, values, "Opened")
+    # The whole-column pass found the failures; the one later pass is the retry of the bad
+    # values with every date family (which finds nothing more here).
+    every = detect_types.date_formats("dmy")
+    assert len(passes) == 1 and passes[0][0][: len(sampled.formats)] == sampled.formats
+    assert set(every) <= set(passes[0][0]) and set(every) - set(sampled.formats)
+    keys = ("kind", "bad_count", "bad_sample", "placeholders", "null_count", "fast_format")
+    assert {k: getattr(sampled, k) for k in keys} == {k: getattr(exact, k) for k in keys}
+    assert sampled.kind == "timestamp" and sampled.bad_count == 2
+    assert sorted(sampled.bad_sample) == ["31-31-2024", "garbage"]
+    assert sampled.placeholders == {"N/A": 2, "Pending": 2, "Delivered to dock 4": 1}
