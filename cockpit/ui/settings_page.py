@@ -128,5 +128,4 @@ def audit_section(ctx: PageContext) -> None:
     if not auth.can(ctx.user, "users"):
         return
     with st.expander("Audit log", icon=":material/history:"):
-        st.dataframe(settings_view.audit_log(ctx.store, ctx.user), hide_index=True,
-                     width="stretch")
+        st.dataframe(settings_view.audit_log(ctx.store, ctx.user), hide_index=True, width="stretch")
