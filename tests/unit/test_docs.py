@@ -1,0 +1,39 @@
+"""The README documents the public surfaces: every CLI command, URL parameter and KPI id."""
+
+from pathlib import Path
+
+import pytest
+
+from cockpit import cli, links
+from cockpit.kpis import CATALOGUE
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", list(cli.COMMANDS))
+def test_every_cli_command_is_documented(command):
+    assert f"python -m cockpit {command}" in README
+
+
+@pytest.mark.parametrize("name", links.param_names())
+def test_every_url_parameter_is_documented(name):
+    prefix, _, rest = name.partition("_")
+    if prefix in ("f", "d") and rest:
+        kind = {"f": "Dimensions for `f_`:", "d": "Drivers for `d_`:"}[prefix]
+        listed = README.split(kind, 1)[1].split(".", 1)[0]
+        assert rest in [w.strip() for w in listed.replace("\n", " ").split(",")], name
+    else:
+        assert f"`{name}`" in README, f"URL parameter {name!r} is missing from README's Links table"
+
+
+@pytest.mark.parametrize("kpi_id", list(CATALOGUE))
+def test_every_kpi_id_is_listed(kpi_id):
+    assert kpi_id in README
+
+
+def test_readme_opens_with_the_two_commands():
+    first_block = README.split("```")[1]
+    assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()[1:]] == [
+        "make run",
+        "make test",
+    ]
