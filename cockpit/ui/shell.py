@@ -130,6 +130,31 @@ def _navigation(ctx: PageContext) -> None:
     st.divider()
 
 
+def _version(ctx: PageContext) -> int:
+    """The data version the page reads: part of every cache key, so a new load shows at once."""
+    return ctx.state.asof if ctx.state.asof is not None else ctx.latest_seq
+
+
+# Sidebar lookups run on every rerun: cached per database and data version.
+@st.cache_data(show_spinner=False, max_entries=64)
+def _months(db: str, version: int) -> list[str]:
+    from cockpit.kpis import available_months
+
+    return [m.strftime("%Y-%m") for m in available_months(get_store(), version)]
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _dimension_values(db: str, version: int, dim: str) -> list[str]:
+    from cockpit.kpis import dimension_values
+
+    return dimension_values(get_store(), dim, version)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _latest_months(db: str, version: int) -> list[dict]:
+    return freshness.latest_months(get_store(), version)
+
+
 def _query_dict() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
@@ -148,9 +173,9 @@ def _style() -> None:
 
 
 def _period_bar(ctx: PageContext) -> None:
-    from cockpit.kpis import available_months, resolve_period
+    from cockpit.kpis import resolve_period
 
-    months = [m.strftime("%Y-%m") for m in available_months(ctx.store, ctx.as_of_arg)]
+    months = _months(str(ctx.store.path), _version(ctx))
     _url_selectbox("Period", list(PERIOD_LABELS), "period", PERIOD_LABELS.get, ctx.state.period)
     if months:
         _url_selectbox("Ending in", list(reversed(months)), "month", _month_label, ctx.state.month)
@@ -194,12 +219,10 @@ def _month_label(ym: str) -> str:
 
 
 def _filter_bar(ctx: PageContext, dimensions: tuple[str, ...]) -> None:
-    from cockpit.kpis import dimension_values
-
     from_url = dict(ctx.state.filters)
     with st.expander("Filters", expanded=bool(from_url)):
         for dim in dimensions:
-            values = dimension_values(ctx.store, dim, ctx.as_of_arg)
+            values = _dimension_values(str(ctx.store.path), _version(ctx), dim)
             if not values:
                 continue
             label = dim.replace("_", " ").capitalize()
@@ -233,7 +256,7 @@ def _url_multiselect(label: str, options: list[str], key: str, url_values) -> li
 
 
 def _freshness(ctx: PageContext) -> None:
-    rows = freshness.latest_months(ctx.store, ctx.as_of_arg)
+    rows = _latest_months(str(ctx.store.path), _version(ctx))
     with st.expander("Data freshness", expanded=False):
         if not rows:
             st.caption("No data loaded yet. Open **Data** to upload exports or load the demo.")
