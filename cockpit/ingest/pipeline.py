@@ -148,13 +148,19 @@ def prepare_file(
     options: dict[str | None, SheetOptions] | None = None,
     only_sheet: str | None = None,
     limits: Limits | None = None,
+    progress=None,
 ) -> PreparedFile:
-    """Read, detect, type, map and validate one file without writing anything."""
+    """Read, detect, type, map and validate one file without writing anything.
+
+    `progress(step)` (optional) hears each step, for a progress display.
+    """
     options = options or {}
+    say = progress or (lambda step: None)
     digest = sha256(data)
     prepared = PreparedFile(name=name, data=data, sha256=digest)
     # Loading another sheet of an already loaded workbook (--sheet) is not a duplicate.
     prepared.duplicate_of = ledger.find_duplicate(store, digest, sheet=only_sheet)
+    say(f"Reading {name}")
     try:
         raws = read_file(data, name, limits=limits or Limits())
     except IngestError as exc:
@@ -171,10 +177,13 @@ def prepare_file(
     try:
         for raw in raws:
             opts = options.get(raw.sheet) or options.get(None) or SheetOptions()
+            say(f"Detecting header, types and dataset of {raw.sheet or name}")
             prepared.sheets.append(_prepare_sheet(store, cur, raw, opts))
+        say("Mapping across sheets (lookups, batches)")
         _enrich_across_sheets(store, prepared.sheets)
         for sheet in prepared.sheets:
             if sheet.status == "ready":
+                say(f"Checking {sheet.name}: required values, rejects, months already loaded")
                 _validate(store, sheet)
     except IngestError as exc:
         prepared.error = str(exc)

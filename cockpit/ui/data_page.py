@@ -50,8 +50,7 @@ def upload_section(ctx: PageContext) -> list[PreparedFile]:
         cached = state["prepared"].get(f.name)
         if cached is None or cached[0] != cache_key:
             with st.status(f"Checking {f.name}…", expanded=False) as status:
-                st.write("Reading every sheet, finding headers and types, mapping, checking…")
-                result = prepare_file(ctx.store, data, f.name, options=opts)
+                result = prepare_file(ctx.store, data, f.name, options=opts, progress=st.write)
                 status.update(label=f"Checked {f.name}", state="complete")
             state["prepared"][f.name] = (cache_key, result)
             cached = state["prepared"][f.name]
