@@ -574,11 +574,17 @@ def _queue(b: Baseline, contacts: float | None, f) -> tuple[float | None, float 
     model = erlang.interpolate(erlang.asa_seconds, cph, aht, staffed)
     asa = None
     if asa0 is not None:
-        asa = math.inf if math.isinf(model) else max(asa0 + (model - model0), 0.0)
-        if math.isinf(model0) and not math.isinf(model):
-            asa = model
+        if math.isinf(model):
+            asa = math.inf
         elif math.isinf(model0):
-            asa = asa0
+            asa = model
+        elif model0 > 0:
+            # Scaled, not shifted: where Erlang C cannot reach the observed wait (peaks within
+            # the month), the gap scales with the modelled wait and vanishes as it does, so
+            # enough agents always bring the answer time down.
+            asa = asa0 * model / model0
+        else:
+            asa = asa0 + model
     sl = None
     if sl0 is not None:
         sl_model0 = erlang.interpolate(erlang.service_level, cph0, aht, staffed0, threshold)
@@ -587,7 +593,7 @@ def _queue(b: Baseline, contacts: float | None, f) -> tuple[float | None, float 
     load = erlang.traffic(cph, aht)
     why = (
         f"Erlang C: {cph:,.1f} contacts/hour x {aht:.0f} s = {load:.1f} Erlangs on "
-        f"{staffed:.1f} staffed agents; observed baseline moved by the modelled change"
+        f"{staffed:.1f} staffed agents; observed baseline scaled by the modelled change"
     )
     if math.isinf(model):
         why += "; queue unstable: more work than staffed agents"

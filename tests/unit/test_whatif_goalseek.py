@@ -61,8 +61,8 @@ def test_agents_needed_for_answer_time_at_higher_volume(base):
                   drivers={"volume": 50})  # fmt: skip
     assert r.reachable and r.value == 2
 
-    def by_hand(extra):  # 30 contacts an hour of 300 s on 5 + extra agents
-        return asa0 + asa_seconds(30, 300, 5 + extra) - asa_seconds(20, 300, 5)
+    def by_hand(extra):  # 30 contacts an hour of 300 s on 5 + extra agents, scaled
+        return asa0 * asa_seconds(30, 300, 5 + extra) / asa_seconds(20, 300, 5)
 
     assert by_hand(r.value) <= 40 < by_hand(r.value - 1)
     assert r.achieved == pytest.approx(by_hand(r.value))
