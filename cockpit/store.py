@@ -279,9 +279,9 @@ class Store:
             audit(cur, user, "setting", {"key": key, "value": value})
 
     # -- uploads ------------------------------------------------------------------------
-    def keep_upload(self, data: bytes, name: str) -> Path:
+    def keep_upload(self, data: bytes, name: str, digest: str | None = None) -> Path:
         """Keep the original bytes beside the database, named by their hash."""
-        digest = sha256(data)
+        digest = digest or sha256(data)
         ext = Path(name).suffix.lower()
         target = self.uploads_dir / digest[:2] / f"{digest}{ext}"
         if not target.exists():

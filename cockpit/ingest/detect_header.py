@@ -247,11 +247,19 @@ def _repeated_header(body: pa.Table, names) -> list[int]:
     keyed = [(c, n) for c, n in enumerate(names) if n][:4]
     if len(keyed) < 2:
         return []
-    mask = None
-    for c, n in keyed:
-        eq = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(body.column(c)), n), False)
-        mask = eq if mask is None else pc.and_(mask, eq)
-    return pc.indices_nonzero(mask).to_pylist()
+    # Only rows whose first key cell repeats its header are candidates: the other columns
+    # are compared on those rows alone, not on every row of a large sheet.
+    (c, n), rest = keyed[0], keyed[1:]
+    rows = pc.indices_nonzero(_same_text(body.column(c), n))
+    for c, n in rest:
+        if not len(rows):
+            break
+        rows = rows.filter(_same_text(body.column(c).take(rows), n))
+    return rows.to_pylist()
+
+
+def _same_text(col, text: str) -> pa.Array:
+    return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col), text), False)
 
 
 def _sum_rows(body, cols, present, decimal_comma, skip: set[int]) -> list[tuple[int, str]]:

@@ -303,7 +303,7 @@ def account_kind(account: str) -> str:
 
 
 def _cast(arr, duck_type: str):
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    # Chunked columns are cast chunk by chunk: combining them first would copy every value.
     t = arr.type
     if duck_type == datasets.TEXT:
         if pa.types.is_floating(t):
@@ -351,6 +351,8 @@ def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> None:
     ds = datasets.get(target.mapping.dataset)
     key_name = lookup.typed.column_names[0]
     keys = _cast(lookup.typed.column(key_name), datasets.TEXT)
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()  # index_in takes a plain array as its value set
     key_list = keys.to_pylist()
     if not key_list or len(set(key_list)) != len(key_list):
         return
@@ -603,7 +605,7 @@ def commit_file(
             for s in prepared.sheets
         ]
         return report
-    store.keep_upload(prepared.data, prepared.name)
+    store.keep_upload(prepared.data, prepared.name, prepared.sha256)
     with store.transaction() as cur:
         for s in prepared.sheets:
             report.sheets.append(_commit_sheet(cur, prepared, s, replace, user, is_demo))
