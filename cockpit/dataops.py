@@ -120,26 +120,7 @@ def rejects_xlsx(prepared: PreparedFile, sheet: PreparedSheet) -> bytes:
 def loads_history(store: Store) -> pd.DataFrame:
     """The ledger for the history table, newest first."""
     rows = ledger.list_loads(store)
-    df = pd.DataFrame(
-        rows,
-        columns=[
-            "load_id",
-            "seq",
-            "file",
-            "sheet",
-            "dataset",
-            "months",
-            "rows",
-            "rejected",
-            "status",
-            "loaded_at",
-            "user",
-            "sha256",
-            "is_demo",
-            "undone_at",
-            "replace",
-        ],
-    )
+    df = pd.DataFrame(rows, columns=[*ledger.LOAD_FIELDS, *ledger.LOAD_EXTRA_FIELDS])
     if not df.empty:
         df["months"] = df["months"].map(_month_span)
     return df

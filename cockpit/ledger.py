@@ -251,6 +251,13 @@ def _arrow_type(duck_type: str) -> pa.DataType:
     }[duck_type]
 
 
+# The ledger as `cockpit loads --json` prints it (a public shape), and the extra columns the
+# Data page uses.
+LOAD_FIELDS = ("load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected",
+               "status", "loaded_at", "user")  # fmt: skip
+LOAD_EXTRA_FIELDS = ("sha256", "is_demo", "undone_at", "replace")
+
+
 def list_loads(store: Store, *, include_rejected: bool = True) -> list[dict]:
     """The ledger, newest first, in the shape of `cockpit loads --json`."""
     rows = store.rows(

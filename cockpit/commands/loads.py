@@ -3,19 +3,7 @@
 from cockpit import ledger
 from cockpit.commands import open_store, print_json, print_table
 
-FIELDS = [
-    "load_id",
-    "seq",
-    "file",
-    "sheet",
-    "dataset",
-    "months",
-    "rows",
-    "rejected",
-    "status",
-    "loaded_at",
-    "user",
-]
+FIELDS = list(ledger.LOAD_FIELDS)
 
 
 def add_arguments(p) -> None:

@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from cockpit import auth, dataops, datasets, freshness
+from cockpit import auth, dataops, datasets, freshness, ledger
 from cockpit.charts.data import coverage_grid
 from cockpit.ingest.pipeline import PreparedFile, SheetOptions, commit_file, prepare_file
 from cockpit.ui.shell import PageContext
@@ -277,20 +277,7 @@ def history_section(ctx: PageContext) -> None:
     if df.empty:
         st.caption("Nothing loaded yet.")
         return
-    shown = df[
-        [
-            "load_id",
-            "file",
-            "sheet",
-            "dataset",
-            "months",
-            "rows",
-            "rejected",
-            "status",
-            "user",
-            "loaded_at",
-        ]
-    ]
+    shown = df[[f for f in ledger.LOAD_FIELDS if f != "seq"]]
     st.dataframe(
         shown,
         hide_index=True,
