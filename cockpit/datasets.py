@@ -581,6 +581,19 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
+# Text columns a viewer can filter on. Each dataset's `<name>_slice` table macro takes an
+# optional `f_<dimension>` list for every one of these it has (see store.MACROS).
+FILTER_DIMENSIONS = (
+    "site", "region", "channel", "category", "product", "customer", "ship_mode",
+    "line", "agent", "topic", "segment", "unit", "account", "cause",
+)  # fmt: skip
+
+
+def filter_dimensions(ds: Dataset) -> list[str]:
+    """The filter dimensions that are columns of `ds`."""
+    return [d for d in FILTER_DIMENSIONS if d in ds.column_names]
+
+
 def get(name: str) -> Dataset:
     """The dataset called `name`; a clear error naming the valid ones otherwise."""
     try:

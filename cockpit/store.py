@@ -109,6 +109,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ),
 ]
 
+
+def _slice_macro(ds: datasets.Dataset) -> str:
+    dims = datasets.filter_dimensions(ds)  # catalogue identifiers only
+    params = "".join(f", f_{d} := NULL" for d in dims)
+    where = " AND ".join(f"(f_{d} IS NULL OR list_contains(f_{d}, {d}))" for d in dims) or "true"
+    return (
+        f"CREATE OR REPLACE MACRO {ds.name}_slice(as_of{params}) AS TABLE "
+        f"SELECT * FROM {ds.name}_asof(as_of) WHERE {where}"
+    )
+
+
 # Table macros are (re)created on every open: they hold no data and follow the code.
 MACROS: list[str] = [
     """CREATE OR REPLACE MACRO live_loads(as_of) AS TABLE
@@ -127,6 +138,10 @@ MACROS: list[str] = [
         WHERE _seg IN (SELECT seg_id FROM visible_segments(as_of))"""
         for name in datasets.DATASETS
     ],
+    # Rows visible at a version, narrowed by optional filter lists (NULL = all):
+    # `FROM orders_slice($as_of, f_site := $site)`. One definition instead of the same
+    # predicates in every query.
+    *[_slice_macro(ds) for ds in datasets.DATASETS.values()],
     # What an analyst means by "the orders": every row visible now.
     *[
         f"CREATE OR REPLACE VIEW {name}_live AS SELECT * FROM {name}_asof({LATEST})"

@@ -10,10 +10,8 @@ with lines as (
             then 'income' else 'cost' end as kind,
         budget,
         actual
-    from budget_asof($as_of)
+    from budget_slice($as_of, f_unit := $unit, f_account := $account)
     where list_contains($months, _month)
-      and ($unit is null or list_contains($unit, unit))
-      and ($account is null or list_contains($account, account))
 ),
 
 by_account as (

@@ -3,11 +3,9 @@
 -- Parameters: $as_of, $start/$end (first days of months), filters $unit $account (lists or null).
 with lines as (
     select _month as month, budget, actual
-    from budget_asof($as_of)
+    from budget_slice($as_of, f_unit := $unit, f_account := $account)
     where _month between $start and $end
       and not coalesce(lower(trim(kind)) in ('income', 'revenue', 'sales'), false)
-      and ($unit is null or list_contains($unit, unit))
-      and ($account is null or list_contains($account, account))
 )
 
 select

@@ -3,13 +3,10 @@
 -- Parameters: $as_of, $months (list of first-of-month dates), filters $channel $agent $topic.
 with resolved as (
     select date_diff('minute', contact_date, resolved_at) / 60.0 as hours
-    from contacts_asof($as_of)
+    from contacts_slice($as_of, f_channel := $channel, f_agent := $agent, f_topic := $topic)
     where list_contains($months, _month)
       and resolved_at is not null
       and resolved_at >= contact_date
-      and ($channel is null or list_contains($channel, channel))
-      and ($agent is null or list_contains($agent, agent))
-      and ($topic is null or list_contains($topic, topic))
 )
 
 select hours

@@ -15,10 +15,8 @@ with lines as (
             when 'unit' then unit
             when 'account' then account
         end as slice
-    from budget_asof($as_of)
+    from budget_slice($as_of, f_unit := $unit, f_account := $account)
     where _month between $start and $end
-      and ($unit is null or list_contains($unit, unit))
-      and ($account is null or list_contains($account, account))
 )
 
 select

@@ -22,11 +22,8 @@ with contacts as (
             when 'agent' then agent
             when 'topic' then topic
         end as slice
-    from contacts_asof($as_of)
+    from contacts_slice($as_of, f_channel := $channel, f_agent := $agent, f_topic := $topic)
     where _month between $start and $end
-      and ($channel is null or list_contains($channel, channel))
-      and ($agent is null or list_contains($agent, agent))
-      and ($topic is null or list_contains($topic, topic))
 )
 
 select

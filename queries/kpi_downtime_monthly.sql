@@ -12,11 +12,8 @@ with events as (
             when 'line' then line
             when 'cause' then cause
         end as slice
-    from downtime_asof($as_of)
+    from downtime_slice($as_of, f_site := $site, f_line := $line, f_cause := $cause)
     where _month between $start and $end
-      and ($site is null or list_contains($site, site))
-      and ($line is null or list_contains($line, line))
-      and ($cause is null or list_contains($cause, cause))
 )
 
 select

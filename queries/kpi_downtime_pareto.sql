@@ -5,12 +5,9 @@ with events as (
     select
         coalesce(cause, '(no cause)') as cause,
         minutes
-    from downtime_asof($as_of)
+    from downtime_slice($as_of, f_site := $site, f_line := $line, f_cause := $cause)
     where list_contains($months, _month)
       and minutes is not null
-      and ($site is null or list_contains($site, site))
-      and ($line is null or list_contains($line, line))
-      and ($cause is null or list_contains($cause, cause))
 ),
 
 by_cause as (

@@ -39,14 +39,16 @@ with lines as not materialized (
             when 'customer' then customer
             when 'ship_mode' then ship_mode
         end as slice
-    from orders_asof($as_of)
-    where ($site is null or list_contains($site, site))
-      and ($region is null or list_contains($region, region))
-      and ($channel is null or list_contains($channel, channel))
-      and ($category is null or list_contains($category, category))
-      and ($product is null or list_contains($product, product))
-      and ($customer is null or list_contains($customer, customer))
-      and ($ship_mode is null or list_contains($ship_mode, ship_mode))
+    from orders_slice(
+        $as_of,
+        f_site := $site,
+        f_region := $region,
+        f_channel := $channel,
+        f_category := $category,
+        f_product := $product,
+        f_customer := $customer,
+        f_ship_mode := $ship_mode
+    )
 ),
 
 line_totals as (

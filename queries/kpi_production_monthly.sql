@@ -20,11 +20,8 @@ with runs as (
             when 'line' then line
             when 'product' then product
         end as slice
-    from production_asof($as_of)
+    from production_slice($as_of, f_site := $site, f_line := $line, f_product := $product)
     where _month between $start and $end
-      and ($site is null or list_contains($site, site))
-      and ($line is null or list_contains($line, line))
-      and ($product is null or list_contains($product, product))
 ),
 
 runs_known as (

@@ -15,12 +15,9 @@ with resolutions as materialized (
             when 'agent' then agent
             when 'topic' then topic
         end as slice
-    from contacts_asof($as_of)
+    from contacts_slice($as_of, f_channel := $channel, f_agent := $agent, f_topic := $topic)
     where resolved_at is not null
       and contact_date is not null
-      and ($channel is null or list_contains($channel, channel))
-      and ($agent is null or list_contains($agent, agent))
-      and ($topic is null or list_contains($topic, topic))
 ),
 
 by_month as (

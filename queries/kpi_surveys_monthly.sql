@@ -13,11 +13,8 @@ with responses as (
             when 'site' then site
             when 'channel' then channel
         end as slice
-    from surveys_asof($as_of)
+    from surveys_slice($as_of, f_segment := $segment, f_site := $site, f_channel := $channel)
     where _month between $start and $end
-      and ($segment is null or list_contains($segment, segment))
-      and ($site is null or list_contains($site, site))
-      and ($channel is null or list_contains($channel, channel))
 )
 
 select

@@ -18,14 +18,16 @@ order_lines as (
         quantity,
         revenue,
         coalesce(cost, revenue - profit) as cost
-    from orders_asof($as_of)
-    where ($site is null or list_contains($site, site))
-      and ($region is null or list_contains($region, region))
-      and ($channel is null or list_contains($channel, channel))
-      and ($category is null or list_contains($category, category))
-      and ($product is null or list_contains($product, product))
-      and ($ship_mode is null or list_contains($ship_mode, ship_mode))
-      and ($customer is null or list_contains($customer, customer))
+    from orders_slice(
+        $as_of,
+        f_site := $site,
+        f_region := $region,
+        f_channel := $channel,
+        f_category := $category,
+        f_product := $product,
+        f_ship_mode := $ship_mode,
+        f_customer := $customer
+    )
 ),
 
 order_months as (
@@ -70,10 +72,7 @@ production_rows as (
         downtime_minutes,
         units,
         coalesce(scrap_units, units - good_units) as scrap
-    from production_asof($as_of)
-    where ($site is null or list_contains($site, site))
-      and ($line is null or list_contains($line, line))
-      and ($product is null or list_contains($product, product))
+    from production_slice($as_of, f_site := $site, f_line := $line, f_product := $product)
 ),
 
 production_months as (
@@ -94,10 +93,8 @@ budget_months as (
     select
         _month as month,
         sum(actual) as operating_cost
-    from budget_asof($as_of)
+    from budget_slice($as_of, f_unit := $unit, f_account := $account)
     where lower(coalesce(kind, 'cost')) not in ('income', 'revenue')
-      and ($unit is null or list_contains($unit, unit))
-      and ($account is null or list_contains($account, account))
     group by _month  -- not "month": budget has its own column of that name
 ),
 
@@ -109,10 +106,7 @@ contact_rows as (
         wait_seconds,
         handle_seconds,
         csat
-    from contacts_asof($as_of)
-    where ($channel is null or list_contains($channel, channel))
-      and ($agent is null or list_contains($agent, agent))
-      and ($topic is null or list_contains($topic, topic))
+    from contacts_slice($as_of, f_channel := $channel, f_agent := $agent, f_topic := $topic)
 ),
 
 contact_months as (

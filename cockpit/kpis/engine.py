@@ -29,10 +29,7 @@ from cockpit.kpis.periods import (
 from cockpit.store import LATEST
 
 SPARK_MONTHS = 24
-DIMENSIONS = (
-    "site", "region", "channel", "category", "product", "customer", "ship_mode",
-    "line", "agent", "topic", "segment", "unit", "account", "cause",
-)  # fmt: skip
+DIMENSIONS = datasets.FILTER_DIMENSIONS
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -10,12 +11,14 @@ from cockpit import datasets, queries
 from cockpit.store import LATEST
 
 QUERY = "whatif_monthly"
-# The filter dimensions the history query binds; any other catalogue dimension is accepted
-# but does not narrow the what-if datasets (the baseline says so).
-FILTER_DIMENSIONS = (
-    "site", "region", "channel", "category", "product", "ship_mode", "customer",
-    "line", "agent", "topic", "unit", "account",
-)  # fmt: skip
+
+
+@functools.cache
+def filter_dimensions() -> tuple[str, ...]:
+    """The filter dimensions the history query binds (read from its SQL); any other catalogue
+    dimension is accepted but does not narrow the what-if datasets (the baseline says so)."""
+    params = queries.parameters(queries.sql_text(QUERY))
+    return tuple(p for p in params if p in datasets.FILTER_DIMENSIONS)
 
 
 def catalogue_dimensions() -> set[str]:
@@ -33,7 +36,7 @@ def split_filters(
     Raises ValueError for a dimension that is not in the catalogue.
     """
     known = catalogue_dimensions()
-    params: dict[str, list[str] | None] = dict.fromkeys(FILTER_DIMENSIONS)
+    params: dict[str, list[str] | None] = dict.fromkeys(filter_dimensions())
     ignored = []
     for dim, values in (filters or {}).items():
         if dim not in known:
