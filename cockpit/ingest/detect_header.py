@@ -151,7 +151,10 @@ def unique_names(names: list[str | None]) -> list[str]:
 
 
 def _present(col) -> pa.Array:
-    return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(col), ""), False)
+    """True for cells with something other than whitespace in them."""
+    # utf8_is_space is false for "" and true for whitespace only; no trimmed copy is made.
+    filled = pc.and_(pc.greater(pc.binary_length(col), 0), pc.invert(pc.utf8_is_space(col)))
+    return pc.fill_null(filled, False)
 
 
 def find_layout(raw: RawSheet) -> Layout:
@@ -227,8 +230,14 @@ def _label_rows(body: pa.Table, cols: list[int], names) -> list[tuple[int, str]]
     out = {}
     for c in cols[:3]:
         col = body.column(c)
-        hits = pc.indices_nonzero(
-            pc.fill_null(pc.match_substring_regex(col, TOTAL_PATTERN), False)
+        if not _may_contain(col, (b"otal", b"OTAL")):
+            continue
+        # Every label says "total" in some case: a plain substring search finds the few
+        # candidates, and only they pay for the regex.
+        maybe = pc.or_(pc.match_substring(col, "otal"), pc.match_substring(col, "OTAL"))
+        rows = pc.indices_nonzero(pc.fill_null(maybe, False))
+        hits = rows.filter(
+            pc.fill_null(pc.match_substring_regex(col.take(rows), TOTAL_PATTERN), False)
         ).to_pylist()
         for r in hits:
             label = col[r].as_py().strip()
@@ -241,6 +250,17 @@ def _label_rows(body: pa.Table, cols: list[int], names) -> list[tuple[int, str]]
                 "subtotal" if re.search(r"(?i)sub[\s-]?total", label) else "total")  # fmt: skip
             out.setdefault(r, f"{kind} row ({label!r})")
     return sorted(out.items())
+
+
+def _may_contain(col: pa.ChunkedArray, needles: tuple[bytes, ...]) -> bool:
+    """False when no string of the column can contain any needle (one scan of its bytes)."""
+    if not pa.types.is_string(col.type):
+        return True
+    for chunk in col.chunks:
+        data = chunk.buffers()[2]
+        if data is not None and any(memoryview(data).tobytes().find(n) >= 0 for n in needles):
+            return True
+    return False
 
 
 def _repeated_header(body: pa.Table, names) -> list[int]:

@@ -76,6 +76,7 @@ class ColumnProfile:
     distinct: int = 0  # distinct non-blank values
     fast_length: int | None = None  # values of this length try fast_format first: the format
     fast_format: str | None = None  # the full list picks for the column's commonest length
+    clean: bool = False  # every value has the plain form (clean_columns): no trim, no failures
 
 
 def date_formats(order: str, counts: dict[str, int] | None = None) -> list[str]:
@@ -224,8 +225,22 @@ def profile_columns(
     *,
     decimal_comma: bool = False,
     date_order: str | None = None,
+    fast: bool = True,
 ) -> list[ColumnProfile]:
-    """Profile the columns c{i} of `table` (raw strings) named by `names`, in a few queries."""
+    """Profile the columns c{i} of `table` (raw strings) named by `names`, in a few queries.
+
+    With `fast`, columns of plain numbers or ISO dates are settled by one pass first
+    (clean_columns); the rest take the full way.
+    """
+    from cockpit.ingest.clean_columns import clean_profiles  # it builds on this module
+
+    clean = clean_profiles(con, table, names) if fast and not decimal_comma else {}
+    rest = {i: n for i, n in names.items() if i not in clean}
+    done = {p.index: p for p in _full_profiles(con, table, rest, decimal_comma, date_order)}
+    return [clean.get(i) or done[i] for i in names]
+
+
+def _full_profiles(con, table, names, decimal_comma, date_order) -> list[ColumnProfile]:
     if not names:
         return []
     con.register("_profile_src", table.select([f"c{i}" for i in names]))

@@ -519,18 +519,27 @@ def _derive(ds: datasets.Dataset, rows: pa.Table) -> pa.Table:
 
 
 def _duplicate_rows(table: pa.Table) -> int:
-    """Rows identical to an earlier row (DuckDB hashes in parallel; pyarrow's group_by is slower)."""
+    """Rows identical to an earlier row (DuckDB hashes in parallel; pyarrow's group_by is slower).
+
+    Identical rows hash alike, so all-distinct row hashes prove there are none; only a table
+    with a repeated hash (duplicates, or a rare collision) is compared cell by cell.
+    """
     import duckdb
 
+    cols = ", ".join(f'"{c}"' for c in table.column_names)
     con = duckdb.connect()
     try:
         con.register("t", table)
-        total, distinct = con.execute(
-            "SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT * FROM t)) FROM t"
+        total, hashes = con.execute(
+            f"SELECT count(*), count(DISTINCT hash({cols})) FROM t"
         ).fetchone()
+        if hashes == total:
+            return 0
+        return con.execute(
+            "SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT * FROM t)) FROM t"
+        ).fetchone()[0]
     finally:
         con.close()
-    return total - distinct
 
 
 def _flags(ds: datasets.Dataset, rows: pa.Table) -> list[str]:
@@ -643,9 +652,11 @@ def _commit_sheet(cur, prepared, s: PreparedSheet, replace, user, is_demo) -> Sh
         mapping=s.mapping.to_dict(),
     )
     raw_table = f"raw_{int(entry.load_id)}"
+    # One chunk: DuckDB then writes the rows straight to the database file (optimistic
+    # writes); many chunks go through the WAL and cost a second write at the checkpoint.
     grid = s.raw.table.append_column(
         "_row", pa.array(np.arange(1, s.raw.table.num_rows + 1, dtype=np.int64))
-    )
+    ).combine_chunks()
     cur.register("_grid", grid)
     try:
         cur.execute(f"CREATE TABLE {raw_table} AS SELECT * FROM _grid")

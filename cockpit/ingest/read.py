@@ -472,18 +472,15 @@ def sniff_decimal_comma(lines: list[str], delimiter: str) -> bool:
     return comma > dot
 
 
-def _line_stats(
-    con: duckdb.DuckDBPyConnection, path: str, delim: str, max_line: int
-) -> tuple[int, int]:
-    """(the most fields on any line, the longest line in bytes) in one pass."""
+def _widest_line(con: duckdb.DuckDBPyConnection, path: str, delim: str, max_line: int) -> int:
+    """The most fields on any line of the file, in one pass over its lines."""
     # Quoted sections can hold the delimiter: drop them before counting, per physical line.
-    fields, longest = con.sql(
+    (fields,) = con.sql(
         """
-        select max(length(s) - length(replace(s, $d, ''))) + 1, max(bytes)
+        select max(length(s) - length(replace(s, $d, ''))) + 1
         from (
             select case when contains(line, '"')
-                then regexp_replace(line, '"[^"]*"', '', 'g') else line end as s,
-                strlen(line) as bytes
+                then regexp_replace(line, '"[^"]*"', '', 'g') else line end as s
             from read_csv($p, columns = {'line': 'varchar'}, delim = chr(1), quote = '',
                           escape = '', header = false, auto_detect = false,
                           strict_mode = false, max_line_size = $max_line)
@@ -491,7 +488,7 @@ def _line_stats(
         """,
         params={"d": delim, "p": path, "max_line": max_line},
     ).fetchall()[0]
-    return fields or 1, longest or 0
+    return fields or 1
 
 
 _LINE_NO = re.compile(r"CSV Error on Line: (\d+)")
@@ -529,17 +526,16 @@ def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
             f.write(body)
         con = duckdb.connect()
         try:
-            width, longest = _line_stats(con, path, delim, limits.max_line_bytes)
-            columns = {f"c{i}": "VARCHAR" for i in range(width)}
-            table = con.sql(
-                """
-                select * from read_csv($p, columns = $cols, header = false, delim = $d,
-                                       quote = '"', escape = '"', auto_detect = false,
-                                       null_padding = true, strict_mode = false,
-                                       max_line_size = $max_line)
-                """,
-                params={"p": path, "cols": columns, "d": delim, "max_line": limits.max_line_bytes},
-            ).to_arrow_table()
+            # The sample's widest line plus a spare column: the reader drops fields past the
+            # last column, so a filled spare means a wider line further down, and only then
+            # is the whole file scanned for its widest line and read again.
+            width = max(len(row) for row in csv.reader(lines, delimiter=delim, quotechar='"'))
+            table = _read_csv_grid(con, path, delim, width + 1, limits)
+            if table.column(width).null_count < table.num_rows:
+                width = _widest_line(con, path, delim, limits.max_line_bytes)
+                table = _read_csv_grid(con, path, delim, width, limits)
+            else:
+                table = table.remove_column(width)
         except duckdb.Error as e:
             raise IngestError(_csv_error(e, limits), file=name) from None
         finally:
@@ -552,6 +548,19 @@ def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
         raise _too_many_cells(name, None, raw.n_cells, limits)
     if raw.n_cells == 0:
         raise IngestError("the file has no data", file=name)
-    if longest >= limits.max_cell_chars:  # a cell can be no longer than its line
-        check_cell_sizes(table, name, None, limits)
+    check_cell_sizes(table, name, None, limits)
     return raw
+
+
+def _read_csv_grid(con, path: str, delim: str, width: int, limits: Limits) -> pa.Table:
+    """Every field of the file as text in columns c0..c{width-1}; short lines padded with nulls."""
+    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    return con.sql(
+        """
+        select * from read_csv($p, columns = $cols, header = false, delim = $d,
+                               quote = '"', escape = '"', auto_detect = false,
+                               null_padding = true, strict_mode = false,
+                               max_line_size = $max_line)
+        """,
+        params={"p": path, "cols": columns, "d": delim, "max_line": limits.max_line_bytes},
+    ).to_arrow_table()

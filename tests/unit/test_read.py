@@ -205,6 +205,15 @@ def test_ragged_rows_pad_with_nulls_and_keep_extra_fields():
     ]
 
 
+def test_a_wider_line_past_the_sniffed_sample_keeps_every_field():
+    # The sample (256 KB) sees 3 fields a line; a line far below has 6 (one quoted comma).
+    body = b"a,b,c\n" + b"1,2,3\n" * 60_000 + b'4,5,6,7,"8,9",10\n' + b"1,2,3\n"
+    (sheet,) = read_file(body, "wide.csv")
+    assert sheet.table.num_columns == 6
+    assert rows(sheet)[60_001] == ["4", "5", "6", "7", "8,9", "10"]
+    assert rows(sheet)[60_002] == ["1", "2", "3", None, None, None]
+
+
 def test_trailing_blank_rows_and_columns_are_trimmed():
     (sheet,) = read_file(b"a,b,,\n1,2,,\n,,,\n , ,,\n", "t.csv")
     assert rows(sheet) == [["a", "b"], ["1", "2"]]

@@ -1,0 +1,115 @@
+"""The fast path for plain columns decides exactly what the full detector decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from cockpit.ingest.clean_columns import clean_profiles
+from cockpit.ingest.detect_sheet import SheetAnalysis
+from cockpit.ingest.detect_types import profile_columns
+from cockpit.ingest.read import RawSheet
+from cockpit.ingest.typed import typed_sheet
+
+
+@pytest.fixture(scope="module")
+def con():
+    c = duckdb.connect()
+    yield c
+    c.close()
+
+
+def _table(columns: dict[str, list]) -> tuple[pa.Table, dict[int, str]]:
+    table = pa.table({f"c{i}": pa.array(v, pa.string()) for i, v in enumerate(columns.values())})
+    return table, dict(enumerate(columns))
+
+
+KEYS = ("kind", "date_order", "formats", "placeholders", "null_count", "bad_count", "serial")
+
+PLAIN = {
+    "Qty": ["3", "12", None, "-4", "+7", "0", "250"] * 40,
+    "Net Sales": ["1234.5", "0.333333333", "-17.25", "99", None] * 50,
+    "Order Date": ["2024-01-05", "2024-02-29", None, "2023-12-31"] * 60,
+    "Opened": ["2024-01-05 08:30:15", "2024-02-29 00:00:00", "2025-11-30 23:59:59"] * 70,
+    "Shipped": ["2024-01-05 00:00:00", "2024-02-29 00:00:00"] * 90,
+    "Closed": ["2024-01-05 08:30", "2024-03-01 17:05"] * 90,
+}
+
+
+@pytest.mark.parametrize("name", list(PLAIN))
+def test_plain_column_is_claimed_with_the_full_detectors_verdict(con, name):
+    table, names = _table({name: PLAIN[name]})
+    claimed = clean_profiles(con, table, names)
+    assert list(claimed) == [0] and claimed[0].clean
+    full = profile_columns(con, table, names, fast=False)[0]
+    fast = claimed[0]
+    assert {k: getattr(fast, k) for k in KEYS} == {k: getattr(full, k) for k in KEYS}
+    # The evidence quotes an example value; which one may differ.
+    assert fast.evidence.split(" (")[0] == full.evidence.split(" (")[0]
+    assert fast.evidence.endswith(", with times") == full.evidence.endswith(", with times")
+
+
+NOT_PLAIN = {
+    "0/1 flags may be yes/no": ("Answered", ["0", "1", "1"] * 50),
+    "serial dates in a date column": ("Ship Date", ["45300", "45301"] * 50),
+    "a placeholder late in the column": ("Qty", ["3"] * 300 + ["N/A"]),
+    "a bad value late in the column": ("Qty", ["3"] * 300 + ["12 kg"]),
+    "an impossible date": ("Order Date", ["2024-01-05"] * 300 + ["2024-02-30"]),
+    "a date of another length": ("Order Date", ["2024-01-05"] * 300 + ["2024-01-05 08:00"]),
+    "calamine time-of-day cells": ("Start", ["1899-12-31 08:30:00"] * 30),
+    "calamine durations": ("Lost", ["1900-01-01 02:15:00"] * 30),
+    "padded numbers": ("Qty", [" 3", "4 "] * 30),
+    "thousands separators": ("Net Sales", ["1,234.50", "99.00"] * 30),
+    "text": ("Plant", ["Leeds", "Lyon"] * 30),
+    "empty": ("Notes", [None] * 30),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_PLAIN))
+def test_columns_with_anything_to_judge_take_the_full_way(con, case):
+    name, values = NOT_PLAIN[case]
+    table, names = _table({name: values})
+    assert clean_profiles(con, table, names) == {}
+
+
+def test_bad_values_late_in_the_column_are_still_reported(con):
+    table, names = _table({"Order Date": ["2024-01-05"] * 300 + ["2024-02-30"]})
+    p = profile_columns(con, table, names)[0]
+    assert p.kind == "date" and not p.clean and p.bad_count == 1
+    assert p.bad_sample == ["2024-02-30"]
+
+
+def test_decimal_comma_files_never_take_the_fast_path(con):
+    table, names = _table({"Qty": ["1.234", "5"] * 30})
+    p = profile_columns(con, table, names, decimal_comma=True)[0]
+    assert not p.clean
+
+
+def test_clean_columns_convert_as_the_full_path_does(con):
+    table, names = _table({k: v[:180] for k, v in PLAIN.items()})
+    stop = table.num_rows
+    raw = RawSheet(
+        "t.xlsx",
+        "S",
+        pa.concat_tables(
+            [pa.table({c: pa.array(list(names.values())[i : i + 1]) for i, c in
+                       enumerate(table.column_names)}), table]
+        ),
+    )  # fmt: skip
+    body = raw.table.slice(1)
+
+    def typed(fast: bool):
+        columns = profile_columns(con, body, names, fast=fast)
+        analysis = SheetAnalysis("t.xlsx", "S", "data", "", None, [0], 1, stop + 1, [], columns)
+        return typed_sheet(con, raw, analysis)
+
+    fast, full = typed(True), typed(False)
+    assert all(p.clean for p in profile_columns(con, body, names))
+    assert fast.table.equals(full.table)
+    assert fast.rejects == full.rejects == []
+    assert fast.table.column("Opened")[0].as_py() == dt.datetime(2024, 1, 5, 8, 30, 15)
+    assert fast.table.column("Order Date").type == pa.date32()
+    assert fast.table.column("Net Sales")[2].as_py() == -17.25
