@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from cockpit import datasets
-from cockpit.store import LATEST, Store, audit
+from cockpit.store import LATEST, Store, audit, in_row_groups
 
 
 @dataclass
@@ -95,7 +95,7 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
     keyed = f"SELECT *, {month_expr} AS _month, {site_expr} AS _site FROM _incoming"
     col_list = ", ".join(cols)
     src_list = ", ".join(f"s.{c}" for c in cols)
-    cur.register("_incoming", rows)
+    cur.register("_incoming", in_row_groups(rows))
     try:
         cur.execute(
             f"""INSERT INTO segments

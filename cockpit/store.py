@@ -324,6 +324,21 @@ def audit(cur, user: str | None, action: str, detail: dict) -> None:
     )
 
 
+ROW_GROUP_ROWS = 122_880  # DuckDB's row group size
+
+
+def in_row_groups(table: pa.Table) -> pa.Table:
+    """`table` re-cut into chunks of exactly one DuckDB row group, for bulk inserts.
+
+    Chunks of that size are written straight to the database file by parallel threads
+    (optimistic writes); other cuts go through the WAL and are written again at the next
+    checkpoint, or are inserted by one thread.
+    """
+    return pa.Table.from_batches(
+        table.combine_chunks().to_batches(max_chunksize=ROW_GROUP_ROWS), schema=table.schema
+    )
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

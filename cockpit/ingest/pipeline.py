@@ -652,8 +652,8 @@ def _commit_sheet(cur, prepared, s: PreparedSheet, replace, user, is_demo) -> Sh
         mapping=s.mapping.to_dict(),
     )
     raw_table = f"raw_{int(entry.load_id)}"
-    # One chunk: DuckDB then writes the rows straight to the database file (optimistic
-    # writes); many chunks go through the WAL and cost a second write at the checkpoint.
+    # One chunk: written straight to the file, not through the WAL. (Measured: as one
+    # chunk the all-text grid stores faster than cut in row groups, unlike typed rows.)
     grid = s.raw.table.append_column(
         "_row", pa.array(np.arange(1, s.raw.table.num_rows + 1, dtype=np.int64))
     ).combine_chunks()

@@ -119,6 +119,7 @@ class _ZipInfo:
     has_pivot_cache: bool = False
     has_data_model: bool = False
     sheet_rows_cols: dict[str, tuple[int, int]] = field(default_factory=dict)
+    hidden: set[str] = field(default_factory=set)  # sheets with state hidden / veryHidden
 
 
 def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
@@ -181,6 +182,8 @@ def _scan_xlsx_sheets(zf: zipfile.ZipFile, names: set[str], info: _ZipInfo) -> N
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
     for sh in wb.iter(f"{_NS_MAIN}sheet"):
         sheet_name = sh.get("name")
+        if sh.get("state") in ("hidden", "veryHidden"):
+            info.hidden.add(sheet_name)
         target = targets.get(sh.get(f"{_NS_REL}id"), "")
         path = target.lstrip("/") if target.startswith("/") else "xl/" + target
         if path not in names:
@@ -276,11 +279,21 @@ def _read_sheets(data: bytes, name: str, zinfo: _ZipInfo, limits: Limits) -> lis
         if rows_cols and rows_cols[0] * rows_cols[1] > limits.max_cells:
             raise _too_many_cells(name, sheet_name, rows_cols[0] * rows_cols[1], limits)
         try:
-            sh = reader.load_sheet(
-                i, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
-            )
-            batch = sh.to_arrow()
-            hidden = str(sh.visible) != "visible"
+            if sheet_name in zinfo.sheet_paths:
+                # Eager: calamine streams cells into Arrow without building the whole
+                # range first (faster and smaller on big sheets); visibility comes from
+                # workbook.xml.
+                batch = reader.load_sheet(
+                    i, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True,
+                    eager=True,
+                )  # fmt: skip
+                hidden = sheet_name in zinfo.hidden
+            else:
+                sh = reader.load_sheet(
+                    i, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
+                )
+                batch = sh.to_arrow()
+                hidden = str(sh.visible) != "visible"
         except Exception as e:
             raise IngestError(
                 f"the sheet cannot be read: {e}", file=name, sheet=sheet_name
