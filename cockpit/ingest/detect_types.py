@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cockpit.ingest import typed
 
@@ -255,7 +257,7 @@ def _full_profiles(con, table, names, decimal_comma, date_order) -> list[ColumnP
         step = {i: a // SAMPLE_DISTINCT + 1 for i, a in zip(names, approx, strict=True)
                 if a > HUGE_DISTINCT}  # fmt: skip
         small = [i for i in names if i not in step]
-        _group_values(con, small, step)
+        _group_values(con, table, small, step)
         con.sql("drop table if exists _profile_sample")
         con.sql(_SAMPLE_SQL, params={"limit": SAMPLE_DISTINCT})
         # Whole-column passes read grouped values, or every row of the huge columns.
@@ -280,25 +282,45 @@ def _full_profiles(con, table, names, decimal_comma, date_order) -> list[ColumnP
         con.unregister("_profile_src")
 
 
-def _group_values(con, small: list[int], step: dict[int, int]) -> None:
+def _group_values(con, table: pa.Table, small: list[int], step: dict[int, int]) -> None:
     """_profile_vals(col, v, n, w): trimmed distinct values with counts; w > 1 marks a sample."""
-    # Group the raw strings first and trim only the distinct ones: trimming every cell
-    # costs more than the grouping.
-    parts = [
-        f"select {i} as col, c{i} as v, 1 as w from _profile_src where c{i} is not null"
-        for i in small
-    ] + [
-        f"select {i} as col, c{i} as v, {int(k)} as w from _profile_src"
-        f" where c{i} is not null and hash(trim(c{i})) % {int(k)} = 0"
+    # The raw strings of the small columns are counted by Arrow's hash kernel (one column
+    # at a time, no copy into DuckDB) and only the distinct ones are trimmed and regrouped.
+    counted = [_value_counts(table.column(f"c{i}"), i) for i in small]
+    con.register(
+        "_profile_counted",
+        pa.concat_tables(counted) if counted else pa.table({"col": [], "v": [], "n": []},
+            schema=_COUNTED),
+    )  # fmt: skip
+    parts = ["select col, v, 1 as w, n from _profile_counted"] + [
+        f"select {i} as col, c{i} as v, {int(k)} as w, count(*) as n from _profile_src"
+        f" where c{i} is not null and hash(trim(c{i})) % {int(k)} = 0 group by all"
         for i, k in step.items()
     ]
-    con.sql("drop table if exists _profile_vals")
-    con.sql(
-        f"""create temp table _profile_vals as
-        with raw as (select col, v, w, count(*) as n from ({" union all ".join(parts)})
-                     group by all)
-        select col, trim(v) as v, cast(sum(n) as bigint) as n, w from raw
-        where trim(v) <> '' group by col, trim(v), w"""
+    try:
+        con.sql("drop table if exists _profile_vals")
+        con.sql(
+            f"""create temp table _profile_vals as
+            with raw as ({" union all ".join(parts)})
+            select col, trim(v) as v, cast(sum(n) as bigint) as n, w from raw
+            where trim(v) <> '' group by col, trim(v), w"""
+        )
+    finally:
+        con.unregister("_profile_counted")
+
+
+_COUNTED = pa.schema([("col", pa.int64()), ("v", pa.string()), ("n", pa.int64())])
+
+
+def _value_counts(col: pa.ChunkedArray, index: int) -> pa.Table:
+    counts = pc.value_counts(col.drop_null())
+    return pa.table(
+        [
+            pa.array(np.full(len(counts), index, dtype=np.int64)),
+            counts.field("values").cast(pa.string()),
+            counts.field("counts").cast(pa.int64()),
+        ],
+        schema=_COUNTED,
     )
 
 
