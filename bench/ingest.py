@@ -3,7 +3,8 @@
 Builds orders workbooks (100k and 500k rows, with a title block and a totals row, as real
 exports) and a 1M-row CSV, then in one run times, each in a fresh subprocess so peak memory
 (VmHWM) is the case's own:
-  load    cockpit's end-to-end load (read, detect, type, map, validate, store) into a new db
+  load    cockpit's end-to-end load (read, detect, type, map, validate, store, checkpoint)
+          into a new db; process start-up (imports) is outside every case's timing
   raw     fastexcel reading the same sheet to Arrow (the floor: nothing can read faster)
   pandas  pandas.read_excel(engine="openpyxl") + insert into DuckDB (the usual path)
 and prints medians, the ratios and peak memory. Targets: load <= 1.5x raw, >= 10x faster

@@ -13,9 +13,10 @@ and at least 80% of those that are not notes; otherwise it is text.
 Day-first vs month-first: any first part above 12 -> dmy; any second part above 12 -> mdy;
 neither -> ambiguous (reported; the caller's date_order, else the sheet's, else dmy is used).
 
-Speed: statistics are computed once per distinct value (with its count). A column with more
-than SAMPLE_DISTINCT distinct values (ids, amounts, timestamps) is first judged on a weighted
-sample of them (every value at least 1/SAMPLE_DISTINCT of the rows, plus a hash-chosen share
+Speed: columns whose every value is a plain number or ISO date are settled first in one
+pass (clean_columns); the rest as follows. Statistics are computed once per distinct value
+(with its count, counted by Arrow). A column with more than SAMPLE_DISTINCT distinct values
+(ids, amounts, timestamps) is first judged on a weighted sample of them (every value at least 1/SAMPLE_DISTINCT of the rows, plus a hash-chosen share
 of the rest); the whole column then settles what a sample cannot: number range and
 percentages, date order, dates with times, hours above 24, and the failures of the chosen
 kind. A date column that fails on some values is re-read with every date family before they

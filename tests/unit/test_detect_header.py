@@ -94,6 +94,24 @@ def test_total_rows_blank_rows_and_notes_are_excluded_with_reasons():
     assert "2 total/subtotal row(s) left out of the data" in lay.messages
 
 
+def test_total_labels_in_any_case_are_found_in_any_of_the_first_columns():
+    lay = layout_of(
+        [
+            ["Site", "Region", "Units"],
+            ["Leeds", "North", 2],
+            ["LEEDS TOTAL", None, 2],
+            ["Lyon", "South", 3],
+            [None, "south total", 3],
+            ["grand total", None, 5],
+        ]
+    )
+    assert lay.excluded_rows == [
+        (2, "total row ('LEEDS TOTAL')"),
+        (4, "total row ('south total')"),
+        (5, "grand total row ('grand total')"),
+    ]
+
+
 def test_blank_key_rows_that_sum_the_rows_above_are_subtotals():
     lay = layout_of(
         [

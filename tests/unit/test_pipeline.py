@@ -314,3 +314,18 @@ def test_sheet_options_choose_raw_only(store):
     raw_table = store.scalar("select raw_table from loads where load_id = $i", {"i": sheet.load_id})
     assert store.scalar(f"select count(*) from {raw_table}") == 7  # header + 6 rows, as sent
     assert store.scalar("select count(*) from orders") == 0
+
+
+def test_duplicate_rows_are_counted_exactly_by_every_cell():
+    import pyarrow as pa
+
+    from cockpit.ingest.pipeline import _duplicate_rows
+
+    t = pa.table(
+        {
+            "a": ["x", "x", None, None, "y", "x", "x"],
+            "b": [1.0, 1.0, None, None, 2.0, 3.0, 1.0],
+        }
+    )
+    assert _duplicate_rows(t) == 3  # (x, 1) twice more, (None, None) once more
+    assert _duplicate_rows(t.slice(3, 3)) == 0  # all hashes distinct: no cell comparison
