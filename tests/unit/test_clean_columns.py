@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pytest
 
+from cockpit.ingest import clean_columns
+from cockpit.ingest import typed as typed_mod
 from cockpit.ingest.clean_columns import clean_profiles
 from cockpit.ingest.detect_sheet import SheetAnalysis
 from cockpit.ingest.detect_types import profile_columns
+from cockpit.ingest.pipeline import prepare_file
 from cockpit.ingest.read import RawSheet
 from cockpit.ingest.typed import typed_sheet
 
@@ -113,3 +117,32 @@ def test_clean_columns_convert_as_the_full_path_does(con):
     assert fast.table.column("Opened")[0].as_py() == dt.datetime(2024, 1, 5, 8, 30, 15)
     assert fast.table.column("Order Date").type == pa.date32()
     assert fast.table.column("Net Sales")[2].as_py() == -17.25
+
+
+DEMO = sorted(
+    p for p in (Path(__file__).parents[2] / "data" / "demo").iterdir() if p.suffix != ".md"
+)
+REAL = sorted((Path(__file__).parents[3] / "shared" / "realdata").glob("*.csv"))
+
+
+@pytest.mark.parametrize("path", DEMO + REAL, ids=lambda p: p.name)
+def test_files_load_the_same_rows_with_and_without_the_fast_paths(store, monkeypatch, path):
+    """The demo exports and the real CSV: canonical rows, rejects and kinds are identical
+    whether plain columns take the fast path or the full detector and SQL typing."""
+
+    def prepared():
+        return prepare_file(store, path.read_bytes(), path.name)
+
+    fast = prepared()
+    monkeypatch.setattr(clean_columns, "clean_profiles", lambda con, table, names: {})
+    monkeypatch.setattr(typed_mod, "_is_direct", lambda p: False)
+    full = prepared()
+    assert fast.error is None and full.error is None
+    assert len(fast.sheets) == len(full.sheets)
+    for a, b in zip(fast.sheets, full.sheets, strict=True):
+        assert a.status == b.status and a.mapping.columns == b.mapping.columns
+        assert [c.kind for c in a.analysis.columns] == [c.kind for c in b.analysis.columns]
+        assert a.rejects == b.rejects
+        if a.rows is not None:
+            assert a.rows.equals(b.rows), a.name
+    assert any(c.clean for s in fast.sheets if s.analysis for c in s.analysis.columns)
