@@ -298,9 +298,17 @@ class TypedSheet:
 def data_rows(raw: RawSheet, analysis: SheetAnalysis) -> pa.Table:
     """The kept data rows of the raw table with a 1-based "_row" column (excluded rows dropped)."""
     start, stop = analysis.data_start, analysis.data_stop
-    rows = pa.array(np.arange(start + 1, max(start, stop) + 1, dtype=np.int64))
-    table = raw.table.slice(start, max(0, stop - start)).append_column("_row", rows)
-    excluded = [r + 1 for r, _ in analysis.excluded_rows if start <= r < stop]
+    excluded = sorted({r for r, _ in analysis.excluded_rows if start <= r < stop})
+    # Excluded rows at the ends (a totals row, a blank row under the header) shrink the
+    # slice: filtering would copy every cell.
+    while excluded and excluded[-1] == stop - 1:
+        stop = excluded.pop()
+    while excluded and excluded[0] == start:
+        start = excluded.pop(0) + 1
+    stop = max(start, stop)
+    rows = pa.array(np.arange(start + 1, stop + 1, dtype=np.int64))
+    table = raw.table.slice(start, stop - start).append_column("_row", rows)
+    excluded = [r + 1 for r in excluded]
     if excluded:
         keep = pc.invert(pc.is_in(table["_row"], pa.array(excluded, pa.int64())))
         table = table.filter(keep)

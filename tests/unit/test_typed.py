@@ -244,3 +244,23 @@ def test_fast_date_path_reads_exactly_as_the_format_list(con):
     assert got["fast"][:3] == [dt.datetime(2024, 1, 5), dt.datetime(2023, 12, 31),
                                dt.datetime(2006, 2, 1)]  # fmt: skip
     assert got["fast"][5] is None
+
+
+def test_data_rows_drop_excluded_rows_at_the_ends_and_inside():
+    from cockpit.ingest.detect_sheet import SheetAnalysis
+    from cockpit.ingest.read import RawSheet
+    from cockpit.ingest.typed import data_rows
+
+    raw = RawSheet("f.csv", None, pa.table({"c0": [f"r{i}" for i in range(8)]}))
+
+    def kept(excluded):
+        a = SheetAnalysis("f.csv", None, "data", "", None, [0], 1, 8, excluded, [])
+        t = data_rows(raw, a)
+        return t["c0"].to_pylist(), t["_row"].to_pylist()
+
+    assert kept([]) == ([f"r{i}" for i in range(1, 8)], list(range(2, 9)))
+    ends = [(1, "blank row"), (7, "total row"), (6, "blank row")]
+    assert kept(ends) == (["r2", "r3", "r4", "r5"], [3, 4, 5, 6])
+    inside = [(3, "subtotal row"), (7, "total row"), (0, "title")]
+    assert kept(inside) == (["r1", "r2", "r4", "r5", "r6"], [2, 3, 5, 6, 7])
+    assert kept([(r, "blank row") for r in range(1, 8)]) == ([], [])
