@@ -152,7 +152,59 @@ def case_pandas(path: str) -> dict:
     return {"seconds": time.perf_counter() - t, "rows": len(df), "ok": True}
 
 
-CASES = {"load": case_load, "raw": case_raw, "pandas": case_pandas}
+def case_stages(path: str) -> dict:
+    """The load split into its stages (a diagnostic: where the time goes)."""
+    import pandas  # noqa: F401  (start-up, as in case_load)
+
+    from cockpit.ingest import detect_header, detect_sheet, mapping, pipeline, read, typed
+    from cockpit.store import Store
+
+    data = Path(path).read_bytes()
+    stages: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - t
+        t = now
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "bench.duckdb")
+        t = time.perf_counter()
+        raws = read.read_file(data, Path(path).name)
+        lap("read")
+        sheets = []
+        for raw in raws:
+            layout = detect_header.find_layout(raw)
+            lap("layout")
+            columns = detect_sheet._profiles(raw, layout, None)  # noqa: SLF001
+            lap("types")
+            analysis = detect_sheet.SheetAnalysis(
+                raw.file, raw.sheet, "data", "", layout.title, layout.header_rows,
+                layout.data_start, layout.data_stop, layout.excluded_rows, columns,
+            )  # fmt: skip
+            cur = store.cursor()
+            ts = typed.typed_sheet(cur, raw, analysis)
+            lap("typing")
+            proposal = mapping.propose(analysis)
+            rows = pipeline._canonical_rows(ts.table, proposal)  # noqa: SLF001
+            sheet = pipeline.PreparedSheet(
+                raw=raw, analysis=analysis, mapping=proposal, fingerprint="bench",
+                status="ready", rows=rows, rejects=list(ts.rejects),
+            )  # fmt: skip
+            lap("mapping")
+            pipeline._validate(store, sheet)  # noqa: SLF001
+            lap("validate")
+            sheets.append(sheet)
+        prepared = pipeline.PreparedFile(Path(path).name, data, pipeline.sha256(data), sheets)
+        pipeline.commit_file(store, prepared)
+        store.close()
+        lap("store")
+    return {"seconds": sum(stages.values()), "stages": stages, "rows": 0, "ok": True}
+
+
+CASES = {"load": case_load, "raw": case_raw, "pandas": case_pandas, "stages": case_stages}
 
 
 def peak_rss_mb() -> float:
@@ -227,6 +279,11 @@ def main() -> None:
     print(
         f"{csv_path.name:<22}{'load':<8}{csv['median']:>10.2f}{csv['peak_mb']:>10.0f}{csv['rows']:>10,}"
     )
+
+    print("\nwhere the time goes (one run each, seconds):")
+    for path in [work / f"orders_{size}.xlsx" for size in args.sizes] + [csv_path]:
+        stages = run_case("stages", path)["stages"]
+        print(f"  {path.name:<22}" + "  ".join(f"{k} {v:.2f}" for k, v in stages.items()))
 
     print("\nratios (same run):")
     for size, res in summary:
