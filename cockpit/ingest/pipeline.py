@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -614,20 +615,24 @@ def commit_file(
             for s in prepared.sheets
         ]
         return report
-    store.keep_upload(prepared.data, prepared.name, prepared.sha256)
-    with store.transaction() as cur:
-        for s in prepared.sheets:
-            report.sheets.append(_commit_sheet(cur, prepared, s, replace, user, is_demo))
-        audit(
-            cur,
-            user,
-            "load",
-            {
-                "file": prepared.name,
-                "sha256": prepared.sha256,
-                "loads": [r.load_id for r in report.sheets],
-            },
-        )
+    # The original bytes are written beside the database while the rows go in; the
+    # transaction commits only once they are safely kept.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        kept = pool.submit(store.keep_upload, prepared.data, prepared.name, prepared.sha256)
+        with store.transaction() as cur:
+            for s in prepared.sheets:
+                report.sheets.append(_commit_sheet(cur, prepared, s, replace, user, is_demo))
+            audit(
+                cur,
+                user,
+                "load",
+                {
+                    "file": prepared.name,
+                    "sha256": prepared.sha256,
+                    "loads": [r.load_id for r in report.sheets],
+                },
+            )
+            kept.result()
     return report
 
 

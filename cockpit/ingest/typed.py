@@ -331,8 +331,8 @@ def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
     for i, p in enumerate(columns):
         if _is_direct(p):
             values[i] = _direct(source[f"c{p.index}"], p)
-            if p.clean:
-                bad[i] = pc.and_(pc.is_valid(source[f"c{p.index}"]), pc.is_null(values[i]))
+            if p.kind != "text":
+                bad[i] = pc.and_(_filled(source[f"c{p.index}"]), pc.is_null(values[i]))
     hard = [i for i in range(len(columns)) if i not in values]
     if hard:
         sql, params = _conversion_sql([columns[i] for i in hard], raw.decimal_comma, len(source))
@@ -368,18 +368,45 @@ def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
 
 
 def _is_direct(p: ColumnProfile) -> bool:
-    return p.clean or (p.kind in ("text", "empty") and not p.placeholders)
+    """Columns Arrow converts alone: proven plain, or text / yes-no without placeholders.
+
+    (A value the profile judged a note is among its placeholders, so in these columns every
+    value that does not convert is a bad value.)
+    """
+    if p.placeholders:
+        return False
+    return p.clean or p.kind in ("text", "empty") or (p.kind == "bool" and not p.marker)
 
 
 def _direct(col: pa.ChunkedArray, p: ColumnProfile) -> pa.ChunkedArray:
-    """A plain column converted by Arrow, as the SQL path would (clean values parse alike)."""
-    if p.kind == "number":
+    """A column converted by Arrow, as the SQL path would (clean values parse alike)."""
+    if p.clean and p.kind == "number":
         return pc.cast(col, pa.float64())
-    if p.kind in ("date", "timestamp"):
+    if p.clean:
         ts = pc.strptime(col, format=p.fast_format, unit="us", error_is_null=True)
         return pc.cast(ts, pa.date32()) if p.kind == "date" else ts
-    trimmed = pc.utf8_trim_whitespace(col)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    trimmed = _trim(col)
+    text = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    if p.kind != "bool":
+        return text
+    words = pc.utf8_lower(text)
+    yes = pc.is_in(words, value_set=pa.array(TRUE_WORDS))
+    no = pc.is_in(words, value_set=pa.array(FALSE_WORDS))
+    return pc.if_else(yes, True, pc.if_else(no, False, pa.scalar(None, pa.bool_())))
+
+
+# The characters DuckDB's trim() removes (Unicode space separators, not tabs or line
+# breaks): the Arrow conversions trim exactly as the SQL ones and the profiles do.
+SQL_TRIM_CHARS = " \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+
+
+def _trim(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.utf8_trim(col, characters=SQL_TRIM_CHARS)
+
+
+def _filled(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """True where a cell holds something once trimmed."""
+    return pc.fill_null(pc.not_equal(_trim(col), ""), False)
 
 
 def _conversion_sql(

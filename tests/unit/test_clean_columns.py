@@ -146,3 +146,41 @@ def test_files_load_the_same_rows_with_and_without_the_fast_paths(store, monkeyp
         if a.rows is not None:
             assert a.rows.equals(b.rows), a.name
     assert any(c.clean for s in fast.sheets if s.analysis for c in s.analysis.columns)
+
+
+def test_yes_no_and_text_columns_convert_as_the_sql_path_does(con, monkeypatch):
+    values = {
+        "Answered": ["Y", "n", " yes ", "FALSE", None, "1", "0", "t", "Off", "  "] * 30,
+        "Agent": [" Ann ", "Bob", None, "  ", "Cy\t", "Dee", "Ed", "Flo", "Gus", "Hal"] * 30,
+    }
+    raw = RawSheet("t.csv", None, pa.table({"c0": list(values)[:1] + values["Answered"],
+                                          "c1": list(values)[1:] + values["Agent"]}))  # fmt: skip
+
+    def typed(direct: bool):
+        if not direct:
+            monkeypatch.setattr(typed_mod, "_is_direct", lambda p: False)
+        columns = profile_columns(con, raw.table.slice(1), {0: "Answered", 1: "Agent"})
+        analysis = SheetAnalysis("t.csv", None, "data", "", None, [0], 1, 301, [], columns)
+        return columns, typed_sheet(con, raw, analysis)
+
+    columns, fast = typed(True)
+    assert [c.kind for c in columns] == ["bool", "text"] and not columns[0].placeholders
+    _, full = typed(False)
+    assert fast.table.equals(full.table)
+    assert fast.rejects == full.rejects == []
+    assert fast.table.column("Answered").to_pylist()[:10] == [
+        True, False, True, False, None, True, False, True, False, None,
+    ]  # fmt: skip
+    # Trimmed as DuckDB's trim() does: spaces, not tabs.
+    assert fast.table.column("Agent").to_pylist()[:5] == ["Ann", "Bob", None, None, "Cy\t"]
+
+
+def test_arrow_trims_exactly_the_characters_duckdb_trims(con):
+    candidates = [chr(c) for c in [*range(33), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200C),
+                                   0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF]]  # fmt: skip
+    by_duckdb = {
+        c
+        for c in candidates
+        if con.execute("select trim($s)", {"s": f"{c}x{c}"}).fetchone()[0] == "x"
+    }
+    assert by_duckdb == set(typed_mod.SQL_TRIM_CHARS)
