@@ -12,7 +12,9 @@ notes below the data are excluded, each with its reason.
 from __future__ import annotations
 
 import math
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
@@ -171,7 +173,8 @@ def find_layout(raw: RawSheet) -> Layout:
     start = header_rows[-1] + 1
     stop = table.num_rows
     body = table.slice(start, max(0, stop - start))
-    present = [_present(c) for c in body.columns]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # kernels free the GIL
+        present = list(pool.map(_present, body.columns))
     data_cols = [
         c for c in range(table.num_columns) if names[c] is not None or pc.any(present[c]).as_py()
     ]

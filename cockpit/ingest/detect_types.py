@@ -26,7 +26,9 @@ count as bad. The commonest length of a date column's values gets a one-format f
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -287,7 +289,9 @@ def _group_values(con, table: pa.Table, small: list[int], step: dict[int, int]) 
     """_profile_vals(col, v, n, w): trimmed distinct values with counts; w > 1 marks a sample."""
     # The raw strings of the small columns are counted by Arrow's hash kernel (one column
     # at a time, no copy into DuckDB) and only the distinct ones are trimmed and regrouped.
-    counted = [_value_counts(table.column(f"c{i}"), i) for i in small]
+    # Arrow kernels release the GIL: columns are counted on both cores at once.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        counted = list(pool.map(lambda i: _value_counts(table.column(f"c{i}"), i), small))
     con.register(
         "_profile_counted",
         pa.concat_tables(counted) if counted else pa.table({"col": [], "v": [], "n": []},
