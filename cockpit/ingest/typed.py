@@ -1,4 +1,5 @@
-"""Convert the data rows of a sheet to typed columns in DuckDB, one vectorised select.
+"""Convert the data rows of a sheet to typed columns: plain columns by Arrow kernels, the
+rest in DuckDB, one vectorised select.
 
 The SQL here is generated from a fixed vocabulary of parser expressions; identifiers are the
 positional raw columns (c0, c1, ...) and every value that comes from the data (placeholder
@@ -443,20 +444,6 @@ def _conversion_sql(
     plain = "[-+]?[0-9]+" if decimal_comma else "[-+]?[0-9]+(\\.[0-9]+)?"
     for i, p in enumerate(columns):
         x = f'"c{p.index}"'
-        if p.clean:
-            # Proven plain (clean_columns): nothing to trim, no placeholders, one format.
-            cleaned.append(f'{x} as "k{i}"')
-            k = f's."k{i}"'
-            if p.kind == "number":
-                value = f"try_cast({k} as double)"
-            else:
-                params[f"fmt{i}"] = p.fast_format
-                target = "date" if p.kind == "date" else "timestamp"
-                value = f"cast(try_strptime({k}, $fmt{i}) as {target})"
-            final.append(f'{k}, {value} as "v{i}"')
-            # Never true when the profile saw these rows; a safety net, not a parser.
-            out += [f'"v{i}"', f'("k{i}" is not null and "v{i}" is null) as "bad{i}"']
-            continue
         if p.placeholders:
             params[f"ph{i}"] = [k.lower() for k in p.placeholders]
             cleaned.append(
