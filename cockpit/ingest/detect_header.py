@@ -12,9 +12,7 @@ notes below the data are excluded, each with its reason.
 from __future__ import annotations
 
 import math
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
@@ -23,6 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cockpit.ingest import typed
+from cockpit.ingest.kernels import map_columns
+from cockpit.ingest.kernels import present as present_cells
 from cockpit.ingest.read import RawSheet
 
 SCAN_ROWS = 100
@@ -152,13 +152,6 @@ def unique_names(names: list[str | None]) -> list[str]:
     return out
 
 
-def _present(col) -> pa.Array:
-    """True for cells with something other than whitespace in them."""
-    # utf8_is_space is false for "" and true for whitespace only; no trimmed copy is made.
-    filled = pc.and_(pc.greater(pc.binary_length(col), 0), pc.invert(pc.utf8_is_space(col)))
-    return pc.fill_null(filled, False)
-
-
 def find_layout(raw: RawSheet) -> Layout:
     """Header rows, title, data range, excluded rows and column names of a raw sheet."""
     table = raw.table
@@ -173,8 +166,7 @@ def find_layout(raw: RawSheet) -> Layout:
     start = header_rows[-1] + 1
     stop = table.num_rows
     body = table.slice(start, max(0, stop - start))
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # kernels free the GIL
-        present = list(pool.map(_present, body.columns))
+    present = map_columns(present_cells, body.columns)
     data_cols = [
         c for c in range(table.num_columns) if names[c] is not None or pc.any(present[c]).as_py()
     ]

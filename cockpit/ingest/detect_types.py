@@ -16,8 +16,8 @@ neither -> ambiguous (reported; the caller's date_order, else the sheet's, else 
 Speed: columns whose every value is a plain number or ISO date are settled first in one
 pass (clean_columns); the rest as follows. Statistics are computed once per distinct value
 (with its count, counted by Arrow). A column with more than SAMPLE_DISTINCT distinct values
-(ids, amounts, timestamps) is first judged on a weighted sample of them (every value at least 1/SAMPLE_DISTINCT of the rows, plus a hash-chosen share
-of the rest); the whole column then settles what a sample cannot: number range and
+(ids, amounts, timestamps) is first judged on a weighted sample of them (every value at
+least 1/SAMPLE_DISTINCT of the rows, plus a hash-chosen share of the rest); the whole column then settles what a sample cannot: number range and
 percentages, date order, dates with times, hours above 24, and the failures of the chosen
 kind. A date column that fails on some values is re-read with every date family before they
 count as bad. The commonest length of a date column's values gets a one-format fast path
@@ -26,9 +26,7 @@ count as bad. The commonest length of a date column's values gets a one-format f
 
 from __future__ import annotations
 
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -38,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cockpit.ingest import typed
+from cockpit.ingest.kernels import map_columns
 
 KNOWN_PLACEHOLDERS = (
     "n/a", "na", "#n/a", "n.a.", "-", "--", "---", ".", "?", "tbd", "tba", "null", "none", "nil",
@@ -289,9 +288,7 @@ def _group_values(con, table: pa.Table, small: list[int], step: dict[int, int]) 
     """_profile_vals(col, v, n, w): trimmed distinct values with counts; w > 1 marks a sample."""
     # The raw strings of the small columns are counted by Arrow's hash kernel (one column
     # at a time, no copy into DuckDB) and only the distinct ones are trimmed and regrouped.
-    # Arrow kernels release the GIL: columns are counted on both cores at once.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        counted = list(pool.map(lambda i: _value_counts(table.column(f"c{i}"), i), small))
+    counted = map_columns(lambda i: _value_counts(table.column(f"c{i}"), i), small)
     con.register(
         "_profile_counted",
         pa.concat_tables(counted) if counted else pa.table({"col": [], "v": [], "n": []},

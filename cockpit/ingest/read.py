@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cockpit.ingest.errors import IngestError
+from cockpit.ingest.kernels import present
 
 WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_EXTS = {".csv", ".tsv", ".txt"}
@@ -365,15 +366,11 @@ def _as_string_table(table: pa.Table) -> pa.Table:
     return pa.table(cols, names=[f"c{i}" for i in range(len(cols))])
 
 
-def _present(arr) -> pa.Array:
-    return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(arr), ""), False)
-
-
 def _any_present(col: pa.ChunkedArray) -> bool:
     # Growing blocks from the top: a used column answers in its first few rows.
     start, block = 0, 1024
     while start < len(col):
-        if pc.any(_present(col.slice(start, block))).as_py():
+        if pc.any(present(col.slice(start, block))).as_py():
             return True
         start, block = start + block, block * 4
     return False
@@ -392,9 +389,9 @@ def _trim(table: pa.Table) -> pa.Table:
     while stop > 0:
         start = max(0, stop - block)
         part = table.slice(start, stop - start)
-        any_row = _present(part[0])
+        any_row = present(part[0])
         for col in part.columns[1:]:
-            any_row = pc.or_(any_row, _present(col))
+            any_row = pc.or_(any_row, present(col))
         idx = pc.indices_nonzero(any_row)
         if len(idx):
             table = table.slice(0, start + pc.max(idx).as_py() + 1)

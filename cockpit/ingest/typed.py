@@ -13,14 +13,14 @@ the original sheet.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from cockpit.ingest.kernels import map_columns
 
 if TYPE_CHECKING:
     from cockpit.ingest.detect_sheet import SheetAnalysis
@@ -332,15 +332,13 @@ def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
     values: dict[int, pa.ChunkedArray] = {}
     bad: dict[int, pa.ChunkedArray] = {}
     direct = [i for i, p in enumerate(columns) if _is_direct(p)]
-    # Arrow kernels release the GIL: the columns convert on both cores at once.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        converted = pool.map(
-            lambda i: _convert_direct(source[f"c{columns[i].index}"], columns[i]), direct
-        )
-        for i, (value, flags) in zip(direct, converted, strict=True):
-            values[i] = value
-            if flags is not None:
-                bad[i] = flags
+    converted = map_columns(
+        lambda i: _convert_direct(source[f"c{columns[i].index}"], columns[i]), direct
+    )
+    for i, (value, flags) in zip(direct, converted, strict=True):
+        values[i] = value
+        if flags is not None:
+            bad[i] = flags
     hard = [i for i in range(len(columns)) if i not in values]
     if hard:
         sql, params = _conversion_sql([columns[i] for i in hard], raw.decimal_comma, len(source))
