@@ -181,7 +181,7 @@ class Store:
     # -- schema -------------------------------------------------------------------------
     def migrate(self) -> list[int]:
         """Apply pending numbered migrations, each in its own transaction; return them."""
-        cur = self.con.cursor()
+        cur = self.cursor()
         cur.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations "
             "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"

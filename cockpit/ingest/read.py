@@ -38,6 +38,7 @@ import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cockpit.ingest import xlsx_split
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.kernels import present
 
@@ -122,6 +123,8 @@ class _ZipInfo:
     has_data_model: bool = False
     sheet_rows_cols: dict[str, tuple[int, int]] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)  # sheets with state hidden / veryHidden
+    members: list[zipfile.ZipInfo] = field(default_factory=list)
+    split: set[str] = field(default_factory=set)  # big sheets read in two halves at once
 
 
 def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
@@ -149,6 +152,13 @@ def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
         # Layout hints only: fastexcel reports real corruption below.
         with contextlib.suppress(*_ZIP_ERRORS):
             _scan_xlsx_sheets(zf, names, info)
+        info.members = infos
+        by_name = {i.filename: i for i in infos}
+        info.split = {
+            sheet
+            for sheet, path in info.sheet_paths.items()
+            if xlsx_split.split_eligible(by_name[path])
+        }
     return info
 
 
@@ -210,13 +220,16 @@ def _scan_merges(data: bytes, paths: dict[str, str]) -> dict[str, list[tuple[int
     with contextlib.suppress(*_ZIP_ERRORS):
         zf = zipfile.ZipFile(io.BytesIO(data))
         for sheet_name, path in paths.items():
-            merges = [
-                (*_cell(a.decode()), *_cell(b.decode()))
-                for a, b in _MERGE.findall(_merge_xml(zf, path))
-            ]
+            merges = _merges_in(_merge_xml(zf, path))
             if merges:
                 out[sheet_name] = merges
     return out
+
+
+def _merges_in(xml: bytes) -> list[tuple[int, int, int, int]]:
+    with contextlib.suppress(ValueError):
+        return [(*_cell(a.decode()), *_cell(b.decode())) for a, b in _MERGE.findall(xml)]
+    return []
 
 
 def _merge_xml(zf: zipfile.ZipFile, path: str, chunk: int = 1 << 20) -> bytes:
@@ -242,10 +255,15 @@ def _read_workbook(data: bytes, name: str, ext: str, limits: Limits) -> list[Raw
         if not data.startswith(_OLE2):
             raise IngestError(f"the file is not a valid {ext} workbook", file=name)
     # The merge scan inflates every sheet's XML: it runs beside calamine (both release the GIL).
+    # A sheet read in halves finds its merges on the way.
+    scan = {k: v for k, v in zinfo.sheet_paths.items() if k not in zinfo.split}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        merges = pool.submit(_scan_merges, data, zinfo.sheet_paths)
+        merges = pool.submit(_scan_merges, data, scan)
         sheets = _read_sheets(data, name, zinfo, limits)
         merged = merges.result()
+    for raw in sheets:
+        if raw.merged_ranges:
+            merged[raw.sheet] = raw.merged_ranges
     for raw in sheets:
         offset = zinfo.col_offset.get(raw.sheet, 0)
         raw.merged_ranges = [
@@ -280,8 +298,16 @@ def _read_sheets(data: bytes, name: str, zinfo: _ZipInfo, limits: Limits) -> lis
         rows_cols = zinfo.sheet_rows_cols.get(sheet_name)
         if rows_cols and rows_cols[0] * rows_cols[1] > limits.max_cells:
             raise _too_many_cells(name, sheet_name, rows_cols[0] * rows_cols[1], limits)
+        halves = None
+        if sheet_name in zinfo.split:
+            halves = xlsx_split.read_split(
+                data, zinfo.members, zinfo.sheet_paths[sheet_name], sheet_name
+            )
         try:
-            if sheet_name in zinfo.sheet_paths:
+            if halves is not None:
+                table, batch = halves[0], None
+                hidden = sheet_name in zinfo.hidden
+            elif sheet_name in zinfo.sheet_paths:
                 # Eager: calamine streams cells into Arrow without building the whole
                 # range first (faster and smaller on big sheets); visibility comes from
                 # workbook.xml.
@@ -300,8 +326,12 @@ def _read_sheets(data: bytes, name: str, zinfo: _ZipInfo, limits: Limits) -> lis
             raise IngestError(
                 f"the sheet cannot be read: {e}", file=name, sheet=sheet_name
             ) from None
-        table = _trim(_as_string_table(pa.Table.from_batches([batch])))
+        if batch is not None:
+            table = pa.Table.from_batches([batch])
+        table = _trim(_as_string_table(table))
         raw = RawSheet(file=name, sheet=sheet_name, table=table, hidden=hidden)
+        if halves is not None:
+            raw.merged_ranges = _merges_in(halves[1])
         if raw.n_cells > limits.max_cells:
             raise _too_many_cells(name, sheet_name, raw.n_cells, limits)
         offset = zinfo.col_offset.get(sheet_name, 0)
