@@ -13,13 +13,13 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from cockpit.demo import seed_demo
 from cockpit.store import Store
+from cockpit.ui.resources import _store_for
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -110,12 +110,13 @@ def goto(at: AppTest, page: str) -> AppTest:
 
 def sql_value(db: Path, sql: str, params: dict | None = None):
     """One value computed straight from the database file, bypassing the KPI engine."""
-    con = duckdb.connect(str(db))  # same process: shares the app's open database instance
+    # The app's own open database (same process): a second open of the file is refused.
+    cur = _store_for(str(Path(db).resolve())).cursor()
     try:
-        row = con.execute(sql, params or {}).fetchone()
+        row = cur.execute(sql, params or {}).fetchone()
         return None if row is None else row[0]
     finally:
-        con.close()
+        cur.close()
 
 
 ORDERS_IN_MONTHS = """

@@ -273,7 +273,7 @@ def test_ctes_describe_show_and_catalogue_queries_run(store):
         store, "select column_name from information_schema.columns where table_name = 'facts'"
     )
     assert sorted(info.table.column(0).to_pylist()) == ["k", "v"]
-    qualified = run_readonly(store, "select count(*) as n from guard.main.facts")
+    qualified = run_readonly(store, "select count(*) as n from cockpit.main.facts")
     assert qualified.table.to_pylist() == [{"n": 10}]
 
 
