@@ -60,8 +60,14 @@ def orders_rows(n: int) -> list[list]:
         [],
         ["Order", "Date", "Site", "Qty", "Net", "Paid"],
         *[
-            [f"SO{i}", start + dt.timedelta(days=i % 90), ["Leeds", "Lyon"][i % 2], i % 7,
-             round(i * 1.25, 2), i % 3 == 0]
+            [
+                f"SO{i}",
+                start + dt.timedelta(days=i % 90),
+                ["Leeds", "Lyon"][i % 2],
+                i % 7,
+                round(i * 1.25, 2),
+                i % 3 == 0,
+            ]
             for i in range(n)
         ],  # fmt: skip
         ["Total", None, None, None, None, None],
