@@ -10,6 +10,12 @@ exports) and a 1M-row CSV, then in one run times, each in a fresh subprocess so 
 and prints medians, the ratios and peak memory. Targets: load <= 1.5x raw, >= 10x faster
 than pandas, peak memory <= 2x raw's; the 1M-row CSV loads in under 3 s.
 
+Memory is printed two ways: the process's peak (VmHWM), and what the case itself adds above
+the process once its libraries are loaded (peak minus the resident size when the timing
+starts). The load's process carries DuckDB with an open database and pandas (about 155 MB
+before the first cell is read; the raw read's about 17 MB), so the second is the like-for-like
+figure for the work itself.
+
     python bench/ingest.py [--sizes 100000 500000] [--csv-rows 1000000] [--repeat 3]
 """
 
@@ -123,33 +129,36 @@ def case_load(path: str) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "bench.duckdb")
+        base = rss_mb()
         t = time.perf_counter()
         report = load_files(store, [path])
         store.close()  # the checkpoint: the load is on disk, not only in the WAL
         elapsed = time.perf_counter() - t
         rows = sum(s.rows_loaded for f in report.files for s in f.sheets)
-    return {"seconds": elapsed, "rows": rows, "ok": report.ok}
+    return {"seconds": elapsed, "rows": rows, "ok": report.ok, "base_mb": base}
 
 
 def case_raw(path: str) -> dict:
     import fastexcel
 
+    base = rss_mb()
     t = time.perf_counter()
     reader = fastexcel.read_excel(path)
     table = reader.load_sheet(0, header_row=3).to_arrow()
-    return {"seconds": time.perf_counter() - t, "rows": table.num_rows, "ok": True}
+    return {"seconds": time.perf_counter() - t, "rows": table.num_rows, "ok": True, "base_mb": base}
 
 
 def case_pandas(path: str) -> dict:
     import duckdb
     import pandas as pd
 
+    base = rss_mb()
     t = time.perf_counter()
     df = pd.read_excel(path, engine="openpyxl", skiprows=3)
     con = duckdb.connect()
     con.register("df", df)
     con.execute("CREATE TABLE orders AS SELECT * FROM df")
-    return {"seconds": time.perf_counter() - t, "rows": len(df), "ok": True}
+    return {"seconds": time.perf_counter() - t, "rows": len(df), "ok": True, "base_mb": base}
 
 
 def case_stages(path: str) -> dict:
@@ -207,6 +216,14 @@ def case_stages(path: str) -> dict:
 CASES = {"load": case_load, "raw": case_raw, "pandas": case_pandas, "stages": case_stages}
 
 
+def rss_mb() -> float:
+    """Resident size now (MB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def peak_rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -232,6 +249,7 @@ def measure(name: str, path: Path, repeat: int) -> dict:
     return {
         "median": statistics.median(r["seconds"] for r in runs),
         "peak_mb": max(r["peak_mb"] for r in runs),
+        "op_mb": max(r["peak_mb"] - r.get("base_mb", 0.0) for r in runs),
         "rows": runs[0]["rows"],
         "ok": all(r["ok"] for r in runs),
     }
@@ -254,7 +272,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="cockpit-bench-"))
     print(f"ingest benchmark ({os.cpu_count()} cores), files in {work}")
-    print(f"{'file':<22}{'case':<8}{'median s':>10}{'peak MB':>10}{'rows':>10}")
+    print(f"{'file':<22}{'case':<8}{'median s':>10}{'peak MB':>10}{'adds MB':>10}{'rows':>10}")
     summary = []
     for size in args.sizes:
         path = work / f"orders_{size}.xlsx"
@@ -270,14 +288,16 @@ def main() -> None:
         }
         for case, r in res.items():
             print(
-                f"{path.name:<22}{case:<8}{r['median']:>10.2f}{r['peak_mb']:>10.0f}{r['rows']:>10,}"
+                f"{path.name:<22}{case:<8}{r['median']:>10.2f}{r['peak_mb']:>10.0f}"
+                f"{r['op_mb']:>10.0f}{r['rows']:>10,}"
             )
         summary.append((size, res))
     csv_path = work / "contacts_1m.csv"
     build_csv(csv_path, args.csv_rows)
     csv = measure("load", csv_path, args.repeat)
     print(
-        f"{csv_path.name:<22}{'load':<8}{csv['median']:>10.2f}{csv['peak_mb']:>10.0f}{csv['rows']:>10,}"
+        f"{csv_path.name:<22}{'load':<8}{csv['median']:>10.2f}{csv['peak_mb']:>10.0f}"
+        f"{csv['op_mb']:>10.0f}{csv['rows']:>10,}"
     )
 
     print("\nwhere the time goes (one run each, seconds):")
@@ -291,7 +311,8 @@ def main() -> None:
         print(
             f"  {size:>9,} rows: load/raw {load['median'] / raw['median']:.2f}x (target <= 1.5x), "
             f"pandas/load {pd_['median'] / load['median']:.1f}x (target >= 10x), "
-            f"peak load/raw {load['peak_mb'] / raw['peak_mb']:.2f}x (target <= 2x)"
+            f"memory load/raw {load['op_mb'] / raw['op_mb']:.2f}x added by the work (target <= 2x),"
+            f" {load['peak_mb'] / raw['peak_mb']:.2f}x process peak"
         )
     print(f"  1M-row CSV load: {csv['median']:.2f} s (target < 3 s)")
 

@@ -143,3 +143,24 @@ def test_a_load_in_halves_stores_the_same_rows(tmp_path, halves_used, monkeypatc
             store.close()
     assert halves_used and halves_used[0] is True
     assert counts[0] == counts[1] and counts[0][0]["n"] > 0
+
+
+def test_a_full_scratch_disk_falls_back_to_the_ordinary_read(halves_used, monkeypatch):
+    def no_space(self, piece):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsx_split._Part, "write", no_space)
+    data = xlsx({"Orders": orders_rows(50)})
+    split = read_file(data, "o.xlsx")
+    assert halves_used == [False]
+    same(split, ordinary(data, "o.xlsx", monkeypatch))
+
+
+def test_halves_go_to_dev_shm_only_when_it_has_room(monkeypatch):
+    class Fs:
+        f_frsize = 4096
+        f_bavail = 1000  # about 4 MB free
+
+    monkeypatch.setattr(xlsx_split.os, "statvfs", lambda path: Fs())
+    assert xlsx_split._scratch_dir(10 * 1024**2) is None
+    assert xlsx_split._scratch_dir(1024**2) in ("/dev/shm", None)  # None if not writable
