@@ -51,6 +51,11 @@ def clean_profiles(
     return out
 
 
+def nominated(table: pa.Table, names: dict[int, str]) -> set[int]:
+    """The columns whose first values are all plain: candidates for the one-pass check."""
+    return {i for i in names if _nominate(table.column(f"c{i}"))[0]}
+
+
 def _nominate(col: pa.ChunkedArray) -> tuple[str | int | None, list[str]]:
     """('number', an ISO length (10, 16, 19) or None; the first non-empty values)."""
     head = [v for v in col.slice(0, 4 * HEAD_VALUES).to_pylist() if v is not None][:HEAD_VALUES]

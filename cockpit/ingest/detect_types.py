@@ -27,6 +27,7 @@ count as bad. The commonest length of a date column's values gets a one-format f
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -236,11 +237,19 @@ def profile_columns(
     With `fast`, columns of plain numbers or ISO dates are settled by one pass first
     (clean_columns); the rest take the full way.
     """
-    from cockpit.ingest.clean_columns import clean_profiles  # it builds on this module
+    from cockpit.ingest.clean_columns import clean_profiles, nominated  # builds on this module
 
-    clean = clean_profiles(con, table, names) if fast and not decimal_comma else {}
-    rest = {i: n for i, n in names.items() if i not in clean}
-    done = {p.index: p for p in _full_profiles(con, table, rest, decimal_comma, date_order)}
+    candidates = nominated(table, names) if fast and not decimal_comma else set()
+    rest = {i: n for i, n in names.items() if i not in candidates}
+    # The fast check and the full detector each run mostly on one core: side by side.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checking = pool.submit(
+            clean_profiles, con.cursor(), table, {i: names[i] for i in candidates}
+        )
+        done = {p.index: p for p in _full_profiles(con, table, rest, decimal_comma, date_order)}
+        clean = checking.result()
+    late = {i: names[i] for i in candidates if i not in clean}  # nominated, then not plain
+    done.update({p.index: p for p in _full_profiles(con, table, late, decimal_comma, date_order)})
     return [clean.get(i) or done[i] for i in names]
 
 

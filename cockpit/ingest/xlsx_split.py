@@ -31,8 +31,14 @@ import pyarrow.compute as pc
 
 from cockpit.ingest.kernels import map_columns
 
+try:  # ISA-L: inflate 2.3x and CRC-32 2.5x faster than zlib here, and inflating is the one
+    # serial step of the split (the second half cannot start before it ends)
+    from isal import isal_zlib as fast_zlib
+except ImportError:  # pragma: no cover - it is in requirements.txt
+    fast_zlib = zlib
+
 SPLIT_MIN_BYTES = 16 * 1024**2  # inflated sheet XML; smaller sheets gain less than they cost
-SPLIT_AT = 0.55  # share of the XML in the first half, which starts parsing while the rest inflates
+SPLIT_AT = 0.52  # share of the XML in the first half, which starts parsing while the rest inflates
 _CHUNK = 1 << 20  # compressed bytes inflated per step
 _SENTINEL = "cockpit-split-7f3a9c"
 _CLOSE = b"</sheetData></worksheet>"
@@ -63,7 +69,14 @@ def read_split(
     """
     try:
         return _read_split(data, infos, path, sheet)
-    except (OSError, zlib.error, ValueError, struct.error, fastexcel.FastExcelError):
+    except (
+        OSError,
+        zlib.error,
+        fast_zlib.error,
+        ValueError,
+        struct.error,
+        fastexcel.FastExcelError,
+    ):
         return None  # a full scratch disk too: the ordinary read still works
 
 
@@ -153,12 +166,12 @@ def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
         for pos in range(0, len(src), _CHUNK * 8):
             yield bytes(src[pos : pos + _CHUNK * 8])
         return
-    inflater = zlib.decompressobj(-15)
+    inflater = fast_zlib.decompressobj(-15)
     for pos in range(0, len(src), _CHUNK):
         yield inflater.decompress(src[pos : pos + _CHUNK])
     yield inflater.flush()
     if not inflater.eof:
-        raise zlib.error("truncated sheet data")
+        raise ValueError("truncated sheet data")
 
 
 class _TailKeeper:
@@ -308,7 +321,7 @@ class _Part:
 
     def write(self, piece) -> None:
         self.file.write(piece)
-        self.crc = zlib.crc32(piece, self.crc)
+        self.crc = fast_zlib.crc32(piece, self.crc)
         self.size += len(piece)
 
     def finish(self, closing: list[bytes]) -> None:
