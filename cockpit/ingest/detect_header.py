@@ -15,12 +15,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cockpit.ingest import typed
+from cockpit.ingest import scratch, typed
 from cockpit.ingest.kernels import map_columns
 from cockpit.ingest.kernels import present as present_cells
 from cockpit.ingest.read import RawSheet
@@ -291,7 +290,7 @@ def _sum_rows(body, cols, present, decimal_comma, skip: set[int]) -> list[tuple[
     ]
     if not candidates or len(candidates) > 10_000:
         return []
-    con = duckdb.connect()
+    con = scratch.cursor()
     try:
         con.register("_sum_src", body)
         exprs = [f'{typed.number_sql(f"c{c}", decimal_comma)} as "n{c}"' for c in cols if c != key]

@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import duckdb
-
-from cockpit.ingest import typed
+from cockpit.ingest import scratch, typed
 from cockpit.ingest.detect_header import Layout, find_layout
 from cockpit.ingest.detect_types import ColumnProfile, profile_columns, swap_order
 from cockpit.ingest.read import RawSheet
@@ -80,7 +78,7 @@ def analyse_sheet(raw: RawSheet, *, date_order: str | None = None) -> SheetAnaly
 
 def _profiles(raw: RawSheet, layout: Layout, date_order: str | None) -> list[ColumnProfile]:
     rows = typed.data_rows(raw, layout)
-    con = duckdb.connect()
+    con = scratch.cursor()
     try:
         profiles = profile_columns(
             con, rows, layout.names, decimal_comma=raw.decimal_comma, date_order=date_order

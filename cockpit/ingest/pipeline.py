@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from cockpit import auth, datasets, ledger
 from cockpit.ingest import mapping as mapping_mod
+from cockpit.ingest import scratch
 from cockpit.ingest.detect_sheet import analyse_sheet
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.mapping import Mapping
@@ -534,10 +535,9 @@ def _duplicate_rows(table: pa.Table) -> int:
     Identical rows hash alike, so all-distinct row hashes prove there are none; only a table
     with a repeated hash (duplicates, or a rare collision) is compared cell by cell.
     """
-    import duckdb
 
     cols = ", ".join(f'"{c}"' for c in table.column_names)
-    con = duckdb.connect()
+    con = scratch.cursor()
     try:
         con.register("t", table)
         total, hashes = con.execute(

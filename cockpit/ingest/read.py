@@ -38,7 +38,7 @@ import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cockpit.ingest import xlsx_split
+from cockpit.ingest import scratch, xlsx_split
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.kernels import present
 
@@ -565,7 +565,7 @@ def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(body)
-        con = duckdb.connect()
+        con = scratch.cursor()
         try:
             # The sample's widest line plus a spare column: the reader drops fields past the
             # last column, so a filled spare means a wider line further down, and only then

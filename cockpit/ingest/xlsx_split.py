@@ -121,22 +121,21 @@ def _read_split(data, infos, path, sheet):
             parsed_a = pool.submit(_parse, part_a.path, sheet, keep_leading_rows=True)
             part_b = _Part(os.path.join(tmp, "b.xlsx"), others, path)
             part_b.write(head + _sentinel_row(cut_row - 1))
-            tail = _TailKeeper()
             for piece in itertools.chain([bytes(pending[cut:])], chunks):
                 part_b.write(piece)
-                tail.feed(piece)
             part_b.finish([])
             table_b = _parse(part_b.path, sheet, keep_leading_rows=False)
             table_a = parsed_a.result()
         if not (_is_sentinel(table_a, table_a.num_rows - 1) and _is_sentinel(table_b, 0)):
             return None  # rows out of order, or cells without row numbers
         table = _join(table_a, table_b)
+        tail = _tail(part_b.path)
         lead = _leading_cellless(
             table, lambda: [_stored_xml(part_a.path, path), _stored_xml(part_b.path, path)]
         )
     if lead is None:
         return None
-    return (table.select(range(lead, table.num_columns)) if lead else table), tail.value()
+    return (table.select(range(lead, table.num_columns)) if lead else table), tail
 
 
 def _scratch_dir(size: int) -> str | None:
@@ -174,25 +173,21 @@ def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise ValueError("truncated sheet data")
 
 
-class _TailKeeper:
-    """The XML from `</sheetData>` on (merged ranges live there), found across chunk edges."""
-
-    def __init__(self):
-        self.parts: list[bytes] | None = None
-        self.last = b""
-
-    def feed(self, piece: bytes) -> None:
-        if self.parts is not None:
-            self.parts.append(piece)
-            return
-        window = self.last + piece
-        at = window.find(b"</sheetData>")
-        if at >= 0:
-            self.parts = [window[at:]]
-        self.last = window[-16:]
-
-    def value(self) -> bytes:
-        return b"".join(self.parts or [])
+def _tail(package: str) -> bytes:
+    """The sheet XML from `</sheetData>` on (merged ranges live there), read back from the end
+    of the second half's package; searching every inflated chunk for it cost more."""
+    with open(package, "rb") as f:
+        size = f.seek(0, os.SEEK_END)
+        start, step = size, 1 << 20
+        while start > 0:
+            start = max(0, start - step)
+            f.seek(start)
+            block = f.read(size - start)
+            at = block.rfind(b"</sheetData>")
+            if at >= 0:
+                return block[at:]
+            step *= 4
+    return b""
 
 
 def _sentinel_row(row: int) -> bytes:
