@@ -1,10 +1,11 @@
 """Read one big xlsx sheet on two cores: calamine parses the two halves of its XML at once.
 
 calamine reads a sheet on one core, and a big sheet is most of an upload's time. Its rows are
-independent `<row r="N">` elements, so the sheet XML is inflated here (the zip stream cannot
-be split without inflating it), cut at a row boundary, and each half is wrapped in a copy of
-the package (every other part copied as stored, still compressed) that calamine parses in its
-own thread (it releases the GIL). The first half is handed over as soon as it is inflated.
+independent `<row r="N">` elements, so the sheet XML is inflated here (a deflate stream cannot
+be split without inflating it), cut at a row boundary, and each half is written, stored
+uncompressed, into a copy of the package (every other part copied as it is) in a scratch
+file that calamine parses in its own thread (it releases the GIL). The first half is parsed
+while the second is still being inflated; nothing is held whole in memory.
 
 calamine starts a sheet's grid at its first used row and column. So that the halves line up,
 each gets a sentinel cell in column A next to the cut: the first half's grid then ends at the
