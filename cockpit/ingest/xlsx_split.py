@@ -41,6 +41,7 @@ except ImportError:  # pragma: no cover - it is in requirements.txt
 SPLIT_MIN_BYTES = 16 * 1024**2  # inflated sheet XML; smaller sheets gain less than they cost
 SPLIT_AT = 0.52  # share of the XML in the first half, which starts parsing while the rest inflates
 _CHUNK = 1 << 20  # compressed bytes inflated per step
+_LOOK_AHEAD = 8 << 20  # how far to look for <sheetData> and for the row to cut at
 _SENTINEL = "cockpit-split-7f3a9c"
 _CLOSE = b"</sheetData></worksheet>"
 _ROW_TAG = re.compile(rb'<row\b[^>]*?\sr="(\d+)"[^>]*>')
@@ -100,6 +101,8 @@ def _read_split(data, infos, path, sheet):
             if head is None:
                 at = pending.find(b"<sheetData>")
                 if at < 0:
+                    if len(pending) > _LOOK_AHEAD:
+                        break  # not plain SpreadsheetML (prefixed tags?): read it whole
                     continue
                 head = bytes(pending[: at + len(b"<sheetData>")])
             if written + len(pending) > target:
@@ -107,6 +110,8 @@ def _read_split(data, infos, path, sheet):
                 if cut >= 0 and pending.find(b">", cut) >= 0:
                     break
                 cut = None
+                if written + len(pending) > target + _LOOK_AHEAD:
+                    break  # no row boundary where one was due
             keep = max(len(pending) - 256, 0)
             part_a.write(pending[:keep])
             written += keep

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -164,3 +165,19 @@ def test_halves_go_to_dev_shm_only_when_it_has_room(monkeypatch):
     monkeypatch.setattr(xlsx_split.os, "statvfs", lambda path: Fs())
     assert xlsx_split._scratch_dir(10 * 1024**2) is None
     assert xlsx_split._scratch_dir(1024**2) in ("/dev/shm", None)  # None if not writable
+
+
+def test_prefixed_sheet_xml_is_read_the_ordinary_way(halves_used, monkeypatch):
+    # Some writers spell every tag with a namespace prefix (<x:row>): no plain <sheetData>.
+    data = xlsx({"S": [["k", "v"], *[[f"r{i}", i] for i in range(300)]]})
+    part = "xl/worksheets/sheet1.xml"
+    xml = zipfile.ZipFile(io.BytesIO(data)).read(part)
+    prefixed = re.sub(rb"<(/?)([A-Za-z]+)([ >/])", rb"<\1x:\2\3", xml).replace(
+        b"<x:worksheet xmlns=", b"<x:worksheet xmlns:x="
+    )
+    monkeypatch.setattr(xlsx_split, "_LOOK_AHEAD", 64)
+    data = with_text_replaced(data, part, xml, prefixed)
+    split = read_file(data, "s.xlsx")
+    assert halves_used == [False]
+    same(split, ordinary(data, "s.xlsx", monkeypatch))
+    assert split[0].table.num_rows == 301
