@@ -85,6 +85,10 @@ def _profiles(raw: RawSheet, layout: Layout, date_order: str | None) -> list[Col
         )
     finally:
         con.close()
+    for p in profiles:
+        if p.serial and raw.date1904:
+            p.epoch1904 = True
+            p.evidence += " (1904 date system)"
     _settle_ambiguous_dates(profiles, date_order)
     return profiles
 

@@ -75,6 +75,7 @@ class ColumnProfile:
     sample: list[str] = field(default_factory=list)
     formats: list[str] = field(default_factory=list)  # strptime formats for text dates/times
     serial: bool = False  # Excel serial day numbers
+    epoch1904: bool = False  # serials counted from 1904-01-01 (a workbook's 1904 date system)
     marker: bool = False  # an 'x'-or-blank yes/no column: blank is false
     bad_count: int = 0  # values that are neither the kind nor a placeholder (rejected later)
     bad_sample: list[str] = field(default_factory=list)

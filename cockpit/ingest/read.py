@@ -71,6 +71,7 @@ class RawSheet:
     merged_ranges: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden: bool = False
     has_pivot: bool = False  # the sheet hosts a pivot table (xlsx)
+    date1904: bool = False  # the workbook counts serial dates from 1904 (xlsx)
 
     @property
     def n_cells(self) -> int:
@@ -123,6 +124,7 @@ class _ZipInfo:
     has_data_model: bool = False
     sheet_rows_cols: dict[str, tuple[int, int]] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)  # sheets with state hidden / veryHidden
+    date1904: bool = False
     members: list[zipfile.ZipInfo] = field(default_factory=list)
     split: set[str] = field(default_factory=set)  # big sheets read in two halves at once
 
@@ -190,6 +192,8 @@ def _cell(ref: str) -> tuple[int, int]:
 
 def _scan_xlsx_sheets(zf: zipfile.ZipFile, names: set[str], info: _ZipInfo) -> None:
     wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    pr = wb.find(f"{_NS_MAIN}workbookPr")
+    info.date1904 = pr is not None and pr.get("date1904", "").lower() in ("1", "true")
     rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
     for sh in wb.iter(f"{_NS_MAIN}sheet"):
@@ -337,6 +341,7 @@ def _read_sheets(data: bytes, name: str, zinfo: _ZipInfo, limits: Limits) -> lis
         offset = zinfo.col_offset.get(sheet_name, 0)
         check_cell_sizes(table, name, sheet_name, limits, col_offset=offset)
         raw.has_pivot = sheet_name in zinfo.pivot_sheets
+        raw.date1904 = zinfo.date1904
         sheets.append(raw)
     return sheets
 

@@ -197,12 +197,14 @@ def column_format_params(name: str, p: ColumnProfile) -> dict[str, object]:
     return format_params(name, formats_for(p), fast)
 
 
-def serial_sql(x: str) -> str:
-    """TIMESTAMP from an Excel serial day number (1900 system, serials after Feb 1900)."""
+def serial_sql(x: str, epoch1904: bool = False) -> str:
+    """TIMESTAMP from an Excel serial day number: the 1900 system (serials after Feb 1900) or,
+    for a workbook saved with the 1904 date system, days since 1904-01-01."""
     n = number_sql(x, False)
+    low, high, epoch = (0, 2957003, "1904-01-01") if epoch1904 else (61, 2958465, "1899-12-30")
     return (
-        f"case when ({n}) between 61 and 2958465"
-        f" then timestamp '1899-12-30' + to_microseconds(cast(round(({n}) * 86400000000) as bigint))"
+        f"case when ({n}) between {low} and {high}"
+        f" then timestamp '{epoch}' + to_microseconds(cast(round(({n}) * 86400000000) as bigint))"
         " end"
     )
 
@@ -236,7 +238,9 @@ def convert_sql(x: str, p: ColumnProfile, decimal_comma: bool, formats_param: st
     if kind in ("date", "timestamp"):
         target = "date" if kind == "date" else "timestamp"
         fast = bool(p.fast_format)
-        parsed = serial_sql(x) if p.serial else strptime_sql(x, formats_param, fast=fast)
+        parsed = (
+            serial_sql(x, p.epoch1904) if p.serial else strptime_sql(x, formats_param, fast=fast)
+        )
         return f"cast({parsed} as {target})"
     if kind == "time":
         return f"cast({strptime_sql(x, formats_param, fast=bool(p.fast_format))} as time)"

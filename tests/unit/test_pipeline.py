@@ -329,3 +329,29 @@ def test_duplicate_rows_are_counted_exactly_by_every_cell():
     )
     assert _duplicate_rows(t) == 3  # (x, 1) twice more, (None, None) once more
     assert _duplicate_rows(t.slice(3, 3)) == 0  # all hashes distinct: no cell comparison
+
+
+def test_serial_dates_of_a_1904_workbook_count_from_1904(store):
+    # A Mac-era workbook keeps dates as days since 1904-01-01; exports often lose the date
+    # format, leaving plain numbers in the date column.
+    import io
+
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.append(ORDER_HEADER)
+    days = [(D(2025, 3, 5) - D(1904, 1, 1)).days, (D(2025, 4, 30) - D(1904, 1, 1)).days]
+    for i, serial in enumerate(days):
+        ws.append([f"M{i}", serial, "Leeds", 2, 20.0])
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = load_files(store, [("mac.xlsx", buf.getvalue())])
+    assert report.ok
+    dates = store.rows("select order_date from orders order by order_id")
+    assert [r["order_date"] for r in dates] == [D(2025, 3, 5), D(2025, 4, 30)]
+    prepared = prepare_file(store, buf.getvalue(), "mac-again.xlsx")
+    (date_col,) = [c for c in prepared.sheets[0].analysis.columns if c.name == "Order Date"]
+    assert date_col.epoch1904 and "1904 date system" in date_col.evidence
