@@ -181,3 +181,29 @@ def test_prefixed_sheet_xml_is_read_the_ordinary_way(halves_used, monkeypatch):
     assert halves_used == [False]
     same(split, ordinary(data, "s.xlsx", monkeypatch))
     assert split[0].table.num_rows == 301
+
+
+REAL = sorted((Path(__file__).parents[3] / "shared" / "realdata").glob("*.csv"))
+
+
+@pytest.mark.skipif(not REAL, reason="../shared/realdata is not beside the checkout")
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+def test_a_real_export_saved_as_a_workbook_reads_the_same_in_halves(path, halves_used, monkeypatch):
+    # Real values (shared strings, blanks, long text) in a layout nobody here designed.
+    import csv
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Deliveries")
+    ws.append(["Delivery history"])
+    ws.append([])
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        for row in csv.reader(f):
+            ws.append([v or None for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    split = read_file(data, "real.xlsx")
+    assert halves_used == [True]
+    same(split, ordinary(data, "real.xlsx", monkeypatch))
