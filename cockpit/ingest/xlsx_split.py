@@ -53,7 +53,8 @@ _END = struct.Struct("<IHHHHIIH")
 def split_eligible(info: zipfile.ZipInfo) -> bool:
     """Whether a sheet part is big enough, and plainly stored, to be read in two halves."""
     return (
-        info.file_size >= SPLIT_MIN_BYTES
+        (os.cpu_count() or 1) > 1  # on one core the halves would only add work
+        and info.file_size >= SPLIT_MIN_BYTES
         and info.file_size < 2**31
         and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
         and not info.flag_bits & 0x1  # encrypted entry
