@@ -230,6 +230,60 @@ def _scan_merges(data: bytes, paths: dict[str, str]) -> dict[str, list[tuple[int
     return out
 
 
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+_ODS_TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
+_ODS_CELLS = (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell")
+
+
+def _scan_ods(data: bytes) -> tuple[dict[str, list[tuple[int, int, int, int]]], dict[str, int]]:
+    """Merged ranges (0-based r0, c0, r1, c1) and first used column, per sheet of an .ods.
+
+    calamine drops the empty columns left of a sheet's first used one, as for xlsx, so the
+    merges are shifted by that column; ({}, {}) when content.xml cannot tell.
+    """
+    merges: dict[str, list[tuple[int, int, int, int]]] = {}
+    first_col: dict[str, int] = {}
+
+    def attr(el, name: str) -> int:
+        return int(el.get(_ODS_TABLE + name, 1))
+
+    def used(sheet: str, col: int) -> None:
+        first_col[sheet] = min(first_col.get(sheet, col), col)
+
+    with contextlib.suppress(*_ZIP_ERRORS), zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zf.open("content.xml") as f:
+            sheet, row, col, cell = None, 0, 0, None
+            for event, el in ElementTree.iterparse(f, events=("start", "end")):
+                if event == "start":
+                    if el.tag == _ODS_TABLE + "table":
+                        sheet, row = el.get(_ODS_TABLE + "name"), 0
+                    elif el.tag == _ODS_TABLE + "table-row":
+                        col = 0
+                    elif el.tag in _ODS_CELLS and sheet is not None:
+                        cols, rows = (
+                            attr(el, "number-columns-spanned"),
+                            attr(el, "number-rows-spanned"),
+                        )
+                        if cols > 1 or rows > 1:
+                            merges.setdefault(sheet, []).append(
+                                (row, col, row + rows - 1, col + cols - 1)
+                            )
+                        cell = col
+                        if el.get(_ODS_VALUE_TYPE):
+                            used(sheet, col)
+                        col += attr(el, "number-columns-repeated")
+                    elif el.tag == _ODS_TEXT_P and cell is not None and sheet is not None:
+                        used(sheet, cell)
+                elif el.tag == _ODS_TABLE + "table-row":
+                    row += attr(el, "number-rows-repeated")
+                    el.clear()
+                elif el.tag in _ODS_CELLS:
+                    cell = None
+        return merges, first_col
+    return {}, {}
+
+
 def _merges_in(xml: bytes) -> list[tuple[int, int, int, int]]:
     with contextlib.suppress(ValueError):
         return [(*_cell(a.decode()), *_cell(b.decode())) for a, b in _MERGE.findall(xml)]
@@ -258,13 +312,16 @@ def _read_workbook(data: bytes, name: str, ext: str, limits: Limits) -> list[Raw
         zinfo = _ZipInfo()
         if not data.startswith(_OLE2):
             raise IngestError(f"the file is not a valid {ext} workbook", file=name)
+    ods_merges = {}
+    if ext == ".ods":  # merges and the first used column, before the read names columns
+        ods_merges, zinfo.col_offset = _scan_ods(data)
     # The merge scan inflates every sheet's XML: it runs beside calamine (both release the GIL).
     # A sheet read in halves finds its merges on the way.
     scan = {k: v for k, v in zinfo.sheet_paths.items() if k not in zinfo.split}
     with ThreadPoolExecutor(max_workers=1) as pool:
         merges = pool.submit(_scan_merges, data, scan)
         sheets = _read_sheets(data, name, zinfo, limits)
-        merged = merges.result()
+        merged = merges.result() | ods_merges
     for raw in sheets:
         if raw.merged_ranges:
             merged[raw.sheet] = raw.merged_ranges

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from reliability import db_fingerprint
-from workbooks import text, xlsx
+from workbooks import ods, text, xlsx
 
 from cockpit import ledger
 from cockpit.ingest import mapping as mapping_mod
@@ -216,6 +216,32 @@ def test_budget_actual_pairs_become_accounts_with_their_kind(store):
          "budget": 5000, "actual": 5500},
         {"month": D(2025, 2, 1), "unit": "Ops", "account": "Salaries", "kind": "cost",
          "budget": 1000, "actual": 900},
+    ]  # fmt: skip
+
+
+def test_an_ods_budget_with_merged_account_headers_loads_its_pairs(store):
+    # Two header rows, accounts merged over their Budget/Actual pair, as LibreOffice saves
+    # them (test_read checks the merged ranges themselves).
+    data = ods(
+        [
+            ["Month", "Department", "Salaries", None, "Sales Income", None],
+            [None, None, "Budget", "Actual", "Budget", "Actual"],
+            [D(2025, 1, 1), "Sales", 200, 210, 5000, 5500],
+            [D(2025, 2, 1), "Ops", 1000, 900, None, None],
+        ],
+        sheet="Budget",
+        spans={(0, 0): (1, 2), (0, 1): (1, 2), (0, 2): (2, 1), (0, 4): (2, 1)},
+    )
+    (sheet,) = load_files(store, [("budget.ods", data)]).files[0].sheets
+    assert (sheet.dataset, sheet.rows_loaded) == ("budget", 3)
+    rows = store.rows("select month, unit, account, budget, actual from budget_live order by all")
+    assert rows == [
+        {"month": D(2025, 1, 1), "unit": "Sales", "account": "Salaries", "budget": 200,
+         "actual": 210},
+        {"month": D(2025, 1, 1), "unit": "Sales", "account": "Sales Income", "budget": 5000,
+         "actual": 5500},
+        {"month": D(2025, 2, 1), "unit": "Ops", "account": "Salaries", "budget": 1000,
+         "actual": 900},
     ]  # fmt: skip
 
 

@@ -49,6 +49,19 @@ def test_xlsx_cells_come_back_as_strings_with_grid_rows_kept():
     assert not orders.hidden and hidden.hidden
 
 
+@pytest.mark.parametrize("margin", [0, 1])
+def test_ods_merged_ranges_are_read_from_content_xml(margin):
+    # A margin column left of the data is dropped by calamine: the merges shift with it.
+    pad = [None] * margin
+    data = ods(
+        [pad + ["Month", "Income", None], pad + [None, "Budget", "Actual"], pad + ["Jan", 1, 2]],
+        spans={(0, margin + 1): (2, 1), (0, margin): (1, 2)},
+    )
+    (sheet,) = read_file(data, "b.ods")
+    assert sheet.table.column("c0").to_pylist() == ["Month", None, "Jan"]
+    assert sorted(sheet.merged_ranges) == [(0, 0, 1, 0), (0, 1, 0, 2)]
+
+
 def test_xlsx_merged_ranges_are_read_from_the_sheet_xml():
     data = xlsx(
         {"B": [["Month", "Income", None], [None, "Budget", "Actual"], ["Jan", 1, 2]]},

@@ -55,29 +55,51 @@ def xls(rows: list[list], sheet: str = "Sheet1") -> bytes:
     return buf.getvalue()
 
 
-def ods(rows: list[list], sheet: str = "Sheet1") -> bytes:
-    """An OpenDocument spreadsheet built with odfpy (strings, floats and ISO dates)."""
+def ods(
+    rows: list[list],
+    sheet: str = "Sheet1",
+    *,
+    spans: dict[tuple[int, int], tuple[int, int]] | None = None,
+) -> bytes:
+    """An OpenDocument spreadsheet built with odfpy (strings, floats and ISO dates).
+
+    `spans` merges cells: {(row, col): (columns, rows)} for the top-left cell of each range;
+    the cells it covers are written as covered cells whatever `rows` holds there.
+    """
     import datetime as dt
 
     from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
     from odf.text import P
 
+    spans = spans or {}
+    covered = {
+        (r0 + dr, c0 + dc)
+        for (r0, c0), (ncols, nrows) in spans.items()
+        for dr in range(nrows)
+        for dc in range(ncols)
+        if dr or dc
+    }
     doc = OpenDocumentSpreadsheet()
     table = Table(name=sheet)
-    for row in rows:
+    for r, row in enumerate(rows):
         tr = TableRow()
-        for value in row:
-            if value is None:
-                cell = TableCell()
+        for c, value in enumerate(row):
+            span = {}
+            if (r, c) in spans:
+                span = {"numbercolumnsspanned": spans[r, c][0], "numberrowsspanned": spans[r, c][1]}
+            if (r, c) in covered:
+                cell = CoveredTableCell()
+            elif value is None:
+                cell = TableCell(**span)
             elif isinstance(value, dt.date):
-                cell = TableCell(valuetype="date", datevalue=value.isoformat())
+                cell = TableCell(valuetype="date", datevalue=value.isoformat(), **span)
                 cell.addElement(P(text=value.isoformat()))
             elif isinstance(value, (int, float)):
-                cell = TableCell(valuetype="float", value=value)
+                cell = TableCell(valuetype="float", value=value, **span)
                 cell.addElement(P(text=str(value)))
             else:
-                cell = TableCell(valuetype="string")
+                cell = TableCell(valuetype="string", **span)
                 cell.addElement(P(text=str(value)))
             tr.addElement(cell)
         table.addElement(tr)
