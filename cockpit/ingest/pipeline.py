@@ -535,7 +535,6 @@ def _duplicate_rows(table: pa.Table) -> int:
     Identical rows hash alike, so all-distinct row hashes prove there are none; only a table
     with a repeated hash (duplicates, or a rare collision) is compared cell by cell.
     """
-
     cols = ", ".join(f'"{c}"' for c in table.column_names)
     con = scratch.cursor()
     try:
