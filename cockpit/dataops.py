@@ -123,6 +123,7 @@ def loads_history(store: Store) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=[*ledger.LOAD_FIELDS, *ledger.LOAD_EXTRA_FIELDS])
     if not df.empty:
         df["months"] = df["months"].map(_month_span)
+        df["dataset"] = df["dataset"].fillna("—")  # raw-only loads map to no dataset
     return df
 
 
