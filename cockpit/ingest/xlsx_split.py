@@ -271,8 +271,8 @@ def _letters(index: int) -> str:
     return out
 
 
-def _raw_member(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bytes, zipfile.ZipInfo] | None:
-    """(local header, compressed bytes, info) of a member, to be copied unchanged."""
+def _raw_member(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, memoryview] | None:
+    """(local header, compressed bytes) of a member, to be copied unchanged."""
     if info.file_size >= 2**32 - 1 or info.compress_size >= 2**32 - 1:
         return None
     sig, _, flags, method, mtime, mdate, _, _, _, name_len, extra_len = _LOCAL.unpack_from(
@@ -287,7 +287,7 @@ def _raw_member(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bytes, zipfi
         0x04034B50, 20, flags, method, mtime, mdate, info.CRC, info.compress_size,
         info.file_size, len(name), 0,
     ) + name  # fmt: skip
-    return header, memoryview(data)[begin : begin + info.compress_size], info
+    return header, memoryview(data)[begin : begin + info.compress_size]
 
 
 class _Part:
@@ -297,7 +297,7 @@ class _Part:
         self.path, self.name = path, member.encode()
         self.file = open(path, "wb")  # noqa: SIM115 - closed by finish() or abandon()
         self.central: list[bytes] = []
-        for header, body, _info in others:
+        for header, body in others:
             self._entry(header, self.file.tell())
             self.file.write(header)
             self.file.write(body)
