@@ -27,12 +27,12 @@ test: $(VENV)/.installed-dev chromium
 	$(PY) -m pytest
 
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null; then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	else \
-		echo "Browser tests need Debian's chromium. Run:  sudo apt-get install -y chromium"; exit 1; \
+		echo "Browser tests need Debian's chromium. Run:  sudo apt-get install -y chromium poppler-utils"; exit 1; \
 	fi
 
 bench: $(VENV)/.installed-dev

@@ -13,12 +13,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from shared_files import MISSING_REALDATA, MISSING_TOOL, REALDATA
 
 from cockpit import ledger
 from cockpit.store import Store
 
 D = dt.date
 T = dt.datetime
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly, at the end of the run, that real-data checks did not run."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    for marker, what in ((MISSING_REALDATA, f"../shared/realdata not found at {REALDATA}"),
+                         (MISSING_TOOL, "a tool the tests need is not installed")):  # fmt: skip
+        missing = [r for r in skipped if marker in str(getattr(r, "longrepr", ""))]
+        if missing:
+            terminalreporter.write_sep("!", f"{len(missing)} TESTS SKIPPED: {what}", red=True)
 
 
 def _line(order_id, order_date, qty, revenue, *, site="Leeds", **extra):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from shared_files import MISSING_TOOL
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
@@ -43,7 +44,7 @@ def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
         return
     skip = pytest.mark.skip(
-        reason=f"{CHROMIUM} not found: browser tests need Debian's chromium "
+        reason=f"{MISSING_TOOL}: {CHROMIUM} not found: browser tests need Debian's chromium "
         "(make chromium, or apt-get install chromium)"
     )
     here = Path(__file__).parent

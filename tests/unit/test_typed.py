@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from shared_files import needs_realdata
 from workbooks import xlsx
 
 from cockpit.ingest.detect_sheet import analyse_sheet
 from cockpit.ingest.read import read_file
 from cockpit.ingest.typed import typed_sheet
-
-SCMS = Path("/work/shared/realdata/SCMS_Delivery_History_Dataset.csv")
 
 
 @pytest.fixture(scope="module")
@@ -190,8 +188,8 @@ def test_calamine_dates_times_and_durations_from_real_cells(con):
     assert ts.table["Handle time"].to_pylist() == [1575.0, 45.0]
 
 
-@pytest.mark.skipif(not SCMS.exists(), reason="real SCMS export not present")
 def test_real_scms_delivery_history(con):
+    SCMS = needs_realdata("SCMS_Delivery_History_Dataset.csv")
     analysis, ts = convert(con, SCMS.read_bytes(), SCMS.name)
     cols = {c.name: c for c in analysis.columns}
     assert analysis.kind == "data" and ts.table.num_rows == 10_324 and ts.rejects == []

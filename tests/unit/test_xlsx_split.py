@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from shared_files import MISSING_REALDATA, REALDATA
 from workbooks import with_text_replaced, xlsx
 
 from cockpit.ingest import xlsx_split
@@ -183,10 +184,10 @@ def test_prefixed_sheet_xml_is_read_the_ordinary_way(halves_used, monkeypatch):
     assert split[0].table.num_rows == 301
 
 
-REAL = sorted((Path(__file__).parents[3] / "shared" / "realdata").glob("*.csv"))
+REAL = sorted(REALDATA.glob("*.csv"))
 
 
-@pytest.mark.skipif(not REAL, reason="../shared/realdata is not beside the checkout")
+@pytest.mark.skipif(not REAL, reason=f"{MISSING_REALDATA}: {REALDATA}")
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
 def test_a_real_export_saved_as_a_workbook_reads_the_same_in_halves(path, halves_used, monkeypatch):
     # Real values (shared strings, blanks, long text) in a layout nobody here designed.
