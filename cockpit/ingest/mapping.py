@@ -9,12 +9,14 @@ downtime cause (unpivoted to cause, minutes) and budget/actual column pairs per 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 
 from cockpit import datasets
+from cockpit.ingest import evidence, header_words
 
 # Which detected column kinds can fill a canonical type.
 _COMPATIBLE = {
@@ -31,14 +33,30 @@ _PAIR_PREFIX = re.compile(
 _UNIT_SUFFIX = re.compile(
     r"\((?:s|sec|secs|seconds|min|mins|minutes|h|hrs|hours|%|\$|£|€|usd|gbp|eur)\)"
 )
+AUTO_CONFIDENCE = 0.6  # below it, even a sheet with evidence waits for the analyst
 
 
 def normalise(header: str) -> str:
-    """Lower-case words only: 'Ship_Date (UTC)' -> 'ship date utc'; unit suffixes kept apart."""
+    """A header as plain English words for matching: 'Fecha_Pedido (UTC)' -> 'date order utc'."""
+    return header_words.words(header)
+
+
+def _layout_text(header: str) -> str:
+    """The spelling a layout's fingerprint is made of (kept as it was: remembered layouts of
+    existing databases must still be found)."""
     text = _UNIT_SUFFIX.sub(" ", str(header).lower())
     text = re.sub(r"[_\-./#:()\[\]]+", " ", text)
     text = re.sub(r"[^\w\s%]", " ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+@functools.cache
+def _names(dataset: str, column: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A canonical column's name and synonyms in matching form: (exact set, each as words)."""
+    col = datasets.get(dataset).column(column)
+    names = {normalise(n) for n in (column.replace("_", " "), *col.synonyms)}
+    names.discard("")
+    return frozenset(names), tuple(sorted(names))
 
 
 @dataclass
@@ -69,6 +87,7 @@ class Mapping:
     reasons: list[str] = field(default_factory=list)
     unpivot: Unpivot | None = None
     remembered_from: str | None = None  # the file a remembered layout was first seen in
+    held: list[str] = field(default_factory=list)  # why it waits for the analyst; [] = loads
 
     @property
     def missing_required(self) -> list[str]:
@@ -91,19 +110,19 @@ class Mapping:
 
 def fingerprint(sheet: str | None, headers: list[str]) -> str:
     """A layout's identity: its sheet name and header names, normalised."""
-    key = json.dumps([normalise(sheet or ""), [normalise(h) for h in headers]])
+    key = json.dumps([_layout_text(sheet or ""), [_layout_text(h) for h in headers]])
     return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
-def _match_score(header: str, column: datasets.Column) -> float:
-    """1.0 for an exact name or synonym; 0.7-0.85 when all words of a synonym appear in a
-    short header (a one-word synonym inside a long header, like 'date' in 'PQ First Sent
-    to Client Date', is too weak to count)."""
+def _match_score(header: str, dataset: str, column: str) -> float:
+    """1.0 for an exact name or synonym (words in any order); 0.7-0.85 when all words of a
+    synonym appear in a short header (a one-word synonym inside a long header, like 'date'
+    in 'PQ First Sent to Client Date', is too weak to count)."""
     h = normalise(header)
-    names = {column.name.replace("_", " "), *column.synonyms}
-    if h in names:
-        return 1.0
+    exact, names = _names(dataset, column)
     words = set(h.split())
+    if h in exact or any(set(n.split()) == words for n in names):
+        return 1.0
     best = 0.0
     for syn in names:
         sw = set(syn.split())
@@ -125,7 +144,7 @@ def map_columns(
         for p in profiles:
             if p.name in exclude or p.kind == "empty":
                 continue
-            s = _match_score(p.name, col)
+            s = _match_score(p.name, ds.name, col.name)
             if s and p.kind in _COMPATIBLE[col.type]:
                 if col.type == datasets.TEXT and p.kind != "text":
                     if s < 1.0:
@@ -165,8 +184,12 @@ def detect_pairs(profiles: list) -> Unpivot | None:
     return None
 
 
-def detect_causes(profiles: list, mapped: dict[str, str]) -> Unpivot | None:
-    """One numeric column per cause, beside a key (batch/date/line) column: a wide downtime log."""
+def detect_causes(profiles: list, mapped: dict[str, str], context: list[str]) -> Unpivot | None:
+    """One numeric column per cause, beside a key (batch/date/line) column: a wide downtime log.
+
+    Only with downtime evidence in the sheet (its name, title, a super-header or a header)
+    and only over columns named like causes ('Machine Failure', 'Changeover'): several
+    numeric columns alone ('Workers', 'Overtime', 'Idle time') are never causes."""
     used = set(mapped.values())
     numeric = [
         p.name
@@ -175,19 +198,39 @@ def detect_causes(profiles: list, mapped: dict[str, str]) -> Unpivot | None:
         and p.kind in ("number", "duration", "empty")
         and not normalise(p.name).startswith(("total", "sum"))
     ]
+    causes = [n for n in numeric if not evidence.is_measure(n)]
     keyed = any(k in mapped for k in ("batch", "date", "line"))
     filled = [p for p in profiles if p.kind != "empty"]
+    said = evidence.signal_words("downtime", [p.name for p in profiles], context)
     # A wide cause layout is mostly cause columns; a wide export with a few numbers is not.
-    if keyed and len(numeric) >= 3 and len(numeric) >= 0.5 * len(filled):
-        return Unpivot("causes", columns=numeric)
+    if (
+        said
+        and keyed
+        and len(causes) >= 3
+        and len(causes) >= 0.8 * len(numeric)
+        and len(causes) >= 0.5 * len(filled)
+    ):
+        return Unpivot("causes", columns=causes)
     return None
 
 
+def sheet_context(analysis) -> list[str]:
+    """What the sheet says about itself besides its headers: its name and its title block."""
+    return [t for t in (analysis.sheet, analysis.title) if t]
+
+
 def propose(analysis, *, dataset: str | None = None) -> Mapping:
-    """The best dataset and column mapping for an analysed sheet (or for `dataset` if given)."""
+    """The best dataset and column mapping for an analysed sheet (or for `dataset` if given).
+
+    Datasets are ranked by: required columns covered, positive evidence (evidence.py), then
+    confidence. Without a given dataset, the winner loads by itself only with evidence and
+    enough confidence; otherwise it comes back with `held` saying what is missing, for the
+    analyst to confirm. None fits at all: dataset None (kept raw)."""
     profiles = analysis.columns
+    context = sheet_context(analysis)
+    headers = [p.name for p in profiles]
     sheet_words = normalise(analysis.sheet or analysis.file)
-    best: Mapping | None = None
+    best: tuple | None = None
     for ds in [datasets.get(dataset)] if dataset else datasets.DATASETS.values():
         columns, score, scores = map_columns(ds.name, profiles)
         unpivot = None
@@ -202,7 +245,7 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
                 score += 2.0
                 reasons.append(f"budget/actual pairs for {len(unpivot.pairs)} accounts")
         if ds.name == "downtime" and "minutes" not in columns:
-            unpivot = detect_causes(profiles, columns)
+            unpivot = detect_causes(profiles, columns, context)
             if unpivot:
                 score += 1.0
                 reasons.append(f"one column per cause ({len(unpivot.columns)} causes)")
@@ -219,18 +262,28 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
         m.confidence = round(
             min(1.0, 0.6 * coverage * sureness + 0.3 * explained + 0.02 * score), 2
         )
+        verdict = evidence.judge(ds.name, headers, context)
         if not missing:
             m.reasons.insert(0, f"{len(columns)} columns matched")
         else:
             m.reasons.insert(0, "missing " + "; ".join(missing))
-        if best is None or (not m.missing_required, m.confidence) > (
-            not best.missing_required,
-            best.confidence,
-        ):
-            best = m
-    if best is None or (dataset is None and (best.missing_required or best.confidence < 0.6)):
+        if verdict.signals:
+            m.reasons.append("the sheet says " + ", ".join(repr(w) for w in verdict.signals[:4]))
+        m.held = [*(f"missing {x}" for x in missing), *verdict.missing]
+        if m.confidence < AUTO_CONFIDENCE and not missing:
+            m.held.append(f"only {m.confidence:.0%} sure of the mapping")
+        key = (not missing, verdict.ok, m.confidence)
+        if best is None or key > best[0]:
+            best = (key, m)
+    if best is None:
         return Mapping(None, {}, confidence=0.0, reasons=["no dataset fits this sheet"])
-    return best
+    (covered, said, _), m = best
+    if dataset:
+        m.held = []  # the analyst's say-so
+        return m
+    if not covered and not said:
+        return Mapping(None, {}, confidence=0.0, reasons=["no dataset fits this sheet"])
+    return m
 
 
 def apply_overrides(mapping: Mapping, overrides: dict[str, str | None], profiles: list) -> Mapping:
@@ -254,7 +307,10 @@ def apply_overrides(mapping: Mapping, overrides: dict[str, str | None], profiles
         mapping.dataset,
         columns,
         confidence=1.0,
-        reasons=[*mapping.reasons, "mapping confirmed by the analyst"],
+        reasons=[
+            *[r for r in mapping.reasons if not r.startswith("missing")],
+            "mapping confirmed by the analyst",
+        ],  # fmt: skip
         unpivot=mapping.unpivot,
         remembered_from=mapping.remembered_from,
     )

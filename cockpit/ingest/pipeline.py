@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cockpit import auth, datasets, ledger
+from cockpit.ingest import evidence, scratch
 from cockpit.ingest import mapping as mapping_mod
-from cockpit.ingest import scratch
 from cockpit.ingest.detect_sheet import analyse_sheet
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.mapping import Mapping
@@ -49,7 +49,7 @@ class PreparedSheet:
     analysis: object | None
     mapping: Mapping
     fingerprint: str
-    status: str  # ready | raw-only | rejected
+    status: str  # ready | held (a proposal waiting for the analyst) | raw-only | rejected
     rows: pa.Table | None = None  # canonical rows to store, with _row
     rejects: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -92,7 +92,7 @@ class SheetReport:
     sheet: str | None
     kind: str
     dataset: str | None
-    status: str  # loaded | duplicate | rejected | raw-only
+    status: str  # loaded | duplicate | rejected | raw-only | held (kept raw, a proposal waits)
     rows_loaded: int = 0
     rows_rejected: int = 0
     rejects: list[dict] = field(default_factory=list)
@@ -102,6 +102,9 @@ class SheetReport:
     confidence: float | None = None
     mapping: dict[str, str] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    proposed: dict | None = None  # held: the dataset and mapping that would load it
+    hold_reasons: list[str] = field(default_factory=list)  # held: what is missing
+    suggestion: str | None = None  # held: the command-line options that would load it
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -258,11 +261,27 @@ def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prep
                 + "; ".join(missing)
             )
         else:
-            sheet.mapping = Mapping(None, {}, reasons=["missing " + "; ".join(missing)])
+            sheet.status = "held"
         return sheet
     sheet.rows = _canonical_rows(typed.table, proposal)
-    sheet.status = "ready"
+    decided = bool(opts.dataset or proposal.remembered_from)  # the analyst's say-so
+    if not decided:
+        proposal.held += evidence.plausible(proposal.dataset, sheet.rows)
+    sheet.status = "held" if proposal.held and not decided else "ready"
     return sheet
+
+
+def suggestion(file: str, sheet: str | None, m: Mapping) -> str:
+    """The load command options that would load a held sheet as proposed."""
+    parts = [f"--dataset {m.dataset}"]
+    if sheet:
+        parts.insert(0, f"--sheet {_quote(sheet)}")
+    parts += [f"--map {canon}={_quote(src)}" for canon, src in m.columns.items()]
+    return f"cockpit load {_quote(file)} " + " ".join(parts)
+
+
+def _quote(text: str) -> str:
+    return text if text.replace("_", "").replace("-", "").isalnum() else '"' + text + '"'
 
 
 def _where(raw: RawSheet) -> str:
@@ -396,7 +415,7 @@ def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> None:
 def _best_column(ds: datasets.Dataset, header: str) -> str | None:
     best, score = None, 0.0
     for c in ds.columns:
-        s = mapping_mod._match_score(header, c)
+        s = mapping_mod._match_score(header, ds.name, c.name)
         if s > score:
             best, score = c.name, s
     return best if score >= 0.85 else None
@@ -473,6 +492,7 @@ def _validate(store: Store, sheet: PreparedSheet) -> None:
     for r in sheet.rejects:
         if r["column"] in mapped_sources and r["row"] not in bad:
             bad[r["row"]] = {**r, "canonical": mapped_sources[r["column"]]}
+    rows = _date_fallback(ds, rows, sheet)
     # Required values missing.
     for group in ds.required:
         present = None
@@ -497,7 +517,7 @@ def _validate(store: Store, sheet: PreparedSheet) -> None:
         rows = rows.filter(keep)
     rows = _derive(ds, rows)
     sheet.rows = rows
-    sheet.warnings = _flags(ds, rows)
+    sheet.warnings = [*sheet.warnings, *_flags(ds, rows)]
     if ds.month_column in rows.column_names:
         col = rows.column(ds.month_column)
         if pa.types.is_timestamp(col.type):
@@ -505,6 +525,36 @@ def _validate(store: Store, sheet: PreparedSheet) -> None:
         months = pc.unique(pc.floor_temporal(col, unit="month")).drop_null()
         sheet.months = sorted(months.to_pylist())
     sheet.overlap = ledger.overlapping_months(store, ds.name, sheet.months)
+
+
+# A row whose reporting date is blank takes the next date it has, rather than being lost
+# (a delivery line with no PO date still has its scheduled and delivered dates); said.
+DATE_FALLBACKS = {"orders": ("order_date", ("ship_date", "promised_date", "delivered_date"))}
+
+
+def _date_fallback(ds: datasets.Dataset, rows: pa.Table, sheet: PreparedSheet) -> pa.Table:
+    if ds.name not in DATE_FALLBACKS or rows.num_rows == 0:
+        return rows
+    target, others = DATE_FALLBACKS[ds.name]
+    if target not in rows.column_names:
+        return rows
+    col = rows.column(target)
+    for other in others:
+        blank = col.null_count
+        if not blank or other not in rows.column_names:
+            continue
+        alt = rows.column(other)
+        if pa.types.is_timestamp(alt.type) != pa.types.is_timestamp(col.type):
+            alt = pc.cast(alt, col.type)
+        col = pc.coalesce(col, alt)
+        filled = blank - col.null_count
+        if filled:
+            src = sheet.mapping.columns.get(target, target)
+            sheet.warnings.append(
+                f"{filled:,} rows have no {src!r}: dated by "
+                f"{sheet.mapping.columns.get(other, other)!r} instead"
+            )
+    return rows.set_column(rows.column_names.index(target), target, col)
 
 
 def _derive(ds: datasets.Dataset, rows: pa.Table) -> pa.Table:
@@ -726,7 +776,9 @@ def _commit_sheet(
 
 def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> SheetReport:
     reasons = (
-        Counter(_reason_kind(r["reason"]) for r in s.rejects) if status != "raw-only" else Counter()
+        Counter(_reason_kind(r["reason"]) for r in s.rejects)
+        if status not in ("raw-only", "held")
+        else Counter()
     )
     msgs = list(s.messages) + list(s.warnings)
     for col, ph in s.placeholders.items():
@@ -737,14 +789,26 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
         msgs.append("kept raw only: " + "; ".join(s.mapping.reasons))
     if s.mapping.remembered_from:
         msgs.append(f"same layout as {s.mapping.remembered_from}: mapped automatically")
+    held = s.status == "held" and status == "raw-only"
+    if held:
+        status = "held"
+        msgs.append(
+            f"held for review: looks like {s.mapping.dataset} but "
+            + "; ".join(s.mapping.held)
+            + ". Kept raw only; to load it: "
+            + suggestion(prepared.name, s.raw.sheet, s.mapping)
+        )
     return SheetReport(
         file=prepared.name,
         sheet=s.raw.sheet,
         kind=s.analysis.kind if s.analysis is not None else "unknown",
-        dataset=s.mapping.dataset,
+        dataset=s.mapping.dataset if not held and s.status != "raw-only" else None,
         status=status,
-        rows_rejected=len(s.rejects) if status not in ("raw-only",) else 0,
-        rejects=s.rejects[:REJECTS_SHOWN] if status != "raw-only" else [],
+        proposed=s.mapping.to_dict() if held else None,
+        hold_reasons=list(s.mapping.held) if held else [],
+        suggestion=suggestion(prepared.name, s.raw.sheet, s.mapping) if held else None,
+        rows_rejected=len(s.rejects) if status not in ("raw-only", "held") else 0,
+        rejects=s.rejects[:REJECTS_SHOWN] if status not in ("raw-only", "held") else [],
         reject_reasons=dict(reasons),
         months=[m.strftime("%Y-%m") for m in s.months],
         confidence=s.mapping.confidence if s.mapping.dataset else None,

@@ -658,12 +658,24 @@ def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
 def _read_csv_grid(con, path: str, delim: str, width: int, limits: Limits) -> pa.Table:
     """Every field of the file as text in columns c0..c{width-1}; short lines padded with nulls."""
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    params = {"p": path, "cols": columns, "d": delim, "max_line": limits.max_line_bytes}
+    try:
+        return _csv_grid(con, params, parallel=True)
+    except duckdb.Error as e:
+        # DuckDB's parallel reader cannot pad short rows when quoted fields hold line breaks
+        # (comments exported with Enter in them); the single-threaded reader can.
+        if "quoted new lines" not in str(e):
+            raise
+        return _csv_grid(con, params, parallel=False)
+
+
+def _csv_grid(con, params: dict, *, parallel: bool) -> pa.Table:
     return con.sql(
         """
         select * from read_csv($p, columns = $cols, header = false, delim = $d,
                                quote = '"', escape = '"', auto_detect = false,
                                null_padding = true, strict_mode = false,
-                               max_line_size = $max_line)
+                               parallel = $parallel, max_line_size = $max_line)
         """,
-        params={"p": path, "cols": columns, "d": delim, "max_line": limits.max_line_bytes},
+        params={**params, "parallel": parallel},
     ).to_arrow_table(CSV_BATCH_ROWS)

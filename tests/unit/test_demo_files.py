@@ -51,7 +51,9 @@ def is_synonym(dataset: str, header: str) -> bool:
     """The header names a canonical column exactly, as the mapper normalises it."""
     ds = datasets.get(dataset)
     h = normalise(header)
-    return any(h == c.name.replace("_", " ") or h in c.synonyms for c in ds.columns)
+    return any(
+        h in {normalise(n) for n in (c.name.replace("_", " "), *c.synonyms)} for c in ds.columns
+    )
 
 
 def test_writes_every_file_small(demo):

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from cockpit import datasets
 from cockpit.ingest import mapping as m
 from cockpit.ingest.detect_types import ColumnProfile
 
@@ -16,10 +15,10 @@ def col(name: str, kind: str = "text", index: int = 0) -> ColumnProfile:
     return ColumnProfile(index=index, name=name, kind=kind, evidence="test")
 
 
-def analysis(columns: list[tuple[str, str]], sheet: str | None = "Sheet1"):
+def analysis(columns: list[tuple[str, str]], sheet: str | None = "Sheet1", title=None):
     """A stand-in for detect_sheet's SheetAnalysis: only what propose() reads."""
     profiles = [col(n, k, i) for i, (n, k) in enumerate(columns)]
-    return SimpleNamespace(columns=profiles, sheet=sheet, file="export.xlsx")
+    return SimpleNamespace(columns=profiles, sheet=sheet, file="export.xlsx", title=title)
 
 
 def test_normalise_keeps_words_and_drops_units():
@@ -40,14 +39,14 @@ def test_fingerprint_is_the_normalised_sheet_and_headers():
 
 
 def test_match_scores_exact_partial_and_too_weak():
-    ship = datasets.get("orders").column("ship_date")
-    assert m._match_score("Dispatch Date", ship) == 1.0
-    assert m._match_score("ship_date", ship) == 1.0
+    ship = ("orders", "ship_date")
+    assert m._match_score("Dispatch Date", *ship) == 1.0
+    assert m._match_score("ship_date", *ship) == 1.0
+    assert m._match_score("Date Shipped", *ship) == 1.0  # words in any order
     # Every word of a two-word synonym inside a longer header: a partial match.
-    assert m._match_score("Actual Ship Date", ship) == pytest.approx(0.85)
-    date = datasets.get("production").column("date")
-    assert m._match_score("PQ First Sent to Client Date", date) == 0.0
-    assert m._match_score("Colour", ship) == 0.0
+    assert m._match_score("Actual Ship Date", *ship) == pytest.approx(0.85)
+    assert m._match_score("PQ First Sent to Client Date", "production", "date") == 0.0
+    assert m._match_score("Colour", *ship) == 0.0
 
 
 def test_map_columns_matches_greedily_by_strength_and_type():
@@ -84,11 +83,14 @@ def test_budget_pairs_need_two_accounts_with_actuals():
 def test_cause_columns_need_a_key_and_mostly_numbers():
     profiles = [col("Date", "date"), col("Jam", "number"), col("Power", "number"),
                 col("Changeover", "number"), col("Total", "number")]  # fmt: skip
-    causes = m.detect_causes(profiles, {"date": "Date"})
+    said = ["Downtime by cause"]  # the sheet's name says what the numbers are
+    causes = m.detect_causes(profiles, {"date": "Date"}, said)
     assert causes.kind == "causes" and causes.columns == ["Jam", "Power", "Changeover"]
-    assert m.detect_causes(profiles, {}) is None  # no key column
+    assert m.detect_causes(profiles, {}, said) is None  # no key column
     wide_text = [*profiles, *(col(f"Note {i}", "text") for i in range(6))]
-    assert m.detect_causes(wide_text, {"date": "Date"}) is None
+    assert m.detect_causes(wide_text, {"date": "Date"}, said) is None
+    # Several numeric columns are never causes on their own: nothing says downtime.
+    assert m.detect_causes(profiles, {"date": "Date"}, ["Sheet1"]) is None
 
 
 def test_propose_picks_the_dataset_the_headers_name():

@@ -1,0 +1,248 @@
+"""Positive evidence that a sheet is what a dataset says, before it loads by itself.
+
+A wrong dataset puts false numbers on the scorecard with nothing to say so, so a sheet goes
+into a KPI dataset automatically only when
+- the sheet names what the dataset is about: a signal word in its headers, a super-header,
+  its title or its sheet name (downtime needs a stoppage, cause, reason or downtime word;
+  contacts a call, ticket, contact, agent or answered word; production planned/run time or
+  units made; ...) — a lone `Date` plus one number is never enough; and
+- its values are plausible for that dataset (minutes lost per row within a day, ratings
+  inside their scale, dates in a sensible range).
+Anything less certain is held for the analyst's one click (see pipeline), never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cockpit.ingest.header_words import words
+
+# What a sheet must say, in its headers, title or name, to be each dataset (English words:
+# headers are translated word for word first, see header_words).
+SIGNALS: dict[str, frozenset[str]] = {
+    "orders": frozenset(
+        [
+            "order",
+            "orders",
+            "sales",
+            "sale",
+            "sold",
+            "revenue",
+            "invoice",
+            "shipment",
+            "shipped",
+            "ship",
+            "shipping",
+            "dispatch",
+            "despatch",
+            "delivery",
+            "delivered",
+            "booking",
+            "po",
+            "so",
+            "customer",
+            "eta",
+        ]
+    ),
+    "returns": frozenset(["return", "returns", "returned", "rma", "refund"]),
+    "production": frozenset(
+        [
+            "production",
+            "produced",
+            "planned",
+            "run",
+            "runtime",
+            "output",
+            "units",
+            "good",
+            "scrap",
+            "oee",
+            "batch",
+            "throughput",
+            "yield",
+        ]
+    ),
+    "downtime": frozenset(
+        [
+            "downtime",
+            "stoppage",
+            "stoppages",
+            "stop",
+            "stops",
+            "stopped",
+            "cause",
+            "causes",
+            "reason",
+            "reasons",
+            "breakdown",
+            "breakdowns",
+            "failure",
+            "failures",
+            "fault",
+            "faults",
+            "outage",
+        ]
+    ),
+    "budget": frozenset(
+        ["budget", "budgeted", "actual", "actuals", "forecast", "variance", "plan"]
+    ),
+    "contacts": frozenset(
+        [
+            "call",
+            "calls",
+            "caller",
+            "ticket",
+            "tickets",
+            "contact",
+            "contacts",
+            "agent",
+            "answered",
+            "abandoned",
+            "incident",
+            "incidents",
+            "case",
+            "cases",
+            "queue",
+            "interaction",
+            "interactions",
+            "inbound",
+        ]
+    ),
+    "surveys": frozenset(
+        [
+            "survey",
+            "surveys",
+            "nps",
+            "recommend",
+            "recommendation",
+            "rating",
+            "rate",
+            "score",
+            "satisfaction",
+            "response",
+            "responses",
+            "respondent",
+            "feedback",
+        ]
+    ),
+    "targets": frozenset(["target", "targets", "kpi", "goal", "goals", "objective", "objectives"]),
+}
+
+# A header made of these words is a measure (count, average, share), not a cause name.
+MEASURE_WORDS = frozenset(
+    [
+        "number",
+        "count",
+        "total",
+        "sum",
+        "avg",
+        "average",
+        "mean",
+        "median",
+        "pct",
+        "percent",
+        "percentage",
+        "%",
+        "rate",
+        "ratio",
+        "share",
+        "duration",
+        "time",
+        "minutes",
+        "hours",
+        "seconds",
+        "productivity",
+        "workers",
+        "incentive",
+        "wip",
+    ]
+)
+
+DAY_MINUTES = 24 * 60
+EARLIEST = dt.date(1980, 1, 1)
+PLAUSIBLE_SHARE = 0.95  # of the filled values; a few odd rows are reported, not decisive
+# Ratings and scores on their scale: (canonical column, low, high).
+SCALES = {"csat": (1, 5), "score": (0, 10)}
+
+
+@dataclass
+class Verdict:
+    """Whether a proposal may load by itself, and if not, what is missing."""
+
+    signals: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+
+def signal_words(dataset: str, headers: list[str], context: list[str]) -> list[str]:
+    """The dataset's signal words found in the headers and in the sheet's name and title."""
+    wanted = SIGNALS.get(dataset, frozenset())
+    found: list[str] = []
+    for text in [*headers, *context]:
+        for w in words(text or "").split():
+            if w in wanted and w not in found:
+                found.append(w)
+    return found
+
+
+def is_measure(header: str) -> bool:
+    """'Nombre de trains annulés', 'Avg wait (s)', 'Prct retard' name measures, not causes."""
+    ws = set(words(header).split())
+    return bool(ws & MEASURE_WORDS) or any(w in ("prct", "nb", "qty", "avg") for w in ws)
+
+
+def judge(dataset: str, headers: list[str], context: list[str]) -> Verdict:
+    """The sheet-level evidence for `dataset` (signal words); values are judged by `plausible`."""
+    found = signal_words(dataset, headers, context)
+    if found:
+        return Verdict(signals=found)
+    examples = ", ".join(sorted(SIGNALS.get(dataset, ()))[:6])
+    return Verdict(missing=[f"nothing in the sheet says it is {dataset} (no word like {examples})"])
+
+
+def plausible(dataset: str, rows: pa.Table, *, today: dt.date | None = None) -> list[str]:
+    """What is implausible in the canonical rows of `dataset` (empty when all is plausible)."""
+    today = today or dt.date.today()
+    problems: list[str] = []
+    if rows.num_rows == 0:
+        return problems
+    if dataset == "downtime" and "minutes" in rows.column_names:
+        share = _share_within(rows["minutes"], 0, DAY_MINUTES)
+        if share is not None and share < PLAUSIBLE_SHARE:
+            problems.append(
+                f"only {share:.0%} of rows have downtime minutes within a day (0-1,440)"
+            )
+    for col, (low, high) in SCALES.items():
+        if col in rows.column_names:
+            share = _share_within(rows[col], low, high)
+            if share is not None and share < PLAUSIBLE_SHARE:
+                problems.append(f"only {share:.0%} of {col} values are on the {low}-{high} scale")
+    latest = dt.date(today.year + (10 if dataset in ("budget", "targets") else 2), 12, 31)
+    for name in rows.column_names:
+        col = rows[name]
+        if name.startswith("_") or not (
+            pa.types.is_date(col.type) or pa.types.is_timestamp(col.type)
+        ):
+            continue
+        days = pc.cast(col, pa.date32()) if pa.types.is_timestamp(col.type) else col
+        share = _share_within(days, EARLIEST, latest)
+        if share is not None and share < PLAUSIBLE_SHARE:
+            problems.append(
+                f"only {share:.0%} of {name} values fall between {EARLIEST.year} and {latest.year}"
+            )
+    return problems
+
+
+def _share_within(col: pa.ChunkedArray, low, high) -> float | None:
+    filled = col.length() - col.null_count
+    if filled == 0:
+        return None
+    inside = pc.sum(pc.and_(pc.greater_equal(col, low), pc.less_equal(col, high))).as_py() or 0
+    return inside / filled
