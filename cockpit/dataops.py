@@ -35,6 +35,39 @@ def mapping_table(sheet: PreparedSheet) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def hold_summary(sheet: PreparedSheet) -> dict:
+    """What the Data page says of a held sheet: the proposal, what is missing, the button."""
+    ds = datasets.get(sheet.mapping.dataset)
+    missing = list(sheet.mapping.held)
+    needs_input = bool(sheet.mapping.missing_required)
+    text = (
+        f"This sheet looks like **{ds.label}**, but it is not loaded until you confirm: "
+        + "; ".join(missing)
+        + "."
+    )
+    if needs_input:
+        text += " Map the missing column(s) below, or choose another dataset."
+    else:
+        text += " Check the mapping below, then confirm."
+    month_col = ds.month_column
+    return {
+        "text": text,
+        "needs_month": bool(month_col)
+        and month_col not in sheet.mapping.columns
+        and month_col not in sheet.mapping.constants,
+        "can_confirm": not needs_input,
+        "button": f"Yes, load it as {ds.label.lower()}",
+    }
+
+
+def parse_month(text: str | None) -> dt.date | None:
+    """'2024-03' -> 2024-03-01; None for anything else."""
+    try:
+        return dt.datetime.strptime((text or "").strip(), "%Y-%m").date()
+    except ValueError:
+        return None
+
+
 def overrides_from_table(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, str | None]:
     """The analyst's edits of the mapping table as canonical -> source (None = unmapped)."""
     changed = {}

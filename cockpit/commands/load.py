@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from cockpit.commands import open_store, print_json
@@ -18,8 +19,21 @@ def add_arguments(p) -> None:
         metavar='canonical="Source column"',
         help="map a canonical column to a source column (repeatable)",
     )
+    p.add_argument(
+        "--month", metavar="YYYY-MM", type=_month,
+        help="the month a file without any date column covers",
+    )  # fmt: skip
     p.add_argument("--replace", action="store_true", help="replace the months this file covers")
     p.add_argument("--json", action="store_true", help="print the load report as JSON")
+
+
+def _month(text: str):
+    import datetime as dt
+
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {text!r}") from None
 
 
 def parse_maps(items: list[str]) -> dict[str, str]:
@@ -43,6 +57,7 @@ def run(args) -> int:
         dataset=args.dataset,
         sheet=args.sheet,
         columns=parse_maps(args.map),
+        month=args.month,
     )
     if args.json:
         print_json(report.to_dict())
@@ -67,4 +82,6 @@ def print_report(report) -> None:
                 print(f"    rejected x{n}: {reason}")
             for m in s.messages:
                 print(f"    - {m}")
+            if s.suggestion:
+                print(f"    to load it as {s.proposed['dataset']}: {s.suggestion}")
     sys.stdout.flush()

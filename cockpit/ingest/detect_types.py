@@ -42,10 +42,13 @@ from cockpit.ingest.kernels import map_columns
 KNOWN_PLACEHOLDERS = (
     "n/a", "na", "#n/a", "n.a.", "-", "--", "---", ".", "?", "tbd", "tba", "null", "none", "nil",
     "nan", "date not captured", "not captured", "not available", "not applicable", "unknown",
-    "missing", "#value!", "#ref!", "#div/0!", "#num!", "#name?", "#null!",
+    "missing", "#value!", "#ref!", "#div/0!", "#num!", "#name?", "#null!", "ns",
+    "not specified", "#multivalue",
 )  # fmt: skip
 # In a text column only the unmistakably empty markers are placeholders ("NA" may be a region).
-TEXT_PLACEHOLDERS = ("n/a", "#n/a", "-", "--", "---", "null", "#value!", "#ref!", "#div/0!")
+TEXT_PLACEHOLDERS = (
+    "n/a", "#n/a", "-", "--", "---", "null", "#value!", "#ref!", "#div/0!", "#multivalue",
+)  # fmt: skip
 
 _DATE_NAME = re.compile(
     r"date|\bday\b|month|period|\bdt\b|\bwhen\b|created|opened|closed|resolved|shipped"

@@ -21,7 +21,7 @@ from cockpit.ingest import evidence, header_words
 # Which detected column kinds can fill a canonical type.
 _COMPATIBLE = {
     datasets.DATE: {"date", "timestamp"},
-    datasets.TIMESTAMP: {"timestamp", "date"},
+    datasets.TIMESTAMP: {"timestamp", "date", "time"},  # a time of day joins a date column
     datasets.NUMBER: {"number", "percent", "duration"},
     datasets.BOOL: {"bool"},
     datasets.TEXT: {"text", "number", "date", "timestamp", "bool", "percent", "time", "duration"},
@@ -88,12 +88,16 @@ class Mapping:
     unpivot: Unpivot | None = None
     remembered_from: str | None = None  # the file a remembered layout was first seen in
     held: list[str] = field(default_factory=list)  # why it waits for the analyst; [] = loads
+    # canonical timestamp -> the date column its time-of-day column is joined to
+    combine: dict[str, str] = field(default_factory=dict)
+    # canonical -> one value for every row (the month the analyst gave a file without dates)
+    constants: dict[str, object] = field(default_factory=dict)
 
     @property
     def missing_required(self) -> list[str]:
         if not self.dataset:
             return []
-        mapped = set(self.columns)
+        mapped = set(self.columns) | set(self.constants)
         if self.unpivot and self.unpivot.kind == "causes":
             mapped |= {"cause", "minutes"}
         if self.unpivot and self.unpivot.kind == "pairs":
@@ -105,6 +109,7 @@ class Mapping:
             "dataset": self.dataset,
             "columns": self.columns,
             "unpivot": self.unpivot.to_dict() if self.unpivot else None,
+            **({"combine": self.combine} if self.combine else {}),
         }
 
 
@@ -214,6 +219,39 @@ def detect_causes(profiles: list, mapped: dict[str, str], context: list[str]) ->
     return None
 
 
+def join_dates_and_times(ds, columns: dict[str, str], profiles: list) -> dict[str, str]:
+    """Timestamps kept whole when an export splits them in a date and a time-of-day column.
+
+    A canonical timestamp mapped to a time of day ('Start Time') takes its day from a date
+    column (one named alike, else the nearest to its left); one mapped to a date ('Date')
+    takes its time from the time-of-day column right beside it. Returns canonical -> the
+    other column; `columns` is changed in place (a time without any date is unmapped)."""
+    kinds = {p.name: p.kind for p in profiles}
+    order = [p.name for p in profiles]
+    used = set(columns.values())
+    combine: dict[str, str] = {}
+    for canon, src in list(columns.items()):
+        if ds.column(canon).type != datasets.TIMESTAMP:
+            continue
+        if kinds.get(src) == "time":
+            dates = [n for n in order if kinds[n] in ("date",)]
+            alike = [n for n in dates if set(normalise(n).split()) - {"date", "time"}
+                     & set(normalise(src).split())]  # fmt: skip
+            left = [n for n in dates if order.index(n) < order.index(src)]
+            day = (alike or left[-1:] or dates[:1] or [None])[0]
+            if day is None:
+                del columns[canon]
+            else:
+                combine[canon] = day
+        elif kinds.get(src) == "date":
+            i = order.index(src)
+            beside = [n for n in order[i + 1 : i + 2] if kinds[n] == "time" and n not in used]
+            if beside:
+                columns[canon], combine[canon] = beside[0], src
+                used.add(beside[0])
+    return combine
+
+
 def sheet_context(analysis) -> list[str]:
     """What the sheet says about itself besides its headers: its name and its title block."""
     return [t for t in (analysis.sheet, analysis.title) if t]
@@ -249,10 +287,11 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
             if unpivot:
                 score += 1.0
                 reasons.append(f"one column per cause ({len(unpivot.columns)} causes)")
+        combine = join_dates_and_times(ds, columns, profiles)
         if ds.name in sheet_words or ds.label.lower().split()[0] in sheet_words:
             score += 0.75
             reasons.append(f"sheet named like {ds.name}")
-        m = Mapping(ds.name, columns, reasons=reasons, unpivot=unpivot)
+        m = Mapping(ds.name, columns, reasons=reasons, unpivot=unpivot, combine=combine)
         missing = m.missing_required
         # Required columns covered matter most; then how much of the sheet is explained.
         explained = len(columns) / max(1, len([p for p in profiles if p.kind != "empty"]))
@@ -313,6 +352,8 @@ def apply_overrides(mapping: Mapping, overrides: dict[str, str | None], profiles
         ],  # fmt: skip
         unpivot=mapping.unpivot,
         remembered_from=mapping.remembered_from,
+        combine={k: v for k, v in mapping.combine.items() if k in columns and k not in overrides},
+        constants=dict(mapping.constants),
     )
 
 
@@ -357,7 +398,8 @@ def from_remembered(saved: dict, profiles: list) -> Mapping | None:
     names = {p.name for p in profiles}
     cols = m.get("columns", {})
     unpivot = Unpivot.from_dict(m.get("unpivot"))
-    needed = set(cols.values())
+    combine = dict(m.get("combine") or {})
+    needed = set(cols.values()) | set(combine.values())
     if unpivot:
         needed |= set(unpivot.columns) | {c for v in unpivot.pairs.values() for c in v.values()}
     if not needed <= names:
@@ -369,4 +411,5 @@ def from_remembered(saved: dict, profiles: list) -> Mapping | None:
         reasons=[f"same layout as {saved['example_file']}"],
         unpivot=unpivot,
         remembered_from=saved["example_file"],
+        combine=combine,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class SheetOptions:
     columns: dict[str, str | None] = field(default_factory=dict)
     date_order: str | None = None
     replace: bool | None = None
+    month: dt.date | None = None  # the month a file without dates covers (analyst's word)
 
 
 @dataclass
@@ -76,6 +78,11 @@ class PreparedFile:
     sheets: list[PreparedSheet] = field(default_factory=list)
     error: str | None = None
     duplicate_of: dict | None = None
+
+    @property
+    def held(self) -> bool:
+        """A sheet waits for the analyst's confirmation (the Data page loads it after that)."""
+        return any(s.status == "held" for s in self.sheets)
 
     @property
     def status(self) -> str:
@@ -252,6 +259,7 @@ def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prep
     sheet.mapping = proposal
     if proposal.dataset is None:
         return sheet
+    _month_for_undated(proposal, opts.month or month_in_name(raw.file))
     missing = proposal.missing_required
     if missing:
         if opts.dataset:
@@ -263,12 +271,41 @@ def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prep
         else:
             sheet.status = "held"
         return sheet
-    sheet.rows = _canonical_rows(typed.table, proposal)
+    sheet.rows = _canonical_rows(typed.table, proposal, {c.name: c.kind for c in analysis.columns})
     decided = bool(opts.dataset or proposal.remembered_from)  # the analyst's say-so
     if not decided:
         proposal.held += evidence.plausible(proposal.dataset, sheet.rows)
     sheet.status = "held" if proposal.held and not decided else "ready"
     return sheet
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}  # fmt: skip
+_NAME_MONTH = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)[-_. ]?(?P<m>0[1-9]|1[0-2])(?!\d)"
+    r"|(?P<name>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-_. ]*(?P<y2>(?:19|20)\d\d)",
+    re.I,
+)
+
+
+def month_in_name(file: str) -> dt.date | None:
+    """The month a file's name gives: 'calls_2024-03.csv', 'March 2024.xlsx' -> 2024-03-01."""
+    found = _NAME_MONTH.search(Path(file).stem)
+    if not found:
+        return None
+    if found["y"]:
+        return dt.date(int(found["y"]), int(found["m"]), 1)
+    return dt.date(int(found["y2"]), _MONTHS[found["name"][:3].lower()], 1)
+
+
+def _month_for_undated(m: Mapping, month: dt.date | None) -> None:
+    """A file with no date column at all covers the month the analyst (or its name) gives."""
+    ds = datasets.get(m.dataset)
+    col = ds.month_column
+    if month is None or col is None or col in m.columns or col in m.constants:
+        return
+    m.constants[col] = month
+    m.reasons.append(f"{col} = {month:%Y-%m} for every row (the file has no dates)")
 
 
 def suggestion(file: str, sheet: str | None, m: Mapping) -> str:
@@ -288,12 +325,24 @@ def _where(raw: RawSheet) -> str:
     return f"{raw.file}, sheet {raw.sheet!r}" if raw.sheet else raw.file
 
 
-def _canonical_rows(typed: pa.Table, m: Mapping) -> pa.Table:
-    """Rename, cast and (for wide layouts) unpivot the typed sheet into canonical columns."""
+def _canonical_rows(typed: pa.Table, m: Mapping, kinds: dict[str, str] | None = None) -> pa.Table:
+    """Rename, cast and (for wide layouts) unpivot the typed sheet into canonical columns.
+
+    `kinds` (source column -> detected kind) tells durations and times of day apart from
+    plain numbers, so they come out in the canonical column's unit."""
     ds = datasets.get(m.dataset)
-    base = {
-        canon: _cast(typed.column(src), ds.column(canon).type) for canon, src in m.columns.items()
-    }
+    kinds = kinds or {}
+    base = {}
+    for canon, src in m.columns.items():
+        col, kind = typed.column(src), kinds.get(src)
+        if canon in m.combine:
+            base[canon] = _date_and_time(typed.column(m.combine[canon]), col)
+        elif ds.column(canon).type == datasets.NUMBER and kind in ("time", "duration"):
+            base[canon] = _in_unit(col, kind, canon)
+        else:
+            base[canon] = _cast(col, ds.column(canon).type)
+    for canon, value in m.constants.items():
+        base[canon] = _cast(pa.array([value] * typed.num_rows), ds.column(canon).type)
     base["_row"] = typed.column("_row").cast(pa.int64())
     if m.unpivot is None:
         return pa.table(base)
@@ -330,6 +379,26 @@ def account_kind(account: str) -> str:
     """'income' for accounts named like income (Sales Income, Revenue), else 'cost'."""
     name = account.lower()
     return "income" if any(w in name for w in _INCOME_WORDS) else "cost"
+
+
+def _date_and_time(day, clock) -> pa.ChunkedArray:
+    """One timestamp from a date column and a time-of-day column (a time alone: its date)."""
+    day = pc.cast(pc.cast(day, pa.date32()), pa.timestamp("us"))
+    if pa.types.is_timestamp(clock.type):  # a timestamp 1899-12-30 hh:mm: only its time counts
+        clock = pc.cast(clock, pa.time64("us"))
+    micros = pc.cast(pc.cast(clock, pa.time64("us")), pa.int64())
+    return pc.add(day, pc.cast(pc.fill_null(micros, 0), pa.duration("us")))
+
+
+def _in_unit(col, kind: str, canon: str) -> pa.ChunkedArray:
+    """A duration (typed as minutes) or a time of day read as a duration, in the canonical
+    column's unit: '0:02:39' is 159 for handle_seconds, 2.65 for minutes."""
+    if kind == "time":
+        micros = pc.cast(pc.cast(col, pa.time64("us")), pa.int64())
+        minutes = pc.divide(pc.cast(micros, pa.float64()), 60_000_000.0)
+    else:
+        minutes = pc.cast(col, pa.float64())
+    return pc.multiply(minutes, 60.0) if canon.endswith("seconds") else minutes
 
 
 def _cast(arr, duck_type: str):
@@ -836,10 +905,11 @@ def load_files(
     sheet: str | None = None,
     columns: dict[str, str] | None = None,
     limits: Limits | None = None,
+    month: dt.date | None = None,
 ) -> LoadReport:
     """Load files (paths or (name, bytes)) end to end; each file is its own transaction."""
     report = LoadReport()
-    opts = {None: SheetOptions(dataset=dataset, columns=dict(columns or {}))}
+    opts = {None: SheetOptions(dataset=dataset, columns=dict(columns or {}), month=month)}
     for f in files:
         if isinstance(f, tuple):
             name, data = f

@@ -80,13 +80,15 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
     state = _state()
     a = sheet.analysis
     ds = sheet.mapping.dataset
-    badge = (
-        f"→ **{ds}** ({sheet.mapping.confidence:.0%} sure)"
-        if sheet.status == "ready"
-        else ("→ kept raw only" if sheet.status == "raw-only" else "→ ❌ rejected")
-    )
+    badge = {
+        "ready": f"→ **{ds}** ({sheet.mapping.confidence:.0%} sure)",
+        "held": f"→ ⏸ held: looks like **{ds}**, waiting for you",
+        "raw-only": "→ kept raw only",
+    }.get(sheet.status, "→ ❌ rejected")
     title = f"{'Sheet ' + repr(sheet.raw.sheet) if sheet.raw.sheet else 'Data'} {badge}"
     with st.expander(title, expanded=sheet.status != "raw-only"):
+        if sheet.status == "held":
+            _held(prepared, sheet)
         if a is not None:
             header = ", ".join(str(r + 1) for r in a.header_rows) or "none"
             st.caption(
@@ -110,6 +112,54 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
         if sheet.status == "ready":
             _checks(prepared, sheet)
     state.setdefault("replace", {})
+
+
+def _held(prepared: PreparedFile, sheet) -> None:
+    """A proposal the app is not sure enough of: what is missing, and one click to confirm."""
+    hold = dataops.hold_summary(sheet)
+    st.warning(hold["text"], icon=":material/pause_circle:")
+    if hold["needs_month"]:
+        month = st.text_input(
+            "Which month does this file cover? (YYYY-MM)",
+            key=f"month_{prepared.sha256}_{sheet.raw.sheet}",
+            placeholder="2024-03",
+        )
+        chosen = dataops.parse_month(month)
+        if month and chosen is None:
+            st.error("Write the month as YYYY-MM, for example 2024-03.")
+        if chosen is not None:
+            opts = _state()["options"].setdefault(prepared.sha256, {})
+            current = opts.get(sheet.raw.sheet, SheetOptions())
+            opts[sheet.raw.sheet] = SheetOptions(
+                dataset=sheet.mapping.dataset,
+                columns=dict(current.columns),
+                date_order=current.date_order,
+                month=chosen,
+            )
+            st.session_state[f"ds_{prepared.sha256}_{sheet.raw.sheet}"] = sheet.mapping.dataset
+            st.rerun()
+    if hold["can_confirm"]:
+        st.button(
+            hold["button"],
+            key=f"hold_ok_{prepared.sha256}_{sheet.raw.sheet}",
+            type="primary",
+            on_click=_confirm,
+            args=(prepared, sheet),
+        )
+
+
+def _confirm(prepared: PreparedFile, sheet) -> None:
+    """The analyst's yes: load the sheet as proposed (runs before the widgets are drawn, so
+    the "Load as" box can show the dataset too)."""
+    opts = _state()["options"].setdefault(prepared.sha256, {})
+    current = opts.get(sheet.raw.sheet, SheetOptions())
+    opts[sheet.raw.sheet] = SheetOptions(
+        dataset=sheet.mapping.dataset,
+        columns=dict(sheet.mapping.columns),
+        date_order=current.date_order,
+        month=current.month,
+    )
+    st.session_state[f"ds_{prepared.sha256}_{sheet.raw.sheet}"] = sheet.mapping.dataset
 
 
 def _dataset_choice(prepared: PreparedFile, sheet) -> None:
@@ -233,9 +283,15 @@ def _checks(prepared: PreparedFile, sheet) -> None:
 def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
     """One click loads every ready file (each file is one transaction)."""
     state = _state()
-    ready = [p for p in prepared if p.status == "ready"]
+    ready = [p for p in prepared if p.status == "ready" and not p.held]
     if not prepared:
         return
+    waiting = [p.name for p in prepared if p.status == "ready" and p.held]
+    if waiting:
+        st.caption(
+            f"{', '.join(waiting)}: a sheet is held — confirm it, or choose “Keep raw only”"
+            " in its “Load as” box, to load the file."
+        )
     label = f"Load {len(ready)} file{'s' if len(ready) != 1 else ''}"
     if st.button(label, type="primary", disabled=not ready, key="load_files"):
         reports = []
