@@ -144,7 +144,7 @@ def _stats_sql(decimal_comma: bool, source: str) -> str:
             try_cast(nullif({ab}.a, '') as integer) as a,
             try_cast(nullif({ab}.b, '') as integer) as b,
             try_cast(regexp_extract(v, '^(\\d+):', 1) as integer) as hour
-        from {source}
+        from (select col, {typed.zone_stripped_sql("v")} as v, n from {source})
     )
     select
         col,

@@ -92,12 +92,16 @@ class Mapping:
     combine: dict[str, str] = field(default_factory=dict)
     # canonical -> one value for every row (the month the analyst gave a file without dates)
     constants: dict[str, object] = field(default_factory=dict)
+    # canonical number -> the unit column beside its source ('UOM': minutes, hours, ...)
+    units: dict[str, str] = field(default_factory=dict)
+    # canonical minutes -> (start, end) columns it is measured between, when no column states it
+    span: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def missing_required(self) -> list[str]:
         if not self.dataset:
             return []
-        mapped = set(self.columns) | set(self.constants)
+        mapped = set(self.columns) | set(self.constants) | set(self.span)
         if self.unpivot and self.unpivot.kind == "causes":
             mapped |= {"cause", "minutes"}
         if self.unpivot and self.unpivot.kind == "pairs":
@@ -110,6 +114,8 @@ class Mapping:
             "columns": self.columns,
             "unpivot": self.unpivot.to_dict() if self.unpivot else None,
             **({"combine": self.combine} if self.combine else {}),
+            **({"units": self.units} if self.units else {}),
+            **({"span": self.span} if self.span else {}),
         }
 
 
@@ -252,6 +258,38 @@ def join_dates_and_times(ds, columns: dict[str, str], profiles: list) -> dict[st
     return combine
 
 
+_UNIT_HEADER = {"uom", "unit", "units", "unit of measure", "time unit", "duration unit"}
+_START_END = (("start", "started", "begin", "from", "down"), ("end", "ended", "finish", "to", "up"))
+
+
+def units_beside(columns: dict[str, str], profiles: list) -> dict[str, str]:
+    """Stated durations with their unit in the next column ('Duration', 'UOM'): canonical ->
+    the unit column, for the minutes and seconds columns a unit changes."""
+    order = [p.name for p in profiles]
+    kinds = {p.name: p.kind for p in profiles}
+    out = {}
+    for canon, src in columns.items():
+        if not (canon == "minutes" or canon.endswith(("_minutes", "_seconds"))):
+            continue
+        i = order.index(src)
+        nxt = order[i + 1] if i + 1 < len(order) else None
+        # Several columns may all be called 'UOM': the reader numbers repeats 'UOM (2)'.
+        if nxt and kinds[nxt] == "text" and normalise(nxt).rstrip(" 0123456789") in _UNIT_HEADER:
+            out[canon] = nxt
+    return out
+
+
+def start_end_span(profiles: list) -> list[str] | None:
+    """Two timestamp columns named as a start and an end ('Downtime Started', 'Downtime
+    Ended'): the span they measure, for a log that states no duration."""
+    stamps = [p.name for p in profiles if p.kind == "timestamp"]
+    starts = [n for n in stamps if set(normalise(n).split()) & set(_START_END[0])]
+    ends = [n for n in stamps if set(normalise(n).split()) & set(_START_END[1])]
+    if starts and ends and starts[0] != ends[0]:
+        return [starts[0], ends[0]]
+    return None
+
+
 def sheet_context(analysis) -> list[str]:
     """What the sheet says about itself besides its headers: its name and its title block."""
     return [t for t in (analysis.sheet, analysis.title) if t]
@@ -288,10 +326,20 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
                 score += 1.0
                 reasons.append(f"one column per cause ({len(unpivot.columns)} causes)")
         combine = join_dates_and_times(ds, columns, profiles)
+        units = units_beside(columns, profiles)
+        span = {}
+        if ds.name == "downtime" and "minutes" not in columns and not unpivot:
+            found = start_end_span(profiles)
+            if found:
+                span["minutes"] = found
+                reasons.append(f"minutes from {found[0]!r} to {found[1]!r}")
         if ds.name in sheet_words or ds.label.lower().split()[0] in sheet_words:
             score += 0.75
             reasons.append(f"sheet named like {ds.name}")
-        m = Mapping(ds.name, columns, reasons=reasons, unpivot=unpivot, combine=combine)
+        m = Mapping(
+            ds.name, columns, reasons=reasons, unpivot=unpivot, combine=combine, units=units,
+            span=span,
+        )  # fmt: skip
         missing = m.missing_required
         # Required columns covered matter most; then how much of the sheet is explained.
         explained = len(columns) / max(1, len([p for p in profiles if p.kind != "empty"]))
@@ -309,14 +357,16 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
         if verdict.signals:
             m.reasons.append("the sheet says " + ", ".join(repr(w) for w in verdict.signals[:4]))
         m.held = [*(f"missing {x}" for x in missing), *verdict.missing]
-        if m.confidence < AUTO_CONFIDENCE and not missing:
+        # A wide export explains few of its columns: what counts is how surely the required
+        # ones are named.
+        if m.confidence < AUTO_CONFIDENCE and sureness < 0.85 and not missing:
             m.held.append(f"only {m.confidence:.0%} sure of the mapping")
-        key = (not missing, verdict.ok, m.confidence)
+        key = (not missing and verdict.ok, verdict.ok, not missing, m.confidence)
         if best is None or key > best[0]:
             best = (key, m)
     if best is None:
         return Mapping(None, {}, confidence=0.0, reasons=["no dataset fits this sheet"])
-    (covered, said, _), m = best
+    (_, said, covered, _), m = best
     if dataset:
         m.held = []  # the analyst's say-so
         return m
@@ -354,6 +404,8 @@ def apply_overrides(mapping: Mapping, overrides: dict[str, str | None], profiles
         remembered_from=mapping.remembered_from,
         combine={k: v for k, v in mapping.combine.items() if k in columns and k not in overrides},
         constants=dict(mapping.constants),
+        units={k: v for k, v in mapping.units.items() if k in columns and k not in overrides},
+        span={k: v for k, v in mapping.span.items() if k not in columns},
     )
 
 
@@ -399,7 +451,10 @@ def from_remembered(saved: dict, profiles: list) -> Mapping | None:
     cols = m.get("columns", {})
     unpivot = Unpivot.from_dict(m.get("unpivot"))
     combine = dict(m.get("combine") or {})
-    needed = set(cols.values()) | set(combine.values())
+    units = dict(m.get("units") or {})
+    span = {k: list(v) for k, v in (m.get("span") or {}).items()}
+    needed = set(cols.values()) | set(combine.values()) | set(units.values())
+    needed |= {c for pair in span.values() for c in pair}
     if unpivot:
         needed |= set(unpivot.columns) | {c for v in unpivot.pairs.values() for c in v.values()}
     if not needed <= names:
@@ -412,4 +467,6 @@ def from_remembered(saved: dict, profiles: list) -> Mapping | None:
         unpivot=unpivot,
         remembered_from=saved["example_file"],
         combine=combine,
+        units=units,
+        span=span,
     )

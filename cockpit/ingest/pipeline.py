@@ -341,6 +341,11 @@ def _canonical_rows(typed: pa.Table, m: Mapping, kinds: dict[str, str] | None = 
             base[canon] = _in_unit(col, kind, canon)
         else:
             base[canon] = _cast(col, ds.column(canon).type)
+    for canon, unit_col in m.units.items():
+        base[canon] = pc.multiply(base[canon], _unit_factor(typed.column(unit_col), canon))
+    for canon, (start, end) in m.span.items():
+        span = pc.minutes_between(_stamp(typed.column(start)), _stamp(typed.column(end)))
+        base[canon] = pc.cast(span, pa.float64())
     for canon, value in m.constants.items():
         base[canon] = _cast(pa.array([value] * typed.num_rows), ds.column(canon).type)
     base["_row"] = typed.column("_row").cast(pa.int64())
@@ -379,6 +384,26 @@ def account_kind(account: str) -> str:
     """'income' for accounts named like income (Sales Income, Revenue), else 'cost'."""
     name = account.lower()
     return "income" if any(w in name for w in _INCOME_WORDS) else "cost"
+
+
+_IN_MINUTES = {"s": 1 / 60, "sec": 1 / 60, "secs": 1 / 60, "second": 1 / 60, "seconds": 1 / 60,
+               "min": 1.0, "mins": 1.0, "minute": 1.0, "minutes": 1.0, "m": 1.0,
+               "h": 60.0, "hr": 60.0, "hrs": 60.0, "hour": 60.0, "hours": 60.0,
+               "d": 1440.0, "day": 1440.0, "days": 1440.0}  # fmt: skip
+
+
+def _unit_factor(units: pa.ChunkedArray, canon: str) -> pa.ChunkedArray:
+    """Per row, what turns a stated duration in its unit ('hours') into the canonical unit;
+    an unknown or blank unit leaves the row's value empty rather than guessing minutes."""
+    to_canon = 60.0 if canon.endswith("seconds") else 1.0
+    keys = pc.utf8_lower(pc.utf8_trim_whitespace(pc.cast(units, pa.string())))
+    table = pa.array(list(_IN_MINUTES))
+    factors = pa.array([v * to_canon for v in _IN_MINUTES.values()], pa.float64())
+    return pc.take(factors, pc.index_in(keys, value_set=table))
+
+
+def _stamp(col) -> pa.ChunkedArray:
+    return pc.cast(col, pa.timestamp("us")) if not pa.types.is_timestamp(col.type) else col
 
 
 def _date_and_time(day, clock) -> pa.ChunkedArray:
@@ -639,7 +664,12 @@ def _derive(ds: datasets.Dataset, rows: pa.Table) -> pa.Table:
         and "planned_minutes" not in names
         and {"start_time", "end_time"} <= set(names)
     ):
-        span = pc.minutes_between(rows.column("start_time"), rows.column("end_time"))
+        start, end = rows.column("start_time"), rows.column("end_time")
+        # A run from 23:10 to 01:40 (times of day on the run's date) ends the next day.
+        overnight = pc.fill_null(pc.less(end, start), False)
+        end = pc.if_else(overnight, pc.add(end, pa.scalar(dt.timedelta(days=1))), end)
+        rows = rows.set_column(rows.column_names.index("end_time"), "end_time", end)
+        span = pc.minutes_between(start, end)
         rows = rows.append_column("planned_minutes", pc.cast(span, pa.float64()))
     for col in ("month",):
         if ds.name in ("budget", "targets") and col in names:

@@ -46,6 +46,9 @@ ISO_FORMATS = [
     "%Y/%m/%d",
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %I:%M:%S %p",
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y/%m/%d %I:%M %p",
 ]
 TEXT_MONTH_FORMATS = [
     "%d-%b-%y",
@@ -153,6 +156,15 @@ def bool_sql(x: str, marker: bool) -> str:
     return f"case when {s} in ({trues}) then true when {s} in ({falses}) then false end"
 
 
+def zone_stripped_sql(x: str) -> str:
+    """Trimmed text without a trailing zone ("12:38:43 PM GMT+8", "09:00 UTC"): form exports
+    add the respondent's zone; the time is kept as written (local)."""
+    return (
+        f"case when contains({x}, 'GMT') or contains({x}, 'UTC') then regexp_replace(trim({x}),"
+        f" '\\s+(GMT|UTC)\\s*([+-]\\d{{1,2}}(:?\\d{{2}})?)?$', '') else trim({x}) end"
+    )
+
+
 def strptime_sql(x: str, formats_param: str, *, fast: bool = False) -> str:
     """TIMESTAMP from text via the formats bound as ${formats_param}_y4 / ${formats_param}_rest.
 
@@ -161,7 +173,9 @@ def strptime_sql(x: str, formats_param: str, *, fast: bool = False) -> str:
     of the length bound as ${formats_param}_len first try the one format ${formats_param}_fast
     (a length test is all the guard one cheap strptime can afford).
     """
-    s = f"trim({x})"
+    # Form exports add the zone the respondent's clock was in ("12:38:43 PM GMT+8"): the
+    # time is kept as written (local), the suffix dropped.
+    s = zone_stripped_sql(x)
     slow = (
         f"case when regexp_matches({s}, '^\\d{{4}}[-/]')"
         f" then try_strptime({s}, ${formats_param}_y4)"
