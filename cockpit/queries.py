@@ -18,6 +18,17 @@ _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 _STRING = re.compile(r"'(?:[^']|'')*'")
 
 
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def ident(name: str) -> str:
+    """A column or table name checked and quoted for SQL text (values are always bound;
+    only names that must vary, like a dataset's columns, are written into the text)."""
+    if not isinstance(name, str) or not _IDENT.fullmatch(name):
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return f'"{name}"'
+
+
 @functools.cache
 def sql_text(name: str) -> str:
     """The text of queries/<name>.sql."""

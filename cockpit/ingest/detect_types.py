@@ -61,7 +61,9 @@ _DURATION_NAME = re.compile(
     re.I,
 )
 _BOOL_NAME = re.compile(
-    r"\b(is|has|was)\b|flag|y/?n|answered|resolved|\bmet\b|error|active|\bok\b|sla|fcr", re.I
+    r"\b(is|has|was)\b|flag|y/?n|answered|resolved|\bmet\b|error|active|\bok\b|sla|fcr"
+    r"|overdue|breach",
+    re.I,
 )
 
 

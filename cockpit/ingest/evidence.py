@@ -110,6 +110,13 @@ SIGNALS: dict[str, frozenset[str]] = {
             "interaction",
             "interactions",
             "inbound",
+            "issue",
+            "issues",
+            "assignee",
+            "reporter",
+            "requester",
+            "helpdesk",
+            "sla",
         ]
     ),
     "surveys": frozenset(

@@ -23,7 +23,7 @@ _COMPATIBLE = {
     datasets.DATE: {"date", "timestamp"},
     datasets.TIMESTAMP: {"timestamp", "date", "time"},  # a time of day joins a date column
     datasets.NUMBER: {"number", "percent", "duration"},
-    datasets.BOOL: {"bool"},
+    datasets.BOOL: {"bool", "text"},  # text only by name: a ticket's 'Status' for resolved
     datasets.TEXT: {"text", "number", "date", "timestamp", "bool", "percent", "time", "duration"},
 }
 _PAIR = re.compile(r"^(?P<account>.+?)[\s_\-:/]+(?P<part>budget|bud|plan|actuals?|act)$", re.I)
@@ -96,12 +96,14 @@ class Mapping:
     units: dict[str, str] = field(default_factory=dict)
     # canonical minutes -> (start, end) columns it is measured between, when no column states it
     span: dict[str, list[str]] = field(default_factory=dict)
+    # canonical yes/no -> the due date its resolution is checked against (sla_met)
+    due: dict[str, str] = field(default_factory=dict)
 
     @property
     def missing_required(self) -> list[str]:
         if not self.dataset:
             return []
-        mapped = set(self.columns) | set(self.constants) | set(self.span)
+        mapped = set(self.columns) | set(self.constants) | set(self.span) | set(self.due)
         if self.unpivot and self.unpivot.kind == "causes":
             mapped |= {"cause", "minutes"}
         if self.unpivot and self.unpivot.kind == "pairs":
@@ -116,6 +118,7 @@ class Mapping:
             **({"combine": self.combine} if self.combine else {}),
             **({"units": self.units} if self.units else {}),
             **({"span": self.span} if self.span else {}),
+            **({"due": self.due} if self.due else {}),
         }
 
 
@@ -157,6 +160,8 @@ def map_columns(
                 continue
             s = _match_score(p.name, ds.name, col.name)
             if s and p.kind in _COMPATIBLE[col.type]:
+                if col.type == datasets.BOOL and p.kind == "text" and s < 1.0:
+                    continue
                 if col.type == datasets.TEXT and p.kind != "text":
                     if s < 1.0:
                         continue  # 'Machine Failure' minutes are not the 'machine' (line)
@@ -279,6 +284,20 @@ def units_beside(columns: dict[str, str], profiles: list) -> dict[str, str]:
     return out
 
 
+_DUE = {"due", "due date", "due by", "sla due", "resolution due", "due at", "target date",
+        "resolve by", "sla target"}  # fmt: skip
+# Headers that state the opposite of their canonical yes/no ('Overdue' for sla_met).
+NEGATED = {"overdue", "is overdue", "sla breached", "breached", "sla violated", "sla breach"}
+
+
+def due_date(profiles: list, used: set[str]) -> str | None:
+    """A ticket's due date column ('Due Date', 'SLA due'), when the export has one."""
+    for p in profiles:
+        if p.name not in used and p.kind in ("date", "timestamp") and normalise(p.name) in _DUE:
+            return p.name
+    return None
+
+
 def start_end_span(profiles: list) -> list[str] | None:
     """Two timestamp columns named as a start and an end ('Downtime Started', 'Downtime
     Ended'): the span they measure, for a log that states no duration."""
@@ -327,6 +346,12 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
                 reasons.append(f"one column per cause ({len(unpivot.columns)} causes)")
         combine = join_dates_and_times(ds, columns, profiles)
         units = units_beside(columns, profiles)
+        due = {}
+        if ds.name == "contacts" and "sla_met" not in columns and "resolved_at" in columns:
+            found = due_date(profiles, set(columns.values()))
+            if found:
+                due["sla_met"] = found
+                reasons.append(f"sla_met: resolved by {found!r}")
         span = {}
         if ds.name == "downtime" and "minutes" not in columns and not unpivot:
             found = start_end_span(profiles)
@@ -338,7 +363,7 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
             reasons.append(f"sheet named like {ds.name}")
         m = Mapping(
             ds.name, columns, reasons=reasons, unpivot=unpivot, combine=combine, units=units,
-            span=span,
+            span=span, due=due,
         )  # fmt: skip
         missing = m.missing_required
         # Required columns covered matter most; then how much of the sheet is explained.
@@ -406,6 +431,7 @@ def apply_overrides(mapping: Mapping, overrides: dict[str, str | None], profiles
         constants=dict(mapping.constants),
         units={k: v for k, v in mapping.units.items() if k in columns and k not in overrides},
         span={k: v for k, v in mapping.span.items() if k not in columns},
+        due={k: v for k, v in mapping.due.items() if k not in columns},
     )
 
 
@@ -452,9 +478,10 @@ def from_remembered(saved: dict, profiles: list) -> Mapping | None:
     unpivot = Unpivot.from_dict(m.get("unpivot"))
     combine = dict(m.get("combine") or {})
     units = dict(m.get("units") or {})
+    due = dict(m.get("due") or {})
     span = {k: list(v) for k, v in (m.get("span") or {}).items()}
     needed = set(cols.values()) | set(combine.values()) | set(units.values())
-    needed |= {c for pair in span.values() for c in pair}
+    needed |= {c for pair in span.values() for c in pair} | set(due.values())
     if unpivot:
         needed |= set(unpivot.columns) | {c for v in unpivot.pairs.values() for c in v.values()}
     if not needed <= names:
@@ -469,4 +496,5 @@ def from_remembered(saved: dict, profiles: list) -> Mapping | None:
         combine=combine,
         units=units,
         span=span,
+        due=due,
     )

@@ -28,6 +28,7 @@ from cockpit.ingest.mapping import Mapping
 from cockpit.ingest.raw_staging import RawStaging, write_grid
 from cockpit.ingest.read import Limits, RawSheet, read_file
 from cockpit.ingest.typed import typed_sheet
+from cockpit.queries import ident
 from cockpit.store import LATEST, Store, audit, sha256
 
 REJECTS_SHOWN = 50  # rejects kept in the report; all of them go to the rejects table
@@ -339,10 +340,19 @@ def _canonical_rows(typed: pa.Table, m: Mapping, kinds: dict[str, str] | None = 
             base[canon] = _date_and_time(typed.column(m.combine[canon]), col)
         elif ds.column(canon).type == datasets.NUMBER and kind in ("time", "duration"):
             base[canon] = _in_unit(col, kind, canon)
+        elif ds.column(canon).type == datasets.BOOL and kind == "text":
+            base[canon] = _status_flag(col)
+        elif ds.column(canon).type == datasets.BOOL and mapping_mod.normalise(src) in (
+            mapping_mod.NEGATED
+        ):
+            base[canon] = pc.invert(_cast(col, datasets.BOOL))  # 'Overdue' yes = SLA missed
         else:
             base[canon] = _cast(col, ds.column(canon).type)
     for canon, unit_col in m.units.items():
         base[canon] = pc.multiply(base[canon], _unit_factor(typed.column(unit_col), canon))
+    for canon, due in m.due.items():
+        resolved = _stamp(base["resolved_at"])
+        base[canon] = pc.less_equal(resolved, _stamp(typed.column(due)))
     for canon, (start, end) in m.span.items():
         span = pc.minutes_between(_stamp(typed.column(start)), _stamp(typed.column(end)))
         base[canon] = pc.cast(span, pa.float64())
@@ -400,6 +410,24 @@ def _unit_factor(units: pa.ChunkedArray, canon: str) -> pa.ChunkedArray:
     table = pa.array(list(_IN_MINUTES))
     factors = pa.array([v * to_canon for v in _IN_MINUTES.values()], pa.float64())
     return pc.take(factors, pc.index_in(keys, value_set=table))
+
+
+# A ticket's status as resolved or not, in the words service desks export (others: unknown).
+_DONE = ("resolved", "closed", "solved", "done", "complete", "completed", "fixed",
+         "resuelto", "cerrado", "résolu", "resolu", "fermé", "ferme", "gelöst",
+         "geschlossen", "erledigt", "resolvido", "fechado", "risolto", "chiuso", "opgelost",
+         "gesloten")  # fmt: skip
+_OPEN = ("open", "new", "in progress", "pending", "on hold", "waiting", "assigned", "reopened",
+         "awaiting customer", "awaiting info", "to do", "escalated", "abierto", "nuevo",
+         "ouvert", "nouveau", "offen", "neu", "aberto", "aperto", "nieuw")  # fmt: skip
+
+
+def _status_flag(col) -> pa.ChunkedArray:
+    """True for a resolved/closed status, False for an open one, empty for anything else."""
+    words = pc.utf8_lower(pc.utf8_trim_whitespace(pc.cast(col, pa.string())))
+    done = pc.is_in(words, value_set=pa.array(_DONE))
+    still = pc.is_in(words, value_set=pa.array(_OPEN))
+    return pc.if_else(done, True, pc.if_else(still, False, pa.scalar(None, pa.bool_())))
 
 
 def _stamp(col) -> pa.ChunkedArray:
@@ -486,17 +514,31 @@ def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> None:
         values = pc.unique(target.rows.column(col).combine_chunks()).drop_null().to_pylist()
         if not values or sum(v in set(key_list) for v in values) < 0.8 * len(values):
             continue
+        idx = pc.index_in(target.rows.column(col), value_set=keys)  # before codes become names
         for src in lookup.typed.column_names[1:]:
             if src == "_row":
                 continue
             canon = _best_column(ds, src)
+            # The key column itself holds codes ('store id' mapped as site): the lookup's
+            # name for the same thing ('Ciudad') replaces them, so filters read as people do.
+            named = canon == col
             if canon is None or (
-                canon in target.rows.column_names and target.rows.column(canon).null_count == 0
+                not named
+                and canon in target.rows.column_names
+                and target.rows.column(canon).null_count == 0
             ):
                 continue
             looked = _cast(lookup.typed.column(src), ds.column(canon).type)
-            idx = pc.index_in(target.rows.column(col), value_set=keys)
             filled = pc.take(looked, idx)
+            if named:
+                i = target.rows.column_names.index(canon)
+                target.rows = target.rows.set_column(
+                    i, canon, pc.coalesce(filled, target.rows.column(canon))
+                )
+                target.messages.append(
+                    f"{canon}: codes replaced by {src!r} from sheet {lookup.name!r}"
+                )
+                continue
             if canon in target.rows.column_names:
                 i = target.rows.column_names.index(canon)
                 filled = pc.coalesce(target.rows.column(canon), filled)
@@ -610,6 +652,7 @@ def _validate(store: Store, sheet: PreparedSheet) -> None:
         keep = pc.invert(pc.is_in(rows.column("_row"), value_set=pa.array(list(bad), pa.int64())))
         rows = rows.filter(keep)
     rows = _derive(ds, rows)
+    rows = _drop_repeated_records(ds, rows, sheet)
     sheet.rows = rows
     sheet.warnings = [*sheet.warnings, *_flags(ds, rows)]
     if ds.month_column in rows.column_names:
@@ -678,13 +721,44 @@ def _derive(ds: datasets.Dataset, rows: pa.Table) -> pa.Table:
     return rows
 
 
+# Datasets whose rows are records with an id: an exact repeat of a record (same id, same
+# everything) is the export listing it twice, not a second ticket.
+RECORD_IDS = {"contacts": "contact_id"}
+
+
+def _drop_repeated_records(ds: datasets.Dataset, rows: pa.Table, sheet: PreparedSheet) -> pa.Table:
+    key = RECORD_IDS.get(ds.name)
+    if key not in rows.column_names or rows.num_rows == 0:
+        return rows
+    data_cols = [c for c in rows.column_names if not c.startswith("_")]
+    if not _duplicate_rows(rows.select(data_cols)):
+        return rows
+    cols, k = ", ".join(map(ident, data_cols)), ident(key)
+    con = scratch.cursor()
+    try:
+        con.register("t", rows)
+        kept = con.sql(
+            f"SELECT * FROM t WHERE {k} IS NULL OR _row IN"
+            f" (SELECT min(_row) FROM t WHERE {k} IS NOT NULL GROUP BY {cols}) ORDER BY _row"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    dropped = rows.num_rows - kept.num_rows
+    if dropped:
+        sheet.warnings.append(
+            f"{dropped:,} repeated rows dropped (same {key} and every other value as an "
+            "earlier row)"
+        )
+    return kept.cast(rows.schema)
+
+
 def _duplicate_rows(table: pa.Table) -> int:
     """Rows identical to an earlier row (DuckDB hashes in parallel; pyarrow's group_by is slower).
 
     Identical rows hash alike, so all-distinct row hashes prove there are none; only a table
     with a repeated hash (duplicates, or a rare collision) is compared cell by cell.
     """
-    cols = ", ".join(f'"{c}"' for c in table.column_names)
+    cols = ", ".join(map(ident, table.column_names))
     con = scratch.cursor()
     try:
         con.register("t", table)

@@ -143,7 +143,6 @@ def test_google_forms_survey_csat_from_the_chosen_question(realdb):
     ]  # fmt: skip
 
 
-@layouts
 def test_cmms_downtime_minutes_from_the_stated_durations(realdb):
     cmms = realdb("cmms")
     assert cmms.kpis(*ALL_TIME)["downtime_minutes"]["value"] == pytest.approx(37_920)

@@ -180,13 +180,72 @@ def test_downtime_minutes_beyond_a_day_are_held(store):
 
 
 def test_spanish_french_and_german_orders_exports(store):
-    es = [["Fecha de pedido", "Nº de pedido", "Cliente", "Cantidad", "Importe"],
-          ["2024-03-01", "P-1", "Ana", 2, 20.0], ["2024-03-02", "P-2", "Luis", 1, 12.5]]
-    fr = [["Date de commande", "N° de commande", "Client", "Quantité", "Montant"],
-          ["2024-03-01", "C-1", "Marie", 2, 20.0], ["2024-03-02", "C-2", "Paul", 1, 12.5]]
-    de = [["Datum", "Bestellnummer", "Kunde", "Menge", "Umsatz"],
-          ["2024-03-01", "B-1", "Jonas", 2, 20.0], ["2024-03-02", "B-2", "Mia", 1, 12.5]]
+    es = [
+        ["Fecha de pedido", "Nº de pedido", "Cliente", "Cantidad", "Importe"],
+        ["2024-03-01", "P-1", "Ana", 2, 20.0],
+        ["2024-03-02", "P-2", "Luis", 1, 12.5],
+    ]
+    fr = [
+        ["Date de commande", "N° de commande", "Client", "Quantité", "Montant"],
+        ["2024-03-01", "C-1", "Marie", 2, 20.0],
+        ["2024-03-02", "C-2", "Paul", 1, 12.5],
+    ]
+    de = [
+        ["Datum", "Bestellnummer", "Kunde", "Menge", "Umsatz"],
+        ["2024-03-01", "B-1", "Jonas", 2, 20.0],
+        ["2024-03-02", "B-2", "Mia", 1, 12.5],
+    ]
     for rows, name in ((es, "pedidos.csv"), (fr, "commandes.csv"), (de, "bestellungen.csv")):
         sheet = only(store, text(rows, ";"), name)
         assert (sheet.status, sheet.mapping.dataset) == ("ready", "orders"), name
         assert set(sheet.mapping.columns) >= {"order_date", "customer", "quantity", "revenue"}
+
+
+# --------------------------------------------------------------------------------------
+# service-desk ticket exports (column names as each tool exports them)
+
+
+def test_osticket_export_is_contacts_with_sla_from_the_overdue_flag(store):
+    # osTicket's ticket export: 'Overdue' and 'Answered' are 0/1, 'Current Status' a word.
+    rows = [["Ticket Number", "Date Created", "Subject", "From", "Priority", "Department",
+             "Help Topic", "Source", "Current Status", "Last Updated", "Due Date", "Overdue",
+             "Answered", "Agent Assigned", "Close Date"],
+            ["100001", "2024-03-01 09:00", "VPN", "Ann", "Normal", "IT", "Access", "Email",
+             "Closed", "2024-03-02 10:00", "2024-03-03 09:00", 0, 1, "Bob",
+             "2024-03-02 10:00"],
+            ["100002", "2024-03-01 11:00", "Printer", "Cy", "High", "IT", "Hardware", "Phone",
+             "Open", "2024-03-05 10:00", "2024-03-02 11:00", 1, 1, "Bob", None],
+            ["100002", "2024-03-01 11:00", "Printer", "Cy", "High", "IT", "Hardware", "Phone",
+             "Open", "2024-03-05 10:00", "2024-03-02 11:00", 1, 1, "Bob", None],
+            ["100003", "2024-03-04 08:30", "Laptop", "Di", "Low", "IT", "Hardware", "Web",
+             "Resolved", "2024-03-04 12:00", "2024-03-06 08:30", 0, 0, "Eve",
+             "2024-03-04 12:00"]]  # fmt: skip
+    sheet = only(store, text(rows), "osticket-tickets-2024-03.csv")
+    assert (sheet.status, sheet.mapping.dataset) == ("ready", "contacts")
+    assert sheet.mapping.columns["contact_id"] == "Ticket Number"
+    assert sheet.mapping.columns["sla_met"] == "Overdue"
+    got = sheet.rows.to_pydict()
+    # The export listed ticket 100002 twice: dropped once, and said.
+    assert got["contact_id"] == ["100001", "100002", "100003"]
+    assert any("1 repeated rows dropped" in w for w in sheet.warnings)
+    assert got["sla_met"] == [True, False, True]  # not overdue = SLA met
+    assert got["resolved"] == [True, False, True]
+    assert got["resolved_at"][0] == dt.datetime(2024, 3, 2, 10)
+
+
+def test_jira_service_management_sla_from_the_due_date(store):
+    rows = [["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Priority",
+             "Assignee", "Reporter", "Created", "Updated", "Resolved", "Due date"],
+            ["Cannot log in", "SD-1", 10001, "Service request", "Done", "High", "Ann", "Bo",
+             "2024-05-02 09:15", "2024-05-03 10:00", "2024-05-03 10:00", "2024-05-04"],
+            ["Broken link", "SD-2", 10002, "Incident", "Done", "Low", "Ann", "Cy",
+             "2024-05-02 11:00", "2024-05-09 16:00", "2024-05-09 16:00", "2024-05-06"],
+            ["New laptop", "SD-3", 10003, "Service request", "In Progress", "Medium", "Dee",
+             "Cy", "2024-05-06 08:00", "2024-05-07 08:00", None, "2024-05-10"]]  # fmt: skip
+    sheet = only(store, text(rows), "jira.csv")
+    assert (sheet.status, sheet.mapping.dataset) == ("ready", "contacts")
+    assert sheet.mapping.columns["contact_id"] == "Issue key"
+    assert sheet.mapping.due == {"sla_met": "Due date"}
+    got = sheet.rows.to_pydict()
+    assert got["resolved"] == [True, True, False]
+    assert got["sla_met"] == [True, False, None]  # resolved by the due date; open: unknown
