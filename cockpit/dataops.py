@@ -48,7 +48,7 @@ def hold_summary(sheet: PreparedSheet) -> dict:
     if needs_input:
         text += " Map the missing column(s) below, or choose another dataset."
     else:
-        text += " Check the mapping below, then confirm."
+        text += " Check the preview and the mapping below, then confirm."
     month_col = ds.month_column
     return {
         "text": text,
@@ -157,6 +157,7 @@ def loads_history(store: Store) -> pd.DataFrame:
     if not df.empty:
         df["months"] = df["months"].map(_month_span)
         df["dataset"] = df["dataset"].fillna("—")  # raw-only loads map to no dataset
+        df["sheet"] = df["sheet"].fillna("—")  # a csv has no sheets
     return df
 
 

@@ -82,7 +82,7 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
     ds = sheet.mapping.dataset
     badge = {
         "ready": f"→ **{ds}** ({sheet.mapping.confidence:.0%} sure)",
-        "held": f"→ ⏸ held: looks like **{ds}**, waiting for you",
+        "held": f"→ :material/pause_circle: held: looks like **{ds}**, waiting for you",
         "raw-only": "→ kept raw only",
     }.get(sheet.status, "→ ❌ rejected")
     title = f"{'Sheet ' + repr(sheet.raw.sheet) if sheet.raw.sheet else 'Data'} {badge}"
