@@ -46,6 +46,9 @@ KNOWN_PLACEHOLDERS = (
     "not specified", "#multivalue",
 )  # fmt: skip
 # In a text column only the unmistakably empty markers are placeholders ("NA" may be a region).
+# A placeholder: a known word, or Excel's day zero written out as text ("1899-12-30 08:58:00.000"
+# in a date column: the cell was empty in the system that exported it).
+IS_PLACEHOLDER = "(list_contains($ph, lower(v)) or starts_with(v, '1899-12-30'))"
 TEXT_PLACEHOLDERS = (
     "n/a", "#n/a", "-", "--", "---", "null", "#value!", "#ref!", "#div/0!", "#multivalue",
 )  # fmt: skip
@@ -60,6 +63,7 @@ _DURATION_NAME = re.compile(
     r"|run ?time|aht|length",
     re.I,
 )
+_ID_NAME = re.compile(r"(?i)(\bid|id$|_id\b|\bcode\b|\bno\b|number|\bref\b|\bkey\b|#)")
 _BOOL_NAME = re.compile(
     r"\b(is|has|was)\b|flag|y/?n|answered|resolved|\bmet\b|error|active|\bok\b|sla|fcr"
     r"|overdue|breach",
@@ -128,7 +132,7 @@ def _stats_sql(decimal_comma: bool, source: str) -> str:
     ab = "regexp_extract(v, '^(\\d{1,2})[/.-](\\d{1,2})[/.-]\\d{2,4}\\b', ['a', 'b'])"
     return f"""
     with parsed as (
-        select col, v, n, list_contains($ph, lower(v)) as ph, {num} as num,
+        select col, v, n, {IS_PLACEHOLDER} as ph, {num} as num,
             ends_with(v, '%') as pct,
             regexp_matches(v, '[$£€¥]|\\b({typed.CURRENCY_CODES})\\b') as cur,
             regexp_matches(v, '^\\(.*\\)$|-$') as neg_style,
@@ -192,7 +196,7 @@ def _failures_sql(p: ColumnProfile, decimal_comma: bool) -> str:
     value = typed.convert_sql("v", p, decimal_comma, f"fmt{p.index}")
     failing = f"""
         select v, sum(n) as n from _profile_whole
-        where col = {p.index} and not list_contains($ph, lower(v)) and ({value}) is null
+        where col = {p.index} and not {IS_PLACEHOLDER} and ({value}) is null
         group by v"""
     return _categorise_sql(p.index, p.kind, failing)
 
@@ -449,7 +453,7 @@ def _failures(con, profiles: list[ColumnProfile], decimal_comma: bool) -> dict[i
 
 def _settle_on_whole_column(con, p, s, t_sample, decimal_comma, date_order) -> None:
     """Re-decide a sampled column with the facts only its every value can tell."""
-    value = f"v from _profile_whole where col = {p.index} and not list_contains($ph, lower(v))"
+    value = f"v from _profile_whole where col = {p.index} and not {IS_PLACEHOLDER}"
     params: dict[str, object] = {"ph": list(KNOWN_PLACEHOLDERS)}
     if p.kind in ("number", "percent") or p.serial:
         num = typed.number_sql("v", decimal_comma)
@@ -581,7 +585,10 @@ def _judge_failures(p: ColumnProfile, fails: list[dict], text_known: dict, n_row
     ok = t - note_n - bad_n
     # Notes may outnumber values only when they repeat (a few shapes), unlike a comments column.
     repetitive = len(notes) <= max(10, 0.05 * note_n)
-    if ok <= 0 or ok < 0.8 * (ok + bad_n) or (ok < 0.5 * t and not repetitive):
+    # An id column mixing numbers and codes ('supplierID': 1201, 'EASEXGAN01') is text: its
+    # codes are values, not notes.
+    id_codes = p.kind == "number" and bool(_ID_NAME.search(p.name)) and (notes or bad)
+    if id_codes or ok <= 0 or ok < 0.8 * (ok + bad_n) or (ok < 0.5 * t and not repetitive):
         p.evidence = f"text: only {ok} of {t} values read as {p.kind} ({p.evidence})"
         p.kind, p.date_order, p.ambiguous, p.formats = "text", None, None, []
         p.serial = p.marker = False
@@ -602,9 +609,9 @@ def _whole_counts(con) -> tuple[dict[int, dict], dict[int, dict[str, int]]]:
     # huge columns are read once, not once for the totals and again for the placeholders.
     rows = _pylist(
         con,
-        """
+        f"""
         with groups as (
-            select col, case when list_contains($ph, lower(v)) then v end as pv,
+            select col, case when {IS_PLACEHOLDER} then v end as pv,
                 count(*) as d, sum(n) as n
             from _profile_whole group by all
         ),
