@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cockpit import auth, datasets, ledger
+from cockpit import auth, currency, datasets, ledger
 from cockpit.ingest import evidence, scratch
 from cockpit.ingest import mapping as mapping_mod
 from cockpit.ingest.detect_sheet import analyse_sheet
@@ -61,6 +61,7 @@ class PreparedSheet:
     months: list[dt.date] = field(default_factory=list)
     overlap: list[dt.date] = field(default_factory=list)
     typed: pa.Table | None = None  # the typed sheet (source names), for previews
+    currency: str | None = None  # the symbol its money columns are written with, if any
 
     @property
     def name(self) -> str:
@@ -273,6 +274,7 @@ def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prep
             sheet.status = "held"
         return sheet
     sheet.rows = _canonical_rows(typed.table, proposal, {c.name: c.kind for c in analysis.columns})
+    sheet.currency = currency.detect(analysis.columns, proposal.columns)
     decided = bool(opts.dataset or proposal.remembered_from)  # the analyst's say-so
     if not decided:
         proposal.held += evidence.plausible(proposal.dataset, sheet.rows)
@@ -909,6 +911,11 @@ def _commit_sheet(
         mapping_mod.remember(
             cur, s.fingerprint, s.mapping, file=prepared.name, load_id=entry.load_id, options={}
         )
+        if s.currency:
+            cur.execute(
+                "INSERT OR REPLACE INTO settings VALUES ($k, $v)",
+                {"k": currency.DETECTED, "v": json.dumps(s.currency)},
+            )
     if s.rejects:
         rej = pa.table(
             {
