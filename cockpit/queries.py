@@ -13,9 +13,13 @@ from pathlib import Path
 import pyarrow as pa
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
-_PARAM = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")
-_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
-_STRING = re.compile(r"'(?:[^']|'')*'")
+_TOKEN = re.compile(
+    r"'(?:[^']|'')*'"  # a string literal
+    r"|\"(?:[^\"]|\"\")*\""  # a quoted identifier
+    r"|--[^\n]*|/\*.*?\*/"  # a comment
+    r"|(?<![\w$])\$(?P<param>[A-Za-z_][A-Za-z0-9_]*)",
+    re.S,
+)
 
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -39,11 +43,14 @@ def sql_text(name: str) -> str:
 
 
 def parameters(sql: str) -> list[str]:
-    """The $named parameters a SQL text uses, in order of first use (comments and strings ignored)."""
-    stripped = _STRING.sub("''", _COMMENT.sub(" ", sql))
+    """The $named parameters a SQL text uses, in order of first use (comments and strings ignored).
+
+    One pass over the text: whichever of a string, a comment or a parameter starts first wins,
+    so `select '--' as x, $p` finds $p and `-- it's` does not open a string."""
     seen: dict[str, None] = {}
-    for m in _PARAM.finditer(stripped):
-        seen.setdefault(m.group(1), None)
+    for m in _TOKEN.finditer(sql):
+        if m.group("param"):
+            seen.setdefault(m.group("param"), None)
     return list(seen)
 
 

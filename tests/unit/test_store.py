@@ -160,3 +160,11 @@ def test_threads_querying_through_cursors_get_correct_results(store):
     assert store.rows("select count(*) as n, sum(score) as s from surveys_live") == [
         {"n": 1 + 78, "s": 10 + 650}
     ]
+
+
+def test_parameters_are_found_in_one_pass_over_strings_and_comments():
+    from cockpit.queries import parameters
+
+    assert parameters("select '--' as x, $p") == ["p"]
+    assert parameters("-- it's $a\nselect $b, '$c', /* $d */ $e, \"$f\"") == ["b", "e"]
+    assert parameters("select $a, $b, $a") == ["a", "b"]
