@@ -52,6 +52,7 @@ def _vocab(text: str) -> frozenset[str]:
 
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_COPYRIGHT = re.compile(r"(?i)(©|\(c\)|copyright)\s*(19|20)\d\d")
 _DATE_CELL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")
@@ -77,7 +78,8 @@ PLAN_WORDS = _vocab(
     " ppto objetivo objetivos meta metas cuota cuotas pronostico prevision previsiones"
     " objectif objectifs previsionnel previsions ziel ziele planung vorgabe vorgaben soll"
     " orcamento orcamentos previsao obiettivo obiettivi previsione begroting doel doelen"
-    " prognose"
+    " prognose projection projections projected proyeccion proyecciones hochrechnung projecao"
+    " proiezione"
 )  # fmt: skip
 ACTUAL_WORDS = _vocab(
     "actual actuals act real reales realizado realizados spend spending spent ist reel reels"
@@ -227,7 +229,7 @@ def parse_month_header(name: str) -> tuple[int | None, int, list[str]] | None:
         if t.isdigit():
             if len(t) == 4 and 1950 <= int(t) <= 2099 and year is None:
                 year = int(t)
-            elif len(t) == 2 and abs(i - at) == 1 and year is None:
+            elif len(t) == 2 and abs(i - at) == 1 and year is None and _joined(text, tokens, at, i):
                 year = 2000 + int(t) if int(t) < 70 else 1900 + int(t)  # "Jan-19", "Jan '19"
             else:
                 return None  # "Jan 1" is a day, "Jan 15 2020" a date
@@ -237,6 +239,13 @@ def parse_month_header(name: str) -> tuple[int | None, int, list[str]] | None:
     # tokens are whole words. Words like "May" as a name stay possible; the caller requires
     # at least three month columns in order.
     return year, month, rest
+
+
+def _joined(text: str, tokens: list[str], a: int, b: int) -> bool:
+    """True when two adjacent tokens are joined by '-', "'", '.' or '/' ("Jan-19"), not a
+    space ("Jan 15" is a day of January in a daily sheet)."""
+    first, second = (tokens[a], tokens[b]) if a < b else (tokens[b], tokens[a])
+    return bool(re.search(rf"{re.escape(first)}\s*[-'’./]\s*{re.escape(second)}", text))
 
 
 def _tag_role(words: list[str]) -> tuple[str | None, str | None]:
@@ -270,7 +279,9 @@ def _year_from(texts: list[tuple[str, str | None]]) -> tuple[int, str] | None:
     for where, text in texts:
         if not text:
             continue
-        years = set(_YEAR.findall(text))
+        # "© 2007 Vertex42 LLC" in a template's title is its copyright, not the budget's year.
+        text_years = _COPYRIGHT.sub(" ", text)
+        years = set(_YEAR.findall(text_years))
         if len(years) == 1:
             return int(years.pop()), f"from the {where} {text!r}"
     return None
@@ -479,7 +490,6 @@ def detect(
     out: dict[str, list] = {}
     section: str | None = None
     sections_seen: list[str] = []
-    kinds_by_words = 0
     blank_cells = 0
     default_unit = sheet or stem
     context_kind = None
@@ -517,26 +527,28 @@ def detect(
             if section is not None:
                 kind = section
             else:
-                kind = _account_kind(label)
-                if kind is not None:
-                    kinds_by_words += 1
-                kind = kind or context_kind or "cost"
+                kind = _account_kind(label) or context_kind or "cost"
+        # One output row per label and month; a budget and an actual column of the same
+        # month ("Jan Budget", "Jan Actual") fill the two values of that one row.
+        per_month: dict[dt.date, dict[str, float]] = {}
         for m, v in zip(months, row_values, strict=True):
             if v is None:
                 blank_cells += 1
                 continue
+            per_month.setdefault(dt.date(m.year, m.month, 1), {})[m.role or "target"] = v
+        for month, got in per_month.items():
             _append(out, "_row", rownums[i])
-            _append(out, "month", dt.date(m.year, m.month, 1))
+            _append(out, "month", month)
             if dataset == "targets":
                 _append(out, "kpi", "revenue")
-                _append(out, "target", v * factor)
+                _append(out, "target", next(iter(got.values())) * factor)
                 _append(out, "site", label)
             else:
                 _append(out, "account", label)
                 _append(out, "unit", units[i] if units and units[i] else default_unit)
                 _append(out, "kind", kind)
-                _append(out, "budget", v * factor if m.role == "budget" else None)
-                _append(out, "actual", v * factor if m.role == "actual" else None)
+                for role in ("budget", "actual"):
+                    _append(out, role, got[role] * factor if role in got else None)
     if not out:
         return None
     if dataset == "budget":
@@ -608,6 +620,10 @@ _AMOUNT_WORDS = _vocab(
     "amount value spend spent cost debit total sum monto importe valor montant betrag"
     " importo bedrag gasto"
 )  # fmt: skip
+_KIND_WORDS = _vocab(
+    "income expense expenses cost costs revenue ingreso ingresos gasto gastos recette depense"
+    " einnahme ausgabe receita despesa entrata uscita inkomsten uitgaven"
+)  # fmt: skip
 _CATEGORY_WORDS = _vocab(
     "category categories account type expense class concept concepto categoria cuenta"
     " categorie compte kategorie konto conta conto rekening tipo"
@@ -661,6 +677,16 @@ def actuals_from_transactions(
     if ratio < 0.5:
         return None
 
+    # A type column ("Income" / "Expense") says each transaction's kind.
+    type_col, types = None, None
+    for c in texts:
+        if c is cat_col:
+            continue
+        vals = typed.column(c.name).to_pylist()
+        seen = {_account_kind(v) if _wordset(v) <= _KIND_WORDS else "?" for v in vals if v}
+        if seen and seen <= {"income", "cost"}:
+            type_col, types = c, vals
+            break
     when = typed.column(date_col.name).to_pylist()
     cats = typed.column(cat_col.name).to_pylist()
     amounts = typed.column(amount_col.name).to_pylist()
@@ -668,7 +694,8 @@ def actuals_from_transactions(
     by_cat: dict[str, list[float]] = {}
     unmatched: dict[str, int] = {}
     incomplete = 0
-    for d, cat, amount in zip(when, cats, amounts, strict=True):
+    said_kind: dict[str, set[str]] = {}
+    for j, (d, cat, amount) in enumerate(zip(when, cats, amounts, strict=True)):
         if d is None or amount is None or not cat:
             incomplete += 1
             continue
@@ -677,6 +704,8 @@ def actuals_from_transactions(
             unmatched[cat] = unmatched.get(cat, 0) + 1
             continue
         by_cat.setdefault(account, []).append(amount)
+        if types is not None and types[j]:
+            said_kind.setdefault(account, set()).add(_account_kind(types[j]) or "cost")
         key = (dt.date(d.year, d.month, 1), account)
         sums[key] = sums.get(key, 0.0) + amount
     if not sums:
@@ -688,7 +717,10 @@ def actuals_from_transactions(
     month_list = [k[0] for k, _ in rows]
     accounts = [k[1] for k, _ in rows]
     actual = [(-v if k[1] in flipped else v) for k, v in rows]
-    kinds = [_account_kind(a) or "cost" for a in accounts]
+    kinds = [
+        next(iter(said_kind[a])) if len(said_kind.get(a, ())) == 1 else _account_kind(a) or "cost"
+        for a in accounts
+    ]
     table = pa.table(
         {
             "month": pa.array(month_list, pa.date32()),
@@ -703,6 +735,8 @@ def actuals_from_transactions(
         f" per month and account as actuals: {len(by_cat)} of"
         f" {len(by_cat) + len(unmatched)} categories match the budget's accounts"
     ]
+    if type_col is not None:
+        reasons.append(f"kind (income or cost) from column {type_col.name!r}")
     if flipped:
         reasons.append(
             "amounts written negative (spending) counted positive for "
