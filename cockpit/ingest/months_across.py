@@ -433,6 +433,13 @@ def detect(
     place = next((c for c in text_before if set(_words(c.name)) & PLACE_WORDS), None)
     unit_col = next((c for c in text_before if set(_words(c.name)) & UNIT_WORDS), None)
 
+    account_col = next((c for c in text_before if set(_words(c.name)) & ACCOUNT_WORDS), None)
+    if place is not None and (account_col is not None or context & COST_WORDS):
+        # Accounts per store or region ("Region, Account, Jan …"), or a cost budget by site:
+        # the place is the budget's unit, not a revenue target.
+        if unit_col is None and place is not account_col:
+            unit_col = place
+        place = None
     if place is not None:
         plan = sorted(context & PLAN_WORDS)
         if roles == {"budget"}:

@@ -571,3 +571,17 @@ def test_account_key_ignores_case_accents_and_plurals():
     assert account_key("Utilités") == account_key("utilites")
     assert account_key("Groceries") == account_key("GROCERY")
     assert account_key("Glass") == "glass"
+
+
+def test_accounts_by_region_are_a_budget_with_the_region_as_unit(con):
+    rows = [
+        ["Region", "Account", "Jan-24", "Feb-24", "Mar-24"],
+        ["North", "Rent", 500, 500, 500],
+        ["South", "Rent", 400, 400, None],
+    ]
+    r = run(con, xlsx({"Opex budget": rows}), "b.xlsx")
+    assert r.dataset == "budget"
+    got = r.rows.to_pylist()
+    assert {x["unit"] for x in got} == {"North", "South"}
+    assert sum(x["budget"] for x in got) == 2300
+    assert "unit from column 'Region'" in r.reasons
