@@ -538,7 +538,7 @@ BUDGET = Dataset(
         _c("kind", TEXT, "kind", "type", "cost or income", "account type"),
         _c("budget", NUMBER, "budget", "plan", "budget amount", "bud", "planned"),
     ),
-    required=((("month",),), (("unit",),), (("actual",),)),
+    required=((("month",),), (("unit",),), (("actual",), ("budget",))),  # a plan alone too
     month_column="month",
 )
 

@@ -98,10 +98,13 @@ class Mapping:
     span: dict[str, list[str]] = field(default_factory=dict)
     # canonical yes/no -> the due date its resolution is checked against (sla_met)
     due: dict[str, str] = field(default_factory=dict)
+    shape: str | None = None  # "months across": unpivoted by months_across, not by columns
 
     @property
     def missing_required(self) -> list[str]:
         if not self.dataset:
+            return []
+        if self.shape:
             return []
         mapped = set(self.columns) | set(self.constants) | set(self.span) | set(self.due)
         if self.unpivot and self.unpivot.kind == "causes":
@@ -119,6 +122,7 @@ class Mapping:
             **({"units": self.units} if self.units else {}),
             **({"span": self.span} if self.span else {}),
             **({"due": self.due} if self.due else {}),
+            **({"shape": self.shape} if self.shape else {}),
         }
 
 
@@ -486,6 +490,9 @@ def from_remembered(saved: dict, profiles: list) -> Mapping | None:
         needed |= set(unpivot.columns) | {c for v in unpivot.pairs.values() for c in v.values()}
     if not needed <= names:
         return None
+    if m.get("shape"):
+        return Mapping(m.get("dataset"), {}, confidence=1.0, shape=m["shape"],
+                       remembered_from=saved["example_file"])  # fmt: skip
     return Mapping(
         m.get("dataset"),
         dict(cols),

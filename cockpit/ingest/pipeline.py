@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cockpit import auth, currency, datasets, ledger
-from cockpit.ingest import evidence, scratch
+from cockpit.ingest import evidence, months_across, scratch
 from cockpit.ingest import mapping as mapping_mod
 from cockpit.ingest.detect_sheet import analyse_sheet
 from cockpit.ingest.errors import IngestError
@@ -251,7 +251,13 @@ def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prep
 
     saved = mapping_mod.recall(store, fp) if not opts.dataset else None
     proposal = mapping_mod.from_remembered(saved, analysis.columns) if saved else None
-    if proposal is None:
+    if (proposal is None or proposal.shape) and opts.dataset in (None, "budget", "targets"):
+        wide = months_across.detect(
+            typed.table, analysis.columns, sheet=raw.sheet, title=analysis.title, file=raw.file
+        )
+        if wide is not None and opts.dataset in (None, wide.dataset):
+            return _months_across_sheet(sheet, wide, proposal)
+    if proposal is None or proposal.shape:
         proposal = mapping_mod.propose(analysis, dataset=opts.dataset)
     if opts.columns:
         try:
@@ -309,6 +315,22 @@ def _month_for_undated(m: Mapping, month: dt.date | None) -> None:
         return
     m.constants[col] = month
     m.reasons.append(f"{col} = {month:%Y-%m} for every row (the file has no dates)")
+
+
+def _months_across_sheet(sheet: PreparedSheet, wide, remembered: Mapping | None) -> PreparedSheet:
+    """A sheet with one column per month (budgets, plans, sales targets), already unpivoted."""
+    sheet.mapping = Mapping(
+        wide.dataset,
+        {},
+        confidence=1.0,
+        reasons=[*wide.reasons, *(f"left out {x}" for x in wide.left_out)],
+        shape="months across",
+        remembered_from=remembered.remembered_from if remembered else None,
+    )
+    sheet.rows = wide.rows
+    sheet.messages += wide.reasons
+    sheet.status = "ready"
+    return sheet
 
 
 def suggestion(file: str, sheet: str | None, m: Mapping) -> str:
@@ -486,7 +508,9 @@ def _cast(arr, duck_type: str):
 
 
 def _enrich_across_sheets(store: Store, sheets: list[PreparedSheet]) -> None:
-    """Lookup sheets enrich the rows naming them; downtime by batch takes the batch's date."""
+    """Lookup sheets enrich the rows naming them; downtime by batch takes the batch's date;
+    a transactions list beside a budget is that budget's actuals."""
+    _actuals_beside_budget(sheets)
     ready = [s for s in sheets if s.status == "ready" and s.rows is not None]
     for lookup in sheets:
         if lookup.status == "ready" or lookup.typed is None or lookup.typed.num_columns < 3:
@@ -498,6 +522,38 @@ def _enrich_across_sheets(store: Store, sheets: list[PreparedSheet]) -> None:
     for target in ready:
         if target.mapping.dataset == "downtime":
             _dates_from_batches(store, target, ready)
+
+
+def _actuals_beside_budget(sheets: list[PreparedSheet]) -> None:
+    """A transactions list (date, category, amount) in a workbook with a budget: summed per
+    month and category as the budget's actuals, categories matched to its accounts."""
+    budgets = [
+        s for s in sheets
+        if s.status == "ready" and s.mapping.dataset == "budget" and s.rows is not None
+        and "account" in s.rows.column_names
+    ]  # fmt: skip
+    if not budgets:
+        return
+    budget = budgets[0]
+    accounts = sorted(set(pc.unique(budget.rows.column("account")).drop_null().to_pylist()))
+    units = pc.unique(budget.rows.column("unit")).drop_null().to_pylist()
+    unit = units[0] if len(units) == 1 else budget.name
+    for s in sheets:
+        if s.status not in ("held", "raw-only") or s.typed is None or s.analysis is None:
+            continue
+        found = months_across.actuals_from_transactions(s.typed, s.analysis.columns, accounts)
+        if found is None:
+            continue
+        rows, reasons = found
+        rows = rows.append_column("unit", pa.array([unit] * rows.num_rows, pa.string()))
+        if "_row" not in rows.column_names:
+            rows = rows.append_column("_row", pa.array(range(1, rows.num_rows + 1), pa.int64()))
+        s.rows, s.status = rows, "ready"
+        s.mapping = Mapping(
+            "budget", {}, confidence=1.0, shape="transactions",
+            reasons=[f"the actuals of the budget in sheet {budget.name!r}", *reasons],
+        )  # fmt: skip
+        s.messages += s.mapping.reasons
 
 
 def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> None:

@@ -249,3 +249,38 @@ def test_jira_service_management_sla_from_the_due_date(store):
     got = sheet.rows.to_pydict()
     assert got["resolved"] == [True, True, False]
     assert got["sla_met"] == [True, False, None]  # resolved by the due date; open: unknown
+
+
+# --------------------------------------------------------------------------------------
+# months across the columns, and a transactions list beside the budget
+
+
+def test_budget_with_months_across_and_its_transactions_as_actuals(store):
+    # A household/small-business budget workbook as budgeting templates lay it out: a
+    # 'Budget' sheet with a row per category and Jan..Dec across, a 'Transactions' sheet.
+    budget = [["Household budget 2024"], [None],
+              ["Category", "Jan", "Feb", "Mar", "Total"],
+              ["Income:", None, None, None, None],
+              ["Salary", 3000, 3000, 3000, 9000],
+              ["Expenses:", None, None, None, None],
+              ["Groceries", 400, 400, 450, 1250],
+              ["Rent", 1200, 1200, 1200, 3600],
+              ["Total expenses", 1600, 1600, 1650, 4850]]  # fmt: skip
+    transactions = [["Date", "Description", "Category", "Amount"],
+                    [D(2024, 1, 3), "Market", "Groceries", 120.5],
+                    [D(2024, 1, 20), "Market", "Groceries", 80.0],
+                    [D(2024, 1, 1), "Landlord", "Rent", 1200.0],
+                    [D(2024, 2, 2), "Market", "Groceries", 99.5],
+                    [D(2024, 2, 25), "Employer", "Salary", 3000.0]]  # fmt: skip
+    sheets = prepare(store, xlsx({"Budget": budget, "Transactions": transactions}), "home.xlsx")
+    b = sheets["Budget"]
+    assert (b.status, b.mapping.dataset, b.mapping.shape) == ("ready", "budget", "months across")
+    got = b.rows.to_pydict()
+    assert sum(v for v in got["budget"] if v) == 9000 + 1250 + 3600  # no total rows, no Total
+    assert dict(zip(got["account"], got["kind"], strict=True))["Salary"] == "income"
+    t = sheets["Transactions"]
+    assert (t.status, t.mapping.dataset) == ("ready", "budget")
+    actual = {(m.month, a): v for m, a, v in zip(*t.rows.select(["month", "account", "actual"])
+                                                   .to_pydict().values(), strict=True)}  # fmt: skip
+    assert actual[(1, "Groceries")] == 200.5 and actual[(2, "Groceries")] == 99.5
+    assert actual[(1, "Rent")] == 1200.0 and actual[(2, "Salary")] == 3000.0
