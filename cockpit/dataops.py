@@ -60,6 +60,31 @@ def hold_summary(sheet: PreparedSheet) -> dict:
     }
 
 
+RATING_SCALES = {"csat": (1, 5), "score": (0, 10)}
+
+
+def rating_choices(sheet: PreparedSheet) -> dict[str, list[str]]:
+    """Questions that could be a held survey's rating, per missing rating column: whole-number
+    columns whose every answer is on the column's scale (1-5 for csat, 0-10 for score)."""
+    if sheet.typed is None or sheet.analysis is None or not sheet.mapping.dataset:
+        return {}
+    ds = datasets.get(sheet.mapping.dataset)
+    out = {}
+    for canon, (low, high) in RATING_SCALES.items():
+        if canon not in ds.column_names or canon in sheet.mapping.columns:
+            continue
+        names = []
+        for c in sheet.analysis.columns:
+            if c.kind != "number":
+                continue
+            values = [v for v in sheet.typed.column(c.name).to_pylist() if v is not None]
+            if values and all(low <= v <= high and v == int(v) for v in values):
+                names.append(c.name)
+        if names:
+            out[canon] = names
+    return out
+
+
 def parse_month(text: str | None) -> dt.date | None:
     """'2024-03' -> 2024-03-01; None for anything else."""
     try:

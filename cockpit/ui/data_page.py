@@ -138,6 +138,24 @@ def _held(prepared: PreparedFile, sheet) -> None:
             )
             st.session_state[f"ds_{prepared.sha256}_{sheet.raw.sheet}"] = sheet.mapping.dataset
             st.rerun()
+    for canon, questions in dataops.rating_choices(sheet).items():
+        picked = st.selectbox(
+            f"Which question is the {canon} rating?",
+            [None, *questions],
+            format_func=lambda q: "Choose a question…" if q is None else q,
+            key=f"rating_{canon}_{prepared.sha256}_{sheet.raw.sheet}",
+        )
+        if picked:
+            opts = _state()["options"].setdefault(prepared.sha256, {})
+            current = opts.get(sheet.raw.sheet, SheetOptions())
+            opts[sheet.raw.sheet] = SheetOptions(
+                dataset=sheet.mapping.dataset,
+                columns={**current.columns, canon: picked},
+                date_order=current.date_order,
+                month=current.month,
+            )
+            st.session_state[f"ds_{prepared.sha256}_{sheet.raw.sheet}"] = sheet.mapping.dataset
+            st.rerun()
     if hold["can_confirm"]:
         st.button(
             hold["button"],
