@@ -22,8 +22,22 @@ D = dt.date
 T = dt.datetime
 
 
+_TIER_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Add each test's setup, call and teardown time to its tier (tests/<tier>/...)."""
+    parts = report.nodeid.split("/")
+    tier = parts[1] if len(parts) > 2 and parts[0] == "tests" else "other"
+    _TIER_SECONDS[tier] = _TIER_SECONDS.get(tier, 0.0) + report.duration
+
+
 def pytest_terminal_summary(terminalreporter):
-    """Say loudly, at the end of the run, that real-data checks did not run."""
+    """Time per tier (summed over workers), then say loudly what real checks did not run."""
+    if _TIER_SECONDS:
+        terminalreporter.write_sep("-", "time per tier (test seconds, all workers)")
+        for tier, secs in sorted(_TIER_SECONDS.items(), key=lambda kv: -kv[1]):
+            terminalreporter.write_line(f"{tier:12} {secs:8.1f} s")
     skipped = terminalreporter.stats.get("skipped", [])
     for marker, what in ((MISSING_REALDATA, f"../shared/realdata not found at {REALDATA}"),
                          (MISSING_TOOL, "a tool the tests need is not installed")):  # fmt: skip

@@ -82,6 +82,4 @@ def print_report(report) -> None:
                 print(f"    rejected x{n}: {reason}")
             for m in s.messages:
                 print(f"    - {m}")
-            if s.suggestion:
-                print(f"    to load it as {s.proposed['dataset']}: {s.suggestion}")
     sys.stdout.flush()

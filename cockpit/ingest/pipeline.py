@@ -339,6 +339,12 @@ def suggestion(file: str, sheet: str | None, m: Mapping) -> str:
     if sheet:
         parts.insert(0, f"--sheet {_quote(sheet)}")
     parts += [f"--map {canon}={_quote(src)}" for canon, src in m.columns.items()]
+    ds = datasets.get(m.dataset)
+    for group in ds.required:  # what the analyst still has to say
+        if any(all(c in m.columns or c in m.constants for c in alt) for alt in group):
+            continue
+        first = group[0][0]
+        parts.append("--month YYYY-MM" if first == ds.month_column else f'--map {first}="…"')
     return f"cockpit load {_quote(file)} " + " ".join(parts)
 
 
