@@ -85,9 +85,10 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
     """
     ds = datasets.get(dataset)
     cols = [c for c in ds.column_names if c in rows.column_names]
+    month_cols = [c for c in (ds.month_column, ds.month_fallback) if c and c in cols]
     month_expr = (
-        f"CAST(date_trunc('month', {ds.month_column}) AS DATE)"
-        if ds.month_column in cols
+        f"CAST(date_trunc('month', coalesce({', '.join(month_cols)})) AS DATE)"
+        if month_cols
         else "CAST(NULL AS DATE)"
     )
     site_expr = ds.site_column if ds.site_column in cols else "CAST(NULL AS VARCHAR)"

@@ -107,6 +107,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             *[datasets.table_ddl(ds) for ds in datasets.DATASETS.values()],
         ],
     ),
+    # Later migrations must also hold on a new database, where migration 1 already made
+    # every table at its current shape: IF NOT EXISTS throughout.
+    (2, "contact_stats", [datasets.table_ddl(datasets.get("contact_stats"))]),
 ]
 
 

@@ -25,7 +25,9 @@ COMPARES = ("prev", "yoy", "target")
 PARTIAL_DAYS = 3
 PARTIAL_SHARE = 0.5
 # Datasets whose months make "data months": targets are a plan, often for future months.
-ACTUAL_DATASETS = ("orders", "production", "downtime", "budget", "contacts", "surveys", "returns")
+ACTUAL_DATASETS = (
+    "orders", "production", "downtime", "budget", "contacts", "contact_stats", "surveys", "returns",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

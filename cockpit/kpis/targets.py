@@ -42,6 +42,14 @@ def save_sla_days(store, mapping: dict[str, int], user: str | None = None) -> No
     store.set_setting("sla_days", clean, user=user)
 
 
+SERVICE_LEVEL_SECONDS = 20.0  # the common "80/20" answer threshold
+
+
+def service_level_seconds(store) -> float:
+    """The service-level threshold: an answered contact waited at most this long."""
+    return float(store.get_setting("service_level_seconds", SERVICE_LEVEL_SECONDS))
+
+
 def target_overrides(store) -> dict[str, dict]:
     return dict(store.get_setting("targets", {}))
 
