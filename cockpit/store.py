@@ -110,6 +110,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     # Later migrations must also hold on a new database, where migration 1 already made
     # every table at its current shape: IF NOT EXISTS throughout.
     (2, "contact_stats", [datasets.table_ddl(datasets.get("contact_stats"))]),
+    (3, "surveys.csat", ["ALTER TABLE surveys ADD COLUMN IF NOT EXISTS csat DOUBLE"]),
 ]
 
 

@@ -124,7 +124,7 @@ def test_a_dataset_never_loaded_is_reported_as_such(store):
     cards = _cards(store)
     assert cards["orders"].value == 1
     assert cards["csat_pct"].value is None
-    assert cards["csat_pct"].reason == "no contacts data loaded"
+    assert cards["csat_pct"].reason == "no contacts or surveys data loaded"
     assert cards["return_rate_pct"].reason == "no returns data loaded"
     # Revenue column not in the data: null, not 0.
     assert cards["revenue"].value is None

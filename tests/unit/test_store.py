@@ -169,11 +169,13 @@ def test_a_database_made_before_a_dataset_existed_gains_its_table(tmp_path):
     s = Store.open(path)
     # As a database made by migration 1 before contact_stats was a dataset.
     s.con.execute("DROP TABLE contact_stats")
+    s.con.execute("ALTER TABLE surveys DROP COLUMN csat")
     s.con.execute("DELETE FROM schema_migrations WHERE version > 1")
     s.close()
     s = Store.open(path)
     try:
         assert s.scalar("select count(*) from contact_stats_live") == 0
+        assert "csat" in s.arrow("select * from surveys_live").column_names
         assert s.schema_version() == store_mod.MIGRATIONS[-1][0]
     finally:
         s.close()
