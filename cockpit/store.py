@@ -111,6 +111,16 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     # every table at its current shape: IF NOT EXISTS throughout.
     (2, "contact_stats", [datasets.table_ddl(datasets.get("contact_stats"))]),
     (3, "surveys.csat", ["ALTER TABLE surveys ADD COLUMN IF NOT EXISTS csat DOUBLE"]),
+    (
+        4,
+        "orders promise/delivery with a time of day; delivery_stats",
+        [
+            # Existing dates become midnight, which on-time reads as a date alone.
+            "ALTER TABLE orders ALTER promised_date TYPE TIMESTAMP",
+            "ALTER TABLE orders ALTER delivered_date TYPE TIMESTAMP",
+            datasets.table_ddl(datasets.get("delivery_stats")),
+        ],
+    ),
 ]
 
 

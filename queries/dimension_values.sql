@@ -67,6 +67,15 @@ contact_stats_values as (
     where list_contains(['channel', 'agent'], $dimension)
 ),
 
+delivery_stats_values as (
+    select case $dimension
+        when 'site' then site
+        when 'channel' then channel
+    end as value
+    from delivery_stats_asof($as_of)
+    where list_contains(['site', 'channel'], $dimension)
+),
+
 surveys_values as (
     select case $dimension
         when 'segment' then segment
@@ -84,6 +93,7 @@ all_values as (
     union select value from budget_values
     union select value from contacts_values
     union select value from contact_stats_values
+    union select value from delivery_stats_values
     union select value from surveys_values
 )
 

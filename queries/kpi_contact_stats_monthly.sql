@@ -15,7 +15,8 @@
 with rows_in as (
     select
         _month as month,
-        cast(coalesce(interval_start, month) as date) as day,
+        -- a row with only a month has no day: it cannot make its month look partial
+        cast(interval_start as date) as day,
         offered,
         coalesce(abandoned, offered - answered) as abandoned,
         coalesce(answered, offered - abandoned) as answered,

@@ -49,6 +49,7 @@ FAMILIES: dict[str, Family] = {
     f.name: f
     for f in (
         Family("orders", "kpi_orders_monthly", "orders"),
+        Family("delivery_stats", "kpi_delivery_stats_monthly", "delivery_stats"),
         Family("production", "kpi_production_monthly", "production"),
         Family("downtime", "kpi_downtime_monthly", "downtime"),
         Family("budget", "kpi_budget_monthly", "budget"),
@@ -122,6 +123,7 @@ _ROWS_NOUN = {
     "budget": "budget lines",
     "contacts": "contacts",
     "contact_stats": "contact-centre statistics",
+    "delivery_stats": "punctuality counts",
     "surveys": "survey responses",
 }
 

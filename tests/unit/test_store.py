@@ -179,3 +179,25 @@ def test_a_database_made_before_a_dataset_existed_gains_its_table(tmp_path):
         assert s.schema_version() == store_mod.MIGRATIONS[-1][0]
     finally:
         s.close()
+
+
+def test_orders_dates_become_timestamps_and_keep_their_values(tmp_path):
+    path = tmp_path / "old.duckdb"
+    s = Store.open(path)
+    # As a database from before promise and delivery carried a time of day.
+    s.con.execute("DROP TABLE delivery_stats")
+    s.con.execute("ALTER TABLE orders ALTER promised_date TYPE DATE")
+    s.con.execute("ALTER TABLE orders ALTER delivered_date TYPE DATE")
+    s.con.execute("DELETE FROM schema_migrations WHERE version > 3")
+    s.close()
+    s = Store.open(path)
+    try:
+        types = dict(
+            s.con.execute(
+                "select column_name, data_type from duckdb_columns() where table_name = 'orders'"
+            ).fetchall()
+        )
+        assert types["promised_date"] == types["delivered_date"] == "TIMESTAMP"
+        assert s.scalar("select count(*) from delivery_stats_live") == 0
+    finally:
+        s.close()
