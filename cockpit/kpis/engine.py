@@ -255,11 +255,7 @@ def evaluate(kpi: Kpi, sums: dict[str, dict], filtered: bool = False) -> Figure:
             return Figure(None, reason=f"no {' or '.join(group)} data in this period{where}")
 
     def get(name: str | tuple | None):
-        if isinstance(name, tuple):
-            found = [v for v in (get(n) for n in name) if v is not None]
-            return sum(found) if found else None
-        fam, comp = name.split(".", 1)
-        return (sums.get(fam) or {}).get(comp)
+        return component_value(sums, name)
 
     if kpi.formula == "product":
         value = 1.0
@@ -289,6 +285,16 @@ def evaluate(kpi: Kpi, sums: dict[str, dict], filtered: bool = False) -> Figure:
     if kpi.cap is not None:
         ratio = min(ratio, kpi.cap)
     return Figure(ratio * kpi.scale, num, den)
+
+
+def component_value(sums: dict[str, dict], name: str | tuple[str, ...]):
+    """A component ("family.component") of summed sums, or the sum of a tuple of them (None
+    when none has a value)."""
+    if isinstance(name, tuple):
+        found = [v for v in (component_value(sums, n) for n in name) if v is not None]
+        return sum(found) if found else None
+    fam, comp = name.split(".", 1)
+    return (sums.get(fam) or {}).get(comp)
 
 
 @dataclass
