@@ -344,7 +344,8 @@ def _families_for(kpis: list[Kpi], loaded: dict, filters: dict) -> list[str]:
     fams = []
     for k in kpis:
         if blocked_reason(k, filters, loaded) is None:
-            fams.extend(f for f in k.families if f not in fams)
+            # An alternative dataset that is not loaded has nothing to add: no query for it.
+            fams.extend(f for f in k.families if f not in fams and loaded.get(FAMILIES[f].dataset))
     return fams
 
 
