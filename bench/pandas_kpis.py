@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 SLA_DEFAULT = {"Standard": 5, "Express": 2, "Freight": 10, "*": 5}
+SERVICE_LEVEL_SECONDS = 20  # the KPI's default threshold (an independent copy)
 FILTER_COLUMNS = {
     "orders": ("site", "region", "channel", "category", "product", "customer", "ship_mode"),
     "production": ("site", "line", "product"),
@@ -30,7 +31,7 @@ KPI_FRAMES = {
     **dict.fromkeys(["operating_cost", "budget_variance", "budget_variance_pct"], ("budget",)),
     **dict.fromkeys(
         ["csat_pct", "csat_mean", "fcr_pct", "resolved_pct", "abandon_pct", "asa_seconds",
-         "aht_seconds", "resolution_hours_median", "sla_pct"], ("contacts",)),
+         "aht_seconds", "resolution_hours_median", "sla_pct", "service_level_pct"], ("contacts",)),
     "nps": ("surveys",),
     "contacts_per_1000_orders": ("contacts", "orders"),
 }  # fmt: skip
@@ -251,6 +252,10 @@ def values_by_key(prep: dict, keys_for) -> pd.DataFrame:
         )
         cols["asa_seconds"] = c["wait"].where(served).groupby(k).mean()
         cols["aht_seconds"] = c["handle"].where(served).groupby(k).mean()
+        waited = c["wait"].where(served)
+        cols["service_level_pct"] = (waited <= SERVICE_LEVEL_SECONDS).where(waited.notna()).astype(
+            float
+        ).groupby(k).mean() * 100
         cols["resolved_pct"] = c["resolved"].where(served).groupby(k).mean() * 100
         cols["fcr_pct"] = c["fcr"].where(served).groupby(k).mean() * 100
         cols["sla_pct"] = c["sla"].groupby(k).mean() * 100

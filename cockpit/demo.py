@@ -166,10 +166,16 @@ def _rows(table: pa.Table, columns: list[str]) -> list[tuple]:
         if pa.types.is_floating(arr.type):
             values = arr.to_pylist()
             values = [v if v is None or v != int(v) else int(v) for v in values]
+        elif pa.types.is_timestamp(arr.type) and _all_midnight(values := arr.to_pylist()):
+            values = [None if v is None else v.date() for v in values]  # dates, as exported
         else:
             values = arr.to_pylist()
         cols.append(values)
     return list(zip(*cols, strict=True))
+
+
+def _all_midnight(values: list) -> bool:
+    return all(v is None or v.time() == dt.time() for v in values)
 
 
 def _write_rows(ws, first_row: int, rows, formats: dict[int, str]) -> int:

@@ -85,9 +85,10 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
     """
     ds = datasets.get(dataset)
     cols = [c for c in ds.column_names if c in rows.column_names]
+    month_cols = [c for c in (ds.month_column, ds.month_fallback) if c and c in cols]
     month_expr = (
-        f"CAST(date_trunc('month', {ds.month_column}) AS DATE)"
-        if ds.month_column in cols
+        f"CAST(date_trunc('month', coalesce({', '.join(month_cols)})) AS DATE)"
+        if month_cols
         else "CAST(NULL AS DATE)"
     )
     site_expr = ds.site_column if ds.site_column in cols else "CAST(NULL AS VARCHAR)"
@@ -217,7 +218,7 @@ def load_table(
         unknown = [n for n in names if n not in types]
         if unknown:
             raise KeyError(f"{dataset} has no column(s) {unknown}")
-        rows = pa.table({n: pa.array([r.get(n) for r in rows], type=types[n]) for n in names})
+        rows = pa.table({n: _array([r.get(n) for r in rows], types[n]) for n in names})
     if "_row" not in rows.column_names:
         rows = rows.append_column("_row", pa.array(np.arange(1, rows.num_rows + 1, dtype=np.int64)))
     digest = f"table:{dataset}:{dt.datetime.now().isoformat()}:{id(rows)}"
@@ -239,6 +240,12 @@ def load_table(
         )
         audit(cur, user, "load", {"load_id": entry.load_id, "dataset": dataset})
     return entry
+
+
+def _array(values: list, type_: pa.DataType) -> pa.Array:
+    if pa.types.is_timestamp(type_):  # a date alone in a timestamp column: its midnight
+        values = [dt.datetime.combine(v, dt.time()) if type(v) is dt.date else v for v in values]
+    return pa.array(values, type=type_)
 
 
 def _arrow_type(duck_type: str) -> pa.DataType:

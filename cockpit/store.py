@@ -107,6 +107,20 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             *[datasets.table_ddl(ds) for ds in datasets.DATASETS.values()],
         ],
     ),
+    # Later migrations must also hold on a new database, where migration 1 already made
+    # every table at its current shape: IF NOT EXISTS throughout.
+    (2, "contact_stats", [datasets.table_ddl(datasets.get("contact_stats"))]),
+    (3, "surveys.csat", ["ALTER TABLE surveys ADD COLUMN IF NOT EXISTS csat DOUBLE"]),
+    (
+        4,
+        "orders promise/delivery with a time of day; delivery_stats",
+        [
+            # Existing dates become midnight, which on-time reads as a date alone.
+            "ALTER TABLE orders ALTER promised_date TYPE TIMESTAMP",
+            "ALTER TABLE orders ALTER delivered_date TYPE TIMESTAMP",
+            datasets.table_ddl(datasets.get("delivery_stats")),
+        ],
+    ),
 ]
 
 

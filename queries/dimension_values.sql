@@ -58,6 +58,24 @@ contacts_values as (
     where list_contains(['channel', 'agent', 'topic'], $dimension)
 ),
 
+contact_stats_values as (
+    select case $dimension
+        when 'channel' then channel
+        when 'agent' then agent
+    end as value
+    from contact_stats_asof($as_of)
+    where list_contains(['channel', 'agent'], $dimension)
+),
+
+delivery_stats_values as (
+    select case $dimension
+        when 'site' then site
+        when 'channel' then channel
+    end as value
+    from delivery_stats_asof($as_of)
+    where list_contains(['site', 'channel'], $dimension)
+),
+
 surveys_values as (
     select case $dimension
         when 'segment' then segment
@@ -74,6 +92,8 @@ all_values as (
     union select value from downtime_values
     union select value from budget_values
     union select value from contacts_values
+    union select value from contact_stats_values
+    union select value from delivery_stats_values
     union select value from surveys_values
 )
 

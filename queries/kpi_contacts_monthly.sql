@@ -2,9 +2,11 @@
 -- Grain: one row per month (and per slice of $dimension when it is given).
 --   Abandonment needs `answered` known; speed of answer, handle time, resolved and FCR
 --   count contacts not marked unanswered (exports without an answered column count all);
---   CSAT uses scores on the 1-5 scale only.
+--   CSAT uses scores on the 1-5 scale only. Service level = served contacts whose wait is
+--   at most $threshold_seconds, over served contacts with a wait.
 -- Parameters: $as_of, $start/$end (first days of the first and last month), $dimension
---   (null or channel|agent|topic), filters $channel $agent $topic (lists, null = all).
+--   (null or channel|agent|topic), filters $channel $agent $topic (lists, null = all),
+--   $threshold_seconds (the service-level threshold).
 with contacts as (
     select
         _month as month,
@@ -35,6 +37,8 @@ select
     count(answered) as answered_known,
     sum(wait_seconds) filter (where served) as wait_sum,
     count(wait_seconds) filter (where served) as wait_n,
+    count(*) filter (where served and wait_seconds <= $threshold_seconds) as sl_within,
+    count(wait_seconds) filter (where served) as sl_n,
     sum(handle_seconds) filter (where served) as handle_sum,
     count(handle_seconds) filter (where served) as handle_n,
     count(*) filter (where served and resolved) as resolved,

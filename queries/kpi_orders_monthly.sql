@@ -4,7 +4,11 @@
 --   Order-level counts collapse an order's lines first (earliest order_date, latest
 --   delivered else ship date, earliest promised_date) and count in the month of the order's
 --   earliest order_date; cycle_histogram maps whole days (ship - order) to order counts, so
---   percentiles over any set of months are exact.
+--   percentiles over any set of months are exact. A line without an order_id is an order
+--   of its own. On time compares at the precision the data gives: promise and delivery may
+--   carry a time of day; when either is at midnight (a date alone) the dates are compared.
+--   Returns count in the month of the order they name, whatever their own date; the return
+--   rate is over orders with an order_id (the ones a return can name).
 -- Parameters: $as_of (version), $start/$end (first days of the first and last month),
 --   $dimension (null, or a filter dimension to slice by), filters $site $region $channel
 --   $category $product $customer $ship_mode (lists, null = all), $sla_keys/$sla_days
@@ -16,6 +20,8 @@ with lines as not materialized (
     select
         _month as month,
         order_id,
+        -- the order a line belongs to: its order_id, else the line itself
+        coalesce(order_id, '#' || _load_id || ':' || _row) as order_key,
         order_date,
         ship_date,
         delivered_date,
@@ -70,7 +76,8 @@ line_totals as (
 
 orders_collapsed as (
     select
-        order_id,
+        order_key,
+        any_value(order_id) as order_id,
         slice,
         min(order_date) as order_date,
         max(ship_date) as ship_date,
@@ -78,8 +85,7 @@ orders_collapsed as (
         min(promised_date) as promised_date,
         min(sla_days) as sla_days
     from lines
-    where order_id is not null
-    group by order_id, slice
+    group by order_key, slice
 ),
 
 orders_in_range as (
@@ -94,8 +100,22 @@ orders_in_range as (
 orders_promised as (
     select
         *,
-        coalesce(promised_date, order_date + cast(sla_days as integer)) as promise_date
+        coalesce(
+            promised_date, cast(order_date + cast(sla_days as integer) as timestamp)
+        ) as promise_date
     from orders_in_range
+),
+
+orders_judged as (
+    select
+        *,
+        case
+            when done_date is null or promise_date is null then null
+            when cast(done_date as time) = time '00:00' or cast(promise_date as time) = time '00:00'
+                then cast(done_date as date) <= cast(promise_date as date)
+            else done_date <= promise_date
+        end as is_on_time
+    from orders_promised
 ),
 
 returned_orders as (
@@ -109,17 +129,16 @@ order_totals as (
         o.month,
         o.slice,
         count(*) as orders,
-        count(*) filter (where o.done_date <= o.promise_date) as on_time,
-        count(*) filter (
-            where o.done_date is not null and o.promise_date is not null
-        ) as on_time_known,
+        count(o.order_id) as id_orders,
+        count(*) filter (where o.is_on_time) as on_time,
+        count(o.is_on_time) as on_time_known,
         cast(sum(o.ship_date - o.order_date) as double) as cycle_days,
         count(o.ship_date) as cycle_orders,
         histogram(o.ship_date - o.order_date) filter (
             where o.ship_date is not null
         ) as cycle_histogram,
         count(r.order_id) as returned_orders
-    from orders_promised o
+    from orders_judged o
     left join returned_orders r on r.order_id = o.order_id
     group by o.month, o.slice
 )
@@ -136,6 +155,7 @@ select
     l.margin_revenue,
     l.margin,
     coalesce(o.orders, 0) as orders,
+    coalesce(o.id_orders, 0) as id_orders,
     coalesce(o.on_time, 0) as on_time,
     coalesce(o.on_time_known, 0) as on_time_known,
     o.cycle_days,

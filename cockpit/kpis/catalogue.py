@@ -28,8 +28,9 @@ class Kpi:
     default_amber: float | None = None
     # How the value comes from monthly components ("family.component").
     formula: str = "ratio"
-    numerator: str | None = None
-    denominator: str | None = None
+    # A component, or a tuple of components of several families added together.
+    numerator: str | tuple[str, ...] | None = None
+    denominator: str | tuple[str, ...] | None = None
     requires: str | None = None
     scale: float = 1.0
     cap: float | None = None
@@ -43,9 +44,21 @@ class Kpi:
     def higher_is_better(self) -> bool:
         return self.direction == "higher"
 
+    @property
+    def dataset_groups(self) -> tuple[tuple[str, ...], ...]:
+        """The datasets needed: every group must have one loaded ("contacts|contact_stats"
+        is a group of two: per-contact rows, aggregated rows or both, added up)."""
+        return tuple(tuple(d.split("|")) for d in self.datasets)
 
-def _family(component: str | None) -> list[str]:
+
+def _family(component: str | list | None) -> list[str]:
+    if isinstance(component, list | tuple):
+        return [f for c in component for f in _family(c)]
     return [component.split(".", 1)[0]] if component else []
+
+
+def _components(value: str | list | None) -> str | tuple[str, ...] | None:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _kpi(entry: dict) -> Kpi:
@@ -64,8 +77,8 @@ def _kpi(entry: dict) -> Kpi:
         default_target=entry.get("default_target"),
         default_amber=entry.get("default_amber"),
         formula=formula,
-        numerator=entry.get("numerator"),
-        denominator=entry.get("denominator"),
+        numerator=_components(entry.get("numerator")),
+        denominator=_components(entry.get("denominator")),
         requires=entry.get("requires"),
         scale=float(entry.get("scale", 1.0)),
         cap=entry.get("cap"),

@@ -49,10 +49,12 @@ FAMILIES: dict[str, Family] = {
     f.name: f
     for f in (
         Family("orders", "kpi_orders_monthly", "orders"),
+        Family("delivery_stats", "kpi_delivery_stats_monthly", "delivery_stats"),
         Family("production", "kpi_production_monthly", "production"),
         Family("downtime", "kpi_downtime_monthly", "downtime"),
         Family("budget", "kpi_budget_monthly", "budget"),
         Family("contacts", "kpi_contacts_monthly", "contacts"),
+        Family("contact_stats", "kpi_contact_stats_monthly", "contact_stats"),
         Family("surveys", "kpi_surveys_monthly", "surveys"),
         Family("resolution", "kpi_resolution_percentiles", "contacts"),
     )
@@ -120,6 +122,8 @@ _ROWS_NOUN = {
     "downtime": "downtime events",
     "budget": "budget lines",
     "contacts": "contacts",
+    "contact_stats": "contact-centre statistics",
+    "delivery_stats": "punctuality counts",
     "surveys": "survey responses",
 }
 
@@ -129,12 +133,18 @@ def _plural(dataset: str) -> str:
 
 
 def blocked_reason(kpi: Kpi, filters: dict, loaded: dict) -> str | None:
-    """Why a KPI cannot be computed at all: a dataset not loaded, or a filter it cannot apply."""
-    for ds in kpi.datasets:
-        if not loaded.get(ds):
-            return f"no {ds} data loaded"
+    """Why a KPI cannot be computed at all: a dataset not loaded, or a filter it cannot apply.
+
+    A KPI that adds families of alternative datasets (contacts|contact_stats) needs one of
+    them loaded; a filter must apply to every loaded one (else part of the sum is unfiltered).
+    """
+    for group in kpi.dataset_groups:
+        if not any(loaded.get(ds) for ds in group):
+            return f"no {' or '.join(group)} data loaded"
     for fam_name in kpi.families:
         fam = FAMILIES[fam_name]
+        if not loaded.get(fam.dataset):
+            continue  # an alternative dataset not loaded adds nothing to the sum
         for dim in filters:
             if dim not in fam.dimensions:
                 return f"{_plural(fam.dataset)} have no {dim} column"
@@ -142,8 +152,11 @@ def blocked_reason(kpi: Kpi, filters: dict, loaded: dict) -> str | None:
 
 
 # -- fetching components ------------------------------------------------------------------------
-def _query_params(fam: Family, *, start, end, filters, dimension, as_of, sla, months, compare):
+def _query_params(
+    fam: Family, *, start, end, filters, dimension, as_of, sla, months, compare, threshold=20.0
+):
     params = {
+        "threshold_seconds": float(threshold),
         "as_of": as_of,
         "start": start,
         "end": end,
@@ -171,12 +184,13 @@ def fetch_components(
 ) -> dict[str, list[dict]]:
     """Run each family's query (in a small thread pool, a cursor each) -> rows per family."""
     sla = targets_mod.sla_days(store) if "orders" in families else {}
+    threshold = targets_mod.service_level_seconds(store)
 
     def run(name: str) -> list[dict]:
         fam = FAMILIES[name]
         params = _query_params(
             fam, start=start, end=end, filters=filters, dimension=dimension,
-            as_of=as_of, sla=sla, months=months, compare=compare,
+            as_of=as_of, sla=sla, months=months, compare=compare, threshold=threshold,
         )  # fmt: skip
         return queries.run(store, fam.query, **params).to_pylist()
 
@@ -227,17 +241,21 @@ def histogram_quantile(hist: dict, q: float) -> float | None:
 
 # -- evaluating ------------------------------------------------------------------------------
 def evaluate(kpi: Kpi, sums: dict[str, dict], filtered: bool = False) -> Figure:
-    """A KPI's value from components summed over some months ({family: {component: x}})."""
-    for fam_name in kpi.families:
-        fam = FAMILIES[fam_name]
-        fam_sums = sums.get(fam_name) or {}
-        if fam_name != "resolution" and not fam_sums.get("rows"):
-            where = " for these filters" if filtered else ""
-            return Figure(None, reason=f"no {fam.dataset} data in this period{where}")
+    """A KPI's value from components summed over some months ({family: {component: x}}).
 
-    def get(name: str | None):
-        fam, comp = name.split(".", 1)
-        return (sums.get(fam) or {}).get(comp)
+    Every dataset group of the KPI needs rows in the period (in one of its datasets); a
+    tuple of components is their sum, None when none of them has a value.
+    """
+    for group in kpi.dataset_groups:
+        fams = [f for f in kpi.families if FAMILIES[f].dataset in group]
+        if not fams or fams == ["resolution"]:
+            continue
+        if not any((sums.get(f) or {}).get("rows") for f in fams if f != "resolution"):
+            where = " for these filters" if filtered else ""
+            return Figure(None, reason=f"no {' or '.join(group)} data in this period{where}")
+
+    def get(name: str | tuple | None):
+        return component_value(sums, name)
 
     if kpi.formula == "product":
         value = 1.0
@@ -267,6 +285,16 @@ def evaluate(kpi: Kpi, sums: dict[str, dict], filtered: bool = False) -> Figure:
     if kpi.cap is not None:
         ratio = min(ratio, kpi.cap)
     return Figure(ratio * kpi.scale, num, den)
+
+
+def component_value(sums: dict[str, dict], name: str | tuple[str, ...]):
+    """A component ("family.component") of summed sums, or the sum of a tuple of them (None
+    when none has a value)."""
+    if isinstance(name, tuple):
+        found = [v for v in (component_value(sums, n) for n in name) if v is not None]
+        return sum(found) if found else None
+    fam, comp = name.split(".", 1)
+    return (sums.get(fam) or {}).get(comp)
 
 
 @dataclass
@@ -316,7 +344,8 @@ def _families_for(kpis: list[Kpi], loaded: dict, filters: dict) -> list[str]:
     fams = []
     for k in kpis:
         if blocked_reason(k, filters, loaded) is None:
-            fams.extend(f for f in k.families if f not in fams)
+            # An alternative dataset that is not loaded has nothing to add: no query for it.
+            fams.extend(f for f in k.families if f not in fams and loaded.get(FAMILIES[f].dataset))
     return fams
 
 

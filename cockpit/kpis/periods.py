@@ -25,7 +25,10 @@ COMPARES = ("prev", "yoy", "target")
 PARTIAL_DAYS = 3
 PARTIAL_SHARE = 0.5
 # Datasets whose months make "data months": targets are a plan, often for future months.
-ACTUAL_DATASETS = ("orders", "production", "downtime", "budget", "contacts", "surveys", "returns")
+ACTUAL_DATASETS = (
+    "orders", "production", "downtime", "budget", "contacts", "contact_stats", "delivery_stats",
+    "surveys", "returns",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,11 @@ def comparison_months(period: Period, compare: str) -> list[dt.date]:
 
 
 def data_months(store, as_of: int | None = None) -> dict[str, dict[dt.date, int]]:
-    """Visible rows per dataset and month (from the load segments, no row scan)."""
+    """Visible rows per dataset and month (from the load segments, no row scan).
+
+    Rows without a month (returns without a return date) are under the key None: the
+    dataset is loaded though no month holds them.
+    """
     out: dict[str, dict[dt.date, int]] = {}
     table = queries.run(store, "data_months", as_of=LATEST if as_of is None else as_of)
     for r in table.to_pylist():
@@ -128,7 +135,7 @@ def data_months(store, as_of: int | None = None) -> dict[str, dict[dt.date, int]
 def available_months(store, as_of: int | None = None) -> list[dt.date]:
     """Months that hold actual data in any dataset (targets excluded), oldest first."""
     by_ds = data_months(store, as_of)
-    return sorted({m for ds in ACTUAL_DATASETS for m in by_ds.get(ds, {})})
+    return sorted({m for ds in ACTUAL_DATASETS for m in by_ds.get(ds, {}) if m is not None})
 
 
 def resolve_period(
@@ -148,6 +155,7 @@ def partial_months(rows: dict[dt.date, int], last_dates: dict[dt.date, dt.date |
 
     `rows` = visible rows per month; `last_dates` = the last date seen in some months.
     """
+    rows = {m: n for m, n in rows.items() if m is not None}
     if not rows:
         return set()
     partial = set()

@@ -2,16 +2,25 @@
 
 A KPI's target for a month comes from, in order: the targets dataset (the plan as data),
 the Settings overrides (`targets` setting: {kpi_id: {"target": x, "amber": y}}), the
-catalogue default. With a single site filtered, that site's plan rows are used when there
-are any; otherwise the company-wide rows (site empty). Targets are monthly: a period's
-target is the sum of its monthly targets for an additive KPI (orders, revenue, ...) and
-their mean for any other; the amber band follows the same rule.
+catalogue default. Targets are monthly: a period's target is the sum of its monthly targets
+for an additive KPI (orders, revenue, ...) and their mean for any other; the amber band
+follows the same rule.
+
+Plan rows may be per site (a revenue budget per city) or company-wide (site empty). A target
+must be at the level of the slice shown:
+- additive KPIs (amounts) add up: no site filter -> the company-wide row, else the sum of the
+  sites' rows; sites filtered -> the sum of those sites' rows (each must have one). A
+  company-wide amount never applies to a slice, nor does a Settings or default amount under
+  any filter (a zero target aside: zero is zero at every level);
+- ratio KPIs do not add up: one site filtered -> its row, else the company-wide row (a
+  company standard holds for each site); no filter -> the company-wide row only, never a
+  sum or mean of the sites' targets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cockpit import queries
 from cockpit.kpis.catalogue import CATALOGUE, Kpi
@@ -40,6 +49,14 @@ def save_sla_days(store, mapping: dict[str, int], user: str | None = None) -> No
             raise ValueError(f"SLA days for {key!r} must be a whole number >= 0, not {days!r}")
         clean[str(key).strip()] = int(days)
     store.set_setting("sla_days", clean, user=user)
+
+
+SERVICE_LEVEL_SECONDS = 20.0  # the common "80/20" answer threshold
+
+
+def service_level_seconds(store) -> float:
+    """The service-level threshold: an answered contact waited at most this long."""
+    return float(store.get_setting("service_level_seconds", SERVICE_LEVEL_SECONDS))
 
 
 def target_overrides(store) -> dict[str, dict]:
@@ -80,23 +97,42 @@ def is_additive(kpi: Kpi) -> bool:
     return kpi.formula == "ratio" and kpi.denominator is None
 
 
-def _plan_for(kpi_id: str, plan: list[dict], filters: dict | None) -> dict[dt.date, dict]:
-    rows = [r for r in plan if r["kpi"] == kpi_id and r["target"] is not None]
-    sites = (filters or {}).get("site") or []
-    chosen = [r for r in rows if len(sites) == 1 and r["site"] == sites[0]]
-    if not chosen:
-        chosen = [r for r in rows if r["site"] is None]
-    by_month: dict[dt.date, list[dict]] = {}
-    for r in chosen:
-        by_month.setdefault(r["month"], []).append(r)
+def _plan_for(kpi: Kpi, plan: list[dict], filters: dict | None) -> dict[dt.date, dict]:
+    """The plan per month at the level of the slice (rules in the module docstring)."""
+    filters = filters or {}
+    cells: dict[tuple, list[dict]] = {}
+    for r in plan:
+        if r["kpi"] == kpi.id and r["target"] is not None:
+            cells.setdefault((r["month"], r["site"]), []).append(r)
     # Two rows for one month and site: their mean (a duplicate plan line should not add up).
-    return {
-        m: {
+    cell = {
+        key: {
             "target": sum(r["target"] for r in rs) / len(rs),
             "amber": _mean([r["amber_threshold"] for r in rs]),
         }
-        for m, rs in by_month.items()
+        for key, rs in cells.items()
     }
+    additive, sites = is_additive(kpi), filters.get("site") or []
+    if additive and any(d != "site" for d in filters):
+        return {}  # the plan is by site: it has no figure for a channel's or a line's share
+    out = {}
+    for month in {m for m, _ in cell}:
+        company = cell.get((month, None))
+        if not sites:
+            parts = [company] if company else []
+            if not parts and additive:
+                parts = [c for (m, site), c in cell.items() if m == month and site is not None]
+        else:
+            parts = [cell.get((month, site)) for site in sites]
+            if None in parts or (len(parts) > 1 and not additive):
+                parts = [company] if company and not additive else []
+        if parts:
+            ambers = [p["amber"] for p in parts]
+            out[month] = {
+                "target": sum(p["target"] for p in parts),
+                "amber": None if None in ambers else sum(ambers),
+            }
+    return out
 
 
 def _mean(values: list) -> float | None:
@@ -117,7 +153,7 @@ def period_target(
     combine = sum if is_additive(kpi) else _mean
     setting = overrides.get(kpi_id, {})
     fallback_amber = setting.get("amber", kpi.default_amber)
-    monthly = _plan_for(kpi_id, plan, filters)
+    monthly = _plan_for(kpi, plan, filters)
     in_period = [monthly[m] for m in months if m in monthly]
     if in_period and (not is_additive(kpi) or len(in_period) == len(months)):
         target = combine([p["target"] for p in in_period])
@@ -125,6 +161,11 @@ def period_target(
         amber = combine(ambers) if None not in ambers else None
         return Target(target, amber, "plan")
     n = len(months) if is_additive(kpi) else 1
+    if is_additive(kpi) and filters:
+        # A company-wide amount is not a slice's; zero is zero at every level.
+        setting = {k: v for k, v in setting.items() if k != "target" or v == 0}
+        if kpi.default_target != 0:
+            kpi = replace(kpi, default_target=None)
     if setting.get("target") is not None:
         amber = None if fallback_amber is None else fallback_amber * n
         return Target(setting["target"] * n, amber, "settings")

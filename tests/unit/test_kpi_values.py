@@ -18,7 +18,7 @@ downtime 50 + 70 + 30 = 150 min; budget: cost lines actual 1100+450 = 1550, vari
   (1100-1000) + (450-500) = 50 over budget 1500 = 3.33% (the income line is left out)
 contacts c1..c5: answered known c1..c4, unanswered c3 -> abandon 1/4 = 25%;
   served c1 c2 c4 c5: wait (30+90+60)/3 = 60 s; handle (300+500+400)/3 = 400 s;
-  resolved 2/3 (c5 unknown); FCR 1/3; SLA 2/4; CSAT 1-5 ratings 5,3,4 (c5's 7 dropped):
+  resolved 2/3 (c5 unknown); FCR 1/3; SLA 2/4; service level (20 s) 0/3; CSAT 1-5 ratings 5,3,4 (c5's 7 dropped):
   2/3 = 66.67%, mean 4.0; resolution hours 2 and 24 -> median 13
 surveys 10,9,8,6,3,0: (2 promoters - 3 detractors)/6 = -16.67; contacts per 1000 = 5/4*1000
 """
@@ -56,6 +56,7 @@ EXPECTED_JAN = {
     "abandon_pct": 25,
     "asa_seconds": 60,
     "aht_seconds": 400,
+    "service_level_pct": 0,
     "resolved_pct": 200 / 3,
     "fcr_pct": 100 / 3,
     "sla_pct": 50,
@@ -115,7 +116,7 @@ def test_missing_data_and_zero_denominators_are_null_with_a_reason(tiny_db):
     assert feb["oee_pct"].value is None and feb["oee_pct"].reason
     # No contacts in February at all.
     assert feb["abandon_pct"].value is None
-    assert feb["abandon_pct"].reason == "no contacts data in this period"
+    assert feb["abandon_pct"].reason == "no contacts or contact_stats data in this period"
 
 
 def test_a_dataset_never_loaded_is_reported_as_such(store):
@@ -123,7 +124,7 @@ def test_a_dataset_never_loaded_is_reported_as_such(store):
     cards = _cards(store)
     assert cards["orders"].value == 1
     assert cards["csat_pct"].value is None
-    assert cards["csat_pct"].reason == "no contacts data loaded"
+    assert cards["csat_pct"].reason == "no contacts or surveys data loaded"
     assert cards["return_rate_pct"].reason == "no returns data loaded"
     # Revenue column not in the data: null, not 0.
     assert cards["revenue"].value is None

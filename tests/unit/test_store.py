@@ -60,14 +60,16 @@ def test_a_new_migration_is_applied_once(tmp_path, monkeypatch):
 def test_a_failing_migration_rolls_back_whole(tmp_path, monkeypatch):
     path = tmp_path / "a.duckdb"
     Store.open(path).close()
-    bad = (2, "half", ["CREATE TABLE half_done (x INT)", "CREATE TABLE broken (x NOSUCHTYPE)"])
+    current = store_mod.MIGRATIONS[-1][0]
+    bad = (current + 1, "half",
+           ["CREATE TABLE half_done (x INT)", "CREATE TABLE broken (x NOSUCHTYPE)"])  # fmt: skip
     monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, bad])
     with pytest.raises(Exception, match="NOSUCHTYPE|[Tt]ype"):
         Store.open(path)
     monkeypatch.undo()
     s = Store.open(path)
     try:
-        assert s.schema_version() == 1
+        assert s.schema_version() == current
         names = s.arrow("select table_name from duckdb_tables()").column(0).to_pylist()
         assert "half_done" not in names
     finally:
@@ -168,3 +170,42 @@ def test_parameters_are_found_in_one_pass_over_strings_and_comments():
     assert parameters("select '--' as x, $p") == ["p"]
     assert parameters("-- it's $a\nselect $b, '$c', /* $d */ $e, \"$f\"") == ["b", "e"]
     assert parameters("select $a, $b, $a") == ["a", "b"]
+
+
+def test_a_database_made_before_a_dataset_existed_gains_its_table(tmp_path):
+    path = tmp_path / "old.duckdb"
+    s = Store.open(path)
+    # As a database made by migration 1 before contact_stats was a dataset.
+    s.con.execute("DROP TABLE contact_stats")
+    s.con.execute("ALTER TABLE surveys DROP COLUMN csat")
+    s.con.execute("DELETE FROM schema_migrations WHERE version > 1")
+    s.close()
+    s = Store.open(path)
+    try:
+        assert s.scalar("select count(*) from contact_stats_live") == 0
+        assert "csat" in s.arrow("select * from surveys_live").column_names
+        assert s.schema_version() == store_mod.MIGRATIONS[-1][0]
+    finally:
+        s.close()
+
+
+def test_orders_dates_become_timestamps_and_keep_their_values(tmp_path):
+    path = tmp_path / "old.duckdb"
+    s = Store.open(path)
+    # As a database from before promise and delivery carried a time of day.
+    s.con.execute("DROP TABLE delivery_stats")
+    s.con.execute("ALTER TABLE orders ALTER promised_date TYPE DATE")
+    s.con.execute("ALTER TABLE orders ALTER delivered_date TYPE DATE")
+    s.con.execute("DELETE FROM schema_migrations WHERE version > 3")
+    s.close()
+    s = Store.open(path)
+    try:
+        types = dict(
+            s.con.execute(
+                "select column_name, data_type from duckdb_columns() where table_name = 'orders'"
+            ).fetchall()
+        )
+        assert types["promised_date"] == types["delivered_date"] == "TIMESTAMP"
+        assert s.scalar("select count(*) from delivery_stats_live") == 0
+    finally:
+        s.close()

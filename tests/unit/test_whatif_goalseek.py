@@ -14,7 +14,7 @@ SUMS = [
     "order_lines", "orders", "units", "revenue", "order_cost", "costed_revenue",
     "on_time_orders", "on_time_known", "planned_minutes", "run_minutes", "downtime_minutes",
     "produced_units", "scrap_units", "quality_units", "operating_cost", "contacts", "answered",
-    "wait_sum", "wait_n", "within_threshold", "handle_sum", "handle_n", "csat_top", "csat_n",
+    "wait_sum", "wait_n", "within_threshold", "service_n", "handle_sum", "handle_n", "csat_top", "csat_n",
     "agents",
 ]  # fmt: skip
 

@@ -1,4 +1,5 @@
-"""queries/whatif_monthly.sql through monthly_history: sums by hand, filters, as-of."""
+"""The what-if history through monthly_history: the scorecard's KPI components, by hand,
+filters, as-of, and the same figures as the scorecard."""
 
 import datetime as dt
 import math
@@ -6,9 +7,10 @@ import math
 import pytest
 
 from cockpit import ledger, queries
+from cockpit.kpis import make_period, scorecard
 from cockpit.store import Store
 from cockpit.whatif import build_baseline
-from cockpit.whatif.history import monthly_history, split_filters
+from cockpit.whatif.history import KPI_COLUMNS, filter_dimensions, monthly_history, split_filters
 
 D = dt.date
 JAN, FEB, MAR = D(2025, 1, 1), D(2025, 2, 1), D(2025, 3, 1)
@@ -64,10 +66,12 @@ def by_month(frame):
     return {r["month"]: r for r in frame.to_dict("records")}
 
 
-def test_query_file_has_a_header_and_binds_every_filter():
-    assert "Grain: one row per month" in queries.header("whatif_monthly")
-    params = set(queries.parameters(queries.sql_text("whatif_monthly")))
-    assert {"as_of", "threshold_seconds", "site", "agent", "unit"} <= params
+def test_the_history_reads_the_catalogue_and_binds_every_filter():
+    assert "Grain: one row per month" in queries.header("whatif_agents")
+    assert {"site", "agent", "unit", "channel", "line"} <= set(filter_dimensions())
+    # No what-if query of its own re-derives a KPI: only the agents' headcount is read apart.
+    assert not [q for q in queries.available() if q.startswith("whatif_") and q != "whatif_agents"]
+    assert {"on_time_orders", "operating_cost", "wait_sum", "csat_top"} <= set(KPI_COLUMNS)
 
 
 def test_monthly_sums_computed_by_hand(store):
@@ -83,13 +87,16 @@ def test_monthly_sums_computed_by_hand(store):
     assert jan["downtime_minutes"] == 30 + 80
     assert (jan["scrap_units"], jan["quality_units"]) == (5 + 2, 190)
     assert jan["operating_cost"] == 1000  # the income line is not a cost
-    assert (jan["contacts"], jan["answered"], jan["wait_sum"], jan["wait_n"]) == (3, 2, 120, 2)
-    assert (jan["within_threshold"], jan["handle_sum"], jan["handle_n"]) == (1, 600, 2)
+    assert (jan["contacts"], jan["wait_sum"], jan["wait_n"]) == (3, 120, 2)
+    # service level at the KPI's threshold, 20 s: neither 30 s nor 90 s
+    assert (jan["within_threshold"], jan["service_n"]) == (0, 2)
+    assert (jan["handle_sum"], jan["handle_n"]) == (600, 2)
     assert (jan["csat_top"], jan["csat_n"], jan["agents"]) == (1, 2, 2)
     feb = rows[FEB]
     assert (feb["units"], feb["operating_cost"]) == (4, 300)  # a budget line without kind
     assert math.isnan(feb["order_cost"]) and math.isnan(feb["costed_revenue"])
-    assert rows[MAR]["answered"] == 1  # answered unknown counts as answered
+    # answered unknown counts as answered: a 10 s wait is within the threshold
+    assert (rows[MAR]["within_threshold"], rows[MAR]["service_n"]) == (1, 1)
 
 
 def test_filters_narrow_the_datasets_that_have_the_dimension(store):
@@ -111,22 +118,54 @@ def test_as_of_reads_the_version_asked_for(store):
     assert latest[JAN]["units"] == 50 and latest[JAN]["orders"] == 1
 
 
-def test_threshold_is_bound(store):
-    rows = by_month(monthly_history(store, threshold_seconds=100))
-    assert rows[JAN]["within_threshold"] == 2
+def test_the_threshold_is_the_service_level_kpis(store):
+    store.set_setting("service_level_seconds", 100)
+    try:
+        rows = by_month(monthly_history(store))
+        assert rows[JAN]["within_threshold"] == 2
+        assert build_baseline(store).settings.service_threshold_seconds == 100
+    finally:
+        store.set_setting("service_level_seconds", 20)
+
+
+def test_the_history_gives_the_scorecards_figures():
+    s = Store.open(":memory:")
+    try:
+        ledger.load_table(s, "orders", ORDERS)
+        ledger.load_table(s, "budget", BUDGET)
+        ledger.load_table(s, "contacts", CONTACTS)
+        ledger.load_table(s, "surveys", [{"response_date": D(2025, 1, 9), "csat": 4}])
+        ledger.load_table(s, "delivery_stats",
+                          [{"month": JAN, "planned": 10, "cancelled": 2, "late": 2}])  # fmt: skip
+        ledger.load_table(s, "contact_stats", [{"month": JAN, "offered": 20, "answered": 18,
+                                                "asa_seconds": 10, "agent": "C"}])  # fmt: skip
+        jan = by_month(monthly_history(s))[JAN]
+        cards = {c.id: c.value for c in scorecard(s, period=make_period("month", JAN))}
+        # on time: O2 + 6 of the 8 counted trips, out of 2 orders + 8
+        assert 100 * jan["on_time_orders"] / jan["on_time_known"] == cards["on_time_pct"]
+        assert cards["on_time_pct"] == pytest.approx(100 * 7 / 10)
+        assert jan["wait_sum"] / jan["wait_n"] == pytest.approx(cards["asa_seconds"])
+        assert cards["asa_seconds"] == pytest.approx((120 + 180) / 20)
+        assert 100 * jan["csat_top"] / jan["csat_n"] == pytest.approx(cards["csat_pct"])
+        assert jan["csat_n"] == 3  # two contacts and one survey
+        assert jan["operating_cost"] == cards["operating_cost"] == 1000
+        assert jan["contacts"] == 3 + 20
+        assert jan["agents"] == 3
+    finally:
+        s.close()
 
 
 def test_filter_dimensions_are_checked_against_the_catalogue():
     with pytest.raises(ValueError):
         split_filters({"site; drop table orders": ["x"]})
-    params, ignored = split_filters({"segment": ["Retail"], "site": "Leeds"})
-    assert params["site"] == ["Leeds"] and ignored == ["segment"]
+    params, ignored = split_filters({"cause": ["Jam"], "site": "Leeds"})
+    assert params["site"] == ["Leeds"] and ignored == ["cause"]
 
 
 def test_build_baseline_reads_the_store(store):
-    b = build_baseline(store, baseline_months=2, filters={"segment": ["Retail"]},
+    b = build_baseline(store, baseline_months=2, filters={"cause": ["Jam"]},
                        as_of=store.before_replace, settings={"agents": 4})  # fmt: skip
     assert b.months == [FEB, MAR]
     assert b.values["units"] == 4  # February alone has orders
-    assert any("segment" in n for n in b.notes)
+    assert any("cause" in n for n in b.notes)
     assert b.settings.agents == 4

@@ -17,7 +17,7 @@ COLUMNS = [
     "order_lines", "orders", "units", "revenue", "order_cost", "costed_revenue",
     "on_time_orders", "on_time_known", "planned_minutes", "run_minutes", "downtime_minutes",
     "produced_units", "scrap_units", "quality_units", "operating_cost", "contacts", "answered",
-    "wait_sum", "wait_n", "within_threshold", "handle_sum", "handle_n", "csat_top", "csat_n",
+    "wait_sum", "wait_n", "within_threshold", "service_n", "handle_sum", "handle_n", "csat_top", "csat_n",
     "agents",
 ]  # fmt: skip
 
@@ -40,7 +40,7 @@ def history(n: int = 12) -> pd.DataFrame:
         produced_units=units, scrap_units=0.05 * units, quality_units=units,
         on_time_known=1000.0, on_time_orders=10 * on_time,
         contacts=contacts, answered=contacts, wait_n=contacts, wait_sum=contacts * asa,
-        within_threshold=0.9 * contacts, handle_sum=300 * contacts, handle_n=contacts,
+        within_threshold=0.9 * contacts, service_n=contacts, handle_sum=300 * contacts, handle_n=contacts,
         csat_n=100.0, csat_top=50 + 0.4 * on_time - 0.1 * asa, agents=5.0,
     )  # fmt: skip
     return frame
@@ -156,7 +156,7 @@ def test_short_history_falls_back_and_says_so():
 
 def test_missing_data_gives_none_with_a_reason():
     h = history()
-    h[["contacts", "answered", "wait_sum", "wait_n", "within_threshold", "handle_sum",
+    h[["contacts", "answered", "wait_sum", "wait_n", "within_threshold", "service_n", "handle_sum",
        "handle_n", "csat_top", "csat_n", "agents"]] = np.nan  # fmt: skip
     out = outputs(baseline_from_history(h, settings=FIXED_STAFF), {"volume": 10})
     assert out["asa_seconds"].scenario is None
