@@ -92,17 +92,31 @@ def prepare(frames: dict[str, pd.DataFrame], filters: dict, sla: dict) -> dict:
         if "*" in sla:
             days = days.fillna(sla["*"])
         ol = ol.assign(sla=days.where(ol["promised_date"].isna()).astype("float64"))
+        # A load tracks delivery when 9 in 10 of its shipped lines have a delivery date; then a
+        # line shipped but not delivered is not known to be on time.
+        moved = lines[_col(lines, "ship_date").notna() | _col(lines, "delivered_date").notna()]
+        load = "_load_id" if "_load_id" in lines else None
+        share = (
+            moved.groupby(load)["delivered_date"].apply(lambda d: d.notna().mean())
+            if load
+            else pd.Series({0: _col(moved, "delivered_date").notna().mean()})
+        )
+        tracking = set(share[share >= 0.9].index)
+        ol = ol.assign(tracks=ol[load].isin(tracking) if load else (0 in tracking))
         orders = ol.groupby("order_id").agg(
             order_date=("order_date", "min"),
             ship_date=("ship_date", "max"),
             delivered=("delivered_date", "max"),
             promised=("promised_date", "min"),
             sla=("sla", "min"),
+            tracks=("tracks", "max"),
         )
         promise = orders["promised"].fillna(
             orders["order_date"] + pd.to_timedelta(orders["sla"], unit="D")
         )
-        done = orders["delivered"].fillna(orders["ship_date"])
+        done = orders["delivered"].where(
+            orders["tracks"], orders["delivered"].fillna(orders["ship_date"])
+        )
         returned = frames.get("returns")
         returned_ids = set() if returned is None else set(returned["order_id"].dropna())
         out["orders"] = pd.DataFrame(

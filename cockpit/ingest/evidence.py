@@ -136,6 +136,41 @@ SIGNALS: dict[str, frozenset[str]] = {
             "feedback",
         ]
     ),
+    "contact_stats": frozenset(
+        [
+            "calls",
+            "call",
+            "offered",
+            "incoming",
+            "inbound",
+            "answered",
+            "abandoned",
+            "acd",
+            "queue",
+            "asa",
+            "aht",
+            "agent",
+            "agents",
+        ]
+    ),  # fmt: skip
+    "delivery_stats": frozenset(
+        [
+            "planned",
+            "scheduled",
+            "cancelled",
+            "canceled",
+            "late",
+            "delayed",
+            "punctuality",
+            "delay",
+            "trips",
+            "trains",
+            "deliveries",
+            "departures",
+            "arrivals",
+            "circulations",
+        ]
+    ),  # fmt: skip
     "targets": frozenset(["target", "targets", "kpi", "goal", "goals", "objective", "objectives"]),
 }
 

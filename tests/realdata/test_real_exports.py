@@ -95,7 +95,6 @@ def test_sncf_comments_with_line_breaks_load_intact(realdb):
     assert counts["multiline"] == 351
 
 
-@layouts
 def test_sncf_on_time_from_aggregated_counts(realdb):
     sncf = realdb("sncf")
     assert sncf.kpis(*ALL_TIME)["on_time_pct"]["value"] == pytest.approx(85.6981, abs=5e-5)
@@ -104,7 +103,6 @@ def test_sncf_on_time_from_aggregated_counts(realdb):
     )
 
 
-@layouts
 def test_ventas_revenue_against_the_city_budget(realdb):
     ventas = realdb("ventas")
     year = ventas.kpis("--from", "2020-01", "--to", "2020-12", "--compare", "target")
@@ -128,7 +126,6 @@ def test_acd_summary_weighted_by_answered_calls(realdb):
     assert cards["service_level_pct"]["value"] == pytest.approx(66.7750, abs=5e-5)
 
 
-@layouts
 def test_google_forms_survey_csat_from_the_chosen_question(realdb):
     survey = realdb("survey")
     cards = survey.kpis(*ALL_TIME)
