@@ -87,6 +87,7 @@ class KpiValue:
     reason: str | None
     spark: list[tuple[dt.date, float | None]] = field(default_factory=list)
     partial: bool = False
+    amber: float | None = None  # the absolute amber threshold (cockpit.kpis.targets)
 
 
 @dataclass
@@ -378,7 +379,8 @@ def scorecard(
         blocked = blocked_reason(kpi, filters, loaded)
         if blocked:
             out.append(KpiValue(kpi.id, kpi.label, kpi.group, kpi.unit, None, None, None, None,
-                                tgt.target, None, blocked, [(m, None) for m in spark]))  # fmt: skip
+                                tgt.target, None, blocked, [(m, None) for m in spark],
+                                amber=tgt.amber))  # fmt: skip
             continue
         fig = evaluate(kpi, now_sums, bool(filters))
         if compare == "target":
@@ -401,6 +403,7 @@ def scorecard(
                 reason=fig.reason,
                 spark=[(m, evaluate(kpi, month_sums[m]).value) for m in spark],
                 partial=any(m in partial.get(f, ()) for f in kpi.families for m in period.months),
+                amber=tgt.amber,
             )
         )
     return out
@@ -442,6 +445,7 @@ def monthly_series(
     ]
     if any(t.target is not None for t in tgts):
         frame["target"] = pd.array([t.target for t in tgts], dtype="Float64")
+        frame["amber"] = pd.array([t.amber for t in tgts], dtype="Float64")
     return frame
 
 
@@ -483,12 +487,20 @@ def breakdown(
             months=period.months,
         )  # fmt: skip
     )
+    plan = targets_mod.plan_rows(store, period.months, as_of)
+    overrides = targets_mod.target_overrides(store)
     rows = []
     for s in comps.slices():
         fig = evaluate(kpi, comps.sums(period.months, part="period", slice_=s), True)
-        rows.append([s, fig.value, fig.numerator, fig.denominator])
-    frame = pd.DataFrame(rows, columns=columns)
-    for c in ("value", "numerator", "denominator"):
+        # A slice's own plan rows (a site's targets) when there are any, as on its cards.
+        tgt = targets_mod.period_target(
+            kpi_id, period.months, plan=plan, overrides=overrides,
+            filters={**filters, dimension: [s]} if s is not None else filters,
+        )  # fmt: skip
+        rows.append([s, fig.value, fig.numerator, fig.denominator, tgt.target, tgt.amber,
+                     targets_mod.status(kpi, fig.value, tgt.target, tgt.amber)])  # fmt: skip
+    frame = pd.DataFrame(rows, columns=columns + ["target", "amber", "status"])
+    for c in ("value", "numerator", "denominator", "target", "amber"):
         frame[c] = pd.array(frame[c], dtype="Float64")
     return frame.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
 

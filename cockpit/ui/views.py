@@ -217,14 +217,15 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
         or dimensions[0]
     )
     df = breakdown(ctx, kpi_id, dim)
-    target = next((v.target for v in scorecard(ctx, (kpi_id,)) if v.id == kpi_id), None)
+    card = next((v for v in scorecard(ctx, (kpi_id,)) if v.id == kpi_id), None)
     chart = breakdown_bar(
-        df,
+        df.assign(n=df["denominator"]) if kpi.denominator else df,
         dimension=dim,
         title=f"{kpi.label} by {dim.replace('_', ' ')}",
         unit=format_unit(kpi.fmt),
         fmt=d3_format(kpi.fmt),
-        target=target,
+        target=card.target if card else None,
+        amber=card.amber if card else None,
         direction=kpi.direction,
     )
     st.altair_chart(chart, width="stretch", key=f"chart_{key}")
