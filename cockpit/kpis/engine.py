@@ -142,6 +142,24 @@ def blocked_reason(kpi: Kpi, filters: dict, loaded: dict) -> str | None:
     return None
 
 
+def uncovered_reason(kpi: Kpi, months, loaded: dict) -> str | None:
+    """Why a KPI has no value over `months`: a dataset it reads beside its own (returns for
+    the return rate) is not loaded that far, so the value would count its rows as zero.
+
+    A month inside that dataset's loaded range with no rows is a true zero (no returns).
+    """
+    own = {FAMILIES[f].dataset for f in kpi.families}
+    for ds in kpi.datasets:
+        if ds in own or not loaded.get(ds):
+            continue
+        last = max(loaded[ds])
+        missing = [m for m in months if m > last]
+        if missing:
+            shown = ", ".join(f"{m:%b %Y}" for m in missing[:3])
+            return f"no {ds} data for {shown}" + (" …" if len(missing) > 3 else "")
+    return None
+
+
 # -- fetching components ------------------------------------------------------------------------
 def _query_params(fam: Family, *, start, end, filters, dimension, as_of, sla, months, compare):
     params = {
@@ -383,8 +401,13 @@ def scorecard(
                                 amber=tgt.amber))  # fmt: skip
             continue
         fig = evaluate(kpi, now_sums, bool(filters))
+        gap = uncovered_reason(kpi, period.months, loaded)
+        if gap:
+            fig = Figure(None, reason=gap)
         if compare == "target":
             previous = tgt.target
+        elif uncovered_reason(kpi, cmp_months, loaded):
+            previous = None
         else:
             previous = evaluate(kpi, cmp_sums, bool(filters)).value
         change, change_pct = _change(fig.value, previous)
@@ -401,7 +424,15 @@ def scorecard(
                 target=tgt.target,
                 status=targets_mod.status(kpi.id, fig.value, tgt.target, tgt.amber),
                 reason=fig.reason,
-                spark=[(m, evaluate(kpi, month_sums[m]).value) for m in spark],
+                spark=[
+                    (
+                        m,
+                        None
+                        if uncovered_reason(kpi, [m], loaded)
+                        else evaluate(kpi, month_sums[m]).value,
+                    )
+                    for m in spark
+                ],  # fmt: skip
                 partial=any(m in partial.get(f, ()) for f in kpi.families for m in period.months),
                 amber=tgt.amber,
             )
@@ -435,7 +466,12 @@ def monthly_series(
                 as_of=as_of,
             )  # fmt: skip
         )
-        values = [evaluate(kpi, comps.sums([m]), bool(filters)).value for m in months]
+        values = [
+            None
+            if uncovered_reason(kpi, [m], loaded)
+            else evaluate(kpi, comps.sums([m]), bool(filters)).value
+            for m in months
+        ]
     frame = pd.DataFrame({"month": months, "value": pd.array(values, dtype="Float64")})
     plan = targets_mod.plan_rows(store, months, as_of)
     overrides = targets_mod.target_overrides(store)
@@ -489,9 +525,12 @@ def breakdown(
     )
     plan = targets_mod.plan_rows(store, period.months, as_of)
     overrides = targets_mod.target_overrides(store)
+    gap = uncovered_reason(kpi, period.months, loaded)
     rows = []
     for s in comps.slices():
         fig = evaluate(kpi, comps.sums(period.months, part="period", slice_=s), True)
+        if gap:
+            fig = Figure(None, reason=gap)
         # A slice's own plan rows (a site's targets) when there are any, as on its cards.
         tgt = targets_mod.period_target(
             kpi_id, period.months, plan=plan, overrides=overrides,

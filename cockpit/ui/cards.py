@@ -85,8 +85,9 @@ def header_row(ctx: PageContext):
     """The line under the title: the period shown and room for Share / export buttons."""
     cols = st.columns([6, 1, 1])
     p = ctx.period
-    partial = " · ⚠ latest month partly loaded" if getattr(p, "partial", False) else ""
     cols[0].markdown(
-        f"**{p.label}** · compared with {scorecard_view.COMPARE_TEXT[ctx.state.compare][3:]}{partial}"
+        f"**{p.label}** · compared with {scorecard_view.COMPARE_TEXT[ctx.state.compare][3:]}"
     )
+    if ctx.month_note:
+        cols[0].caption(f"Showing {ctx.month_note}.")
     return cols

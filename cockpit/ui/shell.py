@@ -53,6 +53,9 @@ class PageContext:
     period: object | None = None  # cockpit.kpis.Period when the page has a period
     filters: dict[str, list[str]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    # Which month is shown and why ("the latest month complete in every dataset ...").
+    month_note: str = ""
+    month_incomplete: str | None = None  # what the shown month lacks, when it is incomplete
 
     @property
     def pinned(self) -> bool:
@@ -110,6 +113,8 @@ def page_shell(
     st.title(title)
     if ctx.pinned:
         _pinned_banner(ctx)
+    if ctx.month_incomplete:
+        st.warning(ctx.month_incomplete, icon=":material/warning:")
     for notice in ctx.notices:
         st.text(f"⚠️ {notice}")
     return ctx
@@ -141,6 +146,15 @@ def _months(db: str, version: int) -> list[str]:
     from cockpit.kpis import available_months
 
     return [m.strftime("%Y-%m") for m in available_months(get_store(), version)]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _default_month(db: str, version: int) -> tuple[str | None, str, dict[str, str]]:
+    from cockpit.kpis.periods import default_month
+
+    dm = default_month(get_store(), version)
+    month = dm.month.strftime("%Y-%m") if dm.month else None
+    return month, dm.why, {m.strftime("%Y-%m"): what for m, what in dm.incomplete.items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -176,35 +190,51 @@ def _period_bar(ctx: PageContext) -> None:
     from cockpit.kpis import resolve_period
 
     months = _months(str(ctx.store.path), _version(ctx))
+    default, why, incomplete = _default_month(str(ctx.store.path), _version(ctx))
     _url_selectbox("Period", list(PERIOD_LABELS), "period", PERIOD_LABELS.get, ctx.state.period)
     if months:
-        _url_selectbox("Ending in", list(reversed(months)), "month", _month_label, ctx.state.month)
+        _url_selectbox(
+            "Ending in",
+            list(reversed(months)),
+            "month",
+            lambda ym: _month_label(ym) + (" · incomplete" if ym in incomplete else ""),
+            ctx.state.month,
+            default=default,
+        )
     _url_selectbox(
         "Compare with", list(COMPARE_LABELS), "compare", COMPARE_LABELS.get, ctx.state.compare
     )
     month = st.session_state.get("month")
     kind = st.session_state.get("period", "month")
-    # The latest month is the default: left out of the view state so a live link moves on.
-    chosen_month = month if months and month != months[-1] else None
+    # The default month is left out of the view state so a live link moves on.
+    chosen_month = month if months and month != default else None
     ctx.state = replace(
         ctx.state, period=kind, month=chosen_month, compare=st.session_state.get("compare", "prev")
     )
     ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg) if months else None
+    if months and month == default:
+        ctx.month_note = f"{_month_label(month)}: {why}"
+    if month in incomplete:
+        ctx.month_incomplete = f"{_month_label(month)} is incomplete: {incomplete[month]}"
 
 
-def _url_selectbox(label: str, options: list[str], key: str, format_func, url_value) -> str:
+def _url_selectbox(
+    label: str, options: list[str], key: str, format_func, url_value, default: str | None = None
+) -> str:
     """A selectbox whose choice lives in the URL as the option id (links.py's API).
 
-    Not bind="query-params": a bound selectbox writes its formatted label ("Quarter") to
-    the URL and ignores ids ("quarter"), which would break every shared link.
+    The `default` (else the first option) is left out of the URL. Not bind="query-params":
+    a bound selectbox writes its formatted label ("Quarter") to the URL and ignores ids
+    ("quarter"), which would break every shared link.
     """
+    default = default if default in options else options[0]
     # Always re-assigned: on a page switch Streamlit resets a keyed widget to its default.
     current = st.session_state.get(key)
     if current not in options:
-        current = url_value if url_value in options else options[0]
+        current = url_value if url_value in options else default
     st.session_state[key] = current
     value = st.selectbox(label, options, key=key, format_func=format_func)
-    if value == options[0]:
+    if value == default:
         if key in st.query_params:
             del st.query_params[key]
     elif st.query_params.get(key) != value:

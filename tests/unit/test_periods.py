@@ -60,7 +60,8 @@ def test_available_months_and_default_period(tiny_db):
     months = available_months(tiny_db)
     assert months[0] == D(2024, 1, 1) and months[-1] == D(2025, 3, 1)
     assert D(2024, 6, 1) not in months
-    assert resolve_period(tiny_db).end == D(2025, 3, 1)
+    # Returns end in Feb (one month behind): Mar has orders and production only.
+    assert resolve_period(tiny_db).end == D(2025, 2, 1)
     assert resolve_period(tiny_db, "quarter", "2025-02").months == [D(2025, 1, 1), D(2025, 2, 1)]
     # Before the first load (version 0) nothing is visible.
     assert available_months(tiny_db, as_of=0) == []
@@ -76,3 +77,45 @@ def test_partial_month_rules():
     assert partial_months({**rows, D(2025, 4, 1): 50}, {}) == set()
     # Only the latest month is ever flagged.
     assert partial_months({**rows, D(2025, 2, 1): 1}, {}) == set()
+
+
+# -- the default month: latest complete across datasets (issue 14) ---------------------------
+def _months(first: D, n: int, rows: int) -> dict:
+    from cockpit.kpis.periods import add_months
+
+    return {add_months(first, i): rows for i in range(n)}
+
+
+def test_an_orders_only_upload_for_a_new_month_does_not_become_the_default():
+    from cockpit.kpis.periods import complete_month
+
+    by_ds = {
+        "orders": {**_months(D(2026, 1, 1), 10, 500), D(2026, 11, 1): 12},
+        "contacts": _months(D(2026, 1, 1), 10, 150),
+        "budget": _months(D(2026, 1, 1), 10, 15),
+        "targets": _months(D(2026, 1, 1), 12, 14),  # a plan for future months is no data
+    }
+    got = complete_month(by_ds)
+    assert got.month == D(2026, 10, 1)
+    assert got.incomplete == {D(2026, 11, 1): "orders only"}
+    assert "Nov 2026: orders only" in got.why
+
+
+def test_a_dataset_that_stopped_long_ago_does_not_hold_the_default_back():
+    from cockpit.kpis.periods import complete_month
+
+    by_ds = {"orders": _months(D(2026, 1, 1), 10, 500), "surveys": _months(D(2026, 1, 1), 6, 40)}
+    got = complete_month(by_ds)
+    assert (got.month, got.why, got.incomplete) == (D(2026, 10, 1), "the latest month loaded", {})
+
+
+def test_a_latest_month_with_far_fewer_rows_than_usual_is_partial():
+    from cockpit.kpis.periods import complete_month
+
+    by_ds = {
+        "orders": {**_months(D(2026, 1, 1), 10, 500), D(2026, 11, 1): 480},
+        "contacts": {**_months(D(2026, 1, 1), 10, 150), D(2026, 11, 1): 30},
+    }
+    got = complete_month(by_ds)
+    assert got.month == D(2026, 10, 1)
+    assert got.incomplete == {D(2026, 11, 1): "contacts partly loaded"}
