@@ -38,10 +38,16 @@ class Kpi:
     q: float | None = None
     empty: str = "no data in this period"
     families: tuple[str, ...] = field(default=())
+    signed: bool = False  # can be negative (variance, NPS): no % change of it makes sense
 
     @property
     def higher_is_better(self) -> bool:
         return self.direction == "higher"
+
+    @property
+    def change_in_units(self) -> bool:
+        """Changes are told in points or units: percentages and signed values."""
+        return self.signed or self.fmt in ("pct", "nps")
 
 
 def _family(component: str | None) -> list[str]:
@@ -74,6 +80,7 @@ def _kpi(entry: dict) -> Kpi:
         q=entry.get("q"),
         empty=entry.get("empty", "no data in this period"),
         families=families,
+        signed=bool(entry.get("signed", entry.get("format") == "nps")),
     )
 
 
