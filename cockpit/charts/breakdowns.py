@@ -62,7 +62,8 @@ def breakdown_bar(
     if theme.is_empty(df, value_col) or dimension not in df.columns:
         return theme.no_data(title)
     keep = [c for c in (dimension, value_col, "target", "amber", "n") if c in df.columns]
-    data = df[keep].copy()
+    # A slice without a value (no ratings at all) has no bar: never a "null%" row.
+    data = df.loc[df[value_col].notna(), keep].copy()
     data[dimension] = _labels(data[dimension])
     data = data.sort_values(value_col, ascending=False, kind="stable").reset_index(drop=True)
     order = list(data[dimension])
@@ -98,9 +99,12 @@ def breakdown_bar(
         .add_params(hover)
     )
     # Values in a column right of the plot, clear of the bars and of the target rule.
+    label = _format_expr(value_col, fmt, unit)
+    if "n" in data.columns:  # the sample size beside every rate: 100% of 3 is not 100% of 300
+        label += " + '  (n=' + format(datum.n, ',.0f') + ')'"
     labels = (
         base.mark_text(align="left", x="width", dx=8, color=theme.TEXT)
-        .transform_calculate(label=_format_expr(value_col, fmt, unit))
+        .transform_calculate(label=label)
         .encode(text="label:N")
     )
     layers = [bars, labels]

@@ -110,11 +110,22 @@ def _money(v: float) -> str:
         return f"{sign}£{a / 1e9:.1f}B"
     if a >= 1e6:
         return f"{sign}£{a / 1e6:.1f}M"
+    # From £1k up in thousands (£9.8k beside +£21k, not £9,792 beside +£21k).
     if a >= 1e4:
         return f"{sign}£{a / 1e3:.0f}k"
+    if a >= 999.5:
+        return f"{sign}£{a / 1e3:.1f}k"
     if a >= 100:
         return f"{sign}£{a:,.0f}"
     return f"{sign}£{a:,.2f}"
+
+
+format_money = _money  # the one money format: cards, what-if, exports
+
+
+def _hours(v: float) -> str:
+    # Under an hour in minutes: "12 min", not "0.2 h".
+    return f"{v * 60:.0f} min" if abs(v) < 1 else f"{v:.1f} h"
 
 
 _FORMATTERS = {
@@ -122,7 +133,7 @@ _FORMATTERS = {
     "money": _money,
     "days": lambda v: f"{v:.1f} d",
     "seconds": lambda v: f"{v:.0f} s",
-    "hours": lambda v: f"{v:.1f} h",
+    "hours": _hours,
     "count": lambda v: f"{v:,.0f}",
     "minutes": lambda v: f"{v:,.0f} min",
     "score": lambda v: f"{v:.2f}",

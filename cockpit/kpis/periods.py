@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from cockpit import queries
 from cockpit.store import LATEST
 
-KINDS = ("month", "quarter", "ytd", "t3m", "t12m", "range")
+KINDS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m", "range")
 COMPARES = ("prev", "yoy", "target")
 PARTIAL_DAYS = 3
 PARTIAL_SHARE = 0.5
@@ -88,7 +88,14 @@ def make_period(kind: str, end: dt.date) -> Period:
     elif kind == "quarter":
         q = (end.month - 1) // 3
         start = dt.date(end.year, 3 * q + 1, 1)
-        label = f"Q{q + 1} {end.year}" + ("" if end.month % 3 == 0 else f" to {end:%b}")
+        # A quarter not over yet is quarter-to-date, and says so (Oct alone is Q4-to-date).
+        label = f"Q{q + 1} {end.year}" + (
+            "" if end.month % 3 == 0 else f" quarter-to-date (to {end:%b})"
+        )
+    elif kind == "last_quarter":
+        # The last quarter complete by the end month: Oct 2026 -> Q3 2026 (Jul-Sep).
+        end = end if end.month % 3 == 0 else add_months(end, -(end.month % 3))
+        return make_period("quarter", end)
     elif kind == "ytd":
         start, label = dt.date(end.year, 1, 1), f"YTD {end:%b %Y}"
     elif kind == "t3m":

@@ -20,8 +20,9 @@ def kpi_card(card: dict) -> None:
     """One st.metric card from a scorecard_view.card_view dict."""
     with st.container(border=True):
         st.html(
-            f'<div style="font-size:0.85rem;color:#555"><span class="rag rag-{card["status"]}"'
-            f' title="{card["status_text"]}"></span>{card["label_html"]}</div>'
+            f'<div class="card-head"><span class="rag rag-{card["status"]}"'
+            f' title="{card["status_text"]}"></span>{card["label_html"]}<span class="rag-text'
+            f' rag-text-{card["status"]}">{card["status_text"]}</span></div>'
         )
         st.metric(
             card["label"],
@@ -91,3 +92,12 @@ def header_row(ctx: PageContext):
     if ctx.month_note:
         cols[0].caption(f"Showing {ctx.month_note}.")
     return cols
+
+
+def headline(ctx: PageContext, values: list) -> None:
+    """The one line a COO reads first: how many KPIs are off target, watch, on target."""
+    st.markdown(
+        f"#### {scorecard_view.headline(values)} "
+        f"<span style='font-weight:400;font-size:0.9rem'>· {ctx.period.label}</span>",
+        unsafe_allow_html=True,
+    )

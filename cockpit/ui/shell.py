@@ -20,7 +20,8 @@ from cockpit.ui.resources import get_store
 
 PERIOD_LABELS = {
     "month": "Month",
-    "quarter": "Quarter",
+    "quarter": "Quarter to date",
+    "last_quarter": "Last complete quarter",
     "ytd": "Year to date",
     "t3m": "Trailing 3 months",
     "t12m": "Trailing 12 months",
@@ -88,6 +89,7 @@ def page_shell(
             f"asof={state.asof} is newer than the latest load ({latest}); showing live data"
         )
         state = replace(state, asof=None)
+    _drop_ignored_params(state)
     ctx = PageContext(
         page=page,
         store=store,
@@ -118,6 +120,15 @@ def page_shell(
     for notice in ctx.notices:
         st.text(f"⚠️ {notice}")
     return ctx
+
+
+def _drop_ignored_params(state: links.ViewState) -> None:
+    """Parameters the view ignored (with a notice) leave the address bar, so a link copied
+    from it carries only what it shows."""
+    kept = links.to_query_params(state)
+    for key in list(st.query_params):
+        if key not in links.STREAMLIT_KEYS and key not in kept:
+            del st.query_params[key]
 
 
 def _navigation(ctx: PageContext) -> None:
@@ -178,10 +189,15 @@ def _style() -> None:
         """<style>
         [data-testid="stMetricValue"] { font-size: 1.9rem; }
         [data-testid="stMetric"] { padding: 0.4rem 0.6rem; }
-        .rag { display:inline-block; width:0.75rem; height:0.75rem; border-radius:50%;
-               margin-right:0.35rem; vertical-align:middle; }
+        .card-head { font-size:0.9rem; color:#333; display:flex; align-items:center;
+                     gap:0.4rem; }
+        .rag { display:inline-block; width:1.05rem; height:1.05rem; border-radius:50%;
+               flex:none; }
         .rag-green { background:#1a9850 } .rag-amber { background:#f0a500 }
         .rag-red { background:#d73027 } .rag-none { background:#c8c8c8 }
+        .rag-text { margin-left:auto; font-size:0.75rem; font-weight:600; white-space:nowrap; }
+        .rag-text-green { color:#1a7f37 } .rag-text-amber { color:#9a6200 }
+        .rag-text-red { color:#c62828 } .rag-text-none { color:#8a8a8a; font-weight:400 }
         </style>"""
     )
 

@@ -247,8 +247,8 @@ def table_download(ctx: PageContext, df, title: str, name: str, *, key: str, for
 
 def chart_downloads(chart, name: str, *, key: str) -> None:
     """PNG and SVG downloads of a chart, rendered only when clicked."""
-    cols = st.columns([1, 1, 8])
-    cols[0].download_button(
+    row = st.container(horizontal=True)
+    row.download_button(
         "⬇ PNG",
         lambda: images.chart_png(chart),
         file_name=f"{name}.png",
@@ -257,7 +257,7 @@ def chart_downloads(chart, name: str, *, key: str) -> None:
         type="tertiary",
         mime="image/png",
     )
-    cols[1].download_button(
+    row.download_button(
         "⬇ SVG",
         lambda: images.chart_svg(chart),
         file_name=f"{name}.svg",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 from cockpit import ledger
 from cockpit.ui.resources import _store_for
@@ -46,3 +48,91 @@ def test_a_partial_upload_does_not_take_over_the_scorecard(open_app, demo_db):
     assert metric(at, "Return rate") == "—"  # no returns loaded for November: no value
     assert "no returns data for Nov 2026" in " ".join(c.value for c in at.caption)
     assert card_status(at, "Return rate") == "none"
+
+
+# -- what-if and links --------------------------------------------------------------------------
+def test_goal_seek_shows_the_driver_value_and_apply_moves_slider_and_url(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, "whatif")
+    at.button(key="FormSubmitter:goalseek-Find the value").click().run()
+    found = " ".join(s.value for s in at.success)
+    assert "Agents +" in found and "brings Average speed of answer to" in found, found
+    apply = at.button(key="apply_goalseek")
+    agents = float(apply.label.split("Agents ")[1].split(" agents")[0])
+    assert f"Agents {agents:+g} agents" in found
+    apply.click().run()
+    assert at.slider(key="d_agents").value == agents
+    assert at.query_params["d_agents"] in (f"{agents:g}", [f"{agents:g}"])
+
+
+def test_scenario_link_opens_with_its_saved_drivers(open_app, demo_db):
+    from cockpit import saved
+
+    store = _store_for(str(demo_db.resolve()))
+    saved.save(store, "scenarios", "Peak season", {"drivers": {"volume": 15.0, "agents": 3.0}})
+    at = open_app(demo_db, "whatif", scenario="Peak season")
+    assert at.slider(key="d_volume").value == 15.0
+    assert at.slider(key="d_agents").value == 3.0
+    assert "Scenario 'Peak season'" in " ".join(i.value for i in at.info)
+
+
+def test_out_of_range_driver_is_clamped_with_a_notice(open_app, shared_demo_db):
+    from cockpit.whatif.model import DRIVERS
+
+    top = float(DRIVERS["volume"].max)
+    at = open_app(shared_demo_db, "whatif", d_volume="500")
+    assert at.slider(key="d_volume").value == top
+    assert "outside the model's range" in " ".join(w.value for w in at.warning)
+
+
+def test_ignored_parameters_leave_the_url(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, period="weird", f_nope="x", compare="yoy")
+    assert "Ignored period='weird'" in " ".join(t.value for t in at.text)
+    assert "period" not in at.query_params and "f_nope" not in at.query_params
+    assert at.query_params["compare"] in ("yoy", ["yoy"])
+
+
+# -- quick to read ------------------------------------------------------------------------------
+def test_headline_counts_the_cards_statuses(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, month="2026-10")
+    statuses = [m.group(1) for h in at.html for m in re.finditer(r'class="rag rag-(\w+)"', h.value)]
+    red, amber, green = (statuses.count(s) for s in ("red", "amber", "green"))
+    want = f"{red} of {red + amber + green} KPIs off target, {amber} watch, {green} on target"
+    assert any(want in m.value for m in at.markdown), want
+    assert red >= 3
+
+
+def test_no_comparison_text_under_a_missing_change(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, month="2026-10", compare="yoy")
+    for m in at.metric:
+        if m.value == "—":
+            assert not m.proto.delta_description, m.label
+
+
+def _charts(at) -> list:
+    """Every Altair chart on the page as (spec dict, [dataset rows])."""
+    import pyarrow as pa
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+
+    out = []
+    for el in walk(at.main):
+        if getattr(el, "type", "") == "vega_lite_chart":
+            rows = [
+                r
+                for d in el.proto.datasets
+                for r in pa.ipc.open_stream(d.data.data).read_all().to_pylist()
+            ]
+            out.append((json.loads(el.proto.spec), rows))
+    return out
+
+
+def test_breakdown_has_no_null_row_and_shows_n(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, "customer", month="2026-10")
+    spec, rows = next(c for c in _charts(at) if "CSAT by agent" in json.dumps(c[0]))
+    agents = [r for r in rows if "agent" in r]
+    assert agents and all(r["value"] is not None for r in agents)
+    assert all(r["n"] >= 1 for r in agents)
+    assert "(n=" in json.dumps(spec)

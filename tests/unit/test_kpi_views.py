@@ -132,7 +132,7 @@ def test_signed_and_percentage_changes_are_told_in_points_or_units():
     nps = card("nps", 11.0, -10.8)  # the demo, Oct 2026: was "NPS rose 202 % to +11"
     assert _text(nps, None) == "NPS rose 22 points to +11"
     variance = card("budget_variance", 9792.0, -11650.0)  # was "rose 184 %"
-    assert _text(variance, None) == "Budget variance rose £21k to £9,792"
+    assert _text(variance, None) == "Budget variance rose £21k to £9.8k"
     assert _text(card("csat_pct", 53.1, 59.6), None) == "CSAT fell 6.5 pts to 53.1%"
     assert _text(card("units", 8822.0, 6156.0), None) == "Units rose 43% to 8,822"
     driver = {"dimension": "ship_mode", "slice": "Standard"}

@@ -23,7 +23,7 @@ def test_add_months_crosses_years_both_ways():
     [
         ("month", D(2026, 10, 1), D(2026, 10, 1), 1, "Oct 2026"),
         ("quarter", D(2026, 9, 1), D(2026, 7, 1), 3, "Q3 2026"),
-        ("quarter", D(2026, 8, 1), D(2026, 7, 1), 2, "Q3 2026 to Aug"),
+        ("quarter", D(2026, 8, 1), D(2026, 7, 1), 2, "Q3 2026 quarter-to-date (to Aug)"),
         ("ytd", D(2026, 3, 1), D(2026, 1, 1), 3, "YTD Mar 2026"),
         ("t3m", D(2026, 1, 1), D(2025, 11, 1), 3, "3 months to Jan 2026"),
         ("t12m", D(2026, 10, 1), D(2025, 11, 1), 12, "12 months to Oct 2026"),
@@ -33,6 +33,13 @@ def test_period_kinds(kind, end, first, n, label):
     p = make_period(kind, end)
     assert (p.start, len(p.months), p.months[-1], p.label) == (first, n, end, label)
     assert p.months == month_span(first, end)
+
+
+def test_last_complete_quarter_ends_at_or_before_the_month():
+    q3 = make_period("last_quarter", D(2026, 10, 1))
+    assert (q3.months, q3.label) == ([D(2026, 7, 1), D(2026, 8, 1), D(2026, 9, 1)], "Q3 2026")
+    assert make_period("last_quarter", D(2026, 9, 1)).label == "Q3 2026"
+    assert make_period("last_quarter", D(2026, 2, 1)).label == "Q4 2025"
 
 
 def test_comparisons():
