@@ -9,7 +9,7 @@ import re
 from cockpit import ledger
 from cockpit.ui.resources import _store_for
 
-from .conftest import metric, number
+from .conftest import metric, number, orders_in_month
 from .test_settings_sql_pages import card_status
 
 
@@ -136,3 +136,22 @@ def test_breakdown_has_no_null_row_and_shows_n(open_app, shared_demo_db):
     assert agents and all(r["value"] is not None for r in agents)
     assert all(r["n"] >= 1 for r in agents)
     assert "(n=" in json.dumps(spec)
+
+
+def test_data_history_says_what_a_load_restated(open_app, demo_db):
+    store = _store_for(str(demo_db.resolve()))
+    rows = [
+        {"order_id": f"S-{i}", "order_date": dt.date(2026, 9, 1 + i), "quantity": 1,
+         "revenue": 10.0}
+        for i in range(20)
+    ]  # fmt: skip
+    before = orders_in_month(demo_db, dt.date(2026, 9, 1))  # straight from SQL
+    entry = ledger.load_table(store, "orders", rows, file="sep-reexport.csv", replace=True)
+    at = open_app(demo_db, "data")
+    at.selectbox(key="history_load").set_value(entry.load_id).run()
+    labels = [e.label for e in at.expander]
+    assert any(
+        f"What load {entry.load_id} changed" in lab and "restated Sep 2026" in lab for lab in labels
+    ), labels
+    text = " ".join(m.value for m in at.markdown)
+    assert f"Sep 2026 Orders restated {before:,} → 20 by load {entry.load_id}" in text
