@@ -120,3 +120,22 @@ def headline(values: list) -> str:
         f"{counts['red']} of {rated} KPIs off target, {counts['amber']} watch, "
         f"{counts['green']} on target"
     )
+
+
+def breakdown_table(df, kpi, dimension: str):
+    """A breakdown as people read it: human headers, n beside the rate, target and status;
+    with the xlsx number format of each column -> (frame, formats)."""
+    import pandas as pd
+
+    name = dimension.replace("_", " ").capitalize()
+    out = pd.DataFrame({name: df[dimension].astype(object).where(df[dimension].notna(), "(blank)")})
+    out[kpi.label] = pd.to_numeric(df["value"], errors="coerce").round(4)
+    formats = {kpi.label: kpi.fmt}
+    if kpi.denominator and "denominator" in df.columns:
+        out["n"] = pd.to_numeric(df["denominator"], errors="coerce")
+        formats["n"] = "int"
+    if "target" in df.columns and df["target"].notna().any():
+        out["Target"] = pd.to_numeric(df["target"], errors="coerce").round(4)
+        formats["Target"] = kpi.fmt
+        out["Status"] = [STATUS_TEXT.get(x, "") if isinstance(x, str) else "" for x in df["status"]]
+    return out[out[kpi.label].notna()].reset_index(drop=True), formats

@@ -376,3 +376,15 @@ def _base_url() -> str:
         return ""
     scheme, rest = url.split("://", 1)
     return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def public_base_url() -> str:
+    """The app's absolute address for links that leave it (brief, exports): the browser's
+    own, else $COCKPIT_PUBLIC_URL, else this server on localhost."""
+    import os
+
+    base = _base_url() or os.environ.get("COCKPIT_PUBLIC_URL", "").rstrip("/")
+    if base:
+        return base
+    port = st.get_option("server.port") or 8501
+    return f"http://localhost:{port}"

@@ -155,3 +155,18 @@ def test_data_history_says_what_a_load_restated(open_app, demo_db):
     ), labels
     text = " ".join(m.value for m in at.markdown)
     assert f"Sep 2026 Orders restated {before:,} → 20 by load {entry.load_id}" in text
+
+
+def test_brief_and_export_links_are_absolute_with_view_state_and_asof(monkeypatch):
+    from cockpit import links
+    from cockpit.ui import views
+    from cockpit.ui.shell import PageContext
+
+    monkeypatch.setenv("COCKPIT_PUBLIC_URL", "https://cockpit.example.com/")
+    state = links.ViewState(compare="yoy", month="2026-09", filters=(("site", ("Lyon",)),))
+    ctx = PageContext("overview", None, None, state, as_of=2**62, latest_seq=14)
+    assert views.pinned_link(ctx) == (
+        "https://cockpit.example.com/?month=2026-09&compare=yoy&f_site=Lyon&asof=14"
+    )
+    monkeypatch.delenv("COCKPIT_PUBLIC_URL")
+    assert views.pinned_link(ctx).startswith("http://localhost:")
