@@ -16,5 +16,5 @@ if not views.no_data(ctx):
         brief_download(ctx)
     values = views.scorecard(ctx)
     cards.headline(ctx, values)
-    cards.movers_strip(views.movers(ctx))
+    cards.movers_strip(views.movers(ctx), ctx)
     cards.scorecard_grid(ctx, values)

@@ -92,6 +92,7 @@ def what_moved(
     filters: dict | None = None,
     as_of: int | None = None,
     top: int = 5,
+    cards: list[KpiValue] | None = None,
 ) -> list[dict]:
     """The `top` KPIs by relative change, each with the slice that drove most of it.
 
@@ -101,7 +102,8 @@ def what_moved(
     as_of = LATEST if as_of is None else as_of
     filters = clean_filters(filters)
     compare = "prev" if compare == "target" else compare
-    cards = scorecard(store, period=period, compare=compare, filters=filters, as_of=as_of)
+    if cards is None:  # the caller's scorecard of the same view saves computing it twice
+        cards = scorecard(store, period=period, compare=compare, filters=filters, as_of=as_of)
     # A partly loaded month "falls 98 %" only because it is partial: it is flagged, not a mover.
     moved = [c for c in cards if c.change and not c.partial and _score(c) is not None]
     moved.sort(key=_score, reverse=True)

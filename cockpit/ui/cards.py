@@ -16,8 +16,8 @@ GROUP_PAGES = {
 }
 
 
-def kpi_card(card: dict) -> None:
-    """One st.metric card from a scorecard_view.card_view dict."""
+def kpi_card(card: dict, link: dict | None = None) -> None:
+    """One st.metric card from a scorecard_view.card_view dict; `link` opens its page."""
     with st.container(border=True):
         st.html(
             f'<div class="card-head"><span class="rag rag-{card["status"]}"'
@@ -36,6 +36,10 @@ def kpi_card(card: dict) -> None:
             delta_description=card["delta_description"],
         )
         st.caption(card["footnote"])
+        if link:
+            st.page_link(
+                link["page"], label="Open →", query_params=link["params"], help=link["help"]
+            )
 
 
 def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=None) -> None:
@@ -51,11 +55,15 @@ def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=N
             head[0].subheader(group)
             if group in GROUP_PAGES:
                 head[1].page_link(GROUP_PAGES[group], label="Details →", query_params=_qp(ctx))
+        # On the overview a card opens its group's page with the same view (period, filters).
+        link = None
+        if group in GROUP_PAGES and group.lower() != ctx.page:
+            link = {"page": GROUP_PAGES[group], "params": _qp(ctx), "help": f"Open {group}"}
         for start in range(0, len(cards), columns):
             row = st.columns(columns)
             for col, card in zip(row, cards[start : start + columns], strict=False):
                 with col:
-                    kpi_card(card)
+                    kpi_card(card, link)
 
 
 def _qp(ctx: PageContext) -> dict:
@@ -66,8 +74,9 @@ def _qp(ctx: PageContext) -> dict:
     return params
 
 
-def movers_strip(movers: list[dict]) -> None:
-    """The 'what moved' strip: the biggest changes and the slice behind each."""
+def movers_strip(movers: list[dict], ctx: PageContext | None = None) -> None:
+    """The 'what moved' strip: the biggest changes and the slice behind each; a tile opens
+    the KPI's page filtered to that slice."""
     if not movers:
         return
     st.subheader("What moved")
@@ -76,6 +85,14 @@ def movers_strip(movers: list[dict]) -> None:
         with col, st.container(border=True):
             st.markdown(f"**{m['label']}**")
             st.caption(m["text"])
+            group = CATALOGUE[m["id"]].group if m["id"] in CATALOGUE else None
+            if ctx is not None and group in GROUP_PAGES:
+                params, label = _qp(ctx), "Open →"
+                driver = m.get("driver")
+                if driver:
+                    params[f"f_{driver['dimension']}"] = str(driver["slice"])
+                    label = f"Open {driver['slice']} →"
+                st.page_link(GROUP_PAGES[group], label=label, query_params=params)
 
 
 def kpi_help(kpi_id: str) -> str:

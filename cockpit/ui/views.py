@@ -44,12 +44,15 @@ def _scorecard(version, period_key, compare, filters, kpi_ids):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _movers(version, period_key, compare, filters):
+    compare = "prev" if compare == "target" else compare
     return kpis.what_moved(
         get_store(),
         period=_period(period_key),
         compare=compare,
         filters=dict(filters),
         as_of=version,
+        # The same cached scorecard the cards use (one computation per view and version).
+        cards=_scorecard(version, period_key, compare, filters, None),
     )
 
 

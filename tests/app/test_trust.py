@@ -170,3 +170,15 @@ def test_brief_and_export_links_are_absolute_with_view_state_and_asof(monkeypatc
     )
     monkeypatch.delenv("COCKPIT_PUBLIC_URL")
     assert views.pinned_link(ctx).startswith("http://localhost:")
+
+
+def test_cards_and_movers_open_their_page_with_the_slice(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, month="2026-09", compare="yoy")
+    links_ = [el for el in at.main.get("page_link")]
+    assert links_
+    mover = next(
+        p for p in links_ if p.proto.label.startswith("Open ") and p.proto.label != "Open →"
+    )
+    assert "f_" in mover.proto.query_string and "compare=yoy" in mover.proto.query_string
+    card = next(p for p in links_ if p.proto.label == "Open →")
+    assert "month=2026-09" in card.proto.query_string

@@ -14,6 +14,7 @@ from cockpit.kpis import (
     downtime_pareto,
     make_period,
     monthly_series,
+    scorecard,
     what_moved,
 )
 
@@ -138,3 +139,9 @@ def test_signed_and_percentage_changes_are_told_in_points_or_units():
     driver = {"dimension": "ship_mode", "slice": "Standard"}
     assert _text(card("units", 8822.0, 6156.0), driver).endswith("; mostly Standard (ship mode)")
     assert _score(nps) == 100.0  # crossing zero: the whole combined size, not 202 %
+
+
+def test_what_moved_from_a_given_scorecard_is_the_same(tiny_db):
+    feb = make_period("month", dt.date(2025, 2, 1))
+    cards = scorecard(tiny_db, period=feb)
+    assert what_moved(tiny_db, period=feb, cards=cards) == what_moved(tiny_db, period=feb)
