@@ -9,7 +9,7 @@ import re
 from cockpit import ledger
 from cockpit.ui.resources import _store_for
 
-from .conftest import metric, number, orders_in_month
+from .conftest import metric, number, orders_in_month, sql_value
 from .test_settings_sql_pages import card_status
 
 
@@ -182,3 +182,19 @@ def test_cards_and_movers_open_their_page_with_the_slice(open_app, shared_demo_d
     assert "f_" in mover.proto.query_string and "compare=yoy" in mover.proto.query_string
     card = next(p for p in links_ if p.proto.label == "Open →")
     assert "month=2026-09" in card.proto.query_string
+
+
+def test_after_undo_the_coverage_and_selector_drop_the_undone_load(open_app, demo_db):
+    _orders_only_november(demo_db)
+    load_id = sql_value(demo_db, "select max(load_id) from loads")
+    at = open_app(demo_db, "data")
+    grid = next(rows for spec, rows in _charts(at) if any("dataset" in r for r in rows))
+    assert any(r.get("month") == "2026-11" for r in grid)
+    at.selectbox(key="history_load").set_value(load_id).run()
+    at.button(key="confirm_undo").click().run()
+    assert not at.exception
+    grid = next(rows for spec, rows in _charts(at) if any("dataset" in r for r in rows))
+    assert not any(r.get("month") == "2026-11" for r in grid)
+    assert "2026-11" not in " ".join(c.value for c in at.caption)
+    select = at.selectbox(key="history_load")
+    assert select.format_func(load_id).endswith("(undone)")
