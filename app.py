@@ -15,5 +15,6 @@ if not views.no_data(ctx):
     with st_cols[2]:
         brief_download(ctx)
     values = views.scorecard(ctx)
-    cards.movers_strip(views.movers(ctx))
+    cards.headline(ctx, values)
+    cards.movers_strip(views.movers(ctx), ctx)
     cards.scorecard_grid(ctx, values)

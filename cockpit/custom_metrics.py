@@ -349,7 +349,9 @@ def compute(
         change=change,
         change_pct=None if change is None or not previous else 100 * change / abs(previous),
         target=metric.target,
-        status=targets_mod.status(kpi, value, metric.target, metric.amber),
+        status=targets_mod.status(
+            kpi, value, metric.target, targets_mod.amber_threshold(kpi, metric.target, metric.amber)
+        ),
         reason=reason,
         spark=spark,
     )

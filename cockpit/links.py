@@ -3,7 +3,7 @@
 Every view is a URL. The query string carries only values that differ from the defaults:
 
     page=efficiency          the page (normally carried by the URL path instead, see to_url)
-    period=quarter           month | quarter | ytd | t3m | t12m
+    period=quarter           month | quarter (to date) | last_quarter | ytd | t3m | t12m
     month=2026-09            the period's end month; absent = latest complete month
     compare=yoy              prev | yoy | target
     f_site=Leeds&f_site=Lyon a filter: one f_<dimension> key per selected value
@@ -38,7 +38,7 @@ PAGE_PATHS: dict[str, str] = {
     "sql": "/SQL",
     "settings": "/Settings",
 }
-PERIODS = ("month", "quarter", "ytd", "t3m", "t12m")
+PERIODS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m")
 COMPARES = ("prev", "yoy", "target")
 DIMENSIONS = (
     "site", "region", "channel", "category", "product", "ship_mode", "line", "agent", "topic",

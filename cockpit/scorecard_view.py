@@ -10,10 +10,13 @@ from cockpit.kpis import CATALOGUE, format_value
 GROUPS = ("Efficiency", "Cost", "Customer")
 STATUS_TEXT = {
     "green": "on target",
-    "amber": "near target",
+    "amber": "watch",
     "red": "off target",
     "none": "no target",
 }
+# Short enough to fit beside a delta on a quarter-width card (the header says it in full).
+COMPARE_SHORT = {"prev": "vs previous", "yoy": "vs last year", "target": "vs target"}
+MISSING_PREVIOUS = {"prev": "no previous value", "yoy": "no value a year earlier"}
 COMPARE_TEXT = {
     "prev": "vs previous period",
     "yoy": "vs same period last year",
@@ -68,8 +71,11 @@ def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
         foot.append(f"target {_fmt(kpi, v.target)}")
     if compare != "target" and not _missing(v.previous):
         foot.append(f"was {_fmt(kpi, v.previous)}")
+    elif compare in MISSING_PREVIOUS and not _missing(v.value):
+        foot.append(MISSING_PREVIOUS[compare])
     if getattr(v, "partial", False):
         foot.append("⚠ partial month")
+    delta = None if _rounds_to_zero(change_text(kpi, change)) else change_text(kpi, change)
     help_text = kpi.description
     if v.reason and not _missing(v.value):
         help_text += f"\n\nNote: {v.reason}"
@@ -79,11 +85,10 @@ def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
         "label_html": html.escape(kpi.label),
         "group": kpi.group,
         "value_text": value_text,
-        "delta_text": None
-        if _rounds_to_zero(change_text(kpi, change))
-        else change_text(kpi, change),
+        "delta_text": delta,
         "delta_color": "normal" if kpi.higher_is_better else "inverse",
-        "delta_description": COMPARE_TEXT.get(compare, ""),
+        # No comparison under a value that has none (no "vs last year" beneath a "—").
+        "delta_description": COMPARE_SHORT.get(compare) if delta else None,
         "status": status,
         "status_text": STATUS_TEXT.get(status, status),
         "spark": spark if len(spark) >= 2 else [],
@@ -103,3 +108,34 @@ def by_group(
         card = card_view(v, compare=compare, defs=defs)
         out.setdefault(card["group"], []).append(card)
     return {g: cards for g, cards in out.items() if cards}
+
+
+def headline(values: list) -> str:
+    """'9 of 22 KPIs off target, 5 watch, 8 on target': KPIs with a target and a value."""
+    counts = {k: sum(1 for v in values if v.status == k) for k in ("red", "amber", "green")}
+    rated = sum(counts.values())
+    if not rated:
+        return "No KPI has both a value and a target for this period"
+    return (
+        f"{counts['red']} of {rated} KPIs off target, {counts['amber']} watch, "
+        f"{counts['green']} on target"
+    )
+
+
+def breakdown_table(df, kpi, dimension: str):
+    """A breakdown as people read it: human headers, n beside the rate, target and status;
+    with the xlsx number format of each column -> (frame, formats)."""
+    import pandas as pd
+
+    name = dimension.replace("_", " ").capitalize()
+    out = pd.DataFrame({name: df[dimension].astype(object).where(df[dimension].notna(), "(blank)")})
+    out[kpi.label] = pd.to_numeric(df["value"], errors="coerce").round(4)
+    formats = {kpi.label: kpi.fmt}
+    if kpi.denominator and "denominator" in df.columns:
+        out["n"] = pd.to_numeric(df["denominator"], errors="coerce")
+        formats["n"] = "int"
+    if "target" in df.columns and df["target"].notna().any():
+        out["Target"] = pd.to_numeric(df["target"], errors="coerce").round(4)
+        formats["Target"] = kpi.fmt
+        out["Status"] = [STATUS_TEXT.get(x, "") if isinstance(x, str) else "" for x in df["status"]]
+    return out[out[kpi.label].notna()].reset_index(drop=True), formats

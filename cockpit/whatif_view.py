@@ -8,6 +8,8 @@ import pandas as pd
 
 from cockpit.whatif.model import DRIVERS, OUTPUTS
 
+# Output units as shown on axes and labels ("£", not "currency"; counts have none).
+DISPLAY_UNITS = {"currency": "£", "count": ""}
 GROUP_LABELS = {"demand": "Demand", "cost": "Cost", "capacity": "Capacity", "service": "Service"}
 MAX_COMPARED = 4
 
@@ -19,8 +21,12 @@ def drivers_by_group() -> dict[str, list]:
     return out
 
 
+def display_unit(unit: str) -> str:
+    return DISPLAY_UNITS.get(unit, unit)
+
+
 def fmt_output(output_id: str, value: float | None) -> str:
-    """An output value in its unit: '£1.2M', '94.1%', '52 s'."""
+    """An output value in its unit: '£103,464', '94.1%', '52 s'."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     o = OUTPUTS[output_id]
@@ -65,7 +71,7 @@ def fits_table(baseline) -> pd.DataFrame:
         [
             {
                 "Relation": f.relation,
-                "R²": None if f.r2 is None else round(f.r2, 2),
+                "R²": "—" if f.r2 is None or not math.isfinite(f.r2) else f"{f.r2:.2f}",
                 "Months": f.months,
                 "Used": "yes" if f.used else "no",
                 "Note": f.note,
@@ -89,7 +95,12 @@ def compare_frame(named: dict[str, list]) -> pd.DataFrame:
             if val is None or not math.isfinite(val):
                 continue
             rows.append(
-                {"output": v.label, "scenario": name, "value": val, "unit": OUTPUTS[v.id].unit}
+                {
+                    "output": v.label,
+                    "scenario": name,
+                    "value": val,
+                    "unit": display_unit(OUTPUTS[v.id].unit),
+                }
             )
     return pd.DataFrame(rows, columns=["output", "scenario", "value", "unit"])
 
@@ -112,3 +123,44 @@ def describe_drivers(drivers: dict[str, float]) -> str:
         d = DRIVERS[k]
         parts.append(f"{d.label} {v:+g}{'' if d.unit == 'agents' else '%'}")
     return ", ".join(parts)
+
+
+def driver_text(driver: str, value: float) -> str:
+    """A driver setting in words: 'Agents +7 agents', 'Order volume +15%'."""
+    d = DRIVERS[driver]
+    return f"{d.label} {value:+g}" + (" agents" if d.unit == "agents" else "%")
+
+
+def slider_value(driver: str, value: float) -> tuple[float, bool]:
+    """A driver value on its slider: rounded to the step, clamped to the range; and whether
+    it had to be clamped."""
+    d = DRIVERS[driver]
+    clamped = min(max(float(value), float(d.min)), float(d.max))
+    stepped = round(round((clamped - d.min) / d.step) * d.step + d.min, 6)
+    return stepped, clamped != float(value)
+
+
+def goal_seek_text(r) -> str:
+    """What goal seek found, with the driver value itself (not only 'reaches the target')."""
+    if r.value is None:
+        return r.message
+    achieved = fmt_output(r.output, r.achieved)
+    found = f"{driver_text(r.driver, r.value)} brings {OUTPUTS[r.output].label} to {achieved}"
+    return found if r.reachable else f"{r.message}. Nearest: {found}"
+
+
+def clamp_drivers(raw: dict[str, float]) -> tuple[dict[str, float], list[str]]:
+    """Drivers from a link or scenario on their sliders, and a notice per clamped value."""
+    out, notices = {}, []
+    for name, value in raw.items():
+        if name not in DRIVERS:
+            continue
+        v, clamped = slider_value(name, value)
+        if clamped:
+            d = DRIVERS[name]
+            notices.append(
+                f"{d.label} {value:+g} is outside the model's range ({d.min:+g} to {d.max:+g}); "
+                f"set to {v:+g}"
+            )
+        out[name] = v
+    return out, notices

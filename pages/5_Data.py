@@ -9,7 +9,7 @@ st_files = data_page.upload_section(ctx)
 for prepared in st_files:
     data_page.file_checks(ctx, prepared)
 data_page.load_button(ctx, st_files)
-data_page.last_report()
+data_page.last_report(ctx)
 
 if not ctx.store.has_data():
     data_page.empty_state(ctx)

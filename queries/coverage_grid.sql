@@ -17,8 +17,10 @@ ever as (
     where l.seq <= $as_of and s.month is not null
     group by all
 ),
+-- The span of the live data: an undone load's months (say a stray November) leave the
+-- grid with it, while a hole it leaves inside the span still shows as superseded.
 bounds as (
-    select min(month) as first_month, max(month) as last_month from ever
+    select min(month) as first_month, max(month) as last_month from live
 ),
 months as (
     select cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date) as month
@@ -26,7 +28,7 @@ months as (
     where first_month is not null
 ),
 datasets as (
-    select distinct dataset from ever
+    select distinct dataset from live
 ),
 typical as (
     select dataset, median(rows) as median_rows from live group by dataset

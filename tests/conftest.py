@@ -136,7 +136,7 @@ TINY_SURVEYS = [
 ]
 
 TINY_TARGETS = [
-    {"kpi": "abandon_pct", "month": D(2025, 1, 1), "target": 5, "amber_threshold": 2},
+    {"kpi": "abandon_pct", "month": D(2025, 1, 1), "target": 5, "amber_threshold": 7},
 ]
 
 TINY_TABLES = {

@@ -51,15 +51,19 @@ def breakdown_bar(
     fmt: str,
     target: float | None = None,
     direction: str = "higher",
-    amber_band: float = 0.05,
+    amber: float | None = None,
 ) -> alt.TopLevelMixin:
     """Horizontal bars of a KPI by a dimension, largest on top, RAG-coloured against a target.
 
-    A bar within `amber_band` (relative) short of the target is amber; the target is a rule.
+    Colours follow the cards' rule (kpis.targets.status): per-row `target`/`amber` columns
+    when the frame has them (a site's own plan), else the one `target` and absolute `amber`
+    threshold given. The target is a rule; `n` (the denominator), when present, is shown.
     """
     if theme.is_empty(df, value_col) or dimension not in df.columns:
         return theme.no_data(title)
-    data = df[[dimension, value_col]].copy()
+    keep = [c for c in (dimension, value_col, "target", "amber", "n") if c in df.columns]
+    # A slice without a value (no ratings at all) has no bar: never a "null%" row.
+    data = df.loc[df[value_col].notna(), keep].copy()
     data[dimension] = _labels(data[dimension])
     data = data.sort_values(value_col, ascending=False, kind="stable").reset_index(drop=True)
     order = list(data[dimension])
@@ -68,12 +72,19 @@ def breakdown_bar(
         alt.Tooltip(f"{dimension}:N", title=dimension.replace("_", " ").capitalize()),
         theme.value_tooltip(value_col, title, unit, fmt),
     ]
-    if target is not None:
-        data["status"] = theme.rag_status(data[value_col], float(target), direction, amber_band)
+    if "n" in data.columns:
+        tooltip.append(alt.Tooltip("n:Q", title="n", format=",.0f"))
+    row_targets = "target" in data.columns and data["target"].notna().any()
+    if row_targets or target is not None:
+        tgt = data["target"].astype(float) if row_targets else float(target)
+        amb = data["amber"] if row_targets and "amber" in data.columns else amber
+        data["status"] = theme.rag_status(data[value_col].astype(float), tgt, direction, amb)
         color = alt.Color("status:N", scale=theme.rag_scale(), legend=alt.Legend(title=None))
         tooltip.append(alt.Tooltip("status:N", title="Status"))
     else:
         color = alt.value(theme.PRIMARY)
+    if target is None and row_targets and data["target"].nunique() == 1:
+        target = float(data["target"].dropna().iloc[0])
 
     hover = alt.selection_point(name="hover", on="pointerover", fields=[dimension], empty=False)
     y = alt.Y(f"{dimension}:N", sort=order, title=None)
@@ -88,9 +99,12 @@ def breakdown_bar(
         .add_params(hover)
     )
     # Values in a column right of the plot, clear of the bars and of the target rule.
+    label = _format_expr(value_col, fmt, unit)
+    if "n" in data.columns:  # the sample size beside every rate: 100% of 3 is not 100% of 300
+        label += " + '  (n=' + format(datum.n, ',.0f') + ')'"
     labels = (
         base.mark_text(align="left", x="width", dx=8, color=theme.TEXT)
-        .transform_calculate(label=_format_expr(value_col, fmt, unit))
+        .transform_calculate(label=label)
         .encode(text="label:N")
     )
     layers = [bars, labels]

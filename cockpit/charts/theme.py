@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 PRIMARY = "#2f5d8c"  # calm steel blue; also theme.primaryColor in .streamlit/config.toml
@@ -159,18 +160,27 @@ def to_months(values: Iterable | pd.Series) -> pd.Series:
 
 
 def rag_status(
-    value: pd.Series, target: pd.Series | float, direction: str, amber_band: float
+    value: pd.Series,
+    target: pd.Series | float,
+    direction: str,
+    amber: pd.Series | float | None = None,
 ) -> pd.Series:
-    """'on target', 'near target' (within amber_band of the target, relative) or 'off target'."""
+    """'on target', 'near target' or 'off target': the cards' rule (kpis.targets.status).
+
+    `amber` is the absolute amber threshold (on-time target 96, amber 91: 91 <= v < 96 is
+    near target), mirrored for lower-is-better; without one there is no 'near target'.
+    """
     if direction not in ("higher", "lower"):
         raise ValueError(f"direction must be 'higher' or 'lower', not {direction!r}")
     sign = 1.0 if direction == "higher" else -1.0
     target = pd.Series(target, index=value.index) if not isinstance(target, pd.Series) else target
-    gap = sign * (value - target)  # >= 0 means the target is met
-    tolerance = amber_band * target.abs()
+    if not isinstance(amber, pd.Series):
+        amber = pd.Series(np.nan if amber is None else amber, index=value.index, dtype=float)
+    amber = amber.astype(float)
     status = pd.Series("off target", index=value.index, dtype=object)
-    status[gap >= -tolerance] = "near target"
-    status[gap >= 0] = "on target"
+    near = (sign * value >= sign * amber).fillna(False).astype(bool) & amber.notna()
+    status[near] = "near target"
+    status[(sign * value >= sign * target).fillna(False).astype(bool)] = "on target"
     status[value.isna() | target.isna()] = None
     return status
 

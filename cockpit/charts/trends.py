@@ -65,6 +65,7 @@ def kpi_trend(
     target: float | None = None,
     highlight_month: MonthLike | Iterable[MonthLike] | None = None,
     direction: str = "higher",
+    amber: float | None = None,
 ) -> alt.TopLevelMixin:
     """A KPI's monthly line with points coloured by whether they meet target, target dashed.
 
@@ -75,10 +76,14 @@ def kpi_trend(
         return theme.no_data(title)
     data = _monthly(df)
     monthly_target = "target" in data.columns and data["target"].notna().any()
+    has_amber = False
     if monthly_target:
-        data["status"] = theme.rag_status(data["value"], data["target"], direction, 0.0)
+        amber = data["amber"] if "amber" in data.columns else amber
+        has_amber = amber is not None and pd.Series(amber).notna().any()
+        data["status"] = theme.rag_status(data["value"], data["target"], direction, amber)
     elif target is not None:
-        data["status"] = theme.rag_status(data["value"], float(target), direction, 0.0)
+        has_amber = amber is not None
+        data["status"] = theme.rag_status(data["value"], float(target), direction, amber)
 
     tooltip = [
         alt.Tooltip("month:T", title="Month", format="%b %Y"),
@@ -129,7 +134,7 @@ def kpi_trend(
         layers.append(_target_rule(float(target), y_axis, unit, fmt))
 
     point_color = (
-        alt.Color("status:N", scale=theme.rag_scale(amber=False), legend=alt.Legend(title=None))
+        alt.Color("status:N", scale=theme.rag_scale(amber=has_amber), legend=alt.Legend(title=None))
         if "status" in data.columns
         else alt.value(theme.PRIMARY)
     )

@@ -69,6 +69,7 @@ def report(store, args) -> dict:
             "previous": c.previous,
             "change": c.change,
             "target": c.target,
+            "amber_threshold": c.amber,
             "status": c.status,
         }
         if c.value is None:

@@ -1,4 +1,4 @@
-"""`cockpit loads`: the loads ledger."""
+"""`cockpit loads`: the loads ledger; `--changes N`: what load N changed on the scorecard."""
 
 from cockpit import ledger
 from cockpit.commands import open_store, print_json, print_table
@@ -7,13 +7,42 @@ FIELDS = list(ledger.LOAD_FIELDS)
 
 
 def add_arguments(p) -> None:
+    p.add_argument(
+        "--changes", type=int, metavar="LOAD_ID",
+        help="each KPI and month whose value this load moved: old -> new, restated months",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
 def run(args) -> int:
-    rows = [{k: r[k] for k in FIELDS} for r in ledger.list_loads(open_store(args))]
+    store = open_store(args)
+    if args.changes is not None:
+        return _changes(store, args)
+    rows = [{k: r[k] for k in FIELDS} for r in ledger.list_loads(store)]
     if args.json:
         print_json(rows)
     else:
         print_table(rows, FIELDS)
+    return 0
+
+
+def _changes(store, args) -> int:
+    from cockpit.kpis.changes import load_changes
+
+    try:
+        doc = load_changes(store, args.changes)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}")
+        return 2
+    if args.json:
+        print_json(doc)
+        return 0
+    print(doc["summary"])
+    rows = [
+        {"month": c["month"], "kpi": c["label"], "before": c["old_text"], "after": c["new_text"],
+         "": "restated" if c["restated"] else "new"}
+        for c in doc["changes"]
+    ]  # fmt: skip
+    if rows:
+        print_table(rows, ["month", "kpi", "before", "after", ""])
     return 0

@@ -39,6 +39,7 @@ class Kpi:
     q: float | None = None
     empty: str = "no data in this period"
     families: tuple[str, ...] = field(default=())
+    signed: bool = False  # can be negative (variance, NPS): no % change of it makes sense
 
     @property
     def higher_is_better(self) -> bool:
@@ -49,6 +50,11 @@ class Kpi:
         """The datasets needed: every group must have one loaded ("contacts|contact_stats"
         is a group of two: per-contact rows, aggregated rows or both, added up)."""
         return tuple(tuple(d.split("|")) for d in self.datasets)
+
+    @property
+    def change_in_units(self) -> bool:
+        """Changes are told in points or units: percentages and signed values."""
+        return self.signed or self.fmt in ("pct", "nps")
 
 
 def _family(component: str | list | None) -> list[str]:
@@ -87,6 +93,7 @@ def _kpi(entry: dict) -> Kpi:
         q=entry.get("q"),
         empty=entry.get("empty", "no data in this period"),
         families=families,
+        signed=bool(entry.get("signed", entry.get("format") == "nps")),
     )
 
 
@@ -116,11 +123,22 @@ def _money(v: float) -> str:
         return f"{sign}£{a / 1e9:.1f}B"
     if a >= 1e6:
         return f"{sign}£{a / 1e6:.1f}M"
+    # From £1k up in thousands (£9.8k beside +£21k, not £9,792 beside +£21k).
     if a >= 1e4:
         return f"{sign}£{a / 1e3:.0f}k"
+    if a >= 999.5:
+        return f"{sign}£{a / 1e3:.1f}k"
     if a >= 100:
         return f"{sign}£{a:,.0f}"
     return f"{sign}£{a:,.2f}"
+
+
+format_money = _money  # the one money format: cards, what-if, exports
+
+
+def _hours(v: float) -> str:
+    # Under an hour in minutes: "12 min", not "0.2 h".
+    return f"{v * 60:.0f} min" if abs(v) < 1 else f"{v:.1f} h"
 
 
 _FORMATTERS = {
@@ -128,7 +146,7 @@ _FORMATTERS = {
     "money": _money,
     "days": lambda v: f"{v:.1f} d",
     "seconds": lambda v: f"{v:.0f} s",
-    "hours": lambda v: f"{v:.1f} h",
+    "hours": _hours,
     "count": lambda v: f"{v:,.0f}",
     "minutes": lambda v: f"{v:,.0f} min",
     "score": lambda v: f"{v:.2f}",

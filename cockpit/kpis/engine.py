@@ -89,6 +89,7 @@ class KpiValue:
     reason: str | None
     spark: list[tuple[dt.date, float | None]] = field(default_factory=list)
     partial: bool = False
+    amber: float | None = None  # the absolute amber threshold (cockpit.kpis.targets)
 
 
 @dataclass
@@ -148,6 +149,24 @@ def blocked_reason(kpi: Kpi, filters: dict, loaded: dict) -> str | None:
         for dim in filters:
             if dim not in fam.dimensions:
                 return f"{_plural(fam.dataset)} have no {dim} column"
+    return None
+
+
+def uncovered_reason(kpi: Kpi, months, loaded: dict) -> str | None:
+    """Why a KPI has no value over `months`: a dataset it reads beside its own (returns for
+    the return rate) is not loaded that far, so the value would count its rows as zero.
+
+    A month inside that dataset's loaded range with no rows is a true zero (no returns).
+    """
+    own = {FAMILIES[f].dataset for f in kpi.families}
+    for ds in kpi.datasets:
+        if ds in own or not loaded.get(ds):
+            continue
+        last = max(loaded[ds])
+        missing = [m for m in months if m > last]
+        if missing:
+            shown = ", ".join(f"{m:%b %Y}" for m in missing[:3])
+            return f"no {ds} data for {shown}" + (" …" if len(missing) > 3 else "")
     return None
 
 
@@ -407,11 +426,17 @@ def scorecard(
         blocked = blocked_reason(kpi, filters, loaded)
         if blocked:
             out.append(KpiValue(kpi.id, kpi.label, kpi.group, kpi.unit, None, None, None, None,
-                                tgt.target, None, blocked, [(m, None) for m in spark]))  # fmt: skip
+                                tgt.target, None, blocked, [(m, None) for m in spark],
+                                amber=tgt.amber))  # fmt: skip
             continue
         fig = evaluate(kpi, now_sums, bool(filters))
+        gap = uncovered_reason(kpi, period.months, loaded)
+        if gap:
+            fig = Figure(None, reason=gap)
         if compare == "target":
             previous = tgt.target
+        elif uncovered_reason(kpi, cmp_months, loaded):
+            previous = None
         else:
             previous = evaluate(kpi, cmp_sums, bool(filters)).value
         change, change_pct = _change(fig.value, previous)
@@ -428,8 +453,17 @@ def scorecard(
                 target=tgt.target,
                 status=targets_mod.status(kpi.id, fig.value, tgt.target, tgt.amber),
                 reason=fig.reason,
-                spark=[(m, evaluate(kpi, month_sums[m]).value) for m in spark],
+                spark=[
+                    (
+                        m,
+                        None
+                        if uncovered_reason(kpi, [m], loaded)
+                        else evaluate(kpi, month_sums[m]).value,
+                    )
+                    for m in spark
+                ],  # fmt: skip
                 partial=any(m in partial.get(f, ()) for f in kpi.families for m in period.months),
+                amber=tgt.amber,
             )
         )
     return out
@@ -461,7 +495,12 @@ def monthly_series(
                 as_of=as_of,
             )  # fmt: skip
         )
-        values = [evaluate(kpi, comps.sums([m]), bool(filters)).value for m in months]
+        values = [
+            None
+            if uncovered_reason(kpi, [m], loaded)
+            else evaluate(kpi, comps.sums([m]), bool(filters)).value
+            for m in months
+        ]
     frame = pd.DataFrame({"month": months, "value": pd.array(values, dtype="Float64")})
     plan = targets_mod.plan_rows(store, months, as_of)
     overrides = targets_mod.target_overrides(store)
@@ -471,6 +510,7 @@ def monthly_series(
     ]
     if any(t.target is not None for t in tgts):
         frame["target"] = pd.array([t.target for t in tgts], dtype="Float64")
+        frame["amber"] = pd.array([t.amber for t in tgts], dtype="Float64")
     return frame
 
 
@@ -512,12 +552,23 @@ def breakdown(
             months=period.months,
         )  # fmt: skip
     )
+    plan = targets_mod.plan_rows(store, period.months, as_of)
+    overrides = targets_mod.target_overrides(store)
+    gap = uncovered_reason(kpi, period.months, loaded)
     rows = []
     for s in comps.slices():
         fig = evaluate(kpi, comps.sums(period.months, part="period", slice_=s), True)
-        rows.append([s, fig.value, fig.numerator, fig.denominator])
-    frame = pd.DataFrame(rows, columns=columns)
-    for c in ("value", "numerator", "denominator"):
+        if gap:
+            fig = Figure(None, reason=gap)
+        # A slice's own plan rows (a site's targets) when there are any, as on its cards.
+        tgt = targets_mod.period_target(
+            kpi_id, period.months, plan=plan, overrides=overrides,
+            filters={**filters, dimension: [s]} if s is not None else filters,
+        )  # fmt: skip
+        rows.append([s, fig.value, fig.numerator, fig.denominator, tgt.target, tgt.amber,
+                     targets_mod.status(kpi, fig.value, tgt.target, tgt.amber)])  # fmt: skip
+    frame = pd.DataFrame(rows, columns=columns + ["target", "amber", "status"])
+    for c in ("value", "numerator", "denominator", "target", "amber"):
         frame[c] = pd.array(frame[c], dtype="Float64")
     return frame.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
 

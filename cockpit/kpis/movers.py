@@ -48,19 +48,40 @@ def _dimensions(kpi: Kpi, filters: dict) -> list[str]:
     return sorted(d for d in dims or () if len(filters.get(d, [])) != 1)
 
 
+def dimension_label(dim: str) -> str:
+    """'ship_mode' -> 'ship mode': how a dimension is named in a sentence."""
+    return dim.replace("_", " ")
+
+
+def change_size(kpi: Kpi, change: float, change_pct: float | None) -> str:
+    """How big a change was, in the KPI's terms: '3.8 pts', '22 points', '£22k', '12%'."""
+    if kpi.fmt == "pct":
+        return f"{abs(change):.1f} pts"
+    if kpi.fmt == "nps":
+        return f"{abs(change):.0f} points"
+    if kpi.change_in_units or change_pct is None:
+        return format_value(kpi.id, abs(change))
+    return f"{abs(change_pct):.0f}%"
+
+
 def _text(card: KpiValue, driver: dict | None) -> str:
     kpi = CATALOGUE[card.id]
     verb = "rose" if card.change > 0 else "fell"
-    if kpi.fmt == "pct":
-        size = f"{abs(card.change):.1f} pts"
-    elif card.change_pct is not None:
-        size = f"{abs(card.change_pct):.0f}%"
-    else:
-        size = format_value(card.id, abs(card.change))
+    size = change_size(kpi, card.change, card.change_pct)
     text = f"{card.label} {verb} {size} to {format_value(card.id, card.value)}"
     if driver:
-        text += f"; {driver['dimension']} {driver['slice']} drove most of it"
+        text += f"; mostly {driver['slice']} ({dimension_label(driver['dimension'])})"
     return text
+
+
+def _score(card: KpiValue) -> float | None:
+    """How much a KPI moved, comparable across KPIs: % change, or for a value that can be
+    negative its change over the two values' combined size (crossing zero is not +200 %)."""
+    kpi = CATALOGUE[card.id]
+    if kpi.signed:
+        size = abs(card.value) + abs(card.previous)
+        return 100 * abs(card.change) / size if size else None
+    return None if card.change_pct is None else abs(card.change_pct)
 
 
 def what_moved(
@@ -71,14 +92,21 @@ def what_moved(
     filters: dict | None = None,
     as_of: int | None = None,
     top: int = 5,
+    cards: list[KpiValue] | None = None,
 ) -> list[dict]:
-    """The `top` KPIs by relative change, each with the slice that drove most of it."""
+    """The `top` KPIs by relative change, each with the slice that drove most of it.
+
+    Only months whose data is complete move: a KPI without a value on either side (a
+    partial month, a dataset not loaded that far) is left out rather than shown as a fall.
+    """
     as_of = LATEST if as_of is None else as_of
     filters = clean_filters(filters)
     compare = "prev" if compare == "target" else compare
-    cards = scorecard(store, period=period, compare=compare, filters=filters, as_of=as_of)
-    moved = [c for c in cards if c.change_pct is not None and c.change]
-    moved.sort(key=lambda c: abs(c.change_pct), reverse=True)
+    if cards is None:  # the caller's scorecard of the same view saves computing it twice
+        cards = scorecard(store, period=period, compare=compare, filters=filters, as_of=as_of)
+    # A partly loaded month "falls 98 %" only because it is partial: it is flagged, not a mover.
+    moved = [c for c in cards if c.change and not c.partial and _score(c) is not None]
+    moved.sort(key=_score, reverse=True)
     moved = moved[:top]
     cmp_months = comparison_months(period, compare)
     span = period.months + cmp_months

@@ -8,6 +8,9 @@ A month is flagged partial when it is the latest month of a dataset and either (
 dated row is more than PARTIAL_DAYS days before the month's last day, or (b) it has fewer
 than PARTIAL_SHARE x the median rows of that dataset's earlier months (needs at least 3 of
 them). Budget rows are dated to the 1st, so only rule (b) applies to them.
+
+A view without a month opens on the latest month complete across the loaded datasets
+(`complete_month`), not on a month one partial upload has just started.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from dataclasses import dataclass
 from cockpit import queries
 from cockpit.store import LATEST
 
-KINDS = ("month", "quarter", "ytd", "t3m", "t12m", "range")
+KINDS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m", "range")
 COMPARES = ("prev", "yoy", "target")
 PARTIAL_DAYS = 3
 PARTIAL_SHARE = 0.5
+PARTIAL_MIN_ROWS = 20  # a dataset this small per month is too noisy to call a month partial
+STALE_LAG = 1  # months a dataset may trail the newest data and still hold the default back
 # Datasets whose months make "data months": targets are a plan, often for future months.
 ACTUAL_DATASETS = (
     "orders", "production", "downtime", "budget", "contacts", "contact_stats", "delivery_stats",
@@ -86,7 +91,14 @@ def make_period(kind: str, end: dt.date) -> Period:
     elif kind == "quarter":
         q = (end.month - 1) // 3
         start = dt.date(end.year, 3 * q + 1, 1)
-        label = f"Q{q + 1} {end.year}" + ("" if end.month % 3 == 0 else f" to {end:%b}")
+        # A quarter not over yet is quarter-to-date, and says so (Oct alone is Q4-to-date).
+        label = f"Q{q + 1} {end.year}" + (
+            "" if end.month % 3 == 0 else f" quarter-to-date (to {end:%b})"
+        )
+    elif kind == "last_quarter":
+        # The last quarter complete by the end month: Oct 2026 -> Q3 2026 (Jul-Sep).
+        end = end if end.month % 3 == 0 else add_months(end, -(end.month % 3))
+        return make_period("quarter", end)
     elif kind == "ytd":
         start, label = dt.date(end.year, 1, 1), f"YTD {end:%b %Y}"
     elif kind == "t3m":
@@ -138,15 +150,77 @@ def available_months(store, as_of: int | None = None) -> list[dt.date]:
     return sorted({m for ds in ACTUAL_DATASETS for m in by_ds.get(ds, {}) if m is not None})
 
 
+@dataclass(frozen=True)
+class DefaultMonth:
+    """The month a view opens on, why, and the later months that are not complete."""
+
+    month: dt.date | None
+    why: str
+    incomplete: dict[dt.date, str]  # later month -> what it lacks ("orders only")
+
+
+def _row_partial(rows: dict[dt.date, int], month: dt.date) -> bool:
+    """A month with far fewer rows than the dataset's usual month (needs 3 earlier months)."""
+    earlier = [n for m, n in rows.items() if m < month and n > 0]
+    if len(earlier) < 3:
+        return False
+    median = statistics.median(earlier)
+    return median >= PARTIAL_MIN_ROWS and rows.get(month, 0) < PARTIAL_SHARE * median
+
+
+def complete_month(by_dataset: dict[str, dict[dt.date, int]]) -> DefaultMonth:
+    """The latest month complete across the loaded datasets (rows per dataset and month).
+
+    A dataset counts while its latest month is at most STALE_LAG months behind the latest
+    month of any dataset (one that stopped earlier does not hold the scorecard back); its
+    latest month is complete unless it has far fewer rows than usual. The default is the
+    earliest of the counted datasets' latest complete months.
+    """
+    actual = {ds: rows for ds, rows in by_dataset.items() if ds in ACTUAL_DATASETS and rows}
+    if not actual:
+        return DefaultMonth(None, "no data loaded", {})
+    latest = max(max(rows) for rows in actual.values())
+    current = {ds: r for ds, r in actual.items() if max(r) >= add_months(latest, -STALE_LAG)}
+    done = {}
+    for ds, rows in current.items():
+        last = max(rows)
+        if _row_partial(rows, last):
+            earlier = [m for m in rows if m < last]
+            last = max(earlier) if earlier else last
+        done[ds] = last
+    month = min(done.values())
+    incomplete = {}
+    for m in month_span(add_months(month, 1), latest):
+        have = sorted(ds for ds, r in current.items() if r.get(m))
+        partial = sorted(ds for ds in have if done[ds] < m)
+        lacking = sorted(set(current) - set(have))
+        if len(have) < len(current) and len(have) <= 2:
+            incomplete[m] = f"{' and '.join(have)} only" if have else "no data"
+        elif lacking:
+            incomplete[m] = f"no {', '.join(lacking)} yet"
+        else:
+            incomplete[m] = f"{', '.join(partial)} partly loaded"
+    if not incomplete:
+        why = "the latest month loaded"
+    else:
+        later = "; ".join(f"{m:%b %Y}: {what}" for m, what in incomplete.items())
+        why = f"the latest month complete in every dataset ({later})"
+    return DefaultMonth(month, why, incomplete)
+
+
+def default_month(store, as_of: int | None = None) -> DefaultMonth:
+    """The month a view opens on (see complete_month)."""
+    return complete_month(data_months(store, as_of))
+
+
 def resolve_period(
     store, kind: str = "month", month: str | None = None, as_of: int | None = None
 ) -> Period:
-    """The period of `kind` ending at `month` ("YYYY-MM"; default: latest month with data)."""
+    """The period of `kind` ending at `month` ("YYYY-MM"; default: latest complete month)."""
     if month:
         end = parse_month(month)
     else:
-        months = available_months(store, as_of)
-        end = months[-1] if months else dt.date.today().replace(day=1)
+        end = default_month(store, as_of).month or dt.date.today().replace(day=1)
     return make_period(kind, end)
 
 

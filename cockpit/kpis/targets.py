@@ -15,6 +15,11 @@ must be at the level of the slice shown:
 - ratio KPIs do not add up: one site filtered -> its row, else the company-wide row (a
   company standard holds for each site); no filter -> the company-wide row only, never a
   sum or mean of the sites' targets.
+
+Amber is defined here once, as an absolute threshold beside the target: on-time target 96
+with amber 91 means 91 <= value < 96 is amber (mirrored for lower-is-better KPIs). The plan's
+`amber_threshold` is that threshold as given; Settings and the catalogue give a band (how far
+past the target still counts as amber), turned into a threshold by `amber_threshold`.
 """
 
 from __future__ import annotations
@@ -32,8 +37,16 @@ SLA_DEFAULT: dict[str, int] = {"Standard": 5, "Express": 2, "Freight": 10, "*": 
 @dataclass(frozen=True)
 class Target:
     target: float | None
-    amber: float | None
+    amber: float | None  # the absolute amber threshold (None: no amber, only green/red)
     source: str  # "plan", "settings", "default" or "none"
+
+
+def amber_threshold(kpi: str | Kpi, target: float | None, band: float | None) -> float | None:
+    """The absolute amber threshold `band` past the target on the wrong side of it."""
+    if target is None or band is None:
+        return None
+    kpi = CATALOGUE[kpi] if isinstance(kpi, str) else kpi
+    return target - band if kpi.higher_is_better else target + band
 
 
 def sla_days(store) -> dict[str, int]:
@@ -152,12 +165,16 @@ def period_target(
     kpi = CATALOGUE[kpi_id]
     combine = sum if is_additive(kpi) else _mean
     setting = overrides.get(kpi_id, {})
-    fallback_amber = setting.get("amber", kpi.default_amber)
+    band = setting.get("amber", kpi.default_amber)
     monthly = _plan_for(kpi, plan, filters)
     in_period = [monthly[m] for m in months if m in monthly]
     if in_period and (not is_additive(kpi) or len(in_period) == len(months)):
         target = combine([p["target"] for p in in_period])
-        ambers = [p["amber"] if p["amber"] is not None else fallback_amber for p in in_period]
+        # A plan month without its own threshold takes the Settings/default band.
+        ambers = [
+            p["amber"] if p["amber"] is not None else amber_threshold(kpi, p["target"], band)
+            for p in in_period
+        ]
         amber = combine(ambers) if None not in ambers else None
         return Target(target, amber, "plan")
     n = len(months) if is_additive(kpi) else 1
@@ -167,30 +184,33 @@ def period_target(
         if kpi.default_target != 0:
             kpi = replace(kpi, default_target=None)
     if setting.get("target") is not None:
-        amber = None if fallback_amber is None else fallback_amber * n
-        return Target(setting["target"] * n, amber, "settings")
+        target = setting["target"] * n
+        return Target(target, amber_threshold(kpi, target, _times(band, n)), "settings")
     if kpi.default_target is not None:
-        amber = None if kpi.default_amber is None else kpi.default_amber * n
-        return Target(kpi.default_target * n, amber, "default")
+        target = kpi.default_target * n
+        return Target(target, amber_threshold(kpi, target, _times(kpi.default_amber, n)), "default")
     return Target(None, None, "none")
+
+
+def _times(band: float | None, n: int) -> float | None:
+    return None if band is None else band * n
 
 
 def status(
     kpi: str | Kpi, value: float | None, target: float | None, amber: float | None
 ) -> str | None:
-    """green / amber / red against the target, respecting the KPI's direction; None without both.
+    """green / amber / red of a value against its target and absolute amber threshold.
 
-    `kpi` is a catalogue id or a Kpi (custom metrics are not in the catalogue).
+    Respects the KPI's direction; None without a value or a target. `kpi` is a catalogue id
+    or a Kpi (custom metrics are not in the catalogue). Without a threshold there is no amber.
     """
     if value is None or target is None:
         return None
-    band = amber or 0.0
     kpi = CATALOGUE[kpi] if isinstance(kpi, str) else kpi
     # Work as "higher is better" by flipping signs for lower-is-better KPIs.
     sign = 1.0 if kpi.higher_is_better else -1.0
-    v, t = sign * value, sign * target
-    if v >= t:
+    if sign * value >= sign * target:
         return "green"
-    if v >= t - band:
+    if amber is not None and sign * value >= sign * amber:
         return "amber"
     return "red"

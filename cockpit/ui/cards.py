@@ -16,12 +16,13 @@ GROUP_PAGES = {
 }
 
 
-def kpi_card(card: dict) -> None:
-    """One st.metric card from a scorecard_view.card_view dict."""
+def kpi_card(card: dict, link: dict | None = None) -> None:
+    """One st.metric card from a scorecard_view.card_view dict; `link` opens its page."""
     with st.container(border=True):
         st.html(
-            f'<div style="font-size:0.85rem;color:#555"><span class="rag rag-{card["status"]}"'
-            f' title="{card["status_text"]}"></span>{card["label_html"]}</div>'
+            f'<div class="card-head"><span class="rag rag-{card["status"]}"'
+            f' title="{card["status_text"]}"></span>{card["label_html"]}<span class="rag-text'
+            f' rag-text-{card["status"]}">{card["status_text"]}</span></div>'
         )
         st.metric(
             card["label"],
@@ -35,6 +36,10 @@ def kpi_card(card: dict) -> None:
             delta_description=card["delta_description"],
         )
         st.caption(card["footnote"])
+        if link:
+            st.page_link(
+                link["page"], label="Open →", query_params=link["params"], help=link["help"]
+            )
 
 
 def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=None) -> None:
@@ -50,11 +55,15 @@ def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=N
             head[0].subheader(group)
             if group in GROUP_PAGES:
                 head[1].page_link(GROUP_PAGES[group], label="Details →", query_params=_qp(ctx))
+        # On the overview a card opens its group's page with the same view (period, filters).
+        link = None
+        if group in GROUP_PAGES and group.lower() != ctx.page:
+            link = {"page": GROUP_PAGES[group], "params": _qp(ctx), "help": f"Open {group}"}
         for start in range(0, len(cards), columns):
             row = st.columns(columns)
             for col, card in zip(row, cards[start : start + columns], strict=False):
                 with col:
-                    kpi_card(card)
+                    kpi_card(card, link)
 
 
 def _qp(ctx: PageContext) -> dict:
@@ -65,8 +74,9 @@ def _qp(ctx: PageContext) -> dict:
     return params
 
 
-def movers_strip(movers: list[dict]) -> None:
-    """The 'what moved' strip: the biggest changes and the slice behind each."""
+def movers_strip(movers: list[dict], ctx: PageContext | None = None) -> None:
+    """The 'what moved' strip: the biggest changes and the slice behind each; a tile opens
+    the KPI's page filtered to that slice."""
     if not movers:
         return
     st.subheader("What moved")
@@ -75,6 +85,14 @@ def movers_strip(movers: list[dict]) -> None:
         with col, st.container(border=True):
             st.markdown(f"**{m['label']}**")
             st.caption(m["text"])
+            group = CATALOGUE[m["id"]].group if m["id"] in CATALOGUE else None
+            if ctx is not None and group in GROUP_PAGES:
+                params, label = _qp(ctx), "Open →"
+                driver = m.get("driver")
+                if driver:
+                    params[f"f_{driver['dimension']}"] = str(driver["slice"])
+                    label = f"Open {driver['slice']} →"
+                st.page_link(GROUP_PAGES[group], label=label, query_params=params)
 
 
 def kpi_help(kpi_id: str) -> str:
@@ -85,8 +103,18 @@ def header_row(ctx: PageContext):
     """The line under the title: the period shown and room for Share / export buttons."""
     cols = st.columns([6, 1, 1])
     p = ctx.period
-    partial = " · ⚠ latest month partly loaded" if getattr(p, "partial", False) else ""
     cols[0].markdown(
-        f"**{p.label}** · compared with {scorecard_view.COMPARE_TEXT[ctx.state.compare][3:]}{partial}"
+        f"**{p.label}** · compared with {scorecard_view.COMPARE_TEXT[ctx.state.compare][3:]}"
     )
+    if ctx.month_note:
+        cols[0].caption(f"Showing {ctx.month_note}.")
     return cols
+
+
+def headline(ctx: PageContext, values: list) -> None:
+    """The one line a COO reads first: how many KPIs are off target, watch, on target."""
+    st.markdown(
+        f"#### {scorecard_view.headline(values)} "
+        f"<span style='font-weight:400;font-size:0.9rem'>· {ctx.period.label}</span>",
+        unsafe_allow_html=True,
+    )

@@ -10,6 +10,7 @@ import streamlit as st
 from cockpit import auth, dataops, datasets, freshness, ledger
 from cockpit.charts.data import coverage_grid
 from cockpit.ingest.pipeline import PreparedFile, SheetOptions, commit_file, prepare_file
+from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt"]
@@ -325,8 +326,8 @@ def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
         st.rerun()
 
 
-def last_report() -> None:
-    """The report of the last load, until the next upload."""
+def last_report(ctx: PageContext | None = None) -> None:
+    """The report of the last load, until the next upload, with what each load changed."""
     reports = _state().get("report")
     if not reports:
         return
@@ -337,6 +338,41 @@ def last_report() -> None:
         for s in r.sheets:
             for m in s.messages:
                 st.caption(f"{s.sheet or r.file}: {m}")
+            if ctx is not None and s.load_id is not None and s.status == "loaded":
+                load_changes_section(ctx, int(s.load_id), expanded=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _changes(db: str, load_id: int, undone: bool) -> dict:
+    # A load's own before/after never changes (versions are append-only): cached per load.
+    from cockpit.kpis.changes import load_changes
+
+    return load_changes(get_store(), load_id)
+
+
+def load_changes_section(ctx: PageContext, load_id: int, *, expanded: bool = False) -> None:
+    """What a load changed on the scorecard: KPI-months old → new, restated months first."""
+    doc = _changes(str(ctx.store.path), load_id, False)
+    with st.expander(f"What load {load_id} changed: {doc['summary']}", expanded=expanded):
+        if not doc["changes"]:
+            st.caption("No KPI value moved with this load.")
+            return
+        for c in [c for c in doc["changes"] if c["restated"]][:8]:
+            st.markdown(f"- :orange[**{c['text']}**]")
+        st.dataframe(
+            [
+                {
+                    "Month": c["month"],
+                    "KPI": c["label"],
+                    "Before": c["old_text"],
+                    "After": c["new_text"],
+                    "": "restated" if c["restated"] else "new",
+                }
+                for c in doc["changes"]
+            ],
+            hide_index=True,
+            width="stretch",
+        )
 
 
 class _Report:
@@ -370,6 +406,11 @@ def history_section(ctx: PageContext) -> None:
         key="history_load",
         format_func=lambda i: _load_label(df, i),
     )
+    if chosen is not None and str(df.loc[df["load_id"] == chosen, "status"].iloc[0]) in (
+        "loaded",
+        "undone",
+    ):
+        load_changes_section(ctx, int(chosen))
     original = dataops.original_file(ctx.store, int(chosen)) if chosen is not None else None
     if original:
         cols[1].download_button(

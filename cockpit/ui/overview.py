@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import links, scorecard_view
+from cockpit import scorecard_view
 from cockpit.export.brief import brief_html
 from cockpit.ui import views
-from cockpit.ui.shell import PageContext, _base_url
+from cockpit.ui.shell import PageContext
 
 
-def brief_bytes(ctx: PageContext) -> bytes:
+def brief_bytes(ctx: PageContext, link: str | None = None) -> bytes:
     """The scorecard of the current view as a self-contained one-page HTML brief."""
     values = views.scorecard(ctx)
     cards = [
@@ -20,28 +20,23 @@ def brief_bytes(ctx: PageContext) -> bytes:
         ).values()
         for c in group
     ]
-    pinned = links.to_url(ctx.state if ctx.state.asof else _pin(ctx), _base_url())
     html = brief_html(
         title="Operations scorecard",
-        subtitle=ctx.period.label,
+        subtitle=f"{ctx.period.label} · {scorecard_view.headline(values)}",
         cards=cards,
         movers=views.movers(ctx),
         context=views.context_lines(ctx)[:3],
-        link=pinned,
+        link=link or views.pinned_link(ctx),
     )
     return html.encode("utf-8")
 
 
-def _pin(ctx: PageContext):
-    from dataclasses import replace
-
-    return replace(ctx.state, asof=ctx.latest_seq)
-
-
 def brief_download(ctx: PageContext) -> None:
+    # The link is made now, in the page's run: the click's callback has no browser URL.
+    link = views.pinned_link(ctx)
     st.download_button(
         "Brief",
-        lambda: brief_bytes(ctx),
+        lambda: brief_bytes(ctx, link),
         file_name="ops-brief.html",
         mime="text/html",
         key="brief",

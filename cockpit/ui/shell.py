@@ -20,7 +20,8 @@ from cockpit.ui.resources import get_store
 
 PERIOD_LABELS = {
     "month": "Month",
-    "quarter": "Quarter",
+    "quarter": "Quarter to date",
+    "last_quarter": "Last complete quarter",
     "ytd": "Year to date",
     "t3m": "Trailing 3 months",
     "t12m": "Trailing 12 months",
@@ -53,6 +54,9 @@ class PageContext:
     period: object | None = None  # cockpit.kpis.Period when the page has a period
     filters: dict[str, list[str]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    # Which month is shown and why ("the latest month complete in every dataset ...").
+    month_note: str = ""
+    month_incomplete: str | None = None  # what the shown month lacks, when it is incomplete
 
     @property
     def pinned(self) -> bool:
@@ -85,6 +89,7 @@ def page_shell(
             f"asof={state.asof} is newer than the latest load ({latest}); showing live data"
         )
         state = replace(state, asof=None)
+    _drop_ignored_params(state)
     ctx = PageContext(
         page=page,
         store=store,
@@ -110,9 +115,20 @@ def page_shell(
     st.title(title)
     if ctx.pinned:
         _pinned_banner(ctx)
+    if ctx.month_incomplete:
+        st.warning(ctx.month_incomplete, icon=":material/warning:")
     for notice in ctx.notices:
         st.text(f"⚠️ {notice}")
     return ctx
+
+
+def _drop_ignored_params(state: links.ViewState) -> None:
+    """Parameters the view ignored (with a notice) leave the address bar, so a link copied
+    from it carries only what it shows."""
+    kept = links.to_query_params(state)
+    for key in list(st.query_params):
+        if key not in links.STREAMLIT_KEYS and key not in kept:
+            del st.query_params[key]
 
 
 def _navigation(ctx: PageContext) -> None:
@@ -143,6 +159,15 @@ def _months(db: str, version: int) -> list[str]:
     return [m.strftime("%Y-%m") for m in available_months(get_store(), version)]
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _default_month(db: str, version: int) -> tuple[str | None, str, dict[str, str]]:
+    from cockpit.kpis.periods import default_month
+
+    dm = default_month(get_store(), version)
+    month = dm.month.strftime("%Y-%m") if dm.month else None
+    return month, dm.why, {m.strftime("%Y-%m"): what for m, what in dm.incomplete.items()}
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _dimension_values(db: str, version: int, dim: str) -> list[str]:
     from cockpit.kpis import dimension_values
@@ -164,10 +189,15 @@ def _style() -> None:
         """<style>
         [data-testid="stMetricValue"] { font-size: 1.9rem; }
         [data-testid="stMetric"] { padding: 0.4rem 0.6rem; }
-        .rag { display:inline-block; width:0.75rem; height:0.75rem; border-radius:50%;
-               margin-right:0.35rem; vertical-align:middle; }
+        .card-head { font-size:0.9rem; color:#333; display:flex; align-items:center;
+                     gap:0.4rem; }
+        .rag { display:inline-block; width:1.05rem; height:1.05rem; border-radius:50%;
+               flex:none; }
         .rag-green { background:#1a9850 } .rag-amber { background:#f0a500 }
         .rag-red { background:#d73027 } .rag-none { background:#c8c8c8 }
+        .rag-text { margin-left:auto; font-size:0.75rem; font-weight:600; white-space:nowrap; }
+        .rag-text-green { color:#1a7f37 } .rag-text-amber { color:#9a6200 }
+        .rag-text-red { color:#c62828 } .rag-text-none { color:#8a8a8a; font-weight:400 }
         </style>"""
     )
 
@@ -176,35 +206,51 @@ def _period_bar(ctx: PageContext) -> None:
     from cockpit.kpis import resolve_period
 
     months = _months(str(ctx.store.path), _version(ctx))
+    default, why, incomplete = _default_month(str(ctx.store.path), _version(ctx))
     _url_selectbox("Period", list(PERIOD_LABELS), "period", PERIOD_LABELS.get, ctx.state.period)
     if months:
-        _url_selectbox("Ending in", list(reversed(months)), "month", _month_label, ctx.state.month)
+        _url_selectbox(
+            "Ending in",
+            list(reversed(months)),
+            "month",
+            lambda ym: _month_label(ym) + (" · incomplete" if ym in incomplete else ""),
+            ctx.state.month,
+            default=default,
+        )
     _url_selectbox(
         "Compare with", list(COMPARE_LABELS), "compare", COMPARE_LABELS.get, ctx.state.compare
     )
     month = st.session_state.get("month")
     kind = st.session_state.get("period", "month")
-    # The latest month is the default: left out of the view state so a live link moves on.
-    chosen_month = month if months and month != months[-1] else None
+    # The default month is left out of the view state so a live link moves on.
+    chosen_month = month if months and month != default else None
     ctx.state = replace(
         ctx.state, period=kind, month=chosen_month, compare=st.session_state.get("compare", "prev")
     )
     ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg) if months else None
+    if months and month == default:
+        ctx.month_note = f"{_month_label(month)}: {why}"
+    if month in incomplete:
+        ctx.month_incomplete = f"{_month_label(month)} is incomplete: {incomplete[month]}"
 
 
-def _url_selectbox(label: str, options: list[str], key: str, format_func, url_value) -> str:
+def _url_selectbox(
+    label: str, options: list[str], key: str, format_func, url_value, default: str | None = None
+) -> str:
     """A selectbox whose choice lives in the URL as the option id (links.py's API).
 
-    Not bind="query-params": a bound selectbox writes its formatted label ("Quarter") to
-    the URL and ignores ids ("quarter"), which would break every shared link.
+    The `default` (else the first option) is left out of the URL. Not bind="query-params":
+    a bound selectbox writes its formatted label ("Quarter") to the URL and ignores ids
+    ("quarter"), which would break every shared link.
     """
+    default = default if default in options else options[0]
     # Always re-assigned: on a page switch Streamlit resets a keyed widget to its default.
     current = st.session_state.get(key)
     if current not in options:
-        current = url_value if url_value in options else options[0]
+        current = url_value if url_value in options else default
     st.session_state[key] = current
     value = st.selectbox(label, options, key=key, format_func=format_func)
-    if value == options[0]:
+    if value == default:
         if key in st.query_params:
             del st.query_params[key]
     elif st.query_params.get(key) != value:
@@ -330,3 +376,15 @@ def _base_url() -> str:
         return ""
     scheme, rest = url.split("://", 1)
     return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def public_base_url() -> str:
+    """The app's absolute address for links that leave it (brief, exports): the browser's
+    own, else $COCKPIT_PUBLIC_URL, else this server on localhost."""
+    import os
+
+    base = _base_url() or os.environ.get("COCKPIT_PUBLIC_URL", "").rstrip("/")
+    if base:
+        return base
+    port = st.get_option("server.port") or 8501
+    return f"http://localhost:{port}"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import auth, custom_metrics, kpis, links
+from cockpit import auth, custom_metrics, kpis, links, scorecard_view
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
 from cockpit.kpis import CATALOGUE
 from cockpit.kpis.periods import add_months, make_period, parse_month
 from cockpit.ui.resources import get_store
-from cockpit.ui.shell import PageContext
+from cockpit.ui.shell import PageContext, public_base_url
 
 
 def _key(ctx: PageContext) -> tuple:
@@ -44,12 +44,15 @@ def _scorecard(version, period_key, compare, filters, kpi_ids):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _movers(version, period_key, compare, filters):
+    compare = "prev" if compare == "target" else compare
     return kpis.what_moved(
         get_store(),
         period=_period(period_key),
         compare=compare,
         filters=dict(filters),
         as_of=version,
+        # The same cached scorecard the cards use (one computation per view and version).
+        cards=_scorecard(version, period_key, compare, filters, None),
     )
 
 
@@ -169,6 +172,14 @@ def no_data(ctx: PageContext) -> bool:
     return True
 
 
+def pinned_link(ctx: PageContext) -> str:
+    """The absolute link to this view pinned to the data it shows (brief, exports)."""
+    from dataclasses import replace
+
+    state = ctx.state if ctx.state.asof is not None else replace(ctx.state, asof=ctx.latest_seq)
+    return links.to_url(state, public_base_url())
+
+
 def context_lines(ctx: PageContext) -> list[tuple[str, str]]:
     """The view's filters, period and data date, written above exported tables."""
     p = ctx.period
@@ -178,7 +189,7 @@ def context_lines(ctx: PageContext) -> list[tuple[str, str]]:
         ("Period", p.label if p else "—"),
         ("Filters", "; ".join(f"{k}: {', '.join(v)}" for k, v in ctx.filters.items()) or "none"),
         ("Data as of", f"load {version}" + (f", {when:%Y-%m-%d %H:%M}" if when else "")),
-        ("Link", links.to_url(ctx.state)),
+        ("Link", pinned_link(ctx)),
     ]
     return lines
 
@@ -217,25 +228,31 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
         or dimensions[0]
     )
     df = breakdown(ctx, kpi_id, dim)
-    target = next((v.target for v in scorecard(ctx, (kpi_id,)) if v.id == kpi_id), None)
+    card = next((v for v in scorecard(ctx, (kpi_id,)) if v.id == kpi_id), None)
     chart = breakdown_bar(
-        df,
+        df.assign(n=df["denominator"]) if kpi.denominator else df,
         dimension=dim,
         title=f"{kpi.label} by {dim.replace('_', ' ')}",
         unit=format_unit(kpi.fmt),
         fmt=d3_format(kpi.fmt),
-        target=target,
+        target=card.target if card else None,
+        amber=card.amber if card else None,
         direction=kpi.direction,
     )
     st.altair_chart(chart, width="stretch", key=f"chart_{key}")
-    table_download(ctx, df, f"{kpi.label} by {dim}", f"{kpi_id}-by-{dim}", key=key)
+    table, formats = scorecard_view.breakdown_table(df, kpi, dim)
+    label = dim.replace("_", " ")
+    table_download(
+        ctx, table, f"{kpi.label} by {label}", f"{kpi_id}-by-{dim}", key=key, formats=formats
+    )
 
 
 def table_download(ctx: PageContext, df, title: str, name: str, *, key: str, formats=None) -> None:
     """An xlsx download of a table with the view's context written above it."""
+    context = context_lines(ctx)  # now, in the page's run: the link needs the browser's URL
     st.download_button(
         "⬇ xlsx",
-        lambda: xlsx.table_to_xlsx(df, title=title, context=context_lines(ctx), formats=formats),
+        lambda: xlsx.table_to_xlsx(df, title=title, context=context, formats=formats),
         file_name=f"{name}.xlsx",
         key=f"xlsx_{key}",
         on_click="ignore",
@@ -246,8 +263,8 @@ def table_download(ctx: PageContext, df, title: str, name: str, *, key: str, for
 
 def chart_downloads(chart, name: str, *, key: str) -> None:
     """PNG and SVG downloads of a chart, rendered only when clicked."""
-    cols = st.columns([1, 1, 8])
-    cols[0].download_button(
+    row = st.container(horizontal=True)
+    row.download_button(
         "⬇ PNG",
         lambda: images.chart_png(chart),
         file_name=f"{name}.png",
@@ -256,7 +273,7 @@ def chart_downloads(chart, name: str, *, key: str) -> None:
         type="tertiary",
         mime="image/png",
     )
-    cols[1].download_button(
+    row.download_button(
         "⬇ SVG",
         lambda: images.chart_svg(chart),
         file_name=f"{name}.svg",

@@ -39,6 +39,7 @@ def baseline(ctx: PageContext):
 def driver_inputs(ctx: PageContext) -> dict[str, float]:
     """Sliders grouped demand / cost / capacity / service; values live in the URL."""
     st.markdown("#### Drivers")
+    _drivers_from_link(ctx)
     groups = whatif_view.drivers_by_group()
     cols = st.columns(len(groups))
     chosen = {}
@@ -50,7 +51,8 @@ def driver_inputs(ctx: PageContext) -> dict[str, float]:
                     d.label,
                     min_value=float(d.min),
                     max_value=float(d.max),
-                    value=float(d.default),
+                    # Preset by a link, a scenario or "apply": the session value wins.
+                    value=None if f"d_{d.id}" in st.session_state else float(d.default),
                     step=float(d.step),
                     key=f"d_{d.id}",
                     bind="query-params",
@@ -63,6 +65,42 @@ def driver_inputs(ctx: PageContext) -> dict[str, float]:
             st.session_state[f"d_{d}"] = 0.0
         st.rerun()
     return whatif_view.clean_drivers(chosen)
+
+
+def _drivers_from_link(ctx: PageContext) -> None:
+    """Before the sliders exist: a `scenario=` link's saved drivers, and out-of-range `d_`
+    values clamped with a notice (a slider bound to the URL drops them silently)."""
+    wanted: dict[str, float] = {}
+    name = ctx.state.scenario
+    if name and st.session_state.get("_scenario_applied") != name:
+        st.session_state["_scenario_applied"] = name
+        found = saved.list_saved(ctx.store, "scenarios").get(name)
+        if found is None:
+            st.warning(f"No saved scenario named '{name}'; showing the drivers in the link.")
+        else:
+            wanted = {d: 0.0 for d in DRIVERS}
+            wanted.update(found["value"]["drivers"])
+            st.info(f"Scenario '{name}': {whatif_view.describe_drivers(found['value']['drivers'])}")
+    for key in list(st.query_params):
+        if key.startswith("d_") and key[2:] in DRIVERS and key not in st.session_state:
+            try:
+                wanted.setdefault(key[2:], float(st.query_params[key]))
+            except ValueError:
+                continue
+    values, notices = whatif_view.clamp_drivers(wanted)
+    for driver, value in values.items():
+        st.session_state[f"d_{driver}"] = value
+        if value:
+            st.query_params[f"d_{driver}"] = f"{value:g}"
+        elif f"d_{driver}" in st.query_params:
+            del st.query_params[f"d_{driver}"]
+    for notice in notices:
+        st.warning(notice, icon=":material/warning:")
+
+
+def _apply_driver(driver: str, value: float) -> None:
+    """The goal-seek "apply" button: move the slider (and with it the URL)."""
+    st.session_state[f"d_{driver}"] = whatif_view.slider_value(driver, value)[0]
 
 
 def outputs_section(base, drivers: dict[str, float]) -> list:
@@ -105,22 +143,26 @@ def sensitivity_section(base, drivers: dict[str, float]) -> None:
     )
     df = sensitivity(base, output=output, drivers=drivers)
     df = df.assign(driver=df["label"])
-    chart = tornado(df, output_label=OUTPUTS[output].label, unit=OUTPUTS[output].unit)
+    chart = tornado(
+        df,
+        output_label=OUTPUTS[output].label,
+        unit=whatif_view.display_unit(OUTPUTS[output].unit),
+    )
     st.altair_chart(chart, width="stretch", key="chart_tornado")
 
 
 def goal_seek_section(base, drivers: dict[str, float]) -> None:
     st.markdown("#### Goal seek")
     with st.form("goalseek"):
-        c = st.columns(3)
-        output = c[0].selectbox(
+        output = st.selectbox(
             "Bring",
             list(OUTPUTS),
             format_func=lambda o: OUTPUTS[o].label,
             index=list(OUTPUTS).index("asa_seconds"),
         )
-        target = c[1].number_input("to", value=60.0)
-        driver = c[2].selectbox(
+        c = st.columns(2)
+        target = c[0].number_input("to", value=60.0)
+        driver = c[1].selectbox(
             "by changing",
             list(DRIVERS),
             format_func=lambda d: DRIVERS[d].label,
@@ -129,8 +171,21 @@ def goal_seek_section(base, drivers: dict[str, float]) -> None:
         go = st.form_submit_button("Find the value")
     if go:
         others = {k: v for k, v in drivers.items() if k != driver}
-        r = goal_seek(base, output=output, target=target, driver=driver, drivers=others)
-        (st.success if r.reachable else st.warning)(r.message)
+        st.session_state["_goalseek"] = goal_seek(
+            base, output=output, target=target, driver=driver, drivers=others
+        )
+    r = st.session_state.get("_goalseek")
+    if r is not None:
+        (st.success if r.reachable else st.warning)(whatif_view.goal_seek_text(r))
+        if r.value is not None:
+            value = whatif_view.slider_value(r.driver, r.value)[0]
+            st.button(
+                f"Apply: {whatif_view.driver_text(r.driver, value)}",
+                key="apply_goalseek",
+                on_click=_apply_driver,
+                args=(r.driver, value),
+                icon=":material/check:",
+            )
 
 
 def scenarios_section(ctx: PageContext, base, drivers: dict[str, float]) -> None:

@@ -81,7 +81,9 @@ def test_upload_detects_title_block_and_loads(empty_server, ui):
     expect(coverage).to_contain_text("2024-11")
     expect(coverage).to_contain_text("2026-10")
     expect(page.get_by_text("Nothing loaded yet.")).to_have_count(0)
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
+    # The history, and what each of the two loads changed on the scorecard (new months).
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(3)
+    expect(page.get_by_text("KPI-month values").first).to_be_visible()
 
     sizes = _table_sizes(ui)
     assert sizes["loads"] == 3  # Orders, Returns, and Notes kept raw

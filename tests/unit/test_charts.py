@@ -179,13 +179,38 @@ def test_renders_to_png_offline(name):
 # theme
 
 
-def test_rag_status_respects_direction_and_amber_band():
-    higher = theme.rag_status(pd.Series([95.0, 88.0, 80.0, np.nan]), 90.0, "higher", 0.05)
+def test_rag_status_respects_direction_and_the_absolute_amber_threshold():
+    higher = theme.rag_status(pd.Series([95.0, 88.0, 80.0, np.nan]), 90.0, "higher", 85.0)
     assert list(higher) == ["on target", "near target", "off target", None]
-    lower = theme.rag_status(pd.Series([9.0, 10.4, 11.0]), 10.0, "lower", 0.05)
+    lower = theme.rag_status(pd.Series([9.0, 10.4, 11.0]), 10.0, "lower", 10.5)
     assert list(lower) == ["on target", "near target", "off target"]
+    assert list(theme.rag_status(pd.Series([89.0]), 90.0, "higher")) == ["off target"]
     with pytest.raises(ValueError):
         theme.rag_status(pd.Series([1.0]), 1.0, "up", 0.0)
+
+
+@pytest.mark.parametrize("kpi_id", ["on_time_pct", "abandon_pct"])
+def test_chart_status_is_the_cards_status(kpi_id):
+    from cockpit.kpis.catalogue import CATALOGUE
+    from cockpit.kpis.targets import status
+
+    values = [80.0, 89.9, 91.0, 93.0, 96.0, 97.0, 4.0, 5.0, 6.0, 8.0]
+    words = {"green": "on target", "amber": "near target", "red": "off target"}
+    for target, amber in ((96.0, 91.0), (5.0, 7.0), (96.0, None)):
+        got = theme.rag_status(pd.Series(values), target, CATALOGUE[kpi_id].direction, amber)
+        assert list(got) == [words[status(kpi_id, v, target, amber)] for v in values]
+
+
+def test_breakdown_bars_take_each_rows_target_and_threshold():
+    df = pd.DataFrame({"site": ["Leeds", "Lyon", "Leipzig"], "value": [93.3, 83.1, 90.7],
+                       "target": [96.0, 96.0, 96.0], "amber": [91.0, 91.0, 91.0],
+                       "n": [119, 65, 54]})  # fmt: skip
+    spec = charts.breakdown_bar(df, dimension="site", title="On-time", unit="%", fmt=".1f")
+    spec = spec.to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["site"]: r["status"] for r in rows} == {
+        "Leeds": "near target", "Lyon": "off target", "Leipzig": "off target"
+    }  # fmt: skip
 
 
 def test_percent_axis_appends_a_percent_sign_without_rescaling():
@@ -273,13 +298,13 @@ def test_multi_trend_legend_selection_and_independent_rows():
 def test_breakdown_bar_sorted_rag_coloured_with_target_rule():
     df = pd.DataFrame({"site": ["Lyon", "Leeds", "Porto"], "value": [84.0, 95.5, 88.1]})
     spec = charts.breakdown_bar(
-        df, dimension="site", title="On-time", unit="%", fmt=".1f", target=90
+        df, dimension="site", title="On-time", unit="%", fmt=".1f", target=90, amber=85.5
     ).to_dict()
     bar, data = unit_with(spec, "bar")
     assert bar["encoding"]["y"]["sort"] == ["Leeds", "Porto", "Lyon"]
     assert {r["site"]: r["status"] for r in data} == {
         "Leeds": "on target",
-        "Porto": "near target",  # 88.1 is within 5% of 90
+        "Porto": "near target",  # 85.5 <= 88.1 < 90
         "Lyon": "off target",
     }
     assert bar["encoding"]["color"]["scale"] == {

@@ -17,54 +17,81 @@ JAN, FEB = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
     [(4.0, "green"), (5.0, "green"), (6.5, "amber"), (7.0, "amber"), (7.1, "red")],
 )
 def test_lower_is_better_status_abandon(value, expected):
-    # abandon_pct: target 5, amber band 2 -> green <= 5, amber <= 7, red above.
-    assert status("abandon_pct", value, 5.0, 2.0) == expected
+    # abandon_pct: target 5, amber threshold 7 -> green <= 5, amber <= 7, red above.
+    assert status("abandon_pct", value, 5.0, 7.0) == expected
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [(96, "green"), (95, "green"), (92, "amber"), (91.9, "red")]
+    ("value", "expected"),
+    [(96, "green"), (95.9, "amber"), (91, "amber"), (90.99, "red"), (89.9, "red")],
 )
-def test_higher_is_better_status_on_time(value, expected):
-    assert status("on_time_pct", value, 95.0, 3.0) == expected
+def test_plan_amber_is_an_absolute_threshold(value, expected):
+    # The demo plan: on-time target 96, amber 91 -> 91 <= v < 96 amber; 89.9 (Oct 2026) red.
+    plan = [{"kpi": "on_time_pct", "month": JAN, "site": None, "target": 96.0,
+             "amber_threshold": 91.0}]  # fmt: skip
+    t = period_target("on_time_pct", [JAN], plan=plan, overrides={})
+    assert (t.target, t.amber) == (96.0, 91.0)
+    assert status("on_time_pct", value, t.target, t.amber) == expected
+
+
+def test_demo_plan_csat_and_nps_below_their_thresholds_are_red():
+    plan = [
+        {"kpi": "csat_pct", "month": JAN, "site": None, "target": 85.0, "amber_threshold": 80.0},
+        {"kpi": "nps", "month": JAN, "site": None, "target": 30.0, "amber_threshold": 20.0},
+    ]
+    csat = period_target("csat_pct", [JAN], plan=plan, overrides={})
+    nps = period_target("nps", [JAN], plan=plan, overrides={})
+    assert status("csat_pct", 53.1, csat.target, csat.amber) == "red"
+    assert status("nps", 11.0, nps.target, nps.amber) == "red"
+    assert status("nps", 25.0, nps.target, nps.amber) == "amber"
+
+
+def test_settings_band_becomes_a_threshold_on_the_wrong_side_of_the_target():
+    over = {"on_time_pct": {"target": 95.0, "amber": 3.0},
+            "abandon_pct": {"target": 5.0, "amber": 2.0}}  # fmt: skip
+    assert period_target("on_time_pct", [JAN], plan=[], overrides=over).amber == 92.0
+    assert period_target("abandon_pct", [JAN], plan=[], overrides=over).amber == 7.0
 
 
 def test_no_value_or_no_target_means_no_status():
-    assert status("on_time_pct", None, 95.0, 3.0) is None
+    assert status("on_time_pct", None, 95.0, 92.0) is None
     assert status("orders", 10.0, None, None) is None
+    assert status("on_time_pct", 94.0, 95.0, None) == "red"  # no threshold: no amber
 
 
 def test_plan_then_settings_then_default():
     plan = [
-        {"kpi": "abandon_pct", "month": JAN, "site": None, "target": 4.0, "amber_threshold": 1.0},
+        {"kpi": "abandon_pct", "month": JAN, "site": None, "target": 4.0, "amber_threshold": 5.0},
         {"kpi": "abandon_pct", "month": FEB, "site": None, "target": 6.0, "amber_threshold": None},
         {"kpi": "abandon_pct", "month": JAN, "site": "Leeds", "target": 3.0,
-         "amber_threshold": 0.5},
+         "amber_threshold": 3.5},
     ]  # fmt: skip
     t = period_target("abandon_pct", [JAN, FEB], plan=plan, overrides={})
-    # Mean of monthly targets (4 + 6) / 2; amber: 1 and the catalogue default 2 -> 1.5.
-    assert (t.target, t.amber, t.source) == (5.0, 1.5, "plan")
+    # Mean of monthly targets (4 + 6) / 2; amber: Jan's 5 and Feb's 6 + the default band 2
+    # -> (5 + 8) / 2.
+    assert (t.target, t.amber, t.source) == (5.0, 6.5, "plan")
     leeds = period_target(
         "abandon_pct", [JAN], plan=plan, overrides={}, filters={"site": ["Leeds"]}
     )
-    assert (leeds.target, leeds.amber) == (3.0, 0.5)
+    assert (leeds.target, leeds.amber) == (3.0, 3.5)
     over = {"abandon_pct": {"target": 8.0, "amber": 1.0}}
     assert period_target("abandon_pct", [dt.date(2025, 3, 1)], plan=plan, overrides=over) == (
         period_target("abandon_pct", [dt.date(2025, 3, 1)], plan=[], overrides=over)
     )
     t = period_target("abandon_pct", [dt.date(2025, 3, 1)], plan=plan, overrides=over)
-    assert (t.target, t.amber, t.source) == (8.0, 1.0, "settings")
+    assert (t.target, t.amber, t.source) == (8.0, 9.0, "settings")
     t = period_target("abandon_pct", [dt.date(2025, 3, 1)], plan=plan, overrides={})
-    assert (t.target, t.amber, t.source) == (5, 2, "default")
+    assert (t.target, t.amber, t.source) == (5, 7, "default")
     assert period_target("orders", [JAN], plan=[], overrides={}).source == "none"
 
 
 def test_additive_kpi_targets_add_up_over_months():
     plan = [
-        {"kpi": "revenue", "month": m, "site": None, "target": 100.0, "amber_threshold": 10.0}
+        {"kpi": "revenue", "month": m, "site": None, "target": 100.0, "amber_threshold": 90.0}
         for m in (JAN, FEB)
     ]
     t = period_target("revenue", [JAN, FEB], plan=plan, overrides={})
-    assert (t.target, t.amber) == (200.0, 20.0)
+    assert (t.target, t.amber) == (200.0, 180.0)
     # A settings target is monthly too: a quarter's is three times it.
     q = period_target("revenue", [JAN, FEB, dt.date(2025, 3, 1)], plan=[],
                       overrides={"revenue": {"target": 50.0}})  # fmt: skip

@@ -221,3 +221,20 @@ def test_an_order_without_promised_date_gets_the_shortest_sla_of_its_lines(store
     ]
     ledger.load_table(store, "orders", rows)
     assert _cards(store)["on_time_pct"].value == 50
+
+
+def test_return_rate_has_no_value_for_a_month_without_returns_data(tiny_db):
+    # Returns are loaded to Feb 2025; March has orders but no returns rows: not 0 %, no value.
+    from cockpit.kpis import breakdown, monthly_series
+
+    mar = make_period("month", dt.date(2025, 3, 1))
+    card = {c.id: c for c in scorecard(tiny_db, period=mar)}["return_rate_pct"]
+    assert card.value is None and card.status is None
+    assert card.reason == "no returns data for Mar 2025"
+    assert card.previous is not None  # Feb has returns rows: a value to compare with
+    assert dict(card.spark)[dt.date(2025, 3, 1)] is None
+    series = monthly_series(
+        tiny_db, "return_rate_pct", months=[dt.date(2025, 2, 1), dt.date(2025, 3, 1)]
+    )
+    assert series["value"].isna().tolist() == [False, True]
+    assert breakdown(tiny_db, "return_rate_pct", "site", period=mar)["value"].isna().all()

@@ -14,6 +14,7 @@ from cockpit.kpis import (
     downtime_pareto,
     make_period,
     monthly_series,
+    scorecard,
     what_moved,
 )
 
@@ -97,12 +98,14 @@ def test_monthly_series_with_target_column(tiny_db):
 def test_what_moved_names_the_kpi_and_the_slice(store):
     # Leeds on time both months; Lyon on time in January only -> Lyon drove the drop.
     rows = []
-    for month, lyon_ship in ((1, 3), (2, 9)):
+    # Orders on the 28th, so February does not look partly loaded (only full months move).
+    for month, lyon_days in ((1, 1), (2, 7)):
         for i, site in enumerate(["Leeds", "Lyon"] * 2):
-            ship = 3 if site == "Leeds" else lyon_ship
-            rows.append({"order_id": f"{month}-{i}", "order_date": dt.date(2025, month, 1),
-                         "ship_date": dt.date(2025, month, ship),
-                         "promised_date": dt.date(2025, month, 5), "site": site,
+            ordered = dt.date(2025, month, 28)
+            days = 1 if site == "Leeds" else lyon_days
+            rows.append({"order_id": f"{month}-{i}", "order_date": ordered,
+                         "ship_date": ordered + dt.timedelta(days=days),
+                         "promised_date": ordered + dt.timedelta(days=3), "site": site,
                          "quantity": 1, "revenue": 10})  # fmt: skip
     ledger.load_table(store, "orders", rows)
     moved = what_moved(store, period=make_period("month", dt.date(2025, 2, 1)), top=3)
@@ -113,4 +116,32 @@ def test_what_moved_names_the_kpi_and_the_slice(store):
     assert on_time["driver"]["slice"] == "Lyon"
     # Putting Lyon back to January's 2/2 gives 4/4 = 100%: all -50 points are Lyon's.
     assert on_time["driver"]["contribution"] == -50
-    assert on_time["text"].startswith("On-time delivery fell 50.0 pts to 50.0%; site Lyon")
+    assert on_time["text"] == "On-time delivery fell 50.0 pts to 50.0%; mostly Lyon (site)"
+
+
+def test_signed_and_percentage_changes_are_told_in_points_or_units():
+    from cockpit.kpis.catalogue import CATALOGUE
+    from cockpit.kpis.engine import KpiValue
+    from cockpit.kpis.movers import _score, _text
+
+    def card(kpi_id, value, previous):
+        change = value - previous
+        pct = 100 * change / abs(previous)
+        return KpiValue(kpi_id, CATALOGUE[kpi_id].label, "", "", value, previous, change, pct,
+                        None, None, None)  # fmt: skip
+
+    nps = card("nps", 11.0, -10.8)  # the demo, Oct 2026: was "NPS rose 202 % to +11"
+    assert _text(nps, None) == "NPS rose 22 points to +11"
+    variance = card("budget_variance", 9792.0, -11650.0)  # was "rose 184 %"
+    assert _text(variance, None) == "Budget variance rose £21k to £9.8k"
+    assert _text(card("csat_pct", 53.1, 59.6), None) == "CSAT fell 6.5 pts to 53.1%"
+    assert _text(card("units", 8822.0, 6156.0), None) == "Units rose 43% to 8,822"
+    driver = {"dimension": "ship_mode", "slice": "Standard"}
+    assert _text(card("units", 8822.0, 6156.0), driver).endswith("; mostly Standard (ship mode)")
+    assert _score(nps) == 100.0  # crossing zero: the whole combined size, not 202 %
+
+
+def test_what_moved_from_a_given_scorecard_is_the_same(tiny_db):
+    feb = make_period("month", dt.date(2025, 2, 1))
+    cards = scorecard(tiny_db, period=feb)
+    assert what_moved(tiny_db, period=feb, cards=cards) == what_moved(tiny_db, period=feb)

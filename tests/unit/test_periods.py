@@ -23,7 +23,7 @@ def test_add_months_crosses_years_both_ways():
     [
         ("month", D(2026, 10, 1), D(2026, 10, 1), 1, "Oct 2026"),
         ("quarter", D(2026, 9, 1), D(2026, 7, 1), 3, "Q3 2026"),
-        ("quarter", D(2026, 8, 1), D(2026, 7, 1), 2, "Q3 2026 to Aug"),
+        ("quarter", D(2026, 8, 1), D(2026, 7, 1), 2, "Q3 2026 quarter-to-date (to Aug)"),
         ("ytd", D(2026, 3, 1), D(2026, 1, 1), 3, "YTD Mar 2026"),
         ("t3m", D(2026, 1, 1), D(2025, 11, 1), 3, "3 months to Jan 2026"),
         ("t12m", D(2026, 10, 1), D(2025, 11, 1), 12, "12 months to Oct 2026"),
@@ -33,6 +33,13 @@ def test_period_kinds(kind, end, first, n, label):
     p = make_period(kind, end)
     assert (p.start, len(p.months), p.months[-1], p.label) == (first, n, end, label)
     assert p.months == month_span(first, end)
+
+
+def test_last_complete_quarter_ends_at_or_before_the_month():
+    q3 = make_period("last_quarter", D(2026, 10, 1))
+    assert (q3.months, q3.label) == ([D(2026, 7, 1), D(2026, 8, 1), D(2026, 9, 1)], "Q3 2026")
+    assert make_period("last_quarter", D(2026, 9, 1)).label == "Q3 2026"
+    assert make_period("last_quarter", D(2026, 2, 1)).label == "Q4 2025"
 
 
 def test_comparisons():
@@ -60,7 +67,8 @@ def test_available_months_and_default_period(tiny_db):
     months = available_months(tiny_db)
     assert months[0] == D(2024, 1, 1) and months[-1] == D(2025, 3, 1)
     assert D(2024, 6, 1) not in months
-    assert resolve_period(tiny_db).end == D(2025, 3, 1)
+    # Returns end in Feb (one month behind): Mar has orders and production only.
+    assert resolve_period(tiny_db).end == D(2025, 2, 1)
     assert resolve_period(tiny_db, "quarter", "2025-02").months == [D(2025, 1, 1), D(2025, 2, 1)]
     # Before the first load (version 0) nothing is visible.
     assert available_months(tiny_db, as_of=0) == []
@@ -76,3 +84,45 @@ def test_partial_month_rules():
     assert partial_months({**rows, D(2025, 4, 1): 50}, {}) == set()
     # Only the latest month is ever flagged.
     assert partial_months({**rows, D(2025, 2, 1): 1}, {}) == set()
+
+
+# -- the default month: latest complete across datasets (issue 14) ---------------------------
+def _months(first: D, n: int, rows: int) -> dict:
+    from cockpit.kpis.periods import add_months
+
+    return {add_months(first, i): rows for i in range(n)}
+
+
+def test_an_orders_only_upload_for_a_new_month_does_not_become_the_default():
+    from cockpit.kpis.periods import complete_month
+
+    by_ds = {
+        "orders": {**_months(D(2026, 1, 1), 10, 500), D(2026, 11, 1): 12},
+        "contacts": _months(D(2026, 1, 1), 10, 150),
+        "budget": _months(D(2026, 1, 1), 10, 15),
+        "targets": _months(D(2026, 1, 1), 12, 14),  # a plan for future months is no data
+    }
+    got = complete_month(by_ds)
+    assert got.month == D(2026, 10, 1)
+    assert got.incomplete == {D(2026, 11, 1): "orders only"}
+    assert "Nov 2026: orders only" in got.why
+
+
+def test_a_dataset_that_stopped_long_ago_does_not_hold_the_default_back():
+    from cockpit.kpis.periods import complete_month
+
+    by_ds = {"orders": _months(D(2026, 1, 1), 10, 500), "surveys": _months(D(2026, 1, 1), 6, 40)}
+    got = complete_month(by_ds)
+    assert (got.month, got.why, got.incomplete) == (D(2026, 10, 1), "the latest month loaded", {})
+
+
+def test_a_latest_month_with_far_fewer_rows_than_usual_is_partial():
+    from cockpit.kpis.periods import complete_month
+
+    by_ds = {
+        "orders": {**_months(D(2026, 1, 1), 10, 500), D(2026, 11, 1): 480},
+        "contacts": {**_months(D(2026, 1, 1), 10, 150), D(2026, 11, 1): 30},
+    }
+    got = complete_month(by_ds)
+    assert got.month == D(2026, 10, 1)
+    assert got.incomplete == {D(2026, 11, 1): "contacts partly loaded"}

@@ -42,3 +42,25 @@ def test_cards_group_in_catalogue_groups_and_drop_short_sparklines():
     assert list(groups) == ["Efficiency", "Customer"]
     assert groups["Efficiency"][0]["spark"] == [1.0, 2.0, 3.0]
     assert groups["Customer"][0]["spark"] == []
+
+
+def test_breakdown_export_has_human_headers_n_and_no_empty_slice():
+    import pandas as pd
+
+    from cockpit.kpis import CATALOGUE
+    from cockpit.scorecard_view import breakdown_table
+
+    df = pd.DataFrame({"ship_mode": ["Standard", None, "Express"],
+                       "value": [93.27731092436974, 80.0, None],
+                       "numerator": [111, 4, None], "denominator": [119, 5, 0],
+                       "target": [96.0, 96.0, 96.0], "amber": [91.0, 91.0, 91.0],
+                       "status": ["amber", "red", None]})  # fmt: skip
+    table, formats = breakdown_table(df, CATALOGUE["on_time_pct"], "ship_mode")
+    assert list(table.columns) == ["Ship mode", "On-time delivery", "n", "Target", "Status"]
+    assert table.to_dict("records") == [
+        {"Ship mode": "Standard", "On-time delivery": 93.2773, "n": 119, "Target": 96.0,
+         "Status": "watch"},
+        {"Ship mode": "(blank)", "On-time delivery": 80.0, "n": 5, "Target": 96.0,
+         "Status": "off target"},
+    ]  # fmt: skip
+    assert formats == {"On-time delivery": "pct", "n": "int", "Target": "pct"}

@@ -1,0 +1,177 @@
+"""Benchmark: the Overview in Chromium against a bare one-line Streamlit page, same run.
+
+    python bench/pages.py              # 3 rounds
+    python bench/pages.py --rounds 1   # a quick run
+
+Two servers are started on free ports: the cockpit on a copy of the demo database and a
+bare page (`st.selectbox(...)`: one line, one widget). For each, in Debian's chromium:
+- cold: a fresh server, the first session opens the page; timed from navigation until the
+  page is drawn (every KPI card's value, or the bare page's widget) and no run is going;
+- view change: in that session a sidebar choice changes (compare with, or the bare
+  selectbox) and the rerun is timed until the page is drawn again;
+- 8 at once: a fresh server, 8 browser sessions open the same link together; the mean
+  time of the 8 over the time of one alone is the slowdown.
+Prints medians and the ratios cockpit / bare (targets <= 1.3x cold and view change; the
+cockpit's 8-session slowdown <= 1.2x the bare page's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+BARE = 'import streamlit as st\nst.selectbox("Compare with", ["Previous period", "Target"])\n'
+N_METRICS = 20  # the Overview is drawn when at least this many card values are
+SESSIONS = 8
+
+# Drawn: the expected elements are there and no script run is going on.
+IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+DRAWN = {
+    "cockpit": (
+        f"document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= {N_METRICS}"
+        f" && !document.querySelector('[data-testid=\"stSkeleton\"]') && {IDLE}"
+    ),
+    "bare": f"!!document.querySelector('[data-testid=\"stSelectbox\"]') && {IDLE}",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def demo_db(folder: Path) -> Path:
+    from cockpit.demo import seed_demo
+    from cockpit.store import Store
+
+    db = folder / "demo" / "cockpit.duckdb"
+    db.parent.mkdir(parents=True)
+    store = Store.open(db)
+    seed_demo(store)
+    store.close()
+    return db
+
+
+class Server:
+    """`streamlit run` of a script on a free port (a copy of the database for the cockpit)."""
+
+    def __init__(self, script: Path, db: Path | None, folder: Path):
+        self.port = free_port()
+        env = {"PATH": "/usr/bin:/bin"}
+        if db is not None:
+            copy = folder / f"db-{self.port}"
+            shutil.copytree(db.parent, copy)
+            env["COCKPIT_DB"] = str(copy / db.name)
+        cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port",
+               str(self.port), "--server.headless", "true", "--browser.gatherUsageStats",
+               "false", "--server.fileWatcherType", "none"]  # fmt: skip
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self._wait()
+
+    def _wait(self) -> None:
+        import urllib.request
+
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(self.url + "_stcore/health", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+async def open_page(browser, url: str, kind: str, change: bool = False) -> tuple[float, float]:
+    """(seconds until drawn, seconds for a view change or nan) in a fresh session."""
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = await context.new_page()
+    t0 = time.perf_counter()
+    await page.goto(url)
+    await page.wait_for_function(DRAWN[kind], timeout=120_000, polling=20)
+    drawn = time.perf_counter() - t0
+    changed = float("nan")
+    if change:
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Compare with")
+        await box.click()
+        t0 = time.perf_counter()
+        await page.get_by_role("option", name="Target").click()
+        await page.wait_for_timeout(30)  # the rerun starts
+        await page.wait_for_function(DRAWN[kind], timeout=120_000, polling=20)
+        changed = time.perf_counter() - t0
+    await context.close()
+    return drawn, changed
+
+
+async def one_round(browser, kind: str, script: Path, db: Path | None, folder: Path) -> dict:
+    server = Server(script, db, folder)
+    try:
+        cold, change = await open_page(browser, server.url, kind, change=True)
+    finally:
+        server.stop()
+    server = Server(script, db, folder)
+    try:
+        alone = (await open_page(browser, server.url, kind))[0]
+        together = await asyncio.gather(
+            *(open_page(browser, server.url, kind) for _ in range(SESSIONS))
+        )
+    finally:
+        server.stop()
+    mean8 = statistics.mean(t for t, _ in together)
+    return {"cold": cold, "change": change, "alone": alone, "eight": mean8}
+
+
+async def main(rounds: int) -> None:
+    from playwright.async_api import async_playwright
+
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
+        folder = Path(tmp)
+        db = demo_db(folder)
+        bare = folder / "bare.py"
+        bare.write_text(BARE)
+        results: dict[str, list[dict]] = {"cockpit": [], "bare": []}
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for _ in range(rounds):  # interleaved, so both see the same machine load
+                results["bare"].append(await one_round(browser, "bare", bare, None, folder))
+                results["cockpit"].append(
+                    await one_round(browser, "cockpit", ROOT / "app.py", db, folder)
+                )
+            await browser.close()
+    med = {k: {m: statistics.median(r[m] for r in v) for m in v[0]} for k, v in results.items()}
+    c, b = med["cockpit"], med["bare"]
+    print(f"{rounds} round(s), medians in seconds (Chromium, 1440 px, demo data)")
+    print(f"{'':24}{'cockpit':>10}{'bare':>10}{'ratio':>8}  target")
+    print(
+        f"{'Overview cold':24}{c['cold']:10.2f}{b['cold']:10.2f}{c['cold'] / b['cold']:8.2f}x  <= 1.3x"
+    )
+    print(f"{'after a view change':24}{c['change']:10.2f}{b['change']:10.2f}"
+          f"{c['change'] / b['change']:8.2f}x  <= 1.3x")  # fmt: skip
+    slow_c, slow_b = c["eight"] / c["alone"], b["eight"] / b["alone"]
+    print(f"{'8 sessions at once':24}{c['eight']:10.2f}{b['eight']:10.2f}")
+    print(f"{'  slowdown vs one alone':24}{slow_c:10.2f}{slow_b:10.2f}{slow_c / slow_b:8.2f}x  <= 1.2x")  # fmt: skip
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    asyncio.run(main(parser.parse_args().rounds))

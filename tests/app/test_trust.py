@@ -1,0 +1,200 @@
+"""Issue 14: numbers a COO can trust (amber defined once, default month, no value without data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from cockpit import ledger
+from cockpit.ui.resources import _store_for
+
+from .conftest import metric, number, orders_in_month, sql_value
+from .test_settings_sql_pages import card_status
+
+
+def test_demo_oct_2026_below_the_plans_amber_threshold_is_red(open_app, shared_demo_db):
+    # targets_plan.xlsx: on-time 96 / amber 91, CSAT 85 / 80, NPS 30 / 20 (absolute thresholds).
+    at = open_app(shared_demo_db, month="2026-10")
+    for label in ("On-time delivery", "CSAT", "NPS"):
+        assert card_status(at, label) == "red", label
+
+
+def _orders_only_november(db) -> None:
+    """An orders-only upload of 12 lines for Nov 2026 (every other dataset ends in Oct)."""
+    store = _store_for(str(db.resolve()))
+    rows = [
+        {"order_id": f"N-{i}", "order_date": dt.date(2026, 11, 1 + i), "quantity": 1,
+         "revenue": 10.0, "site": "Leeds"}
+        for i in range(12)
+    ]  # fmt: skip
+    ledger.load_table(store, "orders", rows, file="november-orders.csv")
+
+
+def test_a_partial_upload_does_not_take_over_the_scorecard(open_app, demo_db):
+    _orders_only_november(demo_db)
+    at = open_app(demo_db)
+    month = at.selectbox(key="month")
+    assert month.value == "2026-10"  # the latest month complete across the datasets
+    assert month.format_func("2026-11") == "Nov 2026 · incomplete"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Showing Oct 2026: the latest month complete in every dataset" in captions
+    assert "Nov 2026: orders only" in captions
+    assert "fell 9" not in " ".join(c.value for c in at.caption)  # no "Units fell 98 %"
+    assert number(metric(at, "Return rate")) > 0
+
+    month.set_value("2026-11").run()
+    assert "Nov 2026 is incomplete: orders only" in " ".join(w.value for w in at.warning)
+    assert metric(at, "Return rate") == "—"  # no returns loaded for November: no value
+    assert "no returns data for Nov 2026" in " ".join(c.value for c in at.caption)
+    assert card_status(at, "Return rate") == "none"
+
+
+# -- what-if and links --------------------------------------------------------------------------
+def test_goal_seek_shows_the_driver_value_and_apply_moves_slider_and_url(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, "whatif")
+    at.button(key="FormSubmitter:goalseek-Find the value").click().run()
+    found = " ".join(s.value for s in at.success)
+    assert "Agents +" in found and "brings Average speed of answer to" in found, found
+    apply = at.button(key="apply_goalseek")
+    agents = float(apply.label.split("Agents ")[1].split(" agents")[0])
+    assert f"Agents {agents:+g} agents" in found
+    apply.click().run()
+    assert at.slider(key="d_agents").value == agents
+    assert at.query_params["d_agents"] in (f"{agents:g}", [f"{agents:g}"])
+
+
+def test_scenario_link_opens_with_its_saved_drivers(open_app, demo_db):
+    from cockpit import saved
+
+    store = _store_for(str(demo_db.resolve()))
+    saved.save(store, "scenarios", "Peak season", {"drivers": {"volume": 15.0, "agents": 3.0}})
+    at = open_app(demo_db, "whatif", scenario="Peak season")
+    assert at.slider(key="d_volume").value == 15.0
+    assert at.slider(key="d_agents").value == 3.0
+    assert "Scenario 'Peak season'" in " ".join(i.value for i in at.info)
+
+
+def test_out_of_range_driver_is_clamped_with_a_notice(open_app, shared_demo_db):
+    from cockpit.whatif.model import DRIVERS
+
+    top = float(DRIVERS["volume"].max)
+    at = open_app(shared_demo_db, "whatif", d_volume="500")
+    assert at.slider(key="d_volume").value == top
+    assert "outside the model's range" in " ".join(w.value for w in at.warning)
+
+
+def test_ignored_parameters_leave_the_url(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, period="weird", f_nope="x", compare="yoy")
+    assert "Ignored period='weird'" in " ".join(t.value for t in at.text)
+    assert "period" not in at.query_params and "f_nope" not in at.query_params
+    assert at.query_params["compare"] in ("yoy", ["yoy"])
+
+
+# -- quick to read ------------------------------------------------------------------------------
+def test_headline_counts_the_cards_statuses(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, month="2026-10")
+    statuses = [m.group(1) for h in at.html for m in re.finditer(r'class="rag rag-(\w+)"', h.value)]
+    red, amber, green = (statuses.count(s) for s in ("red", "amber", "green"))
+    want = f"{red} of {red + amber + green} KPIs off target, {amber} watch, {green} on target"
+    assert any(want in m.value for m in at.markdown), want
+    assert red >= 3
+
+
+def test_no_comparison_text_under_a_missing_change(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, month="2026-10", compare="yoy")
+    for m in at.metric:
+        if m.value == "—":
+            assert not m.proto.delta_description, m.label
+
+
+def _charts(at) -> list:
+    """Every Altair chart on the page as (spec dict, [dataset rows])."""
+    import pyarrow as pa
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+
+    out = []
+    for el in walk(at.main):
+        if getattr(el, "type", "") == "vega_lite_chart":
+            rows = [
+                r
+                for d in el.proto.datasets
+                for r in pa.ipc.open_stream(d.data.data).read_all().to_pylist()
+            ]
+            out.append((json.loads(el.proto.spec), rows))
+    return out
+
+
+def test_breakdown_has_no_null_row_and_shows_n(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, "customer", month="2026-10")
+    spec, rows = next(c for c in _charts(at) if "CSAT by agent" in json.dumps(c[0]))
+    agents = [r for r in rows if "agent" in r]
+    assert agents and all(r["value"] is not None for r in agents)
+    assert all(r["n"] >= 1 for r in agents)
+    assert "(n=" in json.dumps(spec)
+
+
+def test_data_history_says_what_a_load_restated(open_app, demo_db):
+    store = _store_for(str(demo_db.resolve()))
+    rows = [
+        {"order_id": f"S-{i}", "order_date": dt.date(2026, 9, 1 + i), "quantity": 1,
+         "revenue": 10.0}
+        for i in range(20)
+    ]  # fmt: skip
+    before = orders_in_month(demo_db, dt.date(2026, 9, 1))  # straight from SQL
+    entry = ledger.load_table(store, "orders", rows, file="sep-reexport.csv", replace=True)
+    at = open_app(demo_db, "data")
+    at.selectbox(key="history_load").set_value(entry.load_id).run()
+    labels = [e.label for e in at.expander]
+    assert any(
+        f"What load {entry.load_id} changed" in lab and "restated Sep 2026" in lab for lab in labels
+    ), labels
+    text = " ".join(m.value for m in at.markdown)
+    assert f"Sep 2026 Orders restated {before:,} → 20 by load {entry.load_id}" in text
+
+
+def test_brief_and_export_links_are_absolute_with_view_state_and_asof(monkeypatch):
+    from cockpit import links
+    from cockpit.ui import views
+    from cockpit.ui.shell import PageContext
+
+    monkeypatch.setenv("COCKPIT_PUBLIC_URL", "https://cockpit.example.com/")
+    state = links.ViewState(compare="yoy", month="2026-09", filters=(("site", ("Lyon",)),))
+    ctx = PageContext("overview", None, None, state, as_of=2**62, latest_seq=14)
+    assert views.pinned_link(ctx) == (
+        "https://cockpit.example.com/?month=2026-09&compare=yoy&f_site=Lyon&asof=14"
+    )
+    monkeypatch.delenv("COCKPIT_PUBLIC_URL")
+    assert views.pinned_link(ctx).startswith("http://localhost:")
+
+
+def test_cards_and_movers_open_their_page_with_the_slice(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, month="2026-09", compare="yoy")
+    links_ = [el for el in at.main.get("page_link")]
+    assert links_
+    mover = next(
+        p for p in links_ if p.proto.label.startswith("Open ") and p.proto.label != "Open →"
+    )
+    assert "f_" in mover.proto.query_string and "compare=yoy" in mover.proto.query_string
+    card = next(p for p in links_ if p.proto.label == "Open →")
+    assert "month=2026-09" in card.proto.query_string
+
+
+def test_after_undo_the_coverage_and_selector_drop_the_undone_load(open_app, demo_db):
+    _orders_only_november(demo_db)
+    load_id = sql_value(demo_db, "select max(load_id) from loads")
+    at = open_app(demo_db, "data")
+    grid = next(rows for spec, rows in _charts(at) if any("dataset" in r for r in rows))
+    assert any(r.get("month") == "2026-11" for r in grid)
+    at.selectbox(key="history_load").set_value(load_id).run()
+    at.button(key="confirm_undo").click().run()
+    assert not at.exception
+    grid = next(rows for spec, rows in _charts(at) if any("dataset" in r for r in rows))
+    assert not any(r.get("month") == "2026-11" for r in grid)
+    assert "2026-11" not in " ".join(c.value for c in at.caption)
+    select = at.selectbox(key="history_load")
+    assert select.format_func(load_id).endswith("(undone)")
