@@ -53,6 +53,20 @@ def detect(profiles: list, columns: dict[str, str]) -> str | None:
     return max(set(seen), key=seen.count) if seen else None
 
 
+_shown = {"symbol": ""}  # one database per process: the symbol its pages and exports show
+
+
+def use(store) -> str:
+    """Make the store's currency the one money is formatted with; returns its symbol."""
+    _shown["symbol"] = symbol(store)
+    return _shown["symbol"]
+
+
+def shown() -> str:
+    """The symbol money is formatted with now (see `use`)."""
+    return _shown["symbol"]
+
+
 def symbol(store) -> str:
     """The symbol money is shown with: the analyst's choice, else the data's, else none."""
     chosen = store.get_setting(CHOSEN)

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from cockpit import auth
+from cockpit import auth, currency
 from cockpit.kpis import CATALOGUE
 from cockpit.kpis import targets as targets_mod
 from cockpit.store import Store
@@ -67,6 +67,23 @@ def save_sla(store: Store, edited: pd.DataFrame, user: auth.User) -> None:
         if key and days is not None:
             mapping[str(key)] = days
     targets_mod.save_sla_days(store, mapping, user=user.name)
+
+
+def currency_choice(store: Store) -> dict:
+    """The Settings currency box: the choices, the one in force and what the data said."""
+    detected = store.get_setting(currency.DETECTED) or ""
+    chosen = store.get_setting(currency.CHOSEN)
+    choices = list(dict.fromkeys([*currency.CHOICES, detected]))
+    return {"choices": choices, "current": detected if chosen is None else chosen,
+            "detected": detected}  # fmt: skip
+
+
+def save_currency(store: Store, symbol: str, user: auth.User) -> None:
+    """Show money with `symbol` ('' for none): the analyst's choice over the data's."""
+    auth.require(user, "settings")
+    if symbol not in currency_choice(store)["choices"]:
+        raise ValueError(f"unknown currency {symbol!r}")
+    store.set_setting(currency.CHOSEN, symbol, user=user.name)
 
 
 METRIC_FORMATS = ("number", "pct", "money", "count", "days", "hours", "minutes", "seconds", "score")

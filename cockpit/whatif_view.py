@@ -6,10 +6,11 @@ import math
 
 import pandas as pd
 
+from cockpit import currency
 from cockpit.whatif.model import DRIVERS, OUTPUTS
 
 # Output units as shown on axes and labels ("£", not "currency"; counts have none).
-DISPLAY_UNITS = {"currency": "£", "count": ""}
+DISPLAY_UNITS = {"count": ""}  # money: the data's currency (cockpit.currency)
 GROUP_LABELS = {"demand": "Demand", "cost": "Cost", "capacity": "Capacity", "service": "Service"}
 MAX_COMPARED = 4
 
@@ -22,6 +23,8 @@ def drivers_by_group() -> dict[str, list]:
 
 
 def display_unit(unit: str) -> str:
+    if unit == "currency":
+        return currency.shown()
     return DISPLAY_UNITS.get(unit, unit)
 
 
@@ -32,7 +35,7 @@ def fmt_output(output_id: str, value: float | None) -> str:
     o = OUTPUTS[output_id]
     text = format(value, o.fmt)
     if o.unit == "currency":
-        return f"£{text}"
+        return f"{currency.shown()}{text}"
     if o.unit == "%":
         return f"{text}%"
     if o.unit == "s":

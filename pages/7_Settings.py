@@ -1,4 +1,4 @@
-"""Settings: targets and amber bands, SLA days per ship mode or channel."""
+"""Settings: targets and amber bands, currency, SLA days per ship mode or channel."""
 
 from cockpit.ui import settings_page
 from cockpit.ui.shell import page_shell
@@ -6,6 +6,7 @@ from cockpit.ui.shell import page_shell
 ctx = page_shell("settings", "Settings", icon="🛠️", period=False)
 
 settings_page.targets_section(ctx)
+settings_page.currency_section(ctx)
 settings_page.sla_section(ctx)
 settings_page.custom_metrics_section(ctx)
 settings_page.audit_section(ctx)

@@ -151,6 +151,18 @@ TINY_TABLES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _money_in_pounds():
+    """Money formats as the demo company's (its exports say £); tests of other currencies,
+    or of none, set their own (cockpit.currency)."""
+    from cockpit import currency
+
+    before = currency.shown()
+    currency._shown["symbol"] = "£"
+    yield
+    currency._shown["symbol"] = before
+
+
 @pytest.fixture
 def store():
     """An empty, migrated in-memory store."""

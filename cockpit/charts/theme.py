@@ -13,6 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from cockpit import currency
+
 PRIMARY = "#2f5d8c"  # calm steel blue; also theme.primaryColor in .streamlit/config.toml
 PRIMARY_LIGHT = "#a9c1da"
 GREEN = "#1a9850"
@@ -207,7 +209,6 @@ D3_FORMATS = {
 }
 FORMAT_UNITS = {
     "pct": "%",
-    "money": "£",
     "days": "days",
     "seconds": "s",
     "hours": "hours",
@@ -226,4 +227,6 @@ def d3_format(catalogue_fmt: str) -> str:
 
 def format_unit(catalogue_fmt: str) -> str:
     """The axis unit for a KPI catalogue format name."""
+    if catalogue_fmt == "money":
+        return currency.shown()
     return FORMAT_UNITS.get(catalogue_fmt, "")

@@ -10,9 +10,12 @@ import sys
 
 def open_store(args):
     """The store named by --db (or the default), opened once for this process."""
+    from cockpit import currency
     from cockpit.store import get_store
 
-    return get_store(getattr(args, "db", None))
+    store = get_store(getattr(args, "db", None))
+    currency.use(store)
+    return store
 
 
 def print_json(value) -> None:

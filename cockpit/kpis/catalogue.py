@@ -6,6 +6,7 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 
+from cockpit import currency
 from cockpit.queries import QUERIES_DIR
 
 CATALOGUE_FILE = QUERIES_DIR / "kpis.toml"
@@ -117,20 +118,20 @@ CATALOGUE: dict[str, Kpi] = load_catalogue()
 
 
 def _money(v: float) -> str:
-    sign = "-" if v < 0 else ""
+    sign, c = "-" if v < 0 else "", currency.shown()
     a = abs(v)
     if a >= 1e9:
-        return f"{sign}£{a / 1e9:.1f}B"
+        return f"{sign}{c}{a / 1e9:.1f}B"
     if a >= 1e6:
-        return f"{sign}£{a / 1e6:.1f}M"
-    # From £1k up in thousands (£9.8k beside +£21k, not £9,792 beside +£21k).
+        return f"{sign}{c}{a / 1e6:.1f}M"
+    # From 1k up in thousands (9.8k beside +21k, not 9,792 beside +21k).
     if a >= 1e4:
-        return f"{sign}£{a / 1e3:.0f}k"
+        return f"{sign}{c}{a / 1e3:.0f}k"
     if a >= 999.5:
-        return f"{sign}£{a / 1e3:.1f}k"
+        return f"{sign}{c}{a / 1e3:.1f}k"
     if a >= 100:
-        return f"{sign}£{a:,.0f}"
-    return f"{sign}£{a:,.2f}"
+        return f"{sign}{c}{a:,.0f}"
+    return f"{sign}{c}{a:,.2f}"
 
 
 format_money = _money  # the one money format: cards, what-if, exports
@@ -153,6 +154,11 @@ _FORMATTERS = {
     "nps": lambda v: f"{v:+.0f}",
     "number": lambda v: f"{v:,.1f}",
 }
+
+
+def display_unit(kpi: Kpi) -> str:
+    """The unit a KPI's value is shown in: money in the data's currency (cockpit.currency)."""
+    return currency.shown() if kpi.fmt == "money" else kpi.unit
 
 
 def format_value(kpi_id: str, value: float | None) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from cockpit import datasets, queries
 from cockpit.kpis import targets as targets_mod
-from cockpit.kpis.catalogue import CATALOGUE, Kpi
+from cockpit.kpis.catalogue import CATALOGUE, Kpi, display_unit
 from cockpit.kpis.periods import (
     Period,
     add_months,
@@ -425,7 +425,7 @@ def scorecard(
         )
         blocked = blocked_reason(kpi, filters, loaded)
         if blocked:
-            out.append(KpiValue(kpi.id, kpi.label, kpi.group, kpi.unit, None, None, None, None,
+            out.append(KpiValue(kpi.id, kpi.label, kpi.group, display_unit(kpi), None, None, None, None,
                                 tgt.target, None, blocked, [(m, None) for m in spark],
                                 amber=tgt.amber))  # fmt: skip
             continue
@@ -445,7 +445,7 @@ def scorecard(
                 id=kpi.id,
                 label=kpi.label,
                 group=kpi.group,
-                unit=kpi.unit,
+                unit=display_unit(kpi),
                 value=fig.value,
                 previous=previous,
                 change=change,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import cost_customer
+from cockpit import cost_customer, currency
 from cockpit.charts.breakdowns import budget_vs_actual, variance_bars
 from cockpit.ui import views
 from cockpit.ui.resources import get_store
@@ -39,6 +39,7 @@ def variance_section(ctx: PageContext) -> None:
         return
     df = df.assign(label=df["unit"].fillna("—") + " · " + df["account"].fillna("—"))
     left, right = st.columns([3, 2])
+    money = currency.shown()
     with left:
         st.dataframe(
             df[["unit", "account", "budget", "actual", "variance", "variance_pct"]],
@@ -46,9 +47,11 @@ def variance_section(ctx: PageContext) -> None:
             width="stretch",
             height=420,
             column_config={
-                "budget": st.column_config.NumberColumn("Budget", format="£%,.0f"),
-                "actual": st.column_config.NumberColumn("Actual", format="£%,.0f"),
-                "variance": st.column_config.NumberColumn("Variance (£)", format="%+,.0f"),
+                "budget": st.column_config.NumberColumn("Budget", format=f"{money}%,.0f"),
+                "actual": st.column_config.NumberColumn("Actual", format=f"{money}%,.0f"),
+                "variance": st.column_config.NumberColumn(
+                    f"Variance ({money.strip()})" if money else "Variance", format="%+,.0f"
+                ),
                 "variance_pct": st.column_config.NumberColumn("Variance %", format="%+.1f%%"),
             },
         )

@@ -41,6 +41,34 @@ def targets_section(ctx: PageContext) -> None:
         st.caption("Changing targets needs the admin role.")
 
 
+def currency_section(ctx: PageContext) -> None:
+    st.subheader("Currency")
+    box = settings_view.currency_choice(ctx.store)
+    said = (
+        f"The loaded files say {box['detected']!r}."
+        if box["detected"]
+        else ("No loaded file names a currency.")
+    )
+    st.caption(f"Money is shown with this symbol on every page and export. {said}")
+    is_admin = auth.can(ctx.user, "settings")
+    picked = st.selectbox(
+        "Show money in",
+        box["choices"],
+        index=box["choices"].index(box["current"]) if box["current"] in box["choices"] else 0,
+        format_func=lambda c: c.strip() or "no symbol",
+        key="currency_choice",
+        disabled=not is_admin,
+    )
+    if is_admin and picked != box["current"] and st.button("Save currency", key="save_currency"):
+        try:
+            settings_view.save_currency(ctx.store, picked, ctx.user)
+        except (ValueError, auth.PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            st.cache_data.clear()
+            st.rerun()
+
+
 def sla_section(ctx: PageContext) -> None:
     st.subheader("Delivery SLA days")
     st.caption(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from cockpit import auth, freshness, links, saved
+from cockpit import auth, currency, freshness, links, saved
 from cockpit.auth import User
 from cockpit.store import LATEST, Store
 from cockpit.ui import auth_gate
@@ -81,6 +81,7 @@ def page_shell(
     st.set_page_config(page_title=f"{title} · Ops Cockpit", page_icon=icon, layout="wide")
     _style()
     store = get_store()
+    currency.use(store)
     user = auth_gate.require_login(store, needs=needs)
     state, notices = links.from_query_params(_query_dict())
     latest = store.latest_seq()
