@@ -22,7 +22,7 @@ from cockpit.ingest import evidence, header_words
 _COMPATIBLE = {
     datasets.DATE: {"date", "timestamp"},
     datasets.TIMESTAMP: {"timestamp", "date", "time"},  # a time of day joins a date column
-    datasets.NUMBER: {"number", "percent", "duration"},
+    datasets.NUMBER: {"number", "percent", "duration", "time"},  # time: as a duration only
     datasets.BOOL: {"bool", "text"},  # text only by name: a ticket's 'Status' for resolved
     datasets.TEXT: {"text", "number", "date", "timestamp", "bool", "percent", "time", "duration"},
 }
@@ -166,6 +166,10 @@ def map_columns(
             if s and p.kind in _COMPATIBLE[col.type]:
                 if col.type == datasets.BOOL and p.kind == "text" and s < 1.0:
                     continue
+                if p.kind == "time" and col.type == datasets.NUMBER and not (
+                    col.name == "minutes" or col.name.endswith(("_seconds", "_minutes"))
+                ):
+                    continue  # '0:00:17' is a duration for asa_seconds, never a count
                 if col.type == datasets.TEXT and p.kind != "text":
                     if s < 1.0:
                         continue  # 'Machine Failure' minutes are not the 'machine' (line)

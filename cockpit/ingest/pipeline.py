@@ -267,7 +267,10 @@ def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prep
     sheet.mapping = proposal
     if proposal.dataset is None:
         return sheet
-    _month_for_undated(proposal, opts.month or month_in_name(raw.file))
+    if _month_for_undated(proposal, opts.month or month_in_name(raw.file)):
+        # the month was what was missing: the other reasons to hold stay
+        proposal.held = [h for h in proposal.held if not h.startswith("missing ")]
+        proposal.held += [f"missing {x}" for x in proposal.missing_required]
     missing = proposal.missing_required
     if missing:
         if opts.dataset:
@@ -307,14 +310,17 @@ def month_in_name(file: str) -> dt.date | None:
     return dt.date(int(found["y2"]), _MONTHS[found["name"][:3].lower()], 1)
 
 
-def _month_for_undated(m: Mapping, month: dt.date | None) -> None:
-    """A file with no date column at all covers the month the analyst (or its name) gives."""
+def _month_for_undated(m: Mapping, month: dt.date | None) -> bool:
+    """A file with no date column at all covers the month the analyst (or its name) gives;
+    True when that month was given to it."""
     ds = datasets.get(m.dataset)
     col = ds.month_column
-    if month is None or col is None or col in m.columns or col in m.constants:
-        return
+    dated = any(ds.column(c).type in (datasets.DATE, datasets.TIMESTAMP) for c in m.columns)
+    if month is None or col is None or dated or col in m.constants:
+        return False
     m.constants[col] = month
     m.reasons.append(f"{col} = {month:%Y-%m} for every row (the file has no dates)")
+    return True
 
 
 def _months_across_sheet(sheet: PreparedSheet, wide, remembered: Mapping | None) -> PreparedSheet:
