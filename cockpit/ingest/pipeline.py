@@ -529,8 +529,11 @@ def _enrich_across_sheets(store: Store, sheets: list[PreparedSheet]) -> None:
             continue
         if lookup.analysis is None or lookup.analysis.kind not in ("lookup", "data"):
             continue
-        for target in ready:
-            _apply_lookup(lookup, target)
+        used = [t.name for t in ready if _apply_lookup(lookup, t)]
+        if used and lookup.status == "held":
+            # It was a lookup all along: its values are in the sheets it enriches.
+            lookup.status = "raw-only"
+            lookup.mapping = Mapping(None, {}, reasons=[f"a lookup for sheet {used[0]!r}"])
     for target in ready:
         if target.mapping.dataset == "downtime":
             _dates_from_batches(store, target, ready)
@@ -568,8 +571,10 @@ def _actuals_beside_budget(sheets: list[PreparedSheet]) -> None:
         s.messages += s.mapping.reasons
 
 
-def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> None:
-    """Add columns the target lacks from a small code -> value sheet whose codes it names."""
+def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> bool:
+    """Add columns the target lacks from a small code -> value sheet whose codes it names;
+    True when it added or named anything."""
+    before = len(target.messages)
     ds = datasets.get(target.mapping.dataset)
     key_name = lookup.typed.column_names[0]
     keys = _cast(lookup.typed.column(key_name), datasets.TEXT)
@@ -577,7 +582,7 @@ def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> None:
         keys = keys.combine_chunks()  # index_in takes a plain array as its value set
     key_list = keys.to_pylist()
     if not key_list or len(set(key_list)) != len(key_list):
-        return
+        return False
     for col in target.rows.column_names:
         if col.startswith("_") or ds.column(col).type != datasets.TEXT:
             continue
@@ -616,6 +621,7 @@ def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> None:
             else:
                 target.rows = target.rows.append_column(canon, filled)
             target.messages.append(f"{canon} taken from sheet {lookup.name!r} by {col}")
+    return len(target.messages) > before
 
 
 def _best_column(ds: datasets.Dataset, header: str) -> str | None:

@@ -93,8 +93,15 @@ def test_production_runs_with_start_and_end_times_are_production(store):
             [D(2024, 8, 29), "CO-600", 422112, "Charlie", dt.time(14, 5), dt.time(15, 57)],
             [D(2024, 8, 29), "OR-600", 422113, "Dennis", dt.time(23, 10), dt.time(1, 40)],
             [D(2024, 8, 30), "LE-600", 422114, "Dee", dt.time(8, 0), dt.time(9, 15)]]  # fmt: skip
-    sheet = prepare(store, xlsx({"Line productivity": rows}), "line.xlsx")["Line productivity"]
+    products = [["Product", "Flavor", "Size", "Min batch time"], ["CO-600", "Cola", 600, 60],
+                ["OR-600", "Orange", 600, 60], ["LE-600", "Lemon Lime", 600, 60]]  # fmt: skip
+    book = xlsx({"Line productivity": rows, "Products": products})
+    sheets = prepare(store, book, "line.xlsx")
+    sheet = sheets["Line productivity"]
     assert (sheet.status, sheet.mapping.dataset) == ("ready", "production")
+    # The product lookup's minimum batch time is each run's ideal time: performance, OEE.
+    assert sheet.rows.column("ideal_minutes").to_pylist() == [60.0] * 4
+    assert sheets["Products"].status == "raw-only"
     assert sheet.mapping.combine == {"start_time": "Date", "end_time": "Date"}
     got = sheet.rows.to_pydict()
     assert got["start_time"][0] == dt.datetime(2024, 8, 29, 11, 50)
