@@ -114,3 +114,18 @@ def test_what_moved_names_the_kpi_and_the_slice(store):
     # Putting Lyon back to January's 2/2 gives 4/4 = 100%: all -50 points are Lyon's.
     assert on_time["driver"]["contribution"] == -50
     assert on_time["text"].startswith("On-time delivery fell 50.0 pts to 50.0%; site Lyon")
+
+
+def test_what_moved_traces_on_time_to_an_orders_dimension_without_delivery_counts(store):
+    # Express late in February only; punctuality counts (which have no ship mode) not loaded.
+    rows = []
+    for month, express_ship in ((1, 3), (2, 9)):
+        for i, mode in enumerate(["Standard", "Express"] * 2):
+            ship = 3 if mode == "Standard" else express_ship
+            rows.append({"order_id": f"{month}-{i}", "order_date": dt.date(2025, month, 1),
+                         "ship_date": dt.date(2025, month, ship), "ship_mode": mode,
+                         "promised_date": dt.date(2025, month, 5), "quantity": 1})  # fmt: skip
+    ledger.load_table(store, "orders", rows)
+    moved = what_moved(store, period=make_period("month", dt.date(2025, 2, 1)), top=3)
+    driver = {m["id"]: m for m in moved}["on_time_pct"]["driver"]
+    assert (driver["dimension"], driver["slice"]) == ("ship_mode", "Express")
