@@ -18,7 +18,7 @@ from cockpit.kpis.engine import (
     fetch_components,
     scorecard,
 )
-from cockpit.kpis.periods import Period, comparison_months
+from cockpit.kpis.periods import Period, comparison_months, data_months
 from cockpit.store import LATEST
 
 
@@ -39,9 +39,15 @@ def _sliceable(kpi: Kpi) -> bool:
     return kpi.formula in ("ratio", "product") and "resolution" not in kpi.families
 
 
-def _dimensions(kpi: Kpi, filters: dict) -> list[str]:
+def _loaded_families(kpi: Kpi, loaded: dict) -> tuple[str, ...]:
+    """The KPI's families with data: an alternative dataset not loaded (delivery counts beside
+    orders) must not narrow the dimensions a change can be traced to."""
+    return tuple(f for f in kpi.families if loaded.get(FAMILIES[f].dataset))
+
+
+def _dimensions(kpi: Kpi, filters: dict, loaded: dict) -> list[str]:
     dims = None
-    for fam in kpi.families:
+    for fam in _loaded_families(kpi, loaded):
         own = set(FAMILIES[fam].dimensions)
         dims = own if dims is None else dims & own
     # A dimension already pinned to one value has only that slice: nothing to learn.
@@ -110,6 +116,7 @@ def what_moved(
     moved = moved[:top]
     cmp_months = comparison_months(period, compare)
     span = period.months + cmp_months
+    loaded = data_months(store, as_of)
     fetched: dict[tuple, Components] = {}
 
     def components(fams: tuple, dim: str) -> Components:
@@ -132,8 +139,8 @@ def what_moved(
         kpi = CATALOGUE[card.id]
         driver = None
         if _sliceable(kpi):
-            for dim in _dimensions(kpi, filters):
-                comps = components(kpi.families, dim)
+            for dim in _dimensions(kpi, filters, loaded):
+                comps = components(_loaded_families(kpi, loaded), dim)
                 named = [s for s in comps.slices() if s is not None]
                 if len(named) < 2:
                     continue  # one slice (or none named) explains everything and nothing

@@ -145,3 +145,18 @@ def test_what_moved_from_a_given_scorecard_is_the_same(tiny_db):
     feb = make_period("month", dt.date(2025, 2, 1))
     cards = scorecard(tiny_db, period=feb)
     assert what_moved(tiny_db, period=feb, cards=cards) == what_moved(tiny_db, period=feb)
+
+
+def test_what_moved_traces_on_time_to_an_orders_dimension_without_delivery_counts(store):
+    # Express late in February only; punctuality counts (which have no ship mode) not loaded.
+    rows = []
+    for month, express_ship in ((1, 3), (2, 9)):
+        for i, mode in enumerate(["Standard", "Express"] * 2):
+            ship = 3 if mode == "Standard" else express_ship
+            rows.append({"order_id": f"{month}-{i}", "order_date": dt.date(2025, month, 1),
+                         "ship_date": dt.date(2025, month, ship), "ship_mode": mode,
+                         "promised_date": dt.date(2025, month, 5), "quantity": 1})  # fmt: skip
+    ledger.load_table(store, "orders", rows)
+    moved = what_moved(store, period=make_period("month", dt.date(2025, 2, 1)), top=3)
+    driver = {m["id"]: m for m in moved}["on_time_pct"]["driver"]
+    assert (driver["dimension"], driver["slice"]) == ("ship_mode", "Express")
