@@ -162,7 +162,10 @@ def uncovered_reason(kpi: Kpi, months, loaded: dict) -> str | None:
     for ds in kpi.datasets:
         if ds in own or not loaded.get(ds):
             continue
-        last = max(loaded[ds])
+        dated = [m for m in loaded[ds] if m is not None]
+        if not dated:
+            continue  # rows without their own month (returns without a date): no edge to pass
+        last = max(dated)
         missing = [m for m in months if m > last]
         if missing:
             shown = ", ".join(f"{m:%b %Y}" for m in missing[:3])
