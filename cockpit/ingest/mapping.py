@@ -166,8 +166,10 @@ def map_columns(
             if s and p.kind in _COMPATIBLE[col.type]:
                 if col.type == datasets.BOOL and p.kind == "text" and s < 1.0:
                     continue
-                if p.kind == "time" and col.type == datasets.NUMBER and not (
-                    col.name == "minutes" or col.name.endswith(("_seconds", "_minutes"))
+                if (
+                    p.kind == "time"
+                    and col.type == datasets.NUMBER
+                    and not (col.name == "minutes" or col.name.endswith(("_seconds", "_minutes")))
                 ):
                     continue  # '0:00:17' is a duration for asa_seconds, never a count
                 if col.type == datasets.TEXT and p.kind != "text":

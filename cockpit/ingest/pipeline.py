@@ -282,6 +282,7 @@ def _prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prep
         else:
             sheet.status = "held"
         return sheet
+    _threshold_from_header(proposal)
     sheet.rows = _canonical_rows(typed.table, proposal, {c.name: c.kind for c in analysis.columns})
     sheet.currency = currency.detect(analysis.columns, proposal.columns)
     decided = bool(opts.dataset or proposal.remembered_from)  # the analyst's say-so
@@ -308,6 +309,24 @@ def month_in_name(file: str) -> dt.date | None:
     if found["y"]:
         return dt.date(int(found["y"]), int(found["m"]), 1)
     return dt.date(int(found["y2"]), _MONTHS[found["name"][:3].lower()], 1)
+
+
+_SECONDS_IN_HEADER = re.compile(
+    r"(\d+)\s*(?:s|sec|secs|seconds|segundos|secondes|sekunden)\b", re.I
+)
+
+
+def _threshold_from_header(m: Mapping) -> None:
+    """'Service Level (20 Seconds)': the 20 s the service level was measured against."""
+    src = m.columns.get("service_level_pct")
+    if not src or "threshold_seconds" in m.columns or "threshold_seconds" in m.constants:
+        return
+    if "threshold_seconds" not in datasets.get(m.dataset).column_names:
+        return
+    found = _SECONDS_IN_HEADER.search(src)
+    if found:
+        m.constants["threshold_seconds"] = float(found.group(1))
+        m.reasons.append(f"threshold_seconds = {found.group(1)} (from {src!r})")
 
 
 def _month_for_undated(m: Mapping, month: dt.date | None) -> bool:
@@ -731,8 +750,16 @@ def _validate(store: Store, sheet: PreparedSheet) -> None:
     rows = _drop_repeated_records(ds, rows, sheet)
     sheet.rows = rows
     sheet.warnings = [*sheet.warnings, *_flags(ds, rows)]
-    if ds.month_column in rows.column_names:
-        col = rows.column(ds.month_column)
+    month_col = next(
+        (
+            c
+            for c in (ds.month_column, getattr(ds, "month_fallback", None))
+            if c in rows.column_names
+        ),
+        None,
+    )
+    if month_col is not None:
+        col = rows.column(month_col)
         if pa.types.is_timestamp(col.type):
             col = pc.cast(col, pa.date32())
         months = pc.unique(pc.floor_temporal(col, unit="month")).drop_null()
