@@ -20,7 +20,8 @@ import duckdb
 import pyarrow as pa
 
 from cockpit.ingest import typed
-from cockpit.ingest.detect_types import _DATE_NAME, ColumnProfile
+from cockpit.ingest.profile import DATE_NAME as _DATE_NAME
+from cockpit.ingest.profile import ColumnProfile
 
 PLAIN_NUMBER = "[-+]?[0-9]+(\\.[0-9]+)?"  # the full detector's cast-at-once shape
 _PLAIN_NUMBER = re.compile(PLAIN_NUMBER)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import duckdb
@@ -37,7 +36,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cockpit.ingest import typed
+from cockpit.ingest.clean_columns import clean_profiles, nominated
 from cockpit.ingest.kernels import map_columns
+from cockpit.ingest.profile import DATE_NAME as _DATE_NAME
+from cockpit.ingest.profile import ColumnProfile
+
+__all__ = ["ColumnProfile", "profile_columns", "swap_order"]  # ColumnProfile: where it was
 
 KNOWN_PLACEHOLDERS = (
     "n/a", "na", "#n/a", "n.a.", "-", "--", "---", ".", "?", "tbd", "tba", "null", "none", "nil",
@@ -45,19 +49,14 @@ KNOWN_PLACEHOLDERS = (
     "missing", "#value!", "#ref!", "#div/0!", "#num!", "#name?", "#null!", "ns",
     "not specified", "#multivalue",
 )  # fmt: skip
-# In a text column only the unmistakably empty markers are placeholders ("NA" may be a region).
 # A placeholder: a known word, or Excel's day zero written out as text ("1899-12-30 08:58:00.000"
 # in a date column: the cell was empty in the system that exported it).
 IS_PLACEHOLDER = "(list_contains($ph, lower(v)) or starts_with(v, '1899-12-30'))"
+# In a text column only the unmistakably empty markers are placeholders ("NA" may be a region).
 TEXT_PLACEHOLDERS = (
     "n/a", "#n/a", "-", "--", "---", "null", "#value!", "#ref!", "#div/0!", "#multivalue",
 )  # fmt: skip
 
-_DATE_NAME = re.compile(
-    r"date|\bday\b|month|period|\bdt\b|\bwhen\b|created|opened|closed|resolved|shipped"
-    r"|delivered|posted|\bon\b|timestamp",
-    re.I,
-)
 _DURATION_NAME = re.compile(
     r"duration|downtime|minutes|\bmins?\b|hours|\bhrs?\b|spent|handle|wait|talk|elapsed|lost"
     r"|run ?time|aht|length",
@@ -69,29 +68,6 @@ _BOOL_NAME = re.compile(
     r"|overdue|breach",
     re.I,
 )
-
-
-@dataclass
-class ColumnProfile:
-    index: int
-    name: str
-    kind: str  # date | timestamp | time | duration | number | percent | bool | text | empty
-    evidence: str
-    date_order: str | None = None
-    ambiguous: str | None = None
-    placeholders: dict[str, int] = field(default_factory=dict)
-    null_count: int = 0
-    sample: list[str] = field(default_factory=list)
-    formats: list[str] = field(default_factory=list)  # strptime formats for text dates/times
-    serial: bool = False  # Excel serial day numbers
-    epoch1904: bool = False  # serials counted from 1904-01-01 (a workbook's 1904 date system)
-    marker: bool = False  # an 'x'-or-blank yes/no column: blank is false
-    bad_count: int = 0  # values that are neither the kind nor a placeholder (rejected later)
-    bad_sample: list[str] = field(default_factory=list)
-    distinct: int = 0  # distinct non-blank values
-    fast_length: int | None = None  # values of this length try fast_format first: the format
-    fast_format: str | None = None  # the full list picks for the column's commonest length
-    clean: bool = False  # every value has the plain form (clean_columns): no trim, no failures
 
 
 def date_formats(order: str, counts: dict[str, int] | None = None) -> list[str]:
@@ -247,7 +223,6 @@ def profile_columns(
     With `fast`, columns of plain numbers or ISO dates are settled by one pass first
     (clean_columns); the rest take the full way.
     """
-    from cockpit.ingest.clean_columns import clean_profiles, nominated  # builds on this module
 
     candidates = nominated(table, names) if fast and not decimal_comma else set()
     rest = {i: n for i, n in names.items() if i not in candidates}

@@ -24,7 +24,7 @@ from cockpit.ingest.kernels import map_columns
 
 if TYPE_CHECKING:
     from cockpit.ingest.detect_sheet import SheetAnalysis
-    from cockpit.ingest.detect_types import ColumnProfile
+    from cockpit.ingest.profile import ColumnProfile
     from cockpit.ingest.read import RawSheet
 
 CURRENCY_CODES = (

@@ -1,0 +1,36 @@
+"""What type detection says of a column (ColumnProfile), shared by the detectors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Header words that make a column's numbers or text dates rather than amounts.
+DATE_NAME = re.compile(
+    r"date|\bday\b|month|period|\bdt\b|\bwhen\b|created|opened|closed|resolved|shipped"
+    r"|delivered|posted|\bon\b|timestamp",
+    re.I,
+)
+
+
+@dataclass
+class ColumnProfile:
+    index: int
+    name: str
+    kind: str  # date | timestamp | time | duration | number | percent | bool | text | empty
+    evidence: str
+    date_order: str | None = None
+    ambiguous: str | None = None
+    placeholders: dict[str, int] = field(default_factory=dict)
+    null_count: int = 0
+    sample: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)  # strptime formats for text dates/times
+    serial: bool = False  # Excel serial day numbers
+    epoch1904: bool = False  # serials counted from 1904-01-01 (a workbook's 1904 date system)
+    marker: bool = False  # an 'x'-or-blank yes/no column: blank is false
+    bad_count: int = 0  # values that are neither the kind nor a placeholder (rejected later)
+    bad_sample: list[str] = field(default_factory=list)
+    distinct: int = 0  # distinct non-blank values
+    fast_length: int | None = None  # values of this length try fast_format first: the format
+    fast_format: str | None = None  # the full list picks for the column's commonest length
+    clean: bool = False  # every value has the plain form (clean_columns): no trim, no failures
