@@ -549,7 +549,7 @@ def _enrich_across_sheets(store: Store, sheets: list[PreparedSheet]) -> None:
         if lookup.analysis is None or lookup.analysis.kind not in ("lookup", "data"):
             continue
         used = [t.name for t in ready if _apply_lookup(lookup, t)]
-        if used and lookup.status == "held":
+        if used and lookup.status in ("held", "raw-only"):
             # It was a lookup all along: its values are in the sheets it enriches.
             lookup.status = "raw-only"
             lookup.mapping = Mapping(None, {}, reasons=[f"a lookup for sheet {used[0]!r}"])
