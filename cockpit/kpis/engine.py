@@ -517,6 +517,35 @@ def monthly_series(
     return frame
 
 
+def _names(component) -> list[str]:
+    if component is None:
+        return []
+    return list(component) if isinstance(component, list | tuple) else [component]
+
+
+def _contributing(store, kpi: Kpi, loaded: dict, period: Period, as_of: int) -> dict:
+    """`loaded` without the alternative datasets that add nothing to this KPI in the period
+    (surveys holding only NPS scores add no CSAT ratings: they must not stop CSAT by agent)."""
+    out = dict(loaded)
+    wanted = _names(kpi.numerator) + _names(kpi.denominator)
+    for group in kpi.dataset_groups:
+        if len(group) < 2:
+            continue
+        for name in kpi.families:
+            fam = FAMILIES[name]
+            mine = [n for n in wanted if n.startswith(f"{name}.")]
+            if fam.dataset not in group or not loaded.get(fam.dataset) or not mine:
+                continue
+            rows = fetch_components(
+                store, [name], start=period.start, end=period.end, filters={}, as_of=as_of,
+                months=period.months,
+            )  # fmt: skip
+            sums = {name: sum_components(rows[name])}
+            if not any(component_value(sums, n) for n in mine):
+                out.pop(fam.dataset, None)
+    return out
+
+
 def breakdown(
     store,
     kpi_id: str,
@@ -536,7 +565,7 @@ def breakdown(
     kpi = CATALOGUE[kpi_id]
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    loaded = data_months(store, as_of)
+    loaded = _contributing(store, kpi, data_months(store, as_of), period, as_of)
     reason = blocked_reason(kpi, {**filters, dimension: ["?"]}, loaded)
     columns = [dimension, "value", "numerator", "denominator"]
     if reason:

@@ -108,7 +108,7 @@ def test_what_moved_names_the_kpi_and_the_slice(store):
                          "promised_date": ordered + dt.timedelta(days=3), "site": site,
                          "quantity": 1, "revenue": 10})  # fmt: skip
     ledger.load_table(store, "orders", rows)
-    moved = what_moved(store, period=make_period("month", dt.date(2025, 2, 1)), top=3)
+    moved = what_moved(store, period=make_period("month", dt.date(2025, 2, 1)), top=10)
     by_id = {m["id"]: m for m in moved}
     on_time = by_id["on_time_pct"]
     assert (on_time["value"], on_time["previous"], on_time["better"]) == (50, 100, False)
@@ -150,13 +150,14 @@ def test_what_moved_from_a_given_scorecard_is_the_same(tiny_db):
 def test_what_moved_traces_on_time_to_an_orders_dimension_without_delivery_counts(store):
     # Express late in February only; punctuality counts (which have no ship mode) not loaded.
     rows = []
-    for month, express_ship in ((1, 3), (2, 9)):
+    # Orders up to the 27th: a month whose data stops on the 1st would read as partly loaded.
+    for month, express_ship in ((1, 25), (2, 28)):
         for i, mode in enumerate(["Standard", "Express"] * 2):
-            ship = 3 if mode == "Standard" else express_ship
-            rows.append({"order_id": f"{month}-{i}", "order_date": dt.date(2025, month, 1),
+            ship = 25 if mode == "Standard" else express_ship
+            rows.append({"order_id": f"{month}-{i}", "order_date": dt.date(2025, month, 27),
                          "ship_date": dt.date(2025, month, ship), "ship_mode": mode,
-                         "promised_date": dt.date(2025, month, 5), "quantity": 1})  # fmt: skip
+                         "promised_date": dt.date(2025, month, 26), "quantity": 1})  # fmt: skip
     ledger.load_table(store, "orders", rows)
-    moved = what_moved(store, period=make_period("month", dt.date(2025, 2, 1)), top=3)
+    moved = what_moved(store, period=make_period("month", dt.date(2025, 2, 1)), top=10)
     driver = {m["id"]: m for m in moved}["on_time_pct"]["driver"]
     assert (driver["dimension"], driver["slice"]) == ("ship_mode", "Express")
