@@ -296,7 +296,9 @@ def history_section(ctx: PageContext) -> None:
         key="history_load",
         format_func=lambda i: _load_label(df, i),
     )
-    original = dataops.original_file(ctx.store, int(chosen)) if chosen is not None else None
+    original = None
+    if chosen is not None and auth.can(ctx.user, "download_original"):
+        original = dataops.original_file(ctx.store, int(chosen), ctx.user)
     if original:
         cols[1].download_button(
             "Download original", original[1], file_name=original[0], key="download_original"
