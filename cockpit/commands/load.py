@@ -18,7 +18,20 @@ def add_arguments(p) -> None:
         metavar='canonical="Source column"',
         help="map a canonical column to a source column (repeatable)",
     )
-    p.add_argument("--replace", action="store_true", help="replace the months this file covers")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--replace",
+        dest="append",
+        action="store_false",
+        help="replace the live rows of the months (and sites) the file covers (the default)",
+    )
+    mode.add_argument(
+        "--append",
+        dest="append",
+        action="store_true",
+        help="add the rows beside what is loaded for those months (says how many overlap)",
+    )
+    p.set_defaults(append=False)
     p.add_argument("--json", action="store_true", help="print the load report as JSON")
 
 
@@ -39,7 +52,7 @@ def run(args) -> int:
     report = load_files(
         open_store(args),
         args.files,
-        replace=args.replace,
+        replace=not args.append,
         dataset=args.dataset,
         sheet=args.sheet,
         columns=parse_maps(args.map),
