@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from cockpit.cli import main
-from cockpit.ingest import read as read_mod
 from cockpit.ingest import scratch
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.pipeline import load_files
@@ -45,7 +44,9 @@ def test_an_oversize_file_is_refused_without_being_read(tmp_path):
     store = Store.open(":memory:")
     report = load_files(store, [big])
     assert report.files[0].status == "rejected"
-    assert report.files[0].messages == ["huge.csv: the file is 200.0 MB, over the 200 MB upload limit"]
+    assert report.files[0].messages == [
+        "huge.csv: the file is 200.0 MB, over the 200 MB upload limit"
+    ]
 
 
 def test_a_200kb_cell_in_the_first_rows_is_a_clear_message_not_a_csv_error():
@@ -91,9 +92,7 @@ def test_a_full_temp_dir_is_a_message(monkeypatch):
         read_file(csv_text(ORDERS).encode(), "o.csv")
 
 
-def test_a_full_disk_or_read_only_data_dir_at_commit_leaves_the_db_as_before(
-    monkeypatch, tmp_path
-):
+def test_a_full_disk_or_read_only_data_dir_at_commit_leaves_the_db_as_before(monkeypatch, tmp_path):
     store = Store.open(tmp_path / "c.duckdb")
     before = db_fingerprint(store)
     for code, words in ((errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only")):
