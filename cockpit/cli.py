@@ -20,7 +20,10 @@ COMMANDS: dict[str, str] = {
     "whatif": "run a what-if scenario",
     "goalseek": "find the driver value that reaches a target",
     "user": "print the secrets.toml lines for a password user",
+    "token": "make (or revoke) an API token for a user and role",
 }
+# Commands that go through the running app server when there is one.
+VIA_SERVER = {"load", "loads", "undo", "sql", "kpis"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,14 +39,28 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         if name != "user":
             p.add_argument("--db", help="DuckDB file (default: $COCKPIT_DB or data/cockpit.duckdb)")
+        if name in VIA_SERVER:
+            p.add_argument(
+                "--server",
+                metavar="URL",
+                help="the app server to use (default: $COCKPIT_SERVER, else the one running "
+                "on --db, else open the file)",
+            )
+            p.add_argument("--token", help="API token (default: $COCKPIT_TOKEN)")
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from cockpit.client import ClientError
+
     args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+    try:
+        return int(args._run(args) or 0)
+    except ClientError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -404,3 +404,12 @@ def get_store(path: Path | str | None = None) -> Store:
             store = Store.open(path if path is not None else default_db_path())
             _STORES[key] = store
         return store
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """Whether `exc` says another process holds the database file."""
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+BUSY_MESSAGE = "The database is busy (a load is running); retrying"

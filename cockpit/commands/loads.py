@@ -1,7 +1,7 @@
 """`cockpit loads`: the loads ledger."""
 
 from cockpit import ledger
-from cockpit.commands import open_store, print_json, print_table
+from cockpit.commands import api_client, open_store, print_json, print_table
 
 FIELDS = list(ledger.LOAD_FIELDS)
 
@@ -11,7 +11,11 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    rows = [{k: r[k] for k in FIELDS} for r in ledger.list_loads(open_store(args))]
+    client = api_client(args)
+    if client is not None:
+        rows = client.call("GET", "/api/loads")
+    else:
+        rows = [{k: r[k] for k in FIELDS} for r in ledger.list_loads(open_store(args))]
     if args.json:
         print_json(rows)
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from cockpit import store as store_mod
@@ -15,5 +17,15 @@ def _store_for(path: str) -> Store:
 
 
 def get_store() -> Store:
-    """The Store for $COCKPIT_DB (one connection per process; a cursor per query)."""
-    return _store_for(str(default_db_path().resolve()))
+    """The Store for $COCKPIT_DB (one connection per process; a cursor per query).
+
+    While another process holds the file (a command-line load run without the app server),
+    the page says so and tries again by itself, instead of showing DuckDB's lock error."""
+    try:
+        return _store_for(str(default_db_path().resolve()))
+    except Exception as exc:
+        if not store_mod.is_lock_error(exc):
+            raise
+    st.info(store_mod.BUSY_MESSAGE + "…", icon=":material/hourglass_top:")
+    time.sleep(2)
+    st.rerun()
