@@ -39,6 +39,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/ingest.py
 	$(PY) bench/kpis.py
 	$(PY) bench/whatif.py
+	$(PY) bench/api.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -8,13 +8,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from browser.conftest import REPO, Ui, _start, _stop
 from playwright.sync_api import expect
-
 from reliability.bad_files import csv_text
+
+from browser.conftest import REPO, Ui, _start, _stop
 
 SESSIONS = 8
 NEW_ORDERS = 7
@@ -42,7 +41,9 @@ def test_a_cli_load_lands_while_eight_sessions_read(fresh_server, browser, scree
     (tmp_path / "scheduled.csv").write_text(csv_text(rows))
     allowed = {f"{before:,}", f"{before + NEW_ORDERS:,}"}
 
-    contexts = [browser.new_context(viewport={"width": 1440, "height": 1200}) for _ in range(SESSIONS)]
+    contexts = [
+        browser.new_context(viewport={"width": 1440, "height": 1200}) for _ in range(SESSIONS)
+    ]
     uis = [Ui(c.new_page(), screenshots) for c in contexts]
     try:
         for ui in uis:
@@ -87,7 +88,9 @@ def test_a_database_held_by_another_process_shows_busy_then_recovers(ui, tmp_pat
     server = _start(db, tmp_path)
     try:
         ui.page.goto(server.page_url("/"))
-        expect(ui.page.get_by_text("The database is busy (a load is running); retrying")).to_be_visible()
+        expect(
+            ui.page.get_by_text("The database is busy (a load is running); retrying")
+        ).to_be_visible()
         ui.shot("database-busy")
         expect(ui.page.get_by_test_id("stException")).to_have_count(0)
         assert "Conflicting lock" not in ui.page.content()

@@ -151,7 +151,10 @@ def test_two_cli_loads_at_once_both_land_in_order(app_server, tmp_path):
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "cockpit", "load", str(f), "--db", str(app_server.db)],
-            cwd=REPO, env=app_server.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=REPO,
+            env=app_server.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
         )  # fmt: skip
         for f in files
@@ -175,7 +178,9 @@ def test_two_cli_loads_at_once_both_land_in_order(app_server, tmp_path):
 
 def test_tokens_carry_roles_and_every_call_is_audited(app_server, tmp_path):
     viewer, analyst = app_server.token("vera", "viewer"), app_server.token("ann", "analyst")
-    data = (tmp_path / "x.csv").write_bytes(b"Order ID,Order Date,Site,Qty,Revenue\nA,2025-01-02,Leeds,1,2\n")
+    data = (tmp_path / "x.csv").write_bytes(
+        b"Order ID,Order Date,Site,Qty,Revenue\nA,2025-01-02,Leeds,1,2\n"
+    )
     body = (tmp_path / "x.csv").read_bytes()
     assert data
     assert app_server.call("GET", "/api/loads")[0] == 401
