@@ -61,6 +61,30 @@ def main(argv: list[str] | None = None) -> int:
     except ClientError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        message = _database_problem(exc)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return 3
+
+
+def _database_problem(exc: Exception) -> str | None:
+    """A sentence for a database file that cannot be opened (held, read-only, missing
+    folder), or None for anything else (a bug: let it show)."""
+    import duckdb
+
+    from cockpit.store import is_lock_error
+
+    if is_lock_error(exc):
+        return (
+            "another process still holds the database file (a load or an app started "
+            "without server.py); try again when it is done"
+        )
+    if isinstance(exc, duckdb.IOException | PermissionError | OSError):
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"cannot open or write the database: {first[:200]}"
+    return None
 
 
 if __name__ == "__main__":

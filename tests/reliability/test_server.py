@@ -262,3 +262,26 @@ def test_kill_9_of_the_server_mid_load_then_restart_all_or_nothing_no_scratch(tm
         assert store.scalar("select count(*) from loads where status = 'loading'") == 0
     finally:
         store.close()
+
+
+def test_two_cli_loads_at_once_without_a_server_wait_for_each_other(tmp_path):
+    """No app running: the second load waits for the first one's hold on the file (saying
+    so) instead of failing with DuckDB's lock error; both land."""
+    server = AppServer(tmp_path)  # not started: only its environment and CLI helper
+    files = [_orders_csv(tmp_path / f"m{m}.csv", f"M{m}-", m, 60_000, 1.0) for m in (6, 7)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "cockpit", "load", str(f), "--db", str(server.db)],
+            cwd=REPO,
+            env=server.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for f in files
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert not any("Conflicting lock" in err or "Traceback" in err for _, err in outs)
+    loads = json.loads(server.cli("loads", "--json").stdout)
+    assert sorted((r["file"], r["rows"]) for r in loads) == [("m6.csv", 60_000), ("m7.csv", 60_000)]
