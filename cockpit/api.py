@@ -126,16 +126,21 @@ def endpoint(*, needs: str | None):
 
 
 def _audit(srv: Server, user, request: Request, status: int) -> None:
+    # Its own autocommitted insert, outside Store.transaction's writer lock: a read audited
+    # while a load's transaction is open must not wait for the load (appends never conflict).
     try:
-        with srv.store().transaction() as cur:
-            store_mod.audit(
-                cur,
-                user.name if user else "(no valid token)",
-                "api",
-                {"method": request.method, "path": request.url.path, "status": status},
-            )
+        cur = srv.store().cursor()
     except ApiError:
-        pass  # the store is not open yet: nothing to audit into
+        return  # the store is not open yet: nothing to audit into
+    try:
+        store_mod.audit(
+            cur,
+            user.name if user else "(no valid token)",
+            "api",
+            {"method": request.method, "path": request.url.path, "status": status},
+        )
+    finally:
+        cur.close()
 
 
 @endpoint(needs=None)

@@ -238,6 +238,9 @@ def test_kill_9_of_the_server_mid_load_then_restart_all_or_nothing_no_scratch(tm
             assert time.monotonic() < deadline
             time.sleep(0.05)
         time.sleep(0.5)  # inside the load: reading, typing or writing
+        # Reads answer while the load runs (they read the last committed version).
+        assert server.call("GET", "/api/loads", local)[0] == 200
+        assert server.get(f"/api/jobs/{job}", local)["state"] == "running"
         server.stop(signal.SIGKILL)
         server.start()  # the restart: a stale server file, maybe scratch of the killed load
         assert list((tmp_path / "tmp").iterdir()) == [] and list((tmp_path / "shm").iterdir()) == []
