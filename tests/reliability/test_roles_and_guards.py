@@ -245,9 +245,14 @@ def test_repeat_and_padding_still_work_below_the_cap(store):
 
 def test_a_query_needing_more_than_the_memory_limit_fails_with_a_message(monkeypatch):
     monkeypatch.setenv("COCKPIT_MEMORY_LIMIT", "300MB")
+    monkeypatch.setenv("COCKPIT_TEMP_LIMIT", "1GB")
     s = Store.open(":memory:")
     try:
         assert s.scalar("select current_setting('memory_limit')") in {"286.1 MiB", "300.0 MB"}
+        assert s.scalar("select current_setting('max_temp_directory_size')") in {
+            "953.6 MiB",
+            "1.0 GB",
+        }
         with pytest.raises(QueryRefused, match="(?i)out of memory"):
             run_readonly(
                 s,
