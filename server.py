@@ -16,7 +16,10 @@ from cockpit import api
 
 @asynccontextmanager
 async def lifespan(_app):
-    api.start(int(config.get_option("server.port") or 8501))
+    address = config.get_option("server.address") or "127.0.0.1"
+    if address in ("0.0.0.0", "::"):
+        address = "127.0.0.1"  # listening everywhere: the local CLI uses loopback
+    api.start(int(config.get_option("server.port") or 8501), host=address)
     try:
         yield {}
     finally:
