@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 ## make run: install, seed the demo data into a new database, start the app
 run: $(VENV)/.installed
 	@if [ ! -f "$(COCKPIT_DB)" ]; then echo "Seeding demo data into $(COCKPIT_DB)"; $(PY) -m cockpit demo --if-empty --db "$(COCKPIT_DB)"; fi
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m streamlit run server.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 ## make test: install dev deps, make sure Debian's chromium is present, run every test tier
 test: $(VENV)/.installed-dev chromium
@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/kpis.py
 	$(PY) bench/whatif.py
 	$(PY) bench/pages.py
+	$(PY) bench/api.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

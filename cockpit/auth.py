@@ -41,7 +41,10 @@ class PermissionDenied(Exception):
 
 PERMISSIONS = {
     "read": "viewer",
+    "save_own": "viewer",
+    "save_shared": "analyst",
     "upload": "analyst",
+    "download_original": "analyst",
     "map": "analyst",
     "undo_own": "analyst",
     "sql": "analyst",
@@ -55,7 +58,10 @@ PERMISSIONS = {
 
 ACTION_LABELS = {
     "read": "Viewing data",
+    "save_own": "Saving your own views and scenarios",
+    "save_shared": "Saving shared views and scenarios",
     "upload": "Uploading files",
+    "download_original": "Downloading original files",
     "map": "Mapping columns",
     "undo_own": "Undoing your loads",
     "sql": "The SQL explorer",
@@ -65,7 +71,33 @@ ACTION_LABELS = {
     "undo_any": "Undoing other people's loads",
     "delete_any": "Deleting loads",
     "users": "Managing users",
+    "tokens": "Issuing API tokens",
 }
+
+# What the SQL explorer (and `cockpit sql`, and the API) may read, per table. Data is readable
+# by whoever may run SQL (analyst+): the live views, the versioned dataset tables, the raw
+# tables and the ledger. Private tables are never readable there, by any role: the audit is
+# shown to admins in Settings, saved items through their owners' pages.
+EXPLORER_PRIVATE_TABLES = frozenset(
+    {"audit", "settings", "users", "tokens", "layouts", "rejects", "schema_migrations"}
+)
+
+
+def explorer_may_read(table: str) -> bool:
+    """Whether the SQL explorer may read `table` (a name in the database's main schema)."""
+    return table.lower() not in EXPLORER_PRIVATE_TABLES
+
+
+def require_save(user: User | None, *, shared: bool, owner: str | None) -> None:
+    """Saving a view, scenario or query: a viewer saves only their own (private) items;
+    shared items, or overwriting someone else's shared item, need the analyst role; someone
+    else's private item is theirs alone (admins may replace anything)."""
+    require(user, "save_shared" if shared else "save_own")
+    if owner is None or user is None or owner == user.name or can(user, "users"):
+        return
+    if shared and can(user, "save_shared"):
+        return
+    raise PermissionDenied(f"That name belongs to {owner}; choose another name.")
 
 
 def role_rank(role: str) -> int:
@@ -138,8 +170,26 @@ def verify_password(password: str, encoded: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
-# Checked when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = hash_password("not a real password", salt=b"\0" * 16, iterations=1)
+DEFAULT_ITERATIONS = 240_000
+
+
+# Checked when the name is unknown, so a wrong name costs as long as a wrong password: the
+# same algorithm at the users' own cost (made once per cost, lazily).
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def _iterations(encoded: str) -> int:
+    try:
+        n = int(encoded.split("$")[1])
+    except (IndexError, ValueError):
+        return DEFAULT_ITERATIONS
+    return n if 0 < n <= _MAX_ITERATIONS else DEFAULT_ITERATIONS
+
+
+def _dummy_hash(iterations: int = DEFAULT_ITERATIONS) -> str:
+    if iterations not in _DUMMY_HASHES:
+        _DUMMY_HASHES[iterations] = hash_password("not a real password", iterations=iterations)
+    return _DUMMY_HASHES[iterations]
 
 
 # -- configuration --------------------------------------------------------------------------
@@ -223,7 +273,8 @@ def authenticate(config: AuthConfig, name: str, password: str) -> User | None:
     wanted = (name or "").strip().lower()
     match = next((n for n in config.users if n.lower() == wanted), None)
     if match is None:
-        verify_password(password or "", _DUMMY_HASH)
+        costs = [_iterations(encoded) for _, encoded in config.users.values()]
+        verify_password(password or "", _dummy_hash(max(costs, default=DEFAULT_ITERATIONS)))
         return None
     role, encoded = config.users[match]
     return User(match, role) if verify_password(password or "", encoded) else None

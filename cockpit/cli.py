@@ -20,7 +20,10 @@ COMMANDS: dict[str, str] = {
     "whatif": "run a what-if scenario",
     "goalseek": "find the driver value that reaches a target",
     "user": "print the secrets.toml lines for a password user",
+    "token": "make (or revoke) an API token for a user and role",
 }
+# Commands that go through the running app server when there is one.
+VIA_SERVER = {"load", "loads", "undo", "sql", "kpis"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,14 +39,52 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         if name != "user":
             p.add_argument("--db", help="DuckDB file (default: $COCKPIT_DB or data/cockpit.duckdb)")
+        if name in VIA_SERVER:
+            p.add_argument(
+                "--server",
+                metavar="URL",
+                help="the app server to use (default: $COCKPIT_SERVER, else the one running "
+                "on --db, else open the file)",
+            )
+            p.add_argument("--token", help="API token (default: $COCKPIT_TOKEN)")
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from cockpit.client import ClientError
+
     args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+    try:
+        return int(args._run(args) or 0)
+    except ClientError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        message = _database_problem(exc)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return 3
+
+
+def _database_problem(exc: Exception) -> str | None:
+    """A sentence for a database file that cannot be opened (held, read-only, missing
+    folder), or None for anything else (a bug: let it show)."""
+    import duckdb
+
+    from cockpit.store import is_lock_error
+
+    if is_lock_error(exc):
+        return (
+            "another process still holds the database file (a load or an app started "
+            "without server.py); try again when it is done"
+        )
+    if isinstance(exc, duckdb.IOException | PermissionError | OSError):
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"cannot open or write the database: {first[:200]}"
+    return None
 
 
 if __name__ == "__main__":

@@ -194,8 +194,10 @@ def _month_span(months: list[str]) -> str:
     return f"{months[0]} – {months[-1]} ({len(months)})"
 
 
-def original_file(store: Store, load_id: int) -> tuple[str, bytes] | None:
-    """The bytes the analyst uploaded for a load, and its original name."""
+def original_file(store: Store, load_id: int, user: auth.User) -> tuple[str, bytes] | None:
+    """The bytes the analyst uploaded for a load, and its original name (analysts and up:
+    an original holds every column, including the ones no dataset maps)."""
+    auth.require(user, "download_original")
     row = store.rows("SELECT file, sha256 FROM loads WHERE load_id = $id", {"id": load_id})
     if not row:
         return None

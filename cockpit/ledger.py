@@ -149,6 +149,22 @@ def supersede(cur, load_id: int, dataset: str) -> int:
     return cur.execute("SELECT count(*) FROM supersessions").fetchone()[0] - before
 
 
+def overlapping_rows(cur, load_id: int, dataset: str) -> int:
+    """Live rows of `dataset` in the segments this load would replace (same month, and same
+    site when it names one): what an append puts its rows beside."""
+    row = cur.execute(
+        """SELECT coalesce(sum(rows), 0) FROM (
+               SELECT DISTINCT old.seg_id, old.rows
+               FROM visible_segments($latest) old
+               JOIN segments new
+                 ON new.load_id = $id AND new.dataset = old.dataset AND new.month = old.month
+                AND (new.site IS NULL OR new.site IS NOT DISTINCT FROM old.site)
+               WHERE old.dataset = $ds AND old.load_id <> $id)""",
+        {"id": load_id, "latest": LATEST, "ds": dataset},
+    ).fetchone()
+    return int(row[0])
+
+
 def overlapping_months(store: Store, dataset: str, months: list[dt.date]) -> list[dt.date]:
     """Months among `months` that already have live rows of `dataset`."""
     if not months:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cockpit import queries
+from cockpit import auth, queries
 from cockpit.store import Store
 
 
@@ -11,6 +11,8 @@ def tables(store: Store) -> list[dict]:
     rows = queries.run(store, "schema_tables").to_pylist()
     out: dict[str, dict] = {}
     for r in rows:
+        if not auth.explorer_may_read(r["table_name"]):
+            continue  # the explorer would refuse it: do not list it either
         t = out.setdefault(
             r["table_name"],
             {"name": r["table_name"], "rows": r["estimated_size"], "columns": []},

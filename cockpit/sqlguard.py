@@ -11,7 +11,8 @@ Safety comes in layers (after datasette), each enough to stop a class of attack 
    - table functions: only `range`, `generate_series`, `unnest` and the database's own table
      macros (`orders_asof(...)`, ...), so read_csv, read_parquet, read_json, read_text,
      read_blob, glob, sniff_csv, query(), duckdb_settings() and the like never run;
-   - tables: a CTE in scope, or a table/view of the database's main schema, or an
+   - tables: a CTE in scope, or a table/view of the database's main schema that
+     `cockpit.auth.explorer_may_read` allows (data, not audit/settings/users/tokens), or an
      information_schema view. Anything else is refused, which stops replacement scans of
      files and URLs (`FROM '/etc/passwd'`, `FROM 's3://...'`) and of Python variables, and
      reading settings through pg_catalog views;
@@ -21,7 +22,16 @@ Safety comes in layers (after datasette), each enough to stop a class of attack 
    - SHOW: only DESCRIBE, SUMMARIZE, SHOW TABLES and SHOW <table> (other SHOWs read settings).
 3. Read-only transaction: the query runs on a fresh cursor inside `BEGIN TRANSACTION READ
    ONLY`, so even a write that slipped past 1-2 fails, and the transaction is rolled back.
-4. Time limit: a watchdog thread calls `cursor.interrupt()` after `timeout_s`.
+4. Time limit: a watchdog thread calls `cursor.interrupt()` after `timeout_s`. DuckDB checks
+   for an interrupt between vectors only, so one value that takes minutes to build
+   (`repeat('x', 10^9)`, a scalar `range(10^9)`) would run past it: the functions that
+   multiply a value's size are capped (`repeat`, `lpad`, `rpad` through per-cursor temp
+   macros that raise an error above MAX_VALUE_SIZE before anything is built), and the scalar
+   list builders (`range(...)`/`generate_series(...)` in an expression, `list_resize`) are
+   refused: the table functions `FROM range(...)` stream and stop at the limit.
+   Memory: the database instance runs with a memory limit and a capped temp directory
+   (cockpit.store.resource_settings), so a huge `list()` or `string_agg()` fails with a
+   message instead of taking the machine's memory.
 5. Row cap: the query is wrapped as a relation with `limit(max_rows + 1)`, so DuckDB stops
    producing rows at the cap (10^8 rows are never materialised); one extra row tells us it
    was truncated.
@@ -49,7 +59,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from cockpit import queries
+from cockpit import auth, queries
 
 MAX_SQL_CHARS = 100_000
 ALLOWED_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
@@ -68,7 +78,34 @@ REFUSED_FUNCTIONS = frozenset(
         "pg_sleep",
         "json_execute_serialized_sql",
         "parse_duckdb_log_message",
+        # Scalar list builders: one value of any size, built without an interrupt check.
+        "range",
+        "generate_series",
+        "list_resize",
+        "array_resize",
     }
+)
+# A value may be at most this long (characters or list elements) when a function would
+# multiply its size; above it the query fails at once with a readable message.
+MAX_VALUE_SIZE = 10_000_000
+_CAP = (
+    f"case when {{n}} > {MAX_VALUE_SIZE} or {{size}} > {MAX_VALUE_SIZE} then "
+    f"error('That value would be longer than {MAX_VALUE_SIZE:,} characters or elements; "
+    "the explorer caps repeat(), lpad() and rpad().') else {n} end"
+)
+# Per-cursor temp macros that shadow the built-ins for the explorer's cursor only. The cap
+# sits in an argument holding error(), so the optimizer cannot fold (build) the big value
+# while planning.
+SIZE_CAPS = (
+    "create or replace temp macro repeat(s, n) as system.main.repeat(s, "
+    + _CAP.format(n="n", size="n * length(s)")
+    + ")",
+    "create or replace temp macro lpad(s, n, p) as system.main.lpad(s, "
+    + _CAP.format(n="n", size="n")
+    + ", p)",
+    "create or replace temp macro rpad(s, n, p) as system.main.rpad(s, "
+    + _CAP.format(n="n", size="n")
+    + ", p)",
 )
 REFUSED_PREFIXES = ("duckdb_", "pragma_", "read_", "__internal")
 ALLOWED_SHOW_SPECIAL = frozenset({'"tables"', "__show_tables_expanded"})
@@ -148,8 +185,6 @@ def run_readonly(
     passes none (whoever can run it can open the file anyway).
     """
     if user is not None:
-        from cockpit import auth
-
         auth.require(user, "sql")
     started = time.perf_counter()
     check_statement(store, sql)
@@ -164,6 +199,8 @@ def run_readonly(
     watchdog = threading.Timer(timeout_s, stop)
     watchdog.daemon = True
     try:
+        for stmt in SIZE_CAPS:
+            cur.execute(stmt)
         cur.sql("begin transaction read only")
         watchdog.start()
         try:
@@ -248,6 +285,12 @@ def check_references(cur, refs: References) -> None:
             )
     for catalog, schema, name in sorted(refs.tables):
         if catalog in {"", database} and schema in local and name in user_tables:
+            if not auth.explorer_may_read(name):
+                raise QueryRefused(
+                    f"{name!r} is private: the explorer reads the data (live views, the "
+                    "dataset and raw tables, the loads ledger), not the audit, settings, "
+                    "users or tokens."
+                )
             continue
         is_info = catalog in {"", "system"} and schema == "information_schema"
         if is_info and name in known.get("info", set()):
@@ -258,9 +301,15 @@ def check_references(cur, refs: References) -> None:
             "database's tables and views (not files, URLs or settings)."
         )
     for name in names:
+        if name in {"range", "generate_series"}:
+            raise QueryRefused(
+                f"{name}() is allowed as a table (FROM {name}(...)), not inside an expression, "
+                "where one call can build a list too large to stop."
+            )
         if name in REFUSED_FUNCTIONS or name.startswith(REFUSED_PREFIXES):
             raise QueryRefused(
-                f"The function {name}() is not allowed here: it reads settings or changes state."
+                f"The function {name}() is not allowed here: it reads settings, changes state "
+                "or builds values too large to stop."
             )
         # unnest() in a select list is a parser special, not a catalogued scalar function.
         if name not in known.get("function", set()) and name not in ALLOWED_TABLE_FUNCTIONS:
@@ -270,7 +319,7 @@ def check_references(cur, refs: References) -> None:
             continue
         if show_type == "SHOW_SPECIAL" and name in ALLOWED_SHOW_SPECIAL:
             continue
-        if show_type == "SHOW" and name in user_tables:
+        if show_type == "SHOW" and name in user_tables and auth.explorer_may_read(name):
             continue
         raise QueryRefused(
             f"SHOW {name.strip(chr(34))} is not available here; try SHOW TABLES or DESCRIBE."

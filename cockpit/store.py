@@ -349,12 +349,39 @@ ROW_GROUP_ROWS = 65_536
 CATALOG = "cockpit"
 
 
+# The instance's memory and spill caps (global in DuckDB: they cannot be set per cursor, so
+# they bound the SQL explorer and everything else alike). A runaway list()/string_agg() in the
+# explorer fails with "Out of Memory" at the cap instead of taking the machine.
+DEFAULT_MEMORY_LIMIT = "4GB"
+DEFAULT_TEMP_LIMIT = "8GB"
+
+
+def resource_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply $COCKPIT_MEMORY_LIMIT / $COCKPIT_TEMP_LIMIT (DuckDB sizes like "2GB")."""
+    memory = os.environ.get("COCKPIT_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+    temp = os.environ.get("COCKPIT_TEMP_LIMIT") or DEFAULT_TEMP_LIMIT
+    con.execute(f"SET memory_limit = '{_size(memory)}'")
+    con.execute(f"SET max_temp_directory_size = '{_size(temp)}'")
+
+
+def _size(text: str) -> str:
+    """A DuckDB size ("4GB", "512 MiB"), checked: it is formatted into a SET statement."""
+    import re
+
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", text, re.IGNORECASE):
+        raise ValueError(f"not a size like 4GB: {text!r}")
+    return text.strip()
+
+
 def _connect(path: str) -> duckdb.DuckDBPyConnection:
     """The process's connection. A file is attached with our row group size, which is an
     ATTACH option only (not a connect setting), under the catalog name `cockpit`."""
     if path == ":memory:":
-        return duckdb.connect(path)
+        con = duckdb.connect(path)
+        resource_settings(con)
+        return con
     con = duckdb.connect()
+    resource_settings(con)
     con.execute(f"ATTACH $path AS {CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_ROWS})", {"path": path})
     con.execute(f"USE {CATALOG}")
     return con
@@ -391,3 +418,12 @@ def get_store(path: Path | str | None = None) -> Store:
             store = Store.open(path if path is not None else default_db_path())
             _STORES[key] = store
         return store
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """Whether `exc` says another process holds the database file."""
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+BUSY_MESSAGE = "The database is busy (a load is running); retrying"

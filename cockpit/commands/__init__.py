@@ -8,23 +8,46 @@ import json
 import sys
 
 
-def open_store(args):
-    """The store named by --db (or the default), opened once for this process."""
-    from cockpit import currency
-    from cockpit.store import get_store
+def open_store(args, *, wait_s: float = 600.0):
+    """The store named by --db (or the default), opened once for this process.
 
-    store = get_store(getattr(args, "db", None))
-    currency.use(store)
-    return store
+    While another process holds the file (a load run without the app server), wait for it,
+    saying so once, rather than fail with DuckDB's lock error."""
+    import time
+
+    from cockpit import currency
+    from cockpit.store import get_store, is_lock_error
+
+    deadline, said = time.monotonic() + wait_s, False
+    while True:
+        try:
+            store = get_store(getattr(args, "db", None))
+            currency.use(store)
+            return store
+        except Exception as exc:
+            if not is_lock_error(exc) or time.monotonic() > deadline:
+                raise
+            if not said:
+                print("waiting: another process holds the database (a load?)", file=sys.stderr)
+                said = True
+            time.sleep(0.5)
+
+
+def api_client(args):
+    """The running app server's client for this database, or None (open the file)."""
+    from cockpit.client import for_args
+
+    return for_args(args)
 
 
 def print_json(value) -> None:
     """Print `value` as JSON (dates as ISO strings)."""
-    json.dump(value, sys.stdout, indent=2, default=_default, ensure_ascii=False)
+    json.dump(value, sys.stdout, indent=2, default=json_default, ensure_ascii=False)
     sys.stdout.write("\n")
 
 
-def _default(o):
+def json_default(o):
+    """JSON for dates, decimals and bytes (the CLI's and the API's documents)."""
     if isinstance(o, dt.datetime | dt.date | dt.time):
         return o.isoformat()
     if isinstance(o, decimal.Decimal):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cockpit import kpis
-from cockpit.commands import open_store, print_json, print_table
+from cockpit.commands import api_client, open_store, print_json, print_table
 from cockpit.kpis.periods import COMPARES, KINDS, make_period, parse_month, period_between
 
 
@@ -91,11 +91,26 @@ def report(store, args) -> dict:
     }
 
 
+def query_params(args) -> list[tuple[str, str]]:
+    """The API's query string for these arguments (GET /api/kpis takes the CLI's words)."""
+    params = [("compare", args.compare), ("period_kind", args.period_kind)]
+    for key, value in (("period", args.period), ("from", args.from_), ("to", args.to),
+                       ("asof", args.asof)):  # fmt: skip
+        if value is not None:
+            params.append((key, str(value)))
+    return params + [("filter", f) for f in args.filter]
+
+
 def run(args) -> int:
-    store = open_store(args)
+    from cockpit.client import ClientError
+
+    client = api_client(args)
     try:
-        doc = report(store, args)
-    except ValueError as exc:
+        if client is not None:
+            doc = client.call("GET", "/api/kpis", query_params(args))
+        else:
+            doc = report(open_store(args), args)
+    except (ValueError, ClientError) as exc:
         print(f"error: {exc}")
         return 2
     if args.json:

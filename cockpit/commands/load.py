@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from pathlib import Path
 
-from cockpit.commands import open_store, print_json
+from cockpit.client import ClientError
+from cockpit.commands import api_client, open_store, print_json
 
 
 def add_arguments(p) -> None:
@@ -23,7 +26,20 @@ def add_arguments(p) -> None:
         "--month", metavar="YYYY-MM", type=_month,
         help="the month a file without any date column covers",
     )  # fmt: skip
-    p.add_argument("--replace", action="store_true", help="replace the months this file covers")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--replace",
+        dest="append",
+        action="store_false",
+        help="replace the live rows of the months (and sites) the file covers (the default)",
+    )
+    mode.add_argument(
+        "--append",
+        dest="append",
+        action="store_true",
+        help="add the rows beside what is loaded for those months (says how many overlap)",
+    )
+    p.set_defaults(append=False)
     p.add_argument("--json", action="store_true", help="print the load report as JSON")
 
 
@@ -50,36 +66,82 @@ def parse_maps(items: list[str]) -> dict[str, str]:
 def run(args) -> int:
     from cockpit.ingest.pipeline import load_files
 
+    client = api_client(args)
+    if client is not None:
+        return _run_via_server(client, args)
     report = load_files(
         open_store(args),
         args.files,
-        replace=args.replace,
+        replace=not args.append,
         dataset=args.dataset,
         sheet=args.sheet,
         columns=parse_maps(args.map),
         month=args.month,
     )
+    return _finish(args, report.to_dict())
+
+
+def _finish(args, doc: dict) -> int:
     if args.json:
-        print_json(report.to_dict())
+        print_json(doc)
     else:
-        print_report(report)
-    return 0 if report.ok else 1
+        print_report(doc)
+    return 0 if doc["ok"] else 1
+
+
+def _run_via_server(client, args) -> int:
+    """Send each file to the app server's load queue, in order, and wait for its report."""
+    from cockpit.ingest.errors import IngestError
+    from cockpit.ingest.read import read_path
+
+    files, ok = [], True
+    for path in args.files:
+        name = Path(path).name
+        try:
+            data = read_path(path)  # the size is checked before reading
+        except IngestError as exc:
+            files.append({"file": name, "sha256": "", "status": "rejected",
+                          "messages": [str(exc)], "sheets": []})  # fmt: skip
+            ok = False
+            continue
+        params = [("file", name), ("append", "1" if args.append else "0")]
+        params += [("dataset", args.dataset)] if args.dataset else []
+        params += [("sheet", args.sheet)] if args.sheet else []
+        params += [("month", f"{args.month:%Y-%m}")] if args.month else []
+        params += [("map", f"{k}={v}") for k, v in parse_maps(args.map).items()]
+        job = client.call("POST", "/api/loads", params, body=data)
+        said = False
+        while job["state"] in ("queued", "running"):
+            if job["state"] == "queued" and job.get("ahead") and not said:
+                print(f"{name}: waiting, {job['ahead']} load(s) ahead in the app's queue",
+                      file=sys.stderr, flush=True)  # fmt: skip
+                said = True
+            time.sleep(0.3)
+            job = client.call("GET", f"/api/jobs/{job['job']}")
+        if job["state"] == "failed":
+            raise ClientError(f"{name}: the load failed on the server: {job.get('error')}")
+        files += job["report"]["files"]
+        ok = ok and job["report"]["ok"]
+    return _finish(args, {"ok": ok, "files": files})
 
 
 def print_report(report) -> None:
-    for f in report.files:
-        print(f"{f.file}: {f.status}")
-        for m in f.messages:
+    """Print a load report (a LoadReport or its JSON document)."""
+    doc = report if isinstance(report, dict) else report.to_dict()
+    for f in doc["files"]:
+        print(f"{f['file']}: {f['status']}")
+        for m in f["messages"]:
             print(f"  ! {m}")
-        for s in f.sheets:
-            where = f"sheet {s.sheet!r}" if s.sheet else "data"
-            target = s.dataset or "raw only"
+        for s in f["sheets"]:
+            where = f"sheet {s['sheet']!r}" if s["sheet"] else "data"
+            target = s["dataset"] or "raw only"
+            load = f" (load {s['load_id']})" if s["load_id"] else ""
             print(
-                f"  {where}: {s.status} -> {target}; {s.rows_loaded} rows loaded,"
-                f" {s.rows_rejected} rejected" + (f" (load {s.load_id})" if s.load_id else "")
+                f"  {where}: {s['status']} -> {target}; {s['rows_loaded']} rows loaded,"
+                f" {s['rows_rejected']} rejected{load}"
             )
-            for reason, n in s.reject_reasons.items():
+            for reason, n in s["reject_reasons"].items():
                 print(f"    rejected x{n}: {reason}")
-            for m in s.messages:
+            for m in s["messages"]:
                 print(f"    - {m}")
     sys.stdout.flush()

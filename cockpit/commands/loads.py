@@ -1,7 +1,7 @@
 """`cockpit loads`: the loads ledger; `--changes N`: what load N changed on the scorecard."""
 
 from cockpit import ledger
-from cockpit.commands import open_store, print_json, print_table
+from cockpit.commands import api_client, open_store, print_json, print_table
 
 FIELDS = list(ledger.LOAD_FIELDS)
 
@@ -15,10 +15,16 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    store = open_store(args)
+    client = api_client(args)
     if args.changes is not None:
-        return _changes(store, args)
-    rows = [{k: r[k] for k in FIELDS} for r in ledger.list_loads(store)]
+        if client is not None:
+            changes = client.call("GET", "/api/loads", [("changes", str(args.changes))])
+            return _print_changes(args, changes)
+        return _changes(open_store(args), args)
+    if client is not None:
+        rows = client.call("GET", "/api/loads")
+    else:
+        rows = [{k: r[k] for k in FIELDS} for r in ledger.list_loads(open_store(args))]
     if args.json:
         print_json(rows)
     else:
@@ -34,6 +40,10 @@ def _changes(store, args) -> int:
     except KeyError as exc:
         print(f"error: {exc.args[0]}")
         return 2
+    return _print_changes(args, doc)
+
+
+def _print_changes(args, doc: dict) -> int:
     if args.json:
         print_json(doc)
         return 0

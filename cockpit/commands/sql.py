@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from cockpit.commands import open_store, print_json, print_table
+from cockpit.commands import api_client, open_store, print_json, print_table
 
 
 def add_arguments(p) -> None:
@@ -15,20 +15,28 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from cockpit.client import ClientError
     from cockpit.sqlguard import QueryRefused, run_readonly
 
+    client = api_client(args)
     try:
-        result = run_readonly(
-            open_store(args), args.query, max_rows=args.max_rows, timeout_s=args.timeout
-        )
-    except QueryRefused as exc:
+        if client is not None:
+            doc = {"query": args.query, "max_rows": args.max_rows, "timeout": args.timeout}
+            out = client.call("POST", "/api/sql", doc=doc)
+            rows, columns, truncated = out["rows"], out["columns"], out["truncated"]
+        else:
+            result = run_readonly(
+                open_store(args), args.query, max_rows=args.max_rows, timeout_s=args.timeout
+            )
+            rows, columns = result.table.to_pylist(), result.table.column_names
+            truncated = result.truncated
+    except (QueryRefused, ClientError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    rows = result.table.to_pylist()
     if args.json:
         print_json(rows)
     else:
-        print_table(rows, result.table.column_names)
-    if result.truncated:
+        print_table(rows, columns)
+    if truncated:
         print(f"(stopped at {args.max_rows} rows)", file=sys.stderr)
     return 0

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -26,7 +27,7 @@ from cockpit.ingest.detect_sheet import analyse_sheet
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.mapping import Mapping
 from cockpit.ingest.raw_staging import RawStaging, write_grid
-from cockpit.ingest.read import Limits, RawSheet, read_file
+from cockpit.ingest.read import Limits, RawSheet, read_file, read_path
 from cockpit.ingest.typed import typed_sheet
 from cockpit.queries import ident
 from cockpit.store import LATEST, Store, audit, sha256
@@ -913,7 +914,7 @@ def commit_file(
     store: Store,
     prepared: PreparedFile,
     *,
-    replace: bool | dict[str | None, bool] = False,
+    replace: bool | dict[str | None, bool] = True,
     user: str | auth.User | None = None,
     is_demo: bool = False,
     staging: RawStaging | None = None,
@@ -923,6 +924,8 @@ def commit_file(
     `user` is an auth.User (checked for the upload right) or a trusted command-line name.
     With `staging` (see raw_staging), the transaction it opened, holding the raw grids
     already written, is the one committed; a file that is not stored rolls it back.
+    `replace` (the default, the same in the app, the CLI and the API): the rows replace the
+    live rows of the months (and sites) they cover; False appends beside them.
     """
     if isinstance(user, auth.User):
         auth.require(user, "upload")
@@ -974,6 +977,23 @@ def commit_file(
             )
             kept.result()
     return report
+
+
+DISK_ERRORS = (OSError, duckdb.IOException)
+
+
+def disk_failure(name: str, data: bytes, exc: Exception) -> FileReport:
+    """The report of a file whose commit failed on the disk (nothing was stored)."""
+    what = "storing the file; nothing was loaded"
+    if isinstance(exc, OSError):
+        message = scratch.os_error_message(exc, what)
+    elif "space" in str(exc).lower():
+        message = f"the disk is full while {what}"
+    else:
+        message = f"a disk error while {what}: {str(exc).splitlines()[0][:120]}"
+    return FileReport(
+        file=name, sha256=sha256(data), status="rejected", messages=[f"{name}: {message}"]
+    )
 
 
 def _commit_sheet(
@@ -1044,6 +1064,13 @@ def _commit_sheet(
         sheet_rep.messages.append(
             f"replaced earlier rows in {len(s.overlap) or len(info['months'])} month(s)"
         )
+    elif status == "loaded" and not rep:
+        beside = ledger.overlapping_rows(cur, entry.load_id, s.mapping.dataset)
+        if beside:
+            sheet_rep.messages.append(
+                f"appended: {beside:,} rows already loaded for the same months and sites"
+                " stay beside these (replacing them is the default)"
+            )
     ledger.finish_entry(
         cur,
         entry.load_id,
@@ -1110,7 +1137,7 @@ def load_files(
     store: Store,
     files: list[tuple[str, bytes]] | list[Path] | list[str],
     *,
-    replace: bool = False,
+    replace: bool = True,
     user: str | auth.User | None = None,
     is_demo: bool = False,
     dataset: str | None = None,
@@ -1129,15 +1156,10 @@ def load_files(
             path = Path(f)
             name = path.name
             try:
-                data = path.read_bytes()
-            except OSError as exc:
+                data = read_path(path, limits)  # the size is checked before reading
+            except IngestError as exc:
                 report.files.append(
-                    FileReport(
-                        file=name,
-                        sha256="",
-                        status="rejected",
-                        messages=[f"{name}: cannot read the file ({exc.strerror})"],
-                    )
+                    FileReport(file=name, sha256="", status="rejected", messages=[str(exc)])
                 )
                 continue
         staging = RawStaging(store)
@@ -1154,6 +1176,8 @@ def load_files(
             report.files.append(
                 FileReport(file=name, sha256=sha256(data), status="rejected", messages=[str(exc)])
             )
+        except DISK_ERRORS as exc:  # disk full, read-only data directory
+            report.files.append(disk_failure(name, data, exc))
         finally:
             staging.close()  # rolls back grids of a file that was not stored
     return report

@@ -59,6 +59,51 @@ class Limits:
     max_uncompressed: int = 4 * 1024**3  # total unpacked size of a zip container
     max_cell_chars: int = 32_767  # Excel's own limit for one cell
     max_line_bytes: int = 16 * 1024**2  # one physical line of delimited text
+    # Real exports have tens of columns; thousands is a pivot or a transposed table, and
+    # recognition time grows with the width (5,000 columns took minutes).
+    max_columns: int = 1_000
+
+
+# csv.reader (sniffing the delimiter) refuses fields over 128 KB by default: allow what the
+# reader itself allows, so a long cell in the first rows is measured, not a crash.
+csv.field_size_limit(max(csv.field_size_limit(), Limits.max_line_bytes))
+
+
+def read_path(path, limits: Limits | None = None) -> bytes:
+    """The bytes of the file at `path`, after checking its size (an oversize file is never
+    read into memory)."""
+    limits = limits or Limits()
+    name = PurePath(str(path)).name
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise IngestError(f"cannot read the file ({exc.strerror})", file=name) from None
+    _check_size(size, name, limits)
+    try:
+        with open(path, "rb") as f:
+            return f.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise IngestError(f"cannot read the file ({exc.strerror})", file=name) from None
+
+
+def _check_size(size: int, name: str, limits: Limits) -> None:
+    if size > limits.max_bytes:
+        raise IngestError(
+            f"the file is {size / 1024**2:.1f} MB, over the {limits.max_bytes / 1024**2:.0f} MB"
+            " upload limit",
+            file=name,
+        )
+
+
+def _check_columns(n: int, name: str, sheet: str | None, limits: Limits) -> None:
+    if n > limits.max_columns:
+        raise IngestError(
+            f"the {'sheet' if sheet else 'file'} has {n:,} columns, more than the "
+            f"{limits.max_columns:,} the cockpit reads; delete the unused columns (or export "
+            "a narrower report) and load it again",
+            file=name,
+            sheet=sheet,
+        )
 
 
 @dataclass
@@ -87,12 +132,8 @@ def read_file(data: bytes, name: str, *, limits: Limits | None = None) -> list[R
         raise IngestError(f"unsupported file type {ext or '(none)'}; use {supported}", file=name)
     if not data:
         raise IngestError("the file is empty (0 bytes)", file=name)
-    if len(data) > limits.max_bytes:
-        raise IngestError(
-            f"the file is {len(data) / 1024**2:.1f} MB, over the {limits.max_bytes / 1024**2:.0f} MB"
-            " upload limit",
-            file=name,
-        )
+    _check_size(len(data), name, limits)
+    scratch.sweep()  # temporary files of loads that were killed
     if data.startswith(_OLE2) and _is_encrypted_ole(data):
         raise IngestError(
             "the workbook is password-protected (encrypted); save an unprotected copy and upload"
@@ -359,6 +400,8 @@ def _read_sheets(data: bytes, name: str, zinfo: _ZipInfo, limits: Limits) -> lis
         rows_cols = zinfo.sheet_rows_cols.get(sheet_name)
         if rows_cols and rows_cols[0] * rows_cols[1] > limits.max_cells:
             raise _too_many_cells(name, sheet_name, rows_cols[0] * rows_cols[1], limits)
+        if rows_cols:
+            _check_columns(rows_cols[1], name, sheet_name, limits)
         halves = None
         if sheet_name in zinfo.split:
             halves = xlsx_split.read_split(
@@ -395,6 +438,7 @@ def _read_sheets(data: bytes, name: str, zinfo: _ZipInfo, limits: Limits) -> lis
             raw.merged_ranges = _merges_in(halves[1])
         if raw.n_cells > limits.max_cells:
             raise _too_many_cells(name, sheet_name, raw.n_cells, limits)
+        _check_columns(table.num_columns, name, sheet_name, limits)
         offset = zinfo.col_offset.get(sheet_name, 0)
         check_cell_sizes(table, name, sheet_name, limits, col_offset=offset)
         raw.has_pivot = sheet_name in zinfo.pivot_sheets
@@ -506,6 +550,14 @@ def _decode(data: bytes, name: str) -> tuple[bytes, str, list[str]]:
         except UnicodeDecodeError:
             raise IngestError("the file is not valid UTF-16 text", file=name) from None
         return text.encode("utf-8"), text[:_SNIFF_BYTES], ["encoding UTF-16"]
+    bom_less = _utf16_without_bom(data)
+    if bom_less:
+        try:
+            text = data.decode(bom_less)
+        except UnicodeDecodeError:
+            raise IngestError("the file is not valid UTF-16 text", file=name) from None
+        label = "UTF-16 LE" if bom_less.endswith("le") else "UTF-16 BE"
+        return text.encode("utf-8"), text[:_SNIFF_BYTES], [f"encoding {label} (no BOM)"]
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise IngestError(
             "the file is not text (it contains binary data); is it a workbook renamed to .csv?",
@@ -523,6 +575,22 @@ def _decode(data: bytes, name: str) -> tuple[bytes, str, list[str]]:
             "the file's text encoding is not UTF-8, UTF-16 or Windows-1252", file=name
         ) from None
     return text.encode("utf-8"), text[:_SNIFF_BYTES], ["encoding cp1252 (Windows-1252)"]
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" when the text is UTF-16 without a BOM: mostly-ASCII text then
+    has a zero in every other byte (odd positions: little-endian), and nowhere else."""
+    head = data[: min(len(data), _SNIFF_BYTES) // 2 * 2]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    zeros_even, zeros_odd = even.count(0), odd.count(0)
+    half = len(head) // 2
+    if zeros_odd > 0.6 * half and zeros_even < 0.05 * half:
+        return "utf-16-le"
+    if zeros_even > 0.6 * half and zeros_odd < 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
 def _utf8_sample(body: bytes, name: str) -> str:
@@ -614,6 +682,13 @@ def _csv_error(e: duckdb.Error, limits: Limits) -> str:
 
 
 def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
+    try:
+        return _read_text_checked(data, name, ext, limits)
+    except csv.Error as exc:  # a sample line the csv module cannot split
+        raise IngestError(f"the file cannot be read as delimited text: {exc}", file=name) from None
+
+
+def _read_text_checked(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
     body, sample, notes = _decode(data, name)
     lines = _sample_lines(sample)
     if not lines:
@@ -623,19 +698,29 @@ def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
     notes.append("delimiter TAB" if delim == "\t" else f"delimiter {delim!r}")
     if decimal_comma:
         notes.append("decimal comma (1.234,56)")
-    fd, path = tempfile.mkstemp(suffix=".csv", prefix="cockpit-ingest-")
+    # The sample's widest line plus a spare column: the reader drops fields past the last
+    # column, so a filled spare means a wider line further down, and only then is the whole
+    # file scanned for its widest line and read again.
+    width = max(len(row) for row in csv.reader(lines, delimiter=delim, quotechar='"'))
+    _check_columns(width, name, None, limits)  # before reading: width costs time
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(body)
+        fd, path = tempfile.mkstemp(suffix=".csv", prefix=scratch.prefix("ingest"))
+    except OSError as exc:
+        msg = scratch.os_error_message(exc, "making a temporary copy")
+        raise IngestError(msg, file=name) from None
+    try:
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(body)
+        except OSError as exc:
+            msg = scratch.os_error_message(exc, "writing the temporary copy")
+            raise IngestError(msg, file=name) from None
         con = scratch.cursor()
         try:
-            # The sample's widest line plus a spare column: the reader drops fields past the
-            # last column, so a filled spare means a wider line further down, and only then
-            # is the whole file scanned for its widest line and read again.
-            width = max(len(row) for row in csv.reader(lines, delimiter=delim, quotechar='"'))
             table = _read_csv_grid(con, path, delim, width + 1, limits)
             if table.column(width).null_count < table.num_rows:
                 width = _widest_line(con, path, delim, limits.max_line_bytes)
+                _check_columns(width, name, None, limits)
                 table = _read_csv_grid(con, path, delim, width, limits)
             else:
                 table = table.remove_column(width)
@@ -646,6 +731,7 @@ def _read_text(data: bytes, name: str, ext: str, limits: Limits) -> RawSheet:
     finally:
         os.unlink(path)
     table = _trim(_as_string_table(table))
+    _check_columns(table.num_columns, name, None, limits)
     raw = RawSheet(file=name, sheet=None, table=table, decimal_comma=decimal_comma, notes=notes)
     if raw.n_cells > limits.max_cells:
         raise _too_many_cells(name, None, raw.n_cells, limits)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import auth
-from cockpit.store import Store, audit
+from cockpit import auth, login
+from cockpit.store import Store
 
 
 def _secrets() -> dict:
@@ -55,13 +55,15 @@ def _password_form(store: Store, config: auth.AuthConfig) -> None:
         password = st.text_input("Password", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        user = auth.authenticate(config, name, password)
+        try:
+            user = login.sign_in(store, config, name, password)
+        except login.LoginLocked as exc:
+            st.error(str(exc))
+            return
         if user is None:
             st.error("Unknown user name or wrong password.")
             return
         st.session_state["cockpit_user"] = user
-        with store.transaction() as cur:
-            audit(cur, user.name, "login", {"role": user.role})
         st.rerun()
 
 

@@ -9,7 +9,14 @@ import streamlit as st
 
 from cockpit import auth, dataops, datasets, freshness, ledger
 from cockpit.charts.data import coverage_grid
-from cockpit.ingest.pipeline import PreparedFile, SheetOptions, commit_file, prepare_file
+from cockpit.ingest.pipeline import (
+    DISK_ERRORS,
+    PreparedFile,
+    SheetOptions,
+    commit_file,
+    disk_failure,
+    prepare_file,
+)
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 
@@ -316,7 +323,10 @@ def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
         reports = []
         for p in ready:
             replace = state.get("replace", {}).get(p.sha256, {})
-            reports.append(commit_file(ctx.store, p, replace=replace, user=ctx.user))
+            try:
+                reports.append(commit_file(ctx.store, p, replace=replace, user=ctx.user))
+            except DISK_ERRORS as exc:  # disk full, read-only folder: nothing was stored
+                reports.append(disk_failure(p.name, p.data, exc))
         state["report"] = reports
         state["prepared"] = {}
         state["options"] = {}
@@ -411,7 +421,9 @@ def history_section(ctx: PageContext) -> None:
         "undone",
     ):
         load_changes_section(ctx, int(chosen))
-    original = dataops.original_file(ctx.store, int(chosen)) if chosen is not None else None
+    original = None
+    if chosen is not None and auth.can(ctx.user, "download_original"):
+        original = dataops.original_file(ctx.store, int(chosen), ctx.user)
     if original:
         cols[1].download_button(
             "Download original", original[1], file_name=original[0], key="download_original"

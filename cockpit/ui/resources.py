@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
+from cockpit import store as store_mod
 from cockpit.store import Store, default_db_path
 
 
 @st.cache_resource(show_spinner=False)
 def _store_for(path: str) -> Store:
-    return Store.open(path)
+    # The process-wide Store, shared with the HTTP API served beside the pages (cockpit.api).
+    return store_mod.get_store(path)
 
 
 def get_store() -> Store:
-    """The Store for $COCKPIT_DB (one connection per process; a cursor per query)."""
-    return _store_for(str(default_db_path().resolve()))
+    """The Store for $COCKPIT_DB (one connection per process; a cursor per query).
+
+    While another process holds the file (a command-line load run without the app server),
+    the page says so and tries again by itself, instead of showing DuckDB's lock error."""
+    try:
+        return _store_for(str(default_db_path().resolve()))
+    except Exception as exc:
+        if not store_mod.is_lock_error(exc):
+            raise
+    st.info(store_mod.BUSY_MESSAGE + "…", icon=":material/hourglass_top:")
+    time.sleep(2)
+    st.rerun()

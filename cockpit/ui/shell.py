@@ -15,7 +15,7 @@ import streamlit as st
 from cockpit import auth, currency, freshness, links, saved
 from cockpit.auth import User
 from cockpit.store import LATEST, Store
-from cockpit.ui import auth_gate
+from cockpit.ui import auth_gate, saving
 from cockpit.ui.resources import get_store
 
 PERIOD_LABELS = {
@@ -349,14 +349,15 @@ def share_button(ctx: PageContext) -> None:
             placeholder="e.g. Lyon OEE, Q3 board pack",
         )
         pin = st.checkbox("Pin the numbers (as of now)", value=True, key="save_view_pin")
+        shared = saving.share_choice(ctx.user, key="save_view_shared")
         if st.button("Save view", key="save_view") and name.strip():
             url = links.to_url(pinned_state if pin else live_state)
-            saved.save(ctx.store, "views", name, {"url": url, "page": ctx.page}, user=ctx.user.name)
-            st.toast(f"Saved view '{name.strip()}'")
+            value = {"url": url, "page": ctx.page}
+            saving.save(ctx.store, "views", name, value, ctx.user, shared=shared)
 
 
 def _saved_views(ctx: PageContext) -> None:
-    views = saved.list_saved(ctx.store, "views")
+    views = saved.list_saved(ctx.store, "views", ctx.user)
     if not views:
         return
     with st.expander("Saved views", icon=":material/bookmarks:"):

@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from cockpit import saved, schema_info
-from cockpit.export import xlsx
+from cockpit.export import safe_csv, xlsx
 from cockpit.sqlguard import QueryRefused, run_readonly
+from cockpit.ui import saving
 from cockpit.ui.shell import PageContext
 
 EXAMPLE = """-- Orders and revenue per month (rows visible now)
@@ -30,7 +31,7 @@ def schema_browser(ctx: PageContext) -> None:
 
 
 def editor(ctx: PageContext) -> str:
-    queries = saved.list_saved(ctx.store, "queries")
+    queries = saved.list_saved(ctx.store, "queries", ctx.user)
     if queries:
         pick = st.selectbox("Saved queries", ["—", *queries], key="saved_query_pick")
         if pick != "—" and st.session_state.get("_loaded_query") != pick:
@@ -45,9 +46,9 @@ def run_and_show(ctx: PageContext, sql: str) -> None:
     run = cols[0].button("Run", type="primary", key="run_sql")
     with cols[1].popover("Save…"):
         name = st.text_input("Name", key="save_query_name")
+        shared = saving.share_choice(ctx.user, key="save_query_shared")
         if st.button("Save query", key="save_query") and name:
-            saved.save(ctx.store, "queries", name, sql, user=ctx.user.name)
-            st.toast(f"Saved {name}")
+            saving.save(ctx.store, "queries", name, sql, ctx.user, shared=shared)
     if not run and "sql_result" not in st.session_state:
         return
     if run:
@@ -66,7 +67,7 @@ def run_and_show(ctx: PageContext, sql: str) -> None:
     d1, d2, _ = st.columns([1, 1, 4])
     d1.download_button(
         "⬇ csv",
-        df.to_csv(index=False).encode(),
+        safe_csv.to_csv_bytes(df),
         file_name="query.csv",
         key="sql_csv",
         on_click="ignore",

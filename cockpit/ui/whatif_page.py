@@ -6,7 +6,7 @@ import streamlit as st
 
 from cockpit import saved, whatif_view
 from cockpit.charts.whatif import scenario_compare, tornado
-from cockpit.ui import views
+from cockpit.ui import saving, views
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 from cockpit.whatif import model as whatif_model
@@ -192,10 +192,10 @@ def scenarios_section(ctx: PageContext, base, drivers: dict[str, float]) -> None
     st.markdown("#### Scenarios")
     with st.popover("Save this scenario", icon=":material/bookmark_add:"):
         name = st.text_input("Name", key="scenario_name")
+        shared = saving.share_choice(ctx.user, key="scenario_shared")
         if st.button("Save", key="save_scenario") and name:
-            saved.save(ctx.store, "scenarios", name, {"drivers": drivers}, user=ctx.user.name)
-            st.toast(f"Saved scenario {name}")
-    all_saved = saved.list_saved(ctx.store, "scenarios")
+            saving.save(ctx.store, "scenarios", name, {"drivers": drivers}, ctx.user, shared=shared)
+    all_saved = saved.list_saved(ctx.store, "scenarios", ctx.user)
     if not all_saved:
         st.caption("Save scenarios to compare up to four side by side.")
         return

@@ -72,7 +72,7 @@ def browser_context_args(browser_context_args):
 
 @dataclass
 class Server:
-    """A running `streamlit run app.py` on its own database."""
+    """A running `streamlit run server.py` (pages and API) on its own database."""
 
     url: str
     db: Path
@@ -93,7 +93,7 @@ def _start(db: Path, workdir: Path) -> Server:
     port = _free_port()
     log = workdir / f"streamlit-{port}.log"
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", "server.py",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",

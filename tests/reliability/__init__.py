@@ -27,6 +27,7 @@ def seed_store(store, tables: dict[str, list[dict]]) -> None:
     report = load_files(
         store,
         [("orders_jan.xlsx", xlsx(ORDERS)), ("orders_feb.csv", csv_text(ORDERS_FEB).encode())],
+        replace=False,  # beside the fixture tables' months (replacing is the default)
     )
     assert report.ok, report.to_dict()
     assert store.scalar("select count(*) from rejects") == 1

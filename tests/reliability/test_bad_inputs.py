@@ -54,7 +54,7 @@ def test_a_good_file_after_the_bad_ones_still_loads(shared_loaded_store):
     """The refusals left no lock, temp table or open transaction behind."""
     from reliability.bad_files import ORDERS, csv_text
 
-    rows = [ORDERS[0], *[[f"Z{i}", "2025-03-01", "Leeds", i, 5 * i] for i in range(1, 6)]]
+    rows = [ORDERS[0], *[[f"Z{i}", "2025-06-01", "Leeds", i, 5 * i] for i in range(1, 6)]]
     before = shared_loaded_store.scalar("select count(*) from orders_live")
     report = load_files(shared_loaded_store, [("after.csv", csv_text(rows).encode())])
     assert report.ok

@@ -70,7 +70,7 @@ def test_readers_see_before_or_after_never_half(loaded_store):
         t.start()
     time.sleep(0.05)  # the readers are busy before the upload starts
     writing.set()
-    report = load_files(store, [(name, data)])
+    report = load_files(store, [(name, data)], replace=False)  # added beside, by hand below
     done.set()
     for t in threads:
         t.join(timeout=120)

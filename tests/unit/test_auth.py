@@ -32,8 +32,11 @@ def test_roles_are_ordered_viewer_analyst_admin():
     assert auth.ROLES == ("viewer", "analyst", "admin")
     viewer, analyst, admin = (User(r, r) for r in auth.ROLES)
     allowed = {u.role: {a for a in PERMISSIONS if can(u, a)} for u in (viewer, analyst, admin)}
-    assert allowed["viewer"] == {"read"}
-    assert allowed["analyst"] == {"read", "upload", "map", "undo_own", "sql", "custom_metric"}
+    assert allowed["viewer"] == {"read", "save_own"}
+    assert allowed["analyst"] == {
+        "read", "save_own", "save_shared", "upload", "download_original", "map", "undo_own",
+        "sql", "custom_metric",
+    }  # fmt: skip
     assert allowed["admin"] == set(PERMISSIONS)
     assert allowed["viewer"] < allowed["analyst"] < allowed["admin"]
 

@@ -44,7 +44,8 @@ def seeded(store, tiny_tables):
     for name, rows in tiny_tables.items():
         ledger.load_table(store, name, rows)
     rows = [ORDER_HEADER, *orders_rows("J", 1), ["J9", D(2025, 1, 20), "Leeds", "12x", 5]]
-    assert load_files(store, [("jan.xlsx", xlsx({"Orders": rows}))]).ok
+    report = load_files(store, [("jan.xlsx", xlsx({"Orders": rows}))], replace=False)
+    assert report.ok  # appended beside tiny_db's January (replacing is the default)
     return store
 
 

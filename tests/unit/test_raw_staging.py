@@ -90,8 +90,9 @@ def test_a_failing_grid_write_surfaces_and_rolls_back(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(raw_staging, "write_grid", broken)
-    with pytest.raises(OSError, match="disk full"):
-        load_files(store, [("march.xlsx", workbook())])
+    report = load_files(store, [("march.xlsx", workbook())])  # a message, not a traceback
+    (f,) = report.files
+    assert f.status == "rejected" and "disk full" in f.messages[0], f.messages
     assert db_fingerprint(store) == before and not store.write_lock.locked()
 
 

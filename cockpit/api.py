@@ -1,0 +1,359 @@
+"""The HTTP API served beside the pages, by the app's own process (Streamlit's ASGI st.App
+with custom routes; see server.py). One process holds the DuckDB file, so the command line,
+a scheduled load and any script go through here instead of opening the file.
+
+    GET  /api/health            liveness, schema version, newest version, loads waiting
+    GET  /api/kpis?...          the `cockpit kpis --json` document; the page URL's parameters
+                                (period=quarter, month=2025-03, compare, f_site=..., asof) or
+                                the CLI's (period=2025-03, period_kind, from, to, filter=site=X)
+    GET  /api/loads             the loads ledger (`cockpit loads --json`)
+    POST /api/loads?file=NAME   body: the file's bytes; options dataset, sheet, map=canon=Source
+                                (repeatable), append=1. Queued: 202 with the job and how many
+                                loads are ahead; GET /api/jobs/ID until it is done.
+    POST /api/loads/ID/undo     undo a load (analysts their own, admins any)
+    POST /api/sql               {"query", "max_rows", "timeout"}: one read-only SELECT
+
+Every call but health needs `Authorization: Bearer TOKEN` (cockpit.tokens, or the local token
+of the server file) and is audited with its user, method, path and status. Roles are the
+core's: cockpit.auth decides, as for the pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import time
+from types import SimpleNamespace
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from cockpit import auth, dataops, ledger, links, loadqueue, serverfile, tokens
+from cockpit import store as store_mod
+from cockpit.commands import json_default
+
+MAX_BODY = 200 * 1024**2  # the upload limit of the pages (and of the ingest)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class Server:
+    """What the API needs from the process: the database path, the store, the load queue."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self.queue = loadqueue.LoadQueue()
+        self.info: dict | None = None  # the server file, once written
+
+    def store(self) -> store_mod.Store:
+        try:
+            return store_mod.get_store(self.db)
+        except Exception as exc:
+            if store_mod.is_lock_error(exc):
+                raise ApiError(503, store_mod.BUSY_MESSAGE) from None
+            raise
+
+    def user(self, request: Request) -> auth.User:
+        header = request.headers.get("authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        if not token:
+            raise ApiError(401, "send Authorization: Bearer TOKEN (python -m cockpit token NAME)")
+        local = (self.info or {}).get("local_token")
+        if local and len(token) == len(local) and _same(token, local):
+            return auth.User("local-cli", "admin")
+        user = tokens.user_for(self.db, token)
+        if user is None:
+            raise ApiError(401, "unknown or revoked token")
+        return user
+
+
+def _same(a: str, b: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+SERVER: Server | None = None
+
+
+def server() -> Server:
+    global SERVER
+    if SERVER is None:
+        SERVER = Server(store_mod.default_db_path().resolve())
+    return SERVER
+
+
+def _json(value, status: int = 200) -> Response:
+    body = json.dumps(value, default=json_default, ensure_ascii=False)
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def endpoint(*, needs: str | None):
+    """Wrap a handler: resolve the user, check `needs`, run it off the event loop, audit."""
+
+    def wrap(fn):
+        async def handler(request: Request) -> Response:
+            srv = server()
+            user, status = None, 500
+            try:
+                if needs is not None:
+                    user = srv.user(request)
+                    auth.require(user, needs)
+                status, value = await fn(request, srv, user)
+                return _json(value, status)
+            except ApiError as exc:
+                status = exc.status
+                return _json({"error": str(exc)}, status)
+            except auth.PermissionDenied as exc:
+                status = 403
+                return _json({"error": str(exc)}, status)
+            except (KeyError, ValueError) as exc:
+                status = 400
+                return _json({"error": str(exc.args[0] if exc.args else exc)}, status)
+            finally:
+                if needs is not None:
+                    await run_in_threadpool(_audit, srv, user, request, status)
+
+        return handler
+
+    return wrap
+
+
+def _audit(srv: Server, user, request: Request, status: int) -> None:
+    # Its own autocommitted insert, outside Store.transaction's writer lock: a read audited
+    # while a load's transaction is open must not wait for the load (appends never conflict).
+    try:
+        cur = srv.store().cursor()
+    except ApiError:
+        return  # the store is not open yet: nothing to audit into
+    try:
+        store_mod.audit(
+            cur,
+            user.name if user else "(no valid token)",
+            "api",
+            {"method": request.method, "path": request.url.path, "status": status},
+        )
+    finally:
+        cur.close()
+
+
+@endpoint(needs=None)
+async def health(request, srv, user):
+    def read():
+        store = srv.store()
+        return {
+            "status": "ok",
+            "schema_version": store.schema_version(),
+            "latest_seq": store.latest_seq(),
+            "loads_waiting": srv.queue.waiting(),
+        }
+
+    return 200, await run_in_threadpool(read)
+
+
+def kpi_args(params) -> SimpleNamespace:
+    """`cockpit kpis` arguments from a query string in the page URL's or the CLI's words."""
+    period = params.get("period")
+    cli_keys = {"period_kind", "from", "to", "filter"}
+    month_like = period is not None and len(period) == 7 and period[4] == "-"
+    cli_style = month_like or any(k in params for k in cli_keys)
+    args = SimpleNamespace(
+        period=None, from_=params.get("from"), to=params.get("to"), period_kind="month",
+        filter=list(params.getlist("filter")), compare=params.get("compare", "prev"), asof=None,
+    )  # fmt: skip
+    if cli_style:
+        args.period = period if month_like else None
+        args.period_kind = params.get("period_kind", "month")
+    else:
+        page = {k: params.getlist(k) for k in params}
+        state, notices = links.from_query_params(page)
+        if notices:
+            raise ValueError("; ".join(notices))
+        args.period_kind, args.period, args.compare = state.period, state.month, state.compare
+        args.filter += [f"{d}={v}" for d, values in state.filters for v in values]
+        args.asof = state.asof
+    if params.get("asof") is not None and args.asof is None:
+        args.asof = int(params["asof"])
+    return args
+
+
+@endpoint(needs="read")
+async def kpis(request, srv, user):
+    from cockpit.commands import kpis as kpis_cmd
+
+    args = kpi_args(request.query_params)
+    return 200, await run_in_threadpool(lambda: kpis_cmd.report(srv.store(), args))
+
+
+@endpoint(needs="read")
+async def loads_list(request, srv, user):
+    from cockpit.commands.loads import FIELDS
+
+    changes = request.query_params.get("changes")
+    if changes is not None:  # what load N changed on the scorecard (cockpit loads --changes N)
+        from cockpit.kpis.changes import load_changes
+
+        try:
+            load_id = int(changes)
+            return 200, await run_in_threadpool(lambda: load_changes(srv.store(), load_id))
+        except (ValueError, KeyError) as exc:
+            raise ApiError(404, f"no load {changes!r}") from exc
+    rows = await run_in_threadpool(lambda: ledger.list_loads(srv.store()))
+    return 200, [{k: r[k] for k in FIELDS} for r in rows]
+
+
+def _month_param(text: str | None):
+    """?month=2024-03: the month a file without dates covers."""
+    if not text:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise ApiError(400, f"month must be YYYY-MM, not {text!r}") from None
+
+
+async def _body(request: Request) -> bytes:
+    size = request.headers.get("content-length")
+    if size is not None and int(size) > MAX_BODY:
+        raise ApiError(413, f"the file is over the {MAX_BODY // 1024**2} MB upload limit")
+    chunks, total = [], 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > MAX_BODY:
+            raise ApiError(413, f"the file is over the {MAX_BODY // 1024**2} MB upload limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@endpoint(needs="upload")
+async def loads_post(request, srv, user):
+    from cockpit.commands.load import parse_maps
+    from cockpit.ingest.pipeline import load_files
+
+    q = request.query_params
+    name = q.get("file")
+    if not name:
+        raise ApiError(400, "say the file's name: POST /api/loads?file=march.xlsx")
+    data = await _body(request)
+    append = q.get("append", "0").lower() in ("1", "true", "yes")
+    if q.get("replace", "").lower() in ("0", "false", "no"):
+        append = True
+    options = {
+        "replace": not append,
+        "dataset": q.get("dataset") or None,
+        "sheet": q.get("sheet") or None,
+        "columns": parse_maps(q.getlist("map")),
+        "month": _month_param(q.get("month")),
+    }
+
+    def run() -> dict:
+        report = load_files(srv.store(), [(name, data)], user=user, **options)
+        return report.to_dict()
+
+    job = srv.queue.submit(name, run)
+    ahead = srv.queue.ahead(job)
+    if q.get("wait", "0").lower() in ("1", "true", "yes"):
+        await asyncio.get_running_loop().run_in_executor(None, job.done.wait)
+    return (200 if job.done.is_set() else 202), _job_doc(srv, job, ahead)
+
+
+def _job_doc(srv: Server, job: loadqueue.Job, ahead: int | None = None) -> dict:
+    doc = {"job": job.id, "file": job.describe, "state": job.state}
+    if job.state == "queued":
+        doc["ahead"] = srv.queue.ahead(job) if ahead is None else ahead
+    if job.result is not None:
+        doc["report"] = job.result
+    if job.error is not None:
+        doc["error"] = job.error
+    return doc
+
+
+@endpoint(needs="upload")
+async def job_get(request, srv, user):
+    job = srv.queue.get(int(request.path_params["job_id"]))
+    if job is None:
+        raise ApiError(404, "no such job (finished jobs are kept for a while only)")
+    return 200, _job_doc(srv, job)
+
+
+@endpoint(needs="undo_own")
+async def undo(request, srv, user):
+    load_id = int(request.path_params["load_id"])
+
+    def run():
+        return dataops.undo_load(srv.store(), load_id, user)
+
+    seq = await run_in_threadpool(run)
+    return 200, {"load_id": load_id, "version": seq}
+
+
+@endpoint(needs="sql")
+async def sql(request, srv, user):
+    from cockpit.sqlguard import QueryRefused, run_readonly
+
+    try:
+        doc = json.loads(await request.body() or b"{}")
+    except ValueError:
+        raise ApiError(400, 'send JSON: {"query": "select ..."}') from None
+    query = doc.get("query") or ""
+    max_rows = min(int(doc.get("max_rows", 10_000)), 100_000)
+    timeout = min(float(doc.get("timeout", 30.0)), 300.0)
+
+    def run():
+        try:
+            r = run_readonly(srv.store(), query, max_rows=max_rows, timeout_s=timeout, user=user)
+        except QueryRefused as exc:
+            raise ApiError(400, str(exc)) from None
+        return {"rows": r.table.to_pylist(), "columns": r.table.column_names,
+                "truncated": r.truncated}  # fmt: skip
+
+    return 200, await run_in_threadpool(run)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/api/health", health, methods=["GET"]),
+        Route("/api/kpis", kpis, methods=["GET"]),
+        Route("/api/loads", loads_list, methods=["GET"]),
+        Route("/api/loads", loads_post, methods=["POST"]),
+        Route("/api/loads/{load_id:int}/undo", undo, methods=["POST"]),
+        Route("/api/jobs/{job_id:int}", job_get, methods=["GET"]),
+        Route("/api/sql", sql, methods=["POST"]),
+    ]
+
+
+def start(port: int, host: str = "127.0.0.1") -> Server:
+    """Server start-up (the ASGI lifespan): sweep killed loads' scratch, open the store (or
+    keep retrying while another process holds it), and say where we listen."""
+    from cockpit.ingest import scratch
+
+    srv = server()
+    scratch.sweep()
+    srv.db.parent.mkdir(parents=True, exist_ok=True)
+    srv.info = serverfile.write(srv.db, f"http://{host}:{port}")
+
+    def open_when_free():
+        while True:
+            try:
+                srv.store()
+                return
+            except ApiError:
+                time.sleep(1.0)
+
+    import threading
+
+    threading.Thread(target=open_when_free, name="cockpit-open", daemon=True).start()
+    return srv
+
+
+def stop() -> None:
+    srv = server()
+    srv.queue.stop()
+    serverfile.remove(srv.db, srv.info)

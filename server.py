@@ -1,0 +1,29 @@
+"""The app server: the Streamlit pages and the HTTP API in one process, which alone holds the
+database file (`make run` starts it: `streamlit run server.py`).
+
+Streamlit's ASGI `st.App` serves app.py and pages/ as usual, plus the routes of cockpit.api;
+its lifespan writes `<database>.server.json` so the command line finds us, and removes it on
+the way out.
+"""
+
+from contextlib import asynccontextmanager
+
+import streamlit as st
+from streamlit import config
+
+from cockpit import api
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    address = config.get_option("server.address") or "127.0.0.1"
+    if address in ("0.0.0.0", "::"):
+        address = "127.0.0.1"  # listening everywhere: the local CLI uses loopback
+    api.start(int(config.get_option("server.port") or 8501), host=address)
+    try:
+        yield {}
+    finally:
+        api.stop()
+
+
+app = st.App("app.py", routes=api.routes(), lifespan=lifespan)

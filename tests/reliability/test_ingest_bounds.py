@@ -1,0 +1,179 @@
+"""Ingest bounds (issue 15): sizes before reading, column and cell caps with clear messages,
+UTF-16 without a BOM, disk problems as messages, scratch of killed loads removed, and one
+replace-by-default for every door."""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from cockpit.cli import main
+from cockpit.ingest import scratch
+from cockpit.ingest.errors import IngestError
+from cockpit.ingest.pipeline import load_files
+from cockpit.ingest.read import Limits, read_file, read_path
+from cockpit.store import Store
+from reliability import db_fingerprint
+from reliability.bad_files import ORDERS, csv_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_an_oversize_file_is_refused_without_being_read(tmp_path):
+    big = tmp_path / "huge.csv"
+    with open(big, "wb") as f:
+        f.truncate(Limits().max_bytes + 1)  # sparse: no disk used
+    tracemalloc.start()
+    try:
+        with pytest.raises(IngestError, match="over the 200 MB upload limit"):
+            read_path(big)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024**2  # 200 MB were never read
+    store = Store.open(":memory:")
+    report = load_files(store, [big])
+    assert report.files[0].status == "rejected"
+    assert report.files[0].messages == [
+        "huge.csv: the file is 200.0 MB, over the 200 MB upload limit"
+    ]
+
+
+def test_a_200kb_cell_in_the_first_rows_is_a_clear_message_not_a_csv_error():
+    text = "Order ID,Note\nA1," + "x" * 200_000 + "\nA2,short\n"
+    with pytest.raises(IngestError) as info:
+        read_file(text.encode(), "notes.csv")
+    assert "200,000 characters, over the per-cell maximum of 32,767" in str(info.value)
+    assert str(info.value).startswith("notes.csv, row 2, column 'B': ")
+
+
+def test_a_wide_file_is_refused_before_it_is_read_naming_the_cap():
+    header = ",".join(f"c{i}" for i in range(5000))
+    row = ",".join("1" for _ in range(5000))
+    data = f"{header}\n{row}\n{row}\n".encode()
+    with pytest.raises(IngestError, match="5,000 columns, more than the 1,000"):
+        read_file(data, "wide.csv")
+    # The cap is the limit's: 1,000 columns exactly still read.
+    header, row = ",".join(f"c{i}" for i in range(1000)), ",".join("1" for _ in range(1000))
+    (raw,) = read_file(f"{header}\n{row}\n".encode(), "ok.csv")
+    assert raw.table.num_columns == 1000
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_reads_as_text(codec):
+    text = "Order ID;Site;Revenue\nA1;Zürich;12,5\nA2;Lyon;3\n"
+    data = text.encode(codec)
+    assert not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    (raw,) = read_file(data, "utf16.csv")
+    assert raw.table.to_pylist()[1] == {"c0": "A1", "c1": "Zürich", "c2": "12,5"}
+    assert any("UTF-16" in n and "no BOM" in n for n in raw.notes)
+
+
+def _raise(code):
+    def boom(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    return boom
+
+
+def test_a_full_temp_dir_is_a_message(monkeypatch):
+    monkeypatch.setattr(tempfile, "mkstemp", _raise(errno.ENOSPC))
+    with pytest.raises(IngestError, match="the disk is full while making a temporary copy"):
+        read_file(csv_text(ORDERS).encode(), "o.csv")
+
+
+def test_a_full_disk_or_read_only_data_dir_at_commit_leaves_the_db_as_before(monkeypatch, tmp_path):
+    store = Store.open(tmp_path / "c.duckdb")
+    before = db_fingerprint(store)
+    for code, words in ((errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only")):
+        monkeypatch.setattr(Store, "keep_upload", _raise(code))
+        report = load_files(store, [("o.csv", csv_text(ORDERS).encode())])
+        (f,) = report.files
+        assert f.status == "rejected" and words in f.messages[0], f.messages
+        assert f.messages[0].startswith("o.csv: ") and "nothing was loaded" in f.messages[0]
+        assert db_fingerprint(store) == before
+
+
+def test_scratch_of_a_killed_load_is_removed_by_the_next_load(tmp_path):
+    """A real process makes its scratch (a split half dir and a CSV copy), is killed with
+    SIGKILL, and the next load in another process removes both; a live process's stay."""
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp"), "COCKPIT_SHM_DIR": str(tmp_path / "shm")}
+    for d in ("tmp", "shm"):
+        (tmp_path / d).mkdir()
+    env["PYTHONPATH"] = str(ROOT)
+    child = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent("""
+            import os, tempfile, time
+            from cockpit.ingest import scratch
+            d = tempfile.mkdtemp(prefix=scratch.prefix("split"), dir=scratch.SHM)
+            open(os.path.join(d, "a.xlsx"), "wb").write(b"x" * 1000)
+            tempfile.mkstemp(prefix=scratch.prefix("ingest"), suffix=".csv")
+            print("ready", flush=True)
+            time.sleep(60)
+        """)],
+        env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert child.stdout.readline().strip() == "ready"
+    mine = tempfile.mkdtemp(prefix=scratch.prefix("split"), dir=tmp_path / "shm")  # alive
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    left = sorted(p.name for d in ("tmp", "shm") for p in (tmp_path / d).iterdir())
+    assert len(left) == 3 and all(f"-{child.pid}-" in n for n in left if n not in mine)
+    db = tmp_path / "next.duckdb"
+    data = tmp_path / "o.csv"
+    data.write_text(csv_text(ORDERS))
+    out = subprocess.run(
+        [sys.executable, "-m", "cockpit", "load", str(data), "--db", str(db)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    left = sorted(str(p) for d in ("tmp", "shm") for p in (tmp_path / d).iterdir())
+    assert left == [mine]  # the killed load's scratch is gone; a running one's stays
+    os.rmdir(mine)
+
+
+# -- one default: replace the months (and sites) a file covers --------------------------------
+
+MARCH_A = [ORDERS[0], ["M1", "2025-03-02", "Leeds", 3, 30], ["M2", "2025-03-03", "Lyon", 1, 10]]
+MARCH_B = [ORDERS[0], ["M1", "2025-03-02", "Leeds", 3, 30], ["M3", "2025-03-09", "Leeds", 2, 7]]
+
+
+def _march_revenue(db) -> float:
+    s = Store.open(db)
+    try:
+        return s.scalar("select sum(revenue) from orders_live where _month = '2025-03-01'")
+    finally:
+        s.close()
+
+
+def test_the_cli_replaces_by_default_and_appends_when_told(tmp_path, capsys):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(csv_text(MARCH_A))
+    b.write_text(csv_text(MARCH_B))
+    db = str(tmp_path / "r.duckdb")
+    assert main(["load", str(a), "--db", db]) == 0
+    assert main(["load", str(b), "--db", db]) == 0  # a re-export: Leeds March replaced
+    from cockpit.store import _STORES
+
+    for key in list(_STORES):  # the CLI's process-wide store: close it to reopen the file
+        _STORES.pop(key).close()
+    assert _march_revenue(db) == 10 + 30 + 7  # Lyon kept (other site), Leeds replaced
+    capsys.readouterr()
+    c = tmp_path / "c.csv"
+    c.write_text(csv_text([ORDERS[0], ["M4", "2025-03-20", "Leeds", 1, 100]]))
+    assert main(["load", str(c), "--append", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "appended: 2 rows already loaded for the same months and sites" in out
+    for key in list(_STORES):
+        _STORES.pop(key).close()
+    assert _march_revenue(db) == 10 + 30 + 7 + 100
