@@ -23,8 +23,10 @@ run: $(VENV)/.installed
 	$(PY) -m streamlit run server.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 ## make test: install dev deps, make sure Debian's chromium is present, run every test tier
+# Two workers (the machine's two cores), each test file on one worker so a file's servers
+# and fixtures are made once; the 20 slowest tests and the time per tier are printed.
 test: $(VENV)/.installed-dev chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile --durations=20
 
 chromium:
 	@if [ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null; then :; \
