@@ -44,3 +44,34 @@ def test_readme_opens_with_the_two_commands():
         "make run",
         "make test",
     ]
+
+
+def _layout_map() -> set[str]:
+    """The modules the README's layout map names, as paths under cockpit/."""
+    block = README.split("## Layout", 1)[1].split("```", 2)[1]
+    lines = block.split("cockpit/ ", 1)[1].split("\ndata/demo/", 1)[0].splitlines()
+    named, package = set(), ""
+    for line in lines:
+        words = line.split()
+        if not words:
+            continue
+        if line.startswith("  ") and not line.startswith("   ") and words[0].endswith("/"):
+            package, words = words[0], words[1:]
+        elif line.startswith("  ") and not line.startswith("   "):
+            package = ""
+        for w in words:
+            if w.endswith(".py"):
+                named.add(package + w)
+    return named
+
+
+def test_the_layout_map_names_every_module_and_only_modules():
+    root = Path(__file__).resolve().parents[2] / "cockpit"
+    modules = {
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if p.name not in ("__init__.py", "__main__.py")
+    }
+    named = _layout_map()
+    assert not modules - named, f"missing from the README's map: {sorted(modules - named)}"
+    assert not named - modules, f"in the map but not modules: {sorted(named - modules)}"
