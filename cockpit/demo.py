@@ -2,7 +2,8 @@
 
 Each file carries the quirks the ingest engine must handle (title blocks, merged
 super-headers, synonym headers, currency text, totals rows, a wide downtime sheet, budget and
-actual column pairs, day-first text dates, a BOM and CRLF CSV). The bytes are deterministic:
+actual column pairs, day-first text dates, a BOM and CRLF CSV, a sales budget with the months
+across, a service-desk ticket export with repeated rows). The bytes are deterministic:
 fixed workbook properties and fixed zip entry times.
 """
 
@@ -33,6 +34,8 @@ DEMO_FILES = (
     "contact_centre.csv",
     "customer_survey.xlsx",
     "targets_plan.xlsx",
+    "sales_plan.xlsx",
+    "service_desk_tickets.csv",
 )
 EXPORTED = dt.datetime(2026, 11, 2, 7, 30)
 _ZIP_TIME = (2026, 11, 2, 7, 30, 0)
@@ -94,6 +97,10 @@ def write_demo_files(
         "contact_centre.csv": lambda: _contacts_csv(tables["contacts"], rng),
         "customer_survey.xlsx": lambda: _survey_workbook(tables["surveys"]),
         "targets_plan.xlsx": lambda: _targets_workbook(tables["targets"]),
+        "sales_plan.xlsx": lambda: _sales_plan_workbook(tables["orders"]),
+        "service_desk_tickets.csv": lambda: _tickets_csv(
+            tables, np.random.default_rng(seed + 2000)
+        ),
     }
     paths = []
     for name in DEMO_FILES:
@@ -429,6 +436,170 @@ def _targets_workbook(targets: pa.Table) -> Workbook:
     cols = ["kpi", "month", "site", "target", "amber_threshold"]
     _write_rows(ws, 2, _rows(targets, cols), {2: "mmm yyyy"})
     return wb
+
+
+SALES_PLAN_TITLE = "Northwind Components — sales budget by site"
+SALES_PLAN_UPLIFT = 1.03  # the budget asks for 3% above the smoothed run rate
+
+
+def sales_budget(orders: pa.Table) -> dict[tuple[str, dt.date], int]:
+    """(site, month) -> budgeted revenue: each site's monthly revenue smoothed over three
+    months (two at the ends), times the uplift, rounded to the nearest 1,000."""
+    revenue: dict[tuple[str, dt.date], float] = {}
+    for day, site, value in zip(
+        *(orders.column(c).to_pylist() for c in ("order_date", "site", "revenue")), strict=True
+    ):
+        key = (site, day.replace(day=1))
+        revenue[key] = revenue.get(key, 0.0) + (value or 0.0)
+    months = sorted({m for _, m in revenue})
+    out = {}
+    for site in synth.SITES:
+        series = [revenue.get((site, m), 0.0) for m in months]
+        for i, month in enumerate(months):
+            window = series[max(0, i - 1) : i + 2]
+            out[(site, month)] = int(round(sum(window) / len(window) * SALES_PLAN_UPLIFT, -3))
+    return out
+
+
+def _sales_plan_workbook(orders: pa.Table) -> Workbook:
+    """Months across: a row per site, a real date cell per month shown 'Nov-24', a Total
+    column and a Total row (neither is a month or a site)."""
+    wb = _workbook()
+    ws = wb.create_sheet("Sales budget")
+    header_row = _title(ws, [SALES_PLAN_TITLE])
+    budget = sales_budget(orders)
+    months = sorted({m for _, m in budget})
+    ws.cell(header_row, 1, "Site").font = _BOLD
+    for j, month in enumerate(months, start=2):
+        cell = ws.cell(header_row, j, dt.datetime(month.year, month.month, 1))
+        cell.number_format = "mmm-yy"
+        cell.font = _BOLD
+    total_col = len(months) + 2
+    ws.cell(header_row, total_col, "Total").font = _BOLD
+    col_totals = [0] * len(months)
+    r = header_row
+    for r, site in enumerate(synth.SITES, start=header_row + 1):
+        ws.cell(r, 1, site)
+        for j, month in enumerate(months):
+            value = budget[(site, month)]
+            col_totals[j] += value
+            ws.cell(r, j + 2, value).number_format = "#,##0"
+        ws.cell(r, total_col, sum(budget[(site, m)] for m in months)).number_format = "#,##0"
+    r += 1
+    ws.cell(r, 1, "Total").font = _BOLD
+    for j, value in enumerate([*col_totals, sum(col_totals)], start=2):
+        cell = ws.cell(r, j, value)
+        cell.number_format = "#,##0"
+        cell.font = _BOLD
+    ws.column_dimensions["A"].width = 12
+    return wb
+
+
+TICKET_HEADERS = (
+    "Ticket Number",
+    "Date Created",
+    "Subject",
+    "From",
+    "Priority",
+    "Department",
+    "Help Topic",
+    "Source",
+    "Current Status",
+    "Last Updated",
+    "Due Date",
+    "Overdue",
+    "Answered",
+    "Agent Assigned",
+    "Close Date",
+)
+TICKETS_PER_CONTACT = 0.18  # web-form and email tickets beside the calls and chats
+TICKET_SLA_HOURS = {"High": 24, "Normal": 48, "Low": 72}
+TICKET_REPEATS = 2  # exports across pages list a couple of tickets twice
+_STAMP = "%Y-%m-%d %H:%M"
+
+
+def _tickets_csv(tables: dict[str, pa.Table], rng: np.random.Generator) -> bytes:
+    """osTicket's ticket export: 0/1 Overdue and Answered, a status word, a due date; the
+    tickets follow the contact centre's monthly volume, agents and topics; slower (more
+    overdue) when the centre is short of agents; tickets still open at export are blank in
+    Close Date; two tickets listed twice, as paged exports do."""
+    contacts = tables["contacts"]
+    opened = contacts.column("contact_date").to_pylist()
+    agents_of = contacts.column("agent").to_pylist()
+    by_month: dict[dt.date, list[str]] = {}
+    for when, agent in zip(opened, agents_of, strict=True):
+        on_duty = by_month.setdefault(when.date().replace(day=1), [])
+        if agent and agent not in on_duty:
+            on_duty.append(agent)
+    months = sorted(by_month)
+    volume = {m: 0 for m in months}
+    for when in opened:
+        volume[when.date().replace(day=1)] += 1
+    customers = sorted(set(tables["orders"].column("customer").to_pylist()))
+    short = {m for m in months if len(by_month[m]) < 12}  # the short-staffed month(s)
+    end = EXPORTED
+    rows = []
+    number = 100001
+    for month in months:
+        n = int(round(volume[month] * TICKETS_PER_CONTACT))
+        nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        days = (nxt - month).days
+        starts = sorted(
+            dt.datetime(month.year, month.month, 1) + dt.timedelta(days=int(d), minutes=int(mi))
+            for d, mi in zip(
+                rng.integers(0, days, n), rng.integers(7 * 60, 19 * 60, n), strict=True
+            )
+        )
+        slow = 1.8 if month in short else 1.0
+        for created in starts:
+            priority = ("Normal", "High", "Low")[int(_pick_one(rng, [0.7, 0.2, 0.1]))]
+            due = created + dt.timedelta(hours=TICKET_SLA_HOURS[priority])
+            # Most tickets close within a day; about one in twelve waits on the customer for
+            # days; most of the last week's were still open when the export ran.
+            scale = 60.0 if rng.random() < 0.08 else 9.0
+            hours = rng.exponential(scale * slow)
+            closed = created + dt.timedelta(minutes=int(30 + hours * 60))
+            if end - created < dt.timedelta(days=6) and rng.random() < 0.6:
+                closed = end + dt.timedelta(days=1)
+            topic = synth.TOPICS[int(rng.integers(0, len(synth.TOPICS)))]
+            customer = customers[int(rng.integers(0, len(customers)))]
+            agent = by_month[month][int(rng.integers(0, len(by_month[month])))]
+            still_open = closed > end
+            status = "Open" if still_open else ("Closed" if rng.random() < 0.8 else "Resolved")
+            overdue = (end if still_open else closed) > due
+            updated = end - dt.timedelta(hours=int(rng.integers(2, 30))) if still_open else closed
+            updated = max(updated, created + dt.timedelta(minutes=5))
+            rows.append(
+                [
+                    str(number),
+                    created.strftime(_STAMP),
+                    f"{topic} - {customer}",
+                    customer,
+                    priority,
+                    "Customer Service",
+                    topic,
+                    "Web" if rng.random() < 0.65 else "Email",
+                    status,
+                    updated.strftime(_STAMP),
+                    due.strftime(_STAMP),
+                    int(overdue),
+                    1,  # an agent has replied to every ticket, open ones included
+                    agent,
+                    "" if still_open else closed.strftime(_STAMP),
+                ]
+            )
+            number += 1
+    for i in sorted(rng.choice(len(rows), TICKET_REPEATS, replace=False), reverse=True):
+        rows.insert(int(i) + 1, list(rows[int(i)]))
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(TICKET_HEADERS)
+    out.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _pick_one(rng: np.random.Generator, p) -> int:
+    return int(np.searchsorted(np.cumsum(p), rng.random() * sum(p), side="right"))
 
 
 if __name__ == "__main__":

@@ -151,6 +151,11 @@ def _match_score(header: str, dataset: str, column: str) -> float:
     return best
 
 
+# Synonyms that lose a tie: a ticket's 'Subject' is a free-text line, so a 'Help Topic' or
+# 'Category' column beside it is the topic; alone, the subject still maps.
+_WEAK_SYNONYMS = {("topic", "subject")}
+
+
 def map_columns(
     dataset: str, profiles: list, *, exclude: set[str] = frozenset()
 ) -> tuple[dict[str, str], float, dict[str, float]]:
@@ -163,6 +168,8 @@ def map_columns(
             if p.name in exclude or p.kind == "empty":
                 continue
             s = _match_score(p.name, ds.name, col.name)
+            if (col.name, normalise(p.name)) in _WEAK_SYNONYMS:
+                s *= 0.95
             if s and p.kind in _COMPATIBLE[col.type]:
                 if col.type == datasets.BOOL and p.kind == "text" and s < 1.0:
                     continue

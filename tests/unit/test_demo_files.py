@@ -212,6 +212,79 @@ def test_survey_and_targets_workbooks(demo, tables):
     assert any(r[2] is None for r in plan[1:]) and any(r[2] == "Lyon" for r in plan[1:])
 
 
+def test_sales_plan_months_across_with_total_column_and_row(demo, tables):
+    wb = openpyxl.load_workbook(demo / "sales_plan.xlsx")
+    ws = wb["Sales budget"]
+    assert ws.cell(1, 1).value == "Northwind Components — sales budget by site"
+    header = [c.value for c in ws[3]]
+    assert header[0] == "Site" and header[-1] == "Total"
+    months = header[1:-1]
+    # Real date cells shown 'Nov-24', one per month of the demo's 24.
+    assert months[0] == dt.datetime(2024, 11, 1) and months[-1] == dt.datetime(2026, 10, 1)
+    assert len(months) == 24 and all(c.number_format == "mmm-yy" for c in ws[3][1:-1])
+    body = {r[0]: r[1:] for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert list(body) == [*synth.SITES, "Total"]
+    # Independently: each site's revenue by month, smoothed over three months (two at the
+    # ends), +3%, to the nearest 1,000.
+    orders = tables["orders"].to_pandas()
+    orders["month"] = orders["order_date"].map(lambda d: dt.datetime(d.year, d.month, 1))
+    by = orders.groupby(["site", "month"])["revenue"].sum()
+    for site in synth.SITES:
+        series = [by.get((site, m), 0.0) for m in months]
+        smooth = [sum(series[max(0, i - 1) : i + 2]) / len(series[max(0, i - 1) : i + 2])
+                  for i in range(24)]  # fmt: skip
+        assert list(body[site][:-1]) == [round(v * 1.03 / 1000) * 1000 for v in smooth], site
+        assert body[site][-1] == sum(body[site][:-1])
+    assert list(body["Total"]) == [sum(body[s][j] for s in synth.SITES) for j in range(25)]
+
+
+def test_service_desk_tickets_osticket_shape(demo, tables):
+    raw = (demo / "service_desk_tickets.csv").read_bytes()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    header, data = rows[0], rows[1:]
+    assert header == ["Ticket Number", "Date Created", "Subject", "From", "Priority",
+                      "Department", "Help Topic", "Source", "Current Status", "Last Updated",
+                      "Due Date", "Overdue", "Answered", "Agent Assigned", "Close Date"]  # fmt: skip
+    col = {h: i for i, h in enumerate(header)}
+    # Exactly two tickets listed twice, each repeat identical to the row above it.
+    repeats = [i for i in range(1, len(data)) if data[i] == data[i - 1]]
+    assert len(repeats) == 2
+    assert len({r[0] for r in data}) == len(data) - 2
+    unique = [r for i, r in enumerate(data) if i not in repeats]
+    assert {r[col["Overdue"]] for r in unique} == {"0", "1"}
+    assert {r[col["Answered"]] for r in unique} == {"1"}
+    assert set(synth.TOPICS) >= {r[col["Help Topic"]] for r in unique}
+    assert set(synth.AGENTS) >= {r[col["Agent Assigned"]] for r in unique}
+    stamp = "%Y-%m-%d %H:%M"
+    for r in unique:
+        created = dt.datetime.strptime(r[col["Date Created"]], stamp)
+        due = dt.datetime.strptime(r[col["Due Date"]], stamp)
+        if r[col["Current Status"]] == "Open":
+            assert r[col["Close Date"]] == ""
+            assert created >= dt.datetime(2026, 10, 1)  # open ones are the last month's
+            assert r[col["Overdue"]] == str(int(dt.datetime(2026, 11, 2, 7, 30) > due))
+        else:
+            assert r[col["Current Status"]] in ("Closed", "Resolved")
+            closed = dt.datetime.strptime(r[col["Close Date"]], stamp)
+            assert closed > created and r[col["Overdue"]] == str(int(closed > due))
+    # Months follow the contact centre's: a ticket in every month it has contacts.
+    months = {r[col["Date Created"]][:7] for r in unique}
+    contact_months = {d.strftime("%Y-%m") for d in tables["contacts"]["contact_date"].to_pylist()}
+    assert months == contact_months
+
+
+def test_committed_ticket_export_volume_overdue_share_and_open_tickets():
+    with (DEMO_DIR / "service_desk_tickets.csv").open(newline="", encoding="utf-8") as f:
+        data = list(csv.DictReader(f))
+    unique = {r["Ticket Number"]: r for r in data}
+    assert 300 <= len(unique) <= 450  # a few hundred over 24 months
+    overdue = sum(r["Overdue"] == "1" for r in unique.values()) / len(unique)
+    assert 0.06 <= overdue <= 0.10  # about 8%
+    still_open = [r for r in unique.values() if r["Current Status"] == "Open"]
+    assert len(still_open) >= 3
+    assert all(r["Date Created"].startswith("2026-10") for r in still_open)
+
+
 def test_committed_demo_folder_is_complete_and_small():
     present = {p.name for p in DEMO_DIR.iterdir()}
     assert set(DEMO_FILES) | {"README.md"} <= present

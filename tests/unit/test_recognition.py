@@ -231,6 +231,8 @@ def test_osticket_export_is_contacts_with_sla_from_the_overdue_flag(store):
     assert (sheet.status, sheet.mapping.dataset) == ("ready", "contacts")
     assert sheet.mapping.columns["contact_id"] == "Ticket Number"
     assert sheet.mapping.columns["sla_met"] == "Overdue"
+    # The help topic, not the free-text subject line, is the topic.
+    assert sheet.mapping.columns["topic"] == "Help Topic"
     got = sheet.rows.to_pydict()
     # The export listed ticket 100002 twice: dropped once, and said.
     assert got["contact_id"] == ["100001", "100002", "100003"]
