@@ -369,6 +369,14 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
             if found:
                 due["sla_met"] = found
                 reasons.append(f"sla_met: resolved by {found!r}")
+        kinds = {p.name: p.kind for p in profiles}
+        ticket = ds.name == "contacts" and (
+            bool(due) or kinds.get(columns.get("resolved", "")) == "text"
+        )
+        if ticket and "answered" in columns:
+            # A ticket's 'Answered' says an agent replied, not that a call was picked up:
+            # counted as answered/abandoned it would read an unreplied ticket as a lost call.
+            reasons.append(f"{columns.pop('answered')!r} not used: a ticket is not a call")
         span = {}
         if ds.name == "downtime" and "minutes" not in columns and not unpivot:
             found = start_end_span(profiles)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 
-from cockpit import ledger
+from cockpit import auth, ledger
 from cockpit.ui.resources import _store_for
 
 from .conftest import metric, number, orders_in_month, sql_value
@@ -68,7 +68,8 @@ def test_scenario_link_opens_with_its_saved_drivers(open_app, demo_db):
     from cockpit import saved
 
     store = _store_for(str(demo_db.resolve()))
-    saved.save(store, "scenarios", "Peak season", {"drivers": {"volume": 15.0, "agents": 3.0}})
+    saved.save(store, "scenarios", "Peak season", {"drivers": {"volume": 15.0, "agents": 3.0}},
+               user=auth.LOCAL_ADMIN, shared=True)  # fmt: skip
     at = open_app(demo_db, "whatif", scenario="Peak season")
     assert at.slider(key="d_volume").value == 15.0
     assert at.slider(key="d_agents").value == 3.0

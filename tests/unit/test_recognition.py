@@ -231,6 +231,7 @@ def test_osticket_export_is_contacts_with_sla_from_the_overdue_flag(store):
     assert (sheet.status, sheet.mapping.dataset) == ("ready", "contacts")
     assert sheet.mapping.columns["contact_id"] == "Ticket Number"
     assert sheet.mapping.columns["sla_met"] == "Overdue"
+    assert "answered" not in sheet.mapping.columns  # a reply to a ticket is not a call picked up
     # The help topic, not the free-text subject line, is the topic.
     assert sheet.mapping.columns["topic"] == "Help Topic"
     got = sheet.rows.to_pydict()
