@@ -132,34 +132,9 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
     return {"months": months, "sites": sites, "superseded_segments": superseded}
 
 
-def source_key(mapping: dict | None) -> str:
-    """Which report a load's rows came from, for replacing: the dataset's columns it fills
-    (and its layout's shape). A re-export of a report fills the same ones, so it replaces
-    the months it covers; a call-centre export and a service-desk export of the same month
-    fill different ones, and neither wipes the other."""
-    if not mapping:
-        return ""
-    return (mapping.get("shape") or "") + "|" + ",".join(sorted(mapping.get("columns") or {}))
-
-
-def same_source_loads(cur, dataset: str, source: str) -> list[int]:
-    """The loads of `dataset` whose rows came from the same kind of report (source_key)."""
-    rows = cur.execute(
-        "SELECT load_id, mapping FROM loads WHERE dataset = $ds", {"ds": dataset}
-    ).fetchall()
-    return [i for i, m in rows if source_key(json.loads(m) if m else None) == source]
-
-
-def _source_of(cur, load_id: int) -> str:
-    (raw,) = cur.execute(
-        "SELECT mapping FROM loads WHERE load_id = $id", {"id": load_id}
-    ).fetchone()
-    return source_key(json.loads(raw) if raw else None)
-
-
 def supersede(cur, load_id: int, dataset: str) -> int:
-    """Mark the live segments this load replaces: same dataset, report (source_key) and
-    month, same site when the new load names one (a load without sites replaces the month)."""
+    """Mark the live segments this load replaces: same dataset and month, same site when
+    the new load names one (a load without sites replaces the whole month)."""
     before = cur.execute("SELECT count(*) FROM supersessions").fetchone()[0]
     cur.execute(
         """INSERT INTO supersessions
@@ -168,10 +143,9 @@ def supersede(cur, load_id: int, dataset: str) -> int:
            JOIN segments new
              ON new.load_id = $id AND new.dataset = old.dataset AND new.month = old.month
             AND (new.site IS NULL OR new.site IS NOT DISTINCT FROM old.site)
-           WHERE old.dataset = $ds AND old.load_id <> $id AND list_contains($same, old.load_id)""",
-        {"id": load_id, "latest": LATEST, "ds": dataset,
-         "same": same_source_loads(cur, dataset, _source_of(cur, load_id))},
-    )  # fmt: skip
+           WHERE old.dataset = $ds AND old.load_id <> $id""",
+        {"id": load_id, "latest": LATEST, "ds": dataset},
+    )
     return cur.execute("SELECT count(*) FROM supersessions").fetchone()[0] - before
 
 
@@ -185,31 +159,20 @@ def overlapping_rows(cur, load_id: int, dataset: str) -> int:
                JOIN segments new
                  ON new.load_id = $id AND new.dataset = old.dataset AND new.month = old.month
                 AND (new.site IS NULL OR new.site IS NOT DISTINCT FROM old.site)
-               WHERE old.dataset = $ds AND old.load_id <> $id
-                 AND list_contains($same, old.load_id))""",
-        {"id": load_id, "latest": LATEST, "ds": dataset,
-         "same": same_source_loads(cur, dataset, _source_of(cur, load_id))},
-    ).fetchone()  # fmt: skip
+               WHERE old.dataset = $ds AND old.load_id <> $id)""",
+        {"id": load_id, "latest": LATEST, "ds": dataset},
+    ).fetchone()
     return int(row[0])
 
 
-def overlapping_months(
-    store: Store, dataset: str, months: list[dt.date], mapping: dict | None = None
-) -> list[dt.date]:
-    """Months among `months` that already have live rows of `dataset` from the same report
-    as `mapping` (source_key): the months a load of it would replace."""
+def overlapping_months(store: Store, dataset: str, months: list[dt.date]) -> list[dt.date]:
+    """Months among `months` that already have live rows of `dataset`."""
     if not months:
         return []
-    cur = store.cursor()
-    try:
-        same = same_source_loads(cur, dataset, source_key(mapping))
-    finally:
-        cur.close()
     rows = store.arrow(
         """SELECT DISTINCT month FROM visible_segments($latest)
-           WHERE dataset = $ds AND list_contains($months, month)
-             AND list_contains($same, load_id) ORDER BY month""",
-        {"latest": LATEST, "ds": dataset, "months": list(months), "same": same},
+           WHERE dataset = $ds AND list_contains($months, month) ORDER BY month""",
+        {"latest": LATEST, "ds": dataset, "months": list(months)},
     )
     return rows.column("month").to_pylist()
 

@@ -765,7 +765,7 @@ def _validate(store: Store, sheet: PreparedSheet) -> None:
             col = pc.cast(col, pa.date32())
         months = pc.unique(pc.floor_temporal(col, unit="month")).drop_null()
         sheet.months = sorted(months.to_pylist())
-    sheet.overlap = ledger.overlapping_months(store, ds.name, sheet.months, sheet.mapping.to_dict())
+    sheet.overlap = ledger.overlapping_months(store, ds.name, sheet.months)
 
 
 # A row whose reporting date is blank takes the next date it has, rather than being lost
