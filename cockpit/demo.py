@@ -124,7 +124,9 @@ def seed_demo(store, *, user: str | None = None) -> object:
     """Load the demo exports through the same ingest path as any upload (marked as demo)."""
     from cockpit.ingest.pipeline import load_files
 
-    return load_files(store, demo_uploads(), user=user, is_demo=True)
+    # The demo's exports are different reports (the contact centre's calls and the service
+    # desk's tickets both fill contacts for the same months): each adds, none replaces another.
+    return load_files(store, demo_uploads(), user=user, is_demo=True, replace=False)
 
 
 def _workbook() -> Workbook:
