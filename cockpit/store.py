@@ -172,6 +172,7 @@ class Store:
     con: duckdb.DuckDBPyConnection
     uploads_dir: Path
     write_lock: threading.Lock
+    temp_uploads: bool = False  # an in-memory store's uploads folder, removed on close
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, uploads_dir: Path | None = None) -> Store:
@@ -185,12 +186,17 @@ class Store:
 
             up = uploads_dir or Path(tempfile.mkdtemp(prefix="cockpit-uploads-"))
         con = _connect(str(path))
-        store = cls(path=path, con=con, uploads_dir=Path(up), write_lock=threading.Lock())
+        store = cls(path=path, con=con, uploads_dir=Path(up), write_lock=threading.Lock(),
+                    temp_uploads=str(path) == ":memory:" and uploads_dir is None)  # fmt: skip
         store.migrate()
         return store
 
     def close(self) -> None:
         self.con.close()
+        if self.temp_uploads:
+            import shutil
+
+            shutil.rmtree(self.uploads_dir, ignore_errors=True)
 
     # -- schema -------------------------------------------------------------------------
     def migrate(self) -> list[int]:
