@@ -54,6 +54,13 @@ def _is_number(v: str | None) -> bool:
     return v is not None and bool(_NUMBER.match(v))
 
 
+def _numbered(cells: list[str]) -> bool:
+    """Columns numbered 1, 2, 3 … (cause or factor codes under a super-header such as
+    'Downtime factor'): a header, though its cells are numbers. Data rows are not counted."""
+    numbers = [float(v) for v in cells if _is_number(v)]
+    return len(numbers) >= 3 and all(b - a == 1 for a, b in zip(numbers, numbers[1:], strict=False))
+
+
 def _merges_in_row(raw: RawSheet, row: int) -> list[tuple[int, int]]:
     """(first col, last col) of merges starting in `row` and spanning columns."""
     return [(c0, c1) for r0, c0, r1, c1 in raw.merged_ranges if r0 == row and c1 > c0]
@@ -69,7 +76,9 @@ def find_header(raw: RawSheet, grid: list[list[str | None]]) -> list[int]:
     header = None
     for r, row in enumerate(grid):
         cells = [v for v in row if v is not None]
-        if counts[r] >= need and sum(map(_is_number, cells)) <= len(cells) / 2:
+        if counts[r] >= need and (
+            sum(map(_is_number, cells)) <= len(cells) / 2 or _numbered(cells)
+        ):
             header = r
             break
     if header is None:

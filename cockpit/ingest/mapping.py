@@ -409,7 +409,7 @@ def propose(analysis, *, dataset: str | None = None) -> Mapping:
         m.held = [*(f"missing {x}" for x in missing), *verdict.missing]
         # A wide export explains few of its columns: what counts is how surely the required
         # ones are named.
-        if m.confidence < AUTO_CONFIDENCE and sureness < 0.85 and not missing:
+        if m.confidence < AUTO_CONFIDENCE and sureness < 0.8 and not missing:
             m.held.append(f"only {m.confidence:.0%} sure of the mapping")
         key = (not missing and verdict.ok, verdict.ok, not missing, m.confidence)
         if best is None or key > best[0]:

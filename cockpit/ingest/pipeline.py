@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -419,11 +420,12 @@ def _canonical_rows(typed: pa.Table, m: Mapping, kinds: dict[str, str] | None = 
         return pa.table(base)
     parts = []
     if m.unpivot.kind == "causes":
+        labels = cause_labels(m.unpivot.columns)
         for col in m.unpivot.columns:
             minutes = _cast(typed.column(col), datasets.NUMBER)
             keep = pc.and_(pc.is_valid(minutes), pc.not_equal(pc.fill_null(minutes, 0.0), 0.0))
             part = dict(base)
-            part["cause"] = pa.array([col] * typed.num_rows, pa.string())
+            part["cause"] = pa.array([labels[col]] * typed.num_rows, pa.string())
             part["minutes"] = minutes
             parts.append(pa.table(part).filter(keep))
     else:
@@ -441,6 +443,16 @@ def _canonical_rows(typed: pa.Table, m: Mapping, kinds: dict[str, str] | None = 
             keep = pc.or_(pc.is_valid(part["actual"]), pc.is_valid(part["budget"]))
             parts.append(pa.table(part).filter(keep))
     return pa.concat_tables(parts) if parts else pa.table(base).slice(0, 0)
+
+
+def cause_labels(columns: list[str]) -> dict[str, str]:
+    """Each cause column's cause: its name, less a super-header all of them share
+    ('Downtime factor 7' -> '7', the code a factors lookup names)."""
+    common = os.path.commonprefix(columns) if len(columns) > 1 else ""
+    common = common[: common.rfind(" ") + 1] if " " in common else ""
+    if common and all(c[len(common) :].strip() for c in columns):
+        return {c: c[len(common) :].strip() for c in columns}
+    return {c: c for c in columns}
 
 
 _INCOME_WORDS = ("income", "revenue", "sales", "turnover")

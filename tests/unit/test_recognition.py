@@ -294,3 +294,44 @@ def test_budget_with_months_across_and_its_transactions_as_actuals(store):
                                                    .to_pydict().values(), strict=True)}  # fmt: skip
     assert actual[(1, "Groceries")] == 200.5 and actual[(2, "Groceries")] == 99.5
     assert actual[(1, "Rent")] == 1200.0 and actual[(2, "Salary")] == 3000.0
+
+
+def test_maven_line_productivity_workbook_loads_whole(store):
+    # Maven Analytics' "Manufacturing Line Productivity": runs, a product lookup, downtime
+    # per batch with factors numbered 1..12 under a merged "Downtime factor" super-header,
+    # and the factors lookup (code -> description, operator error).
+    T = dt.time
+    runs = [["Date", "Product", "Batch", "Operator", "Start Time", "End Time"],
+            [D(2024, 8, 29), "CO-600", 422111, "Charlie", T(11, 50), T(14, 5)],
+            [D(2024, 8, 29), "OR-600", 422113, "Dennis", T(23, 10), T(1, 40)],
+            [D(2024, 8, 30), "LE-600", 422114, "Dee", T(8, 0), T(9, 15)]]  # fmt: skip
+    products = [["Product", "Flavor", "Size", "Min batch time"], ["CO-600", "Cola", 600, 60],
+                ["OR-600", "Orange", 600, 60], ["LE-600", "Lemon Lime", 600, 60]]  # fmt: skip
+    down = [[None, "Downtime factor"] + [None] * 11, ["Batch", *range(1, 13)],
+            [422111, None, 60, *[None] * 8, 15, None],
+            [422113, None, None, 20, *[None] * 9],
+            [422114, None, None, None, None, 15, *[None] * 7]]  # fmt: skip
+    factors = [["Factor", "Description", "Operator Error"], [1, "Emergency stop", "No"],
+               [2, "Batch change", "Yes"], [3, "Labeling error", "Yes"],
+               [4, "Inventory shortage", "No"], [5, "Product spill", "Yes"],
+               *[[i, f"Factor {i}", "No"] for i in range(6, 13)]]  # fmt: skip
+    book = xlsx({"Line productivity": runs, "Products": products, "Line downtime": down,
+                 "Downtime factors": factors}, merges={"Line downtime": ["B1:M1"]})  # fmt: skip
+    sheets = prepare(store, book, "Manufacturing_Line_Productivity.xlsx")
+    assert sheets["Line productivity"].mapping.dataset == "production"
+    dt_sheet = sheets["Line downtime"]
+    assert (dt_sheet.status, dt_sheet.mapping.dataset) == ("ready", "downtime")
+    got = dt_sheet.rows.to_pydict()
+    by_cause = dict(zip(got["cause"], got["minutes"], strict=True))
+    assert by_cause == {"Batch change": 60.0, "Factor 11": 15.0, "Labeling error": 20.0,
+                        "Product spill": 15.0}  # fmt: skip
+    assert sum(got["minutes"]) == 110.0
+    errors = dict(zip(got["cause"], got["operator_error"], strict=True))
+    assert errors["Batch change"] is True and errors["Factor 11"] is False
+    # Dates come from the production runs of the same batch.
+    assert set(zip(got["batch"], got["date"], strict=True)) == {
+        ("422111", D(2024, 8, 29)),
+        ("422113", D(2024, 8, 29)),
+        ("422114", D(2024, 8, 30)),
+    }
+    assert sheets["Downtime factors"].status == "raw-only"
