@@ -191,6 +191,14 @@ class Store:
         store.migrate()
         return store
 
+    def is_open(self) -> bool:
+        """Whether the connection still answers (a closed store is never handed out)."""
+        try:
+            self.con.cursor().close()
+        except duckdb.ConnectionException:
+            return False
+        return True
+
     def close(self) -> None:
         self.con.close()
         if self.temp_uploads:
@@ -420,7 +428,7 @@ def get_store(path: Path | str | None = None) -> Store:
         key = str(default_db_path().resolve())
     with _STORES_LOCK:
         store = _STORES.get(key)
-        if store is None:
+        if store is None or not store.is_open():
             store = Store.open(path if path is not None else default_db_path())
             _STORES[key] = store
         return store

@@ -10,7 +10,7 @@ from cockpit import store as store_mod
 from cockpit.store import Store, default_db_path
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, validate=lambda store: store.is_open())
 def _store_for(path: str) -> Store:
     # The process-wide Store, shared with the HTTP API served beside the pages (cockpit.api).
     return store_mod.get_store(path)

@@ -165,7 +165,9 @@ def test_the_cli_replaces_by_default_and_appends_when_told(tmp_path, capsys):
     assert main(["load", str(b), "--db", db]) == 0  # a re-export: Leeds March replaced
     from cockpit.store import _STORES
 
-    for key in list(_STORES):  # the CLI's process-wide store: close it to reopen the file
+    # The CLI's process-wide store of this test's file: closed to reopen it (only this one;
+    # other tests' stores, the app's among them, stay open).
+    for key in [k for k in _STORES if str(tmp_path) in k]:
         _STORES.pop(key).close()
     assert _march_revenue(db) == 10 + 30 + 7  # Lyon kept (other site), Leeds replaced
     capsys.readouterr()
@@ -174,6 +176,6 @@ def test_the_cli_replaces_by_default_and_appends_when_told(tmp_path, capsys):
     assert main(["load", str(c), "--append", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "appended: 2 rows already loaded for the same months and sites" in out
-    for key in list(_STORES):
+    for key in [k for k in _STORES if str(tmp_path) in k]:
         _STORES.pop(key).close()
     assert _march_revenue(db) == 10 + 30 + 7 + 100
