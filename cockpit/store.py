@@ -182,9 +182,13 @@ class Store:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             up = uploads_dir or Path(path).parent / "uploads"
         else:
+            import atexit
+            import shutil
             import tempfile
 
             up = uploads_dir or Path(tempfile.mkdtemp(prefix="cockpit-uploads-"))
+            if uploads_dir is None:  # removed on close, and at exit if never closed
+                atexit.register(shutil.rmtree, up, True)
         con = _connect(str(path))
         store = cls(path=path, con=con, uploads_dir=Path(up), write_lock=threading.Lock(),
                     temp_uploads=str(path) == ":memory:" and uploads_dir is None)  # fmt: skip
