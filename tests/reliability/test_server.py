@@ -146,13 +146,14 @@ def test_cli_goes_through_the_running_app_and_kpis_match_the_page_url(app_server
                                      "--json").stdout) == [{"n": 0}]  # fmt: skip
 
 
-def test_two_cli_loads_at_once_both_land_in_order(app_server, tmp_path):
-    files = [_orders_csv(tmp_path / f"m{m}.csv", f"M{m}-", m, 30_000, float(m)) for m in (2, 3)]
+def _load_at_once(files, server) -> list[tuple[str, str]]:
+    """`cockpit load` of each file in its own process, all started together; (out, err) each,
+    after checking that every one exited 0."""
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "cockpit", "load", str(f), "--db", str(app_server.db)],
+            [sys.executable, "-m", "cockpit", "load", str(f), "--db", str(server.db)],
             cwd=REPO,
-            env=app_server.env,
+            env=server.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -160,7 +161,13 @@ def test_two_cli_loads_at_once_both_land_in_order(app_server, tmp_path):
         for f in files
     ]
     outs = [p.communicate(timeout=300) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outs
+    assert [p.returncode for p in procs] == [0] * len(procs), outs
+    return outs
+
+
+def test_two_cli_loads_at_once_both_land_in_order(app_server, tmp_path):
+    files = [_orders_csv(tmp_path / f"m{m}.csv", f"M{m}-", m, 30_000, float(m)) for m in (2, 3)]
+    outs = _load_at_once(files, app_server)
     loads = json.loads(app_server.cli("loads", "--json").stdout)
     assert sorted(r["file"] for r in loads) == ["m2.csv", "m3.csv"]
     assert sorted(r["seq"] for r in loads) == [1, 2]  # one after the other, never together
@@ -272,19 +279,7 @@ def test_two_cli_loads_at_once_without_a_server_wait_for_each_other(tmp_path):
     so) instead of failing with DuckDB's lock error; both land."""
     server = AppServer(tmp_path)  # not started: only its environment and CLI helper
     files = [_orders_csv(tmp_path / f"m{m}.csv", f"M{m}-", m, 60_000, 1.0) for m in (6, 7)]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "cockpit", "load", str(f), "--db", str(server.db)],
-            cwd=REPO,
-            env=server.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )  # fmt: skip
-        for f in files
-    ]
-    outs = [p.communicate(timeout=300) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outs
+    outs = _load_at_once(files, server)
     assert not any("Conflicting lock" in err or "Traceback" in err for _, err in outs)
     loads = json.loads(server.cli("loads", "--json").stdout)
     assert sorted((r["file"], r["rows"]) for r in loads) == [("m6.csv", 60_000), ("m7.csv", 60_000)]
