@@ -167,7 +167,7 @@ def _load_at_once(files, server) -> list[tuple[str, str]]:
 
 def test_two_cli_loads_at_once_both_land_in_order(app_server, tmp_path):
     files = [_orders_csv(tmp_path / f"m{m}.csv", f"M{m}-", m, 30_000, float(m)) for m in (2, 3)]
-    outs = _load_at_once(files, app_server)
+    _load_at_once(files, app_server)
     loads = json.loads(app_server.cli("loads", "--json").stdout)
     assert sorted(r["file"] for r in loads) == ["m2.csv", "m3.csv"]
     assert sorted(r["seq"] for r in loads) == [1, 2]  # one after the other, never together
