@@ -3,7 +3,8 @@ database file (`make run` starts it: `streamlit run server.py`).
 
 Streamlit's ASGI `st.App` serves app.py and pages/ as usual, plus the routes of cockpit.api;
 its lifespan writes `<database>.server.json` so the command line finds us, and removes it on
-the way out.
+the way out, and warms up: the page code imported and the default view computed before the
+first visitor comes (GET /api/health says "warm": true once done).
 """
 
 from contextlib import asynccontextmanager
@@ -12,6 +13,7 @@ import streamlit as st
 from streamlit import config
 
 from cockpit import api
+from cockpit.ui import warmup
 
 
 @asynccontextmanager
@@ -19,7 +21,10 @@ async def lifespan(_app):
     address = config.get_option("server.address") or "127.0.0.1"
     if address in ("0.0.0.0", "::"):
         address = "127.0.0.1"  # listening everywhere: the local CLI uses loopback
-    api.start(int(config.get_option("server.port") or 8501), host=address)
+    # The pages' imports are part of the warm-up (off the event loop).
+    api.start(
+        int(config.get_option("server.port") or 8501), host=address, prepare=warmup.import_pages
+    )
     try:
         yield {}
     finally:

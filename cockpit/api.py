@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 import time
 from types import SimpleNamespace
 
@@ -34,6 +35,9 @@ from starlette.routing import Route
 from cockpit import auth, dataops, ledger, links, loadqueue, serverfile, tokens
 from cockpit import store as store_mod
 from cockpit.commands import json_default
+from cockpit.kpis import warm
+
+log = logging.getLogger(__name__)
 
 MAX_BODY = 200 * 1024**2  # the upload limit of the pages (and of the ingest)
 
@@ -51,6 +55,15 @@ class Server:
         self.db = db
         self.queue = loadqueue.LoadQueue()
         self.info: dict | None = None  # the server file, once written
+        self.warm = False  # the default view is computed (cockpit.kpis.warm)
+
+    def warm_up(self, store) -> None:
+        """Compute the default view into the shared memo; a failure only costs speed."""
+        try:
+            warm.default_view(store)
+        except Exception:  # noqa: BLE001 - never let a warm-up stop the server
+            log.exception("warm-up of the default view failed")
+        self.warm = True
 
     def store(self) -> store_mod.Store:
         try:
@@ -153,6 +166,7 @@ async def health(request, srv, user):
             "schema_version": store.schema_version(),
             "latest_seq": store.latest_seq(),
             "loads_waiting": srv.queue.waiting(),
+            "warm": srv.warm,
         }
 
     return 200, await run_in_threadpool(read)
@@ -329,9 +343,10 @@ def routes() -> list[Route]:
     ]
 
 
-def start(port: int, host: str = "127.0.0.1") -> Server:
+def start(port: int, host: str = "127.0.0.1", prepare=None) -> Server:
     """Server start-up (the ASGI lifespan): sweep killed loads' scratch, open the store (or
-    keep retrying while another process holds it), and say where we listen."""
+    keep retrying while another process holds it), say where we listen, then warm up
+    (`prepare()`, e.g. importing the pages, and the default view)."""
     from cockpit.ingest import scratch
 
     srv = server()
@@ -340,12 +355,18 @@ def start(port: int, host: str = "127.0.0.1") -> Server:
     srv.info = serverfile.write(srv.db, f"http://{host}:{port}")
 
     def open_when_free():
+        if prepare is not None:
+            try:
+                prepare()
+            except Exception:  # noqa: BLE001 - the pages will say what is wrong themselves
+                log.exception("warm-up: preparing the pages failed")
         while True:
             try:
-                srv.store()
-                return
+                store = srv.store()
+                break
             except ApiError:
                 time.sleep(1.0)
+        srv.warm_up(store)
 
     import threading
 

@@ -54,6 +54,53 @@ def _rounds_to_zero(text: str | None) -> bool:
     return text is not None and not any(ch in "123456789" for ch in text)
 
 
+SPARK_W, SPARK_H = 120, 28  # the viewBox; the drawing stretches to the card's width
+
+
+def sparkline_svg(points: list[tuple], label: str = "") -> str:
+    """A tiny inline SVG line of monthly values [(month, value or None), ...].
+
+    Drawn by the browser without a chart library (the Overview opens without loading one).
+    A month without a value breaks the line instead of being joined over or drawn as 0; the
+    last month with a value gets a dot. Empty when fewer than two months have values.
+    """
+    known = [(i, float(x)) for i, (_, x) in enumerate(points) if not _missing(x)]
+    if len(known) < 2:
+        return ""
+    lo, hi = min(x for _, x in known), max(x for _, x in known)
+    span = (hi - lo) or 1.0
+    step = SPARK_W / max(len(points) - 1, 1)
+
+    def xy(i: int, x: float) -> str:
+        return f"{i * step:.1f},{SPARK_H - 3 - (x - lo) / span * (SPARK_H - 6):.1f}"
+
+    runs, run, prev = [], [], None
+    for i, x in known:
+        if prev is not None and i != prev + 1:
+            runs.append(run)
+            run = []
+        run.append(xy(i, x))
+        prev = i
+    runs.append(run)
+    # A month alone between gaps is a dot, so no value is left undrawn.
+    lines = "".join(
+        f'<polyline points="{" ".join(r)}" />'
+        if len(r) > 1
+        else '<circle cx="{}" cy="{}" r="1.5" fill="#4c78a8" />'.format(*r[0].split(","))
+        for r in runs
+    )
+    last_x, last_y = xy(*known[-1]).split(",")
+    first, last = points[0][0], points[known[-1][0]][0]
+    title = html.escape(f"{label}: {first:%b %Y} – {last:%b %Y}") if label else ""
+    named = f' role="img" aria-label="{title}"><title>{title}</title>' if title else ">"
+    return (
+        f'<svg class="spark" viewBox="0 0 {SPARK_W} {SPARK_H}" preserveAspectRatio="none"{named}'
+        f'<g fill="none" stroke="#4c78a8" stroke-width="1.5" vector-effect="non-scaling-stroke">'
+        f"{lines}</g>"
+        f'<circle cx="{last_x}" cy="{last_y}" r="2" fill="#4c78a8" /></svg>'
+    )
+
+
 def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
     """What one KPI card shows, from a KpiValue (`defs` adds custom metrics' definitions)."""
     kpi = CATALOGUE.get(v.id) or (defs or {})[v.id]
@@ -92,6 +139,7 @@ def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
         "status": status,
         "status_text": STATUS_TEXT.get(status, status),
         "spark": spark if len(spark) >= 2 else [],
+        "spark_svg": sparkline_svg(list(v.spark or []), kpi.label),
         "help": help_text,
         "footnote": " · ".join(foot) if foot else " ",
         "target_text": _fmt(kpi, v.target) if not _missing(v.target) else "",

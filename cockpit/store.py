@@ -16,7 +16,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -173,6 +173,8 @@ class Store:
     uploads_dir: Path
     write_lock: threading.Lock
     temp_uploads: bool = False  # an in-memory store's uploads folder, removed on close
+    # Identifies this connection in caches of query results (cockpit.kpis.memo).
+    token: object = field(default_factory=object, compare=False, repr=False)
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, uploads_dir: Path | None = None) -> Store:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cockpit import datasets, queries
+from cockpit.kpis import memo
 from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import CATALOGUE, Kpi, display_unit
 from cockpit.kpis.periods import (
@@ -214,7 +215,7 @@ def fetch_components(
             fam, start=start, end=end, filters=filters, dimension=dimension,
             as_of=as_of, sla=sla, months=months, compare=compare, threshold=threshold,
         )  # fmt: skip
-        return queries.run(store, fam.query, **params).to_pylist()
+        return memo.rows(store, fam.query, **params)
 
     if len(families) <= 1:
         return {name: run(name) for name in families}
@@ -641,7 +642,7 @@ def dimension_values(store, dimension: str, as_of: int | None = None) -> list[st
     """The distinct values of a filter dimension across every dataset that has it."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; known: {', '.join(DIMENSIONS)}")
-    table = queries.run(
+    rows = memo.rows(
         store, "dimension_values", as_of=LATEST if as_of is None else as_of, dimension=dimension
     )
-    return table.column("value").to_pylist()
+    return [r["value"] for r in rows]

@@ -20,7 +20,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from cockpit import queries
+from cockpit.kpis import memo
 from cockpit.store import LATEST
 
 KINDS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m", "range")
@@ -138,8 +138,7 @@ def data_months(store, as_of: int | None = None) -> dict[str, dict[dt.date, int]
     dataset is loaded though no month holds them.
     """
     out: dict[str, dict[dt.date, int]] = {}
-    table = queries.run(store, "data_months", as_of=LATEST if as_of is None else as_of)
-    for r in table.to_pylist():
+    for r in memo.rows(store, "data_months", as_of=LATEST if as_of is None else as_of):
         out.setdefault(r["dataset"], {})[r["month"]] = int(r["rows"])
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from cockpit import scorecard_view
@@ -30,12 +32,11 @@ def kpi_card(card: dict, link: dict | None = None) -> None:
             delta=card["delta_text"],
             delta_color=card["delta_color"],
             help=card["help"],
-            chart_data=card["spark"] or None,
-            chart_type="line",
             label_visibility="collapsed",
             delta_description=card["delta_description"],
         )
-        st.caption(card["footnote"])
+        # The sparkline is inline SVG: no chart library to load before the cards show.
+        st.html(f'{card["spark_svg"]}<div class="card-foot">{html.escape(card["footnote"])}</div>')
         if link:
             st.page_link(
                 link["page"], label="Open →", query_params=link["params"], help=link["help"]

@@ -44,7 +44,6 @@ def _scorecard(version, period_key, compare, filters, kpi_ids):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _movers(version, period_key, compare, filters):
-    compare = "prev" if compare == "target" else compare
     return kpis.what_moved(
         get_store(),
         period=_period(period_key),
@@ -123,7 +122,9 @@ def kpi_definitions(ctx: PageContext) -> dict:
 
 def movers(ctx: PageContext) -> list[dict]:
     version, period, compare, filters = _key(ctx)
-    return _movers(version, period, compare, filters)
+    # Against the target nothing "moves": movers compare with the previous period, so both
+    # views share one cached computation.
+    return _movers(version, period, "prev" if compare == "target" else compare, filters)
 
 
 def trend_months(ctx: PageContext, n: int = 24) -> tuple:

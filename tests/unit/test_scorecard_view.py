@@ -3,7 +3,7 @@
 import datetime as dt
 
 from cockpit.kpis import KpiValue
-from cockpit.scorecard_view import by_group, card_view, change_text
+from cockpit.scorecard_view import by_group, card_view, change_text, sparkline_svg
 
 
 def value(kpi_id, v, prev=None, target=None, status=None, reason=None, spark=()):
@@ -64,3 +64,57 @@ def test_breakdown_export_has_human_headers_n_and_no_empty_slice():
          "Status": "off target"},
     ]  # fmt: skip
     assert formats == {"On-time delivery": "pct", "n": "int", "Target": "pct"}
+
+
+def _lines(svg: str) -> list[list[tuple[float, float]]]:
+    import re
+
+    return [
+        [tuple(map(float, p.split(","))) for p in pts.split()]
+        for pts in re.findall(r'<polyline points="([^"]+)"', svg)
+    ]
+
+
+def test_the_sparkline_is_inline_svg_scaled_to_its_values():
+    spark = [(dt.date(2026, m, 1), v) for m, v in ((1, 10.0), (2, 20.0), (3, 15.0))]
+    svg = sparkline_svg(spark, "Orders")
+    assert svg.startswith("<svg") and "Orders: Jan 2026 – Mar 2026" in svg
+    (line,) = _lines(svg)
+    xs, ys = [x for x, _ in line], [y for _, y in line]
+    assert xs == [0.0, 60.0, 120.0]  # the whole width, months evenly spaced
+    assert ys[1] == 3.0 and ys[0] == 25.0  # highest at the top, lowest at the bottom (28 high)
+    assert ys[2] == 14.0  # halfway
+    assert 'cx="120.0" cy="14.0"' in svg  # the dot on the last month
+
+
+def test_a_month_without_data_breaks_the_sparkline_rather_than_joining_or_dropping_to_zero():
+    spark = [
+        (dt.date(2026, m, 1), v) for m, v in ((1, 1.0), (2, 2.0), (3, None), (4, 3.0), (5, 4.0))
+    ]
+    svg = sparkline_svg(spark)
+    first, second = _lines(svg)
+    assert [x for x, _ in first] == [0.0, 30.0] and [x for x, _ in second] == [90.0, 120.0]
+    assert "<title>" not in svg  # no title without a label
+
+
+def test_a_sparkline_needs_two_months_with_values_and_a_flat_line_stays_inside():
+    assert sparkline_svg([(dt.date(2026, 1, 1), 5.0), (dt.date(2026, 2, 1), None)]) == ""
+    assert sparkline_svg([]) == ""
+    flat = sparkline_svg([(dt.date(2026, m, 1), 7.0) for m in (1, 2, 3)])
+    assert all(0 <= y <= 28 for line in _lines(flat) for _, y in line)
+
+
+def test_the_card_carries_its_sparkline():
+    spark = [(dt.date(2026, m, 1), float(m)) for m in (1, 2, 3)]
+    card = card_view(value("orders", 3.0, spark=spark))
+    assert card["spark_svg"].startswith("<svg") and "Orders" in card["spark_svg"]
+    assert card_view(value("orders", 3.0))["spark_svg"] == ""
+
+
+def test_a_month_alone_between_gaps_is_a_dot():
+    spark = [
+        (dt.date(2026, m, 1), v) for m, v in ((1, 1.0), (2, None), (3, 2.0), (4, None), (5, 3.0))
+    ]
+    svg = sparkline_svg(spark)
+    assert _lines(svg) == []
+    assert svg.count("<circle") == 4  # three months, plus the last month's marker
