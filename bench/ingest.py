@@ -166,7 +166,10 @@ def case_stages(path: str) -> dict:
     import pandas  # noqa: F401  (start-up, as in case_load)
 
     from cockpit.ingest import detect_header, detect_sheet, mapping, pipeline, read, typed
-    from cockpit.store import Store
+    from cockpit.ingest.model import PreparedFile, PreparedSheet
+    from cockpit.ingest.prepare import canonical_rows
+    from cockpit.ingest.validate import validate_sheet
+    from cockpit.store import Store, sha256
 
     data = Path(path).read_bytes()
     stages: dict[str, float] = {}
@@ -197,16 +200,16 @@ def case_stages(path: str) -> dict:
             ts = typed.typed_sheet(cur, raw, analysis)
             lap("typing")
             proposal = mapping.propose(analysis)
-            rows = pipeline._canonical_rows(ts.table, proposal)  # noqa: SLF001
-            sheet = pipeline.PreparedSheet(
+            rows = canonical_rows(ts.table, proposal)
+            sheet = PreparedSheet(
                 raw=raw, analysis=analysis, mapping=proposal, fingerprint="bench",
                 status="ready", rows=rows, rejects=list(ts.rejects),
             )  # fmt: skip
             lap("mapping")
-            pipeline._validate(store, sheet)  # noqa: SLF001
+            validate_sheet(store, sheet)
             lap("validate")
             sheets.append(sheet)
-        prepared = pipeline.PreparedFile(Path(path).name, data, pipeline.sha256(data), sheets)
+        prepared = PreparedFile(Path(path).name, data, sha256(data), sheets)
         pipeline.commit_file(store, prepared)
         store.close()
         lap("store")

@@ -11,36 +11,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from cockpit.ingest import scratch, typed
 from cockpit.ingest.detect_header import Layout, find_layout
 from cockpit.ingest.detect_types import ColumnProfile, profile_columns, swap_order
+from cockpit.ingest.profile import SheetAnalysis
 from cockpit.ingest.read import RawSheet
 
 LOOKUP_MAX_ROWS = 500
 _PIVOT_LABEL = re.compile(r"(?i)^(row labels|column labels|sum of |count of |average of )")
-
-
-@dataclass
-class SheetAnalysis:
-    file: str
-    sheet: str | None
-    kind: str  # data | lookup | notes | pivot | empty
-    kind_reason: str
-    title: str | None
-    header_rows: list[int]
-    data_start: int
-    data_stop: int
-    excluded_rows: list[tuple[int, str]]
-    columns: list[ColumnProfile]
-    messages: list[str] = field(default_factory=list)
-
-    @property
-    def data_rows(self) -> int:
-        """Rows kept as data (the range less the excluded rows)."""
-        inside = sum(1 for r, _ in self.excluded_rows if self.data_start <= r < self.data_stop)
-        return self.data_stop - self.data_start - inside
 
 
 def analyse_sheet(raw: RawSheet, *, date_order: str | None = None) -> SheetAnalysis:

@@ -1,4 +1,5 @@
-"""What type detection says of a column (ColumnProfile), shared by the detectors."""
+"""What detection says of a column (ColumnProfile) and of a sheet (SheetAnalysis), shared by
+the detectors and by the typing that follows them."""
 
 from __future__ import annotations
 
@@ -34,3 +35,24 @@ class ColumnProfile:
     fast_length: int | None = None  # values of this length try fast_format first: the format
     fast_format: str | None = None  # the full list picks for the column's commonest length
     clean: bool = False  # every value has the plain form (clean_columns): no trim, no failures
+
+
+@dataclass
+class SheetAnalysis:
+    file: str
+    sheet: str | None
+    kind: str  # data | lookup | notes | pivot | empty
+    kind_reason: str
+    title: str | None
+    header_rows: list[int]
+    data_start: int
+    data_stop: int
+    excluded_rows: list[tuple[int, str]]
+    columns: list[ColumnProfile]
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def data_rows(self) -> int:
+        """Rows kept as data (the range less the excluded rows)."""
+        inside = sum(1 for r, _ in self.excluded_rows if self.data_start <= r < self.data_stop)
+        return self.data_stop - self.data_start - inside

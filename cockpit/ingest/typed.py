@@ -23,8 +23,7 @@ import pyarrow.compute as pc
 from cockpit.ingest.kernels import map_columns
 
 if TYPE_CHECKING:
-    from cockpit.ingest.detect_sheet import SheetAnalysis
-    from cockpit.ingest.profile import ColumnProfile
+    from cockpit.ingest.profile import ColumnProfile, SheetAnalysis
     from cockpit.ingest.read import RawSheet
 
 CURRENCY_CODES = (

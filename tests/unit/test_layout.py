@@ -1,5 +1,6 @@
 """The package's shape: no import circles among cockpit's modules (imports that run, not
-type-only ones), and Streamlit imported only where the pages live."""
+type-only ones), the ingest's stages imported one way only, and Streamlit imported only where
+the pages live."""
 
 from __future__ import annotations
 
@@ -15,14 +16,14 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path, modules: set[str]) -> set[str]:
+def _imports(path: Path, modules: set[str], *, type_only: bool = False) -> set[str]:
     """cockpit modules `path` imports when it runs (top level and in functions alike;
-    `if TYPE_CHECKING:` blocks left out)."""
+    `if TYPE_CHECKING:` blocks left out unless `type_only`)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+        if not type_only and isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             return
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
@@ -74,6 +75,49 @@ def test_no_import_circle_among_cockpit_modules():
 def test_the_circle_finder_finds_one():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def _back_edges(graph: dict[str, set[str]], order: dict[str, tuple[int, str]]) -> list[str]:
+    """Imports of a module listed at or after the importer (`order`: module -> its place in
+    the list and its stage)."""
+    return [
+        f"{m} ({order[m][1]}) imports {n} ({order[n][1]}), listed after it"
+        for m in sorted(graph)
+        for n in sorted(graph[m])
+        if m in order and n in order and order[n][0] >= order[m][0]
+    ]
+
+
+def _ingest_order() -> dict[str, tuple[int, str]]:
+    from cockpit.ingest import STAGES
+
+    listed = [(m, stage) for stage, mods in STAGES for m in mods]
+    return {f"cockpit.ingest.{m}": (i, stage) for i, (m, stage) in enumerate(listed)}
+
+
+def test_every_ingest_module_is_listed_once_in_its_stages():
+    from cockpit.ingest import STAGES
+
+    listed = [m for _, mods in STAGES for m in mods]
+    assert len(listed) == len(set(listed)), listed
+    assert [s for s, _ in STAGES] == ["read", "detect", "map", "validate", "store", "load"]
+    files = {_module(p) for p in (PACKAGE / "ingest").glob("*.py")} - {"cockpit.ingest"}
+    assert set(_ingest_order()) == files
+
+
+def test_the_ingest_reads_one_way():
+    # read -> detect -> map -> validate -> store -> load: each module imports only modules
+    # listed before it in STAGES, type-only imports included (no circle even for the types).
+    files = {_module(p): p for p in (PACKAGE / "ingest").glob("*.py")}
+    graph = {m: _imports(p, set(files), type_only=True) for m, p in files.items()}
+    assert sum(map(len, graph.values())) > 50  # the imports are seen
+    assert _back_edges(graph, _ingest_order()) == []
+
+
+def test_the_order_check_finds_a_back_edge():
+    order = {"a": (0, "read"), "b": (1, "map"), "c": (2, "map")}
+    graph = {"a": {"b"}, "b": {"a"}, "c": {"b"}}
+    assert _back_edges(graph, order) == ["a (read) imports b (map), listed after it"]
 
 
 def test_streamlit_only_in_the_ui_package():

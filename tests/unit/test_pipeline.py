@@ -352,7 +352,7 @@ def test_sheet_options_choose_raw_only(store):
 def test_duplicate_rows_are_counted_exactly_by_every_cell():
     import pyarrow as pa
 
-    from cockpit.ingest.pipeline import _duplicate_rows
+    from cockpit.ingest.validate import _duplicate_rows
 
     t = pa.table(
         {

@@ -1,0 +1,260 @@
+"""Store a prepared file: its sheets in ONE transaction (a failure anywhere leaves the
+database exactly as before), with the raw grid, the rows, the rejects and the ledger entry
+of each; and the reports of what happened, sheet by sheet."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import duckdb
+import pyarrow as pa
+
+from cockpit import auth, currency, datasets, ledger
+from cockpit.ingest import mapping as mapping_mod
+from cockpit.ingest import scratch
+from cockpit.ingest.mapping import Mapping
+from cockpit.ingest.model import FileReport, PreparedFile, PreparedSheet, SheetReport
+from cockpit.ingest.raw_staging import RawStaging, write_grid
+from cockpit.store import Store, audit, sha256
+
+REJECTS_SHOWN = 50  # rejects kept in the report; all of them go to the rejects table
+
+
+def commit_file(
+    store: Store,
+    prepared: PreparedFile,
+    *,
+    replace: bool | dict[str | None, bool] = True,
+    user: str | auth.User | None = None,
+    is_demo: bool = False,
+    staging: RawStaging | None = None,
+) -> FileReport:
+    """Store one prepared file in a single transaction and report what happened.
+
+    `user` is an auth.User (checked for the upload right) or a trusted command-line name.
+    With `staging` (see raw_staging), the transaction it opened, holding the raw grids
+    already written, is the one committed; a file that is not stored rolls it back.
+    `replace` (the default, the same in the app, the CLI and the API): the rows replace the
+    live rows of the months (and sites) they cover; False appends beside them.
+    """
+    if isinstance(user, auth.User):
+        auth.require(user, "upload")
+        user = user.name
+    report = FileReport(file=prepared.name, sha256=prepared.sha256, status="loaded")
+    if prepared.error:
+        report.status = "rejected"
+        report.messages.append(prepared.error)
+        report.sheets = [_sheet_report(prepared, s, status="rejected") for s in prepared.sheets]
+        return report
+    if prepared.duplicate_of:
+        d = prepared.duplicate_of
+        when = d["loaded_at"].strftime("%Y-%m-%d %H:%M") if d.get("loaded_at") else "earlier"
+        report.status = "duplicate"
+        report.messages.append(
+            f"{prepared.name}: already loaded on {when} as load {d['load_id']}; nothing loaded"
+        )
+        report.sheets = [_sheet_report(prepared, s, status="duplicate") for s in prepared.sheets]
+        return report
+    rejected = [s for s in prepared.sheets if s.status == "rejected"]
+    if rejected:
+        report.status = "rejected"
+        for s in rejected:
+            report.messages += s.messages
+        report.sheets = [
+            _sheet_report(prepared, s, status="rejected" if s in rejected else "not loaded")
+            for s in prepared.sheets
+        ]
+        return report
+    # The original bytes are written beside the database while the rows go in; the
+    # transaction commits only once they are safely kept.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        kept = pool.submit(store.keep_upload, prepared.data, prepared.name, prepared.sha256)
+        ahead = staging is not None and staging.active
+        with staging.transaction() if ahead else store.transaction() as cur:
+            for s in prepared.sheets:
+                report.sheets.append(
+                    _commit_sheet(cur, prepared, s, replace, user, is_demo, staging)
+                )
+            audit(
+                cur,
+                user,
+                "load",
+                {
+                    "file": prepared.name,
+                    "sha256": prepared.sha256,
+                    "loads": [r.load_id for r in report.sheets],
+                },
+            )
+            kept.result()
+    return report
+
+
+DISK_ERRORS = (OSError, duckdb.IOException)
+
+
+def disk_failure(name: str, data: bytes, exc: Exception) -> FileReport:
+    """The report of a file whose commit failed on the disk (nothing was stored)."""
+    what = "storing the file; nothing was loaded"
+    if isinstance(exc, OSError):
+        message = scratch.os_error_message(exc, what)
+    elif "space" in str(exc).lower():
+        message = f"the disk is full while {what}"
+    else:
+        message = f"a disk error while {what}: {str(exc).splitlines()[0][:120]}"
+    return FileReport(
+        file=name, sha256=sha256(data), status="rejected", messages=[f"{name}: {message}"]
+    )
+
+
+def _commit_sheet(
+    cur, prepared, s: PreparedSheet, replace, user, is_demo, staging: RawStaging | None
+) -> SheetReport:
+    rep = (
+        isinstance(replace, dict)
+        and replace.get(s.raw.sheet, replace.get(None, False))
+        or (replace is True)
+    )
+    status = "loaded" if s.status == "ready" else "raw-only"
+    entry = ledger.new_entry(
+        cur,
+        file=prepared.name,
+        sheet=s.raw.sheet,
+        sha256=prepared.sha256,
+        dataset=s.mapping.dataset if status == "loaded" else None,
+        status="loading",
+        user=user,
+        replace=bool(rep) and status == "loaded",
+        is_demo=is_demo,
+        layout_fp=s.fingerprint,
+        mapping=s.mapping.to_dict(),
+    )
+    raw_table = f"raw_{int(entry.load_id)}"
+    if staging is None or not staging.take(cur, s.raw, raw_table):
+        write_grid(cur, s.raw.table, raw_table)
+    cur.execute(
+        "UPDATE loads SET raw_table = $t WHERE load_id = $id", {"t": raw_table, "id": entry.load_id}
+    )
+    info = {}
+    rows = 0
+    if status == "loaded":
+        info = ledger.insert_rows(cur, entry.load_id, s.mapping.dataset, s.rows, replace=bool(rep))
+        rows = s.rows.num_rows
+        mapping_mod.remember(
+            cur, s.fingerprint, s.mapping, file=prepared.name, load_id=entry.load_id, options={}
+        )
+        if s.currency:
+            cur.execute(
+                "INSERT OR REPLACE INTO settings VALUES ($k, $v)",
+                {"k": currency.DETECTED, "v": json.dumps(s.currency)},
+            )
+    if s.rejects:
+        rej = pa.table(
+            {
+                "load_id": pa.array([entry.load_id] * len(s.rejects), pa.int64()),
+                "row_number": pa.array([r["row"] for r in s.rejects], pa.int64()),
+                "column_name": pa.array([r.get("column") for r in s.rejects], pa.string()),
+                "reason": pa.array([r["reason"] for r in s.rejects], pa.string()),
+                "raw": pa.array(
+                    [json.dumps({"value": r.get("value")}, default=str) for r in s.rejects],
+                    pa.string(),
+                ),
+            }
+        )
+        cur.register("_rej", rej)
+        try:
+            cur.execute(
+                "INSERT INTO rejects SELECT load_id, row_number, column_name, reason, raw FROM _rej"
+            )
+        finally:
+            cur.unregister("_rej")
+    sheet_rep = _sheet_report(prepared, s, status=status)
+    sheet_rep.load_id = entry.load_id
+    sheet_rep.rows_loaded = rows
+    if info.get("superseded_segments"):
+        sheet_rep.messages.append(
+            f"replaced earlier rows in {len(s.overlap) or len(info['months'])} month(s)"
+        )
+    elif status == "loaded" and not rep:
+        beside = ledger.overlapping_rows(cur, entry.load_id, s.mapping.dataset)
+        if beside:
+            sheet_rep.messages.append(
+                f"appended: {beside:,} rows already loaded for the same months and sites"
+                " stay beside these (replacing them is the default)"
+            )
+    ledger.finish_entry(
+        cur,
+        entry.load_id,
+        status=status,
+        rows=rows,
+        rejected=len(s.rejects) if status == "loaded" else 0,
+        report=sheet_rep.to_dict(),
+    )
+    return sheet_rep
+
+
+def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> SheetReport:
+    reasons = (
+        Counter(_reason_kind(r["reason"]) for r in s.rejects)
+        if status not in ("raw-only", "held")
+        else Counter()
+    )
+    msgs = list(s.messages) + list(s.warnings)
+    for col, ph in s.placeholders.items():
+        total = sum(ph.values())
+        shown = ", ".join(f"{k!r} x{v}" for k, v in list(ph.items())[:3])
+        msgs.append(f"column {col!r}: {total} placeholder values read as empty ({shown})")
+    if s.status == "raw-only" and status != "rejected" and s.mapping.reasons:
+        msgs.append("kept raw only: " + "; ".join(s.mapping.reasons))
+    if s.mapping.remembered_from:
+        msgs.append(f"same layout as {s.mapping.remembered_from}: mapped automatically")
+    held = s.status == "held" and status == "raw-only"
+    if held:
+        status = "held"
+        msgs.append(
+            f"held for review: looks like {s.mapping.dataset} but "
+            + "; ".join(s.mapping.held)
+            + ". Kept raw only; to load it: "
+            + suggestion(prepared.name, s.raw.sheet, s.mapping)
+        )
+    return SheetReport(
+        file=prepared.name,
+        sheet=s.raw.sheet,
+        kind=s.analysis.kind if s.analysis is not None else "unknown",
+        dataset=s.mapping.dataset if not held and s.status != "raw-only" else None,
+        status=status,
+        proposed=s.mapping.to_dict() if held else None,
+        hold_reasons=list(s.mapping.held) if held else [],
+        suggestion=suggestion(prepared.name, s.raw.sheet, s.mapping) if held else None,
+        rows_rejected=len(s.rejects) if status not in ("raw-only", "held") else 0,
+        rejects=s.rejects[:REJECTS_SHOWN] if status not in ("raw-only", "held") else [],
+        reject_reasons=dict(reasons),
+        months=[m.strftime("%Y-%m") for m in s.months],
+        confidence=s.mapping.confidence if s.mapping.dataset else None,
+        mapping=dict(s.mapping.columns),
+        messages=msgs,
+    )
+
+
+def _reason_kind(reason: str) -> str:
+    return reason.split(":")[0].split("(")[0].strip()[:80]
+
+
+def suggestion(file: str, sheet: str | None, m: Mapping) -> str:
+    """The load command options that would load a held sheet as proposed."""
+    parts = [f"--dataset {m.dataset}"]
+    if sheet:
+        parts.insert(0, f"--sheet {_quote(sheet)}")
+    parts += [f"--map {canon}={_quote(src)}" for canon, src in m.columns.items()]
+    ds = datasets.get(m.dataset)
+    for group in ds.required:  # what the analyst still has to say
+        if any(all(c in m.columns or c in m.constants for c in alt) for alt in group):
+            continue
+        first = group[0][0]
+        parts.append("--month YYYY-MM" if first == ds.month_column else f'--map {first}="…"')
+    return f"cockpit load {_quote(file)} " + " ".join(parts)
+
+
+def _quote(text: str) -> str:
+    return text if text.replace("_", "").replace("-", "").isalnum() else '"' + text + '"'
