@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from cockpit import scorecard_view
@@ -35,8 +33,10 @@ def kpi_card(card: dict, link: dict | None = None) -> None:
             label_visibility="collapsed",
             delta_description=card["delta_description"],
         )
-        # The sparkline is inline SVG: no chart library to load before the cards show.
-        st.html(f'{card["spark_svg"]}<div class="card-foot">{html.escape(card["footnote"])}</div>')
+        # Inline SVG: no chart library to load before the cards show; an empty strip of the
+        # same height keeps a row's cards aligned when one has no line to draw.
+        st.html(card["spark_svg"] or '<div class="spark"></div>')
+        st.caption(card["footnote"])
         if link:
             st.page_link(
                 link["page"], label="Open →", query_params=link["params"], help=link["help"]

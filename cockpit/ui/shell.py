@@ -200,7 +200,6 @@ def _style() -> None:
         .rag-text-green { color:#1a7f37 } .rag-text-amber { color:#9a6200 }
         .rag-text-red { color:#c62828 } .rag-text-none { color:#8a8a8a; font-weight:400 }
         .spark { display:block; width:100%; height:28px; }
-        .card-foot { font-size:0.875rem; color:rgba(49,51,63,0.6); min-height:1.3rem; }
         </style>"""
     )
 
