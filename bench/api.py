@@ -1,5 +1,5 @@
 """Benchmark: GET /api/kpis on a running app server against `cockpit kpis` computed
-in-process, on the same database of 1M order lines (cockpit.synth).
+in-process, on the same database of 1M order lines (cockpit.demo.synth).
 
     python bench/api.py                 # 1M order lines
     python bench/api.py --lines 2e5     # a quick run
@@ -85,8 +85,8 @@ def main() -> None:
     opts = ap.parse_args()
     from cockpit import ledger
     from cockpit.commands.kpis import report
+    from cockpit.demo.synth import synth_tables
     from cockpit.store import Store
-    from cockpit.synth import synth_tables
 
     work = Path(tempfile.mkdtemp(prefix="bench-api-"))
     db = work / "bench.duckdb"

@@ -4,7 +4,7 @@ filter change, against the independent pandas implementation of the same figures
     python bench/kpis.py               # 1M and 10M order lines
     python bench/kpis.py --sizes 1e6   # a quick run
 
-Synthetic data (cockpit.synth, other datasets in proportion) is loaded into a temporary
+Synthetic data (cockpit.demo.synth, other datasets in proportion) is loaded into a temporary
 DuckDB file. Each side is timed in its own subprocess so its peak memory (VmHWM: DuckDB
 allocates outside Python, so tracemalloc would not see it) is its own. Prints medians and
 the pandas/engine ratio measured in this run.
@@ -41,8 +41,8 @@ def peak_rss_mb() -> float:
 
 def build(db: str, lines: int) -> dict:
     from cockpit import ledger
+    from cockpit.demo.synth import synth_tables
     from cockpit.store import Store
-    from cockpit.synth import synth_tables
 
     t0 = time.perf_counter()
     tables = synth_tables(lines, seed=7)

@@ -91,9 +91,8 @@ class Server:
         self._wait()
 
     def _wait(self) -> None:
-        import urllib.request
-
         import json
+        import urllib.request
 
         # The cockpit is ready once its start-up warm-up is done (GET /api/health "warm").
         health = self.url + ("api/health" if self.cockpit else "_stcore/health")

@@ -86,10 +86,10 @@ def generated_tables(lines: int, months: int = 24, seed: int = 7) -> dict[str, p
 
 def tables(lines: int) -> tuple[dict[str, pa.Table], str]:
     try:
-        from cockpit.synth import synth_tables
+        from cockpit.demo.synth import synth_tables
     except ImportError:
         return generated_tables(lines), "bench generator"
-    return synth_tables(lines, seed=7), "cockpit.synth"
+    return synth_tables(lines, seed=7), "cockpit.demo.synth"
 
 
 def timed_ms(fn, repeat: int) -> float:

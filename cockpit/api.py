@@ -32,10 +32,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cockpit import auth, dataops, ledger, links, loadqueue, serverfile, tokens
+from cockpit import auth, ledger, links, loadqueue, serverfile, tokens
 from cockpit import store as store_mod
 from cockpit.commands import json_default
 from cockpit.kpis import warm
+from cockpit.screens import dataops
 
 log = logging.getLogger(__name__)
 

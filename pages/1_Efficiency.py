@@ -1,6 +1,6 @@
 """Efficiency: on-time delivery, cycle time, throughput, OEE and downtime."""
 
-from cockpit.ui import cards, efficiency, views
+from cockpit.ui import cached, cards, efficiency
 from cockpit.ui.shell import page_shell, share_button
 
 ctx = page_shell(
@@ -10,16 +10,16 @@ ctx = page_shell(
     dimensions=("site", "region", "channel", "ship_mode", "category", "line"),
 )
 
-if not views.no_data(ctx):
+if not cached.no_data(ctx):
     share_button(ctx)
-    cards.scorecard_grid(ctx, views.scorecard(ctx), groups=("Efficiency",), columns=5)
+    cards.scorecard_grid(ctx, cached.scorecard(ctx), groups=("Efficiency",), columns=5)
 
-    left, right = views.columns(2)
+    left, right = cached.columns(2)
     with left:
-        views.trend_section(ctx, "on_time_pct", key="ontime")
+        cached.trend_section(ctx, "on_time_pct", key="ontime")
     with right:
-        views.trend_section(ctx, "cycle_time_days", key="cycle")
-    views.breakdown_section(
+        cached.trend_section(ctx, "cycle_time_days", key="cycle")
+    cached.breakdown_section(
         ctx, "on_time_pct", ["site", "region", "ship_mode", "channel"], key="ontime_by"
     )
 

@@ -1,6 +1,6 @@
 """Customer: satisfaction, loyalty, contact-centre service and resolution."""
 
-from cockpit.ui import cards, customer, views
+from cockpit.ui import cached, cards, customer
 from cockpit.ui.shell import page_shell, share_button
 
 ctx = page_shell(
@@ -10,20 +10,20 @@ ctx = page_shell(
     dimensions=("channel", "agent", "topic", "segment", "site"),
 )
 
-if not views.no_data(ctx):
+if not cached.no_data(ctx):
     share_button(ctx)
-    cards.scorecard_grid(ctx, views.scorecard(ctx), groups=("Customer",), columns=4)
+    cards.scorecard_grid(ctx, cached.scorecard(ctx), groups=("Customer",), columns=4)
 
-    left, right = views.columns(2)
+    left, right = cached.columns(2)
     with left:
-        views.trend_section(ctx, "csat_pct", key="csat")
+        cached.trend_section(ctx, "csat_pct", key="csat")
     with right:
-        views.trend_section(ctx, "nps", key="nps")
-    left, right = views.columns(2)
+        cached.trend_section(ctx, "nps", key="nps")
+    left, right = cached.columns(2)
     with left:
-        views.trend_section(ctx, "asa_seconds", key="asa")
+        cached.trend_section(ctx, "asa_seconds", key="asa")
     with right:
-        views.trend_section(ctx, "abandon_pct", key="abandon")
+        cached.trend_section(ctx, "abandon_pct", key="abandon")
     customer.pair_trend(
         ctx,
         ("fcr_pct", "resolved_pct"),
@@ -32,4 +32,4 @@ if not views.no_data(ctx):
         key="fcr",
     )
     customer.resolution_section(ctx)
-    views.breakdown_section(ctx, "csat_pct", ["agent", "topic", "channel"], key="csat_by")
+    cached.breakdown_section(ctx, "csat_pct", ["agent", "topic", "channel"], key="csat_by")

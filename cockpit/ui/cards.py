@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import scorecard_view
 from cockpit.kpis import CATALOGUE
-from cockpit.ui import views
+from cockpit.screens import scorecard_view
+from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
 
 GROUP_PAGES = {
@@ -47,7 +47,7 @@ def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=N
     """KPI cards grouped by Efficiency / Cost / Customer, each group linking to its page."""
     compare = ctx.state.compare
     for group, cards in scorecard_view.by_group(
-        values, compare=compare, defs=views.kpi_definitions(ctx)
+        values, compare=compare, defs=cached.kpi_definitions(ctx)
     ).items():
         if groups and group not in groups:
             continue

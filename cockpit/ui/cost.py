@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import cost_customer, currency
+from cockpit import currency
 from cockpit.charts.breakdowns import budget_vs_actual, variance_bars
-from cockpit.ui import views
+from cockpit.screens import cost_customer
+from cockpit.ui import cached
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 
@@ -20,19 +21,19 @@ def _budget_monthly(version, months, filters):
 
 def budget_section(ctx: PageContext) -> None:
     st.subheader("Budget vs actual by month (cost lines)")
-    version, _, _, filters = views._key(ctx)
-    df = _budget_monthly(version, views.trend_months(ctx, 24), filters)
+    version, _, _, filters = cached._key(ctx)
+    df = _budget_monthly(version, cached.trend_months(ctx, 24), filters)
     if df.empty:
         st.caption("No budget data loaded. Upload the finance budget-vs-actual export on **Data**.")
         return
     chart = budget_vs_actual(df, title="Operating cost: budget vs actual")
     st.altair_chart(chart, width="stretch", key="chart_bva")
-    views.chart_downloads(chart, "budget-vs-actual", key="bva")
+    cached.chart_downloads(chart, "budget-vs-actual", key="bva")
 
 
 def variance_section(ctx: PageContext) -> None:
     st.subheader(f"Variance by unit and account · {ctx.period.label}")
-    df = views.variance(ctx)
+    df = cached.variance(ctx)
     df = df[df["kind"] != "income"] if "kind" in df else df  # income is Revenue's story
     if df.empty:
         st.caption("No budget cost lines in this period.")
@@ -55,7 +56,7 @@ def variance_section(ctx: PageContext) -> None:
                 "variance_pct": st.column_config.NumberColumn("Variance %", format="%+.1f%%"),
             },
         )
-        views.table_download(
+        cached.table_download(
             ctx,
             df.drop(columns=["label"]),
             "Budget variance by unit and account",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cockpit import cost_customer
 from cockpit.charts.breakdowns import distribution
 from cockpit.charts.trends import multi_trend
 from cockpit.kpis import CATALOGUE
-from cockpit.ui import views
+from cockpit.screens import cost_customer
+from cockpit.ui import cached
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 
@@ -20,12 +20,12 @@ def pair_trend(
     """Two KPIs of one unit on one chart (e.g. CSAT % and FCR %)."""
     frames = []
     for kpi_id in kpi_ids:
-        s = views.series(ctx, kpi_id)[["month", "value"]].assign(series=CATALOGUE[kpi_id].label)
+        s = cached.series(ctx, kpi_id)[["month", "value"]].assign(series=CATALOGUE[kpi_id].label)
         frames.append(s)
     df = pd.concat(frames, ignore_index=True)
     chart = multi_trend(df, title=title, unit=unit)
     st.altair_chart(chart, width="stretch", key=f"chart_{key}")
-    views.chart_downloads(chart, key, key=key)
+    cached.chart_downloads(chart, key, key=key)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -37,7 +37,7 @@ def _resolution(version, months, filters):
 
 def resolution_section(ctx: PageContext) -> None:
     st.subheader(f"Resolution time · {ctx.period.label}")
-    version, _, _, filters = views._key(ctx)
+    version, _, _, filters = cached._key(ctx)
     df = _resolution(version, tuple(ctx.period.months), filters)
     if df.empty:
         st.caption("No resolved contacts with resolution times in this period.")

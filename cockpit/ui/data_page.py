@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from cockpit import auth, dataops, datasets, freshness, ledger
+from cockpit import auth, datasets, ledger
 from cockpit.charts.data import coverage_grid
 from cockpit.ingest.pipeline import (
     DISK_ERRORS,
@@ -17,6 +17,7 @@ from cockpit.ingest.pipeline import (
     disk_failure,
     prepare_file,
 )
+from cockpit.screens import dataops, freshness
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 

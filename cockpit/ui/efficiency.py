@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cockpit.charts.breakdowns import oee_decomposition, pareto
-from cockpit.ui import views
+from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
 
 OEE_PARTS = ("availability_pct", "performance_pct", "quality_pct", "oee_pct")
@@ -16,7 +16,7 @@ def oee_table(ctx: PageContext, dimension: str) -> pd.DataFrame:
     """OEE and its three factors side by side per site (or line)."""
     merged = None
     for kpi_id in OEE_PARTS:
-        df = views.breakdown(ctx, kpi_id, dimension)[[dimension, "value"]].rename(
+        df = cached.breakdown(ctx, kpi_id, dimension)[[dimension, "value"]].rename(
             columns={"value": kpi_id}
         )
         merged = df if merged is None else merged.merge(df, on=dimension, how="outer")
@@ -32,17 +32,17 @@ def oee_section(ctx: PageContext) -> None:
         return
     chart = oee_decomposition(df.rename(columns={dim: "site"}), title=f"OEE by {dim}")
     st.altair_chart(chart, width="stretch", key="chart_oee")
-    views.table_download(
+    cached.table_download(
         ctx, df, f"OEE by {dim}", f"oee-by-{dim}", key="oee", formats={k: "pct" for k in OEE_PARTS}
     )
 
 
 def downtime_section(ctx: PageContext) -> None:
     st.subheader("Downtime by cause")
-    df = views.pareto(ctx)
+    df = cached.pareto(ctx)
     if df.empty:
         st.caption("No downtime recorded for this period.")
         return
     chart = pareto(df, category_col="cause", value_col="minutes", title="Downtime Pareto (minutes)")
     st.altair_chart(chart, width="stretch", key="chart_pareto")
-    views.table_download(ctx, df, "Downtime by cause", "downtime-pareto", key="pareto")
+    cached.table_download(ctx, df, "Downtime by cause", "downtime-pareto", key="pareto")

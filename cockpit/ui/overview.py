@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import scorecard_view
 from cockpit.export.brief import brief_html
-from cockpit.ui import views
+from cockpit.screens import scorecard_view
+from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
 
 
 def brief_bytes(ctx: PageContext, link: str | None = None) -> bytes:
     """The scorecard of the current view as a self-contained one-page HTML brief."""
-    values = views.scorecard(ctx)
+    values = cached.scorecard(ctx)
     cards = [
         c
         for group in scorecard_view.by_group(
-            values, compare=ctx.state.compare, defs=views.kpi_definitions(ctx)
+            values, compare=ctx.state.compare, defs=cached.kpi_definitions(ctx)
         ).values()
         for c in group
     ]
@@ -24,16 +24,16 @@ def brief_bytes(ctx: PageContext, link: str | None = None) -> bytes:
         title="Operations scorecard",
         subtitle=f"{ctx.period.label} · {scorecard_view.headline(values)}",
         cards=cards,
-        movers=views.movers(ctx),
-        context=views.context_lines(ctx)[:3],
-        link=link or views.pinned_link(ctx),
+        movers=cached.movers(ctx),
+        context=cached.context_lines(ctx)[:3],
+        link=link or cached.pinned_link(ctx),
     )
     return html.encode("utf-8")
 
 
 def brief_download(ctx: PageContext) -> None:
     # The link is made now, in the page's run: the click's callback has no browser URL.
-    link = views.pinned_link(ctx)
+    link = cached.pinned_link(ctx)
     st.download_button(
         "Brief",
         lambda: brief_bytes(ctx, link),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import auth, saved
+from cockpit import auth
+from cockpit.screens import saved
 
 
 def share_choice(user: auth.User, *, key: str) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import auth, custom_metrics, datasets, settings_view
+from cockpit import auth, datasets
+from cockpit.kpis import custom_metrics
+from cockpit.screens import settings_view
 from cockpit.ui.shell import PageContext
 
 

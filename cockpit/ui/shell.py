@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from cockpit import auth, currency, freshness, links, saved
+from cockpit import auth, currency, links
 from cockpit.auth import User
+from cockpit.screens import freshness, saved
 from cockpit.store import LATEST, Store
 from cockpit.ui import auth_gate, saving
 from cockpit.ui.resources import get_store

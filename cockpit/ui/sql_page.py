@@ -6,8 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from cockpit import saved, schema_info
 from cockpit.export import safe_csv, xlsx
+from cockpit.screens import saved, schema_info
 from cockpit.sqlguard import QueryRefused, run_readonly
 from cockpit.ui import saving
 from cockpit.ui.shell import PageContext

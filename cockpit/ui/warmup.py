@@ -10,7 +10,7 @@ import importlib
 
 PAGE_MODULES = (
     "cockpit.ui.cards",
-    "cockpit.ui.views",
+    "cockpit.ui.cached",
     "cockpit.ui.overview",
     "cockpit.ui.shell",
     "cockpit.ui.efficiency",

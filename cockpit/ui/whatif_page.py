@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import saved, whatif_view
 from cockpit.charts.whatif import scenario_compare, tornado
-from cockpit.ui import saving, views
+from cockpit.screens import saved, whatif_view
+from cockpit.ui import cached, saving
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 from cockpit.whatif import model as whatif_model
@@ -28,7 +28,7 @@ def _baseline(version, filters, months, end_month):
 
 def baseline(ctx: PageContext):
     """The fitted baseline for the slice (cached per data version, filters and months)."""
-    version, _, _, filters = views._key(ctx)
+    version, _, _, filters = cached._key(ctx)
     months = st.number_input(
         "Baseline: trailing months", 1, 12, value=3, step=1, key="baseline", bind="query-params"
     )

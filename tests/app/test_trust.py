@@ -65,7 +65,7 @@ def test_goal_seek_shows_the_driver_value_and_apply_moves_slider_and_url(open_ap
 
 
 def test_scenario_link_opens_with_its_saved_drivers(open_app, demo_db):
-    from cockpit import saved
+    from cockpit.screens import saved
 
     store = _store_for(str(demo_db.resolve()))
     saved.save(store, "scenarios", "Peak season", {"drivers": {"volume": 15.0, "agents": 3.0}},
@@ -160,17 +160,17 @@ def test_data_history_says_what_a_load_restated(open_app, demo_db):
 
 def test_brief_and_export_links_are_absolute_with_view_state_and_asof(monkeypatch):
     from cockpit import links
-    from cockpit.ui import views
+    from cockpit.ui import cached
     from cockpit.ui.shell import PageContext
 
     monkeypatch.setenv("COCKPIT_PUBLIC_URL", "https://cockpit.example.com/")
     state = links.ViewState(compare="yoy", month="2026-09", filters=(("site", ("Lyon",)),))
     ctx = PageContext("overview", None, None, state, as_of=2**62, latest_seq=14)
-    assert views.pinned_link(ctx) == (
+    assert cached.pinned_link(ctx) == (
         "https://cockpit.example.com/?month=2026-09&compare=yoy&f_site=Lyon&asof=14"
     )
     monkeypatch.delenv("COCKPIT_PUBLIC_URL")
-    assert views.pinned_link(ctx).startswith("http://localhost:")
+    assert cached.pinned_link(ctx).startswith("http://localhost:")
 
 
 def test_cards_and_movers_open_their_page_with_the_slice(open_app, shared_demo_db):

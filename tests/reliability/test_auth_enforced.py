@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cockpit import dataops, settings_view
 from cockpit.auth import PermissionDenied, User
 from cockpit.ingest.pipeline import commit_file, load_files, prepare_file
+from cockpit.screens import dataops, settings_view
 from cockpit.sqlguard import run_readonly
 from reliability import db_fingerprint
 from reliability.bad_files import ORDERS, csv_text

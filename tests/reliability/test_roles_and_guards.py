@@ -11,10 +11,11 @@ import io
 import pandas as pd
 import pytest
 
-from cockpit import auth, dataops, login, saved
+from cockpit import auth, login
 from cockpit.auth import PermissionDenied, User
 from cockpit.export import safe_csv
 from cockpit.ingest.pipeline import load_files
+from cockpit.screens import dataops, saved
 from cockpit.sqlguard import QueryRefused, run_readonly
 from cockpit.store import Store
 from reliability.bad_files import ORDERS, csv_text

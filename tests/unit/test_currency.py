@@ -43,7 +43,8 @@ def test_money_formats_in_the_data_currency_and_without_one_when_none_is_known(s
 
 
 def test_only_an_admin_changes_the_currency_and_only_to_a_known_one(store):
-    from cockpit import auth, settings_view
+    from cockpit import auth
+    from cockpit.screens import settings_view
 
     store.set_setting(currency.DETECTED, "€")
     box = settings_view.currency_choice(store)

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from cockpit import auth, custom_metrics, ledger
-from cockpit.custom_metrics import CustomMetric, MetricInvalid
+from cockpit import auth, ledger
+from cockpit.kpis import custom_metrics
+from cockpit.kpis.custom_metrics import CustomMetric, MetricInvalid
 from cockpit.kpis.periods import make_period
 from cockpit.store import Store
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cockpit import datasets, synth
-from cockpit.demo import DEMO_DIR, DEMO_FILES, write_demo_files
+from cockpit import datasets
+from cockpit.demo import DEMO_DIR, DEMO_FILES, synth, write_demo_files
 from cockpit.ingest.mapping import normalise
 
 LINES = 1_500

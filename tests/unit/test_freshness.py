@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from cockpit import freshness, ledger
+from cockpit import ledger
+from cockpit.screens import freshness
 
 
 def _orders(month: int, n: int, site: str = "Leeds") -> list[dict]:

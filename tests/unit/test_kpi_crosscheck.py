@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from cockpit import ledger
+from cockpit.demo.synth import synth_tables
 from cockpit.kpis import comparison_months, make_period, scorecard
 from cockpit.kpis.engine import spark_months
 from cockpit.store import Store
-from cockpit.synth import synth_tables
 
 _spec = importlib.util.spec_from_file_location(
     "pandas_kpis", Path(__file__).resolve().parents[2] / "bench" / "pandas_kpis.py"

@@ -341,7 +341,7 @@ def test_sheet_options_choose_raw_only(store):
     raw_table = store.scalar("select raw_table from loads where load_id = $i", {"i": sheet.load_id})
     assert store.scalar(f"select count(*) from {raw_table}") == 7  # header + 6 rows, as sent
     assert store.scalar("select count(*) from orders") == 0
-    from cockpit import dataops
+    from cockpit.screens import dataops
 
     history = dataops.loads_history(store)
     assert history[["status", "dataset"]].to_dict("records") == [

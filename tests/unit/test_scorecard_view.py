@@ -3,7 +3,7 @@
 import datetime as dt
 
 from cockpit.kpis import KpiValue
-from cockpit.scorecard_view import by_group, card_view, change_text, sparkline_svg
+from cockpit.screens.scorecard_view import by_group, card_view, change_text, sparkline_svg
 
 
 def value(kpi_id, v, prev=None, target=None, status=None, reason=None, spark=()):
@@ -48,7 +48,7 @@ def test_breakdown_export_has_human_headers_n_and_no_empty_slice():
     import pandas as pd
 
     from cockpit.kpis import CATALOGUE
-    from cockpit.scorecard_view import breakdown_table
+    from cockpit.screens.scorecard_view import breakdown_table
 
     df = pd.DataFrame({"ship_mode": ["Standard", None, "Express"],
                        "value": [93.27731092436974, 80.0, None],

@@ -9,8 +9,15 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from cockpit import datasets, synth
-from cockpit.synth import CAUSES, DEMO_MONTHS, LYON_SPIKE_MONTHS, SHORT_STAFFED_MONTH, synth_tables
+from cockpit import datasets
+from cockpit.demo import synth
+from cockpit.demo.synth import (
+    CAUSES,
+    DEMO_MONTHS,
+    LYON_SPIKE_MONTHS,
+    SHORT_STAFFED_MONTH,
+    synth_tables,
+)
 
 # Written out here rather than imported, so a wrong mapping in synth cannot hide itself.
 EXPECTED_ARROW = {

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import auth, custom_metrics, kpis, links, scorecard_view
+from cockpit import auth, kpis, links
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
-from cockpit.kpis import CATALOGUE
+from cockpit.kpis import CATALOGUE, custom_metrics
 from cockpit.kpis.periods import add_months, make_period, parse_month
+from cockpit.screens import scorecard_view
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext, public_base_url
 

@@ -23,9 +23,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.xml.functions import tostring
 
-from cockpit import synth
+from cockpit.demo import synth
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_ORDER_LINES = 12_000
 DEMO_FILES = (
     "orders_export.xlsx",

@@ -31,7 +31,7 @@ def _missing(v) -> bool:
 def _fmt(kpi, value) -> str:
     if kpi.id in CATALOGUE:
         return format_value(kpi.id, value)
-    from cockpit.custom_metrics import format_value as custom_format
+    from cockpit.kpis.custom_metrics import format_value as custom_format
 
     return custom_format(kpi, value)
 
