@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cockpit import currency
+from cockpit.kpis.targets import STATUS_WORDS
 
 PRIMARY = "#2f5d8c"  # calm steel blue; also theme.primaryColor in .streamlit/config.toml
 PRIMARY_LIGHT = "#a9c1da"
@@ -40,7 +41,8 @@ PALETTE = [
     "#7f7f7f",
 ]
 
-RAG_DOMAIN = ["on target", "near target", "off target"]
+# The cards' words for each status (one definition: kpis.targets.STATUS_WORDS).
+RAG_DOMAIN = [STATUS_WORDS["green"], STATUS_WORDS["amber"], STATUS_WORDS["red"]]
 RAG_RANGE = [GREEN, AMBER, RED]
 
 FONT = "Source Sans Pro, Liberation Sans, Helvetica, Arial, sans-serif"
@@ -167,10 +169,10 @@ def rag_status(
     direction: str,
     amber: pd.Series | float | None = None,
 ) -> pd.Series:
-    """'on target', 'near target' or 'off target': the cards' rule (kpis.targets.status).
+    """'on target', 'watch' or 'off target': the cards' rule and words (kpis.targets).
 
     `amber` is the absolute amber threshold (on-time target 96, amber 91: 91 <= v < 96 is
-    near target), mirrored for lower-is-better; without one there is no 'near target'.
+    watch), mirrored for lower-is-better; without one there is no 'watch'.
     """
     if direction not in ("higher", "lower"):
         raise ValueError(f"direction must be 'higher' or 'lower', not {direction!r}")
@@ -179,10 +181,10 @@ def rag_status(
     if not isinstance(amber, pd.Series):
         amber = pd.Series(np.nan if amber is None else amber, index=value.index, dtype=float)
     amber = amber.astype(float)
-    status = pd.Series("off target", index=value.index, dtype=object)
+    status = pd.Series(RAG_DOMAIN[2], index=value.index, dtype=object)
     near = (sign * value >= sign * amber).fillna(False).astype(bool) & amber.notna()
-    status[near] = "near target"
-    status[(sign * value >= sign * target).fillna(False).astype(bool)] = "on target"
+    status[near] = RAG_DOMAIN[1]
+    status[(sign * value >= sign * target).fillna(False).astype(bool)] = RAG_DOMAIN[0]
     status[value.isna() | target.isna()] = None
     return status
 

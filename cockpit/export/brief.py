@@ -6,8 +6,10 @@ import base64
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from cockpit.kpis.targets import STATUS_WORDS
+
 GROUPS = ("Efficiency", "Cost", "Customer")
-STATUS_LABELS = {"green": "On target", "amber": "Watch", "red": "Off target", "none": "No target"}
+STATUS_LABELS = {k: w.capitalize() for k, w in STATUS_WORDS.items()}
 MAX_MOVERS = 6
 MAX_CHARTS = 3
 MAX_TEXT_CHARS = 200

@@ -196,6 +196,10 @@ def _times(band: float | None, n: int) -> float | None:
     return None if band is None else band * n
 
 
+# The words for a status, everywhere it is shown (cards, charts' legends, brief, exports).
+STATUS_WORDS = {"green": "on target", "amber": "watch", "red": "off target", "none": "no target"}
+
+
 def status(
     kpi: str | Kpi, value: float | None, target: float | None, amber: float | None
 ) -> str | None:

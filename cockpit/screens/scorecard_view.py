@@ -6,14 +6,10 @@ import html
 import math
 
 from cockpit.kpis import CATALOGUE, format_value
+from cockpit.kpis.targets import STATUS_WORDS
 
 GROUPS = ("Efficiency", "Cost", "Customer")
-STATUS_TEXT = {
-    "green": "on target",
-    "amber": "watch",
-    "red": "off target",
-    "none": "no target",
-}
+STATUS_TEXT = STATUS_WORDS
 # Short enough to fit beside a delta on a quarter-width card (the header says it in full).
 COMPARE_SHORT = {"prev": "vs previous", "yoy": "vs last year", "target": "vs target"}
 MISSING_PREVIOUS = {"prev": "no previous value", "yoy": "no value a year earlier"}

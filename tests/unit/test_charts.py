@@ -181,9 +181,9 @@ def test_renders_to_png_offline(name):
 
 def test_rag_status_respects_direction_and_the_absolute_amber_threshold():
     higher = theme.rag_status(pd.Series([95.0, 88.0, 80.0, np.nan]), 90.0, "higher", 85.0)
-    assert list(higher) == ["on target", "near target", "off target", None]
+    assert list(higher) == ["on target", "watch", "off target", None]
     lower = theme.rag_status(pd.Series([9.0, 10.4, 11.0]), 10.0, "lower", 10.5)
-    assert list(lower) == ["on target", "near target", "off target"]
+    assert list(lower) == ["on target", "watch", "off target"]
     assert list(theme.rag_status(pd.Series([89.0]), 90.0, "higher")) == ["off target"]
     with pytest.raises(ValueError):
         theme.rag_status(pd.Series([1.0]), 1.0, "up", 0.0)
@@ -195,10 +195,19 @@ def test_chart_status_is_the_cards_status(kpi_id):
     from cockpit.kpis.targets import status
 
     values = [80.0, 89.9, 91.0, 93.0, 96.0, 97.0, 4.0, 5.0, 6.0, 8.0]
-    words = {"green": "on target", "amber": "near target", "red": "off target"}
+    from cockpit.screens.scorecard_view import card_view
+
+    # The words a card shows for each status, read off a card, not from the chart's module.
+    def card_word(v):
+        from cockpit.kpis import KpiValue
+
+        kv = KpiValue(kpi_id, "", "", "", v, None, None, None, target, status(kpi_id, v, target, amber),
+                      None, [], amber=amber)  # fmt: skip
+        return card_view(kv)["status_text"]
+
     for target, amber in ((96.0, 91.0), (5.0, 7.0), (96.0, None)):
         got = theme.rag_status(pd.Series(values), target, CATALOGUE[kpi_id].direction, amber)
-        assert list(got) == [words[status(kpi_id, v, target, amber)] for v in values]
+        assert list(got) == [card_word(v) for v in values]
 
 
 def test_breakdown_bars_take_each_rows_target_and_threshold():
@@ -209,7 +218,7 @@ def test_breakdown_bars_take_each_rows_target_and_threshold():
     spec = spec.to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert {r["site"]: r["status"] for r in rows} == {
-        "Leeds": "near target", "Lyon": "off target", "Leipzig": "off target"
+        "Leeds": "watch", "Lyon": "off target", "Leipzig": "off target"
     }  # fmt: skip
 
 
@@ -304,7 +313,7 @@ def test_breakdown_bar_sorted_rag_coloured_with_target_rule():
     assert bar["encoding"]["y"]["sort"] == ["Leeds", "Porto", "Lyon"]
     assert {r["site"]: r["status"] for r in data} == {
         "Leeds": "on target",
-        "Porto": "near target",  # 85.5 <= 88.1 < 90
+        "Porto": "watch",  # 85.5 <= 88.1 < 90
         "Lyon": "off target",
     }
     assert bar["encoding"]["color"]["scale"] == {
