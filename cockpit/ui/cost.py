@@ -55,6 +55,7 @@ def variance_section(ctx: PageContext) -> None:
                 ),
                 "variance_pct": st.column_config.NumberColumn("Variance %", format="%+.1f%%"),
             },
+            placeholder="—",
         )
         cached.table_download(
             ctx,

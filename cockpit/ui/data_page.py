@@ -115,7 +115,7 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
         _dataset_choice(prepared, sheet)
         if sheet.typed is not None:
             st.markdown("**Preview** (as parsed and typed)")
-            st.dataframe(dataops.preview(sheet), width="stretch")
+            st.dataframe(dataops.preview(sheet), width="stretch", placeholder="—")
         if ds:
             _mapping_editor(prepared, sheet)
         if sheet.status == "ready":
@@ -242,6 +242,7 @@ def _mapping_editor(prepared: PreparedFile, sheet) -> None:
             "column": "Canonical column",
             "required": "",
         },
+        placeholder="",
     )
     changes = dataops.overrides_from_table(table, edited)
     if changes:
@@ -283,7 +284,12 @@ def _checks(prepared: PreparedFile, sheet) -> None:
     if c["excluded"]:
         st.caption("Not data (excluded): " + "; ".join(c["excluded"][:5]))
     if c["rejected"]:
-        st.dataframe(dataops.rejects_frame(sheet.rejects[:5]), hide_index=True, width="stretch")
+        st.dataframe(
+            dataops.rejects_frame(sheet.rejects[:5]),
+            hide_index=True,
+            width="stretch",
+            placeholder="—",
+        )
         st.download_button(
             "Download all rejected rows (xlsx)",
             dataops.rejects_xlsx(prepared, sheet),
@@ -383,6 +389,7 @@ def load_changes_section(ctx: PageContext, load_id: int, *, expanded: bool = Fal
             ],
             hide_index=True,
             width="stretch",
+            placeholder="—",
         )
 
 
@@ -408,6 +415,7 @@ def history_section(ctx: PageContext) -> None:
             "rows": st.column_config.NumberColumn(format="localized"),
             "load_id": st.column_config.NumberColumn("load", format="%d"),
         },
+        placeholder="—",
     )
     live = df[df["status"].isin(["loaded", "raw-only"])]
     cols = st.columns([2, 1, 1])

@@ -30,6 +30,7 @@ def targets_section(ctx: PageContext) -> None:
             "target": st.column_config.NumberColumn("Your target", format="%.2f"),
             "amber": st.column_config.NumberColumn("Amber band", format="%.2f", min_value=0),
         },
+        placeholder="",
     )
     if is_admin and st.button("Save targets", type="primary", key="save_targets"):
         try:
@@ -84,6 +85,7 @@ def sla_section(ctx: PageContext) -> None:
         num_rows="dynamic" if is_admin else "fixed",
         key="sla_editor",
         disabled=not is_admin,
+        placeholder="",
     )
     if is_admin and st.button("Save SLA days", key="save_sla"):
         try:
@@ -105,7 +107,9 @@ def custom_metrics_section(ctx: PageContext) -> None:
     )
     metrics = custom_metrics.list_metrics(ctx.store)
     if metrics:
-        st.dataframe(settings_view.metrics_table(metrics), hide_index=True, width="stretch")
+        st.dataframe(
+            settings_view.metrics_table(metrics), hide_index=True, width="stretch", placeholder="—"
+        )
     if not auth.can(ctx.user, "custom_metric"):
         st.caption("Defining metrics needs the analyst role.")
         return
@@ -158,4 +162,9 @@ def audit_section(ctx: PageContext) -> None:
     if not auth.can(ctx.user, "users"):
         return
     with st.expander("Audit log", icon=":material/history:"):
-        st.dataframe(settings_view.audit_log(ctx.store, ctx.user), hide_index=True, width="stretch")
+        st.dataframe(
+            settings_view.audit_log(ctx.store, ctx.user),
+            hide_index=True,
+            width="stretch",
+            placeholder="—",
+        )

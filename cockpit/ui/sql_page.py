@@ -27,7 +27,9 @@ def schema_browser(ctx: PageContext) -> None:
     for t in schema_info.tables(ctx.store):
         rows = "view" if t["rows"] is None else f"{t['rows']:,} rows"
         with st.expander(f"{t['name']} · {rows}"):
-            st.dataframe(pd.DataFrame(t["columns"]), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(t["columns"]), hide_index=True, width="stretch", placeholder="—"
+            )
 
 
 def editor(ctx: PageContext) -> str:
@@ -63,7 +65,7 @@ def run_and_show(ctx: PageContext, sql: str) -> None:
     df = result.table.to_pandas()
     note = " (stopped at the 10,000-row cap)" if result.truncated else ""
     st.caption(f"{len(df):,} rows in {result.elapsed_ms:,.0f} ms{note}")
-    st.dataframe(df, width="stretch", hide_index=True)
+    st.dataframe(df, width="stretch", hide_index=True, placeholder="—")
     d1, d2, _ = st.columns([1, 1, 4])
     d1.download_button(
         "⬇ csv",

@@ -124,9 +124,13 @@ def outputs_section(base, drivers: dict[str, float]) -> list:
             )
     with st.expander("How each output is computed, and how well the history supports it"):
         st.markdown((whatif_model.__doc__ or "").strip())
-        st.dataframe(whatif_view.outputs_table(values), hide_index=True, width="stretch")
+        st.dataframe(
+            whatif_view.outputs_table(values), hide_index=True, width="stretch", placeholder="—"
+        )
         st.markdown("**Fitted relations**")
-        st.dataframe(whatif_view.fits_table(base), hide_index=True, width="stretch")
+        st.dataframe(
+            whatif_view.fits_table(base), hide_index=True, width="stretch", placeholder="—"
+        )
         for note in base.notes:
             st.caption(f"Note: {note}")
     return values
@@ -209,7 +213,9 @@ def scenarios_section(ctx: PageContext, base, drivers: dict[str, float]) -> None
         named[name] = run_scenario(
             base, whatif_view.clean_drivers(all_saved[name]["value"]["drivers"])
         )
-    st.dataframe(whatif_view.compare_table(named), hide_index=True, width="stretch")
+    st.dataframe(
+        whatif_view.compare_table(named), hide_index=True, width="stretch", placeholder="—"
+    )
     st.altair_chart(
         scenario_compare(whatif_view.compare_frame(named), title="Scenarios compared"),
         width="stretch",

@@ -126,3 +126,33 @@ def test_streamlit_only_in_the_ui_package():
             continue
         text = path.read_text(encoding="utf-8")
         assert "import streamlit" not in text and "from streamlit" not in text, path
+
+
+def _table_calls(source: str) -> list[tuple[int, str, set[str]]]:
+    import ast
+
+    calls = []
+    for node in ast.walk(ast.parse(source)):
+        func = getattr(node, "func", None)
+        if isinstance(node, ast.Call) and isinstance(func, ast.Attribute):
+            if func.attr in ("dataframe", "data_editor") and getattr(func.value, "id", "") == "st":
+                calls.append((node.lineno, func.attr, {k.arg for k in node.keywords}))
+    return calls
+
+
+def test_every_table_on_a_page_says_how_a_missing_value_shows():
+    # Streamlit's grid draws a missing cell as a grey "None" unless told otherwise; a COO
+    # reads "None" as a value. Computed tables show "—", editors an empty cell.
+    files = [*(PACKAGE / "ui").glob("*.py"), *(PACKAGE.parent / "pages").glob("*.py")]
+    seen = 0
+    for path in files:
+        for line, name, keywords in _table_calls(path.read_text(encoding="utf-8")):
+            seen += 1
+            assert "placeholder" in keywords, f"{path.name}:{line} st.{name} without placeholder"
+    assert seen >= 10
+
+
+def test_the_table_check_sees_a_table_without_placeholder():
+    assert _table_calls("import streamlit as st\nst.dataframe(df, width='stretch')\n") == [
+        (2, "dataframe", {"width"})
+    ]
