@@ -39,7 +39,7 @@ def baseline(ctx: PageContext):
 def driver_inputs(ctx: PageContext) -> dict[str, float]:
     """Sliders grouped demand / cost / capacity / service; values live in the URL."""
     st.markdown("#### Drivers")
-    _drivers_from_link(ctx)
+    clamped = _drivers_from_link(ctx)
     groups = whatif_view.drivers_by_group()
     cols = st.columns(len(groups))
     chosen = {}
@@ -55,7 +55,9 @@ def driver_inputs(ctx: PageContext) -> dict[str, float]:
                     value=None if f"d_{d.id}" in st.session_state else float(d.default),
                     step=float(d.step),
                     key=f"d_{d.id}",
-                    bind="query-params",
+                    # A clamped value is written to the URL by hand this once: bound, the
+                    # slider would drop the link's out-of-range value from the address bar.
+                    bind=None if d.id in clamped else "query-params",
                     help=d.help,
                     format="%+g agents" if d.unit == "agents" else "%+g%%",
                 )
@@ -67,9 +69,9 @@ def driver_inputs(ctx: PageContext) -> dict[str, float]:
     return whatif_view.clean_drivers(chosen)
 
 
-def _drivers_from_link(ctx: PageContext) -> None:
+def _drivers_from_link(ctx: PageContext) -> set[str]:
     """Before the sliders exist: a `scenario=` link's saved drivers, and out-of-range `d_`
-    values clamped with a notice (a slider bound to the URL drops them silently)."""
+    values clamped with a notice and written back to the URL; returns the clamped drivers."""
     wanted: dict[str, float] = {}
     name = ctx.state.scenario
     if name and st.session_state.get("_scenario_applied") != name:
@@ -96,6 +98,7 @@ def _drivers_from_link(ctx: PageContext) -> None:
             del st.query_params[f"d_{driver}"]
     for notice in notices:
         st.warning(notice, icon=":material/warning:")
+    return {d for d in values if notices and whatif_view.slider_value(d, wanted[d])[1]}
 
 
 def _apply_driver(driver: str, value: float) -> None:

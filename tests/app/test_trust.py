@@ -83,6 +83,11 @@ def test_out_of_range_driver_is_clamped_with_a_notice(open_app, shared_demo_db):
     at = open_app(shared_demo_db, "whatif", d_volume="500")
     assert at.slider(key="d_volume").value == top
     assert "outside the model's range" in " ".join(w.value for w in at.warning)
+    # The address bar says what the page shows: a link copied from it opens the clamped value.
+    assert at.query_params["d_volume"] in (f"{top:g}", [f"{top:g}"])
+    at.slider(key="d_price").set_value(5.0).run()  # and it stays there on the next move
+    assert at.slider(key="d_volume").value == top
+    assert at.query_params["d_volume"] in (f"{top:g}", [f"{top:g}"])
 
 
 def test_ignored_parameters_leave_the_url(open_app, shared_demo_db):

@@ -37,3 +37,19 @@ def test_driver_in_url_sets_slider_and_moves_outputs(demo_server, ui):
     assert revenue == pytest.approx(base_revenue * 1.15, abs=1.5)
     assert contacts == pytest.approx(base_contacts * 1.15, abs=1.5)
     assert ui.page.url.endswith("/What_if?d_volume=15")
+
+
+def test_an_out_of_range_driver_is_clamped_in_the_address_bar_too(demo_server, ui):
+    ui.open(demo_server.page_url("/What_if", "d_volume=500&d_price=5"))
+    slider = ui.page.get_by_role("slider", name="Order volume")
+    expect(slider).to_have_value("100")
+    expect(ui.page.get_by_text("outside the model's range", exact=False)).to_be_visible()
+    # The link copied from the address bar opens what the page shows, not 500 and not 0.
+    expect(ui.page).to_have_url(re.compile(r"/What_if\?d_volume=100&d_price=5$"))
+    price = ui.page.get_by_role("slider", name="Price")
+    price.focus()
+    ui.page.keyboard.press("ArrowRight")
+    ui.page.keyboard.press("ArrowRight")
+    ui.idle()
+    expect(ui.page).to_have_url(re.compile(r"d_volume=100"))
+    expect(ui.page).to_have_url(re.compile(r"d_price=6"))

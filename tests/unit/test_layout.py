@@ -134,9 +134,9 @@ def _table_calls(source: str) -> list[tuple[int, str, set[str]]]:
     calls = []
     for node in ast.walk(ast.parse(source)):
         func = getattr(node, "func", None)
-        if isinstance(node, ast.Call) and isinstance(func, ast.Attribute):
-            if func.attr in ("dataframe", "data_editor") and getattr(func.value, "id", "") == "st":
-                calls.append((node.lineno, func.attr, {k.arg for k in node.keywords}))
+        is_table = isinstance(func, ast.Attribute) and func.attr in ("dataframe", "data_editor")
+        if isinstance(node, ast.Call) and is_table and getattr(func.value, "id", "") == "st":
+            calls.append((node.lineno, func.attr, {k.arg for k in node.keywords}))
     return calls
 
 
