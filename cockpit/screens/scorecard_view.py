@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 
@@ -53,12 +54,13 @@ def _rounds_to_zero(text: str | None) -> bool:
 SPARK_W, SPARK_H = 120, 28  # the viewBox; the drawing stretches to the card's width
 
 
-def sparkline_svg(points: list[tuple], label: str = "") -> str:
-    """A tiny inline SVG line of monthly values [(month, value or None), ...].
+def sparkline_svg(points: list[tuple]) -> str:
+    """A tiny standalone SVG line of monthly values [(month, value or None), ...].
 
-    Drawn by the browser without a chart library (the Overview opens without loading one).
-    A month without a value breaks the line instead of being joined over or drawn as 0; the
-    last month with a value gets a dot. Empty when fewer than two months have values.
+    A month without a value breaks the line instead of being joined over or drawn as 0; a
+    month alone between gaps is a dot, and so is the last month with a value. Empty when
+    fewer than two months have values. Strokes keep their width however the image is
+    stretched, and dots stay round (zero-length strokes with round caps).
     """
     known = [(i, float(x)) for i, (_, x) in enumerate(points) if not _missing(x)]
     if len(known) < 2:
@@ -78,22 +80,29 @@ def sparkline_svg(points: list[tuple], label: str = "") -> str:
         run.append(xy(i, x))
         prev = i
     runs.append(run)
-    # A month alone between gaps is a dot, so no value is left undrawn.
-    lines = "".join(
-        f'<polyline points="{" ".join(r)}" />'
-        if len(r) > 1
-        else '<circle cx="{}" cy="{}" r="1.5" fill="#4c78a8" />'.format(*r[0].split(","))
-        for r in runs
-    )
-    last_x, last_y = xy(*known[-1]).split(",")
-    first, last = points[0][0], points[known[-1][0]][0]
-    title = html.escape(f"{label}: {first:%b %Y} – {last:%b %Y}") if label else ""
-    named = f' role="img" aria-label="{title}"><title>{title}</title>' if title else ">"
+    marks = [f'<polyline points="{" ".join(r)}" />' for r in runs if len(r) > 1]
+    dots = [r[0] for r in runs if len(r) == 1] + [xy(*known[-1])]
+    marks += [f'<path class="dot" d="M{d.replace(",", " ")}h0" />' for d in dots]
     return (
-        f'<svg class="spark" viewBox="0 0 {SPARK_W} {SPARK_H}" preserveAspectRatio="none"{named}'
-        f'<g fill="none" stroke="#4c78a8" stroke-width="1.5" vector-effect="non-scaling-stroke">'
-        f"{lines}</g>"
-        f'<circle cx="{last_x}" cy="{last_y}" r="2" fill="#4c78a8" /></svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SPARK_W} {SPARK_H}"'
+        ' preserveAspectRatio="none"><style>*{fill:none;stroke:#4c78a8;stroke-width:1.5px;'
+        "vector-effect:non-scaling-stroke;stroke-linejoin:round}"
+        ".dot{stroke-width:4px;stroke-linecap:round}</style>" + "".join(marks) + "</svg>"
+    )
+
+
+def sparkline_html(points: list[tuple], label: str) -> str:
+    """The sparkline as an <img> for a card (pages may not hold inline SVG; an image may),
+    titled with its months; empty when there is no line to draw."""
+    svg = sparkline_svg(points)
+    if not svg:
+        return ""
+    first = points[0][0]
+    last = max(m for m, x in points if not _missing(x))
+    title = html.escape(f"{label}, {first:%b %Y} – {last:%b %Y}", quote=True)
+    data = base64.b64encode(svg.encode()).decode()
+    return (
+        f'<img class="spark" src="data:image/svg+xml;base64,{data}" alt="{title}" title="{title}">'
     )
 
 
@@ -135,7 +144,7 @@ def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
         "status": status,
         "status_text": STATUS_TEXT.get(status, status),
         "spark": spark if len(spark) >= 2 else [],
-        "spark_svg": sparkline_svg(list(v.spark or []), kpi.label),
+        "spark_html": sparkline_html(list(v.spark or []), kpi.label),
         "help": help_text,
         "footnote": " · ".join(foot) if foot else " ",
         "target_text": _fmt(kpi, v.target) if not _missing(v.target) else "",

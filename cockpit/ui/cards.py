@@ -35,7 +35,7 @@ def kpi_card(card: dict, link: dict | None = None) -> None:
         )
         # Inline SVG: no chart library to load before the cards show; an empty strip of the
         # same height keeps a row's cards aligned when one has no line to draw.
-        st.html(card["spark_svg"] or '<div class="spark"></div>')
+        st.html(card["spark_html"] or '<div class="spark">&nbsp;</div>')
         st.caption(card["footnote"])
         if link:
             st.page_link(

@@ -200,7 +200,7 @@ def _style() -> None:
         .rag-text { margin-left:auto; font-size:0.75rem; font-weight:600; white-space:nowrap; }
         .rag-text-green { color:#1a7f37 } .rag-text-amber { color:#9a6200 }
         .rag-text-red { color:#c62828 } .rag-text-none { color:#8a8a8a; font-weight:400 }
-        .spark { display:block; width:100%; height:28px; }
+        .spark { display:block; width:100%; height:28px; margin:0.2rem 0; }
         </style>"""
     )
 

@@ -59,6 +59,12 @@ def test_overview_kpi_cards_show_the_latest_month(demo_server, ui):
     assert len(values) == len(CATALOGUE)
     assert [v for v in values if v.strip() in ("—", "-", "")] == []
     expect(ui.page.get_by_test_id("stException")).to_have_count(0)
+    # Every card draws its 24-month line, as an image the browser decoded (not an empty box).
+    sparks = ui.page.locator("img.spark")
+    expect(sparks).to_have_count(len(CATALOGUE))
+    drawn = sparks.evaluate_all("els => els.filter(e => e.complete && e.naturalWidth > 0).length")
+    assert drawn == len(CATALOGUE)
+    assert sparks.first.get_attribute("title").startswith("Orders, ")
 
 
 @pytest.mark.parametrize("name", [p for p in PAGE_PATHS if p != "overview"])

@@ -75,16 +75,24 @@ def _lines(svg: str) -> list[list[tuple[float, float]]]:
     ]
 
 
-def test_the_sparkline_is_inline_svg_scaled_to_its_values():
+def _dots(svg: str) -> list[tuple[float, float]]:
+    import re
+
+    return [
+        (float(x), float(y)) for x, y in re.findall(r'class="dot" d="M([\d.]+) ([\d.]+)h0"', svg)
+    ]
+
+
+def test_the_sparkline_is_svg_scaled_to_its_values():
     spark = [(dt.date(2026, m, 1), v) for m, v in ((1, 10.0), (2, 20.0), (3, 15.0))]
-    svg = sparkline_svg(spark, "Orders")
-    assert svg.startswith("<svg") and "Orders: Jan 2026 – Mar 2026" in svg
+    svg = sparkline_svg(spark)
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     (line,) = _lines(svg)
     xs, ys = [x for x, _ in line], [y for _, y in line]
     assert xs == [0.0, 60.0, 120.0]  # the whole width, months evenly spaced
     assert ys[1] == 3.0 and ys[0] == 25.0  # highest at the top, lowest at the bottom (28 high)
     assert ys[2] == 14.0  # halfway
-    assert 'cx="120.0" cy="14.0"' in svg  # the dot on the last month
+    assert _dots(svg) == [(120.0, 14.0)]  # the dot on the last month
 
 
 def test_a_month_without_data_breaks_the_sparkline_rather_than_joining_or_dropping_to_zero():
@@ -94,7 +102,6 @@ def test_a_month_without_data_breaks_the_sparkline_rather_than_joining_or_droppi
     svg = sparkline_svg(spark)
     first, second = _lines(svg)
     assert [x for x, _ in first] == [0.0, 30.0] and [x for x, _ in second] == [90.0, 120.0]
-    assert "<title>" not in svg  # no title without a label
 
 
 def test_a_sparkline_needs_two_months_with_values_and_a_flat_line_stays_inside():
@@ -104,17 +111,24 @@ def test_a_sparkline_needs_two_months_with_values_and_a_flat_line_stays_inside()
     assert all(0 <= y <= 28 for line in _lines(flat) for _, y in line)
 
 
-def test_the_card_carries_its_sparkline():
-    spark = [(dt.date(2026, m, 1), float(m)) for m in (1, 2, 3)]
-    card = card_view(value("orders", 3.0, spark=spark))
-    assert card["spark_svg"].startswith("<svg") and "Orders" in card["spark_svg"]
-    assert card_view(value("orders", 3.0))["spark_svg"] == ""
-
-
 def test_a_month_alone_between_gaps_is_a_dot():
     spark = [
         (dt.date(2026, m, 1), v) for m, v in ((1, 1.0), (2, None), (3, 2.0), (4, None), (5, 3.0))
     ]
     svg = sparkline_svg(spark)
     assert _lines(svg) == []
-    assert svg.count("<circle") == 4  # three months, plus the last month's marker
+    assert [x for x, _ in _dots(svg)] == [0.0, 60.0, 120.0, 120.0]  # three months + the last
+
+
+def test_the_card_carries_its_sparkline_as_an_image_titled_with_its_months():
+    import base64
+    import re
+
+    spark = [(dt.date(2026, m, 1), float(m)) for m in (1, 2, 3)] + [(dt.date(2026, 4, 1), None)]
+    card = card_view(value("orders", 3.0, spark=spark))
+    img = card["spark_html"]
+    assert img.startswith('<img class="spark" src="data:image/svg+xml;base64,')
+    assert 'title="Orders, Jan 2026 – Mar 2026"' in img  # up to the last month with a value
+    data = re.search(r"base64,([^\"]+)", img).group(1)
+    assert base64.b64decode(data).decode() == sparkline_svg(spark)
+    assert card_view(value("orders", 3.0))["spark_html"] == ""
