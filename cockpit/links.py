@@ -23,21 +23,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from urllib.parse import quote, urlencode
 
+from cockpit import navigation
 from cockpit.store import LATEST
 
-PAGES = ("overview", "efficiency", "cost", "customer", "whatif", "data", "sql", "settings")
-# Streamlit pages-folder mode derives a page's URL path from its file name
-# (pages/N_What_if.py -> /What_if); the page files must be named to match.
-PAGE_PATHS: dict[str, str] = {
-    "overview": "/",
-    "efficiency": "/Efficiency",
-    "cost": "/Cost",
-    "customer": "/Customer",
-    "whatif": "/What_if",
-    "data": "/Data",
-    "sql": "/SQL",
-    "settings": "/Settings",
-}
+# The pages and their URL paths come from the one page registry (cockpit/navigation.py).
+PAGES = navigation.PAGE_IDS
+PAGE_PATHS: dict[str, str] = navigation.PAGE_PATHS
 PERIODS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m")
 COMPARES = ("prev", "yoy", "target")
 DIMENSIONS = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import auth, kpis, links
+from cockpit import auth, kpis, links, navigation
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
 from cockpit.kpis import CATALOGUE, custom_metrics
@@ -163,7 +163,8 @@ def no_data(ctx: PageContext) -> bool:
         "(Northwind Components: 3 sites, 24 months) to explore."
     )
     cols = st.columns([1, 1, 4])
-    cols[0].page_link("pages/5_Data.py", label="Go to Data", icon=":material/upload_file:")
+    data = navigation.page("data")
+    cols[0].page_link(data.file, label=f"Go to {data.label}", icon=data.icon)
     if auth.can(ctx.user, "upload") and cols[1].button("Load the demo data", key="demo_seed"):
         from cockpit.demo import seed_demo
 
