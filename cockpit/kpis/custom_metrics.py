@@ -262,6 +262,11 @@ def delete_metric(store: Store, metric_id: str, user: auth.User) -> bool:
     return True
 
 
+def definitions(store: Store) -> dict[str, Kpi]:
+    """The custom metrics' definitions by KPI id, for cockpit.kpis.registry.lookup."""
+    return {m.kpi_id: m.as_kpi() for m in list_metrics(store)}
+
+
 def find(store: Store, kpi_id: str) -> CustomMetric | None:
     return next((m for m in list_metrics(store) if m.kpi_id == kpi_id), None)
 
@@ -355,9 +360,3 @@ def compute(
         reason=reason,
         spark=spark,
     )
-
-
-def format_value(kpi: Kpi, value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return _FORMATTERS[kpi.fmt](float(value))

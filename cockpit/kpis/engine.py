@@ -27,6 +27,7 @@ from cockpit.kpis.periods import (
     data_months,
     partial_months,
 )
+from cockpit.kpis.registry import lookup
 from cockpit.store import LATEST
 
 SPARK_MONTHS = 24
@@ -283,7 +284,7 @@ def evaluate(kpi: Kpi, sums: dict[str, dict], filtered: bool = False) -> Figure:
     if kpi.formula == "product":
         value = 1.0
         for factor in kpi.factors:
-            fig = evaluate(CATALOGUE[factor], sums, filtered)
+            fig = evaluate(lookup(factor), sums, filtered)
             if fig.value is None:
                 return Figure(None, reason=fig.reason)
             value *= fig.value / 100
@@ -395,7 +396,7 @@ def scorecard(
     """Every KPI (or `kpi_ids`) for the period: value, comparison, target, status, sparkline."""
     as_of = LATEST if as_of is None else as_of
     filters = clean_filters(filters)
-    kpis = [CATALOGUE[k] for k in (kpi_ids or CATALOGUE)]
+    kpis = [lookup(k) for k in kpi_ids] if kpi_ids else list(CATALOGUE.values())
     cmp_months = comparison_months(period, compare)
     spark = spark_months(period.end)
     span = spark + period.months + cmp_months
@@ -455,7 +456,7 @@ def scorecard(
                 change=change,
                 change_pct=change_pct,
                 target=tgt.target,
-                status=targets_mod.status(kpi.id, fig.value, tgt.target, tgt.amber),
+                status=targets_mod.status(kpi, fig.value, tgt.target, tgt.amber),
                 reason=fig.reason,
                 spark=[
                     (
@@ -484,7 +485,7 @@ def monthly_series(
     """One KPI month by month: columns month, value (and target when any month has one)."""
     as_of = LATEST if as_of is None else as_of
     filters = clean_filters(filters)
-    kpi = CATALOGUE[kpi_id]
+    kpi = lookup(kpi_id)
     months = sorted(months)
     loaded = data_months(store, as_of)
     values: list[float | None] = [None] * len(months)
@@ -563,7 +564,7 @@ def breakdown(
     """
     as_of = LATEST if as_of is None else as_of
     filters = clean_filters(filters)
-    kpi = CATALOGUE[kpi_id]
+    kpi = lookup(kpi_id)
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     loaded = _contributing(store, kpi, data_months(store, as_of), period, as_of)

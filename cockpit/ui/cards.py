@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cockpit import navigation
-from cockpit.kpis import CATALOGUE
+from cockpit.kpis.registry import lookup
 from cockpit.screens import scorecard_view
 from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
@@ -83,8 +83,7 @@ def movers_strip(movers: list[dict], ctx: PageContext | None = None) -> None:
         with col, st.container(border=True):
             st.markdown(f"**{m['label']}**")
             st.caption(m["text"])
-            group = CATALOGUE[m["id"]].group if m["id"] in CATALOGUE else None
-            detail = navigation.for_group(group)
+            detail = navigation.for_group(lookup(m["id"]).group)  # movers are built-ins
             if ctx is not None and detail is not None:
                 params, label = _qp(ctx), "Open →"
                 driver = m.get("driver")
@@ -95,7 +94,7 @@ def movers_strip(movers: list[dict], ctx: PageContext | None = None) -> None:
 
 
 def kpi_help(kpi_id: str) -> str:
-    return CATALOGUE[kpi_id].description
+    return lookup(kpi_id).description
 
 
 def header_row(ctx: PageContext):

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from cockpit import datasets, queries
-from cockpit.kpis.catalogue import CATALOGUE
 from cockpit.kpis.engine import FAMILIES, Components, component_value, fetch_components
 from cockpit.kpis.periods import data_months
+from cockpit.kpis.registry import lookup
 from cockpit.store import LATEST
 
 AGENTS_QUERY = "whatif_agents"
@@ -52,7 +52,7 @@ ORDER_LINES = "orders.rows"
 
 def _components(column: str):
     kpi_id, side = KPI_COLUMNS[column]
-    return getattr(CATALOGUE[kpi_id], side)
+    return getattr(lookup(kpi_id), side)
 
 
 def _families() -> list[str]:

@@ -9,6 +9,7 @@ import vl_convert as vlc
 
 from cockpit import charts, datasets
 from cockpit.charts import theme
+from cockpit.kpis.registry import lookup
 
 MONTHS = pd.date_range("2024-01-01", periods=3, freq="MS")
 
@@ -198,7 +199,7 @@ def test_chart_status_is_the_cards_status(kpi_id):
     words = {"green": "on target", "amber": "near target", "red": "off target"}
     for target, amber in ((96.0, 91.0), (5.0, 7.0), (96.0, None)):
         got = theme.rag_status(pd.Series(values), target, CATALOGUE[kpi_id].direction, amber)
-        assert list(got) == [words[status(kpi_id, v, target, amber)] for v in values]
+        assert list(got) == [words[status(lookup(kpi_id), v, target, amber)] for v in values]
 
 
 def test_breakdown_bars_take_each_rows_target_and_threshold():
