@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields
 from urllib.parse import quote, urlencode
 
 from cockpit import navigation
-from cockpit.store import LATEST
+from cockpit.store import LATEST, resolve_as_of
 
 # The pages and their URL paths come from the one page registry (cockpit/navigation.py).
 PAGES = navigation.PAGE_IDS
@@ -112,7 +112,7 @@ class ViewState:
     @property
     def as_of(self) -> int:
         """The as-of version for queries: the pinned load, or LATEST when live."""
-        return LATEST if self.asof is None else self.asof
+        return resolve_as_of(self.asof)
 
 
 def state_problems(state: ViewState) -> list[str]:

@@ -23,7 +23,7 @@ from cockpit.kpis.catalogue import _FORMATTERS, Kpi
 from cockpit.kpis.engine import KpiValue
 from cockpit.kpis.periods import Period, add_months, comparison_months
 from cockpit.sqlguard import QueryRefused, run_readonly
-from cockpit.store import LATEST, Store
+from cockpit.store import LATEST, Store, resolve_as_of
 
 SETTING = "custom_metrics"
 GROUPS = ("Efficiency", "Cost", "Customer", "Custom")
@@ -324,7 +324,7 @@ def compute(
 ) -> KpiValue:
     """The metric as a scorecard value: value, comparison, target, status and sparkline."""
     filters = {k: v for k, v in (filters or {}).items() if v}
-    as_of = LATEST if as_of is None else as_of
+    as_of = resolve_as_of(as_of)
     kpi = metric.as_kpi()
     _, _, missing = _filter_sql(datasets.get(metric.dataset), filters)
     value = previous = None

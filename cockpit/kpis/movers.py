@@ -20,7 +20,7 @@ from cockpit.kpis.engine import (
 )
 from cockpit.kpis.periods import Period, comparison_months, data_months
 from cockpit.kpis.registry import lookup
-from cockpit.store import LATEST
+from cockpit.store import resolve_as_of
 
 
 def _swap(total: dict, minus: dict, plus: dict) -> dict:
@@ -106,7 +106,7 @@ def what_moved(
     Only months whose data is complete move: a KPI without a value on either side (a
     partial month, a dataset not loaded that far) is left out rather than shown as a fall.
     """
-    as_of = LATEST if as_of is None else as_of
+    as_of = resolve_as_of(as_of)
     filters = clean_filters(filters)
     compare = "prev" if compare == "target" else compare
     if cards is None:  # the caller's scorecard of the same view saves computing it twice

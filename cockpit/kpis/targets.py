@@ -30,7 +30,6 @@ from dataclasses import dataclass, replace
 from cockpit import queries
 from cockpit.kpis.catalogue import Kpi
 from cockpit.kpis.registry import is_builtin, lookup
-from cockpit.store import LATEST
 
 SLA_DEFAULT: dict[str, int] = {"Standard": 5, "Express": 2, "Freight": 10, "*": 5}
 
@@ -92,14 +91,14 @@ def save_target_overrides(store, overrides: dict[str, dict], user: str | None = 
     store.set_setting("targets", clean, user=user)
 
 
-def plan_rows(store, months: list[dt.date], as_of: int | None = None) -> list[dict]:
-    """The targets dataset rows for the span of `months`."""
+def plan_rows(store, months: list[dt.date], as_of: int) -> list[dict]:
+    """The targets dataset rows for the span of `months` at version `as_of` (resolved)."""
     if not months:
         return []
     table = queries.run(
         store,
         "targets",
-        as_of=LATEST if as_of is None else as_of,
+        as_of=as_of,
         start=min(months),
         end=max(months),
     )

@@ -15,7 +15,7 @@ import streamlit as st
 from cockpit import auth, currency, links, navigation
 from cockpit.auth import User
 from cockpit.screens import freshness, saved
-from cockpit.store import LATEST, Store
+from cockpit.store import Store, resolve_as_of
 from cockpit.ui import auth_gate, saving
 from cockpit.ui.resources import get_store
 
@@ -89,7 +89,7 @@ def page_shell(
         store=store,
         user=user,
         state=replace(state, page=page),
-        as_of=state.asof if state.asof is not None else LATEST,
+        as_of=resolve_as_of(state.asof),
         latest_seq=latest,
         notices=notices,
     )
