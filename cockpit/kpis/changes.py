@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from cockpit import queries
 from cockpit.kpis.catalogue import CATALOGUE, format_value
 from cockpit.kpis.engine import (
     Components,
@@ -27,11 +28,7 @@ TOLERANCE = 1e-9
 
 
 def _load(store, load_id: int) -> dict:
-    rows = store.rows(
-        """SELECT load_id, seq, file, sheet, dataset, coalesce(months, []) AS months, status
-           FROM loads WHERE load_id = $id""",
-        {"id": int(load_id)},
-    )
+    rows = queries.run(store, "ledger_load", load_id=int(load_id)).to_pylist()
     if not rows:
         raise KeyError(f"there is no load {load_id}")
     return rows[0]
