@@ -4,9 +4,7 @@ from cockpit.ui import cached, cards
 from cockpit.ui.overview import brief_download
 from cockpit.ui.shell import page_shell, share_button
 
-ctx = page_shell(
-    "overview", "Operations scorecard", dimensions=("site", "region", "channel", "category")
-)
+ctx = page_shell("overview", dimensions=("site", "region", "channel", "category"))
 
 if not cached.no_data(ctx):
     st_cols = cards.header_row(ctx)

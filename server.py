@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from streamlit import config
 
-from cockpit import api
+from cockpit import api, navigation
 from cockpit.ui import warmup
 
 
@@ -31,4 +31,4 @@ async def lifespan(_app):
         api.stop()
 
 
-app = st.App("app.py", routes=api.routes(), lifespan=lifespan)
+app = st.App(navigation.ENTRY, routes=api.routes(), lifespan=lifespan)

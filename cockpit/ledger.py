@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from cockpit import datasets
+from cockpit import datasets, queries
 from cockpit.store import LATEST, Store, audit, in_row_groups
 
 
@@ -169,23 +169,15 @@ def overlapping_months(store: Store, dataset: str, months: list[dt.date]) -> lis
     """Months among `months` that already have live rows of `dataset`."""
     if not months:
         return []
-    rows = store.arrow(
-        """SELECT DISTINCT month FROM visible_segments($latest)
-           WHERE dataset = $ds AND list_contains($months, month) ORDER BY month""",
-        {"latest": LATEST, "ds": dataset, "months": list(months)},
+    rows = queries.run(
+        store, "ledger_overlapping_months", as_of=LATEST, dataset=dataset, months=list(months)
     )
     return rows.column("month").to_pylist()
 
 
 def find_duplicate(store: Store, sha256: str, *, sheet: str | None = None) -> dict | None:
     """The earliest live load of the same file bytes (of that sheet, when given), if any."""
-    rows = store.rows(
-        """SELECT load_id, seq, file, loaded_at FROM loads
-           WHERE sha256 = $sha AND status = 'loaded' AND undone_seq IS NULL
-             AND ($sheet IS NULL OR sheet = $sheet)
-           ORDER BY seq LIMIT 1""",
-        {"sha": sha256, "sheet": sheet},
-    )
+    rows = queries.run(store, "ledger_duplicate", sha256=sha256, sheet=sheet).to_pylist()
     return rows[0] if rows else None
 
 
@@ -283,17 +275,7 @@ LOAD_EXTRA_FIELDS = ("sha256", "is_demo", "undone_at", "replace")
 
 def list_loads(store: Store, *, include_rejected: bool = True) -> list[dict]:
     """The ledger, newest first, in the shape of `cockpit loads --json`."""
-    rows = store.rows(
-        """SELECT load_id, seq, file, sheet, dataset,
-                  coalesce(months, []) AS months, rows_loaded AS rows,
-                  rows_rejected AS rejected,
-                  CASE WHEN undone_seq IS NOT NULL THEN 'undone' ELSE status END AS status,
-                  loaded_at, "user", sha256, is_demo, undone_at, replace
-           FROM loads
-           WHERE $all OR status <> 'rejected'
-           ORDER BY seq DESC""",
-        {"all": include_rejected},
-    )
+    rows = queries.run(store, "ledger_loads", include_rejected=include_rejected).to_pylist()
     for r in rows:
         r["months"] = [m.strftime("%Y-%m") for m in r["months"]]
     return rows

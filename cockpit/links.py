@@ -23,31 +23,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from urllib.parse import quote, urlencode
 
-from cockpit.store import LATEST
+from cockpit import datasets, navigation
+from cockpit.store import LATEST, resolve_as_of
+from cockpit.whatif import model as whatif_model
 
-PAGES = ("overview", "efficiency", "cost", "customer", "whatif", "data", "sql", "settings")
-# Streamlit pages-folder mode derives a page's URL path from its file name
-# (pages/N_What_if.py -> /What_if); the page files must be named to match.
-PAGE_PATHS: dict[str, str] = {
-    "overview": "/",
-    "efficiency": "/Efficiency",
-    "cost": "/Cost",
-    "customer": "/Customer",
-    "whatif": "/What_if",
-    "data": "/Data",
-    "sql": "/SQL",
-    "settings": "/Settings",
-}
+# The pages and their URL paths come from the one page registry (cockpit/navigation.py).
+PAGES = navigation.PAGE_IDS
+PAGE_PATHS: dict[str, str] = navigation.PAGE_PATHS
 PERIODS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m")
 COMPARES = ("prev", "yoy", "target")
-DIMENSIONS = (
-    "site", "region", "channel", "category", "product", "ship_mode", "line", "agent", "topic",
-    "segment", "unit", "account", "customer",
-)  # fmt: skip
-DRIVERS = (
-    "volume", "price", "variable_cost", "fixed_cost", "capacity", "downtime", "scrap_rate",
-    "contacts_per_order", "agents",
-)  # fmt: skip
+# A link filters by what the KPI engine filters by, and moves the what-if model's drivers:
+# both lists are their sources' own (tests/unit/test_links.py keeps them equal).
+DIMENSIONS: tuple[str, ...] = datasets.FILTER_DIMENSIONS
+DRIVERS: tuple[str, ...] = tuple(whatif_model.DRIVERS)
 BASELINE_RANGE = (1, 36)
 SCENARIO_MAX_CHARS = 120
 FILTER_PREFIX = "f_"
@@ -121,7 +109,7 @@ class ViewState:
     @property
     def as_of(self) -> int:
         """The as-of version for queries: the pinned load, or LATEST when live."""
-        return LATEST if self.asof is None else self.asof
+        return resolve_as_of(self.asof)
 
 
 def state_problems(state: ViewState) -> list[str]:

@@ -28,6 +28,16 @@ DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "cockpit.duckdb"
 LATEST = 2**62  # as-of value meaning "everything loaded so far"
 
 
+def resolve_as_of(as_of: int | None) -> int:
+    """The version a request reads at: a load number as given, None (live) -> LATEST.
+
+    Called once where a request enters the core (the public kpis, what-if and page-data
+    functions); what they call takes the resolved int. Live stays LATEST, never the newest
+    load number, so kpis.memo keeps not remembering answers that move with the next load.
+    """
+    return LATEST if as_of is None else int(as_of)
+
+
 def default_db_path() -> Path:
     """The database path: $COCKPIT_DB if set, else data/cockpit.duckdb."""
     return Path(os.environ.get("COCKPIT_DB") or DEFAULT_DB)

@@ -4,10 +4,7 @@ from cockpit.ui import cached, cards, efficiency
 from cockpit.ui.shell import page_shell, share_button
 
 ctx = page_shell(
-    "efficiency",
-    "Efficiency",
-    icon="⚙️",
-    dimensions=("site", "region", "channel", "ship_mode", "category", "line"),
+    "efficiency", dimensions=("site", "region", "channel", "ship_mode", "category", "line")
 )
 
 if not cached.no_data(ctx):

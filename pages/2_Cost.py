@@ -3,7 +3,7 @@
 from cockpit.ui import cached, cards, cost
 from cockpit.ui.shell import page_shell, share_button
 
-ctx = page_shell("cost", "Cost", icon="💷", dimensions=("unit", "account", "site", "category"))
+ctx = page_shell("cost", dimensions=("unit", "account", "site", "category"))
 
 if not cached.no_data(ctx):
     share_button(ctx)

@@ -3,12 +3,7 @@
 from cockpit.ui import cached, cards, customer
 from cockpit.ui.shell import page_shell, share_button
 
-ctx = page_shell(
-    "customer",
-    "Customer",
-    icon="💬",
-    dimensions=("channel", "agent", "topic", "segment", "site"),
-)
+ctx = page_shell("customer", dimensions=("channel", "agent", "topic", "segment", "site"))
 
 if not cached.no_data(ctx):
     share_button(ctx)

@@ -3,9 +3,7 @@
 from cockpit.ui import cached, whatif_page
 from cockpit.ui.shell import page_shell, share_button
 
-ctx = page_shell(
-    "whatif", "What-if", icon="🎛️", dimensions=("site", "region", "channel", "category")
-)
+ctx = page_shell("whatif", dimensions=("site", "region", "channel", "category"))
 
 if not cached.no_data(ctx):
     share_button(ctx)

@@ -8,11 +8,12 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from cockpit import queries
     from cockpit.commands.load import print_report
     from cockpit.demo import seed_demo
 
     store = open_store(args)
-    if args.if_empty and store.scalar("SELECT count(*) FROM loads"):
+    if args.if_empty and queries.run(store, "loads_count").column("loads")[0].as_py():
         print("database already has data; demo not seeded")
         return 0
     report = seed_demo(store)

@@ -120,9 +120,9 @@ def run(args) -> int:
     table = [
         {
             "kpi": r["label"],
-            "value": kpis.format_value(r["id"], r["value"]),
-            "previous": kpis.format_value(r["id"], r["previous"]),
-            "target": kpis.format_value(r["id"], r["target"]),
+            "value": kpis.format_value(kpis.lookup(r["id"]), r["value"]),
+            "previous": kpis.format_value(kpis.lookup(r["id"]), r["previous"]),
+            "target": kpis.format_value(kpis.lookup(r["id"]), r["target"]),
             "status": r["status"] or "",
             "note": r.get("reason") or ("partial month" if r.get("partial") else ""),
         }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cockpit import datasets
+from cockpit import datasets, queries
 from cockpit.ingest import mapping as mapping_mod
 from cockpit.ingest import months_across
 from cockpit.ingest.mapping import Mapping
@@ -152,11 +152,7 @@ def _dates_from_batches(store: Store, target: PreparedSheet, ready: list[Prepare
     source = "the production sheet"
     if not keys:
         wanted = pc.unique(rows.column("batch").combine_chunks()).drop_null().to_pylist()
-        found = store.rows(
-            """SELECT batch, min(date) AS date, min(site) AS site, min(line) AS line
-               FROM production_asof($latest) WHERE list_contains($batches, batch) GROUP BY batch""",
-            {"latest": LATEST, "batches": wanted},
-        )
+        found = queries.run(store, "production_batches", as_of=LATEST, batches=wanted).to_pylist()
         keys = [r["batch"] for r in found]
         dates = [r["date"] for r in found]
         extra = {k: [r[k] for r in found] for k in extra}

@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from cockpit import datasets
+from cockpit import datasets, queries
 from cockpit.ingest import evidence, header_words
 
 # Which detected column kinds can fill a canonical type.
@@ -462,10 +462,7 @@ def apply_overrides(mapping: Mapping, overrides: dict[str, str | None], profiles
 
 def recall(store, fp: str) -> dict | None:
     """The remembered mapping for a layout fingerprint, if this layout was loaded before."""
-    rows = store.rows(
-        "SELECT dataset, mapping, options, example_file FROM layouts WHERE fingerprint = $fp",
-        {"fp": fp},
-    )
+    rows = queries.run(store, "layout_recall", fingerprint=fp).to_pylist()
     if not rows:
         return None
     r = rows[0]

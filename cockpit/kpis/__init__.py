@@ -20,6 +20,7 @@ from cockpit.kpis.periods import (
     period_between,
     resolve_period,
 )
+from cockpit.kpis.registry import lookup
 from cockpit.kpis.targets import save_sla_days, save_target_overrides
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "dimension_values",
     "downtime_pareto",
     "format_value",
+    "lookup",
     "make_period",
     "monthly_series",
     "period_between",

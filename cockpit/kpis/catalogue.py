@@ -161,8 +161,9 @@ def display_unit(kpi: Kpi) -> str:
     return currency.shown() if kpi.fmt == "money" else kpi.unit
 
 
-def format_value(kpi_id: str, value: float | None) -> str:
-    """The value as shown on a card: "94.2%", "£1.2M", "3.4 d", "52 s"; "—" when missing."""
+def format_value(kpi: Kpi, value: float | None) -> str:
+    """The value as shown on a card: "94.2%", "£1.2M", "3.4 d", "52 s"; "—" when missing.
+    Built-in and custom KPIs alike (find the Kpi with cockpit.kpis.registry.lookup)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return _FORMATTERS[CATALOGUE[kpi_id].fmt](float(value))
+    return _FORMATTERS[kpi.fmt](float(value))

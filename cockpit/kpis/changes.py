@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from cockpit import queries
 from cockpit.kpis.catalogue import CATALOGUE, format_value
 from cockpit.kpis.engine import (
     Components,
@@ -21,16 +22,13 @@ from cockpit.kpis.engine import (
     uncovered_reason,
 )
 from cockpit.kpis.periods import data_months
+from cockpit.kpis.registry import lookup
 
 TOLERANCE = 1e-9
 
 
 def _load(store, load_id: int) -> dict:
-    rows = store.rows(
-        """SELECT load_id, seq, file, sheet, dataset, coalesce(months, []) AS months, status
-           FROM loads WHERE load_id = $id""",
-        {"id": int(load_id)},
-    )
+    rows = queries.run(store, "ledger_load", load_id=int(load_id)).to_pylist()
     if not rows:
         raise KeyError(f"there is no load {load_id}")
     return rows[0]
@@ -39,7 +37,7 @@ def _load(store, load_id: int) -> dict:
 def monthly_values(store, kpi_ids: list[str], months: list[dt.date], as_of: int) -> dict:
     """{(kpi_id, month): value or None} company-wide at version `as_of`."""
     loaded = data_months(store, as_of)
-    kpis = [CATALOGUE[k] for k in kpi_ids if blocked_reason(CATALOGUE[k], {}, loaded) is None]
+    kpis = [kpi for kpi in map(lookup, kpi_ids) if blocked_reason(kpi, {}, loaded) is None]
     families = list(dict.fromkeys(f for k in kpis for f in k.families))
     out = {(k, m): None for k in kpi_ids for m in months}
     if not families or not months:
@@ -92,10 +90,10 @@ def load_changes(store, load_id: int) -> dict:
 
 
 def _change(kpi_id: str, month: dt.date, old, new, load_id: int) -> dict:
-    kpi = CATALOGUE[kpi_id]
+    kpi = lookup(kpi_id)
     restated = old is not None
     verb = "restated" if restated else "now"
-    old_text, new_text = format_value(kpi_id, old), format_value(kpi_id, new)
+    old_text, new_text = format_value(kpi, old), format_value(kpi, new)
     text = (
         f"{month:%b %Y} {kpi.label} {verb} {old_text} → {new_text} by load {load_id}"
         if restated

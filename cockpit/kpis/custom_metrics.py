@@ -23,7 +23,7 @@ from cockpit.kpis.catalogue import _FORMATTERS, Kpi
 from cockpit.kpis.engine import KpiValue
 from cockpit.kpis.periods import Period, add_months, comparison_months
 from cockpit.sqlguard import QueryRefused, run_readonly
-from cockpit.store import LATEST, Store
+from cockpit.store import LATEST, Store, resolve_as_of
 
 SETTING = "custom_metrics"
 GROUPS = ("Efficiency", "Cost", "Customer", "Custom")
@@ -262,6 +262,11 @@ def delete_metric(store: Store, metric_id: str, user: auth.User) -> bool:
     return True
 
 
+def definitions(store: Store) -> dict[str, Kpi]:
+    """The custom metrics' definitions by KPI id, for cockpit.kpis.registry.lookup."""
+    return {m.kpi_id: m.as_kpi() for m in list_metrics(store)}
+
+
 def find(store: Store, kpi_id: str) -> CustomMetric | None:
     return next((m for m in list_metrics(store) if m.kpi_id == kpi_id), None)
 
@@ -319,7 +324,7 @@ def compute(
 ) -> KpiValue:
     """The metric as a scorecard value: value, comparison, target, status and sparkline."""
     filters = {k: v for k, v in (filters or {}).items() if v}
-    as_of = LATEST if as_of is None else as_of
+    as_of = resolve_as_of(as_of)
     kpi = metric.as_kpi()
     _, _, missing = _filter_sql(datasets.get(metric.dataset), filters)
     value = previous = None
@@ -355,9 +360,3 @@ def compute(
         reason=reason,
         spark=spark,
     )
-
-
-def format_value(kpi: Kpi, value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return _FORMATTERS[kpi.fmt](float(value))

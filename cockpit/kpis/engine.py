@@ -27,7 +27,8 @@ from cockpit.kpis.periods import (
     data_months,
     partial_months,
 )
-from cockpit.store import LATEST
+from cockpit.kpis.registry import lookup
+from cockpit.store import resolve_as_of
 
 SPARK_MONTHS = 24
 DIMENSIONS = datasets.FILTER_DIMENSIONS
@@ -283,7 +284,7 @@ def evaluate(kpi: Kpi, sums: dict[str, dict], filtered: bool = False) -> Figure:
     if kpi.formula == "product":
         value = 1.0
         for factor in kpi.factors:
-            fig = evaluate(CATALOGUE[factor], sums, filtered)
+            fig = evaluate(lookup(factor), sums, filtered)
             if fig.value is None:
                 return Figure(None, reason=fig.reason)
             value *= fig.value / 100
@@ -393,9 +394,9 @@ def scorecard(
     kpi_ids: list[str] | None = None,
 ) -> list[KpiValue]:
     """Every KPI (or `kpi_ids`) for the period: value, comparison, target, status, sparkline."""
-    as_of = LATEST if as_of is None else as_of
+    as_of = resolve_as_of(as_of)
     filters = clean_filters(filters)
-    kpis = [CATALOGUE[k] for k in (kpi_ids or CATALOGUE)]
+    kpis = [lookup(k) for k in kpi_ids] if kpi_ids else list(CATALOGUE.values())
     cmp_months = comparison_months(period, compare)
     spark = spark_months(period.end)
     span = spark + period.months + cmp_months
@@ -455,7 +456,7 @@ def scorecard(
                 change=change,
                 change_pct=change_pct,
                 target=tgt.target,
-                status=targets_mod.status(kpi.id, fig.value, tgt.target, tgt.amber),
+                status=targets_mod.status(kpi, fig.value, tgt.target, tgt.amber),
                 reason=fig.reason,
                 spark=[
                     (
@@ -482,9 +483,9 @@ def monthly_series(
     as_of: int | None = None,
 ) -> pd.DataFrame:
     """One KPI month by month: columns month, value (and target when any month has one)."""
-    as_of = LATEST if as_of is None else as_of
+    as_of = resolve_as_of(as_of)
     filters = clean_filters(filters)
-    kpi = CATALOGUE[kpi_id]
+    kpi = lookup(kpi_id)
     months = sorted(months)
     loaded = data_months(store, as_of)
     values: list[float | None] = [None] * len(months)
@@ -561,9 +562,9 @@ def breakdown(
     Order-level counts put an order in every slice it has lines in. Sorted by value, largest
     first. A KPI that cannot be sliced by `dimension` raises ValueError with the reason.
     """
-    as_of = LATEST if as_of is None else as_of
+    as_of = resolve_as_of(as_of)
     filters = clean_filters(filters)
-    kpi = CATALOGUE[kpi_id]
+    kpi = lookup(kpi_id)
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     loaded = _contributing(store, kpi, data_months(store, as_of), period, as_of)
@@ -606,10 +607,9 @@ def breakdown(
     return frame.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
 
 
-def _family_table(store, query: str, family: str, *, period, filters, as_of) -> pd.DataFrame:
+def _family_table(store, query: str, family: str, *, period, filters, as_of: int) -> pd.DataFrame:
     filters = clean_filters(filters)
     fam = FAMILIES[family]
-    as_of = LATEST if as_of is None else as_of
     bad = [d for d in filters if d not in fam.dimensions]
     if bad:
         frame = pd.DataFrame()
@@ -625,7 +625,12 @@ def downtime_pareto(
 ) -> pd.DataFrame:
     """Downtime minutes by cause over the period, largest first: share and cumulative share."""
     return _family_table(
-        store, "kpi_downtime_pareto", "downtime", period=period, filters=filters, as_of=as_of
+        store,
+        "kpi_downtime_pareto",
+        "downtime",
+        period=period,
+        filters=filters,
+        as_of=resolve_as_of(as_of),
     )
 
 
@@ -634,7 +639,12 @@ def budget_variance_table(
 ) -> pd.DataFrame:
     """Budget, actual and variance by unit and account over the period, biggest overspend first."""
     return _family_table(
-        store, "budget_variance_table", "budget", period=period, filters=filters, as_of=as_of
+        store,
+        "budget_variance_table",
+        "budget",
+        period=period,
+        filters=filters,
+        as_of=resolve_as_of(as_of),
     )
 
 
@@ -642,7 +652,5 @@ def dimension_values(store, dimension: str, as_of: int | None = None) -> list[st
     """The distinct values of a filter dimension across every dataset that has it."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; known: {', '.join(DIMENSIONS)}")
-    rows = memo.rows(
-        store, "dimension_values", as_of=LATEST if as_of is None else as_of, dimension=dimension
-    )
+    rows = memo.rows(store, "dimension_values", as_of=resolve_as_of(as_of), dimension=dimension)
     return [r["value"] for r in rows]

@@ -8,7 +8,7 @@ period, since targets have no slices.
 
 from __future__ import annotations
 
-from cockpit.kpis.catalogue import CATALOGUE, Kpi, format_value
+from cockpit.kpis.catalogue import Kpi, format_value
 from cockpit.kpis.engine import (
     FAMILIES,
     Components,
@@ -19,7 +19,8 @@ from cockpit.kpis.engine import (
     scorecard,
 )
 from cockpit.kpis.periods import Period, comparison_months, data_months
-from cockpit.store import LATEST
+from cockpit.kpis.registry import lookup
+from cockpit.store import resolve_as_of
 
 
 def _swap(total: dict, minus: dict, plus: dict) -> dict:
@@ -66,15 +67,15 @@ def change_size(kpi: Kpi, change: float, change_pct: float | None) -> str:
     if kpi.fmt == "nps":
         return f"{abs(change):.0f} points"
     if kpi.change_in_units or change_pct is None:
-        return format_value(kpi.id, abs(change))
+        return format_value(kpi, abs(change))
     return f"{abs(change_pct):.0f}%"
 
 
 def _text(card: KpiValue, driver: dict | None) -> str:
-    kpi = CATALOGUE[card.id]
+    kpi = lookup(card.id)
     verb = "rose" if card.change > 0 else "fell"
     size = change_size(kpi, card.change, card.change_pct)
-    text = f"{card.label} {verb} {size} to {format_value(card.id, card.value)}"
+    text = f"{card.label} {verb} {size} to {format_value(kpi, card.value)}"
     if driver:
         text += f"; mostly {driver['slice']} ({dimension_label(driver['dimension'])})"
     return text
@@ -83,7 +84,7 @@ def _text(card: KpiValue, driver: dict | None) -> str:
 def _score(card: KpiValue) -> float | None:
     """How much a KPI moved, comparable across KPIs: % change, or for a value that can be
     negative its change over the two values' combined size (crossing zero is not +200 %)."""
-    kpi = CATALOGUE[card.id]
+    kpi = lookup(card.id)
     if kpi.signed:
         size = abs(card.value) + abs(card.previous)
         return 100 * abs(card.change) / size if size else None
@@ -105,7 +106,7 @@ def what_moved(
     Only months whose data is complete move: a KPI without a value on either side (a
     partial month, a dataset not loaded that far) is left out rather than shown as a fall.
     """
-    as_of = LATEST if as_of is None else as_of
+    as_of = resolve_as_of(as_of)
     filters = clean_filters(filters)
     compare = "prev" if compare == "target" else compare
     if cards is None:  # the caller's scorecard of the same view saves computing it twice
@@ -136,7 +137,7 @@ def what_moved(
 
     out = []
     for card in moved:
-        kpi = CATALOGUE[card.id]
+        kpi = lookup(card.id)
         driver = None
         if _sliceable(kpi):
             for dim in _dimensions(kpi, filters, loaded):

@@ -21,7 +21,7 @@ import statistics
 from dataclasses import dataclass
 
 from cockpit.kpis import memo
-from cockpit.store import LATEST
+from cockpit.store import resolve_as_of
 
 KINDS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m", "range")
 COMPARES = ("prev", "yoy", "target")
@@ -138,7 +138,7 @@ def data_months(store, as_of: int | None = None) -> dict[str, dict[dt.date, int]
     dataset is loaded though no month holds them.
     """
     out: dict[str, dict[dt.date, int]] = {}
-    for r in memo.rows(store, "data_months", as_of=LATEST if as_of is None else as_of):
+    for r in memo.rows(store, "data_months", as_of=resolve_as_of(as_of)):
         out.setdefault(r["dataset"], {})[r["month"]] = int(r["rows"])
     return out
 

@@ -28,8 +28,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from cockpit import queries
-from cockpit.kpis.catalogue import CATALOGUE, Kpi
-from cockpit.store import LATEST
+from cockpit.kpis.catalogue import Kpi
+from cockpit.kpis.registry import is_builtin, lookup
 
 SLA_DEFAULT: dict[str, int] = {"Standard": 5, "Express": 2, "Freight": 10, "*": 5}
 
@@ -41,11 +41,10 @@ class Target:
     source: str  # "plan", "settings", "default" or "none"
 
 
-def amber_threshold(kpi: str | Kpi, target: float | None, band: float | None) -> float | None:
+def amber_threshold(kpi: Kpi, target: float | None, band: float | None) -> float | None:
     """The absolute amber threshold `band` past the target on the wrong side of it."""
     if target is None or band is None:
         return None
-    kpi = CATALOGUE[kpi] if isinstance(kpi, str) else kpi
     return target - band if kpi.higher_is_better else target + band
 
 
@@ -80,7 +79,7 @@ def save_target_overrides(store, overrides: dict[str, dict], user: str | None = 
     """Store Settings targets {kpi_id: {"target": x, "amber": y}} after checking ids and numbers."""
     clean = {}
     for kpi_id, entry in overrides.items():
-        if kpi_id not in CATALOGUE:
+        if not is_builtin(kpi_id):
             raise KeyError(f"unknown KPI {kpi_id!r}")
         item = {}
         for key in ("target", "amber"):
@@ -92,14 +91,14 @@ def save_target_overrides(store, overrides: dict[str, dict], user: str | None = 
     store.set_setting("targets", clean, user=user)
 
 
-def plan_rows(store, months: list[dt.date], as_of: int | None = None) -> list[dict]:
-    """The targets dataset rows for the span of `months`."""
+def plan_rows(store, months: list[dt.date], as_of: int) -> list[dict]:
+    """The targets dataset rows for the span of `months` at version `as_of` (resolved)."""
     if not months:
         return []
     table = queries.run(
         store,
         "targets",
-        as_of=LATEST if as_of is None else as_of,
+        as_of=as_of,
         start=min(months),
         end=max(months),
     )
@@ -162,7 +161,7 @@ def period_target(
     filters: dict | None = None,
 ) -> Target:
     """The target and amber band of one KPI over `months` (rules in the module docstring)."""
-    kpi = CATALOGUE[kpi_id]
+    kpi = lookup(kpi_id)
     combine = sum if is_additive(kpi) else _mean
     setting = overrides.get(kpi_id, {})
     band = setting.get("amber", kpi.default_amber)
@@ -200,17 +199,14 @@ def _times(band: float | None, n: int) -> float | None:
 STATUS_WORDS = {"green": "on target", "amber": "watch", "red": "off target", "none": "no target"}
 
 
-def status(
-    kpi: str | Kpi, value: float | None, target: float | None, amber: float | None
-) -> str | None:
+def status(kpi: Kpi, value: float | None, target: float | None, amber: float | None) -> str | None:
     """green / amber / red of a value against its target and absolute amber threshold.
 
-    Respects the KPI's direction; None without a value or a target. `kpi` is a catalogue id
-    or a Kpi (custom metrics are not in the catalogue). Without a threshold there is no amber.
+    Respects the KPI's direction; None without a value or a target (built-in or custom KPI,
+    found with cockpit.kpis.registry.lookup). Without a threshold there is no amber.
     """
     if value is None or target is None:
         return None
-    kpi = CATALOGUE[kpi] if isinstance(kpi, str) else kpi
     # Work as "higher is better" by flipping signs for lower-is-better KPIs.
     sign = 1.0 if kpi.higher_is_better else -1.0
     if sign * value >= sign * target:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cockpit import queries
-from cockpit.store import LATEST
+from cockpit.store import resolve_as_of
 
 
 def _filters(filters: dict | None, names: tuple[str, ...]) -> dict:
@@ -15,13 +15,13 @@ def _filters(filters: dict | None, names: tuple[str, ...]) -> dict:
 
 
 def budget_vs_actual(
-    store, *, months: list, filters: dict | None = None, as_of=None
+    store, *, months: list, filters: dict | None = None, as_of: int | None = None
 ) -> pd.DataFrame:
     """month, budget, actual, variance for cost lines over `months`."""
     table = queries.run(
         store,
         "budget_vs_actual_monthly",
-        as_of=LATEST if as_of is None else as_of,
+        as_of=resolve_as_of(as_of),
         start=min(months),
         end=max(months),
         **_filters(filters, ("unit", "account")),
@@ -30,13 +30,13 @@ def budget_vs_actual(
 
 
 def resolution_hours(
-    store, *, months: list, filters: dict | None = None, as_of=None
+    store, *, months: list, filters: dict | None = None, as_of: int | None = None
 ) -> pd.DataFrame:
     """hours from contact to resolution for resolved contacts in `months` (sampled to 50k)."""
     table = queries.run(
         store,
         "contacts_resolution_hours",
-        as_of=LATEST if as_of is None else as_of,
+        as_of=resolve_as_of(as_of),
         months=list(months),
         **_filters(filters, ("channel", "agent", "topic")),
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from cockpit import datasets, queries
-from cockpit.store import LATEST, Store
+from cockpit.store import Store, resolve_as_of
 
 
 def latest_months(store: Store, as_of: int | None = None) -> list[dict]:
     """Per dataset with data: label, latest month ('Oct 2026'), months loaded, partial flag."""
-    rows = queries.run(store, "freshness_latest", as_of=LATEST if as_of is None else as_of)
+    rows = queries.run(store, "freshness_latest", as_of=resolve_as_of(as_of))
     out = []
     for r in rows.to_pylist():
         label = datasets.get(r["dataset"]).label
@@ -21,7 +21,7 @@ def latest_months(store: Store, as_of: int | None = None) -> list[dict]:
 
 def coverage(store: Store, as_of: int | None = None) -> pd.DataFrame:
     """dataset, month ('YYYY-MM'), rows, status (loaded|partial|superseded|missing)."""
-    table = queries.run(store, "coverage_grid", as_of=LATEST if as_of is None else as_of)
+    table = queries.run(store, "coverage_grid", as_of=resolve_as_of(as_of))
     return table.to_pandas()
 
 

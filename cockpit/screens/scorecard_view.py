@@ -6,7 +6,8 @@ import base64
 import html
 import math
 
-from cockpit.kpis import CATALOGUE, format_value
+from cockpit.kpis.catalogue import Kpi, format_value
+from cockpit.kpis.registry import lookup
 from cockpit.kpis.targets import STATUS_WORDS
 
 GROUPS = ("Efficiency", "Cost", "Customer")
@@ -25,25 +26,15 @@ def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def _fmt(kpi, value) -> str:
-    if kpi.id in CATALOGUE:
-        return format_value(kpi.id, value)
-    from cockpit.kpis.custom_metrics import format_value as custom_format
-
-    return custom_format(kpi, value)
-
-
-def change_text(kpi, change: float | None) -> str | None:
+def change_text(kpi: Kpi, change: float | None) -> str | None:
     """A signed change in the KPI's own unit: '+1.2 pts' for percentages, '+£12k', '-3 s'."""
-    if isinstance(kpi, str):
-        kpi = CATALOGUE[kpi]
     if _missing(change):
         return None
     if kpi.fmt == "pct":
         return f"{change:+.1f} pts"
     if kpi.fmt == "nps":
         return f"{change:+.0f}"
-    return ("+" if change >= 0 else "-") + _fmt(kpi, abs(change))
+    return ("+" if change >= 0 else "-") + format_value(kpi, abs(change))
 
 
 def _rounds_to_zero(text: str | None) -> bool:
@@ -106,12 +97,12 @@ def sparkline_html(points: list[tuple], label: str) -> str:
     )
 
 
-def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
-    """What one KPI card shows, from a KpiValue (`defs` adds custom metrics' definitions)."""
-    kpi = CATALOGUE.get(v.id) or (defs or {})[v.id]
+def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -> dict:
+    """What one KPI card shows, from a KpiValue (`defs`: custom metrics' definitions)."""
+    kpi = lookup(v.id, defs)
     status = v.status or "none"
     spark = [float(x) for _, x in (v.spark or []) if not _missing(x)]
-    value_text = _fmt(kpi, v.value)
+    value_text = format_value(kpi, v.value)
     if compare == "target":
         change = None if _missing(v.value) or _missing(v.target) else v.value - v.target
     else:
@@ -120,9 +111,9 @@ def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
     if _missing(v.value):
         foot.append(v.reason or "no data")
     if not _missing(v.target):
-        foot.append(f"target {_fmt(kpi, v.target)}")
+        foot.append(f"target {format_value(kpi, v.target)}")
     if compare != "target" and not _missing(v.previous):
-        foot.append(f"was {_fmt(kpi, v.previous)}")
+        foot.append(f"was {format_value(kpi, v.previous)}")
     elif compare in MISSING_PREVIOUS and not _missing(v.value):
         foot.append(MISSING_PREVIOUS[compare])
     if getattr(v, "partial", False):
@@ -147,13 +138,13 @@ def card_view(v, *, compare: str = "prev", defs: dict | None = None) -> dict:
         "spark_html": sparkline_html(list(v.spark or []), kpi.label),
         "help": help_text,
         "footnote": " · ".join(foot) if foot else " ",
-        "target_text": _fmt(kpi, v.target) if not _missing(v.target) else "",
+        "target_text": format_value(kpi, v.target) if not _missing(v.target) else "",
         "change_text": change_text(kpi, change) or "",
     }
 
 
 def by_group(
-    values: list, *, compare: str = "prev", defs: dict | None = None
+    values: list, *, compare: str = "prev", defs: dict[str, Kpi] | None = None
 ) -> dict[str, list[dict]]:
     """Cards grouped Efficiency / Cost / Customer (then Custom), in catalogue order."""
     out: dict[str, list[dict]] = {g: [] for g in GROUPS}

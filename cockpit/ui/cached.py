@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import auth, kpis, links
+from cockpit import auth, kpis, links, navigation
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
-from cockpit.kpis import CATALOGUE, custom_metrics
+from cockpit.kpis import custom_metrics
 from cockpit.kpis.periods import add_months, make_period, parse_month
+from cockpit.kpis.registry import lookup
 from cockpit.screens import scorecard_view
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext, public_base_url
@@ -118,7 +119,7 @@ def scorecard(ctx: PageContext, kpi_ids: tuple[str, ...] | None = None) -> list:
 
 def kpi_definitions(ctx: PageContext) -> dict:
     """Custom metrics' definitions by KPI id (built-ins come from the catalogue)."""
-    return {m.kpi_id: m.as_kpi() for m in custom_metrics.list_metrics(ctx.store)}
+    return custom_metrics.definitions(ctx.store)
 
 
 def movers(ctx: PageContext) -> list[dict]:
@@ -163,7 +164,8 @@ def no_data(ctx: PageContext) -> bool:
         "(Northwind Components: 3 sites, 24 months) to explore."
     )
     cols = st.columns([1, 1, 4])
-    cols[0].page_link("pages/5_Data.py", label="Go to Data", icon=":material/upload_file:")
+    data = navigation.page("data")
+    cols[0].page_link(data.file, label=f"Go to {data.label}", icon=data.icon)
     if auth.can(ctx.user, "upload") and cols[1].button("Load the demo data", key="demo_seed"):
         from cockpit.demo import seed_demo
 
@@ -200,7 +202,7 @@ def trend_section(ctx: PageContext, kpi_id: str, *, key: str) -> None:
     """A KPI's monthly trend, the target as a rule, the selected period highlighted."""
     from cockpit.charts.trends import kpi_trend
 
-    kpi = CATALOGUE[kpi_id]
+    kpi = lookup(kpi_id)
     df = series(ctx, kpi_id)
     chart = kpi_trend(
         df,
@@ -218,7 +220,7 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
     """A KPI broken down by a dimension the viewer picks, as bars and a table to export."""
     from cockpit.charts.breakdowns import breakdown_bar
 
-    kpi = CATALOGUE[kpi_id]
+    kpi = lookup(kpi_id)
     dim = (
         st.segmented_control(
             f"{kpi.label} by",

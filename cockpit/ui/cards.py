@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit.kpis import CATALOGUE
+from cockpit import navigation
+from cockpit.kpis.registry import lookup
 from cockpit.screens import scorecard_view
 from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
-
-GROUP_PAGES = {
-    "Efficiency": "pages/1_Efficiency.py",
-    "Cost": "pages/2_Cost.py",
-    "Customer": "pages/3_Customer.py",
-}
 
 
 def kpi_card(card: dict, link: dict | None = None) -> None:
@@ -51,15 +46,17 @@ def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=N
     ).items():
         if groups and group not in groups:
             continue
-        if group.lower() != ctx.page:  # a group's own page already has it as its title
+        detail = navigation.for_group(group)
+        on_own_page = detail is not None and detail.id == ctx.page
+        if not on_own_page:  # a group's own page already has it as its title
             head = st.columns([6, 1])
             head[0].subheader(group)
-            if group in GROUP_PAGES:
-                head[1].page_link(GROUP_PAGES[group], label="Details →", query_params=_qp(ctx))
+            if detail is not None:
+                head[1].page_link(detail.file, label="Details →", query_params=_qp(ctx))
         # On the overview a card opens its group's page with the same view (period, filters).
         link = None
-        if group in GROUP_PAGES and group.lower() != ctx.page:
-            link = {"page": GROUP_PAGES[group], "params": _qp(ctx), "help": f"Open {group}"}
+        if detail is not None and not on_own_page:
+            link = {"page": detail.file, "params": _qp(ctx), "help": f"Open {group}"}
         for start in range(0, len(cards), columns):
             row = st.columns(columns)
             for col, card in zip(row, cards[start : start + columns], strict=False):
@@ -86,18 +83,18 @@ def movers_strip(movers: list[dict], ctx: PageContext | None = None) -> None:
         with col, st.container(border=True):
             st.markdown(f"**{m['label']}**")
             st.caption(m["text"])
-            group = CATALOGUE[m["id"]].group if m["id"] in CATALOGUE else None
-            if ctx is not None and group in GROUP_PAGES:
+            detail = navigation.for_group(lookup(m["id"]).group)  # movers are built-ins
+            if ctx is not None and detail is not None:
                 params, label = _qp(ctx), "Open →"
                 driver = m.get("driver")
                 if driver:
                     params[f"f_{driver['dimension']}"] = str(driver["slice"])
                     label = f"Open {driver['slice']} →"
-                st.page_link(GROUP_PAGES[group], label=label, query_params=params)
+                st.page_link(detail.file, label=label, query_params=params)
 
 
 def kpi_help(kpi_id: str) -> str:
-    return CATALOGUE[kpi_id].description
+    return lookup(kpi_id).description
 
 
 def header_row(ctx: PageContext):

@@ -7,7 +7,7 @@ import streamlit as st
 
 from cockpit.charts.breakdowns import distribution
 from cockpit.charts.trends import multi_trend
-from cockpit.kpis import CATALOGUE
+from cockpit.kpis.registry import lookup
 from cockpit.screens import cost_customer
 from cockpit.ui import cached
 from cockpit.ui.resources import get_store
@@ -20,7 +20,7 @@ def pair_trend(
     """Two KPIs of one unit on one chart (e.g. CSAT % and FCR %)."""
     frames = []
     for kpi_id in kpi_ids:
-        s = cached.series(ctx, kpi_id)[["month", "value"]].assign(series=CATALOGUE[kpi_id].label)
+        s = cached.series(ctx, kpi_id)[["month", "value"]].assign(series=lookup(kpi_id).label)
         frames.append(s)
     df = pd.concat(frames, ignore_index=True)
     chart = multi_trend(df, title=title, unit=unit)

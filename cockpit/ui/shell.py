@@ -1,7 +1,7 @@
 """The page shell every page calls first: page config, login gate, URL state, sidebar.
 
 A page file reads like a description of its screen because everything shared lives here:
-`ctx = page_shell("efficiency", "Efficiency")` gives the store, the user, the view state
+`ctx = page_shell("efficiency")` gives the store, the user, the view state
 (from the URL), the resolved period and filters, and draws the sidebar filter bar, the
 data freshness, the pinned-data banner and the Share button.
 """
@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from cockpit import auth, currency, links
+from cockpit import auth, currency, links, navigation
 from cockpit.auth import User
 from cockpit.screens import freshness, saved
-from cockpit.store import LATEST, Store
+from cockpit.store import Store, resolve_as_of
 from cockpit.ui import auth_gate, saving
 from cockpit.ui.resources import get_store
 
@@ -28,16 +28,6 @@ PERIOD_LABELS = {
     "t12m": "Trailing 12 months",
 }
 COMPARE_LABELS = {"prev": "Previous period", "yoy": "Same period last year", "target": "Target"}
-NAVIGATION = (
-    ("overview", "app.py", "Overview", ":material/dashboard:"),
-    ("efficiency", "pages/1_Efficiency.py", "Efficiency", ":material/precision_manufacturing:"),
-    ("cost", "pages/2_Cost.py", "Cost", ":material/payments:"),
-    ("customer", "pages/3_Customer.py", "Customer", ":material/support_agent:"),
-    ("whatif", "pages/4_What_if.py", "What-if", ":material/tune:"),
-    ("data", "pages/5_Data.py", "Data", ":material/upload_file:"),
-    ("sql", "pages/6_SQL.py", "SQL explorer", ":material/terminal:"),
-    ("settings", "pages/7_Settings.py", "Settings", ":material/settings:"),
-)
 # View state that follows the viewer from page to page (page-specific state stays behind).
 _CARRIED = ("period", "month", "compare", "asof")
 
@@ -71,19 +61,21 @@ class PageContext:
 
 def page_shell(
     page: str,
-    title: str,
     *,
-    icon: str = "📊",
     dimensions: tuple[str, ...] = (),
     period: bool = True,
-    needs: str = "read",
 ) -> PageContext:
-    """Set up the page and draw the shared chrome; returns the page's context."""
-    st.set_page_config(page_title=f"{title} · Ops Cockpit", page_icon=icon, layout="wide")
+    """Set up the page `page` (an id of cockpit.navigation.PAGES: its title, icon and the
+    action it needs come from there) and draw the shared chrome; returns the page's context."""
+    entry = navigation.page(page)
+    title = entry.title
+    st.set_page_config(
+        page_title=f"{title} · Ops Cockpit", page_icon=entry.page_icon, layout="wide"
+    )
     _style()
     store = get_store()
     currency.use(store)
-    user = auth_gate.require_login(store, needs=needs)
+    user = auth_gate.require_login(store, needs=entry.needs)
     state, notices = links.from_query_params(_query_dict())
     latest = store.latest_seq()
     if state.asof is not None and state.asof > latest:
@@ -97,7 +89,7 @@ def page_shell(
         store=store,
         user=user,
         state=replace(state, page=page),
-        as_of=state.asof if state.asof is not None else LATEST,
+        as_of=resolve_as_of(state.asof),
         latest_seq=latest,
         notices=notices,
     )
@@ -139,11 +131,15 @@ def _navigation(ctx: PageContext) -> None:
         for k, v in _query_dict().items()
         if k in _CARRIED or k.startswith("f_")
     }
-    for page, path, label, icon in NAVIGATION:
-        if page in ("sql",) and not auth.can(ctx.user, "sql"):
+    for page in navigation.PAGES:
+        if not auth.can(ctx.user, page.needs):
             continue
         st.page_link(
-            path, label=label, icon=icon, query_params=carried or None, disabled=page == ctx.page
+            page.file,
+            label=page.label,
+            icon=page.icon,
+            query_params=carried or None,
+            disabled=page.id == ctx.page,
         )
     st.divider()
 

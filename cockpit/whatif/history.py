@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from cockpit import datasets, queries
-from cockpit.kpis.catalogue import CATALOGUE
 from cockpit.kpis.engine import FAMILIES, Components, component_value, fetch_components
 from cockpit.kpis.periods import data_months
-from cockpit.store import LATEST
+from cockpit.kpis.registry import lookup
+from cockpit.store import resolve_as_of
 
 AGENTS_QUERY = "whatif_agents"
 
@@ -52,7 +52,7 @@ ORDER_LINES = "orders.rows"
 
 def _components(column: str):
     kpi_id, side = KPI_COLUMNS[column]
-    return getattr(CATALOGUE[kpi_id], side)
+    return getattr(lookup(kpi_id), side)
 
 
 def _families() -> list[str]:
@@ -109,7 +109,7 @@ def monthly_history(
 ) -> pd.DataFrame:
     """One row per month with data in the slice: the KPI components of KPI_COLUMNS, order
     lines, downtime (planned - run) and scrap (units - good) minutes and units, agents."""
-    as_of = LATEST if as_of is None else int(as_of)
+    as_of = resolve_as_of(as_of)
     params, _ = split_filters(filters)
     active = {d: v for d, v in params.items() if v}
     columns = ["month", "order_lines", *KPI_COLUMNS, "downtime_minutes", "scrap_units", "agents"]

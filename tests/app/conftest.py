@@ -17,22 +17,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from cockpit import navigation
 from cockpit.demo import seed_demo
 from cockpit.store import Store
 from cockpit.ui.resources import _store_for
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
-PAGES = {
-    "overview": None,
-    "efficiency": "pages/1_Efficiency.py",
-    "cost": "pages/2_Cost.py",
-    "customer": "pages/3_Customer.py",
-    "whatif": "pages/4_What_if.py",
-    "data": "pages/5_Data.py",
-    "sql": "pages/6_SQL.py",
-    "settings": "pages/7_Settings.py",
-}
+APP = ROOT / navigation.ENTRY
+# Page files from the one page registry (the overview is the entry script, app.py).
+PAGES = {p.id: p.file for p in navigation.PAGES}
 TIMEOUT_S = 60  # generous: the machine is shared; no test asserts on speed
 
 
@@ -103,7 +96,7 @@ def open_app(monkeypatch) -> Callable[..., AppTest]:
 
 def goto(at: AppTest, page: str) -> AppTest:
     """Switch to `page` (as the sidebar link does) and run it."""
-    at.switch_page(PAGES[page] or APP.name).run()
+    at.switch_page(PAGES[page]).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

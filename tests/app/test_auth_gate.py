@@ -5,20 +5,12 @@ import os
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cockpit import auth
+from cockpit import auth, navigation
 from cockpit.demo import seed_demo
 from cockpit.store import Store
 
-APP = os.path.join(os.path.dirname(__file__), "..", "..", "app.py")
-PAGES = [
-    "pages/1_Efficiency.py",
-    "pages/2_Cost.py",
-    "pages/3_Customer.py",
-    "pages/4_What_if.py",
-    "pages/5_Data.py",
-    "pages/6_SQL.py",
-    "pages/7_Settings.py",
-]
+APP = os.path.join(os.path.dirname(__file__), "..", "..", navigation.ENTRY)
+PAGES = [p.file for p in navigation.PAGES if p.file != navigation.ENTRY]
 PASSWORD = "s3cret-pass"
 
 
@@ -79,7 +71,7 @@ def test_a_viewer_cannot_open_the_sql_explorer_but_an_analyst_can(demo_db, monke
     at = app(demo_db, monkeypatch)
     at.run()
     sign_in(at, "vic", PASSWORD)
-    at.switch_page("pages/6_SQL.py")
+    at.switch_page(navigation.page("sql").file)
     at.run()
     assert "needs the analyst role" in at.error[0].value
     assert len(at.text_area) == 0
@@ -87,6 +79,6 @@ def test_a_viewer_cannot_open_the_sql_explorer_but_an_analyst_can(demo_db, monke
     at = app(demo_db, monkeypatch)
     at.run()
     sign_in(at, "ann", PASSWORD)
-    at.switch_page("pages/6_SQL.py")
+    at.switch_page(navigation.page("sql").file)
     at.run()
     assert not at.error and len(at.text_area) == 1

@@ -10,22 +10,14 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from cockpit import navigation
 from cockpit.demo import DEMO_DIR
 from cockpit.kpis import CATALOGUE
 from cockpit.links import PAGE_PATHS
 
 pytestmark = pytest.mark.browser
 
-TITLES = {
-    "overview": "Operations scorecard",
-    "efficiency": "Efficiency",
-    "cost": "Cost",
-    "customer": "Customer",
-    "whatif": "What-if",
-    "data": "Data",
-    "sql": "SQL explorer",
-    "settings": "Settings",
-}
+TITLES = {p.id: p.title for p in navigation.PAGES}
 
 
 def _latest_month_from_export() -> tuple[dt.date, int, float]:

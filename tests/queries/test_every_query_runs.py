@@ -28,6 +28,13 @@ SAMPLES: dict[str, object] = {
     "sla_days": [5, 2, 10, 5],
     "threshold_seconds": 20,
     "limit": 50,
+    "include_rejected": True,
+    "sha256": "0" * 64,
+    "sheet": None,
+    "dataset": "orders",
+    "load_id": 1,
+    "fingerprint": "no-such-layout",
+    "batches": ["B1"],
     **{f: ["Leeds"] for f in FILTERS},
 }
 

@@ -9,6 +9,7 @@ import vl_convert as vlc
 
 from cockpit import charts, datasets
 from cockpit.charts import theme
+from cockpit.kpis.registry import lookup
 
 MONTHS = pd.date_range("2024-01-01", periods=3, freq="MS")
 
@@ -201,7 +202,7 @@ def test_chart_status_is_the_cards_status(kpi_id):
     def card_word(v):
         from cockpit.kpis import KpiValue
 
-        kv = KpiValue(kpi_id, "", "", "", v, None, None, None, target, status(kpi_id, v, target, amber),
+        kv = KpiValue(kpi_id, "", "", "", v, None, None, None, target, status(lookup(kpi_id), v, target, amber),
                       None, [], amber=amber)  # fmt: skip
         return card_view(kv)["status_text"]
 

@@ -7,6 +7,7 @@ from workbooks import text
 
 from cockpit import currency
 from cockpit.ingest.pipeline import load_files
+from cockpit.kpis.registry import lookup
 
 
 @pytest.mark.parametrize(
@@ -34,11 +35,14 @@ def test_money_formats_in_the_data_currency_and_without_one_when_none_is_known(s
     from cockpit.kpis.catalogue import CATALOGUE, display_unit, format_value
 
     assert currency.use(store) == ""
-    assert format_value("revenue", 12_345) == "12k" and display_unit(CATALOGUE["revenue"]) == ""
+    assert (
+        format_value(lookup("revenue"), 12_345) == "12k"
+        and display_unit(CATALOGUE["revenue"]) == ""
+    )
     store.set_setting(currency.DETECTED, "$")
     currency.use(store)
-    assert format_value("revenue", 12_345) == "$12k"
-    assert format_value("revenue", -1_500_000) == "-$1.5M"
+    assert format_value(lookup("revenue"), 12_345) == "$12k"
+    assert format_value(lookup("revenue"), -1_500_000) == "-$1.5M"
     assert display_unit(CATALOGUE["revenue"]) == "$"
 
 

@@ -7,6 +7,7 @@ import pytest
 from cockpit import datasets
 from cockpit.kpis import CATALOGUE, format_value
 from cockpit.kpis.engine import FAMILIES
+from cockpit.kpis.registry import lookup
 
 DESIGN_IDS = """orders, units, revenue, gross_margin_pct, on_time_pct, cycle_time_days,
 cycle_time_p90_days, return_rate_pct, oee_pct, availability_pct, performance_pct,
@@ -55,4 +56,4 @@ def test_every_kpi_is_well_formed():
     ],
 )
 def test_format_value(kpi_id, value, text):
-    assert format_value(kpi_id, value) == text
+    assert format_value(lookup(kpi_id), value) == text

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from cockpit.kpis import make_period, save_target_overrides, scorecard
+from cockpit.kpis.registry import lookup
 from cockpit.kpis.targets import period_target, status
 
 JAN, FEB = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
@@ -18,7 +19,7 @@ JAN, FEB = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
 )
 def test_lower_is_better_status_abandon(value, expected):
     # abandon_pct: target 5, amber threshold 7 -> green <= 5, amber <= 7, red above.
-    assert status("abandon_pct", value, 5.0, 7.0) == expected
+    assert status(lookup("abandon_pct"), value, 5.0, 7.0) == expected
 
 
 @pytest.mark.parametrize(
@@ -31,7 +32,7 @@ def test_plan_amber_is_an_absolute_threshold(value, expected):
              "amber_threshold": 91.0}]  # fmt: skip
     t = period_target("on_time_pct", [JAN], plan=plan, overrides={})
     assert (t.target, t.amber) == (96.0, 91.0)
-    assert status("on_time_pct", value, t.target, t.amber) == expected
+    assert status(lookup("on_time_pct"), value, t.target, t.amber) == expected
 
 
 def test_demo_plan_csat_and_nps_below_their_thresholds_are_red():
@@ -41,9 +42,9 @@ def test_demo_plan_csat_and_nps_below_their_thresholds_are_red():
     ]
     csat = period_target("csat_pct", [JAN], plan=plan, overrides={})
     nps = period_target("nps", [JAN], plan=plan, overrides={})
-    assert status("csat_pct", 53.1, csat.target, csat.amber) == "red"
-    assert status("nps", 11.0, nps.target, nps.amber) == "red"
-    assert status("nps", 25.0, nps.target, nps.amber) == "amber"
+    assert status(lookup("csat_pct"), 53.1, csat.target, csat.amber) == "red"
+    assert status(lookup("nps"), 11.0, nps.target, nps.amber) == "red"
+    assert status(lookup("nps"), 25.0, nps.target, nps.amber) == "amber"
 
 
 def test_settings_band_becomes_a_threshold_on_the_wrong_side_of_the_target():
@@ -54,9 +55,9 @@ def test_settings_band_becomes_a_threshold_on_the_wrong_side_of_the_target():
 
 
 def test_no_value_or_no_target_means_no_status():
-    assert status("on_time_pct", None, 95.0, 92.0) is None
-    assert status("orders", 10.0, None, None) is None
-    assert status("on_time_pct", 94.0, 95.0, None) == "red"  # no threshold: no amber
+    assert status(lookup("on_time_pct"), None, 95.0, 92.0) is None
+    assert status(lookup("orders"), 10.0, None, None) is None
+    assert status(lookup("on_time_pct"), 94.0, 95.0, None) == "red"  # no threshold: no amber
 
 
 def test_plan_then_settings_then_default():

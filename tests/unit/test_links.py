@@ -190,3 +190,19 @@ def test_param_names_cover_every_written_key():
         asof=1,
     )
     assert set(to_query_params(state)) == set(links.param_names())
+
+
+def test_dimensions_and_drivers_are_their_sources_own():
+    from cockpit import datasets
+    from cockpit.kpis.engine import DIMENSIONS as ENGINE_DIMENSIONS
+    from cockpit.whatif import model
+
+    assert links.DIMENSIONS == datasets.FILTER_DIMENSIONS == ENGINE_DIMENSIONS
+    assert tuple(model.DRIVERS) == links.DRIVERS
+    # What the engine filters by, a link may carry: f_cause reads back as a filter.
+    state, notices = from_query_params({"f_cause": ["Jam"], "d_agents": "2"})
+    assert (state.filter_map, state.driver_map, notices) == (
+        {"cause": ("Jam",)},
+        {"agents": 2.0},
+        [],
+    )

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from cockpit.kpis import KpiValue
+from cockpit.kpis.registry import lookup
 from cockpit.screens.scorecard_view import by_group, card_view, change_text, sparkline_svg
 
 
@@ -13,12 +14,12 @@ def value(kpi_id, v, prev=None, target=None, status=None, reason=None, spark=())
 
 
 def test_changes_are_signed_once_in_the_kpi_unit():
-    assert change_text("on_time_pct", 1.25) == "+1.2 pts"
-    assert change_text("nps", 22.0) == "+22"  # not "++22"
-    assert change_text("nps", -5.0) == "-5"
-    assert change_text("asa_seconds", -3.0) == "-3 s"
-    assert change_text("revenue", 12_345.0) == "+£12k"
-    assert change_text("revenue", None) is None
+    assert change_text(lookup("on_time_pct"), 1.25) == "+1.2 pts"
+    assert change_text(lookup("nps"), 22.0) == "+22"  # not "++22"
+    assert change_text(lookup("nps"), -5.0) == "-5"
+    assert change_text(lookup("asa_seconds"), -3.0) == "-3 s"
+    assert change_text(lookup("revenue"), 12_345.0) == "+£12k"
+    assert change_text(lookup("revenue"), None) is None
 
 
 def test_lower_is_better_inverts_the_delta_colour_and_tiny_changes_show_none():
