@@ -121,6 +121,18 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             datasets.table_ddl(datasets.get("delivery_stats")),
         ],
     ),
+    (
+        5,
+        "sign-in failures per name (the login brake survives a restart)",
+        [
+            """CREATE TABLE IF NOT EXISTS login_failures (
+                name VARCHAR PRIMARY KEY,
+                failures INTEGER NOT NULL,
+                last_at DOUBLE NOT NULL,
+                locked_until DOUBLE NOT NULL DEFAULT 0
+            )""",
+        ],
+    ),
 ]
 
 
