@@ -49,7 +49,7 @@ class Server:
 
     def __init__(self, db) -> None:
         self.db = db
-        self.queue = loadqueue.LoadQueue()
+        self.queue = loadqueue.shared()  # the Data page's loads wait in it too
         self.info: dict | None = None  # the server file, once written
 
     def store(self) -> store_mod.Store:
