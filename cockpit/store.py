@@ -417,6 +417,14 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def unregister(cur, name: str) -> None:
+    """Unregister an Arrow source after a write, also when the write failed: a failed write
+    (disk full, read-only folder) aborts the transaction, and unregistering then raises a
+    TransactionException that would hide the real error behind a traceback."""
+    with contextlib.suppress(duckdb.Error):
+        cur.unregister(name)
+
+
 def in_row_groups(table: pa.Table) -> pa.Table:
     """`table` re-cut into chunks of exactly one DuckDB row group, for bulk inserts.
 
