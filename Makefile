@@ -39,6 +39,7 @@ chromium:
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/ingest.py
+	$(PY) bench/wide.py
 	$(PY) bench/kpis.py
 	$(PY) bench/whatif.py
 	$(PY) bench/pages.py

@@ -54,7 +54,7 @@ class Server:
 
     def __init__(self, db) -> None:
         self.db = db
-        self.queue = loadqueue.LoadQueue()
+        self.queue = loadqueue.shared()  # the Data page's loads wait in it too
         self.info: dict | None = None  # the server file, once written
         self.warm = False  # the default view is computed (cockpit.kpis.warm)
 

@@ -79,7 +79,16 @@ ACTION_LABELS = {
 # tables and the ledger. Private tables are never readable there, by any role: the audit is
 # shown to admins in Settings, saved items through their owners' pages.
 EXPLORER_PRIVATE_TABLES = frozenset(
-    {"audit", "settings", "users", "tokens", "layouts", "rejects", "schema_migrations"}
+    {
+        "audit",
+        "settings",
+        "users",
+        "tokens",
+        "layouts",
+        "rejects",
+        "schema_migrations",
+        "login_failures",
+    }  # fmt: skip
 )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from cockpit import datasets, queries
-from cockpit.store import LATEST, Store, audit, in_row_groups
+from cockpit.store import LATEST, Store, audit, in_row_groups, unregister
 
 
 @dataclass
@@ -114,7 +114,7 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
             {"id": load_id},
         )
     finally:
-        cur.unregister("_incoming")
+        unregister(cur, "_incoming")
     superseded = 0
     if replace:
         superseded = supersede(cur, load_id, dataset)

@@ -2,6 +2,9 @@
 
 Each load is a job: queued (with how many are ahead), running, done (with its report) or
 failed. Reads never wait for the queue: they read the last committed version.
+
+One queue per process (`shared()`): the API's POST /api/loads and the Data page's Load
+button both put their loads in it, so a page load waits behind an API load and the reverse.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class LoadQueue:
         self._order: list[int] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self.stopped = False
         self._worker = threading.Thread(target=self._serve, name="cockpit-loads", daemon=True)
         self._worker.start()
 
@@ -60,6 +64,7 @@ class LoadQueue:
         return sum(1 for j in list(self._jobs.values()) if j.state in ("queued", "running"))
 
     def stop(self) -> None:
+        self.stopped = True
         self._q.put(None)
 
     def _serve(self) -> None:
@@ -82,3 +87,16 @@ class LoadQueue:
         for i in finished[: max(0, len(finished) - self.KEEP)]:
             self._order.remove(i)
             del self._jobs[i]
+
+
+_SHARED: LoadQueue | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared() -> LoadQueue:
+    """The process's one load queue (a new one if the last was stopped)."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None or not _SHARED._worker.is_alive() or _SHARED.stopped:
+            _SHARED = LoadQueue()
+        return _SHARED

@@ -28,7 +28,9 @@ Safety comes in layers (after datasette), each enough to stop a class of attack 
    multiply a value's size are capped (`repeat`, `lpad`, `rpad` through per-cursor temp
    macros that raise an error above MAX_VALUE_SIZE before anything is built), and the scalar
    list builders (`range(...)`/`generate_series(...)` in an expression, `list_resize`) are
-   refused: the table functions `FROM range(...)` stream and stop at the limit.
+   refused: the table functions `FROM range(...)` stream and stop at the limit. printf() and
+   format() must have a literal format whose widths and precisions are at most
+   MAX_FORMAT_WIDTH (`printf('%999999999d', 1)` is refused, as is a `*` or `{}` width).
    Memory: the database instance runs with a memory limit and a capped temp directory
    (cockpit.store.resource_settings), so a huge `list()` or `string_agg()` fails with a
    message instead of taking the machine's memory.
@@ -107,6 +109,11 @@ SIZE_CAPS = (
     + _CAP.format(n="n", size="n")
     + ", p)",
 )
+# printf('%999999999d', 1) and format('{:>999999999}', 'x') build one huge value each, as
+# repeat() would: their widths and precisions are capped (and must be written in the format).
+FORMAT_FUNCTIONS = frozenset({"printf", "format"})
+MAX_FORMAT_WIDTH = 10_000
+_PRINTF_SPEC = re.compile(r"%[-+ #0']*(\*|\d*)(?:\.(\*|\d*))?")
 REFUSED_PREFIXES = ("duckdb_", "pragma_", "read_", "__internal")
 ALLOWED_SHOW_SPECIAL = frozenset({'"tables"', "__show_tables_expanded"})
 
@@ -168,6 +175,8 @@ class References:
     functions: set[str] = field(default_factory=set)
     tables: set[tuple[str, str, str]] = field(default_factory=set)
     shows: set[tuple[str, str]] = field(default_factory=set)
+    # printf()/format() calls: (function, its format string when written as a literal)
+    formats: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def run_readonly(
@@ -314,6 +323,8 @@ def check_references(cur, refs: References) -> None:
         # unnest() in a select list is a parser special, not a catalogued scalar function.
         if name not in known.get("function", set()) and name not in ALLOWED_TABLE_FUNCTIONS:
             raise QueryRefused(f"There is no function named {name}().")
+    for name, text in refs.formats:
+        check_format(name, text)
     for show_type, name in sorted(refs.shows):
         if show_type in {"DESCRIBE", "SUMMARY"}:
             continue
@@ -363,10 +374,79 @@ def _walk(node, ctes: frozenset[str], refs: References) -> None:
     if kind == "SHOW_REF":
         refs.shows.add((node.get("show_type", ""), (node.get("table_name") or "").lower()))
     if node.get("class") == "FUNCTION":
-        refs.functions.add((node.get("function_name") or "").lower())
+        name = (node.get("function_name") or "").lower()
+        refs.functions.add(name)
+        if name in FORMAT_FUNCTIONS:
+            refs.formats.append((name, _literal_text(node)))
     for value in node.values():
         if isinstance(value, (dict, list)):
             _walk(value, ctes, refs)
+
+
+def _literal_text(function: dict) -> str | None:
+    """A function call's first argument when it is a string literal, else None."""
+    args = function.get("arguments") or function.get("children") or []
+    if not args or not isinstance(args[0], dict):
+        return None
+    expr = args[0].get("expression", args[0])
+    if not isinstance(expr, dict) or expr.get("class") != "CONSTANT":
+        return None
+    literal = expr.get("literal")
+    if isinstance(literal, dict) and literal.get("kind") == "STRING":
+        return literal.get("text")
+    value = expr.get("value")  # DuckDB's own serialisation: {"type": {"id": ...}, "value": ...}
+    if isinstance(value, dict) and (value.get("type") or {}).get("id") == "VARCHAR":
+        return value.get("value")
+    return None
+
+
+def check_format(name: str, text: str | None) -> None:
+    """Refuse a printf()/format() whose widths could build a huge value (layer 4)."""
+    if text is None:
+        raise QueryRefused(
+            f"{name}() needs its format written out as a literal string here, so that its "
+            "widths can be checked."
+        )
+    if name == "printf":
+        specs = _PRINTF_SPEC.findall(text.replace("%%", ""))
+        sizes = [n for spec in specs for n in spec]
+        dynamic = any(n == "*" for n in sizes)
+    else:
+        specs = _format_specs(text)
+        dynamic = any("{" in spec for spec in specs)
+        # the digits after the field's ':' (fill, width, precision), not its argument index
+        sizes = [n for spec in specs for n in re.findall(r"\d+", spec.partition(":")[2])]
+    if dynamic:
+        raise QueryRefused(
+            f"{name}() with a width or precision taken from an argument is not allowed here; "
+            "write the width in the format."
+        )
+    widest = max((int(n) for n in sizes if n.isdigit()), default=0)
+    if widest > MAX_FORMAT_WIDTH:
+        raise QueryRefused(
+            f"{name}() with a width or precision of {widest:,} is not allowed here; the "
+            f"explorer caps printf() and format() widths at {MAX_FORMAT_WIDTH:,}."
+        )
+
+
+def _format_specs(text: str) -> list[str]:
+    """The replacement fields of a format() string ('{:>5}' -> ':>5'), nested braces kept;
+    '{{' and '}}' outside a field are literal braces."""
+    fields, i = [], 0
+    while i < len(text):
+        if text.startswith(("{{", "}}"), i):
+            i += 2
+            continue
+        if text[i] != "{":
+            i += 1
+            continue
+        depth, j = 1, i + 1
+        while j < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            j += 1
+        fields.append(text[i + 1 : j - 1])
+        i = j
+    return fields
 
 
 def _qualified(node: dict, *keys: str) -> tuple[str, str, str]:

@@ -131,6 +131,18 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             datasets.table_ddl(datasets.get("delivery_stats")),
         ],
     ),
+    (
+        5,
+        "sign-in failures per name (the login brake survives a restart)",
+        [
+            """CREATE TABLE IF NOT EXISTS login_failures (
+                name VARCHAR PRIMARY KEY,
+                failures INTEGER NOT NULL,
+                last_at DOUBLE NOT NULL,
+                locked_until DOUBLE NOT NULL DEFAULT 0
+            )""",
+        ],
+    ),
 ]
 
 
@@ -415,6 +427,14 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
     con.execute(f"ATTACH $path AS {CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_ROWS})", {"path": path})
     con.execute(f"USE {CATALOG}")
     return con
+
+
+def unregister(cur, name: str) -> None:
+    """Unregister an Arrow source after a write, also when the write failed: a failed write
+    (disk full, read-only folder) aborts the transaction, and unregistering then raises a
+    TransactionException that would hide the real error behind a traceback."""
+    with contextlib.suppress(duckdb.Error):
+        cur.unregister(name)
 
 
 def in_row_groups(table: pa.Table) -> pa.Table:

@@ -17,7 +17,7 @@ from cockpit.ingest import scratch
 from cockpit.ingest.mapping import Mapping
 from cockpit.ingest.model import FileReport, PreparedFile, PreparedSheet, SheetReport
 from cockpit.ingest.raw_staging import RawStaging, write_grid
-from cockpit.store import Store, audit, sha256
+from cockpit.store import Store, audit, sha256, unregister
 
 REJECTS_SHOWN = 50  # rejects kept in the report; all of them go to the rejects table
 
@@ -168,7 +168,7 @@ def _commit_sheet(
                 "INSERT INTO rejects SELECT load_id, row_number, column_name, reason, raw FROM _rej"
             )
         finally:
-            cur.unregister("_rej")
+            unregister(cur, "_rej")
     sheet_rep = _sheet_report(prepared, s, status=status)
     sheet_rep.load_id = entry.load_id
     sheet_rep.rows_loaded = rows

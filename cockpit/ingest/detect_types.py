@@ -168,22 +168,33 @@ def _stats_sql(decimal_comma: bool, source: str) -> str:
     """
 
 
-def _failures_sql(p: ColumnProfile, decimal_comma: bool) -> str:
-    value = typed.convert_sql("v", p, decimal_comma, f"fmt{p.index}")
+def _failures_sql(group: list[ColumnProfile], decimal_comma: bool, fmt: str) -> str:
+    """The failing values of columns that share one conversion (`group`), in one subquery."""
+    value = typed.convert_sql("v", group[0], decimal_comma, fmt)
+    cols = ", ".join(str(p.index) for p in group)
     failing = f"""
-        select v, sum(n) as n from _profile_whole
-        where col = {p.index} and not {IS_PLACEHOLDER} and ({value}) is null
-        group by v"""
-    return _categorise_sql(p.index, p.kind, failing)
+        select col, v, sum(n) as n from _profile_whole
+        where col in ({cols}) and not {IS_PLACEHOLDER} and ({value}) is null
+        group by col, v"""
+    return _categorise_sql("col", group[0].kind, failing)
 
 
-def _categorise_sql(index: int, kind: str, failing: str) -> str:
-    """Failing values (v, n) as notes, repeated words or bad values, grouped by shape."""
+def _conversion(p: ColumnProfile) -> tuple:
+    """What convert_sql reads of a profile: columns alike in it fail on the same values."""
+    if p.kind in ("date", "timestamp", "time") and not p.serial:
+        formats = tuple(typed.formats_for(p))
+        return (p.kind, formats, p.fast_length, p.fast_format)
+    return (p.kind, p.marker, p.serial, p.epoch1904)
+
+
+def _categorise_sql(col: int | str, kind: str, failing: str) -> str:
+    """Failing values (v, n) as notes, repeated words or bad values, grouped by shape; `col`
+    is the column's index, or "col" when `failing` has the column."""
     phrase = typed.phrase_sql("v", kind)
     letters = "length(regexp_replace(v, '[^[:alpha:]]', '', 'g'))"
     # Failing values are grouped again: a huge column's whole view has a row per cell.
     return f"""
-    select {index} as col,
+    select {col} as col,
         case when {phrase} then 'note' when n >= 2 and {letters} >= 3 then 'word'
              else 'bad' end as cat,
         case when {phrase} then regexp_replace(v, '\\d+', '#', 'g') else v end as key,
@@ -243,11 +254,7 @@ def _full_profiles(con, table, names, decimal_comma, date_order) -> list[ColumnP
         return []
     con.register("_profile_src", table.select([f"c{i}" for i in names]))
     try:
-        approx = con.sql(
-            "select "
-            + ", ".join(f"approx_count_distinct(c{i})" for i in names)
-            + " from _profile_src"
-        ).fetchall()[0]
+        approx = _approx_distinct(con, table.num_rows, list(names))
         # Columns with very many distinct values are never grouped whole: only a hash-chosen
         # share of their values is (each value with all its rows), weighted by the step.
         step = {i: a // SAMPLE_DISTINCT + 1 for i, a in zip(names, approx, strict=True)
@@ -276,6 +283,22 @@ def _full_profiles(con, table, names, decimal_comma, date_order) -> list[ColumnP
         con.sql("drop table if exists _profile_vals")
         con.sql("drop table if exists _profile_sample")
         con.unregister("_profile_src")
+
+
+def _approx_distinct(con, n_rows: int, columns: list[int]) -> list[int]:
+    """Each column's approximate distinct count; a table too short for any column to be huge
+    skips the query (a 5,000-column one spent seconds planning it)."""
+    if n_rows <= HUGE_DISTINCT // 2:  # well under, whatever the estimate's error
+        return [n_rows] * len(columns)
+    out: list[int] = []
+    for start in range(0, len(columns), APPROX_BATCH):
+        batch = columns[start : start + APPROX_BATCH]
+        sql = "select " + ", ".join(f"approx_count_distinct(c{i})" for i in batch)
+        out += con.sql(sql + " from _profile_src").fetchall()[0]
+    return out
+
+
+APPROX_BATCH = 200  # columns per query: planning one query grows faster than its width
 
 
 def _group_values(con, table: pa.Table, small: list[int], step: dict[int, int]) -> None:
@@ -414,14 +437,21 @@ def _pylist(con, sql: str, params: dict | None = None) -> list[dict]:
 
 
 def _failures(con, profiles: list[ColumnProfile], decimal_comma: bool) -> dict[int, list[dict]]:
-    """Per column: the distinct values that are neither placeholders nor the column's kind."""
-    fparams: dict[str, object] = {"ph": list(KNOWN_PLACEHOLDERS)}
+    """Per column: the distinct values that are neither placeholders nor the column's kind.
+
+    Columns converted alike share one subquery: a union with a part per column took planning
+    time that grew with the cube of the width (500 columns: 159 s)."""
+    groups: dict[tuple, list[ColumnProfile]] = {}
     for p in profiles:
-        if p.kind in ("date", "timestamp", "time") and not p.serial:
-            fparams.update(typed.column_format_params(f"fmt{p.index}", p))
-    sql = " union all ".join(_failures_sql(p, decimal_comma) for p in profiles)
+        groups.setdefault(_conversion(p), []).append(p)
+    fparams: dict[str, object] = {"ph": list(KNOWN_PLACEHOLDERS)}
+    parts = []
+    for k, group in enumerate(groups.values()):
+        if group[0].kind in ("date", "timestamp", "time") and not group[0].serial:
+            fparams.update(typed.column_format_params(f"fmt{k}", group[0]))
+        parts.append(_failures_sql(group, decimal_comma, f"fmt{k}"))
     fails: dict[int, list[dict]] = {}
-    for f in _pylist(con, sql, fparams):
+    for f in _pylist(con, " union all ".join(parts), fparams):
         fails.setdefault(f["col"], []).append(f)
     return fails
 

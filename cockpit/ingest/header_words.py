@@ -14,6 +14,7 @@ order), for the words the canonical columns and the datasets' evidence are made 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -170,8 +171,10 @@ def split_words(header: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@functools.lru_cache(maxsize=65_536)
 def words(header: str) -> str:
-    """A header as plain English words (see the module docstring)."""
+    """A header as plain English words (see the module docstring). Cached: every dataset's
+    evidence and mapping reads each header again (a wide sheet has thousands)."""
     text = split_words(header)
     text = _DATA_AS_DATE.sub("date", text)
     for phrase, english in PHRASES.items():

@@ -41,6 +41,11 @@ def normalise(header: str) -> str:
     return header_words.words(header)
 
 
+@functools.lru_cache(maxsize=65_536)
+def _header_words(header: str) -> frozenset[str]:
+    return frozenset(normalise(header).split())
+
+
 def _layout_text(header: str) -> str:
     """The spelling a layout's fingerprint is made of (kept as it was: remembered layouts of
     existing databases must still be found)."""
@@ -57,6 +62,14 @@ def _names(dataset: str, column: str) -> tuple[frozenset[str], tuple[str, ...]]:
     names = {normalise(n) for n in (column.replace("_", " "), *col.synonyms)}
     names.discard("")
     return frozenset(names), tuple(sorted(names))
+
+
+@functools.cache
+def _vocabulary(dataset: str) -> frozenset[str]:
+    """Every word of every name and synonym of a dataset's columns: a header sharing none of
+    them matches no column of it (the quick test that keeps wide sheets fast)."""
+    ds = datasets.get(dataset)
+    return frozenset(w for c in ds.columns for n in _names(dataset, c.name)[1] for w in n.split())
 
 
 @dataclass
@@ -138,7 +151,7 @@ def _match_score(header: str, dataset: str, column: str) -> float:
     in 'PQ First Sent to Client Date', is too weak to count)."""
     h = normalise(header)
     exact, names = _names(dataset, column)
-    words = set(h.split())
+    words = _header_words(header)
     if h in exact or any(set(n.split()) == words for n in names):
         return 1.0
     best = 0.0
@@ -162,11 +175,16 @@ def map_columns(
     """Greedy best match of canonical columns to source columns: mapping, total score and
     each mapped column's score."""
     ds = datasets.get(dataset)
+    vocabulary = _vocabulary(ds.name)
+    # Only headers with a word of this dataset's names can match any of its columns.
+    named = [
+        p
+        for p in profiles
+        if p.name not in exclude and p.kind != "empty" and _header_words(p.name) & vocabulary
+    ]
     candidates = []
     for col in ds.columns:
-        for p in profiles:
-            if p.name in exclude or p.kind == "empty":
-                continue
+        for p in named:
             s = _match_score(p.name, ds.name, col.name)
             if (col.name, normalise(p.name)) in _WEAK_SYNONYMS:
                 s *= 0.95

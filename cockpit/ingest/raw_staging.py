@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from cockpit.ingest.read import RawSheet
-from cockpit.store import Store
+from cockpit.store import Store, unregister
 
 
 def write_grid(cur: duckdb.DuckDBPyConnection, table: pa.Table, name: str) -> None:
@@ -33,7 +33,7 @@ def write_grid(cur: duckdb.DuckDBPyConnection, table: pa.Table, name: str) -> No
     try:
         cur.execute(f"CREATE TABLE {name} AS SELECT * FROM _grid")
     finally:
-        cur.unregister("_grid")
+        unregister(cur, "_grid")
 
 
 class RawStaging:

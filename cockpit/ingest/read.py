@@ -59,9 +59,9 @@ class Limits:
     max_uncompressed: int = 4 * 1024**3  # total unpacked size of a zip container
     max_cell_chars: int = 32_767  # Excel's own limit for one cell
     max_line_bytes: int = 16 * 1024**2  # one physical line of delimited text
-    # Real exports have tens of columns; thousands is a pivot or a transposed table, and
-    # recognition time grows with the width (5,000 columns took minutes).
-    max_columns: int = 1_000
+    # Real exports have tens of columns; thousands is a pivot or a transposed table. Time
+    # grows with the cells (5,000 columns x 100 rows: seconds); the cap bounds the width.
+    max_columns: int = 20_000
 
 
 # csv.reader (sniffing the delimiter) refuses fields over 128 KB by default: allow what the

@@ -21,9 +21,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cockpit.ingest.kernels import map_columns
+from cockpit.ingest.profile import ColumnProfile
 
 if TYPE_CHECKING:
-    from cockpit.ingest.profile import ColumnProfile, SheetAnalysis
+    from cockpit.ingest.profile import SheetAnalysis
     from cockpit.ingest.read import RawSheet
 
 CURRENCY_CODES = (
@@ -336,6 +337,7 @@ def data_rows(raw: RawSheet, analysis: SheetAnalysis) -> pa.Table:
 
 
 LOOKUP_KINDS = ("date", "timestamp", "time", "duration")
+HARD_BATCH = 200  # more columns to convert than this: stacked (_convert_stacked)
 
 
 def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
@@ -358,20 +360,14 @@ def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
             bad[i] = flags
     hard = [i for i in range(len(columns)) if i not in values]
     if hard:
-        sql, params = _conversion_sql([columns[i] for i in hard], raw.decimal_comma, len(source))
-        con.register("_ingest_src", source)
-        try:
-            result = con.sql(sql, params=params).to_arrow_table()
-        finally:
-            con.unregister("_ingest_src")
-        for j, i in enumerate(hard):
-            values[i] = result[f"v{j}"]
-            if f"bad{j}" in result.column_names:
-                bad[i] = pc.fill_null(result[f"bad{j}"], False)
+        if len(hard) <= HARD_BATCH:
+            _convert_side_by_side(con, source, [columns[i] for i in hard], hard, raw, values, bad)
+        else:
+            _convert_stacked(con, source, [columns[i] for i in hard], hard, raw, values, bad)
 
     rows = source["_row"]
     rejects = []
-    for i, flags in bad.items():
+    for i, flags in sorted(bad.items()):  # in column order within a row
         if not pc.any(flags).as_py():
             continue
         p = columns[i]
@@ -388,6 +384,74 @@ def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
     table = pa.table([values[i] for i in range(len(names))] + [rows], names=names + ["_row"])
     placeholders = {p.name: dict(p.placeholders) for p in columns if p.placeholders}
     return TypedSheet(table=table, rejects=rejects, placeholders=placeholders)
+
+
+def _convert_side_by_side(con, source, profiles, at, raw, values, bad) -> None:
+    """The columns in one select, side by side (a sheet of ordinary width)."""
+    sql, params = _conversion_sql(profiles, raw.decimal_comma, len(source))
+    con.register("_ingest_src", source)
+    try:
+        result = con.sql(sql, params=params).to_arrow_table()
+    finally:
+        con.unregister("_ingest_src")
+    for j, i in enumerate(at):
+        values[i] = result[f"v{j}"]
+        if f"bad{j}" in result.column_names:
+            bad[i] = pc.fill_null(result[f"bad{j}"], False)
+
+
+def _conversion_key(p: ColumnProfile) -> tuple:
+    """What _conversion_sql reads of a profile, placeholders aside: columns alike in it
+    convert with one expression."""
+    dated = p.kind in ("date", "timestamp", "time") and not p.serial
+    formats = tuple(formats_for(p)) if dated else ()
+    return (p.kind, _styled(p), p.marker, p.serial, p.epoch1904, formats, p.fast_length,
+            p.fast_format)  # fmt: skip
+
+
+def _convert_stacked(con, source, profiles, at, raw, values, bad) -> None:
+    """A wide sheet's columns, those converted alike laid end to end as one long column.
+
+    One select side by side costs planning time per column, growing faster than the width
+    (5,000 columns took minutes); stacked, a sheet needs one select per kind of conversion.
+    Each column's placeholders are made empty first (by Arrow, as the select would), so
+    columns with different placeholders share the select."""
+    n = len(source)
+    groups: dict[tuple, list[int]] = {}
+    for j, p in enumerate(profiles):
+        groups.setdefault(_conversion_key(p), []).append(j)
+    for members in groups.values():
+        parts = []
+        for j in members:
+            p = profiles[j]
+            col = source[f"c{p.index}"]
+            if p.placeholders:
+                marked = pa.array([k.lower() for k in p.placeholders], pa.string())
+                hit = pc.fill_null(pc.is_in(pc.utf8_lower(_trim(col)), value_set=marked), False)
+                col = pc.if_else(hit, pa.scalar(None, pa.string()), col)
+            parts += col.chunks
+        first = profiles[members[0]]
+        stacked = ColumnProfile(
+            index=0, name=first.name, kind=first.kind, evidence=first.evidence,
+            formats=list(first.formats), serial=first.serial, epoch1904=first.epoch1904,
+            marker=first.marker, fast_length=first.fast_length, fast_format=first.fast_format,
+            distinct=sum(profiles[j].distinct for j in members),
+        )  # fmt: skip
+        total = n * len(members)
+        long = pa.table(
+            {"c0": pa.chunked_array(parts, pa.string()), "_row": np.arange(total, dtype=np.int64)}
+        )
+        sql, params = _conversion_sql([stacked], raw.decimal_comma, total)
+        con.register("_ingest_src", long)
+        try:
+            result = con.sql(sql, params=params).to_arrow_table()
+        finally:
+            con.unregister("_ingest_src")
+        for k, j in enumerate(members):
+            i = at[j]
+            values[i] = result["v0"].slice(k * n, n)
+            if "bad0" in result.column_names:
+                bad[i] = pc.fill_null(result["bad0"].slice(k * n, n), False)
 
 
 def _convert_direct(col: pa.ChunkedArray, p: ColumnProfile):

@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from cockpit import auth, datasets, ledger
-from cockpit.ingest.pipeline import PreparedFile, PreparedSheet
+from cockpit import auth, datasets, ledger, loadqueue
+from cockpit.ingest.pipeline import (
+    DISK_ERRORS,
+    PreparedFile,
+    PreparedSheet,
+    commit_file,
+    disk_failure,
+)
 from cockpit.store import Store, audit
 
 UNMAPPED = "—"
@@ -173,6 +179,48 @@ def rejects_xlsx(prepared: PreparedFile, sheet: PreparedSheet) -> bytes:
         ],
         sheet="Rejected rows",
     )
+
+
+WAITING_MESSAGE = "Waiting for another load to finish ({ahead} ahead)…"
+
+
+def commit_queued(
+    store: Store,
+    prepared: list[PreparedFile],
+    replace: dict[str, dict],
+    user: auth.User | None,
+    *,
+    on_wait=None,
+    poll_s: float = 0.5,
+) -> list:
+    """Commit the Data page's ready files through the process's load queue (the one POST
+    /api/loads uses), so they never run beside another load; one job, the files in order.
+
+    While loads are ahead of it, `on_wait(message)` hears "Waiting for another load to
+    finish (N ahead)…" (again when N changes). Returns the files' load reports."""
+
+    def run() -> dict:
+        reports = []
+        for p in prepared:
+            try:
+                reports.append(commit_file(store, p, replace=replace.get(p.sha256, {}), user=user))
+            except DISK_ERRORS as exc:  # disk full, read-only folder: nothing was stored
+                reports.append(disk_failure(p.name, p.data, exc))
+        return {"reports": reports}
+
+    q = loadqueue.shared()
+    job = q.submit(", ".join(p.name for p in prepared), run)
+    said = 0
+    while True:
+        ahead = q.ahead(job) if job.state == "queued" else 0
+        if ahead and ahead != said and on_wait is not None:
+            on_wait(WAITING_MESSAGE.format(ahead=ahead))
+        said = ahead
+        if job.done.wait(poll_s):
+            break
+    if job.state == "failed":
+        raise RuntimeError(job.error)
+    return job.result["reports"]
 
 
 def loads_history(store: Store) -> pd.DataFrame:

@@ -10,11 +10,8 @@ import streamlit as st
 from cockpit import auth, datasets, ledger
 from cockpit.charts.data import coverage_grid
 from cockpit.ingest.pipeline import (
-    DISK_ERRORS,
     PreparedFile,
     SheetOptions,
-    commit_file,
-    disk_failure,
     prepare_file,
 )
 from cockpit.screens import dataops, freshness
@@ -327,13 +324,12 @@ def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
         )
     label = f"Load {len(ready)} file{'s' if len(ready) != 1 else ''}"
     if st.button(label, type="primary", disabled=not ready, key="load_files"):
-        reports = []
-        for p in ready:
-            replace = state.get("replace", {}).get(p.sha256, {})
-            try:
-                reports.append(commit_file(ctx.store, p, replace=replace, user=ctx.user))
-            except DISK_ERRORS as exc:  # disk full, read-only folder: nothing was stored
-                reports.append(disk_failure(p.name, p.data, exc))
+        # Through the process's load queue, behind any load sent to the API.
+        waiting_note = st.empty()
+        reports = dataops.commit_queued(
+            ctx.store, ready, state.get("replace", {}), ctx.user, on_wait=waiting_note.info
+        )
+        waiting_note.empty()
         state["report"] = reports
         state["prepared"] = {}
         state["options"] = {}

@@ -75,7 +75,7 @@ def test_saving_a_query_needs_the_sql_role(store):
 
 # -- the explorer reads data, not private tables ---------------------------------------------
 
-PRIVATE = ["audit", "settings", "layouts", "rejects", "schema_migrations"]
+PRIVATE = ["audit", "settings", "layouts", "rejects", "schema_migrations", "login_failures"]
 
 
 @pytest.mark.parametrize("table", PRIVATE)
@@ -216,6 +216,43 @@ def test_failed_sign_ins_are_audited_slowed_then_locked(store):
     t.now += login.LOCK_SECONDS + 1
     assert login.sign_in(store, config, "ann", "right", brake=brake) == User("ann", "analyst")
     assert brake.delay_for("ann") == 0
+
+
+def test_a_lockout_and_the_slow_down_survive_a_restart(tmp_path):
+    """The brake's counters live in the database: a new server process (a new Store on the
+    same file, a new brake) still refuses a locked name, and still slows a failing one."""
+    t = FakeTime()
+    config = _config()
+    path = tmp_path / "c.duckdb"
+    first = Store.open(path)
+    brake = login.LoginBrake(clock=t.clock, sleep=t.sleep)
+    for _ in range(login.LOCK_AFTER):
+        assert login.sign_in(first, config, "Ann", "wrong", brake=brake) is None
+    for _ in range(login.SLOW_AFTER + 1):
+        assert login.sign_in(first, config, "bob", "wrong", brake=brake) is None
+    first.close()
+
+    again = Store.open(path)
+    try:
+        restarted = login.LoginBrake(clock=t.clock, sleep=t.sleep)
+        with pytest.raises(login.LoginLocked, match="15 min"):
+            login.sign_in(again, config, "ann", "right", brake=restarted)
+        t.slept.clear()
+        assert login.sign_in(again, config, "bob", "wrong", brake=restarted) is None
+        assert t.slept == [1.0]  # the 5th failure waits as it would have before the restart
+        # The counters are private: not in the SQL explorer.
+        with pytest.raises(QueryRefused, match="'login_failures' is private"):
+            run_readonly(again, "select * from login_failures")
+        # When the lock runs out, the right password works and clears the name's counters.
+        t.now += login.LOCK_SECONDS + 1
+        assert login.sign_in(again, config, "ann", "right", brake=restarted) == User(
+            "ann", "analyst"
+        )
+        assert again.rows("select name, failures from login_failures") == [
+            {"name": "bob", "failures": login.SLOW_AFTER + 2}
+        ]
+    finally:
+        again.close()
 
 
 # -- the SQL guard stops single huge values and caps memory ------------------------------------

@@ -294,3 +294,49 @@ def test_expressions_that_parse_as_functions_are_allowed(memory_store):
         {"u": 1, "second": 2, "l": True, "c": 3, "t": [2, 3]},
         {"u": 2, "second": 2, "l": True, "c": 3, "t": [2, 3]},
     ]
+
+
+# -- values built too large in one call: widths, paddings and repeats are capped -------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("select printf('%999999999d', 1)", "printf() with a width or precision of 999,999,999"),
+        ("select printf('%.99999999f', 1.5)", "printf() with a width or precision of 99,999,999"),
+        ("select printf('%-20000s', 'x')", "caps printf() and format() widths at 10,000"),
+        ("select '%999999999d'.printf(1)", "width or precision of 999,999,999"),
+        ("select format('{:>999999999}', 'x')", "format() with a width or precision of 999,999"),
+        ("select format('{0:9>99999999}', 'x')", "width or precision of 99,999,999"),
+        ("select format('{:.99999999}', 1.5)", "width or precision of 99,999,999"),
+        ("select printf('%*d', 999999999, 1)", "taken from an argument is not allowed"),
+        ("select format('{:>{}}', 'x', 999999999)", "taken from an argument is not allowed"),
+        ("select format('{0:>{1}}', 'x', 999999999)", "taken from an argument is not allowed"),
+        (
+            "select printf(concat('%', '999999999d'), 1)",
+            "needs its format written out as a literal",
+        ),
+        ("select printf(v::varchar || 'd', 1) from facts", "written out as a literal"),
+        ("select lpad('x', 999999999, 'y')", "caps repeat(), lpad() and rpad()"),
+        ("select rpad('x', 999999999, 'y')", "caps repeat(), lpad() and rpad()"),
+        ("select repeat('x', 999999999)", "caps repeat(), lpad() and rpad()"),
+        ("select repeat('abcdefghij', 2000000)", "caps repeat(), lpad() and rpad()"),
+    ],
+)
+def test_huge_widths_paddings_and_repeats_are_refused_at_once(store, sql, message):
+    before = fingerprint(store)
+    with pytest.raises(QueryRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run_readonly(store, sql, timeout_s=30)
+    assert fingerprint(store) == before
+
+
+def test_ordinary_widths_and_escapes_still_format(store):
+    result = run_readonly(
+        store,
+        "select printf('%5d|%-3s|%%|%.2f|%10000d', 1, 'a', 1.5, 2) as p,"
+        " format('{0:>5}|{{}}|{1:0>3}|{{{2:>2}}}|{0}', 'x', 7, 1) as f, lpad('7', 3, '0') as l",
+    )
+    (row,) = result.table.to_pylist()
+    assert row["p"].startswith("    1|a  |%|1.50|") and len(row["p"]) == 17 + 10_000
+    assert row["f"] == "    x|{}|007|{ 1}|x"
+    assert row["l"] == "007"

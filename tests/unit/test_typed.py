@@ -262,3 +262,56 @@ def test_data_rows_drop_excluded_rows_at_the_ends_and_inside():
     inside = [(3, "subtotal row"), (7, "total row"), (0, "title")]
     assert kept(inside) == (["r1", "r2", "r4", "r5", "r6"], [2, 3, 5, 6, 7])
     assert kept([(r, "blank row") for r in range(1, 8)]) == ([], [])
+
+
+def _wide_mixed_csv(copies: int) -> bytes:
+    """A sheet whose columns come in every hard kind (placeholders, notes, bad values,
+    styled numbers, text dates, yes/no, times), repeated `copies` times side by side."""
+    header = ["Cost", "Share", "Day", "Start", "Downtime", "OK", "Site", "Qty", "Opened"]
+    good = [
+        [
+            "$1,234.50",
+            "12.5%",
+            "31/01/2024",
+            "08:30",
+            "1:15",
+            "Y",
+            "Leeds",
+            "3",
+            "2024-01-31 06:00",
+        ],
+        ["(200.00)", "N/A", "01/02/2024", "17:45", "0:30", "N", "N/A", "n/a", "2024-02-01 06:30"],
+        ["USD 5", "3%", "TBD", "09:00", "2:00:30", "Y", "Lyon", "Pending", "2024-02-01 07:30"],
+        ["£3", "7%", "13/02/2024", "10:00", "0:05", "N", "Oslo", "5", "2024-02-03 08:00"],
+    ]
+    bad = ["12 kg", "8%", "32/01/2024", "11:00", "abc", "Y", "-", "x9", "not a date"]
+    rows = good * 3 + [bad]
+    lines = [",".join(f"{h} {k}" for k in range(copies) for h in header)]
+    # odd copies hold another placeholder: stacked columns may differ in their placeholders
+    cell = {
+        (k, v): "TBC" if v == "TBD" and k % 2 else v for k in range(2) for row in rows for v in row
+    }
+    lines += [",".join(f'"{cell[k % 2, v]}"' for k in range(copies) for v in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_wide_sheet_converts_stacked_exactly_as_side_by_side(con, monkeypatch):
+    """Over HARD_BATCH columns to convert, columns converted alike are stacked into one
+    select (a 5,000-column sheet took minutes side by side): the values, the rejects and
+    the placeholders are the same as one select side by side."""
+    from cockpit.ingest import typed
+
+    raw = read_file(_wide_mixed_csv(30), "wide.csv")[0]
+    analysis = analyse_sheet(raw)
+    hard = [p for p in analysis.columns if not typed._is_direct(p)]
+    assert len(hard) == 240
+    assert {p.kind for p in hard} == {"number", "percent", "date", "time", "duration", "text",
+                                      "timestamp"}  # fmt: skip
+    assert {p.name: p.placeholders for p in hard}["Day 1"] == {"TBC": 3}
+    monkeypatch.setattr(typed, "HARD_BATCH", 10_000)
+    side = typed_sheet(con, raw, analysis)
+    monkeypatch.setattr(typed, "HARD_BATCH", 10)
+    stacked = typed_sheet(con, raw, analysis)
+    assert stacked.table.equals(side.table)
+    assert stacked.rejects == side.rejects and len(side.rejects) >= 30
+    assert stacked.placeholders == side.placeholders
