@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from cockpit import api, dataops, loadqueue
+from cockpit import api, loadqueue
 from cockpit.ingest.pipeline import load_files, prepare_file
+from cockpit.screens import dataops
 from cockpit.store import Store
 from reliability.bad_files import ORDERS, ORDERS_FEB, csv_text
 
