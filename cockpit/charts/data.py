@@ -47,7 +47,7 @@ def coverage_grid(df: pd.DataFrame) -> alt.TopLevelMixin:
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values())),
-                legend=alt.Legend(title=None),
+                legend=alt.Legend(title=None, columns=2),  # fits a phone: 2 rows of 2
             ),
             tooltip=[
                 alt.Tooltip("dataset:N", title="Dataset"),

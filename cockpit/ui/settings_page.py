@@ -26,6 +26,10 @@ def targets_section(ctx: PageContext) -> None:
         key="targets_editor",
         disabled=["kpi", "label", "group", "better", "default_target"] if is_admin else True,
         column_config={
+            "kpi": st.column_config.TextColumn("KPI id"),
+            "label": st.column_config.TextColumn("KPI"),
+            "group": st.column_config.TextColumn("Group"),
+            "better": st.column_config.TextColumn("Better when"),
             "default_target": st.column_config.NumberColumn("Default target", format="%.2f"),
             "target": st.column_config.NumberColumn("Your target", format="%.2f"),
             "amber": st.column_config.NumberColumn("Amber band", format="%.2f", min_value=0),
