@@ -38,14 +38,14 @@ sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 BARE = 'import streamlit as st\nst.selectbox("Compare with", ["Previous period", "Target"])\n'
-N_METRICS = 20  # the Overview is drawn when at least this many card values are
+N_METRICS = 20  # the Overview is drawn when at least this many KPI cards' values are
 SESSIONS = 8
 
 # Drawn: the expected elements are there and no script run is going on.
 IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
 DRAWN = {
     "cockpit": (
-        f"document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= {N_METRICS}"
+        f"document.querySelectorAll('.kpi-value').length >= {N_METRICS}"
         f" && !document.querySelector('[data-testid=\"stSkeleton\"]') && {IDLE}"
     ),
     "bare": f"!!document.querySelector('[data-testid=\"stSelectbox\"]') && {IDLE}",

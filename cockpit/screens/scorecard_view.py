@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import math
 
@@ -42,26 +41,23 @@ def _rounds_to_zero(text: str | None) -> bool:
     return text is not None and not any(ch in "123456789" for ch in text)
 
 
-SPARK_W, SPARK_H = 120, 28  # the viewBox; the drawing stretches to the card's width
-
-
-def sparkline_svg(points: list[tuple]) -> str:
-    """A tiny standalone SVG line of monthly values [(month, value or None), ...].
-
-    A month without a value breaks the line instead of being joined over or drawn as 0; a
-    month alone between gaps is a dot, and so is the last month with a value. Empty when
-    fewer than two months have values. Strokes keep their width however the image is
-    stretched, and dots stay round (zero-length strokes with round caps).
+def spark_geometry(points: list[tuple]) -> tuple[list[list[tuple[float, float]]], list]:
+    """Where a sparkline of monthly values [(month, value or None), ...] is drawn, in
+    percent of its box (x from the left, y from the top): the runs of consecutive months
+    with a value (each drawn as a line) and the dots (a month alone between gaps, and the
+    last month with a value). A month without a value breaks the line; it is never joined
+    over or drawn as 0. Nothing is drawn when fewer than two months have values.
     """
     known = [(i, float(x)) for i, (_, x) in enumerate(points) if not _missing(x)]
     if len(known) < 2:
-        return ""
+        return [], []
     lo, hi = min(x for _, x in known), max(x for _, x in known)
     span = (hi - lo) or 1.0
-    step = SPARK_W / max(len(points) - 1, 1)
+    step = 100 / max(len(points) - 1, 1)
 
-    def xy(i: int, x: float) -> str:
-        return f"{i * step:.1f},{SPARK_H - 3 - (x - lo) / span * (SPARK_H - 6):.1f}"
+    def xy(i: int, x: float) -> tuple[float, float]:
+        # 10% margins top and bottom, so the line's thickness and the dots stay inside.
+        return round(i * step, 2), round(90 - (x - lo) / span * 80, 2)
 
     runs, run, prev = [], [], None
     for i, x in known:
@@ -71,29 +67,34 @@ def sparkline_svg(points: list[tuple]) -> str:
         run.append(xy(i, x))
         prev = i
     runs.append(run)
-    marks = [f'<polyline points="{" ".join(r)}" />' for r in runs if len(r) > 1]
+    lines = [r for r in runs if len(r) > 1]
     dots = [r[0] for r in runs if len(r) == 1] + [xy(*known[-1])]
-    marks += [f'<path class="dot" d="M{d.replace(",", " ")}h0" />' for d in dots]
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SPARK_W} {SPARK_H}"'
-        ' preserveAspectRatio="none"><style>*{fill:none;stroke:#4c78a8;stroke-width:1.5px;'
-        "vector-effect:non-scaling-stroke;stroke-linejoin:round}"
-        ".dot{stroke-width:4px;stroke-linecap:round}</style>" + "".join(marks) + "</svg>"
-    )
+    return lines, dots
 
 
 def sparkline_html(points: list[tuple], label: str) -> str:
-    """The sparkline as an <img> for a card (pages may not hold inline SVG; an image may),
-    titled with its months; empty when there is no line to draw."""
-    svg = sparkline_svg(points)
-    if not svg:
+    """The card's sparkline in plain HTML and CSS (a clipped strip per run of months, a
+    round mark per dot): nothing to download or decode, and pages may hold it (their
+    sanitiser removes inline SVG). Titled with its months; empty when nothing is drawn."""
+    lines, dots = spark_geometry(points)
+    if not lines and not dots:
         return ""
     first = points[0][0]
     last = max(m for m, x in points if not _missing(x))
     title = html.escape(f"{label}, {first:%b %Y} – {last:%b %Y}", quote=True)
-    data = base64.b64encode(svg.encode()).decode()
+    parts = []
+    for run in lines:
+        # A light area under the run, and the line itself as a thin band along the points.
+        area = [f"{run[0][0]}% 100%", *(f"{x}% {y}%" for x, y in run), f"{run[-1][0]}% 100%"]
+        top = [f"{x}% calc({y}% - 1px)" for x, y in run]
+        bottom = [f"{x}% calc({y}% + 1px)" for x, y in reversed(run)]
+        parts.append(f'<i class="spark-area" style="clip-path:polygon({", ".join(area)})"></i>')
+        parts.append(
+            f'<i class="spark-line" style="clip-path:polygon({", ".join(top + bottom)})"></i>'
+        )
+    parts += [f'<i class="spark-dot" style="left:{x}%;top:{y}%"></i>' for x, y in dots]
     return (
-        f'<img class="spark" src="data:image/svg+xml;base64,{data}" alt="{title}" title="{title}">'
+        f'<div class="spark" role="img" aria-label="{title}" title="{title}">{"".join(parts)}</div>'
     )
 
 
@@ -141,6 +142,39 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
         "target_text": format_value(kpi, v.target) if not _missing(v.target) else "",
         "change_text": change_text(kpi, change) or "",
     }
+
+
+EMPTY_SPARK = '<div class="spark"></div>'  # keeps a row of cards aligned
+
+
+def card_html(card: dict) -> str:
+    """A KPI card's body as HTML (see card_view): status, value, change against the
+    comparison, sparkline and footnote; the description shows on hover.
+
+    One HTML block per card instead of five Streamlit elements: the Overview draws about
+    thirty cards, and each element costs the browser time on every rerun.
+    """
+    e = html.escape
+    status, text = card["status"], card["status_text"]
+    delta = ""
+    if card["delta_text"]:
+        up = card["delta_text"].startswith("+")
+        good = up == (card["delta_color"] == "normal")
+        delta = (
+            f'<span class="kpi-delta kpi-delta-{"good" if good else "bad"}">'
+            f"{'↑' if up else '↓'} {e(card['delta_text'])}</span>"
+            f'<span class="kpi-vs">{e(card["delta_description"] or "")}</span>'
+        )
+    return (
+        f'<div class="kpi" data-kpi="{e(card["id"])}" data-label="{e(card["label"])}"'
+        f' title="{e(card["help"])}">'
+        f'<div class="card-head"><span class="rag rag-{status}" title="{e(text)}"></span>'
+        f'{card["label_html"]}<span class="rag-text rag-text-{status}">{e(text)}</span></div>'
+        f'<div class="kpi-value">{e(card["value_text"])}</div>'
+        f'<div class="kpi-change">{delta}</div>'
+        + (card["spark_html"] or EMPTY_SPARK)
+        + f'<div class="kpi-foot">{e(card["footnote"])}</div></div>'
+    )
 
 
 def by_group(

@@ -12,26 +12,9 @@ from cockpit.ui.shell import PageContext
 
 
 def kpi_card(card: dict, link: dict | None = None) -> None:
-    """One st.metric card from a scorecard_view.card_view dict; `link` opens its page."""
+    """One KPI card from a scorecard_view.card_view dict; `link` opens its page."""
     with st.container(border=True):
-        st.html(
-            f'<div class="card-head"><span class="rag rag-{card["status"]}"'
-            f' title="{card["status_text"]}"></span>{card["label_html"]}<span class="rag-text'
-            f' rag-text-{card["status"]}">{card["status_text"]}</span></div>'
-        )
-        st.metric(
-            card["label"],
-            card["value_text"],
-            delta=card["delta_text"],
-            delta_color=card["delta_color"],
-            help=card["help"],
-            label_visibility="collapsed",
-            delta_description=card["delta_description"],
-        )
-        # Inline SVG: no chart library to load before the cards show; an empty strip of the
-        # same height keeps a row's cards aligned when one has no line to draw.
-        st.html(card["spark_html"] or '<div class="spark">&nbsp;</div>')
-        st.caption(card["footnote"])
+        st.html(scorecard_view.card_html(card))
         if link:
             st.page_link(
                 link["page"], label="Open →", query_params=link["params"], help=link["help"]

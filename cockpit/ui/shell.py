@@ -196,7 +196,23 @@ def _style() -> None:
         .rag-text { margin-left:auto; font-size:0.75rem; font-weight:600; white-space:nowrap; }
         .rag-text-green { color:#1a7f37 } .rag-text-amber { color:#9a6200 }
         .rag-text-red { color:#c62828 } .rag-text-none { color:#8a8a8a; font-weight:400 }
-        .spark { display:block; width:100%; height:28px; margin:0.2rem 0; }
+        .kpi { cursor:default; }
+        .kpi-value { font-size:1.9rem; line-height:1.3; margin:0.55rem 0 0.2rem 0.25rem;
+                     color:rgb(49,51,63); white-space:nowrap; overflow:hidden;
+                     text-overflow:ellipsis; }
+        .kpi-change { min-height:1.6rem; display:flex; align-items:center; gap:0.5rem;
+                      margin-left:0.25rem; font-size:0.875rem; white-space:nowrap; }
+        .kpi-delta { border-radius:0.75rem; padding:0.05rem 0.45rem; }
+        .kpi-delta-good { color:#177233; background:rgba(33,195,84,0.12); }
+        .kpi-delta-bad { color:#b2271e; background:rgba(255,43,43,0.1); }
+        .kpi-vs { color:rgba(49,51,63,0.6); overflow:hidden; text-overflow:ellipsis; }
+        .kpi-foot { font-size:0.875rem; color:rgba(49,51,63,0.6); min-height:1.3rem; }
+        .spark { position:relative; width:100%; height:30px; margin:0.45rem 0; }
+        .spark-line, .spark-area { position:absolute; inset:0; }
+        .spark-line { background:#4c78a8; }
+        .spark-area { background:rgba(76,120,168,0.12); }
+        .spark-dot { position:absolute; width:5px; height:5px; margin:-2.5px 0 0 -2.5px;
+                     border-radius:50%; background:#4c78a8; }
         </style>"""
     )
 

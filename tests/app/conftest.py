@@ -9,6 +9,8 @@ version, not by file, so they are cleared before every test.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -142,10 +144,40 @@ def latest_order_month(db: Path) -> dt.date:
     return sql_value(db, LATEST_ORDER_MONTH)
 
 
+_CARD = re.compile(
+    r'<div class="kpi" data-kpi="(?P<id>[^"]*)" data-label="(?P<label>[^"]*)".*?'
+    r'<div class="kpi-value">(?P<value>.*?)</div><div class="kpi-change">(?P<change>.*?)</div>'
+    r'.*?<div class="kpi-foot">(?P<foot>.*?)</div>',
+    re.S,
+)
+
+
+def kpi_cards(at: AppTest) -> dict[str, dict]:
+    """The KPI cards on the page by label: value, change and its comparison, footnote."""
+    out = {}
+    for h in at.html:
+        for m in _CARD.finditer(h.value):
+            change = re.sub(r"<[^>]+>", " ", m["change"]).split()
+            out[html.unescape(m["label"])] = {
+                "id": m["id"],
+                "value": html.unescape(m["value"]),
+                "change": html.unescape(" ".join(change)),
+                "foot": html.unescape(m["foot"]),
+            }
+    return out
+
+
+def card_notes(at: AppTest) -> str:
+    """Every card's footnote ('target 96.0% · was 91.2%', 'no returns data for ...')."""
+    return " ".join(c["foot"] for c in kpi_cards(at).values())
+
+
 def metric(at: AppTest, label: str) -> str:
-    """The displayed value of the metric card labelled `label` (exactly one expected)."""
+    """The displayed value of the KPI card or st.metric labelled `label` (exactly one)."""
     found = [m.value for m in at.metric if m.label == label]
-    assert len(found) == 1, f"{label!r}: {found} among {[m.label for m in at.metric]}"
+    card = kpi_cards(at).get(label)
+    found += [card["value"]] if card else []
+    assert len(found) == 1, f"{label!r}: {found} among {list(kpi_cards(at))}"
     return found[0]
 
 

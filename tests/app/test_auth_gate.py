@@ -9,6 +9,8 @@ from cockpit import auth, navigation
 from cockpit.demo import seed_demo
 from cockpit.store import Store
 
+from .conftest import kpi_cards
+
 APP = os.path.join(os.path.dirname(__file__), "..", "..", navigation.ENTRY)
 PAGES = [p.file for p in navigation.PAGES if p.file != navigation.ENTRY]
 PASSWORD = "s3cret-pass"
@@ -51,7 +53,8 @@ def test_no_page_shows_data_before_login(demo_db, monkeypatch, page):
         at.switch_page(page)
         at.run()
     assert not at.exception
-    assert len(at.metric) == 0 and len(at.dataframe) == 0 and not at.get("vega_lite_chart")
+    assert not kpi_cards(at) and len(at.metric) == 0 and len(at.dataframe) == 0
+    assert not at.get("vega_lite_chart")
     assert [t.value for t in at.title] == ["Ops Cockpit"]
     assert at.text_input[1].label == "Password"
 
@@ -61,10 +64,10 @@ def test_wrong_password_is_refused_and_right_one_opens_the_scorecard(demo_db, mo
     at.run()
     sign_in(at, "vic", "not-it")
     assert [e.value for e in at.error] == ["Unknown user name or wrong password."]
-    assert len(at.metric) == 0
+    assert not kpi_cards(at)
     sign_in(at, "vic", PASSWORD)
     assert not at.exception
-    assert any(m.label == "Orders" for m in at.metric)
+    assert "Orders" in kpi_cards(at)
 
 
 def test_a_viewer_cannot_open_the_sql_explorer_but_an_analyst_can(demo_db, monkeypatch):

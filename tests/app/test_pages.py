@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import PAGES, goto, latest_order_month, metric, number, orders_in_month
+from .conftest import PAGES, goto, kpi_cards, latest_order_month, metric, number, orders_in_month
 
 # A card the page must show with demo data, proving it drew its numbers (not only its frame).
 PAGE_CARDS = {
@@ -29,7 +29,7 @@ def test_page_renders_with_demo_data(open_app, shared_demo_db, page):
 @pytest.mark.parametrize("page", list(PAGES))
 def test_page_with_empty_database_says_what_to_do(open_app, empty_db, page):
     at = open_app(empty_db, page)
-    assert not at.metric
+    assert not at.metric and not kpi_cards(at)
     assert not at.error, [e.value for e in at.error]
     if page in ("sql", "settings"):
         return  # these pages work without data (schema browser, targets)

@@ -211,8 +211,13 @@ class Ui:
         self.idle()
 
     def metric(self, label: str, within: Locator | None = None) -> str:
-        """The value of the one st.metric labelled exactly `label` (hidden labels count)."""
+        """The value of the one KPI card or st.metric labelled exactly `label` (hidden
+        labels count)."""
         scope = within or self.page
+        card = scope.locator(f'.kpi[data-label="{label}"] .kpi-value')
+        if card.count():
+            expect(card).to_have_count(1)
+            return card.inner_text().strip()
         label_el = self.page.get_by_test_id("stMetricLabel").filter(has_text=_exact(label))
         metric = scope.get_by_test_id("stMetric").filter(has=label_el)
         expect(metric).to_have_count(1)

@@ -4,7 +4,14 @@ import datetime as dt
 
 from cockpit.kpis import KpiValue
 from cockpit.kpis.registry import lookup
-from cockpit.screens.scorecard_view import by_group, card_view, change_text, sparkline_svg
+from cockpit.screens.scorecard_view import (
+    by_group,
+    card_html,
+    card_view,
+    change_text,
+    spark_geometry,
+    sparkline_html,
+)
 
 
 def value(kpi_id, v, prev=None, target=None, status=None, reason=None, spark=()):
@@ -67,69 +74,56 @@ def test_breakdown_export_has_human_headers_n_and_no_empty_slice():
     assert formats == {"On-time delivery": "pct", "n": "int", "Target": "pct"}
 
 
-def _lines(svg: str) -> list[list[tuple[float, float]]]:
-    import re
-
-    return [
-        [tuple(map(float, p.split(","))) for p in pts.split()]
-        for pts in re.findall(r'<polyline points="([^"]+)"', svg)
-    ]
-
-
-def _dots(svg: str) -> list[tuple[float, float]]:
-    import re
-
-    return [
-        (float(x), float(y)) for x, y in re.findall(r'class="dot" d="M([\d.]+) ([\d.]+)h0"', svg)
-    ]
-
-
-def test_the_sparkline_is_svg_scaled_to_its_values():
+def test_the_sparkline_spans_its_box_scaled_to_its_values():
     spark = [(dt.date(2026, m, 1), v) for m, v in ((1, 10.0), (2, 20.0), (3, 15.0))]
-    svg = sparkline_svg(spark)
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    (line,) = _lines(svg)
-    xs, ys = [x for x, _ in line], [y for _, y in line]
-    assert xs == [0.0, 60.0, 120.0]  # the whole width, months evenly spaced
-    assert ys[1] == 3.0 and ys[0] == 25.0  # highest at the top, lowest at the bottom (28 high)
-    assert ys[2] == 14.0  # halfway
-    assert _dots(svg) == [(120.0, 14.0)]  # the dot on the last month
+    (line,), dots = spark_geometry(spark)
+    assert [x for x, _ in line] == [0.0, 50.0, 100.0]  # the whole width, months evenly spaced
+    assert [y for _, y in line] == [90.0, 10.0, 50.0]  # lowest at the bottom, highest on top
+    assert dots == [(100.0, 50.0)]  # the last month is marked
 
 
 def test_a_month_without_data_breaks_the_sparkline_rather_than_joining_or_dropping_to_zero():
     spark = [
         (dt.date(2026, m, 1), v) for m, v in ((1, 1.0), (2, 2.0), (3, None), (4, 3.0), (5, 4.0))
     ]
-    svg = sparkline_svg(spark)
-    first, second = _lines(svg)
-    assert [x for x, _ in first] == [0.0, 30.0] and [x for x, _ in second] == [90.0, 120.0]
+    (first, second), _ = spark_geometry(spark)
+    assert [x for x, _ in first] == [0.0, 25.0] and [x for x, _ in second] == [75.0, 100.0]
 
 
-def test_a_sparkline_needs_two_months_with_values_and_a_flat_line_stays_inside():
-    assert sparkline_svg([(dt.date(2026, 1, 1), 5.0), (dt.date(2026, 2, 1), None)]) == ""
-    assert sparkline_svg([]) == ""
-    flat = sparkline_svg([(dt.date(2026, m, 1), 7.0) for m in (1, 2, 3)])
-    assert all(0 <= y <= 28 for line in _lines(flat) for _, y in line)
-
-
-def test_a_month_alone_between_gaps_is_a_dot():
+def test_a_month_alone_between_gaps_is_a_dot_and_one_month_draws_nothing():
     spark = [
         (dt.date(2026, m, 1), v) for m, v in ((1, 1.0), (2, None), (3, 2.0), (4, None), (5, 3.0))
     ]
-    svg = sparkline_svg(spark)
-    assert _lines(svg) == []
-    assert [x for x, _ in _dots(svg)] == [0.0, 60.0, 120.0, 120.0]  # three months + the last
+    lines, dots = spark_geometry(spark)
+    assert lines == [] and [x for x, _ in dots] == [0.0, 50.0, 100.0, 100.0]
+    assert spark_geometry([(dt.date(2026, 1, 1), 5.0), (dt.date(2026, 2, 1), None)]) == ([], [])
+    flat, _ = spark_geometry([(dt.date(2026, m, 1), 7.0) for m in (1, 2, 3)])
+    assert all(10 <= y <= 90 for _, y in flat[0])
 
 
-def test_the_card_carries_its_sparkline_as_an_image_titled_with_its_months():
-    import base64
+def test_the_sparkline_html_draws_each_run_and_dot_and_names_its_months():
     import re
 
-    spark = [(dt.date(2026, m, 1), float(m)) for m in (1, 2, 3)] + [(dt.date(2026, 4, 1), None)]
-    card = card_view(value("orders", 3.0, spark=spark))
-    img = card["spark_html"]
-    assert img.startswith('<img class="spark" src="data:image/svg+xml;base64,')
-    assert 'title="Orders, Jan 2026 – Mar 2026"' in img  # up to the last month with a value
-    data = re.search(r"base64,([^\"]+)", img).group(1)
-    assert base64.b64decode(data).decode() == sparkline_svg(spark)
-    assert card_view(value("orders", 3.0))["spark_html"] == ""
+    spark = [(dt.date(2026, m, 1), v) for m, v in ((1, 1.0), (2, 2.0), (3, None), (4, 3.0))]
+    out = sparkline_html(spark, "Orders")
+    assert 'title="Orders, Jan 2026 – Apr 2026"' in out and 'role="img"' in out
+    assert out.count('class="spark-line"') == 1  # Jan-Feb; April alone is a dot
+    assert re.findall(r'class="spark-dot" style="left:([\d.]+)%', out) == ["100.0", "100.0"]
+    assert "0.0% calc(90.0% - 1px)" in out  # the line passes through January's point
+    assert sparkline_html([], "Orders") == ""
+
+
+def test_the_card_is_one_html_block_with_what_a_card_shows():
+    spark = [(dt.date(2026, m, 1), float(m)) for m in (1, 2, 3)]
+    card = card_view(value("abandon_pct", 6.0, prev=5.0, target=5.0, status="red", spark=spark))
+    out = card_html(card)
+    assert 'data-kpi="abandon_pct" data-label="Abandonment"' in out
+    assert '<div class="kpi-value">6.0%</div>' in out
+    # Abandonment up is bad: a red chip with an up arrow, then what it is compared with.
+    assert '<span class="kpi-delta kpi-delta-bad">↑ +1.0 pts</span>' in out
+    assert '<span class="kpi-vs">vs previous</span>' in out
+    assert '<div class="kpi-foot">target 5.0% · was 5.0%</div>' in out
+    assert 'class="rag rag-red"' in out and "off target" in out and 'class="spark"' in out
+    empty = card_html(card_view(value("csat_pct", None, reason="no contacts data loaded")))
+    assert '<div class="kpi-change"></div>' in empty and ">—<" in empty
+    assert "None" not in empty and "nan" not in empty
