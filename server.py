@@ -21,10 +21,8 @@ async def lifespan(_app):
     address = config.get_option("server.address") or "127.0.0.1"
     if address in ("0.0.0.0", "::"):
         address = "127.0.0.1"  # listening everywhere: the local CLI uses loopback
-    # The pages' imports are part of the warm-up (off the event loop).
-    api.start(
-        int(config.get_option("server.port") or 8501), host=address, prepare=warmup.import_pages
-    )
+    # Off the event loop: the pages' imports and the default view's caches.
+    api.start(int(config.get_option("server.port") or 8501), host=address, warm_pages=warmup.warm)
     try:
         yield {}
     finally:

@@ -58,10 +58,12 @@ class Server:
         self.info: dict | None = None  # the server file, once written
         self.warm = False  # the default view is computed (cockpit.kpis.warm)
 
-    def warm_up(self, store) -> None:
-        """Compute the default view into the shared memo; a failure only costs speed."""
+    def warm_up(self, store, warm_pages=None) -> None:
+        """Compute the default view before anyone asks: `warm_pages(store)` when the pages
+        are served beside us, else its queries into the shared memo. A failure only costs
+        speed."""
         try:
-            warm.default_view(store)
+            (warm_pages or warm.default_view)(store)
         except Exception:  # noqa: BLE001 - never let a warm-up stop the server
             log.exception("warm-up of the default view failed")
         self.warm = True
@@ -344,10 +346,10 @@ def routes() -> list[Route]:
     ]
 
 
-def start(port: int, host: str = "127.0.0.1", prepare=None) -> Server:
+def start(port: int, host: str = "127.0.0.1", warm_pages=None) -> Server:
     """Server start-up (the ASGI lifespan): sweep killed loads' scratch, open the store (or
-    keep retrying while another process holds it), say where we listen, then warm up
-    (`prepare()`, e.g. importing the pages, and the default view)."""
+    keep retrying while another process holds it), say where we listen, then warm up the
+    default view (`warm_pages(store)`, e.g. the pages' imports and caches)."""
     from cockpit.ingest import scratch
 
     srv = server()
@@ -356,18 +358,13 @@ def start(port: int, host: str = "127.0.0.1", prepare=None) -> Server:
     srv.info = serverfile.write(srv.db, f"http://{host}:{port}")
 
     def open_when_free():
-        if prepare is not None:
-            try:
-                prepare()
-            except Exception:  # noqa: BLE001 - the pages will say what is wrong themselves
-                log.exception("warm-up: preparing the pages failed")
         while True:
             try:
                 store = srv.store()
                 break
             except ApiError:
                 time.sleep(1.0)
-        srv.warm_up(store)
+        srv.warm_up(store, warm_pages)
 
     import threading
 

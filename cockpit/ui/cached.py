@@ -19,13 +19,23 @@ from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext, public_base_url
 
 
-def _key(ctx: PageContext) -> tuple:
+def view_key(version: int, period, compare: str, filters: dict) -> tuple:
     """Hashable cache key of a view: the version read, period, comparison, filters."""
+    period_key = (period.kind, period.end.isoformat()) if period is not None else None
+    return version, period_key, compare, tuple(sorted((k, tuple(v)) for k, v in filters.items()))
+
+
+def _key(ctx: PageContext) -> tuple:
     version = ctx.state.asof if ctx.state.asof is not None else ctx.latest_seq
-    p = ctx.period
-    period = (p.kind, p.end.isoformat()) if p is not None else None
-    filters = tuple(sorted((k, tuple(v)) for k, v in ctx.filters.items()))
-    return version, period, ctx.state.compare, filters
+    return view_key(version, ctx.period, ctx.state.compare, ctx.filters)
+
+
+def warm(version: int, period) -> None:
+    """Fill the caches of a view nobody has opened yet (the server's start-up warm-up):
+    the same keys a page computes, so its first visitor finds them."""
+    key = view_key(version, period, "prev", {})
+    _scorecard(*key, None)
+    _movers(*key)
 
 
 def _period(period_key):

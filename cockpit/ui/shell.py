@@ -178,6 +178,16 @@ def _latest_months(db: str, version: int) -> list[dict]:
     return freshness.latest_months(get_store(), version)
 
 
+def warm_sidebar(store, version: int, dimensions) -> None:
+    """Fill the sidebar's caches for `version` before the first visitor (server warm-up)."""
+    db = str(store.path)
+    _months(db, version)
+    _default_month(db, version)
+    for dim in dimensions:
+        _dimension_values(db, version, dim)
+    _latest_months(db, version)
+
+
 def _query_dict() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 

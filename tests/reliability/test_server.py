@@ -283,3 +283,24 @@ def test_two_cli_loads_at_once_without_a_server_wait_for_each_other(tmp_path):
     assert not any("Conflicting lock" in err or "Traceback" in err for _, err in outs)
     loads = json.loads(server.cli("loads", "--json").stdout)
     assert sorted((r["file"], r["rows"]) for r in loads) == [("m6.csv", 60_000), ("m7.csv", 60_000)]
+
+
+def test_the_server_warms_the_default_view_up_at_start(tmp_path):
+    # A database with data, loaded before the server starts (no server: the CLI opens it).
+    server = AppServer(tmp_path)
+    jan = _orders_csv(tmp_path / "jan.csv", "J", 1, 10, 5.0)
+    out = subprocess.run(
+        [sys.executable, "-m", "cockpit", "load", str(jan), "--db", str(server.db)],
+        cwd=REPO, env=server.env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    server.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.get("/api/health").get("warm"):
+            assert time.monotonic() < deadline, "the warm-up never finished"
+            time.sleep(0.2)
+    finally:
+        server.stop()
+    log = (tmp_path / f"server-{server.port}.log").read_text()
+    assert "warm-up" not in log and "Traceback" not in log, log
