@@ -365,6 +365,10 @@ def start(port: int, host: str = "127.0.0.1", warm_pages=None) -> Server:
             except ApiError:
                 time.sleep(1.0)
         srv.warm_up(store, warm_pages)
+        # Each load makes a new version: warm its default view too, beside the next load.
+        srv.queue.after_each = lambda: threading.Thread(
+            target=srv.warm_up, args=(srv.store(), warm_pages), name="cockpit-warm", daemon=True
+        ).start()
 
     import threading
 

@@ -9,6 +9,7 @@ button both put their loads in it, so a page load waits behind an API load and t
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import queue
 import threading
@@ -39,6 +40,9 @@ class LoadQueue:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.stopped = False
+        # Called (on the worker) after each load once none waits: the server warms the new
+        # version's default view with it. A failure there never touches the loads.
+        self.after_each: Callable[[], None] | None = None
         self._worker = threading.Thread(target=self._serve, name="cockpit-loads", daemon=True)
         self._worker.start()
 
@@ -81,6 +85,10 @@ class LoadQueue:
                 job.state = "failed"
             finally:
                 job.done.set()
+            if self.after_each is not None and self._q.empty():
+                # Speed only: a failure there must not stop the loads.
+                with contextlib.suppress(Exception):
+                    self.after_each()
 
     def _forget_old(self) -> None:
         finished = [i for i in self._order if self._jobs[i].state in ("done", "failed")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from cockpit.loadqueue import LoadQueue
 
@@ -46,4 +47,28 @@ def test_a_failing_job_is_reported_and_the_next_still_runs():
     assert good.done.wait(10)
     assert (bad.state, bad.error) == ("failed", "disk full")
     assert (good.state, good.result) == ("done", {"ok": True})
+    q.stop()
+
+
+def test_after_the_last_waiting_load_the_queue_calls_its_hook_and_survives_its_failure():
+    q = LoadQueue()
+    gate, called = threading.Event(), []
+
+    def hook():
+        called.append(len(called))
+        raise RuntimeError("a failing warm-up")
+
+    q.after_each = hook
+    first = q.submit("first", lambda: gate.wait(10) and {"n": 1})
+    second = q.submit("second", lambda: {"n": 2})
+    gate.set()
+    assert second.done.wait(10) and first.state == second.state == "done"
+    third = q.submit("third", lambda: {"n": 3})  # the hook's failure stopped nothing
+    assert third.done.wait(10) and third.result == {"n": 3}
+    deadline = time.monotonic() + 5
+    while len(called) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (
+        len(called) == 2
+    )  # once after "second" (none waiting), once after "third"; not after "first"
     q.stop()
