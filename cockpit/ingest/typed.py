@@ -386,14 +386,19 @@ def typed_sheet(con, raw: RawSheet, analysis: SheetAnalysis) -> TypedSheet:
     return TypedSheet(table=table, rejects=rejects, placeholders=placeholders)
 
 
+def _select_over(con, source: pa.Table, sql: str, params: dict) -> pa.Table:
+    """Run a conversion select over `source` registered as _ingest_src."""
+    con.register("_ingest_src", source)
+    try:
+        return con.sql(sql, params=params).to_arrow_table()
+    finally:
+        con.unregister("_ingest_src")
+
+
 def _convert_side_by_side(con, source, profiles, at, raw, values, bad) -> None:
     """The columns in one select, side by side (a sheet of ordinary width)."""
     sql, params = _conversion_sql(profiles, raw.decimal_comma, len(source))
-    con.register("_ingest_src", source)
-    try:
-        result = con.sql(sql, params=params).to_arrow_table()
-    finally:
-        con.unregister("_ingest_src")
+    result = _select_over(con, source, sql, params)
     for j, i in enumerate(at):
         values[i] = result[f"v{j}"]
         if f"bad{j}" in result.column_names:
@@ -442,11 +447,7 @@ def _convert_stacked(con, source, profiles, at, raw, values, bad) -> None:
             {"c0": pa.chunked_array(parts, pa.string()), "_row": np.arange(total, dtype=np.int64)}
         )
         sql, params = _conversion_sql([stacked], raw.decimal_comma, total)
-        con.register("_ingest_src", long)
-        try:
-            result = con.sql(sql, params=params).to_arrow_table()
-        finally:
-            con.unregister("_ingest_src")
+        result = _select_over(con, long, sql, params)
         for k, j in enumerate(members):
             i = at[j]
             values[i] = result["v0"].slice(k * n, n)

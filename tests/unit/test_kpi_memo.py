@@ -25,6 +25,12 @@ def _orders(tiny_db, as_of):
     return {c.id: c.value for c in cards}
 
 
+def _one_more_order(store):
+    row = {"order_id": "Z", "order_date": dt.date(2025, 1, 3), "quantity": 1, "revenue": 5,
+           "site": "Leeds", "region": "North"}  # fmt: skip
+    return ledger.load_table(store, "orders", [row])
+
+
 def test_a_view_at_a_fixed_version_is_computed_once(tiny_db):
     version = tiny_db.latest_seq()
     first = _orders(tiny_db, version)
@@ -48,23 +54,13 @@ def test_comparing_with_the_target_reuses_the_months_already_read(tiny_db):
 def test_a_new_load_is_a_new_version_and_is_read_afresh(tiny_db):
     before = tiny_db.latest_seq()
     assert _orders(tiny_db, before)["orders"] == 4
-    ledger.load_table(
-        tiny_db,
-        "orders",
-        [{"order_id": "Z", "order_date": dt.date(2025, 1, 3), "quantity": 1, "revenue": 5,
-          "site": "Leeds", "region": "North"}],
-    )  # fmt: skip
+    _one_more_order(tiny_db)
     assert _orders(tiny_db, tiny_db.latest_seq())["orders"] == 5
     assert _orders(tiny_db, before)["orders"] == 4  # the earlier version still reads as it was
 
 
 def test_undo_is_a_new_version_too(tiny_db):
-    entry = ledger.load_table(
-        tiny_db,
-        "orders",
-        [{"order_id": "Z", "order_date": dt.date(2025, 1, 3), "quantity": 1, "revenue": 5,
-          "site": "Leeds", "region": "North"}],
-    )  # fmt: skip
+    entry = _one_more_order(tiny_db)
     assert _orders(tiny_db, tiny_db.latest_seq())["orders"] == 5
     ledger.undo(tiny_db, entry.load_id)
     assert _orders(tiny_db, tiny_db.latest_seq())["orders"] == 4
