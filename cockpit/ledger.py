@@ -204,6 +204,20 @@ def undo(store: Store, load_id: int, *, user: str | None = None) -> int:
     return seq
 
 
+def undo_many(store: Store, load_ids: list[int], *, user: str | None, action: str) -> int:
+    """Undo several loads in one new version (removing the demo data); returns the version.
+    The caller has checked the role and which loads."""
+    with store.transaction() as cur:
+        seq = cur.execute("SELECT nextval('version_seq')").fetchone()[0]
+        cur.execute(
+            """UPDATE loads SET undone_seq = $seq, undone_at = current_timestamp, undone_by = $u
+               WHERE list_contains($ids, load_id)""",
+            {"seq": seq, "u": user or "local", "ids": list(load_ids)},
+        )
+        audit(cur, user, action, {"loads": list(load_ids), "seq": seq})
+    return seq
+
+
 def load_table(
     store: Store,
     dataset: str,

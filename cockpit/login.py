@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from cockpit import auth
+from cockpit import auth, queries
 from cockpit.store import Store, audit
 
 SLOW_AFTER = 3  # failures before each further attempt is delayed
@@ -45,7 +45,7 @@ class LoginBrake:
     def _get(self, name: str, store: Store | None) -> _Failures | None:
         key = _key(name)
         if store is not None:
-            rows = store.rows(_READ_SQL, {"name": key})
+            rows = queries.run(store, "login_failures", user_name=key).to_pylist()
             if rows:
                 r = rows[0]
                 self._by_name[key] = _Failures(r["failures"], r["last_at"], r["locked_until"])
@@ -97,7 +97,6 @@ class LoginBrake:
                     cur.execute(_FORGET_SQL, {"name": _key(name)})
 
 
-_READ_SQL = "SELECT failures, last_at, locked_until FROM login_failures WHERE name = $name"
 _WRITE_SQL = """INSERT INTO login_failures VALUES ($name, $failures, $last_at, $locked_until)
     ON CONFLICT (name) DO UPDATE SET failures = excluded.failures,
         last_at = excluded.last_at, locked_until = excluded.locked_until"""

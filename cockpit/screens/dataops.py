@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cockpit import auth, datasets, ledger, loadqueue
+from cockpit import auth, datasets, ledger, loadqueue, queries
 from cockpit.ingest.pipeline import (
     DISK_ERRORS,
     PreparedFile,
@@ -17,7 +17,7 @@ from cockpit.ingest.pipeline import (
     commit_file,
     disk_failure,
 )
-from cockpit.store import Store, audit
+from cockpit.store import Store
 
 UNMAPPED = "—"
 
@@ -246,7 +246,7 @@ def original_file(store: Store, load_id: int, user: auth.User) -> tuple[str, byt
     """The bytes the analyst uploaded for a load, and its original name (analysts and up:
     an original holds every column, including the ones no dataset maps)."""
     auth.require(user, "download_original")
-    row = store.rows("SELECT file, sha256 FROM loads WHERE load_id = $id", {"id": load_id})
+    row = queries.run(store, "load_original", load_id=load_id).to_pylist()
     if not row:
         return None
     path = store.upload_path(row[0]["sha256"])
@@ -257,27 +257,20 @@ def original_file(store: Store, load_id: int, user: auth.User) -> tuple[str, byt
 
 def undo_load(store: Store, load_id: int, user: auth.User) -> int:
     """Undo a load: analysts their own, admins anyone's (checked here, not only in the UI)."""
-    owner = store.scalar('SELECT "user" FROM loads WHERE load_id = $id', {"id": load_id})
-    if owner is None:
+    rows = queries.run(store, "load_owner", load_id=load_id).to_pylist()
+    if not rows:
         raise KeyError(f"there is no load {load_id}")
-    auth.require(user, "undo_own" if owner == user.name else "undo_any")
+    auth.require(user, "undo_own" if rows[0]["user"] == user.name else "undo_any")
     return ledger.undo(store, load_id, user=user.name)
 
 
 def demo_loads(store: Store) -> list[int]:
     """Live demo loads (removable once real data arrives)."""
-    rows = store.rows(
-        "SELECT load_id FROM loads WHERE is_demo AND undone_seq IS NULL AND status <> 'rejected'"
-    )
-    return [r["load_id"] for r in rows]
+    return queries.run(store, "loads_demo_live").column("load_id").to_pylist()
 
 
 def has_real_data(store: Store) -> bool:
-    return bool(
-        store.scalar(
-            "SELECT count(*) FROM loads WHERE NOT is_demo AND status = 'loaded' AND undone_seq IS NULL"
-        )
-    )
+    return queries.run(store, "loads_real_count").column("n")[0].as_py() > 0
 
 
 def remove_demo(store: Store, user: auth.User) -> int:
@@ -286,14 +279,7 @@ def remove_demo(store: Store, user: auth.User) -> int:
     ids = demo_loads(store)
     if not ids:
         return 0
-    with store.transaction() as cur:
-        seq = cur.execute("SELECT nextval('version_seq')").fetchone()[0]
-        cur.execute(
-            """UPDATE loads SET undone_seq = $seq, undone_at = current_timestamp, undone_by = $u
-               WHERE list_contains($ids, load_id)""",
-            {"seq": seq, "u": user.name, "ids": ids},
-        )
-        audit(cur, user.name, "remove_demo", {"loads": ids, "seq": seq})
+    ledger.undo_many(store, ids, user=user.name, action="remove_demo")
     return len(ids)
 
 

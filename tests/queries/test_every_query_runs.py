@@ -35,6 +35,7 @@ SAMPLES: dict[str, object] = {
     "load_id": 1,
     "fingerprint": "no-such-layout",
     "batches": ["B1"],
+    "user_name": "vic",
     **{f: ["Leeds"] for f in FILTERS},
 }
 

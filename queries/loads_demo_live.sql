@@ -1,0 +1,6 @@
+-- The demo company's loads still visible (removable once real data arrives).
+-- Grain: one row per load. No parameters.
+select load_id
+from loads
+where is_demo and undone_seq is null and status <> 'rejected'
+order by load_id
