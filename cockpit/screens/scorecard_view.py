@@ -102,7 +102,6 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
     """What one KPI card shows, from a KpiValue (`defs`: custom metrics' definitions)."""
     kpi = lookup(v.id, defs)
     status = v.status or "none"
-    spark = [float(x) for _, x in (v.spark or []) if not _missing(x)]
     value_text = format_value(kpi, v.value)
     if compare == "target":
         change = None if _missing(v.value) or _missing(v.target) else v.value - v.target
@@ -135,7 +134,6 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
         "delta_description": COMPARE_SHORT.get(compare) if delta else None,
         "status": status,
         "status_text": STATUS_TEXT.get(status, status),
-        "spark": spark if len(spark) >= 2 else [],
         "spark_html": sparkline_html(list(v.spark or []), kpi.label),
         "help": help_text,
         "footnote": " · ".join(foot) if foot else " ",

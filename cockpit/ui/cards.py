@@ -76,10 +76,6 @@ def movers_strip(movers: list[dict], ctx: PageContext | None = None) -> None:
                 st.page_link(detail.file, label=label, query_params=params)
 
 
-def kpi_help(kpi_id: str) -> str:
-    return lookup(kpi_id).description
-
-
 def header_row(ctx: PageContext):
     """The line under the title: the period shown and room for Share / export buttons."""
     cols = st.columns([6, 1, 1])

@@ -48,8 +48,8 @@ def test_cards_group_in_catalogue_groups_and_drop_short_sparklines():
     spark = [(dt.date(2026, m, 1), float(m)) for m in (1, 2, 3)]
     groups = by_group([value("orders", 10.0, spark=spark), value("nps", 30.0, spark=spark[:1])])
     assert list(groups) == ["Efficiency", "Customer"]
-    assert groups["Efficiency"][0]["spark"] == [1.0, 2.0, 3.0]
-    assert groups["Customer"][0]["spark"] == []
+    assert groups["Efficiency"][0]["spark_html"].count('class="spark-line"') == 1
+    assert groups["Customer"][0]["spark_html"] == ""  # one month: no line
 
 
 def test_breakdown_export_has_human_headers_n_and_no_empty_slice():
