@@ -3,10 +3,11 @@
 import datetime as dt
 
 import pytest
+from custom_metric_examples import freight_per_unit
 
 from cockpit import auth, ledger
 from cockpit.kpis import custom_metrics
-from cockpit.kpis.custom_metrics import CustomMetric, MetricInvalid
+from cockpit.kpis.custom_metrics import MetricInvalid
 from cockpit.kpis.periods import make_period
 from cockpit.store import Store
 
@@ -52,19 +53,7 @@ def store():
     return s
 
 
-def metric(**kw):
-    base = dict(
-        id="freight_per_unit",
-        label="Freight per unit",
-        dataset="orders",
-        numerator="sum(freight_cost)",
-        denominator="sum(quantity)",
-        fmt="money",
-        direction="lower",
-        target=0.25,
-        amber=0.05,
-    )
-    return CustomMetric(**{**base, **kw})
+metric = freight_per_unit
 
 
 def test_value_is_a_ratio_of_sums_with_comparison_and_filters(store):

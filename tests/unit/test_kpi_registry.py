@@ -8,11 +8,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from custom_metric_examples import freight_per_unit
 
 from cockpit import auth
 from cockpit.kpis import custom_metrics, registry
 from cockpit.kpis.catalogue import CATALOGUE, format_value
-from cockpit.kpis.custom_metrics import CustomMetric
 from cockpit.kpis.engine import KpiValue
 from cockpit.screens import scorecard_view
 from cockpit.store import Store
@@ -28,18 +28,7 @@ def store():
     s.close()
 
 
-def _metric() -> CustomMetric:
-    return CustomMetric(
-        id="freight_per_unit",
-        label="Freight per unit",
-        dataset="orders",
-        numerator="sum(freight_cost)",
-        denominator="sum(quantity)",
-        fmt="money",
-        direction="lower",
-        target=0.25,
-        amber=0.05,
-    )
+_metric = freight_per_unit
 
 
 def test_lookup_finds_builtins_and_custom_metrics(store):
