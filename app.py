@@ -7,12 +7,7 @@ from cockpit.ui.shell import page_shell, share_button
 ctx = page_shell("overview", dimensions=("site", "region", "channel", "category"))
 
 if not cached.no_data(ctx):
-    st_cols = cards.header_row(ctx)
-    with st_cols[1]:
+    with cards.header_row(ctx):
         share_button(ctx)
-    with st_cols[2]:
         brief_download(ctx)
-    values = cached.scorecard(ctx)
-    cards.headline(ctx, values)
-    cards.movers_strip(cached.movers(ctx), ctx)
-    cards.scorecard_grid(ctx, values)
+    cards.overview_body(ctx, cached.scorecard(ctx), cached.movers(ctx))

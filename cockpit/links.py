@@ -21,9 +21,10 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 from cockpit import datasets, navigation
+from cockpit.kpis import periods
 from cockpit.store import LATEST, resolve_as_of
 from cockpit.whatif import model as whatif_model
 
@@ -31,7 +32,7 @@ from cockpit.whatif import model as whatif_model
 PAGES = navigation.PAGE_IDS
 PAGE_PATHS: dict[str, str] = navigation.PAGE_PATHS
 PERIODS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m")
-COMPARES = ("prev", "yoy", "target")
+COMPARES = periods.COMPARES
 # A link filters by what the KPI engine filters by, and moves the what-if model's drivers:
 # both lists are their sources' own (tests/unit/test_links.py keeps them equal).
 DIMENSIONS: tuple[str, ...] = datasets.FILTER_DIMENSIONS
@@ -317,6 +318,26 @@ def to_url(state: ViewState, base: str = "") -> str:
     path = PAGE_PATHS[state.page]
     url = base.rstrip("/") + path
     return f"{url}?{query}" if query else url
+
+
+def page_href(page: str, params: Mapping[str, str | list[str]]) -> str:
+    """A link from inside the app to `page` with `params`, relative to the app's root
+    ("Cost?period=quarter", "./?compare=yoy"), so it also works under a base URL path."""
+    path = PAGE_PATHS[page].lstrip("/") or "./"
+    query = urlencode(dict(params), doseq=True, quote_via=quote, safe="")
+    return f"{path}?{query}" if query else path
+
+
+def link_target(clicked: Mapping[str, object]) -> tuple[str, dict[str, str | list[str]]] | None:
+    """What an in-app link click asks for ({"page": id, "query": "a=1&b=2"}) as (page file,
+    query params), or None when it names no page of the registry."""
+    page = clicked.get("page")
+    if not isinstance(page, str) or page not in PAGE_PATHS:
+        return None
+    query = clicked.get("query")
+    parsed = parse_qs(query if isinstance(query, str) else "", keep_blank_values=True)
+    params = {k: v[0] if len(v) == 1 else v for k, v in parsed.items()}
+    return navigation.page(page).file, params
 
 
 def param_names() -> list[str]:

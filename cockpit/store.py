@@ -197,6 +197,10 @@ class Store:
     temp_uploads: bool = False  # an in-memory store's uploads folder, removed on close
     # Identifies this connection in caches of query results (cockpit.kpis.memo).
     token: object = field(default_factory=object, compare=False, repr=False)
+    # Reads every page run makes (the latest version, settings), kept until a write commits:
+    # {key: (generation read at, value)}; `committed()` moves the generation on.
+    _reads: dict = field(default_factory=dict, compare=False, repr=False)
+    _generation: int = field(default=0, compare=False, repr=False)
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, uploads_dir: Path | None = None) -> Store:
@@ -318,10 +322,30 @@ class Store:
                 raise
             finally:
                 cur.close()
+            self.committed()
+
+    def committed(self) -> None:
+        """A write was committed: the cached reads are out of date. (Store.transaction calls
+        it; so must any other code that commits a write through its own cursor.)"""
+        self._generation += 1
+
+    def _cached_read(self, key: str, compute):
+        generation = self._generation
+        hit = self._reads.get(key)
+        if hit is not None and hit[0] == generation:
+            return hit[1]
+        value = compute()
+        # Kept only if no write committed meanwhile (it might have been read before it).
+        if self._generation == generation:
+            self._reads[key] = (generation, value)
+        return value
 
     # -- versions -----------------------------------------------------------------------
     def latest_seq(self) -> int:
         """The newest version number: the last load or undo."""
+        return self._cached_read("latest_seq", self._read_latest_seq)
+
+    def _read_latest_seq(self) -> int:
         return int(
             self.scalar(
                 "SELECT coalesce(max(greatest(seq, coalesce(undone_seq, 0))), 0) FROM loads"
@@ -341,8 +365,11 @@ class Store:
 
     # -- settings and audit ---------------------------------------------------------------
     def get_setting(self, key: str, default=None):
-        raw = self.scalar("SELECT value FROM settings WHERE key = $k", {"k": key})
+        raw = self._cached_read(("setting", key), lambda: self._read_setting(key))
         return default if raw is None else json.loads(raw)
+
+    def _read_setting(self, key: str) -> str | None:
+        return self.scalar("SELECT value FROM settings WHERE key = $k", {"k": key})
 
     def set_setting(self, key: str, value, user: str | None = None) -> None:
         with self.transaction() as cur:

@@ -75,6 +75,7 @@ class RawStaging:
             for name, _grid in self.staged.values():
                 self.cur.execute(f"DROP TABLE IF EXISTS {name}")
             self.cur.commit()
+            self.store.committed()
         finally:
             self.close()
 

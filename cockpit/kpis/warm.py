@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from cockpit.kpis.engine import DIMENSIONS, dimension_values, scorecard
 from cockpit.kpis.movers import what_moved
-from cockpit.kpis.periods import default_month, make_period
+from cockpit.kpis.periods import COMPARES, default_month, make_period
 
 
 def default_view(store) -> bool:
@@ -20,8 +20,10 @@ def default_view(store) -> bool:
     if month is None:
         return False
     period = make_period("month", month)
-    cards = scorecard(store, period=period, compare="prev", as_of=version)
-    what_moved(store, period=period, compare="prev", as_of=version, cards=cards)
+    for compare in COMPARES:  # "compare with" is the choice a viewer changes first
+        cards = scorecard(store, period=period, compare=compare, as_of=version)
+        if compare != "target":  # movers against the target are those of "prev"
+            what_moved(store, period=period, compare=compare, as_of=version, cards=cards)
     for dimension in DIMENSIONS:  # the sidebar's filter choices
         dimension_values(store, dimension, version)
     return True

@@ -56,8 +56,9 @@ def spark_geometry(points: list[tuple]) -> tuple[list[list[tuple[float, float]]]
     step = 100 / max(len(points) - 1, 1)
 
     def xy(i: int, x: float) -> tuple[float, float]:
-        # 10% margins top and bottom, so the line's thickness and the dots stay inside.
-        return round(i * step, 2), round(90 - (x - lo) / span * 80, 2)
+        # 10% margins top and bottom, so the line's thickness and the dots stay inside;
+        # a tenth of a percent is a quarter of a pixel on a card.
+        return round(i * step, 1), round(90 - (x - lo) / span * 80, 1)
 
     runs, run, prev = [], [], None
     for i, x in known:
@@ -73,9 +74,12 @@ def spark_geometry(points: list[tuple]) -> tuple[list[list[tuple[float, float]]]
 
 
 def sparkline_html(points: list[tuple], label: str) -> str:
-    """The card's sparkline in plain HTML and CSS (a clipped strip per run of months, a
-    round mark per dot): nothing to download or decode, and pages may hold it (their
-    sanitiser removes inline SVG). Titled with its months; empty when nothing is drawn."""
+    """The card's sparkline in plain HTML and CSS: per run of months, the outline under its
+    points (a polygon in the custom property --p) filled in the line's colour, and the same
+    outline 2 px lower in the area's colour over it, which leaves a 2 px line along the
+    points; a round mark per dot. Nothing to download or decode, and pages may hold it
+    (their sanitiser removes inline SVG). Titled with its months; empty when nothing is
+    drawn."""
     lines, dots = spark_geometry(points)
     if not lines and not dots:
         return ""
@@ -84,15 +88,13 @@ def sparkline_html(points: list[tuple], label: str) -> str:
     title = html.escape(f"{label}, {first:%b %Y} – {last:%b %Y}", quote=True)
     parts = []
     for run in lines:
-        # A light area under the run, and the line itself as a thin band along the points.
-        area = [f"{run[0][0]}% 100%", *(f"{x}% {y}%" for x, y in run), f"{run[-1][0]}% 100%"]
-        top = [f"{x}% calc({y}% - 1px)" for x, y in run]
-        bottom = [f"{x}% calc({y}% + 1px)" for x, y in reversed(run)]
-        parts.append(f'<i class="spark-area" style="clip-path:polygon({", ".join(area)})"></i>')
+        outline = [(run[0][0], 100.0), *run, (run[-1][0], 100.0)]
+        polygon = ",".join(f"{x:g}% {y:g}%" for x, y in outline)
         parts.append(
-            f'<i class="spark-line" style="clip-path:polygon({", ".join(top + bottom)})"></i>'
+            f'<i class="spark-run" style="--p:polygon({polygon})">'
+            '<i class="spark-line"></i><i class="spark-area"></i></i>'
         )
-    parts += [f'<i class="spark-dot" style="left:{x}%;top:{y}%"></i>' for x, y in dots]
+    parts += [f'<i class="spark-dot" style="left:{x:g}%;top:{y:g}%"></i>' for x, y in dots]
     return (
         f'<div class="spark" role="img" aria-label="{title}" title="{title}">{"".join(parts)}</div>'
     )
@@ -175,6 +177,60 @@ def card_html(card: dict) -> str:
     )
 
 
+def _linked(inner: str, link: dict | None, css: str) -> str:
+    """`inner` wrapped in an in-app link (cockpit/ui/in_app_links.py), or in a plain block."""
+    if not link:
+        return f'<div class="{css}">{inner}</div>'
+    e = html.escape
+    return (
+        f'<a class="{css} in-app" href="{e(link["href"])}" data-page="{e(link["page"])}"'
+        f' aria-label="{e(link["help"])}">{inner}</a>'
+    )
+
+
+def scorecard_html(sections: list[dict], *, columns: int = 4) -> str:
+    """The card groups as one HTML block. Each section: {"title": group heading or None,
+    "cards": card_view dicts, "link": {"page", "href", "help"} or None, "details": the
+    heading's own link or None}. Every card of a section opens the section's link."""
+    e = html.escape
+    parts = []
+    for section in sections:
+        if section.get("title"):
+            details = section.get("details")
+            more = (
+                f'<a class="kpi-details in-app" href="{e(details["href"])}"'
+                f' data-page="{e(details["page"])}">{e(details["label"])}</a>'
+                if details
+                else ""
+            )
+            parts.append(f'<div class="kpi-group-head"><h3>{e(section["title"])}</h3>{more}</div>')
+        cells = "".join(
+            _linked(card_html(card), section.get("link"), "kpi-card") for card in section["cards"]
+        )
+        parts.append(f'<div class="kpi-grid" style="--cols:{int(columns)}">{cells}</div>')
+    return '<div class="kpi-groups">' + "".join(parts) + "</div>"
+
+
+def movers_html(movers: list[dict], links: list[dict | None]) -> str:
+    """The "what moved" tiles as one HTML block: KPI, what changed and (when a tile has a
+    link) "Open <slice> →"."""
+    e = html.escape
+    tiles = []
+    for mover, link in zip(movers, links, strict=True):
+        inner = (
+            f'<div class="mover-label">{e(mover["label"])}</div>'
+            f'<div class="mover-text">{e(mover["text"])}</div>'
+        )
+        if link:
+            inner += f'<div class="mover-open">{e(link["label"])}</div>'
+        tiles.append(_linked(inner, link, "mover"))
+    n = min(len(movers), 5)
+    return (
+        '<div class="kpi-group-head"><h3>What moved</h3></div>'
+        f'<div class="movers" style="--cols:{n}">{"".join(tiles)}</div>'
+    )
+
+
 def by_group(
     values: list, *, compare: str = "prev", defs: dict[str, Kpi] | None = None
 ) -> dict[str, list[dict]]:
@@ -184,6 +240,15 @@ def by_group(
         card = card_view(v, compare=compare, defs=defs)
         out.setdefault(card["group"], []).append(card)
     return {g: cards for g, cards in out.items() if cards}
+
+
+def headline_html(headline_text: str, period_label: str) -> str:
+    """The headline as HTML: '9 of 22 KPIs off target, ...' and, smaller, the period."""
+    e = html.escape
+    return (
+        f'<h4 class="kpi-headline">{e(headline_text)} '
+        f'<span class="kpi-headline-period">· {e(period_label)}</span></h4>'
+    )
 
 
 def headline(values: list) -> str:

@@ -12,7 +12,7 @@ from cockpit import auth, kpis, links, navigation
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
 from cockpit.kpis import custom_metrics
-from cockpit.kpis.periods import add_months, make_period, parse_month
+from cockpit.kpis.periods import COMPARES, add_months, make_period, parse_month
 from cockpit.kpis.registry import lookup
 from cockpit.screens import scorecard_view
 from cockpit.ui.resources import get_store
@@ -33,9 +33,12 @@ def _key(ctx: PageContext) -> tuple:
 def warm(version: int, period) -> None:
     """Fill the caches of a view nobody has opened yet (the server's start-up warm-up):
     the same keys a page computes, so its first visitor finds them."""
-    key = view_key(version, period, "prev", {})
-    _scorecard(*key, None)
-    _movers(*key)
+    # Each comparison: "compare with" is the choice a viewer changes first.
+    for compare in COMPARES:
+        key = view_key(version, period, compare, {})
+        _scorecard(*key, None)
+        if compare != "target":  # movers against the target are those of "prev"
+            _movers(*key)
 
 
 def _period(period_key):

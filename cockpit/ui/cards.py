@@ -4,94 +4,92 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import navigation
+from cockpit import links, navigation
 from cockpit.kpis.registry import lookup
 from cockpit.screens import scorecard_view
 from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
 
 
-def kpi_card(card: dict, link: dict | None = None) -> None:
-    """One KPI card from a scorecard_view.card_view dict; `link` opens its page."""
-    with st.container(border=True):
-        st.html(scorecard_view.card_html(card))
-        if link:
-            st.page_link(
-                link["page"], label="Open →", query_params=link["params"], help=link["help"]
-            )
-
-
 def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=None) -> None:
-    """KPI cards grouped by Efficiency / Cost / Customer, each group linking to its page."""
-    compare = ctx.state.compare
+    """KPI cards grouped by Efficiency / Cost / Customer (`groups`: only those), one HTML
+    block; see cockpit/ui/in_app_links.py for why, and how its links work."""
+    st.html(_grid_html(ctx, values, columns=columns, groups=groups))
+
+
+def overview_body(ctx: PageContext, values: list, movers: list[dict]) -> None:
+    """The Overview under its header, as one HTML block: the headline (how many KPIs are
+    off target), "what moved" and the card groups. A tile opens the KPI's page filtered to
+    the slice that moved most; a card opens its group's page with the same view."""
+    st.html(
+        scorecard_view.headline_html(scorecard_view.headline(values), ctx.period.label)
+        + _movers_html(ctx, movers)
+        + _grid_html(ctx, values)
+    )
+
+
+def _grid_html(ctx: PageContext, values: list, *, columns: int = 4, groups=None) -> str:
+    sections = []
     for group, cards in scorecard_view.by_group(
-        values, compare=compare, defs=cached.kpi_definitions(ctx)
+        values, compare=ctx.state.compare, defs=cached.kpi_definitions(ctx)
     ).items():
         if groups and group not in groups:
             continue
         detail = navigation.for_group(group)
-        on_own_page = detail is not None and detail.id == ctx.page
-        if not on_own_page:  # a group's own page already has it as its title
-            head = st.columns([6, 1])
-            head[0].subheader(group)
-            if detail is not None:
-                head[1].page_link(detail.file, label="Details →", query_params=_qp(ctx))
-        # On the overview a card opens its group's page with the same view (period, filters).
-        link = None
-        if detail is not None and not on_own_page:
-            link = {"page": detail.file, "params": _qp(ctx), "help": f"Open {group}"}
-        for start in range(0, len(cards), columns):
-            row = st.columns(columns)
-            for col, card in zip(row, cards[start : start + columns], strict=False):
-                with col:
-                    kpi_card(card, link)
+        # A group's own page has it as its title, and its cards link nowhere further.
+        elsewhere = detail is not None and detail.id != ctx.page
+        link = _link(ctx, detail, f"Open {group}") if elsewhere else None
+        sections.append(
+            {
+                "title": group if detail is None or elsewhere else None,
+                "cards": cards,
+                "link": link,
+                "details": {**link, "label": "Details →"} if link else None,
+            }
+        )
+    return scorecard_view.scorecard_html(sections, columns=columns)
+
+
+def _link(ctx: PageContext, page, help_text: str, **extra: str) -> dict:
+    params = _qp(ctx) | extra
+    return {"page": page.id, "href": links.page_href(page.id, params), "help": help_text}
 
 
 def _qp(ctx: PageContext) -> dict:
-    from cockpit import links
-
     params = links.to_query_params(ctx.state)
     params.pop("page", None)
     return params
 
 
-def movers_strip(movers: list[dict], ctx: PageContext | None = None) -> None:
-    """The 'what moved' strip: the biggest changes and the slice behind each; a tile opens
-    the KPI's page filtered to that slice."""
+def _movers_html(ctx: PageContext, movers: list[dict]) -> str:
     if not movers:
-        return
-    st.subheader("What moved")
-    cols = st.columns(min(len(movers), 5))
-    for col, m in zip(cols, movers, strict=False):
-        with col, st.container(border=True):
-            st.markdown(f"**{m['label']}**")
-            st.caption(m["text"])
-            detail = navigation.for_group(lookup(m["id"]).group)  # movers are built-ins
-            if ctx is not None and detail is not None:
-                params, label = _qp(ctx), "Open →"
-                driver = m.get("driver")
-                if driver:
-                    params[f"f_{driver['dimension']}"] = str(driver["slice"])
-                    label = f"Open {driver['slice']} →"
-                st.page_link(detail.file, label=label, query_params=params)
+        return ""
+    tile_links = []
+    for m in movers:
+        detail = navigation.for_group(lookup(m["id"]).group)  # movers are built-ins
+        if detail is None:
+            tile_links.append(None)
+            continue
+        driver = m.get("driver")
+        if driver:
+            slice_ = str(driver["slice"])
+            link = _link(ctx, detail, f"Open {detail.label}: {slice_}",
+                         **{f"f_{driver['dimension']}": slice_})  # fmt: skip
+            link["label"] = f"Open {slice_} →"
+        else:
+            link = _link(ctx, detail, f"Open {detail.label}")
+            link["label"] = "Open →"
+        tile_links.append(link)
+    return scorecard_view.movers_html(movers, tile_links)
 
 
 def header_row(ctx: PageContext):
-    """The line under the title: the period shown and room for Share / export buttons."""
-    cols = st.columns([6, 1, 1])
+    """The line under the title: the period shown (and why this month), then the page's
+    buttons (Share, exports) on the right: the container to draw them in."""
     p = ctx.period
-    cols[0].markdown(
-        f"**{p.label}** · compared with {scorecard_view.COMPARE_TEXT[ctx.state.compare][3:]}"
-    )
-    if ctx.month_note:
-        cols[0].caption(f"Showing {ctx.month_note}.")
-    return cols
-
-
-def headline(ctx: PageContext, values: list) -> None:
-    """The one line a COO reads first: how many KPIs are off target, watch, on target."""
-    st.markdown(
-        f"#### {scorecard_view.headline(values)} "
-        f"<span style='font-weight:400;font-size:0.9rem'>· {ctx.period.label}</span>",
-        unsafe_allow_html=True,
-    )
+    text = f"**{p.label}** · compared with {scorecard_view.COMPARE_TEXT[ctx.state.compare][3:]}"
+    if ctx.month_note:  # one element: the line and, under it, why this month
+        text += f"  \n:small[:gray[Showing {ctx.month_note}.]]"
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.markdown(text, width="stretch")
+    return row

@@ -14,9 +14,9 @@ import streamlit as st
 
 from cockpit import auth, currency, links, navigation
 from cockpit.auth import User
-from cockpit.screens import freshness, saved
+from cockpit.screens import freshness, page_nav, saved
 from cockpit.store import Store, resolve_as_of
-from cockpit.ui import auth_gate, saving
+from cockpit.ui import auth_gate, in_app_links, saving
 from cockpit.ui.resources import get_store
 
 PERIOD_LABELS = {
@@ -28,6 +28,9 @@ PERIOD_LABELS = {
     "t12m": "Trailing 12 months",
 }
 COMPARE_LABELS = {"prev": "Previous period", "yoy": "Same period last year", "target": "Target"}
+# The sidebar's expanders, drawn only while open (session-state keys of their open state).
+FILTERS_OPEN = "filters_open"
+FRESHNESS_OPEN = "freshness_open"
 # View state that follows the viewer from page to page (page-specific state stays behind).
 _CARRIED = ("period", "month", "compare", "asof")
 
@@ -76,6 +79,7 @@ def page_shell(
     store = get_store()
     currency.use(store)
     user = auth_gate.require_login(store, needs=entry.needs)
+    in_app_links.follow_pending()
     state, notices = links.from_query_params(_query_dict())
     latest = store.latest_seq()
     if state.asof is not None and state.asof > latest:
@@ -94,18 +98,17 @@ def page_shell(
         notices=notices,
     )
     with st.sidebar:
-        st.markdown("### :material/monitoring: Ops Cockpit")
         # Drawn on top but filled last, so its links carry the choices made in this run.
-        nav = st.container()
+        nav = st.empty()
         if period:
             _period_bar(ctx)
         if dimensions:
             _filter_bar(ctx, dimensions)
-        with nav:
-            _navigation(ctx)
+        _navigation(ctx, nav)
         _freshness(ctx)
         _saved_views(ctx)
         auth_gate.user_badge(user)
+        in_app_links.catch_clicks()
     st.title(title)
     if ctx.pinned:
         _pinned_banner(ctx)
@@ -125,23 +128,15 @@ def _drop_ignored_params(state: links.ViewState) -> None:
             del st.query_params[key]
 
 
-def _navigation(ctx: PageContext) -> None:
+def _navigation(ctx: PageContext, slot) -> None:
+    """The app's name and the page list (one HTML block in `slot`)."""
     carried = {
         k: v[0] if len(v) == 1 else v
         for k, v in _query_dict().items()
         if k in _CARRIED or k.startswith("f_")
     }
-    for page in navigation.PAGES:
-        if not auth.can(ctx.user, page.needs):
-            continue
-        st.page_link(
-            page.file,
-            label=page.label,
-            icon=page.icon,
-            query_params=carried or None,
-            disabled=page.id == ctx.page,
-        )
-    st.divider()
+    allowed = [p for p in navigation.PAGES if auth.can(ctx.user, p.needs)]
+    slot.html(page_nav.sidebar_html(allowed, ctx.page, carried))
 
 
 def _version(ctx: PageContext) -> int:
@@ -206,7 +201,39 @@ def _style() -> None:
         .rag-text { margin-left:auto; font-size:0.75rem; font-weight:600; white-space:nowrap; }
         .rag-text-green { color:#1a7f37 } .rag-text-amber { color:#9a6200 }
         .rag-text-red { color:#c62828 } .rag-text-none { color:#8a8a8a; font-weight:400 }
-        .kpi { cursor:default; }
+        .app-name { display:flex; align-items:center; gap:0.4rem; font-size:1.25rem;
+                    font-weight:600; margin:0 0 0.75rem 0; }
+        .page-nav { display:flex; flex-direction:column; gap:0.125rem; }
+        .page-nav-end { border:none; border-top:1px solid rgba(49,51,63,0.2);
+                        margin:1rem 0 0 0; }
+        .nav-item { display:flex; align-items:center; gap:0.5rem; padding:0.25rem 0.5rem;
+                    border-radius:0.5rem; color:rgb(49,51,63); line-height:1.6; }
+        a.nav-item:hover { background:rgba(151,166,195,0.15); }
+        .nav-current { color:rgba(49,51,63,0.5); }
+        .nav-icon { font-family:"Material Symbols Rounded"; font-size:1.25rem; line-height:1;
+                    font-weight:400; font-style:normal; letter-spacing:normal;
+                    text-transform:none; white-space:nowrap; direction:ltr;
+                    font-feature-settings:"liga"; -webkit-font-smoothing:antialiased; }
+        .kpi-headline { font-size:1.25rem; font-weight:600; margin:0 0 0.5rem 0;
+                        padding:0; line-height:1.4; }
+        .kpi-headline-period { font-weight:400; font-size:0.9rem; }
+        .kpi-groups { display:flex; flex-direction:column; gap:1rem; }
+        .kpi-group-head { display:flex; align-items:baseline; justify-content:space-between;
+                          gap:1rem; margin-top:0.75rem; }
+        .kpi-group-head h3 { font-size:1.5rem; font-weight:600; margin:0; padding:0; }
+        /* At most --cols columns, none narrower than 14rem (fewer on a phone). */
+        .kpi-grid, .movers { display:grid; gap:1rem; grid-template-columns:repeat(auto-fit,
+            minmax(max(14rem, calc((100% - (var(--cols) - 1) * 1rem) / var(--cols))), 1fr)); }
+        .kpi-card, .mover { display:block; border:1px solid rgba(49,51,63,0.2);
+                            border-radius:0.5rem; padding:calc(1rem - 1px); min-width:0; }
+        a.in-app { color:inherit; text-decoration:none; cursor:pointer; }
+        a.kpi-card:hover, a.mover:hover { border-color:rgba(49,51,63,0.5);
+                                          background:rgba(240,242,246,0.5); }
+        a.in-app:focus-visible { outline:2px solid #1c83e1; outline-offset:2px; }
+        a.kpi-details, .mover-open { color:#1c6ebf; font-size:0.875rem; white-space:nowrap; }
+        a.kpi-details:hover, a.mover:hover .mover-open { text-decoration:underline; }
+        .mover-label { font-weight:600; }
+        .mover-text { font-size:0.875rem; color:rgba(49,51,63,0.6); margin:0.25rem 0; }
         .kpi-value { font-size:1.9rem; line-height:1.3; margin:0.55rem 0 0.2rem 0.25rem;
                      color:rgb(49,51,63); white-space:nowrap; overflow:hidden;
                      text-overflow:ellipsis; }
@@ -217,10 +244,12 @@ def _style() -> None:
         .kpi-delta-bad { color:#b2271e; background:rgba(255,43,43,0.1); }
         .kpi-vs { color:rgba(49,51,63,0.6); overflow:hidden; text-overflow:ellipsis; }
         .kpi-foot { font-size:0.875rem; color:rgba(49,51,63,0.6); min-height:1.3rem; }
-        .spark { position:relative; width:100%; height:30px; margin:0.45rem 0; }
-        .spark-line, .spark-area { position:absolute; inset:0; }
-        .spark-line { background:#4c78a8; }
-        .spark-area { background:rgba(76,120,168,0.12); }
+        .spark { position:relative; width:100%; height:30px; margin:0.45rem 0;
+                 overflow:hidden; }
+        .spark-run, .spark-line, .spark-area { position:absolute; inset:0; }
+        .spark-line, .spark-area { clip-path:var(--p); }
+        .spark-line { background:#4c78a8; top:-1px; }
+        .spark-area { background:#e9eef5; top:1px; }
         .spark-dot { position:absolute; width:5px; height:5px; margin:-2.5px 0 0 -2.5px;
                      border-radius:50%; background:#4c78a8; }
         </style>"""
@@ -290,14 +319,22 @@ def _month_label(ym: str) -> str:
 
 
 def _filter_bar(ctx: PageContext, dimensions: tuple[str, ...]) -> None:
+    """The Filters expander. Its choices are drawn only while it is open (it opens itself
+    when the link carries a filter): closed, the filters are the URL's, and the page's
+    reruns skip four heavy widgets."""
     from_url = dict(ctx.state.filters)
-    with st.expander("Filters", expanded=bool(from_url)):
+    with st.expander(
+        "Filters", expanded=bool(from_url), key=FILTERS_OPEN, on_change="rerun"
+    ) as box:
         for dim in dimensions:
             values = _dimension_values(str(ctx.store.path), _version(ctx), dim)
             if not values:
                 continue
-            label = dim.replace("_", " ").capitalize()
-            chosen = _url_multiselect(label, values, f"f_{dim}", from_url.get(dim, ()))
+            if box.open:
+                label = dim.replace("_", " ").capitalize()
+                chosen = _url_multiselect(label, values, f"f_{dim}", from_url.get(dim, ()))
+            else:
+                chosen = [v for v in from_url.get(dim, ()) if v in values]
             if chosen:
                 ctx.filters[dim] = list(chosen)
     ctx.state = replace(
@@ -327,14 +364,20 @@ def _url_multiselect(label: str, options: list[str], key: str, url_values) -> li
 
 
 def _freshness(ctx: PageContext) -> None:
-    rows = _latest_months(str(ctx.store.path), _version(ctx))
-    with st.expander("Data freshness", expanded=False):
+    with st.expander("Data freshness", key=FRESHNESS_OPEN, on_change="rerun") as box:
+        if not box.open:  # drawn only when opened
+            return
+        rows = _latest_months(str(ctx.store.path), _version(ctx))
         if not rows:
             st.caption("No data loaded yet. Open **Data** to upload exports or load the demo.")
             return
-        for r in rows:
-            flag = " · partial" if r.get("partial") else ""
-            st.caption(f"**{r['label']}**: to {r['latest']}{flag}")
+        # One caption of lines (a hard break each), not one element per dataset.
+        st.caption(
+            "  \n".join(
+                f"**{r['label']}**: to {r['latest']}" + (" · partial" if r.get("partial") else "")
+                for r in rows
+            )
+        )
 
 
 def _pinned_banner(ctx: PageContext) -> None:
@@ -352,32 +395,43 @@ def _pinned_banner(ctx: PageContext) -> None:
 
 
 def share_button(ctx: PageContext) -> None:
-    """A Share popover with the pinned link (same numbers later) and a live link."""
+    """A Share button opening a dialog with the pinned link (same numbers later), a live
+    link and "save this view". A dialog, not a popover: its content is drawn only when
+    opened, rather than on every rerun of the page."""
+    if st.button(
+        "Share",
+        icon=":material/share:",
+        key="share",
+        help="A link that opens this view with these numbers",
+    ):
+        _share_dialog(ctx)
+
+
+@st.dialog("Share this view")
+def _share_dialog(ctx: PageContext) -> None:
     base = _base_url()
     pinned_state = replace(ctx.state, asof=ctx.state.asof or ctx.latest_seq)
     live_state = replace(ctx.state, asof=None)
-    with st.popover(
-        "Share", icon=":material/share:", help="A link that opens this view with these numbers"
-    ):
-        when = ctx.store.seq_time(pinned_state.asof)
-        when_text = when.strftime("%d %b %Y %H:%M") if when else "now"
-        st.markdown(f"**Pinned** to the data as of load {pinned_state.asof} ({when_text}):")
-        st.code(links.to_url(pinned_state, base), language=None)
-        st.markdown("**Live** (always the latest data):")
-        st.code(links.to_url(live_state, base), language=None)
-        st.markdown("**Save this view** to find it later under Saved views:")
-        name = st.text_input(
-            "Name",
-            key="save_view_name",
-            label_visibility="collapsed",
-            placeholder="e.g. Lyon OEE, Q3 board pack",
-        )
-        pin = st.checkbox("Pin the numbers (as of now)", value=True, key="save_view_pin")
-        shared = saving.share_choice(ctx.user, key="save_view_shared")
-        if st.button("Save view", key="save_view") and name.strip():
-            url = links.to_url(pinned_state if pin else live_state)
-            value = {"url": url, "page": ctx.page}
-            saving.save(ctx.store, "views", name, value, ctx.user, shared=shared)
+    when = ctx.store.seq_time(pinned_state.asof)
+    when_text = when.strftime("%d %b %Y %H:%M") if when else "now"
+    st.markdown(f"**Pinned** to the data as of load {pinned_state.asof} ({when_text}):")
+    st.code(links.to_url(pinned_state, base), language=None)
+    st.markdown("**Live** (always the latest data):")
+    st.code(links.to_url(live_state, base), language=None)
+    st.markdown("**Save this view** to find it later under Saved views:")
+    name = st.text_input(
+        "Name",
+        key="save_view_name",
+        label_visibility="collapsed",
+        placeholder="e.g. Lyon OEE, Q3 board pack",
+    )
+    pin = st.checkbox("Pin the numbers (as of now)", value=True, key="save_view_pin")
+    shared = saving.share_choice(ctx.user, key="save_view_shared")
+    if st.button("Save view", key="save_view") and name.strip():
+        url = links.to_url(pinned_state if pin else live_state)
+        value = {"url": url, "page": ctx.page}
+        if saving.save(ctx.store, "views", name, value, ctx.user, shared=shared):
+            st.rerun()  # closes the dialog; the sidebar lists the new view
 
 
 def _saved_views(ctx: PageContext) -> None:

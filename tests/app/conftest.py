@@ -96,6 +96,16 @@ def open_app(monkeypatch) -> Callable[..., AppTest]:
     return _open
 
 
+def open_filters(at: AppTest) -> AppTest:
+    """Open the sidebar's Filters expander (its choices are drawn only while it is open)."""
+    from cockpit.ui.shell import FILTERS_OPEN
+
+    at.session_state[FILTERS_OPEN] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def goto(at: AppTest, page: str) -> AppTest:
     """Switch to `page` (as the sidebar link does) and run it."""
     at.switch_page(PAGES[page]).run()
@@ -165,6 +175,13 @@ def kpi_cards(at: AppTest) -> dict[str, dict]:
                 "foot": html.unescape(m["foot"]),
             }
     return out
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the page says in words: markdown, captions, text and HTML blocks."""
+    parts = [e.value for kind in (at.markdown, at.caption, at.text) for e in kind]
+    parts += [html.unescape(re.sub(r"<[^>]+>", " ", h.value)) for h in at.html]
+    return " ".join(" ".join(parts).split())
 
 
 def card_notes(at: AppTest) -> str:

@@ -9,7 +9,15 @@ import datetime as dt
 from cockpit import ledger
 from cockpit.ui.resources import _store_for
 
-from .conftest import goto, latest_order_month, metric, number, orders_in_month, sql_value
+from .conftest import (
+    goto,
+    latest_order_month,
+    metric,
+    number,
+    open_filters,
+    orders_in_month,
+    sql_value,
+)
 
 
 def test_link_restores_period_month_comparison_and_filter(open_app, shared_demo_db):
@@ -32,7 +40,7 @@ def test_widget_changes_are_written_back_to_the_url(open_app, shared_demo_db):
     assert "period" not in at.query_params  # defaults stay out of the URL
     at.selectbox(key="period").set_value("t3m").run()
     at.selectbox(key="compare").set_value("target").run()
-    at.multiselect(key="f_site").set_value(["Leeds", "Lyon"]).run()
+    open_filters(at).multiselect(key="f_site").set_value(["Leeds", "Lyon"]).run()
     assert at.query_params["period"] == "t3m"  # the URL API's ids, not the labels shown
     assert at.query_params["compare"] == "target"
     assert sorted(at.query_params["f_site"]) == ["Leeds", "Lyon"]
@@ -42,7 +50,7 @@ def test_widget_changes_are_written_back_to_the_url(open_app, shared_demo_db):
 def test_view_follows_the_viewer_to_another_page(open_app, shared_demo_db):
     at = open_app(shared_demo_db)
     at.selectbox(key="period").set_value("quarter").run()
-    at.multiselect(key="f_site").set_value(["Leeds"]).run()
+    open_filters(at).multiselect(key="f_site").set_value(["Leeds"]).run()
     goto(at, "efficiency")
     assert at.selectbox(key="period").value == "quarter"
     assert at.multiselect(key="f_site").value == ["Leeds"]

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import PAGES, goto, kpi_cards, latest_order_month, metric, number, orders_in_month
+from .conftest import (
+    PAGES,
+    goto,
+    kpi_cards,
+    latest_order_month,
+    metric,
+    number,
+    open_filters,
+    orders_in_month,
+)
 
 # A card the page must show with demo data, proving it drew its numbers (not only its frame).
 PAGE_CARDS = {
@@ -54,7 +63,7 @@ def test_site_filter_changes_the_orders_card_to_that_sites_count(open_app, share
     at = open_app(shared_demo_db)
     month = latest_order_month(shared_demo_db)
     everyone = number(metric(at, "Orders"))
-    at.multiselect(key="f_site").set_value(["Lyon"]).run()
+    open_filters(at).multiselect(key="f_site").set_value(["Lyon"]).run()
     assert not at.exception
     lyon = orders_in_month(shared_demo_db, month, site="Lyon")
     assert 0 < lyon < everyone

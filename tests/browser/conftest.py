@@ -89,7 +89,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(db: Path, workdir: Path) -> Server:
+def _start(db: Path, workdir: Path, extra_args: tuple[str, ...] = ()) -> Server:
     port = _free_port()
     log = workdir / f"streamlit-{port}.log"
     cmd = [
@@ -99,6 +99,7 @@ def _start(db: Path, workdir: Path) -> Server:
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
+        *extra_args,
     ]  # fmt: skip
     env = {**os.environ, "COCKPIT_DB": str(db)}
     with log.open("wb") as out:

@@ -43,9 +43,9 @@ def _october_reexport() -> bytes:
 
 
 def _share_links(ui) -> tuple[str, str]:
-    """The pinned and live links from the page's Share popover."""
+    """The pinned and live links from the page's Share dialog."""
     ui.page.get_by_role("button", name="Share").click()
-    body = ui.page.get_by_test_id("stPopoverBody")
+    body = ui.page.get_by_role("dialog")
     expect(body.get_by_test_id("stCode")).to_have_count(2)
     pinned, live = (t.strip() for t in body.get_by_test_id("stCode").all_inner_texts())
     ui.page.keyboard.press("Escape")

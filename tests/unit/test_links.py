@@ -1,5 +1,6 @@
 """The URL API: view state <-> query parameters <-> link."""
 
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -206,3 +207,28 @@ def test_dimensions_and_drivers_are_their_sources_own():
         {"agents": 2.0},
         [],
     )
+
+
+@given(states)
+def test_an_in_app_link_round_trips_through_its_click(state):
+    """A link drawn in an HTML block (page_href) and the click it sends back (link_target)
+    open the same page with the same view."""
+    params = to_query_params(state)
+    params.pop("page", None)
+    href = links.page_href(state.page, params)
+    path, _, query = href.partition("?")
+    assert not path.startswith("/")  # relative: works under a base URL path too
+    file, got = links.link_target({"page": state.page, "query": query})
+    assert file == links.navigation.page(state.page).file
+    back, notices = from_query_params(
+        {k: v if isinstance(v, list) else [v] for k, v in got.items()}
+    )
+    assert notices == [] and replace(back, page=state.page) == state
+
+
+def test_an_in_app_link_click_naming_no_page_is_ignored():
+    assert links.link_target({"page": "../secrets", "query": "a=1"}) is None
+    assert links.link_target({"page": None}) is None
+    assert links.link_target({}) is None
+    assert links.page_href("overview", {}) == "./"
+    assert links.page_href("whatif", {"d_volume": "10"}) == "What_if?d_volume=10"

@@ -5,6 +5,7 @@ links, the sidebar, the cards and the tests read it instead of naming page files
 from __future__ import annotations
 
 import ast
+import html
 import re
 from pathlib import Path
 
@@ -114,3 +115,23 @@ def test_the_finder_sees_a_page_file():
     assert _PAGE_FILE.search("pages/5_Data.py")
     assert _PAGE_FILE.search("app.py")
     assert not _PAGE_FILE.search("cockpit/api.py")
+
+
+def test_the_sidebar_page_list_links_each_allowed_page_and_marks_the_current_one():
+    from cockpit.screens import page_nav
+
+    viewer_pages = [p for p in navigation.PAGES if auth.can(auth.User("v", "viewer"), p.needs)]
+    out = page_nav.sidebar_html(viewer_pages, "cost", {"period": "quarter", "f_site": ["A", "B"]})
+    anchors = re.findall(r'<a class="nav-item in-app" href="([^"]*)" data-page="(\w+)">', out)
+    assert [p for _, p in anchors] == [p.id for p in viewer_pages if p.id != "cost"]
+    hidden = [p for p in navigation.PAGES if p not in viewer_pages]
+    assert hidden and not any(f"<span>{p.label}</span>" in out for p in hidden)
+    for href, page in anchors:  # each carries the view, relative to the app's root
+        assert html.unescape(href) == links.page_href(
+            page, {"period": "quarter", "f_site": ["A", "B"]}
+        )
+        assert "period=quarter" in href and "f_site=A&amp;f_site=B" in href
+    assert '<span class="nav-item nav-current" aria-current="page">' in out
+    assert '<span class="nav-icon" aria-hidden="true">payments</span><span>Cost</span>' in out
+    with pytest.raises(ValueError):
+        page_nav.icon_name("📊")

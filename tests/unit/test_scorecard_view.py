@@ -108,8 +108,9 @@ def test_the_sparkline_html_draws_each_run_and_dot_and_names_its_months():
     out = sparkline_html(spark, "Orders")
     assert 'title="Orders, Jan 2026 – Apr 2026"' in out and 'role="img"' in out
     assert out.count('class="spark-line"') == 1  # Jan-Feb; April alone is a dot
-    assert re.findall(r'class="spark-dot" style="left:([\d.]+)%', out) == ["100.0", "100.0"]
-    assert "0.0% calc(90.0% - 1px)" in out  # the line passes through January's point
+    assert re.findall(r'class="spark-dot" style="left:([\d.]+)%', out) == ["100", "100"]
+    # The outline under the Jan-Feb run: from the bottom up to January's point and along.
+    assert 'style="--p:polygon(0% 100%,0% 90%,33.3% 50%,33.3% 100%)"' in out
     assert sparkline_html([], "Orders") == ""
 
 
@@ -127,3 +128,42 @@ def test_the_card_is_one_html_block_with_what_a_card_shows():
     empty = card_html(card_view(value("csat_pct", None, reason="no contacts data loaded")))
     assert '<div class="kpi-change"></div>' in empty and ">—<" in empty
     assert "None" not in empty and "nan" not in empty
+
+
+def test_the_scorecard_is_one_html_block_whose_cards_link_to_their_group_page():
+    from cockpit.screens.scorecard_view import scorecard_html
+
+    cards = by_group([value("orders", 10.0), value("nps", 30.0)])
+    link = {"page": "efficiency", "href": "Efficiency?month=2026-09", "help": "Open Efficiency"}
+    out = scorecard_html(
+        [
+            {"title": "Efficiency", "cards": cards["Efficiency"], "link": link,
+             "details": {**link, "label": "Details →"}},
+            {"title": None, "cards": cards["Customer"], "link": None, "details": None},
+        ],
+        columns=5,
+    )  # fmt: skip
+    assert out.count("<h3>") == 1 and "<h3>Efficiency</h3>" in out
+    assert '<a class="kpi-details in-app" href="Efficiency?month=2026-09"' in out
+    # The linked card is an anchor around the card; the unlinked one a plain block.
+    assert ('<a class="kpi-card in-app" href="Efficiency?month=2026-09" data-page="efficiency"'
+            ' aria-label="Open Efficiency"><div class="kpi" data-kpi="orders"') in out  # fmt: skip
+    assert '<div class="kpi-card"><div class="kpi" data-kpi="nps"' in out
+    assert out.count('style="--cols:5"') == 2
+
+
+def test_what_moved_tiles_and_the_headline_escape_their_text():
+    from cockpit.screens.scorecard_view import headline_html, movers_html
+
+    movers = [{"label": "NPS", "text": "NPS rose 22 points; mostly <Online>"},
+              {"label": "Units", "text": "Units fell 5%"}]  # fmt: skip
+    link = {"page": "customer", "href": "Customer?f_channel=%3COnline%3E", "help": "Open",
+            "label": "Open <Online> →"}  # fmt: skip
+    out = movers_html(movers, [link, None])
+    assert "<h3>What moved</h3>" in out and 'style="--cols:2"' in out
+    assert "mostly &lt;Online&gt;" in out and "Open &lt;Online&gt; →" in out
+    assert '<div class="mover"><div class="mover-label">Units</div>' in out  # no link, no anchor
+    assert headline_html("2 of 3 KPIs off target", "Q3 <2026>") == (
+        '<h4 class="kpi-headline">2 of 3 KPIs off target '
+        '<span class="kpi-headline-period">· Q3 &lt;2026&gt;</span></h4>'
+    )

@@ -209,3 +209,43 @@ def test_orders_dates_become_timestamps_and_keep_their_values(tmp_path):
         assert s.scalar("select count(*) from delivery_stats_live") == 0
     finally:
         s.close()
+
+
+def test_the_latest_version_and_settings_are_read_once_until_a_write_commits(store):
+    """Every page run asks for the newest version and the currency; they are kept in memory
+    until a committed write (a load, an undo, a setting, a load's own transaction)."""
+    rows = [{"order_id": "A", "order_date": dt.date(2026, 1, 5), "quantity": 1}]
+    reads = []
+    real = store.scalar
+
+    def counting(sql, params=None):
+        reads.append(sql)
+        return real(sql, params)
+
+    store.scalar = counting
+    assert store.latest_seq() == 0 and store.get_setting("k") is None
+    assert store.latest_seq() == 0 and store.get_setting("k") is None
+    assert len(reads) == 2  # the second pair came from memory
+    ledger.load_table(store, "orders", rows)  # commits through a load's own transaction
+    assert store.latest_seq() == 1
+    store.set_setting("k", "x")
+    assert store.get_setting("k") == "x"
+    with pytest.raises(RuntimeError), store.transaction() as cur:
+        cur.execute("insert into settings values ('j', '1')")
+        raise RuntimeError("rolled back")
+    assert store.get_setting("j") is None
+
+
+def test_a_read_racing_a_commit_is_not_kept(store):
+    """A value read while a write commits may be the old one: it is returned, not kept."""
+    real = store._read_latest_seq
+
+    def read_then_commit():
+        value = real()
+        ledger.load_table(store, "orders", [{"order_id": "A", "order_date": dt.date(2026, 1, 5)}])
+        return value
+
+    store._read_latest_seq = read_then_commit
+    assert store.latest_seq() == 0  # what was read, before the load committed
+    store._read_latest_seq = real
+    assert store.latest_seq() == 1  # not the kept 0

@@ -1,0 +1,78 @@
+"""Cards, "what moved" tiles and the sidebar's pages are links inside HTML blocks; a click
+opens the page in the same session (cockpit/ui/in_app_links.py), so a password user stays
+signed in, and the view (and a tile's slice) comes along."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from cockpit import auth
+
+from .conftest import _start, _stop
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def password_server(demo_template, tmp_path_factory):
+    """The demo on a server that asks for a password (users from a secrets file)."""
+    workdir = tmp_path_factory.mktemp("password-server")
+    db = workdir / "cockpit.duckdb"
+    shutil.copyfile(demo_template.path, db)
+    secrets = workdir / "secrets.toml"
+    secrets.write_text(
+        '[auth]\nmode = "password"\n\n[auth.users.ann]\nrole = "analyst"\n'
+        f'password_hash = "{auth.hash_password(PASSWORD)}"\n'
+    )
+    server = _start(db, workdir, ("--secrets.files", str(secrets)))
+    yield server
+    _stop(server.process)
+
+
+def _sign_in(ui, url: str) -> None:
+    ui.open(url)
+    ui.page.get_by_label("User name").fill("ann")
+    ui.page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    ui.page.get_by_role("button", name="Sign in").click()
+    ui.idle()
+    expect(ui.page.locator(".kpi-value").first).to_be_visible()
+
+
+def test_a_card_opens_its_page_in_the_same_session(password_server, ui):
+    page = ui.page
+    _sign_in(ui, password_server.page_url("/", "month=2026-09&compare=yoy"))
+    page.evaluate("window.__sameDocument = true")  # gone if the click reloaded the app
+    page.locator('a.kpi-card[data-page="efficiency"]').first.click()
+    expect(page.get_by_role("heading", level=1).first).to_contain_text("Efficiency")
+    ui.idle()
+    assert page.evaluate("window.__sameDocument === true")
+    assert "/Efficiency?" in page.url and "month=2026-09" in page.url and "compare=yoy" in page.url
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)  # still signed in
+    expect(page.locator(".kpi-value").first).to_be_visible()
+    ui.shot("card-link-efficiency")
+
+
+def test_a_what_moved_tile_opens_its_page_filtered_to_the_slice(password_server, ui):
+    page = ui.page
+    _sign_in(ui, password_server.page_url("/"))
+    tile = page.locator("a.mover").filter(has=page.locator(".mover-open")).first
+    slice_ = tile.locator(".mover-open").inner_text().removeprefix("Open ").removesuffix(" →")
+    tile.click()
+    expect(page).to_have_url(re.compile(r"/(Efficiency|Cost|Customer)\?.*f_\w+="))
+    ui.idle()
+    assert page.evaluate("location.search").count("f_") == 1
+    # The Filters expander opens itself on a filtered link and shows the slice as a chip.
+    chips = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect")
+    expect(chips.filter(has_text=slice_)).to_have_count(1)
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
+    # The sidebar's own links stay in the session too.
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Overview").click()
+    expect(page.get_by_role("heading", level=1).first).to_contain_text("Operations scorecard")
+    ui.idle()
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
