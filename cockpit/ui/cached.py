@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import auth, kpis, links, navigation
+from cockpit import auth, currency, kpis, links, navigation
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
 from cockpit.kpis import custom_metrics
@@ -38,7 +38,7 @@ def warm(version: int, period) -> None:
         key = view_key(version, period, compare, {})
         _scorecard(*key, None)
         if compare != "target":  # movers against the target are those of "prev"
-            _movers(*key)
+            _movers(*key, currency.shown())
 
 
 def _period(period_key):
@@ -58,7 +58,8 @@ def _scorecard(version, period_key, compare, filters, kpi_ids):
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _movers(version, period_key, compare, filters):
+def _movers(version, period_key, compare, filters, symbol):
+    # `symbol`: the money symbol the texts are written with ("rose £21k"), part of the key.
     return kpis.what_moved(
         get_store(),
         period=_period(period_key),
@@ -139,7 +140,9 @@ def movers(ctx: PageContext) -> list[dict]:
     version, period, compare, filters = _key(ctx)
     # Against the target nothing "moves": movers compare with the previous period, so both
     # views share one cached computation.
-    return _movers(version, period, "prev" if compare == "target" else compare, filters)
+    return _movers(
+        version, period, "prev" if compare == "target" else compare, filters, currency.shown()
+    )
 
 
 def trend_months(ctx: PageContext, n: int = 24) -> tuple:

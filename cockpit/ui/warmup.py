@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import importlib
 
+from cockpit import currency
 from cockpit.datasets import FILTER_DIMENSIONS
 
 PAGE_MODULES = (
@@ -49,6 +50,7 @@ def warm(store) -> None:
     from cockpit.ui import cached, shell
 
     import_pages()
+    currency.use(store)  # the texts it caches ("rose £21k") are written in the data's money
     try:
         if not kpis_warm.default_view(store):
             return

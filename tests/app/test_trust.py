@@ -227,3 +227,27 @@ def test_after_undo_the_coverage_and_selector_drop_the_undone_load(open_app, dem
     assert "2026-11" not in " ".join(c.value for c in at.caption)
     select = at.selectbox(key="history_load")
     assert select.format_func(load_id).endswith("(undone)")
+
+
+def test_what_moved_is_written_in_the_datas_money_after_the_warm_up(
+    open_app, demo_db, monkeypatch
+):
+    """The server warms the default view before any page has run: its cached "what moved"
+    texts must carry the data's money symbol like the cards ("rose £21k", not "rose 21k")."""
+    import gc
+
+    from cockpit import currency
+    from cockpit.ui import warmup
+
+    monkeypatch.setenv("COCKPIT_DB", str(demo_db))  # the database the warm-up's pages read
+    store = _store_for(str(demo_db.resolve()))
+    currency.use(store)
+    symbol = currency.shown()
+    assert symbol == "£"
+    currency._shown["symbol"] = ""  # a fresh server: no page has set the symbol yet
+    try:
+        warmup.warm(store)
+    finally:
+        gc.unfreeze()
+    at = open_app(demo_db)
+    assert re.search(r"Budget variance (rose|fell) £[\d.]+k? to £", page_text(at))
