@@ -229,9 +229,7 @@ def test_after_undo_the_coverage_and_selector_drop_the_undone_load(open_app, dem
     assert select.format_func(load_id).endswith("(undone)")
 
 
-def test_what_moved_is_written_in_the_datas_money_after_the_warm_up(
-    open_app, demo_db, monkeypatch
-):
+def test_what_moved_is_written_in_the_datas_money_after_the_warm_up(open_app, demo_db, monkeypatch):
     """The server warms the default view before any page has run: its cached "what moved"
     texts must carry the data's money symbol like the cards ("rose £21k", not "rose 21k")."""
     import gc
