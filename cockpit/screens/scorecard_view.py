@@ -90,10 +90,8 @@ def sparkline_html(points: list[tuple], label: str) -> str:
     for run in lines:
         outline = [(run[0][0], 100.0), *run, (run[-1][0], 100.0)]
         polygon = ",".join(f"{x:g}% {y:g}%" for x, y in outline)
-        parts.append(
-            f'<i class="spark-run" style="--p:polygon({polygon})">'
-            '<i class="spark-line"></i><i class="spark-area"></i></i>'
-        )
+        # One element per run; the line and the area are its ::before and ::after.
+        parts.append(f'<i class="spark-line" style="--p:polygon({polygon})"></i>')
     parts += [f'<i class="spark-dot" style="left:{x:g}%;top:{y:g}%"></i>' for x, y in dots]
     return (
         f'<div class="spark" role="img" aria-label="{title}" title="{title}">{"".join(parts)}</div>'

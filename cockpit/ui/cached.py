@@ -30,6 +30,11 @@ def _key(ctx: PageContext) -> tuple:
     return view_key(version, ctx.period, ctx.state.compare, ctx.filters)
 
 
+def view_cache_key(ctx: PageContext) -> tuple:
+    """The cache key of the page's view (data version, period, comparison, filters)."""
+    return _key(ctx)
+
+
 def warm(version: int, period) -> None:
     """Fill the caches of a view nobody has opened yet (the server's start-up warm-up):
     the same keys a page computes, so its first visitor finds them."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit import links, navigation
+from cockpit import currency, links, navigation
 from cockpit.kpis.registry import lookup
 from cockpit.screens import scorecard_view
 from cockpit.ui import cached
@@ -21,10 +21,27 @@ def overview_body(ctx: PageContext, values: list, movers: list[dict]) -> None:
     """The Overview under its header, as one HTML block: the headline (how many KPIs are
     off target), "what moved" and the card groups. A tile opens the KPI's page filtered to
     the slice that moved most; a card opens its group's page with the same view."""
-    st.html(
-        scorecard_view.headline_html(scorecard_view.headline(values), ctx.period.label)
-        + _movers_html(ctx, movers)
-        + _grid_html(ctx, values)
+    # The same view draws the same block: kept per view, money symbol and link parameters
+    # (settings changes clear every cache), so a rerun only re-sends it.
+    defs = cached.kpi_definitions(ctx)
+    key = (
+        cached.view_cache_key(ctx),
+        currency.shown(),
+        ctx.page,
+        repr(sorted(_qp(ctx).items())),
+        repr(sorted((k, repr(v)) for k, v in defs.items())),
+    )
+    st.html(_overview_html(key, ctx, values, movers))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _overview_html(key: tuple, _ctx: PageContext, _values: list, _movers: list[dict]) -> str:
+    """The Overview's block for `key`: only `key` is hashed (Streamlit skips underscored
+    arguments), so it must name everything the block shows."""
+    return (
+        scorecard_view.headline_html(scorecard_view.headline(_values), _ctx.period.label)
+        + _movers_html(_ctx, _movers)
+        + _grid_html(_ctx, _values)
     )
 
 

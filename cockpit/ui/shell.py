@@ -244,12 +244,11 @@ def _style() -> None:
         .kpi-delta-bad { color:#b2271e; background:rgba(255,43,43,0.1); }
         .kpi-vs { color:rgba(49,51,63,0.6); overflow:hidden; text-overflow:ellipsis; }
         .kpi-foot { font-size:0.875rem; color:rgba(49,51,63,0.6); min-height:1.3rem; }
-        .spark { position:relative; width:100%; height:30px; margin:0.45rem 0;
-                 overflow:hidden; }
-        .spark-run, .spark-line, .spark-area { position:absolute; inset:0; }
-        .spark-line, .spark-area { clip-path:var(--p); }
-        .spark-line { background:#4c78a8; top:-1px; }
-        .spark-area { background:#e9eef5; top:1px; }
+        .spark { position:relative; width:100%; height:30px; margin:0.45rem 0; }
+        .spark-line, .spark-line::before, .spark-line::after { position:absolute; inset:0; }
+        .spark-line::before, .spark-line::after { content:""; clip-path:var(--p); }
+        .spark-line::before { background:#4c78a8; top:-1px; bottom:1px; }
+        .spark-line::after { background:#e9eef5; top:1px; bottom:-1px; }
         .spark-dot { position:absolute; width:5px; height:5px; margin:-2.5px 0 0 -2.5px;
                      border-radius:50%; background:#4c78a8; }
         </style>"""
