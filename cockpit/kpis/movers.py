@@ -91,6 +91,12 @@ def _score(card: KpiValue) -> float | None:
     return None if card.change_pct is None else abs(card.change_pct)
 
 
+def movers_compare(compare: str) -> str:
+    """The comparison movers are taken against: targets have no slices, so "target" moves
+    against the previous period (and shares its movers)."""
+    return "prev" if compare == "target" else compare
+
+
 def what_moved(
     store,
     *,
@@ -108,7 +114,7 @@ def what_moved(
     """
     as_of = resolve_as_of(as_of)
     filters = clean_filters(filters)
-    compare = "prev" if compare == "target" else compare
+    compare = movers_compare(compare)
     if cards is None:  # the caller's scorecard of the same view saves computing it twice
         cards = scorecard(store, period=period, compare=compare, filters=filters, as_of=as_of)
     # A partly loaded month "falls 98 %" only because it is partial: it is flagged, not a mover.

@@ -9,7 +9,7 @@ served from it instead of waiting for the queries.
 from __future__ import annotations
 
 from cockpit.kpis.engine import DIMENSIONS, dimension_values, scorecard
-from cockpit.kpis.movers import what_moved
+from cockpit.kpis.movers import movers_compare, what_moved
 from cockpit.kpis.periods import COMPARES, default_month, make_period
 
 
@@ -22,7 +22,7 @@ def default_view(store) -> bool:
     period = make_period("month", month)
     for compare in COMPARES:  # "compare with" is the choice a viewer changes first
         cards = scorecard(store, period=period, compare=compare, as_of=version)
-        if compare != "target":  # movers against the target are those of "prev"
+        if movers_compare(compare) == compare:  # else its movers are another comparison's
             what_moved(store, period=period, compare=compare, as_of=version, cards=cards)
     for dimension in DIMENSIONS:  # the sidebar's filter choices
         dimension_values(store, dimension, version)

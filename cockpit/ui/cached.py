@@ -12,6 +12,7 @@ from cockpit import auth, currency, kpis, links, navigation
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
 from cockpit.kpis import custom_metrics
+from cockpit.kpis.movers import movers_compare
 from cockpit.kpis.periods import COMPARES, add_months, make_period, parse_month
 from cockpit.kpis.registry import lookup
 from cockpit.screens import scorecard_view
@@ -25,14 +26,10 @@ def view_key(version: int, period, compare: str, filters: dict) -> tuple:
     return version, period_key, compare, tuple(sorted((k, tuple(v)) for k, v in filters.items()))
 
 
-def _key(ctx: PageContext) -> tuple:
-    version = ctx.state.asof if ctx.state.asof is not None else ctx.latest_seq
-    return view_key(version, ctx.period, ctx.state.compare, ctx.filters)
-
-
 def view_cache_key(ctx: PageContext) -> tuple:
     """The cache key of the page's view (data version, period, comparison, filters)."""
-    return _key(ctx)
+    version = ctx.state.asof if ctx.state.asof is not None else ctx.latest_seq
+    return view_key(version, ctx.period, ctx.state.compare, ctx.filters)
 
 
 def warm(version: int, period) -> None:
@@ -40,10 +37,9 @@ def warm(version: int, period) -> None:
     the same keys a page computes, so its first visitor finds them."""
     # Each comparison: "compare with" is the choice a viewer changes first.
     for compare in COMPARES:
-        key = view_key(version, period, compare, {})
-        _scorecard(*key, None)
-        if compare != "target":  # movers against the target are those of "prev"
-            _movers(*key, currency.shown())
+        _scorecard(*view_key(version, period, compare, {}), None)
+    for compare in {movers_compare(c) for c in COMPARES}:
+        _movers(*view_key(version, period, compare, {}), currency.shown())
 
 
 def _period(period_key):
@@ -127,7 +123,7 @@ def _custom(version, period_key, compare, filters, metrics):
 
 def scorecard(ctx: PageContext, kpi_ids: tuple[str, ...] | None = None) -> list:
     """Built-in KPIs (all, or `kpi_ids`) and, for the full scorecard, the custom metrics."""
-    version, period, compare, filters = _key(ctx)
+    version, period, compare, filters = view_cache_key(ctx)
     values = _scorecard(version, period, compare, filters, kpi_ids)
     if kpi_ids is None:
         metrics = tuple(custom_metrics.list_metrics(ctx.store))
@@ -142,12 +138,9 @@ def kpi_definitions(ctx: PageContext) -> dict:
 
 
 def movers(ctx: PageContext) -> list[dict]:
-    version, period, compare, filters = _key(ctx)
-    # Against the target nothing "moves": movers compare with the previous period, so both
-    # views share one cached computation.
-    return _movers(
-        version, period, "prev" if compare == "target" else compare, filters, currency.shown()
-    )
+    version, period, compare, filters = view_cache_key(ctx)
+    # Against the target the movers are those of the previous period: one cached computation.
+    return _movers(version, period, movers_compare(compare), filters, currency.shown())
 
 
 def trend_months(ctx: PageContext, n: int = 24) -> tuple:
@@ -157,22 +150,22 @@ def trend_months(ctx: PageContext, n: int = 24) -> tuple:
 
 
 def series(ctx: PageContext, kpi_id: str, n: int = 24):
-    version, _, _, filters = _key(ctx)
+    version, _, _, filters = view_cache_key(ctx)
     return _series(version, trend_months(ctx, n), filters, kpi_id)
 
 
 def breakdown(ctx: PageContext, kpi_id: str, dimension: str):
-    version, period, _, filters = _key(ctx)
+    version, period, _, filters = view_cache_key(ctx)
     return _breakdown(version, period, filters, kpi_id, dimension)
 
 
 def pareto(ctx: PageContext):
-    version, period, _, filters = _key(ctx)
+    version, period, _, filters = view_cache_key(ctx)
     return _pareto(version, period, filters)
 
 
 def variance(ctx: PageContext):
-    version, period, _, filters = _key(ctx)
+    version, period, _, filters = view_cache_key(ctx)
     return _variance(version, period, filters)
 
 

@@ -21,7 +21,7 @@ def _budget_monthly(version, months, filters):
 
 def budget_section(ctx: PageContext) -> None:
     st.subheader("Budget vs actual by month (cost lines)")
-    version, _, _, filters = cached._key(ctx)
+    version, _, _, filters = cached.view_cache_key(ctx)
     df = _budget_monthly(version, cached.trend_months(ctx, 24), filters)
     if df.empty:
         st.caption("No budget data loaded. Upload the finance budget-vs-actual export on **Data**.")

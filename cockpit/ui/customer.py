@@ -37,7 +37,7 @@ def _resolution(version, months, filters):
 
 def resolution_section(ctx: PageContext) -> None:
     st.subheader(f"Resolution time · {ctx.period.label}")
-    version, _, _, filters = cached._key(ctx)
+    version, _, _, filters = cached.view_cache_key(ctx)
     df = _resolution(version, tuple(ctx.period.months), filters)
     if df.empty:
         st.caption("No resolved contacts with resolution times in this period.")

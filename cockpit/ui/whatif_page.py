@@ -28,7 +28,7 @@ def _baseline(version, filters, months, end_month):
 
 def baseline(ctx: PageContext):
     """The fitted baseline for the slice (cached per data version, filters and months)."""
-    version, _, _, filters = cached._key(ctx)
+    version, _, _, filters = cached.view_cache_key(ctx)
     months = st.number_input(
         "Baseline: trailing months", 1, 12, value=3, step=1, key="baseline", bind="query-params"
     )
