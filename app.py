@@ -2,12 +2,15 @@
 
 from cockpit.ui import cached, cards
 from cockpit.ui.overview import brief_download
-from cockpit.ui.shell import page_shell, share_button
+from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
 ctx = page_shell("overview", dimensions=("site", "region", "channel", "category"))
 
-if not cached.no_data(ctx):
-    with cards.header_row(ctx):
-        share_button(ctx)
-        brief_download(ctx)
-    cards.overview_body(ctx, cached.scorecard(ctx), cached.movers(ctx))
+
+def overview(view: PageContext) -> None:
+    """The headline, what moved and the KPI cards of the view."""
+    if not cached.no_data(view):
+        cards.overview_body(view, cached.scorecard(view), cached.movers(view))
+
+
+view_section(ctx, overview, actions=(share_button, brief_download))

@@ -46,7 +46,8 @@ SESSIONS = 8
 # A script run is over when the server says so: its "script finished" message. The page's
 # own run-state marker is not enough (React may skip drawing a quick run's "running"), and
 # the status widget shows only after a delay. This counts the messages as they arrive (a
-# ForwardMsg is protobuf; script_finished is field 6, a varint, 0 = finished successfully).
+# ForwardMsg is protobuf; script_finished is field 6, a varint: 0 = a run finished, 3 = a
+# fragment's run finished).
 COUNT_FINISHED_RUNS = """(() => {
   window.__finished = 0;
   const finished = (buffer) => {
@@ -59,7 +60,7 @@ COUNT_FINISHED_RUNS = """(() => {
     };
     while (i < b.length) {
       const tag = varint(), field = Math.floor(tag / 8), wire = tag & 7;
-      if (wire === 0) { const v = varint(); if (field === 6) return v === 0; }
+      if (wire === 0) { const v = varint(); if (field === 6) return v === 0 || v === 3; }
       else if (wire === 2) { const length = varint(); i += length; }
       else if (wire === 1) i += 8;
       else if (wire === 5) i += 4;

@@ -43,6 +43,10 @@ FILTER_PREFIX = "f_"
 DRIVER_PREFIX = "d_"
 # Keys Streamlit itself puts in the query string; not ours to judge.
 STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
+# The view bar's parameters. They change without redrawing the rest of the page, so links
+# inside the app leave them out of their address and take them from the address bar when
+# used (cockpit/ui/in_app_links.py); `in_app_params` is what such a link carries itself.
+VIEW_BAR_KEYS = ("period", "month", "compare")
 
 _MONTH_RE = re.compile(r"[12][0-9]{3}-(0[1-9]|1[0-2])")
 _INT_RE = re.compile(r"[0-9]{1,19}")
@@ -326,6 +330,15 @@ def page_href(page: str, params: Mapping[str, str | list[str]]) -> str:
     path = PAGE_PATHS[page].lstrip("/") or "./"
     query = urlencode(dict(params), doseq=True, quote_via=quote, safe="")
     return f"{path}?{query}" if query else path
+
+
+def in_app_params(state: ViewState) -> dict[str, str | list[str]]:
+    """What an in-app link to another page carries of `state`: the data version and the
+    filters, not the page and not the view bar's parameters (VIEW_BAR_KEYS)."""
+    params = to_query_params(state)
+    for key in ("page", "drivers", "baseline", "scenario", *VIEW_BAR_KEYS):
+        params.pop(key, None)
+    return {k: v for k, v in params.items() if not k.startswith(DRIVER_PREFIX)}
 
 
 def link_target(clicked: Mapping[str, object]) -> tuple[str, dict[str, str | list[str]]] | None:

@@ -1,19 +1,25 @@
 """Cost: operating cost against budget, where the variance is, unit costs and margin."""
 
 from cockpit.ui import cached, cards, cost
-from cockpit.ui.shell import page_shell, share_button
+from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
 ctx = page_shell("cost", dimensions=("unit", "account", "site", "category"))
 
-if not cached.no_data(ctx):
-    share_button(ctx)
-    cards.scorecard_grid(ctx, cached.scorecard(ctx), groups=("Cost",), columns=4)
-    cost.budget_section(ctx)
-    cost.variance_section(ctx)
+
+def cost_view(view: PageContext) -> None:
+    """The cost cards, budget against actual, the variance, unit-cost and margin trends."""
+    if cached.no_data(view):
+        return
+    cards.scorecard_grid(view, cached.scorecard(view), groups=("Cost",), columns=4)
+    cost.budget_section(view)
+    cost.variance_section(view)
 
     left, right = cached.columns(2)
     with left:
-        cached.trend_section(ctx, "cost_per_unit", key="cpu")
+        cached.trend_section(view, "cost_per_unit", key="cpu")
     with right:
-        cached.trend_section(ctx, "cost_per_order", key="cpo")
-    cached.trend_section(ctx, "gross_margin_pct", key="margin")
+        cached.trend_section(view, "cost_per_order", key="cpo")
+    cached.trend_section(view, "gross_margin_pct", key="margin")
+
+
+view_section(ctx, cost_view, actions=(share_button,))

@@ -1,30 +1,36 @@
 """Customer: satisfaction, loyalty, contact-centre service and resolution."""
 
 from cockpit.ui import cached, cards, customer
-from cockpit.ui.shell import page_shell, share_button
+from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
 ctx = page_shell("customer", dimensions=("channel", "agent", "topic", "segment", "site"))
 
-if not cached.no_data(ctx):
-    share_button(ctx)
-    cards.scorecard_grid(ctx, cached.scorecard(ctx), groups=("Customer",), columns=4)
+
+def customer_view(view: PageContext) -> None:
+    """The customer cards, CSAT/NPS and service trends, resolution, CSAT by slice."""
+    if cached.no_data(view):
+        return
+    cards.scorecard_grid(view, cached.scorecard(view), groups=("Customer",), columns=4)
 
     left, right = cached.columns(2)
     with left:
-        cached.trend_section(ctx, "csat_pct", key="csat")
+        cached.trend_section(view, "csat_pct", key="csat")
     with right:
-        cached.trend_section(ctx, "nps", key="nps")
+        cached.trend_section(view, "nps", key="nps")
     left, right = cached.columns(2)
     with left:
-        cached.trend_section(ctx, "asa_seconds", key="asa")
+        cached.trend_section(view, "asa_seconds", key="asa")
     with right:
-        cached.trend_section(ctx, "abandon_pct", key="abandon")
+        cached.trend_section(view, "abandon_pct", key="abandon")
     customer.pair_trend(
-        ctx,
+        view,
         ("fcr_pct", "resolved_pct"),
         title="First-contact resolution and resolved %",
         unit="%",
         key="fcr",
     )
-    customer.resolution_section(ctx)
-    cached.breakdown_section(ctx, "csat_pct", ["agent", "topic", "channel"], key="csat_by")
+    customer.resolution_section(view)
+    cached.breakdown_section(view, "csat_pct", ["agent", "topic", "channel"], key="csat_by")
+
+
+view_section(ctx, customer_view, actions=(share_button,))

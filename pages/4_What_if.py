@@ -1,14 +1,17 @@
 """What-if: a driver model fitted on the actuals — change drivers, see the outputs move."""
 
 from cockpit.ui import cached, whatif_page
-from cockpit.ui.shell import page_shell, share_button
+from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
 ctx = page_shell("whatif", dimensions=("site", "region", "channel", "category"))
 
-if not cached.no_data(ctx):
-    share_button(ctx)
-    base = whatif_page.baseline(ctx)
-    drivers = whatif_page.driver_inputs(ctx)
+
+def whatif_view(view: PageContext) -> None:
+    """The baseline, the drivers, the outputs, sensitivity, goal seek and scenarios."""
+    if cached.no_data(view):
+        return
+    base = whatif_page.baseline(view)
+    drivers = whatif_page.driver_inputs(view)
     whatif_page.outputs_section(base, drivers)
 
     left, right = cached.columns(2)
@@ -16,4 +19,7 @@ if not cached.no_data(ctx):
         whatif_page.sensitivity_section(base, drivers)
     with right:
         whatif_page.goal_seek_section(base, drivers)
-    whatif_page.scenarios_section(ctx, base, drivers)
+    whatif_page.scenarios_section(view, base, drivers)
+
+
+view_section(ctx, whatif_view, actions=(share_button,))

@@ -3,7 +3,7 @@
 from cockpit.ui import data_page
 from cockpit.ui.shell import page_shell
 
-ctx = page_shell("data", period=False)
+ctx = page_shell("data")
 
 st_files = data_page.upload_section(ctx)
 for prepared in st_files:

@@ -3,7 +3,7 @@
 from cockpit.ui import sql_page
 from cockpit.ui.shell import page_shell
 
-ctx = page_shell("sql", period=False)
+ctx = page_shell("sql")
 
 schema_col, main_col = sql_page.columns()
 with schema_col:

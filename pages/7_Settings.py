@@ -3,7 +3,7 @@
 from cockpit.ui import settings_page
 from cockpit.ui.shell import page_shell
 
-ctx = page_shell("settings", period=False)
+ctx = page_shell("settings")
 
 settings_page.targets_section(ctx)
 settings_page.currency_section(ctx)

@@ -1,5 +1,6 @@
 """The sidebar's page list as one HTML block: a link per page the viewer may open, carrying
-the view (period, month, comparison, filters); the page on screen is marked, not linked.
+the filters and data version (the view bar's choices are added when a link is used, see
+cockpit/ui/in_app_links.py); the page on screen is marked, not linked.
 
 One block instead of a Streamlit page link per page: every element costs the browser time
 on every rerun. The links are in-app links (cockpit/ui/in_app_links.py).

@@ -5,33 +5,65 @@ from __future__ import annotations
 import streamlit as st
 
 from cockpit import currency, links, navigation
+from cockpit.kpis.periods import COMPARES
 from cockpit.kpis.registry import lookup
 from cockpit.screens import scorecard_view
 from cockpit.ui import cached
+from cockpit.ui.html_block import html_block
 from cockpit.ui.shell import PageContext
 
 
 def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=None) -> None:
     """KPI cards grouped by Efficiency / Cost / Customer (`groups`: only those), one HTML
-    block; see cockpit/ui/in_app_links.py for why, and how its links work."""
-    st.html(_grid_html(ctx, values, columns=columns, groups=groups))
+    block (cockpit/ui/html_block.py); cockpit/ui/in_app_links.py says how its links work."""
+    html_block(_grid_html(ctx, values, columns=columns, groups=groups), key="scorecard")
 
 
 def overview_body(ctx: PageContext, values: list, movers: list[dict]) -> None:
-    """The Overview under its header, as one HTML block: the headline (how many KPIs are
+    """The Overview under its view bar, as one HTML block: the headline (how many KPIs are
     off target), "what moved" and the card groups. A tile opens the KPI's page filtered to
     the slice that moved most; a card opens its group's page with the same view."""
-    # The same view draws the same block: kept per view, money symbol and link parameters
-    # (settings changes clear every cache), so a rerun only re-sends it.
+    html_block(_overview_html(overview_key(ctx), ctx, values, movers), key="overview")
+
+
+def overview_key(ctx: PageContext) -> tuple:
+    """What the Overview's block depends on: the view, money symbol and link parameters
+    (settings changes clear every cache). The same view draws the same block, kept."""
     defs = cached.kpi_definitions(ctx)
-    key = (
+    return (
         cached.view_cache_key(ctx),
         currency.shown(),
         ctx.page,
         repr(sorted(_qp(ctx).items())),
         repr(sorted((k, repr(v)) for k, v in defs.items())),
     )
-    st.html(_overview_html(key, ctx, values, movers))
+
+
+def default_views(store, version: int, period) -> list[PageContext]:
+    """The Overview as a first visitor opens it (live, the default month, no filters), once
+    per comparison: the views the server warms up."""
+    from cockpit.auth import LOCAL_ADMIN
+    from cockpit.store import LATEST
+
+    return [
+        PageContext(
+            page="overview",
+            store=store,
+            user=LOCAL_ADMIN,  # the block does not depend on who reads it
+            state=links.ViewState(page="overview", compare=compare),
+            as_of=LATEST,
+            latest_seq=version,
+            period=period,
+        )
+        for compare in COMPARES
+    ]
+
+
+def warm(store, version: int, period) -> None:
+    """Build the Overview's block of each default view (server warm-up), so that a first
+    visitor's first change of comparison finds it ready."""
+    for ctx in default_views(store, version, period):
+        _overview_html(overview_key(ctx), ctx, cached.scorecard(ctx), cached.movers(ctx))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -73,9 +105,7 @@ def _link(ctx: PageContext, page, help_text: str, **extra: str) -> dict:
 
 
 def _qp(ctx: PageContext) -> dict:
-    params = links.to_query_params(ctx.state)
-    params.pop("page", None)
-    return params
+    return links.in_app_params(ctx.state)
 
 
 def _movers_html(ctx: PageContext, movers: list[dict]) -> str:
@@ -98,15 +128,3 @@ def _movers_html(ctx: PageContext, movers: list[dict]) -> str:
             link["label"] = "Open →"
         tile_links.append(link)
     return scorecard_view.movers_html(movers, tile_links)
-
-
-def header_row(ctx: PageContext):
-    """The line under the title: the period shown (and why this month), then the page's
-    buttons (Share, exports) on the right: the container to draw them in."""
-    p = ctx.period
-    text = f"**{p.label}** · compared with {scorecard_view.COMPARE_TEXT[ctx.state.compare][3:]}"
-    if ctx.month_note:  # one element: the line and, under it, why this month
-        text += f"  \n:small[:gray[Showing {ctx.month_note}.]]"
-    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
-    row.markdown(text, width="stretch")
-    return row

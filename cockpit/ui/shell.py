@@ -1,13 +1,15 @@
 """The page shell every page calls first: page config, login gate, URL state, sidebar.
 
 A page file reads like a description of its screen because everything shared lives here:
-`ctx = page_shell("efficiency")` gives the store, the user, the view state
-(from the URL), the resolved period and filters, and draws the sidebar filter bar, the
-data freshness, the pinned-data banner and the Share button.
+`ctx = page_shell("efficiency")` gives the store, the user, the view state (from the URL)
+and the filters, and draws the sidebar (pages, filters, data freshness, saved views) and the
+pinned-data banner. A page with a period then calls `view_section(ctx, body)`: the view bar
+(period, month, comparison, Share) and the page's body under it, one fragment.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
@@ -32,7 +34,10 @@ COMPARE_LABELS = {"prev": "Previous period", "yoy": "Same period last year", "ta
 FILTERS_OPEN = "filters_open"
 FRESHNESS_OPEN = "freshness_open"
 # View state that follows the viewer from page to page (page-specific state stays behind).
+_VIEW_WIDTH = 220  # px: the view bar's choices, "Trailing 12 months" in full
 _CARRIED = ("period", "month", "compare", "asof")
+# What the view bar changes (in its fragment, so links drawn outside it refresh these).
+_VIEW_KEYS = ("period", "month", "compare")
 
 
 @dataclass
@@ -66,7 +71,6 @@ def page_shell(
     page: str,
     *,
     dimensions: tuple[str, ...] = (),
-    period: bool = True,
 ) -> PageContext:
     """Set up the page `page` (an id of cockpit.navigation.PAGES: its title, icon and the
     action it needs come from there) and draw the shared chrome; returns the page's context."""
@@ -100,23 +104,58 @@ def page_shell(
     with st.sidebar:
         # Drawn on top but filled last, so its links carry the choices made in this run.
         nav = st.empty()
-        if period:
-            _period_bar(ctx)
         if dimensions:
             _filter_bar(ctx, dimensions)
         _navigation(ctx, nav)
         _freshness(ctx)
         _saved_views(ctx)
         auth_gate.user_badge(user)
-        in_app_links.catch_clicks()
+        in_app_links.catch_clicks(links.VIEW_BAR_KEYS)
     st.title(title)
     if ctx.pinned:
         _pinned_banner(ctx)
-    if ctx.month_incomplete:
-        st.warning(ctx.month_incomplete, icon=":material/warning:")
     for notice in ctx.notices:
         st.text(f"⚠️ {notice}")
     return ctx
+
+
+def view_section(
+    ctx: PageContext,
+    body: Callable[[PageContext], None],
+    *,
+    actions: Iterable[Callable[[PageContext], None]] = (),
+) -> None:
+    """The view bar (period, month, comparison; then `actions`, the page's buttons) and
+    `body(view)` under it, as one fragment: changing the view reruns and redraws only this
+    part of the page, not the sidebar and the title.
+
+    `view` is a copy of `ctx` with the period resolved; the fragment's reruns start from
+    the `ctx` of the page's last full run (filters change in the sidebar, a full rerun)."""
+
+    @st.fragment
+    def view_fragment() -> None:
+        view = replace(
+            ctx,
+            filters=dict(ctx.filters),
+            notices=[],
+            latest_seq=ctx.store.latest_seq(),  # a load since the full run shows at once
+        )
+        bar = st.container(
+            horizontal=True, vertical_alignment="bottom", gap="small", key="view_bar"
+        )
+        with bar:
+            _period_bar(view)
+            if view.period is not None:  # nothing to share or export before data is loaded
+                st.space("stretch")
+                for action in actions:
+                    action(view)
+        if view.month_incomplete:
+            st.warning(view.month_incomplete, icon=":material/warning:")
+        elif view.month_note:
+            st.caption(f"Showing {view.month_note}.")
+        body(view)
+
+    view_fragment()
 
 
 def _drop_ignored_params(state: links.ViewState) -> None:
@@ -129,14 +168,10 @@ def _drop_ignored_params(state: links.ViewState) -> None:
 
 
 def _navigation(ctx: PageContext, slot) -> None:
-    """The app's name and the page list (one HTML block in `slot`)."""
-    carried = {
-        k: v[0] if len(v) == 1 else v
-        for k, v in _query_dict().items()
-        if k in _CARRIED or k.startswith("f_")
-    }
+    """The app's name and the page list (one HTML block in `slot`); the links carry the
+    filters and data version, and take the view bar's choices when used."""
     allowed = [p for p in navigation.PAGES if auth.can(ctx.user, p.needs)]
-    slot.html(page_nav.sidebar_html(allowed, ctx.page, carried))
+    slot.html(page_nav.sidebar_html(allowed, ctx.page, links.in_app_params(ctx.state)))
 
 
 def _version(ctx: PageContext) -> int:
@@ -302,7 +337,7 @@ def _url_selectbox(
     if current not in options:
         current = url_value if url_value in options else default
     st.session_state[key] = current
-    value = st.selectbox(label, options, key=key, format_func=format_func)
+    value = st.selectbox(label, options, key=key, format_func=format_func, width=_VIEW_WIDTH)
     if value == default:
         if key in st.query_params:
             del st.query_params[key]

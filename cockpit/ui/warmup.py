@@ -44,10 +44,10 @@ def import_pages() -> None:
 
 def warm(store) -> None:
     """Imports, then the default view: its queries in the shared memo (cockpit.kpis.warm),
-    then the pages' own caches of it (cards, movers, sidebar lists)."""
+    then the pages' own caches of it (cards, movers, the Overview's block, sidebar lists)."""
     from cockpit.kpis import warm as kpis_warm
     from cockpit.kpis.periods import default_month, make_period
-    from cockpit.ui import cached, shell
+    from cockpit.ui import cached, cards, shell
 
     import_pages()
     currency.use(store)  # the texts it caches ("rose £21k") are written in the data's money
@@ -57,6 +57,7 @@ def warm(store) -> None:
         version = store.latest_seq()
         period = make_period("month", default_month(store, version).month)
         cached.warm(version, period)
+        cards.warm(store, version, period)
         shell.warm_sidebar(store, version, FILTER_DIMENSIONS)
     finally:
         settle()

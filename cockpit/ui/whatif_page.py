@@ -111,7 +111,7 @@ def outputs_section(base, drivers: dict[str, float]) -> list:
     st.markdown(f"#### Baseline vs scenario · {whatif_view.describe_drivers(drivers)}")
     months = ", ".join(m.strftime("%b %Y") for m in base.months)
     st.caption(
-        f"Baseline = monthly average of {months} (ending in the sidebar month), for the current filters."
+        f"Baseline = monthly average of {months} (ending in the month chosen above), for the current filters."
     )
     cols = st.columns(4)
     for i, v in enumerate(values):

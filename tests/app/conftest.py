@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -162,11 +163,21 @@ _CARD = re.compile(
 )
 
 
+def html_blocks(at: AppTest) -> list[str]:
+    """The HTML the page shows: st.html blocks and our own blocks (cockpit/ui/html_block.py,
+    a script component whose data is the HTML)."""
+    blocks = [h.value for h in at.html]
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == "cockpit.html_block":
+            blocks.append(json.loads(element.proto.json))
+    return blocks
+
+
 def kpi_cards(at: AppTest) -> dict[str, dict]:
     """The KPI cards on the page by label: value, change and its comparison, footnote."""
     out = {}
-    for h in at.html:
-        for m in _CARD.finditer(h.value):
+    for block in html_blocks(at):
+        for m in _CARD.finditer(block):
             change = re.sub(r"<[^>]+>", " ", m["change"]).split()
             out[html.unescape(m["label"])] = {
                 "id": m["id"],
@@ -180,7 +191,7 @@ def kpi_cards(at: AppTest) -> dict[str, dict]:
 def page_text(at: AppTest) -> str:
     """Everything the page says in words: markdown, captions, text and HTML blocks."""
     parts = [e.value for kind in (at.markdown, at.caption, at.text) for e in kind]
-    parts += [html.unescape(re.sub(r"<[^>]+>", " ", h.value)) for h in at.html]
+    parts += [html.unescape(re.sub(r"<[^>]+>", " ", h)) for h in html_blocks(at)]
     return " ".join(" ".join(parts).split())
 
 

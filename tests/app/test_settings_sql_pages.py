@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from .conftest import card_notes, goto, metric, number, sql_value
+from .conftest import card_notes, goto, html_blocks, metric, number, sql_value
 
 
 def card_status(at, label: str) -> str:
     """The red/amber/green/none status drawn beside a KPI card's label."""
     pattern = re.compile(r'class="rag rag-(\w+)"[^>]*></span>' + re.escape(label) + "<")
-    found = [m.group(1) for h in at.html if (m := pattern.search(h.value))]
+    found = [m.group(1) for h in html_blocks(at) if (m := pattern.search(h))]
     assert len(found) == 1, f"{label!r}: {found}"
     return found[0]
 

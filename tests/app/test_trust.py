@@ -6,12 +6,14 @@ import datetime as dt
 import html
 import json
 import re
+from urllib.parse import urlencode
 
 from cockpit import auth, ledger, links, navigation
 from cockpit.ui.resources import _store_for
 
 from .conftest import (
     card_notes,
+    html_blocks,
     kpi_cards,
     metric,
     number,
@@ -109,7 +111,9 @@ def test_ignored_parameters_leave_the_url(open_app, shared_demo_db):
 # -- quick to read ------------------------------------------------------------------------------
 def test_headline_counts_the_cards_statuses(open_app, shared_demo_db):
     at = open_app(shared_demo_db, month="2026-10")
-    statuses = [m.group(1) for h in at.html for m in re.finditer(r'class="rag rag-(\w+)"', h.value)]
+    statuses = [
+        m.group(1) for h in html_blocks(at) for m in re.finditer(r'class="rag rag-(\w+)"', h)
+    ]
     red, amber, green = (statuses.count(s) for s in ("red", "amber", "green"))
     want = f"{red} of {red + amber + green} KPIs off target, {amber} watch, {green} on target"
     assert want in page_text(at), want
@@ -190,27 +194,32 @@ def test_brief_and_export_links_are_absolute_with_view_state_and_asof(monkeypatc
 
 
 def test_cards_and_movers_open_their_page_with_the_slice(open_app, shared_demo_db):
-    at = open_app(shared_demo_db, month="2026-09", compare="yoy")
+    at = open_app(shared_demo_db, month="2026-09", compare="yoy", f_site="Lyon")
     anchors = [
         (m["css"], html.unescape(m["href"]), m["page"])
-        for h in at.main.get("html")
+        for block in html_blocks(at)
         for m in re.finditer(
             r'<a class="(?P<css>[\w-]+) in-app" href="(?P<href>[^"]*)" data-page="(?P<page>\w+)"',
-            h.proto.body,
+            block,
         )
     ]
     movers = [(href, page) for css, href, page in anchors if css == "mover"]
     cards = [(href, page) for css, href, page in anchors if css == "kpi-card"]
     assert movers and len(cards) >= 20
-    # A tile opens the KPI's page filtered to the slice that moved, in the same view.
-    href, page = next((h, p) for h, p in movers if "f_" in h)
-    assert "compare=yoy" in href and "month=2026-09" in href
+    # A link carries the filters; the view bar's choices are not in its address (a view
+    # change rewrites no link) but put in from the address bar when it is used.
+    href, page = next((h, p) for h, p in movers if "f_" in h.replace("f_site", ""))
     assert href.split("?")[0] == links.PAGE_PATHS[page].lstrip("/")
-    # A card opens its group's page with the same view; the click goes through link_target.
+    assert "f_site=Lyon" in href and "compare" not in href and "month" not in href
+    address_bar = {k: at.query_params[k] for k in links.VIEW_BAR_KEYS if k in at.query_params}
+    assert address_bar == {"month": "2026-09", "compare": "yoy"}
+    # What the click hands to Python: the link's query with the address bar's view.
     href, page = cards[0]
-    file, params = links.link_target({"page": page, "query": href.split("?", 1)[1]})
+    used = href.split("?", 1)[1] + "&" + urlencode(address_bar, doseq=True)
+    file, params = links.link_target({"page": page, "query": used})
     assert file == navigation.page(page).file
     assert params["month"] == "2026-09" and params["compare"] == "yoy"
+    assert params["f_site"] == "Lyon"
 
 
 def test_after_undo_the_coverage_and_selector_drop_the_undone_load(open_app, demo_db):
@@ -249,3 +258,31 @@ def test_what_moved_is_written_in_the_datas_money_after_the_warm_up(open_app, de
         gc.unfreeze()
     at = open_app(demo_db)
     assert re.search(r"Budget variance (rose|fell) £[\d.]+k? to £", page_text(at))
+
+
+def test_the_warm_up_builds_the_overview_block_a_first_visitor_and_a_view_change_need(
+    open_app, demo_db, monkeypatch
+):
+    """The warm-up builds the Overview's block for the default view and each comparison
+    under the key the page computes, so neither the first visit nor the first change of
+    comparison builds it (the page reuses the warm one)."""
+    import gc
+
+    from cockpit.screens import scorecard_view
+    from cockpit.ui import warmup
+
+    monkeypatch.setenv("COCKPIT_DB", str(demo_db))
+    store = _store_for(str(demo_db.resolve()))
+    try:
+        warmup.warm(store)
+    finally:
+        gc.unfreeze()
+    built = []
+    original = scorecard_view.headline_html
+    monkeypatch.setattr(scorecard_view, "headline_html", lambda *a: built.append(a) or original(*a))
+    at = open_app(demo_db)
+    at.selectbox(key="compare").set_value("target").run()
+    assert "vs target" in page_text(at)
+    assert built == []
+    at.selectbox(key="period").set_value("quarter").run()  # not warmed: built now
+    assert len(built) == 1

@@ -198,6 +198,11 @@ class Ui:
         expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
         expect(app).to_have_attribute("data-test-script-state", "notRunning")
         expect(self.page.get_by_test_id("stSkeleton")).to_have_count(0)
+        # Our HTML blocks are drawn by a script component, once its module has loaded.
+        self.page.wait_for_function(
+            "[...document.querySelectorAll('[class*=\"st-key-html_block_\"]')]"
+            ".every((e) => e.querySelector('.html-block'))"
+        )
 
     def open(self, url: str) -> None:
         """Go to `url` and wait for the page's first run to finish."""

@@ -76,3 +76,34 @@ def test_a_what_moved_tile_opens_its_page_filtered_to_the_slice(password_server,
     expect(page.get_by_role("heading", level=1).first).to_contain_text("Operations scorecard")
     ui.idle()
     expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
+
+
+def test_a_view_change_redraws_only_the_view_and_links_take_it_along(password_server, ui):
+    page = ui.page
+    _sign_in(ui, password_server.page_url("/"))
+    page.evaluate(
+        "window.__nav = document.querySelector('.page-nav');"
+        "window.__spark = document.querySelector('.kpi-card .spark');"
+    )
+    page.get_by_test_id("stSelectbox").filter(has_text="Compare with").click()
+    page.get_by_role("option", name="Target").click()
+    expect(page.locator(".kpi-vs").filter(has_text="vs target").first).to_be_visible()
+    ui.idle()
+    assert "compare=target" in page.url
+    # The view bar reran its fragment only: the sidebar is the same element, and the
+    # block was updated in place (an unchanged sparkline is the same node).
+    assert page.evaluate("window.__nav.isConnected && window.__spark.isConnected")
+    # A link's address takes the view from the address bar when it is used (here: focused,
+    # as before "copy link" or a middle click), not when it was drawn.
+    card = page.locator('a.kpi-card[data-page="cost"]').first
+    assert "compare" not in (card.get_attribute("href") or "")
+    card.focus()
+    assert "compare=target" in (card.get_attribute("href") or "")
+    # The sidebar was drawn before the change; its link still opens Cost compared with target.
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Cost").click()
+    expect(page.get_by_role("heading", level=1).first).to_contain_text("Cost")
+    ui.idle()
+    assert "/Cost?" in page.url and "compare=target" in page.url
+    expect(page.get_by_role("combobox", name="Compare with")).to_have_value("Target")
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
+    ui.shot("view-change-then-sidebar-link")

@@ -232,3 +232,14 @@ def test_an_in_app_link_click_naming_no_page_is_ignored():
     assert links.link_target({}) is None
     assert links.page_href("overview", {}) == "./"
     assert links.page_href("whatif", {"d_volume": "10"}) == "What_if?d_volume=10"
+
+
+def test_an_in_app_link_carries_filters_and_version_not_the_view_bar_or_page_state():
+    state = links.ViewState(
+        page="whatif", period="quarter", month="2026-06", compare="yoy",
+        filters={"site": ["Lyon", "Porto"]}, drivers={"volume": 110.0}, baseline_months=6,
+        scenario="Plan B", asof=7,
+    )  # fmt: skip
+    assert links.in_app_params(state) == {"f_site": ["Lyon", "Porto"], "asof": "7"}
+    assert set(links.VIEW_BAR_KEYS) == {"period", "month", "compare"}
+    assert links.in_app_params(links.ViewState()) == {}
