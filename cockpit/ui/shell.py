@@ -282,6 +282,11 @@ def _style() -> None:
         .spark { position:relative; width:100%; height:30px; margin:0.45rem 0; }
         .spark-line, .spark-line::before, .spark-line::after { position:absolute; inset:0; }
         .spark-line::before, .spark-line::after { content:""; clip-path:var(--p); }
+        /* A phone: the view bar's choices one per row, full width; its buttons after. */
+        @media (max-width: 640px) {
+          .st-key-view_bar > .st-key-period, .st-key-view_bar > .st-key-month,
+          .st-key-view_bar > .st-key-compare { flex:1 1 100% !important; width:100% !important; }
+        }
         .spark-line::before { background:#4c78a8; top:-1px; bottom:1px; }
         .spark-line::after { background:#e9eef5; top:1px; bottom:-1px; }
         .spark-dot { position:absolute; width:5px; height:5px; margin:-2.5px 0 0 -2.5px;

@@ -99,6 +99,13 @@ def test_a_view_change_redraws_only_the_view_and_links_take_it_along(password_se
     assert "compare" not in (card.get_attribute("href") or "")
     card.focus()
     assert "compare=target" in (card.get_attribute("href") or "")
+    # Share, in the view bar, shares the view now shown.
+    page.get_by_role("button", name="Share").click()
+    codes = page.get_by_role("dialog").get_by_test_id("stCode")
+    expect(codes).to_have_count(2)
+    assert all("compare=target" in text for text in codes.all_inner_texts())
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
     # The sidebar was drawn before the change; its link still opens Cost compared with target.
     page.get_by_test_id("stSidebar").get_by_role("link", name="Cost").click()
     expect(page.get_by_role("heading", level=1).first).to_contain_text("Cost")
