@@ -299,29 +299,33 @@ def _period_bar(ctx: PageContext) -> None:
     from cockpit.kpis import resolve_period
 
     months = _months(str(ctx.store.path), _version(ctx))
+    if not months:  # nothing loaded: no choices to offer; the page says what to do
+        ctx.period = None
+        return
     default, why, incomplete = _default_month(str(ctx.store.path), _version(ctx))
     _url_selectbox("Period", list(PERIOD_LABELS), "period", PERIOD_LABELS.get, ctx.state.period)
-    if months:
-        _url_selectbox(
-            "Ending in",
-            list(reversed(months)),
-            "month",
-            lambda ym: _month_label(ym) + (" · incomplete" if ym in incomplete else ""),
-            ctx.state.month,
-            default=default,
-        )
+    _url_selectbox(
+        "Ending in",
+        list(reversed(months)),
+        "month",
+        lambda ym: _month_label(ym) + (" · incomplete" if ym in incomplete else ""),
+        ctx.state.month,
+        default=default,
+    )
     _url_selectbox(
         "Compare with", list(COMPARE_LABELS), "compare", COMPARE_LABELS.get, ctx.state.compare
     )
-    month = st.session_state.get("month")
-    kind = st.session_state.get("period", "month")
+    month = st.session_state["month"]
+    kind = st.session_state["period"]
     # The default month is left out of the view state so a live link moves on.
-    chosen_month = month if months and month != default else None
     ctx.state = replace(
-        ctx.state, period=kind, month=chosen_month, compare=st.session_state.get("compare", "prev")
+        ctx.state,
+        period=kind,
+        month=month if month != default else None,
+        compare=st.session_state["compare"],
     )
-    ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg) if months else None
-    if months and month == default:
+    ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg)
+    if month == default:
         ctx.month_note = f"{_month_label(month)}: {why}"
     if month in incomplete:
         ctx.month_incomplete = f"{_month_label(month)} is incomplete: {incomplete[month]}"
