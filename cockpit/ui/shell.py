@@ -33,11 +33,7 @@ COMPARE_LABELS = {"prev": "Previous period", "yoy": "Same period last year", "ta
 # The sidebar's expanders, drawn only while open (session-state keys of their open state).
 FILTERS_OPEN = "filters_open"
 FRESHNESS_OPEN = "freshness_open"
-# View state that follows the viewer from page to page (page-specific state stays behind).
-_VIEW_WIDTH = 220  # px: the view bar's choices, "Trailing 12 months" in full
-_CARRIED = ("period", "month", "compare", "asof")
-# What the view bar changes (in its fragment, so links drawn outside it refresh these).
-_VIEW_KEYS = ("period", "month", "compare")
+_VIEW_WIDTH = 220  # px: each of the view bar's choices, "Trailing 12 months" in full
 
 
 @dataclass
@@ -102,7 +98,7 @@ def page_shell(
         notices=notices,
     )
     with st.sidebar:
-        # Drawn on top but filled last, so its links carry the choices made in this run.
+        # Drawn on top but filled last, so its links carry the filters chosen in this run.
         nav = st.empty()
         if dimensions:
             _filter_bar(ctx, dimensions)
