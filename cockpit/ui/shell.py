@@ -33,6 +33,8 @@ COMPARE_LABELS = {"prev": "Previous period", "yoy": "Same period last year", "ta
 # The sidebar's expanders, drawn only while open (session-state keys of their open state).
 FILTERS_OPEN = "filters_open"
 FRESHNESS_OPEN = "freshness_open"
+# Each URL-synced widget's parameter as the last run left it in the address bar.
+_ADDRESS_SEEN = "_address_seen"
 _VIEW_WIDTH = 220  # px: each of the view bar's choices, "Trailing 12 months" in full
 
 
@@ -339,7 +341,7 @@ def _url_selectbox(
     default = default if default in options else options[0]
     # Always re-assigned: on a page switch Streamlit resets a keyed widget to its default.
     current = st.session_state.get(key)
-    if current not in options:
+    if current not in options or _address_changed(key):
         current = url_value if url_value in options else default
     st.session_state[key] = current
     value = st.selectbox(label, options, key=key, format_func=format_func, width=_VIEW_WIDTH)
@@ -348,7 +350,20 @@ def _url_selectbox(
             del st.query_params[key]
     elif st.query_params.get(key) != value:
         st.query_params[key] = value
+    _remember_address(key)
     return value
+
+
+def _address_changed(key: str) -> bool:
+    """Whether the address bar's `key` differs from what the last run left there: the
+    viewer went back or forward, or followed a link. The address then wins over what the
+    widget last held, so Back shows the view the address names."""
+    seen = st.session_state.get(_ADDRESS_SEEN, {})
+    return key in seen and seen[key] != st.query_params.get_all(key)
+
+
+def _remember_address(key: str) -> None:
+    st.session_state.setdefault(_ADDRESS_SEEN, {})[key] = st.query_params.get_all(key)
 
 
 def _month_label(ym: str) -> str:
@@ -389,7 +404,7 @@ def _url_multiselect(label: str, options: list[str], key: str, url_values) -> li
     bar when the viewer switches page, so a reload there would lose the filter.
     """
     current = st.session_state.get(key)
-    if current is None:
+    if current is None or _address_changed(key):
         current = list(url_values)
     current = [v for v in current if v in options]
     st.session_state[key] = current
@@ -399,6 +414,7 @@ def _url_multiselect(label: str, options: list[str], key: str, url_values) -> li
             st.query_params[key] = list(chosen)
     elif key in st.query_params:
         del st.query_params[key]
+    _remember_address(key)
     return chosen
 
 

@@ -48,6 +48,28 @@ def test_widget_changes_are_written_back_to_the_url(open_app, shared_demo_db):
     assert not at.text, [t.value for t in at.text]
 
 
+def test_back_shows_the_view_the_address_names(open_app, shared_demo_db):
+    """The browser's Back (or Forward) changes the address without touching the widgets;
+    the address wins, so the page shows the view it names, not the one left behind."""
+    at = open_app(shared_demo_db)
+    at.selectbox(key="compare").set_value("target").run()
+    open_filters(at).multiselect(key="f_site").set_value(["Lyon"]).run()
+    assert at.query_params["compare"] == "target"
+    orders_lyon = number(metric(at, "Orders"))
+    # Back one step: the address before the filter (compare=target, no site).
+    del at.query_params["f_site"]
+    at.run()
+    assert at.multiselect(key="f_site").value == []
+    assert at.selectbox(key="compare").value == "target"
+    assert number(metric(at, "Orders")) > orders_lyon
+    # Back another: the address before the comparison (the default view).
+    del at.query_params["compare"]
+    at.run()
+    assert at.selectbox(key="compare").value == "prev"
+    assert "vs target" not in page_text(at) and "vs previous" in page_text(at)
+    assert "compare" not in at.query_params
+
+
 def test_view_follows_the_viewer_to_another_page(open_app, shared_demo_db):
     at = open_app(shared_demo_db)
     at.selectbox(key="period").set_value("quarter").run()
