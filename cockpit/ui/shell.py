@@ -324,7 +324,13 @@ def _period_bar(ctx: PageContext) -> None:
     )
     ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg)
     if month == default:
-        ctx.month_note = f"{_month_label(month)}: {why}"
+        # What the view shows, and why it ends where it does: the month itself, or the
+        # quarter or span around it ("Q3 2026; Oct 2026 is the latest month loaded").
+        shown = ctx.period.label
+        if kind == "month" or shown == _month_label(month):
+            ctx.month_note = f"{_month_label(month)}: {why}"
+        else:
+            ctx.month_note = f"{shown}; {_month_label(month)} is {why}"
     if month in incomplete:
         ctx.month_incomplete = f"{_month_label(month)} is incomplete: {incomplete[month]}"
 

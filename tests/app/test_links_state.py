@@ -48,6 +48,19 @@ def test_widget_changes_are_written_back_to_the_url(open_app, shared_demo_db):
     assert not at.text, [t.value for t in at.text]
 
 
+def test_the_note_under_the_view_bar_names_the_period_shown(open_app, shared_demo_db):
+    """Under "Last complete quarter" the note names that quarter, not the default month."""
+    month = latest_order_month(shared_demo_db)  # the demo's latest month, complete
+    quarter_end = dt.date(month.year, 3 * ((month.month - 1) // 3) + 1, 1) - dt.timedelta(1)
+    quarter = f"Q{(quarter_end.month - 1) // 3 + 1} {quarter_end.year}"
+    at = open_app(shared_demo_db, period="last_quarter")
+    notes = " ".join(c.value for c in at.caption)
+    assert f"Showing {quarter}; {month:%b %Y} is the latest month" in notes, notes
+    at.selectbox(key="period").set_value("month").run()
+    notes = " ".join(c.value for c in at.caption)
+    assert f"Showing {month:%b %Y}: the latest month" in notes, notes
+
+
 def test_back_shows_the_view_the_address_names(open_app, shared_demo_db):
     """The browser's Back (or Forward) changes the address without touching the widgets;
     the address wins, so the page shows the view it names, not the one left behind."""
