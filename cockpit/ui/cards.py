@@ -34,12 +34,12 @@ def overview_key(ctx: PageContext) -> tuple:
         cached.view_cache_key(ctx),
         currency.shown(),
         ctx.page,
-        repr(sorted(_qp(ctx).items())),
+        repr(sorted(links.in_app_params(ctx.state).items())),
         repr(sorted((k, repr(v)) for k, v in defs.items())),
     )
 
 
-def default_views(store, version: int, period) -> list[PageContext]:
+def _default_views(store, version: int, period) -> list[PageContext]:
     """The Overview as a first visitor opens it (live, the default month, no filters), once
     per comparison: the views the server warms up."""
     from cockpit.auth import LOCAL_ADMIN
@@ -62,7 +62,7 @@ def default_views(store, version: int, period) -> list[PageContext]:
 def warm(store, version: int, period) -> None:
     """Build the Overview's block of each default view (server warm-up), so that a first
     visitor's first change of comparison finds it ready."""
-    for ctx in default_views(store, version, period):
+    for ctx in _default_views(store, version, period):
         _overview_html(overview_key(ctx), ctx, cached.scorecard(ctx), cached.movers(ctx))
 
 
@@ -100,12 +100,8 @@ def _grid_html(ctx: PageContext, values: list, *, columns: int = 4, groups=None)
 
 
 def _link(ctx: PageContext, page, help_text: str, **extra: str) -> dict:
-    params = _qp(ctx) | extra
+    params = links.in_app_params(ctx.state) | extra
     return {"page": page.id, "href": links.page_href(page.id, params), "help": help_text}
-
-
-def _qp(ctx: PageContext) -> dict:
-    return links.in_app_params(ctx.state)
 
 
 def _movers_html(ctx: PageContext, movers: list[dict]) -> str:
