@@ -47,11 +47,12 @@ def test_an_out_of_range_driver_is_clamped_in_the_address_bar_too(demo_server, u
     # The link copied from the address bar opens what the page shows, not 500 and not 0.
     expect(ui.page).to_have_url(re.compile(r"/What_if\?d_volume=100&d_price=5$"))
     price = ui.page.get_by_role("slider", name="Price")
-    # One step at a time, each its own rerun: two presses within one rerun can lose the
-    # address bar's update (the slider's own URL binding races the server's writes).
-    for _ in range(2):
-        price.focus()
-        ui.page.keyboard.press("ArrowRight")
-        ui.idle()
+    # Another driver moves one step; the clamped one stays in the address bar. (Steps in
+    # quick succession can lose an address-bar update: a known race between the slider's
+    # own URL binding and the server's writes, listed in the README.)
+    price.focus()
+    ui.page.keyboard.press("ArrowRight")
+    expect(ui.page).to_have_url(re.compile(r"d_price=5\.5(&|$)"))
+    ui.idle()
     expect(ui.page).to_have_url(re.compile(r"d_volume=100"))
-    expect(ui.page).to_have_url(re.compile(r"d_price=6"))
+    expect(ui.page).to_have_url(re.compile(r"d_price=5\.5(&|$)"))
