@@ -29,6 +29,7 @@ SAMPLES: dict[str, object] = {
     "threshold_seconds": 20,
     "limit": 50,
     "include_rejected": True,
+    "as_data": True,
     "sha256": "0" * 64,
     "sheet": None,
     "dataset": "orders",

@@ -75,3 +75,36 @@ def test_a_data_page_load_with_nothing_ahead_says_nothing(tmp_path):
         assert report.status == "loaded" and said == []
     finally:
         store.close()
+
+
+def test_a_page_load_behind_an_api_load_of_the_same_bytes_is_a_duplicate(tmp_path):
+    store = Store.open(tmp_path / "c.duckdb")
+    try:
+        data = csv_text(ORDERS).encode()
+        prepared = prepare_file(store, data, "page.csv")  # checked: nothing loaded yet
+        assert prepared.status == "ready"
+        running, release = threading.Event(), threading.Event()
+
+        def api_load() -> dict:  # a scheduled job sends the same bytes to the API
+            running.set()
+            release.wait(30)
+            return load_files(store, [("job.csv", data)]).to_dict()
+
+        api_job = loadqueue.shared().submit("job.csv", api_load)
+        assert running.wait(10)
+        out: dict = {}
+        page = threading.Thread(
+            target=lambda: out.update(
+                reports=dataops.commit_queued(store, [prepared], {}, None, poll_s=0.02)
+            )
+        )
+        page.start()  # the analyst clicks Load while the API's load runs
+        release.set()
+        page.join(30)
+        assert not page.is_alive() and api_job.state == "done"
+        (report,) = out["reports"]
+        assert report.status == "duplicate" and "nothing loaded" in report.messages[0]
+        assert store.rows("select file from loads") == [{"file": "job.csv"}]
+        assert store.scalar("select count(*) from orders_live") == 2  # one live copy
+    finally:
+        store.close()

@@ -100,6 +100,48 @@ def test_load_twice_is_a_duplicate_and_exits_zero(cli, tmp_path):
     assert f["status"] == "duplicate" and "nothing loaded" in f["messages"][0]
 
 
+def _live_ids(db) -> list[str]:
+    store = store_mod.get_store(str(db))
+    return [r["order_id"] for r in store.rows("select order_id from orders_live order by 1")]
+
+
+def test_load_of_a_file_whose_rows_were_replaced_loads_it_again(cli, tmp_path):
+    a = write(tmp_path, "jan.csv", text(orders("A", 1)))
+    b = write(tmp_path, "jan-fixed.csv", text(orders("B", 1, 4)))
+    assert cli("load", a)[0] == 0 and cli("load", b)[0] == 0  # B replaces A's January
+    code, out, _ = cli("load", a, "--json")
+    assert code == 0
+    (f,) = json.loads(out)["files"]
+    assert (f["status"], f["sheets"][0]["rows_loaded"]) == ("loaded", 6)
+    assert f["sheets"][0]["messages"][-1] == "replaced earlier rows in 1 month(s)"
+    assert _live_ids(cli.db) == [f"A{i}" for i in range(6)]
+
+
+def test_load_of_a_month_and_its_re_export_together_replaces(cli, tmp_path):
+    v1 = write(tmp_path, "jan.csv", text(orders("A", 1)))
+    v2 = write(tmp_path, "jan-v2.csv", text(orders("B", 1, 4)))
+    code, out, _ = cli("load", v1, v2, "--json")
+    assert code == 0
+    assert [f["status"] for f in json.loads(out)["files"]] == ["loaded", "loaded"]
+    assert _live_ids(cli.db) == [f"B{i}" for i in range(4)]
+
+
+def test_load_of_the_whole_workbook_after_one_sheet_loads_the_other_sheets(cli, tmp_path):
+    returns = [["Order ID", "Return Date", "Reason", "Qty", "Refund"],
+               ["A1", dt.date(2025, 1, 20), "Damaged", 1, 20.0]]  # fmt: skip
+    book = write(tmp_path, "jan.xlsx", xlsx({"Orders": orders("A", 1), "Returns": returns}))
+    assert cli("load", book, "--sheet", "Orders")[0] == 0
+    code, out, _ = cli("load", book, "--json")
+    assert code == 0
+    (f,) = json.loads(out)["files"]
+    assert f["status"] == "loaded"
+    assert [(s["sheet"], s["status"]) for s in f["sheets"]] == [
+        ("Orders", "duplicate"),
+        ("Returns", "loaded"),
+    ]
+    assert len(_live_ids(cli.db)) == 6
+
+
 def test_load_with_dataset_and_map_options(cli, tmp_path):
     rows = [["Ref", "Booked", "Takings"], ["R1", "2025-03-02", 5], ["R2", "2025-03-03", 7]]
     path = write(tmp_path, "odd.csv", text(rows))

@@ -162,15 +162,51 @@ def test_list_loads_matches_the_cli_shape(history):
     assert isinstance(first["loaded_at"], dt.datetime) and first["user"] == "local"
 
 
-def test_find_duplicate_and_overlapping_months(history):
+def _digest(store, load_id: int) -> str:
+    return store.scalar("select sha256 from loads where load_id = $i", {"i": load_id})
+
+
+def test_a_live_copy_of_the_same_bytes_is_a_duplicate_and_an_undone_one_is_not(history):
     store, loads = history
-    digest = store.scalar("select sha256 from loads where load_id = $i", {"i": loads[0].load_id})
-    assert ledger.find_duplicate(store, digest)["load_id"] == loads[0].load_id
-    assert ledger.find_duplicate(store, "nope") is None
+    digest = _digest(store, loads[3].load_id)  # March: nothing replaced it
+    assert ledger.live_duplicate(store, digest, None)["load_id"] == loads[3].load_id
+    assert ledger.live_duplicate(store, "nope", None) is None
     assert ledger.overlapping_months(store, "orders", [JAN, dt.date(2025, 5, 1)]) == [JAN]
     assert ledger.overlapping_months(store, "budget", [JAN]) == []
-    ledger.undo(store, loads[0].load_id)
-    assert ledger.find_duplicate(store, digest) is None  # an undone file may be loaded again
+    ledger.undo(store, loads[3].load_id)
+    assert ledger.live_duplicate(store, digest, None) is None  # undone: may be loaded again
+
+
+def test_a_copy_whose_rows_were_replaced_is_not_a_duplicate(history):
+    store, loads = history
+    # v1 (Jan and Feb) lost January at Leeds to v2 and February to v3: not live as loaded.
+    digest = _digest(store, loads[0].load_id)
+    assert ledger.live_duplicate(store, digest, None) is None
+    # Undo both replacements: all of v1 is live again, so the same bytes are a duplicate.
+    ledger.undo(store, loads[1].load_id)
+    assert ledger.live_duplicate(store, digest, None) is None  # February still replaced
+    ledger.undo(store, loads[2].load_id)
+    assert ledger.live_duplicate(store, digest, None)["load_id"] == loads[0].load_id
+
+
+def test_a_duplicate_is_the_same_sheet_of_the_same_bytes(store):
+    entry = ledger.load_table(store, "orders", [order(JAN, "Leeds", 5)], sheet="Orders")
+    with store.transaction() as cur:  # the same bytes as a workbook's
+        cur.execute("update loads set sha256 = 'book' where load_id = $i", {"i": entry.load_id})
+    assert ledger.live_duplicate(store, "book", "Orders")["load_id"] == entry.load_id
+    assert ledger.live_duplicate(store, "book", "Returns") is None  # never loaded
+    assert ledger.live_duplicate(store, "book", None) is None  # not a whole text file
+
+
+def test_a_raw_only_copy_is_a_duplicate_only_of_a_raw_only_sheet(store):
+    with store.transaction() as cur:
+        entry = ledger.new_entry(cur, file="b.xlsx", sheet="Notes", sha256="book",
+                                 dataset=None, status="raw-only", user=None)  # fmt: skip
+    # Kept raw again: nothing new. Loaded as a dataset now (a held sheet confirmed): new rows.
+    assert ledger.live_duplicate(store, "book", "Notes", as_data=False)["load_id"] == (
+        entry.load_id
+    )
+    assert ledger.live_duplicate(store, "book", "Notes", as_data=True) is None
 
 
 def test_segments_carry_month_site_and_row_counts(history):

@@ -97,6 +97,86 @@ def test_the_same_bytes_twice_are_a_duplicate_and_add_nothing(seeded):
     assert db_fingerprint(seeded) == before
 
 
+def orders_book(prefix: str, n: int = 6) -> bytes:
+    return xlsx({"Orders": [ORDER_HEADER, *orders_rows(prefix, 3, n)]})
+
+
+def live_order_ids(store) -> list[str]:
+    return [r["order_id"] for r in store.rows("select order_id from orders_live order by 1")]
+
+
+def test_a_file_checked_before_the_same_bytes_were_loaded_is_a_duplicate_at_commit(store):
+    data = orders_book("A")
+    checked = prepare_file(store, data, "march.xlsx")  # the Data page's check: nothing loaded
+    assert checked.status == "ready" and checked.sheets[0].overlap == []
+    assert load_files(store, [("march.xlsx", data)]).ok  # meanwhile, the same bytes by the API
+    report = commit_file(store, checked, replace={})  # then the page's Load
+    assert report.status == "duplicate" and "nothing loaded" in report.messages[0]
+    assert [s.status for s in report.sheets] == ["duplicate"]
+    assert live_order_ids(store) == [f"A{i}" for i in range(6)]  # once, not twice
+    assert store.scalar("select count(*) from loads") == 1
+
+
+def test_files_checked_together_replace_at_commit_by_default(store):
+    v1, v2 = orders_book("A"), orders_book("B", 4)  # March, and its corrected re-export
+    checked = [prepare_file(store, v1, "march.xlsx"), prepare_file(store, v2, "march-v2.xlsx")]
+    assert [p.sheets[0].overlap for p in checked] == [[], []]  # neither saw the other
+    first, second = (commit_file(store, p, replace={}) for p in checked)
+    assert (first.status, second.status) == ("loaded", "loaded")
+    assert live_order_ids(store) == [f"B{i}" for i in range(4)]
+    assert second.sheets[0].messages == ["replaced earlier rows in 1 month(s)"]
+    # The analyst's explicit "append" is still hers.
+    v3 = prepare_file(store, orders_book("C", 2), "march-extra.xlsx")
+    appended = commit_file(store, v3, replace={"Orders": False})
+    assert appended.sheets[0].messages[-1].startswith("appended: 4 rows already loaded")
+    assert len(live_order_ids(store)) == 6
+
+
+def test_a_file_replaced_by_another_loads_again_and_replaces_it(store):
+    a, b = orders_book("A"), orders_book("B", 4)
+    first = load_files(store, [("march.xlsx", a)]).files[0]
+    load_files(store, [("march-fixed.xlsx", b)])
+    assert live_order_ids(store) == [f"B{i}" for i in range(4)]
+    again = load_files(store, [("march.xlsx", a)])
+    (f,) = again.files
+    assert (again.ok, f.status, f.sheets[0].rows_loaded) == (True, "loaded", 6)
+    assert f.sheets[0].load_id != first.sheets[0].load_id
+    assert f.sheets[0].messages[-1] == "replaced earlier rows in 1 month(s)"
+    assert live_order_ids(store) == [f"A{i}" for i in range(6)]
+    # Now A is live: A once more adds nothing.
+    assert load_files(store, [("march.xlsx", a)]).files[0].status == "duplicate"
+
+
+def orders_and_returns() -> bytes:
+    return xlsx(
+        {
+            "Orders": [ORDER_HEADER, *orders_rows("A", 3)],
+            "Returns": [
+                ["Order ID", "Return Date", "Reason", "Qty", "Refund"],
+                ["A1", D(2025, 3, 20), "Damaged", 1, 20.0],
+                ["A3", D(2025, 3, 21), "Late", 1, 40.0],
+            ],
+        }
+    )
+
+
+def test_the_whole_workbook_after_one_sheet_loads_the_sheets_not_yet_loaded(store):
+    book = orders_and_returns()
+    first = load_files(store, [("march.xlsx", book)], sheet="Orders").files[0]
+    assert first.status == "loaded"
+    again = load_files(store, [("march.xlsx", book)])
+    (f,) = again.files
+    assert (again.ok, f.status) == (True, "loaded")
+    orders, returns = f.sheets
+    assert (orders.status, orders.load_id, orders.rows_loaded) == ("duplicate", None, 0)
+    assert f"as load {first.sheets[0].load_id}" in orders.messages[-1]
+    assert (returns.status, returns.dataset, returns.rows_loaded) == ("loaded", "returns", 2)
+    assert len(live_order_ids(store)) == 6  # once
+    assert store.scalar("select count(*) from returns_live") == 2
+    # Every sheet is live now: the whole file again is a duplicate.
+    assert load_files(store, [("march.xlsx", book)]).files[0].status == "duplicate"
+
+
 def test_a_remembered_layout_maps_next_months_file(store):
     header = ["Txn Ref", "Booked", "Branch", "Units Sold", "Takings"]
     jan = xlsx({"Export": [header, *orders_rows("J", 1)]})
