@@ -81,7 +81,7 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
     """Store mapped rows of `dataset` for a load: segments by (month, site), then the rows.
 
     `rows` holds canonical columns (any subset) plus `_row`. Returns months, sites and the
-    number of segments superseded when `replace` is true.
+    number of segments (and of months) superseded when `replace` is true.
     """
     ds = datasets.get(dataset)
     cols = [c for c in ds.column_names if c in rows.column_names]
@@ -115,9 +115,14 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
         )
     finally:
         unregister(cur, "_incoming")
-    superseded = 0
+    superseded, replaced = 0, 0
     if replace:
         superseded = supersede(cur, load_id, dataset)
+        replaced = cur.execute(
+            """SELECT count(DISTINCT s.month) FROM supersessions x JOIN segments s USING (seg_id)
+               WHERE x.by_load_id = $id""",
+            {"id": load_id},
+        ).fetchone()[0]
     summary = cur.execute(
         """SELECT list(DISTINCT month ORDER BY month) FILTER (WHERE month IS NOT NULL),
                   list(DISTINCT site ORDER BY site) FILTER (WHERE site IS NOT NULL)
@@ -129,7 +134,12 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
         "UPDATE loads SET months = $m, sites = $s WHERE load_id = $id",
         {"m": months, "s": sites, "id": load_id},
     )
-    return {"months": months, "sites": sites, "superseded_segments": superseded}
+    return {
+        "months": months,
+        "sites": sites,
+        "superseded_segments": superseded,
+        "replaced_months": replaced,  # months whose earlier rows this load replaced
+    }
 
 
 def supersede(cur, load_id: int, dataset: str) -> int:
@@ -175,10 +185,18 @@ def overlapping_months(store: Store, dataset: str, months: list[dt.date]) -> lis
     return rows.column("month").to_pylist()
 
 
-def find_duplicate(store: Store, sha256: str, *, sheet: str | None = None) -> dict | None:
-    """The earliest live load of the same file bytes (of that sheet, when given), if any."""
-    rows = queries.run(store, "ledger_duplicate", sha256=sha256, sheet=sheet).to_pylist()
-    return rows[0] if rows else None
+def live_duplicate(src, sha256: str, sheet: str | None, *, as_data: bool = True) -> dict | None:
+    """The live load of the same sheet (None: a text file) of the same bytes, if any: not
+    undone and none of its rows replaced since. A raw-only copy counts only for a sheet kept
+    raw again (`as_data` false). `src`: a Store (a preview) or a load's transaction cursor
+    (the decision, with the ledger as that transaction sees it)."""
+    params = {"sha256": sha256, "sheet": sheet, "as_data": as_data, "as_of": LATEST}
+    if isinstance(src, Store):
+        rows = queries.run(src, "ledger_duplicate", **params)
+    else:
+        rows = queries.run_in(src, "ledger_duplicate", **params)
+    found = rows.to_pylist()
+    return found[0] if found else None
 
 
 def undo(store: Store, load_id: int, *, user: str | None = None) -> int:

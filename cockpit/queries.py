@@ -73,9 +73,21 @@ def run(store, name: str, **params) -> pa.Table:
 
     Extra keyword arguments the query does not use are ignored; a missing one is an error.
     """
+    sql, bound = _bind(name, params)
+    return store.arrow(sql, bound)
+
+
+def run_in(cur, name: str, **params) -> pa.Table:
+    """Run queries/<name>.sql on `cur`, a cursor inside an open transaction (a load's
+    decisions read the ledger as that transaction sees it), and return Arrow."""
+    sql, bound = _bind(name, params)
+    return cur.sql(sql, params=bound or None).to_arrow_table()
+
+
+def _bind(name: str, params: dict) -> tuple[str, dict]:
     sql = sql_text(name)
     wanted = parameters(sql)
     missing = [p for p in wanted if p not in params]
     if missing:
         raise TypeError(f"query {name!r} needs parameter(s): {', '.join(missing)}")
-    return store.arrow(sql, {p: params[p] for p in wanted})
+    return sql, {p: params[p] for p in wanted}

@@ -37,7 +37,9 @@ def commit_file(
     With `staging` (see raw_staging), the transaction it opened, holding the raw grids
     already written, is the one committed; a file that is not stored rolls it back.
     `replace` (the default, the same in the app, the CLI and the API): the rows replace the
-    live rows of the months (and sites) they cover; False appends beside them.
+    live rows of the months (and sites) they cover, as live at this commit; False appends
+    beside them. A dict says it per sheet (None: any other); a sheet it does not name
+    replaces. A sheet whose same bytes are live already is a duplicate: not loaded again.
     """
     if isinstance(user, auth.User):
         auth.require(user, "upload")
@@ -47,15 +49,6 @@ def commit_file(
         report.status = "rejected"
         report.messages.append(prepared.error)
         report.sheets = [_sheet_report(prepared, s, status="rejected") for s in prepared.sheets]
-        return report
-    if prepared.duplicate_of:
-        d = prepared.duplicate_of
-        when = d["loaded_at"].strftime("%Y-%m-%d %H:%M") if d.get("loaded_at") else "earlier"
-        report.status = "duplicate"
-        report.messages.append(
-            f"{prepared.name}: already loaded on {when} as load {d['load_id']}; nothing loaded"
-        )
-        report.sheets = [_sheet_report(prepared, s, status="duplicate") for s in prepared.sheets]
         return report
     rejected = [s for s in prepared.sheets if s.status == "rejected"]
     if rejected:
@@ -67,13 +60,29 @@ def commit_file(
             for s in prepared.sheets
         ]
         return report
-    # The original bytes are written beside the database while the rows go in; the
-    # transaction commits only once they are safely kept.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        kept = pool.submit(store.keep_upload, prepared.data, prepared.name, prepared.sha256)
         ahead = staging is not None and staging.active
         with staging.transaction() if ahead else store.transaction() as cur:
-            for s in prepared.sheets:
+            # Duplicates are decided here, in the load's transaction (for the page, the API
+            # and the CLI alike: one after another in the load queue), with the ledger as it
+            # is now, not as it was when the file was checked.
+            copies = live_copies(cur, prepared)
+            if prepared.sheets and all(copies):
+                report.status = "duplicate"
+                report.messages.append(f"{prepared.name}: {_already(copies[0])}; nothing loaded")
+                report.sheets = [
+                    _sheet_report(prepared, s, status="duplicate") for s in prepared.sheets
+                ]
+                return report
+            # The original bytes are written beside the database while the rows go in; the
+            # transaction commits only once they are safely kept.
+            kept = pool.submit(store.keep_upload, prepared.data, prepared.name, prepared.sha256)
+            for s, copy in zip(prepared.sheets, copies, strict=True):
+                if copy:  # this sheet is live already: the others load
+                    dup = _sheet_report(prepared, s, status="duplicate")
+                    dup.messages.append(f"{_already(copy)}; not loaded again")
+                    report.sheets.append(dup)
+                    continue
                 report.sheets.append(
                     _commit_sheet(cur, prepared, s, replace, user, is_demo, staging)
                 )
@@ -84,11 +93,25 @@ def commit_file(
                 {
                     "file": prepared.name,
                     "sha256": prepared.sha256,
-                    "loads": [r.load_id for r in report.sheets],
+                    "loads": [r.load_id for r in report.sheets if r.load_id is not None],
                 },
             )
             kept.result()
     return report
+
+
+def live_copies(src, prepared: PreparedFile) -> list[dict | None]:
+    """Per sheet, its live load of the same bytes (a duplicate) or None; `src` is the store
+    (a preview) or the load's transaction (the decision). See ledger.live_duplicate."""
+    return [
+        ledger.live_duplicate(src, prepared.sha256, s.raw.sheet, as_data=s.status == "ready")
+        for s in prepared.sheets
+    ]
+
+
+def _already(copy: dict) -> str:
+    when = copy["loaded_at"].strftime("%Y-%m-%d %H:%M") if copy.get("loaded_at") else "earlier"
+    return f"already loaded on {when} as load {copy['load_id']}"
 
 
 DISK_ERRORS = (OSError, duckdb.IOException)
@@ -111,10 +134,10 @@ def disk_failure(name: str, data: bytes, exc: Exception) -> FileReport:
 def _commit_sheet(
     cur, prepared, s: PreparedSheet, replace, user, is_demo, staging: RawStaging | None
 ) -> SheetReport:
+    # Replace unless told to append: the default holds for a sheet the page asked nothing
+    # about (no overlap when it was checked; there may be one now).
     rep = (
-        isinstance(replace, dict)
-        and replace.get(s.raw.sheet, replace.get(None, False))
-        or (replace is True)
+        replace.get(s.raw.sheet, replace.get(None, True)) if isinstance(replace, dict) else replace
     )
     status = "loaded" if s.status == "ready" else "raw-only"
     entry = ledger.new_entry(
@@ -172,10 +195,8 @@ def _commit_sheet(
     sheet_rep = _sheet_report(prepared, s, status=status)
     sheet_rep.load_id = entry.load_id
     sheet_rep.rows_loaded = rows
-    if info.get("superseded_segments"):
-        sheet_rep.messages.append(
-            f"replaced earlier rows in {len(s.overlap) or len(info['months'])} month(s)"
-        )
+    if info.get("superseded_segments"):  # what this commit replaced, not what the check saw
+        sheet_rep.messages.append(f"replaced earlier rows in {info['replaced_months']} month(s)")
     elif status == "loaded" and not rep:
         beside = ledger.overlapping_rows(cur, entry.load_id, s.mapping.dataset)
         if beside:

@@ -41,6 +41,9 @@ class PreparedSheet:
     overlap: list[dt.date] = field(default_factory=list)
     typed: pa.Table | None = None  # the typed sheet (source names), for previews
     currency: str | None = None  # the symbol its money columns are written with, if any
+    # The live load of this sheet of the same bytes when checked (a preview: the commit
+    # decides again, with the ledger as it is then).
+    duplicate_of: dict | None = None
 
     @property
     def name(self) -> str:
@@ -58,7 +61,7 @@ class PreparedFile:
     sha256: str
     sheets: list[PreparedSheet] = field(default_factory=list)
     error: str | None = None
-    duplicate_of: dict | None = None
+    duplicate_of: dict | None = None  # every sheet was live when checked (a preview)
 
     @property
     def held(self) -> bool:

@@ -18,7 +18,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cockpit import auth, ledger
-from cockpit.ingest.commit import DISK_ERRORS, REJECTS_SHOWN, commit_file, disk_failure, suggestion
+from cockpit.ingest.commit import (
+    DISK_ERRORS,
+    REJECTS_SHOWN,
+    commit_file,
+    disk_failure,
+    live_copies,
+    suggestion,
+)
 from cockpit.ingest.enrich import enrich_across_sheets
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.model import (
@@ -83,8 +90,6 @@ def prepare_file(
             raws, error = None, str(exc)
         digest = hashing.result()
     prepared = PreparedFile(name=name, data=data, sha256=digest)
-    # Loading another sheet of an already loaded workbook (--sheet) is not a duplicate.
-    prepared.duplicate_of = ledger.find_duplicate(store, digest, sheet=only_sheet)
     if raws is None:
         prepared.error = error
         return prepared
@@ -95,7 +100,11 @@ def prepare_file(
             prepared.error = f"{name}: there is no sheet {only_sheet!r} (sheets: {names})"
             return prepared
         raws = wanted
-    if staging is not None and not prepared.duplicate_of:
+    # Every sheet already live: most likely a duplicate, so no raw grid is written ahead.
+    likely_duplicate = all(
+        ledger.live_duplicate(store, digest, r.sheet, as_data=False) for r in raws
+    )
+    if staging is not None and not likely_duplicate:
         staging.start(raws)
     cur = store.cursor()
     try:
@@ -116,6 +125,12 @@ def prepare_file(
     if prepared.sheets and not prepared.error and all(map(_has_no_rows, prepared.sheets)):
         # A header-only export would otherwise land as an empty raw-only "load".
         prepared.error = f"{name}: no data rows to load (only a header or blank rows)"
+    if prepared.sheets and not prepared.error:
+        # What the page shows; commit_file decides again when it stores the file.
+        copies = live_copies(store, prepared)
+        for sheet, copy in zip(prepared.sheets, copies, strict=True):
+            sheet.duplicate_of = copy
+        prepared.duplicate_of = copies[0] if all(copies) else None
     return prepared
 
 
