@@ -132,7 +132,14 @@ def checks(sheet: PreparedSheet) -> dict:
         for c in (sheet.analysis.columns if sheet.analysis else [])
         if c.ambiguous
     ]
+    duplicate = None  # a preview: the Load button decides again, with the ledger as it is then
+    if sheet.duplicate_of:
+        duplicate = (
+            f"This sheet is already loaded (load {sheet.duplicate_of['load_id']}) and still"
+            " live: it will not be loaded again; the file's other sheets will."
+        )
     return {
+        "duplicate": duplicate,
         "rows": sheet.rows.num_rows if sheet.rows is not None else 0,
         "rejected": len(sheet.rejects),
         "months": [m.strftime("%Y-%m") for m in sheet.months],
@@ -295,7 +302,9 @@ def report_summary(report) -> list[tuple[str, str]]:
             continue
         for s in f.sheets:
             where = f"{f.file}" + (f" › {s.sheet}" if s.sheet else "")
-            if s.status == "loaded":
+            if s.status == "duplicate":  # live already; the file's other sheets loaded
+                out.append(("warning", f"{where}: {s.messages[-1]}"))
+            elif s.status == "loaded":
                 text = (
                     f"{where}: {s.rows_loaded:,} rows loaded into **{s.dataset}** "
                     f"(load {s.load_id}, months {_month_span(s.months)})"

@@ -267,6 +267,8 @@ def _mapping_editor(prepared: PreparedFile, sheet) -> None:
 def _checks(prepared: PreparedFile, sheet) -> None:
     state = _state()
     c = dataops.checks(sheet)
+    if c["duplicate"]:
+        st.info(c["duplicate"], icon=":material/content_copy:")
     cols = st.columns(4)
     cols[0].metric("Rows to load", f"{c['rows']:,}")
     cols[1].metric("Rows rejected", f"{c['rejected']:,}")

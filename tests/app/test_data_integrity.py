@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import json
 from urllib.parse import urlencode
 
+import openpyxl
 import pytest
 from starlette.requests import Request
 
@@ -34,7 +36,7 @@ def api_post(monkeypatch):
     """POST /api/loads?file=NAME&wait=1 through the real handler, in this process (beside
     the pages, as server.py serves it), authorised with the server's local token."""
 
-    def post(db, name: str, data: bytes) -> dict:
+    def post(db, name: str, data: bytes, **options: str) -> dict:
         srv = api.Server(db.resolve())
         srv.info = {"local_token": TOKEN}
         monkeypatch.setattr(api, "SERVER", srv)
@@ -42,7 +44,7 @@ def api_post(monkeypatch):
             "type": "http",
             "method": "POST",
             "path": "/api/loads",
-            "query_string": urlencode({"file": name, "wait": "1"}).encode(),
+            "query_string": urlencode({"file": name, "wait": "1", **options}).encode(),
             "headers": [(b"authorization", f"Bearer {TOKEN}".encode())],
         }
 
@@ -89,3 +91,45 @@ def test_a_month_and_its_re_export_uploaded_together_replace(open_app, empty_db)
     assert "orders_oct_v2.csv: replaced earlier rows in 1 month(s)" in _texts(at.caption)
     live = sql_value(empty_db, "select list(distinct order_id order by order_id) from orders_live")
     assert live == [f"B-202610-{i:03d}" for i in range(3)]  # only the re-export is live
+
+
+def _workbook(sheets: dict[str, list[list]]) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_the_whole_workbook_after_its_orders_sheet_loads_the_returns(open_app, empty_db, api_post):
+    book = _workbook(
+        {
+            "Orders": [["Order ID", "Order Date", "Site", "Qty", "Revenue"]]
+            + [[f"A{i}", dt.date(2026, 10, 1 + i), "Leeds", 1, 10.0] for i in range(4)],
+            "Returns": [
+                ["Order ID", "Return Date", "Reason", "Qty", "Refund"],
+                ["A1", dt.date(2026, 10, 20), "Damaged", 1, 10.0],
+            ],
+        }
+    )
+    at = open_app(empty_db, "data")
+    job = api_post(empty_db, "oct.xlsx", book, sheet="Orders")  # one sheet, by a script
+    assert job["report"]["files"][0]["status"] == "loaded"
+    _upload_xlsx(at, "oct.xlsx", book)
+    assert "is already loaded (load 1) and still live" in _texts(at.info)
+    at.button(key="load_files").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "oct.xlsx › Orders: already loaded on" in _texts(at.warning)
+    assert "oct.xlsx › Returns: 1 rows loaded into **returns**" in _texts(at.success)
+    assert sql_value(empty_db, "select count(*) from orders_live") == 4  # once
+    assert sql_value(empty_db, "select count(*) from returns_live") == 1
+
+
+def _upload_xlsx(at, name: str, data: bytes) -> None:
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at.file_uploader[0].set_value((name, data, mime)).run()
+    assert not at.exception, [e.value for e in at.exception]
