@@ -5,6 +5,8 @@ failed. Reads never wait for the queue: they read the last committed version.
 
 One queue per process (`shared()`): the API's POST /api/loads and the Data page's Load
 button both put their loads in it, so a page load waits behind an API load and the reverse.
+A job decides duplicate and replace when it runs (cockpit.ingest.commit), with the ledger as
+the jobs before it left it, not as it was when its file was checked.
 """
 
 from __future__ import annotations

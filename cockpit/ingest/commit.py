@@ -63,9 +63,9 @@ def commit_file(
     with ThreadPoolExecutor(max_workers=1) as pool:
         ahead = staging is not None and staging.active
         with staging.transaction() if ahead else store.transaction() as cur:
-            # Duplicates are decided here, in the load's transaction (for the page, the API
-            # and the CLI alike: one after another in the load queue), with the ledger as it
-            # is now, not as it was when the file was checked.
+            # Duplicates are decided here, in the load's transaction, for the page, the API
+            # and the CLI alike (with the app running, one load after another in its queue):
+            # with the ledger as it is now, not as it was when the file was checked.
             copies = live_copies(cur, prepared)
             if prepared.sheets and all(copies):
                 report.status = "duplicate"
