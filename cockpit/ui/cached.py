@@ -268,9 +268,12 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
 def table_download(ctx: PageContext, df, title: str, name: str, *, key: str, formats=None) -> None:
     """An xlsx download of a table with the view's context written above it."""
     context = context_lines(ctx)  # now, in the page's run: the link needs the browser's URL
+    money = currency.shown()
     st.download_button(
         "⬇ xlsx",
-        lambda: xlsx.table_to_xlsx(df, title=title, context=context, formats=formats),
+        lambda: xlsx.table_to_xlsx(
+            df, title=title, context=context, formats=formats, currency=money
+        ),
         file_name=f"{name}.xlsx",
         key=f"xlsx_{key}",
         on_click="ignore",

@@ -76,7 +76,9 @@ def run_and_show(ctx: PageContext, sql: str) -> None:
     )
     d2.download_button(
         "⬇ xlsx",
-        lambda: xlsx.table_to_xlsx(df, title="Query result", context=[("SQL", sql[:500])]),
+        lambda: xlsx.table_to_xlsx(
+            df, title="Query result", context=[("SQL", sql[:500])], words=False
+        ),
         file_name="query.xlsx",
         key="sql_xlsx",
         on_click="ignore",
