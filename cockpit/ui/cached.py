@@ -11,6 +11,7 @@ import streamlit as st
 from cockpit import auth, currency, kpis, links, navigation
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
+from cockpit.export.names import view_file_name
 from cockpit.kpis import custom_metrics
 from cockpit.kpis.movers import movers_compare
 from cockpit.kpis.periods import COMPARES, add_months, make_period, parse_month
@@ -274,7 +275,12 @@ def table_download(ctx: PageContext, df, title: str, name: str, *, key: str, for
         lambda: xlsx.table_to_xlsx(
             df, title=title, context=context, formats=formats, currency=money
         ),
-        file_name=f"{name}.xlsx",
+        file_name=view_file_name(
+            name,
+            ctx.period.label if ctx.period is not None else None,
+            filters=ctx.filters,
+            ext="xlsx",
+        ),
         key=f"xlsx_{key}",
         on_click="ignore",
         type="tertiary",
