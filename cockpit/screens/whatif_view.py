@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from cockpit import currency
+from cockpit.kpis.catalogue import format_money
 from cockpit.whatif.model import DRIVERS, OUTPUTS
 
 # Output units as shown on axes and labels ("£", not "currency"; counts have none).
@@ -29,13 +30,13 @@ def display_unit(unit: str) -> str:
 
 
 def fmt_output(output_id: str, value: float | None) -> str:
-    """An output value in its unit: '£103,464', '94.1%', '52 s'."""
+    """An output value in its unit: '£103k' (the cards' money format), '94.1%', '52 s'."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     o = OUTPUTS[output_id]
-    text = format(value, o.fmt)
     if o.unit == "currency":
-        return f"{currency.shown()}{text}"
+        return format_money(value)
+    text = format(value, o.fmt)
     if o.unit == "%":
         return f"{text}%"
     if o.unit == "s":

@@ -459,7 +459,8 @@ def test_scenario_compare_one_panel_per_output_with_its_unit():
     assert bar["encoding"]["x"]["sort"] == ["Baseline", "Volume +15%"]
     data = spec["datasets"][spec["data"]["name"]]
     assert [r["label_fmt"] for r in data] == [".3~s", ".3~s", ",.1f", ",.1f"]
-    assert [r["suffix"] for r in data] == [" €", " €", "%", "%"]
+    assert [r["suffix"] for r in data] == ["", "", "%", "%"]
+    assert [r["prefix"] for r in data] == ["€", "€", "", ""]  # "€103k", not "103k €"
 
 
 # data
@@ -488,3 +489,35 @@ def test_coverage_grid_colours_statuses_and_uses_catalogue_labels():
     assert rect["encoding"]["y"]["sort"] == [orders, budget]  # catalogue order
     assert {(r["dataset"], r["month"]): r["rows"] for r in data}[(budget, "2024-02")] == 75
     assert "rows" in [t["field"] for t in rect["encoding"]["tooltip"]]
+
+
+def _svg_texts(chart) -> list[str]:
+    import re
+
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    return [t.replace("&#8722;", "-") for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def test_money_axis_reads_like_the_cards():
+    """Budget vs actual: the axis is titled with the currency and labels read '£100k'."""
+    df = pd.DataFrame(
+        {"month": ["2024-01-01", "2024-02-01"], "budget": [0.0, 200_000.0], "actual": [1.5e6, 0.0]}
+    )
+    texts = _svg_texts(charts.budget_vs_actual(df, title="Cost", unit="£"))
+    assert "Cost (£)" in texts
+    assert "£1.5M" in texts or "£1M" in texts
+    assert not [t for t in texts if t.endswith("£")]
+
+
+def test_scenario_labels_put_the_currency_in_front():
+    df = pd.DataFrame(
+        {
+            "output": ["Revenue per month"] * 2,
+            "scenario": ["Baseline", "Volume +15%"],
+            "value": [103_464.0, 118_984.0],
+            "unit": "£",
+        }
+    )
+    texts = _svg_texts(charts.scenario_compare(df, title="Scenarios"))
+    assert "£103k" in texts and "£119k" in texts, texts
+    assert not [t for t in texts if t.endswith(" £")]
