@@ -521,3 +521,26 @@ def test_scenario_labels_put_the_currency_in_front():
     texts = _svg_texts(charts.scenario_compare(df, title="Scenarios"))
     assert "£103k" in texts and "£119k" in texts, texts
     assert not [t for t in texts if t.endswith(" £")]
+
+
+def test_a_long_coverage_span_is_shown_a_year_per_column():
+    """A 15-year file: 15 readable columns, not 180 hair-thin ones; a year with a gap is
+    partial and says how many months it has."""
+    months = pd.period_range("2001-01", "2015-12", freq="M").strftime("%Y-%m")
+    df = pd.DataFrame({"month": months, "dataset": "orders", "status": "loaded", "rows": 10})
+    df.loc[df["month"].isin(["2003-04", "2003-05"]), ["status", "rows"]] = ["missing", 0]
+    df.loc[df["month"].str.startswith("2004"), ["status", "rows"]] = ["missing", 0]
+    spec = charts.coverage_grid(df).to_dict()
+    rect, data = unit_with(spec, "rect")
+    assert len(data) == 15
+    by_year = {r["month"]: (r["status"], r["detail"]) for r in data}
+    assert by_year["2002"] == ("loaded", "loaded 12 of 12 months")
+    assert by_year["2003"] == ("partial", "loaded 10 of 12 months")
+    assert by_year["2004"] == ("missing", "loaded 0 of 12 months")
+    assert spec["title"] == "Data coverage by year"
+
+
+def test_a_short_coverage_span_keeps_a_column_per_month():
+    df = pd.DataFrame({"month": ["2024-01", "2024-02"], "dataset": "orders", "status": "loaded"})
+    _, data = unit_with(charts.coverage_grid(df).to_dict(), "rect")
+    assert [r["month"] for r in data] == ["2024-01", "2024-02"]
