@@ -23,7 +23,11 @@ from cockpit.ui.shell import PageContext, public_base_url
 
 def view_key(version: int, period, compare: str, filters: dict) -> tuple:
     """Hashable cache key of a view: the version read, period, comparison, filters."""
-    period_key = (period.kind, period.end.isoformat()) if period is not None else None
+    period_key = (
+        (period.kind, period.end.isoformat(), period.start.isoformat())
+        if period is not None
+        else None
+    )
     return version, period_key, compare, tuple(sorted((k, tuple(v)) for k, v in filters.items()))
 
 
@@ -44,7 +48,10 @@ def warm(version: int, period) -> None:
 
 
 def _period(period_key):
-    return make_period(period_key[0], parse_month(period_key[1][:7])) if period_key else None
+    if not period_key:
+        return None
+    kind, end, start = period_key
+    return make_period(kind, parse_month(end[:7]), parse_month(start[:7]))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
