@@ -4,6 +4,8 @@ Every view is a URL. The query string carries only values that differ from the d
 
     page=efficiency          the page (normally carried by the URL path instead, see to_url)
     period=quarter           month | quarter (to date) | last_quarter | ytd | t3m | t12m
+                             | range (from= to month=) | all (all time, to month=)
+    from=2025-04             a custom range's first month (with period=range)
     month=2026-09            the period's end month; absent = latest complete month
     compare=yoy              prev | yoy | target
     f_site=Leeds&f_site=Lyon a filter: one f_<dimension> key per selected value
@@ -31,7 +33,7 @@ from cockpit.whatif import model as whatif_model
 # The pages and their URL paths come from the one page registry (cockpit/navigation.py).
 PAGES = navigation.PAGE_IDS
 PAGE_PATHS: dict[str, str] = navigation.PAGE_PATHS
-PERIODS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m")
+PERIODS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m", "range", "all")
 COMPARES = periods.COMPARES
 # A link filters by what the KPI engine filters by, and moves the what-if model's drivers:
 # both lists are their sources' own (tests/unit/test_links.py keeps them equal).
@@ -46,7 +48,9 @@ STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
 # The view bar's parameters. They change without redrawing the rest of the page, so links
 # inside the app leave them out of their address and take them from the address bar when
 # used (cockpit/ui/in_app_links.py); `in_app_params` is what such a link carries itself.
-VIEW_BAR_KEYS = ("period", "month", "compare")
+VIEW_BAR_KEYS = ("period", "from", "month", "compare")
+# URL keys whose ViewState field has another name (`from` is a Python keyword).
+_FIELD_KEYS = {"start": "from", "baseline_months": "baseline"}
 
 _MONTH_RE = re.compile(r"[12][0-9]{3}-(0[1-9]|1[0-2])")
 _INT_RE = re.compile(r"[0-9]{1,19}")
@@ -76,6 +80,7 @@ class ViewState:
 
     page: str = "overview"
     period: str = "month"
+    start: str | None = None  # a custom range's first month (URL `from`)
     month: str | None = None
     compare: str = "prev"
     filters: Filters = ()
@@ -88,6 +93,8 @@ class ViewState:
         # Canonical form (sorted, de-duplicated) keeps equal views equal and URLs stable.
         object.__setattr__(self, "filters", _normal_filters(self.filters))
         object.__setattr__(self, "drivers", _normal_drivers(self.drivers))
+        if self.period != "range":  # only a custom range has a first month of its own
+            object.__setattr__(self, "start", None)
         problems = state_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
@@ -126,6 +133,8 @@ def state_problems(state: ViewState) -> list[str]:
         problems.append(f"unknown period {state.period!r}")
     if state.month is not None and not _is_month(state.month):
         problems.append(f"month {state.month!r} is not YYYY-MM")
+    if state.start is not None and not _is_month(state.start):
+        problems.append(f"from {state.start!r} is not YYYY-MM")
     if state.compare not in COMPARES:
         problems.append(f"unknown comparison {state.compare!r}")
     for dim, values in state.filters:
@@ -181,6 +190,8 @@ def to_query_params(state: ViewState) -> dict[str, str | list[str]]:
         params["page"] = state.page
     if state.period != DEFAULT.period:
         params["period"] = state.period
+    if state.start is not None and state.period == "range":
+        params["from"] = state.start
     if state.month is not None:
         params["month"] = state.month
     if state.compare != DEFAULT.compare:
@@ -262,11 +273,11 @@ def from_query_params(
             kw["period"] = _choice(key, raw, PERIODS, notices)
         elif key == "compare":
             kw["compare"] = _choice(key, raw, COMPARES, notices)
-        elif key == "month":
+        elif key in ("month", "from"):
             if _is_month(raw):
-                kw["month"] = raw
+                kw["start" if key == "from" else "month"] = raw
             else:
-                notices.append(f"Ignored month={_shown(raw)}: expected YYYY-MM.")
+                notices.append(f"Ignored {key}={_shown(raw)}: expected YYYY-MM.")
         elif key == "baseline":
             n = int(raw) if _INT_RE.fullmatch(raw) else None
             if _is_baseline(n):
@@ -293,6 +304,9 @@ def from_query_params(
         else:
             notices.append(f"Unknown page {_shown(page)}; showing the overview.")
     kw = {k: v for k, v in kw.items() if v is not None}
+    if "start" in kw and kw.get("period") != "range":
+        notices.append("Ignored from=: it only applies to period=range.")
+        del kw["start"]
     state = ViewState(filters=_normal_filters(filters), drivers=drivers, **kw)
     return state, notices
 
@@ -356,6 +370,6 @@ def link_target(clicked: Mapping[str, object]) -> tuple[str, dict[str, str | lis
 def param_names() -> list[str]:
     """Every query parameter the URL API understands (for docs and their test)."""
     names = [f.name for f in fields(ViewState) if f.name not in ("filters", "drivers")]
-    names = ["baseline" if n == "baseline_months" else n for n in names]
+    names = [_FIELD_KEYS.get(n, n) for n in names]
     names += [FILTER_PREFIX + d for d in DIMENSIONS] + [DRIVER_PREFIX + d for d in DRIVERS]
     return names

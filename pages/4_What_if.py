@@ -11,7 +11,7 @@ def whatif_view(view: PageContext) -> None:
     if cached.no_data(view):
         return
     base = whatif_page.baseline(view)
-    drivers = whatif_page.driver_inputs(view)
+    drivers = whatif_page.driver_inputs(view, base)
     whatif_page.outputs_section(base, drivers)
 
     left, right = cached.columns(2)

@@ -177,9 +177,11 @@ def pareto(
 
 
 def budget_vs_actual(
-    df: pd.DataFrame, *, title: str, unit: str = "", fmt: str = ",.0f"
+    df: pd.DataFrame, *, title: str, unit: str | None = None, fmt: str = ",.0f"
 ) -> alt.TopLevelMixin:
-    """Budget and actual side by side per month, the variance in the tooltip."""
+    """Budget and actual side by side per month, the variance in the tooltip; amounts in the
+    data's currency unless `unit` says otherwise."""
+    unit = theme.format_unit("money") if unit is None else unit
     if theme.is_empty(df, "actual") or "budget" not in df.columns:
         return theme.no_data(title)
     data = df[["month", "budget", "actual"]].copy()
@@ -200,7 +202,7 @@ def budget_vs_actual(
     tooltip = [
         alt.Tooltip("period:N", title="Month"),
         alt.Tooltip("measure:N", title="Measure"),
-        theme.value_tooltip("amount", "Amount", unit, fmt),
+        theme.value_tooltip("amount", "Cost", unit, fmt),
         theme.value_tooltip("variance", "Variance (actual - budget)", unit, fmt),
         alt.Tooltip("variance_pct:Q", title="Variance (% of budget)", format="+.1f"),
     ]
@@ -216,7 +218,7 @@ def budget_vs_actual(
                 axis=alt.Axis(labelAngle=-30 if len(order) > 12 else 0),
             ),
             xOffset=alt.XOffset("measure:N", sort=["Budget", "Actual"]),
-            y=alt.Y("amount:Q", axis=theme.value_axis("Amount", unit)),
+            y=alt.Y("amount:Q", axis=theme.value_axis("Cost", unit)),
             color=alt.Color(
                 "measure:N",
                 sort=["Budget", "Actual"],

@@ -133,10 +133,30 @@ def with_unit(label: str, unit: str | None) -> str:
     return f"{label} ({unit})" if label else unit
 
 
+def is_currency(unit: str | None) -> bool:
+    """Whether a unit is a money symbol ('£', 'R$', 'CHF '), written before the number."""
+    return bool(unit) and unit.strip() in _CURRENCY_SYMBOLS
+
+
+_CURRENCY_SYMBOLS = {s.strip() for s in (*currency.SYMBOLS.values(), *currency.CODES.values())}
+
+
+def money_label_expr(symbol: str, field: str = "datum.value") -> str:
+    """A Vega expression writing a number as the cards do: '£103k', '-£1.2M', '£950'."""
+    sym = symbol.replace("\\", "").replace("'", "")
+    short = f"replace(format(abs({field}), '.3~s'), 'G', 'B')"
+    return f"({field} < 0 ? '-' : '') + '{sym}' + ({field} == 0 ? '0' : {short})"
+
+
 def value_axis(title: str, unit: str | None, **kwargs) -> alt.Axis:
-    """A quantitative axis; percentages (reported 0-100) get a '%' suffix on each label."""
+    """A quantitative axis; percentages (reported 0-100) get a '%' suffix on each label and
+    money the currency symbol in front ('£103k')."""
     if unit == "%":
         return alt.Axis(title=title, labelExpr="datum.label + '%'", **kwargs)
+    if is_currency(unit):
+        return alt.Axis(
+            title=with_unit(title, unit.strip()), labelExpr=money_label_expr(unit), **kwargs
+        )
     return alt.Axis(title=with_unit(title, unit), **kwargs)
 
 

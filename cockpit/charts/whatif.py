@@ -76,7 +76,10 @@ def scenario_compare(df: pd.DataFrame, *, title: str, fmt: str = ",.1f") -> alt.
     units = units.fillna("").astype(str)
     data["unit"] = units
     data["panel"] = [theme.with_unit(str(o), u) for o, u in zip(data["output"], units, strict=True)]
-    data["suffix"] = ["%" if u == "%" else f" {u}" if u else "" for u in units]
+    data["suffix"] = [
+        "%" if u == "%" else f" {u}" if u and not theme.is_currency(u) else "" for u in units
+    ]
+    data["prefix"] = [u if theme.is_currency(u) else "" for u in units]
     # Large values (revenue, cost) get SI prefixes so labels fit above narrow bars.
     data["label_fmt"] = [fmt if abs(v) < LARGE else ".3~s" for v in data["value"].fillna(0)]
     data["scenario"] = data["scenario"].astype(str)
@@ -105,7 +108,10 @@ def scenario_compare(df: pd.DataFrame, *, title: str, fmt: str = ",.1f") -> alt.
     )
     labels = (
         base.mark_text(baseline="bottom", dy=-3, color=theme.MUTED_TEXT)
-        .transform_calculate(label="format(datum.value, datum.label_fmt) + datum.suffix")
+        .transform_calculate(
+            label="(datum.value < 0 ? '-' : '') + datum.prefix"
+            " + format(abs(datum.value), datum.label_fmt) + datum.suffix"
+        )
         .encode(text="label:N")
     )
     chart = (

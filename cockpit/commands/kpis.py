@@ -13,7 +13,7 @@ def add_arguments(p) -> None:
     p.add_argument("--to", metavar="YYYY-MM", help="last month of a range")
     p.add_argument(
         "--period-kind", choices=[k for k in KINDS if k != "range"], default="month",
-        help="month, quarter, ytd, t3m or t12m ending at --period",
+        help="month, quarter, last_quarter, ytd, t3m, t12m or all (all time) ending at --period",
     )  # fmt: skip
     p.add_argument(
         "--filter", action="append", default=[], metavar="DIM=VALUE",
@@ -44,9 +44,9 @@ def _period(store, args):
         if not (args.from_ and args.to) or args.period:
             raise ValueError("give --from and --to together, or --period")
         return period_between(args.from_, args.to)
-    if args.period:
+    if args.period and args.period_kind != "all":
         return make_period(args.period_kind, parse_month(args.period))
-    return kpis.resolve_period(store, args.period_kind, as_of=args.asof)
+    return kpis.resolve_period(store, args.period_kind, args.period, as_of=args.asof)
 
 
 def report(store, args) -> dict:

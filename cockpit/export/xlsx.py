@@ -15,10 +15,12 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-# Percentages are stored as reported (0-100), so the format adds the sign without scaling.
-# Money shows pence only below 100 (a cost per unit, not a total).
+# Percentages arrive as reported (0-100) and are written as fractions (92.1 -> 0.921) with a
+# percent format, so a formula over them computes as Excel users expect. Money shows pence
+# only below 100 (a cost per unit, not a total) and carries the data's currency symbol.
 NUMBER_FORMATS: dict[str, str] = {
-    "pct": '0.0"%"',
+    "pct": "0.0%",
+    "share": "0.0%",  # already a fraction (0.921)
     "money": "[>=100]#,##0;[<=-100]-#,##0;#,##0.00",
     "int": "#,##0",
     "num1": "#,##0.0",
@@ -45,6 +47,34 @@ _HEADER_BORDER = Border(bottom=Side(style="thin", color="8A94A6"))
 
 Sheet = tuple[str, pd.DataFrame, dict[str, str] | None]
 
+# Words a column name abbreviates, written as a reader says them in a header.
+_HEADER_WORDS = {
+    "pct": "%", "id": "ID", "kpi": "KPI", "oee": "OEE", "csat": "CSAT", "nps": "NPS",
+    "fcr": "FCR", "sla": "SLA", "aht": "AHT", "asa": "ASA", "qty": "quantity", "avg": "average",
+    "num": "number", "dt": "date", "yoy": "vs last year",
+}  # fmt: skip
+
+
+def header_label(name: str) -> str:
+    """A column name in words: 'availability_pct' -> 'Availability %', 'kpi_id' -> 'KPI ID'."""
+    text = str(name)
+    if not re.fullmatch(r"[A-Za-z0-9_]+", text) or "_" not in text and not text.islower():
+        return text  # already written for people ('Cost (£)', 'Site')
+    words = [_HEADER_WORDS.get(w.lower(), w.lower()) for w in text.split("_") if w]
+    if not words:
+        return text
+    first = words[0]
+    words[0] = first if first.isupper() or first == "%" else first[:1].upper() + first[1:]
+    return " ".join(words)
+
+
+def money_format(symbol: str) -> str:
+    """The money number format with the currency symbol in front (none when unknown)."""
+    if not symbol:
+        return NUMBER_FORMATS["money"]
+    quoted = '"' + symbol.replace('"', "") + '"'
+    return f"[>=100]{quoted}#,##0;[<=-100]-{quoted}#,##0;{quoted}#,##0.00"
+
 
 def table_to_xlsx(
     df: pd.DataFrame,
@@ -53,23 +83,46 @@ def table_to_xlsx(
     context: list[tuple[str, str]],
     formats: dict[str, str] | None = None,
     sheet: str = "Data",
+    currency: str = "",
+    words: bool = True,
 ) -> bytes:
     """One table as an xlsx workbook: title, context lines, then a filterable table."""
-    return tables_to_xlsx([(sheet, df, formats)], title=title, context=context)
+    return tables_to_xlsx(
+        [(sheet, df, formats)], title=title, context=context, currency=currency, words=words
+    )
 
 
-def tables_to_xlsx(sheets: list[Sheet], *, title: str, context: list[tuple[str, str]]) -> bytes:
-    """Several tables, one sheet each (name, table, formats), each with the same header."""
+def tables_to_xlsx(
+    sheets: list[Sheet],
+    *,
+    title: str,
+    context: list[tuple[str, str]],
+    currency: str = "",
+    words: bool = True,
+) -> bytes:
+    """Several tables, one sheet each (name, table, formats), each with the same header.
+
+    Column names are written in words (`header_label`) unless `words` is false (a query's
+    own column names); `currency` is the symbol money columns are formatted with.
+    """
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.title = _clean_text(title)
     used: set[str] = set()
     for name, df, formats in sheets:
         ws = wb.create_sheet(_sheet_name(name, used))
-        _write_sheet(ws, df, title=title, context=context, formats=formats or {})
+        _write_sheet(
+            ws,
+            df,
+            title=title,
+            context=context,
+            formats=formats or {},
+            currency=currency,
+            words=words,
+        )
     if not sheets:
         _write_sheet(wb.create_sheet("Data"), pd.DataFrame(), title=title, context=context,
-                     formats={})  # fmt: skip
+                     formats={}, currency=currency, words=words)  # fmt: skip
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -82,6 +135,8 @@ def _write_sheet(
     title: str,
     context: list[tuple[str, str]],
     formats: dict[str, str],
+    currency: str = "",
+    words: bool = True,
 ) -> None:
     ws.cell(1, 1, _clean_text(title)).font = Font(bold=True, size=14)
     row = 2
@@ -95,15 +150,19 @@ def _write_sheet(
 
     df = df if isinstance(df.index, pd.RangeIndex) else df.reset_index()
     names = [str(c) for c in df.columns]
-    for j, name in enumerate(names, start=1):
+    shown = [header_label(n) if words else n for n in names]
+    for j, name in enumerate(shown, start=1):
         cell = _set_text(ws.cell(header_row, j), name)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _HEADER_BORDER
 
-    for j, (name, series) in enumerate(zip(names, df.columns, strict=True), start=1):
+    for j, (name, label, series) in enumerate(zip(names, shown, df.columns, strict=True), 1):
         values = _cell_values(df[series])
-        fmt = _column_format(formats.get(name), values)
+        kind = formats.get(name)
+        fmt = money_format(currency) if kind == "money" else _column_format(kind, values)
+        if kind == "pct":
+            values = [v / 100 if isinstance(v, (int, float)) else v for v in values]
         for i, value in enumerate(values, start=header_row + 1):
             cell = ws.cell(i, j)
             if isinstance(value, str):
@@ -112,7 +171,7 @@ def _write_sheet(
                 cell.value = value
             if fmt and value is not None:
                 cell.number_format = fmt
-        width = max([len(name) + 3] + [_shown_width(v, fmt) for v in values])
+        width = max([len(label) + 3] + [_shown_width(v, fmt) for v in values])
         width = min(max(width + 1, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH)
         ws.column_dimensions[get_column_letter(j)].width = width
 
@@ -195,9 +254,15 @@ def _shown_width(value, fmt: str | None) -> int:
         return 16 if fmt == NUMBER_FORMATS["datetime"] else 10
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         first = (fmt or "").split(";")[0]
+        percent = first.endswith("%")
         decimals = re.search(r"\.(0*)", first)
-        text = f"{value:,.{len(decimals[1]) if decimals else 0}f}"
-        return len(text) + (1 if '"%"' in first or "+" in first else 0)
+        shown = value * 100 if percent else value
+        text = f"{shown:,.{len(decimals[1]) if decimals else 0}f}"
+        symbol = re.search(r'"([^"]*)"#', first)  # a currency in front of the number
+        extra = (1 if percent or '"%"' in first or "+" in first else 0) + len(
+            symbol[1] if symbol else ""
+        )
+        return len(text) + extra
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 

@@ -211,5 +211,12 @@ def _flags(ds: datasets.Dataset, rows: pa.Table) -> list[str]:
     if data_cols and rows.num_rows:
         dupes = _duplicate_rows(rows.select(data_cols))
         if dupes:
-            out.append(f"{dupes} duplicate rows (identical in every mapped column)")
+            # Said as what was done and why, not as an alarm: a survey of dates and 1-5
+            # ratings has many alike answers, and each one counts.
+            shown = ", ".join(data_cols[:4]) + (", …" if len(data_cols) > 4 else "")
+            out.append(
+                f"{dupes:,} rows are alike in every loaded column ({shown}) and all of them "
+                "are loaded: with no id column, separate records can look the same. Only if "
+                "the export repeats rows by mistake, correct it there and load it again"
+            )
     return out

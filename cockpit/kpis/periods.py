@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from cockpit.kpis import memo
 from cockpit.store import resolve_as_of
 
-KINDS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m", "range")
+KINDS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m", "range", "all")
+SPAN_KINDS = ("range", "all")  # periods that need their first month as well as their last
 COMPARES = ("prev", "yoy", "target")
 PARTIAL_DAYS = 3
 PARTIAL_SHARE = 0.5
@@ -83,9 +84,17 @@ def month_end(d: dt.date) -> dt.date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
-def make_period(kind: str, end: dt.date) -> Period:
-    """The period of `kind` ending at the month of `end`."""
+def make_period(kind: str, end: dt.date, start: dt.date | None = None) -> Period:
+    """The period of `kind` ending at the month of `end`; a custom range and all time also
+    take their first month (`start`)."""
     end = end.replace(day=1)
+    if kind in SPAN_KINDS:
+        if start is None:
+            raise ValueError(f"a {kind!r} period needs its first month")
+        first = min(start.replace(day=1), end)
+        span = f"{first:%b %Y} – {end:%b %Y}" if first != end else f"{end:%b %Y}"
+        label = f"All time ({span})" if kind == "all" else span
+        return Period(kind, end, first, month_span(first, end), label)
     if kind == "month":
         start, label = end, f"{end:%b %Y}"
     elif kind == "quarter":
@@ -106,7 +115,7 @@ def make_period(kind: str, end: dt.date) -> Period:
     elif kind == "t12m":
         start, label = add_months(end, -11), f"12 months to {end:%b %Y}"
     else:
-        raise ValueError(f"unknown period kind {kind!r}; known: {', '.join(KINDS[:-1])}")
+        raise ValueError(f"unknown period kind {kind!r}; known: {', '.join(KINDS)}")
     return Period(kind, end, start, month_span(start, end), label)
 
 
@@ -213,13 +222,25 @@ def default_month(store, as_of: int | None = None) -> DefaultMonth:
 
 
 def resolve_period(
-    store, kind: str = "month", month: str | None = None, as_of: int | None = None
+    store,
+    kind: str = "month",
+    month: str | None = None,
+    as_of: int | None = None,
+    start: str | None = None,
 ) -> Period:
-    """The period of `kind` ending at `month` ("YYYY-MM"; default: latest complete month)."""
+    """The period of `kind` ending at `month` ("YYYY-MM"; default: latest complete month).
+
+    A custom range starts at `start` (without one it is the end month alone); all time
+    starts at the first month of data visible at `as_of`."""
     if month:
         end = parse_month(month)
     else:
         end = default_month(store, as_of).month or dt.date.today().replace(day=1)
+    if kind == "all":
+        months = available_months(store, as_of)
+        return make_period(kind, end, months[0] if months else end)
+    if kind == "range":
+        return make_period(kind, end, parse_month(start) if start else end)
     return make_period(kind, end)
 
 

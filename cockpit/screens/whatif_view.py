@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from cockpit import currency
+from cockpit.kpis.catalogue import format_money
 from cockpit.whatif.model import DRIVERS, OUTPUTS
 
 # Output units as shown on axes and labels ("£", not "currency"; counts have none).
@@ -29,13 +30,13 @@ def display_unit(unit: str) -> str:
 
 
 def fmt_output(output_id: str, value: float | None) -> str:
-    """An output value in its unit: '£103,464', '94.1%', '52 s'."""
+    """An output value in its unit: '£103k' (the cards' money format), '94.1%', '52 s'."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     o = OUTPUTS[output_id]
-    text = format(value, o.fmt)
     if o.unit == "currency":
-        return f"{currency.shown()}{text}"
+        return format_money(value)
+    text = format(value, o.fmt)
     if o.unit == "%":
         return f"{text}%"
     if o.unit == "s":
@@ -134,12 +135,37 @@ def driver_text(driver: str, value: float) -> str:
     return f"{d.label} {value:+g}" + (" agents" if d.unit == "agents" else "%")
 
 
-def slider_value(driver: str, value: float) -> tuple[float, bool]:
-    """A driver value on its slider: rounded to the step, clamped to the range; and whether
-    it had to be clamped."""
+Bounds = dict[str, tuple[float, float]]
+
+
+def driver_bounds(baseline=None) -> Bounds:
+    """Each driver's slider range for this baseline: agents can take away at most the agents
+    the baseline has less one (13.7 fitted agents: down to -13), never a team below zero."""
+    bounds = {k: (float(d.min), float(d.max)) for k, d in DRIVERS.items()}
+    values = getattr(baseline, "values", None) or {}
+    headcount = values.get("headcount")
+    if isinstance(headcount, (int, float)) and math.isfinite(headcount) and headcount > 0:
+        lo, hi = bounds["agents"]
+        bounds["agents"] = (max(lo, -float(math.ceil(headcount) - 1)), hi)
+    return bounds
+
+
+def driver_help(driver: str, baseline=None) -> str:
+    """A slider's help: what the driver is, and for agents the team it starts from."""
     d = DRIVERS[driver]
-    clamped = min(max(float(value), float(d.min)), float(d.max))
-    stepped = round(round((clamped - d.min) / d.step) * d.step + d.min, 6)
+    headcount = (getattr(baseline, "values", None) or {}).get("headcount")
+    if driver == "agents" and isinstance(headcount, (int, float)) and math.isfinite(headcount):
+        return f"{d.help}; the baseline team is {headcount:.1f} agents"
+    return d.help
+
+
+def slider_value(driver: str, value: float, bounds: Bounds | None = None) -> tuple[float, bool]:
+    """A driver value on its slider: rounded to the step, clamped to the range (the baseline's
+    `bounds` where given); and whether it had to be clamped."""
+    d = DRIVERS[driver]
+    lo, hi = (bounds or {}).get(driver, (float(d.min), float(d.max)))
+    clamped = min(max(float(value), lo), hi)
+    stepped = round(round((clamped - lo) / d.step) * d.step + lo, 6)
     return stepped, clamped != float(value)
 
 
@@ -152,17 +178,20 @@ def goal_seek_text(r) -> str:
     return found if r.reachable else f"{r.message}. Nearest: {found}"
 
 
-def clamp_drivers(raw: dict[str, float]) -> tuple[dict[str, float], list[str]]:
+def clamp_drivers(
+    raw: dict[str, float], bounds: Bounds | None = None
+) -> tuple[dict[str, float], list[str]]:
     """Drivers from a link or scenario on their sliders, and a notice per clamped value."""
     out, notices = {}, []
     for name, value in raw.items():
         if name not in DRIVERS:
             continue
-        v, clamped = slider_value(name, value)
+        v, clamped = slider_value(name, value, bounds)
         if clamped:
             d = DRIVERS[name]
+            lo, hi = (bounds or {}).get(name, (float(d.min), float(d.max)))
             notices.append(
-                f"{d.label} {value:+g} is outside the model's range ({d.min:+g} to {d.max:+g}); "
+                f"{d.label} {value:+g} is outside the model's range ({lo:+g} to {hi:+g}); "
                 f"set to {v:+g}"
             )
         out[name] = v

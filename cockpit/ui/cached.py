@@ -11,6 +11,7 @@ import streamlit as st
 from cockpit import auth, currency, kpis, links, navigation
 from cockpit.charts.theme import d3_format, format_unit
 from cockpit.export import images, xlsx
+from cockpit.export.names import view_file_name
 from cockpit.kpis import custom_metrics
 from cockpit.kpis.movers import movers_compare
 from cockpit.kpis.periods import COMPARES, add_months, make_period, parse_month
@@ -22,7 +23,11 @@ from cockpit.ui.shell import PageContext, public_base_url
 
 def view_key(version: int, period, compare: str, filters: dict) -> tuple:
     """Hashable cache key of a view: the version read, period, comparison, filters."""
-    period_key = (period.kind, period.end.isoformat()) if period is not None else None
+    period_key = (
+        (period.kind, period.end.isoformat(), period.start.isoformat())
+        if period is not None
+        else None
+    )
     return version, period_key, compare, tuple(sorted((k, tuple(v)) for k, v in filters.items()))
 
 
@@ -43,7 +48,10 @@ def warm(version: int, period) -> None:
 
 
 def _period(period_key):
-    return make_period(period_key[0], parse_month(period_key[1][:7])) if period_key else None
+    if not period_key:
+        return None
+    kind, end, start = period_key
+    return make_period(kind, parse_month(end[:7]), parse_month(start[:7]))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -268,10 +276,18 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
 def table_download(ctx: PageContext, df, title: str, name: str, *, key: str, formats=None) -> None:
     """An xlsx download of a table with the view's context written above it."""
     context = context_lines(ctx)  # now, in the page's run: the link needs the browser's URL
+    money = currency.shown()
     st.download_button(
         "⬇ xlsx",
-        lambda: xlsx.table_to_xlsx(df, title=title, context=context, formats=formats),
-        file_name=f"{name}.xlsx",
+        lambda: xlsx.table_to_xlsx(
+            df, title=title, context=context, formats=formats, currency=money
+        ),
+        file_name=view_file_name(
+            name,
+            ctx.period.label if ctx.period is not None else None,
+            filters=ctx.filters,
+            ext="xlsx",
+        ),
         key=f"xlsx_{key}",
         on_click="ignore",
         type="tertiary",

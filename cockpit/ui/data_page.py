@@ -482,7 +482,7 @@ def coverage_section(ctx: PageContext) -> None:
     st.altair_chart(coverage_grid(grid), width="stretch")
     gaps = freshness.missing_months(ctx.store, ctx.as_of_arg)
     for ds, months in gaps.items():
-        st.caption(f"⚠️ {datasets.get(ds).label}: no data for {', '.join(months)}")
+        st.caption(f"⚠️ {datasets.get(ds).label}: no data for {freshness.gap_text(months)}")
 
 
 def empty_state(ctx: PageContext) -> None:

@@ -45,4 +45,11 @@ def downtime_section(ctx: PageContext) -> None:
         return
     chart = pareto(df, category_col="cause", value_col="minutes", title="Downtime Pareto (minutes)")
     st.altair_chart(chart, width="stretch", key="chart_pareto")
-    cached.table_download(ctx, df, "Downtime by cause", "downtime-pareto", key="pareto")
+    cached.table_download(
+        ctx,
+        df,
+        "Downtime by cause",
+        "downtime-pareto",
+        key="pareto",
+        formats={"minutes": "int", "share": "share", "cumulative_share": "share"},
+    )

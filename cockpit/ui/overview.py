@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cockpit.export.brief import brief_html
+from cockpit.export.names import view_file_name
 from cockpit.screens import scorecard_view
 from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
@@ -37,7 +38,13 @@ def brief_download(ctx: PageContext) -> None:
     st.download_button(
         "Brief",
         lambda: brief_bytes(ctx, link),
-        file_name="ops-brief.html",
+        file_name=view_file_name(
+            "ops-brief",
+            ctx.period.label if ctx.period is not None else None,
+            filters=ctx.filters,
+            compare=ctx.state.compare,
+            ext="html",
+        ),
         mime="text/html",
         key="brief",
         on_click="ignore",

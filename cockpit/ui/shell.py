@@ -28,6 +28,8 @@ PERIOD_LABELS = {
     "ytd": "Year to date",
     "t3m": "Trailing 3 months",
     "t12m": "Trailing 12 months",
+    "range": "Custom range",
+    "all": "All time",
 }
 COMPARE_LABELS = {"prev": "Previous period", "yoy": "Same period last year", "target": "Target"}
 # The sidebar's expanders, drawn only while open (session-state keys of their open state).
@@ -282,7 +284,8 @@ def _style() -> None:
         .spark-line::before, .spark-line::after { content:""; clip-path:var(--p); }
         /* A phone: the view bar's choices one per row, full width; its buttons after. */
         @media (max-width: 640px) {
-          .st-key-view_bar > .st-key-period, .st-key-view_bar > .st-key-month,
+          .st-key-view_bar > .st-key-period, .st-key-view_bar > .st-key-from,
+          .st-key-view_bar > .st-key-month,
           .st-key-view_bar > .st-key-compare { flex:1 1 100% !important; width:100% !important; }
         }
         .spark-line::before { background:#4c78a8; top:-1px; bottom:1px; }
@@ -301,7 +304,24 @@ def _period_bar(ctx: PageContext) -> None:
         ctx.period = None
         return
     default, why, incomplete = _default_month(str(ctx.store.path), _version(ctx))
-    _url_selectbox("Period", list(PERIOD_LABELS), "period", PERIOD_LABELS.get, ctx.state.period)
+    kind = _url_selectbox(
+        "Period", list(PERIOD_LABELS), "period", PERIOD_LABELS.get, ctx.state.period
+    )
+    start = None
+    if kind == "range":
+        # A range opens on the twelve months to the month shown; its first month is a link
+        # parameter (`from`) like the others.
+        end_now = st.session_state.get("month") or ctx.state.month or default or months[-1]
+        start = _url_selectbox(
+            "From",
+            list(reversed(months)),
+            "from",
+            _month_label,
+            ctx.state.start,
+            default=_range_start(months, end_now),
+        )
+    elif "from" in st.query_params:
+        del st.query_params["from"]
     _url_selectbox(
         "Ending in",
         list(reversed(months)),
@@ -314,15 +334,16 @@ def _period_bar(ctx: PageContext) -> None:
         "Compare with", list(COMPARE_LABELS), "compare", COMPARE_LABELS.get, ctx.state.compare
     )
     month = st.session_state["month"]
-    kind = st.session_state["period"]
-    # The default month is left out of the view state so a live link moves on.
+    # The default month is left out of the view state so a live link moves on; a range's
+    # first month is kept whole, so the link opens the same span.
     ctx.state = replace(
         ctx.state,
         period=kind,
+        start=start,
         month=month if month != default else None,
         compare=st.session_state["compare"],
     )
-    ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg)
+    ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg, start=start)
     if month == default:
         # What the view shows, and why it ends where it does: the month itself, or the
         # quarter or span around it ("Q3 2026; Oct 2026 is the latest month loaded").
@@ -333,6 +354,17 @@ def _period_bar(ctx: PageContext) -> None:
             ctx.month_note = f"{shown}; {_month_label(month)} is {why}"
     if month in incomplete:
         ctx.month_incomplete = f"{_month_label(month)} is incomplete: {incomplete[month]}"
+
+
+def _range_start(months: list[str], end: str) -> str:
+    """A custom range's first month when the link names none: twelve months to `end`, or
+    the first month of data when there is less."""
+    import datetime as dt
+
+    from cockpit.kpis.periods import add_months
+
+    wanted = add_months(dt.date.fromisoformat(end + "-01"), -11).strftime("%Y-%m")
+    return max(wanted, months[0])
 
 
 def _url_selectbox(

@@ -26,7 +26,8 @@ def schema_browser(ctx: PageContext) -> None:
     )
     for t in schema_info.tables(ctx.store):
         rows = "view" if t["rows"] is None else f"{t['rows']:,} rows"
-        with st.expander(f"{t['name']} · {rows}"):
+        source = f" · {t['source']}" if t.get("source") else ""
+        with st.expander(f"{t['name']}{source} · {rows}"):
             st.dataframe(
                 pd.DataFrame(t["columns"]), hide_index=True, width="stretch", placeholder="—"
             )
@@ -76,7 +77,9 @@ def run_and_show(ctx: PageContext, sql: str) -> None:
     )
     d2.download_button(
         "⬇ xlsx",
-        lambda: xlsx.table_to_xlsx(df, title="Query result", context=[("SQL", sql[:500])]),
+        lambda: xlsx.table_to_xlsx(
+            df, title="Query result", context=[("SQL", sql[:500])], words=False
+        ),
         file_name="query.xlsx",
         key="sql_xlsx",
         on_click="ignore",

@@ -36,10 +36,19 @@ def baseline(ctx: PageContext):
     return _baseline(version, filters, int(months), end)
 
 
-def driver_inputs(ctx: PageContext) -> dict[str, float]:
-    """Sliders grouped demand / cost / capacity / service; values live in the URL."""
+def driver_inputs(ctx: PageContext, base=None) -> dict[str, float]:
+    """Sliders grouped demand / cost / capacity / service; values live in the URL. The
+    ranges fit the baseline (`base`): no fewer agents than the team has."""
     st.markdown("#### Drivers")
-    clamped = _drivers_from_link(ctx)
+    bounds = whatif_view.driver_bounds(base)
+    clamped = _drivers_from_link(ctx, bounds)
+    for d in DRIVERS.values():
+        # A value kept from another slice (a filter with a smaller team) must fit this range.
+        kept = st.session_state.get(f"d_{d.id}")
+        if isinstance(kept, (int, float)):
+            fitted, moved = whatif_view.slider_value(d.id, kept, bounds)
+            if moved:
+                st.session_state[f"d_{d.id}"] = fitted
     groups = whatif_view.drivers_by_group()
     cols = st.columns(len(groups))
     chosen = {}
@@ -47,10 +56,11 @@ def driver_inputs(ctx: PageContext) -> dict[str, float]:
         with col:
             st.markdown(f"**{whatif_view.GROUP_LABELS[group]}**")
             for d in drivers:
+                lo, hi = bounds[d.id]
                 value = st.slider(
                     d.label,
-                    min_value=float(d.min),
-                    max_value=float(d.max),
+                    min_value=lo,
+                    max_value=hi,
                     # Preset by a link, a scenario or "apply": the session value wins.
                     value=None if f"d_{d.id}" in st.session_state else float(d.default),
                     step=float(d.step),
@@ -58,7 +68,7 @@ def driver_inputs(ctx: PageContext) -> dict[str, float]:
                     # A clamped value is written to the URL by hand this once: bound, the
                     # slider would drop the link's out-of-range value from the address bar.
                     bind=None if d.id in clamped else "query-params",
-                    help=d.help,
+                    help=whatif_view.driver_help(d.id, base),
                     format="%+g agents" if d.unit == "agents" else "%+g%%",
                 )
                 chosen[d.id] = value
@@ -69,7 +79,7 @@ def driver_inputs(ctx: PageContext) -> dict[str, float]:
     return whatif_view.clean_drivers(chosen)
 
 
-def _drivers_from_link(ctx: PageContext) -> set[str]:
+def _drivers_from_link(ctx: PageContext, bounds: whatif_view.Bounds) -> set[str]:
     """Before the sliders exist: a `scenario=` link's saved drivers, and out-of-range `d_`
     values clamped with a notice and written back to the URL; returns the clamped drivers."""
     wanted: dict[str, float] = {}
@@ -89,7 +99,7 @@ def _drivers_from_link(ctx: PageContext) -> set[str]:
                 wanted.setdefault(key[2:], float(st.query_params[key]))
             except ValueError:
                 continue
-    values, notices = whatif_view.clamp_drivers(wanted)
+    values, notices = whatif_view.clamp_drivers(wanted, bounds)
     for driver, value in values.items():
         st.session_state[f"d_{driver}"] = value
         if value:
@@ -98,7 +108,7 @@ def _drivers_from_link(ctx: PageContext) -> set[str]:
             del st.query_params[f"d_{driver}"]
     for notice in notices:
         st.warning(notice, icon=":material/warning:")
-    return {d for d in values if notices and whatif_view.slider_value(d, wanted[d])[1]}
+    return {d for d in values if notices and whatif_view.slider_value(d, wanted[d], bounds)[1]}
 
 
 def _apply_driver(driver: str, value: float) -> None:

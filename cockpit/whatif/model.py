@@ -21,7 +21,8 @@ shows exactly the baseline. Drivers are % changes (agents: a number of agents to
 - Contact centre: contacts grow with volume and contacts per order. Erlang C turns
   contacts per hour (monthly contacts / opening hours, a setting), handle time and staffed
   agents into the chance of waiting, the average speed of answer and the service level
-  (share answered within the threshold, default 60 s). Staffed agents = headcount x the
+  (share answered within the service-level KPI's threshold: 20 s unless Settings says
+  otherwise, the same seconds the card uses). Staffed agents = headcount x the
   staffed share, which is calibrated so that Erlang C reproduces the observed answer time;
   the scenario moves the observed values by the change Erlang C predicts.
 - Drivers act independently: a price rise does not change volume by itself, and extra

@@ -140,3 +140,31 @@ def test_asof_beyond_the_latest_load_falls_back_to_live(open_app, shared_demo_db
     at = open_app(shared_demo_db, asof=str(latest + 100))
     assert "newer than the latest load" in " ".join(t.value for t in at.text)
     assert not at.info
+
+
+def test_a_custom_range_link_opens_that_span(open_app, shared_demo_db):
+    """period=range&from=…&month=…: the view bar shows From and Ending in, the cards count
+    the span's orders (checked in SQL), and changing From writes the link back."""
+    at = open_app(shared_demo_db, period="range", **{"from": "2026-02"}, month="2026-05")
+    assert at.selectbox(key="period").value == "range"
+    assert at.selectbox(key="from").value == "2026-02"
+    assert at.selectbox(key="month").value == "2026-05"
+    expected = orders_in_month(shared_demo_db, dt.date(2026, 5, 1), first=dt.date(2026, 2, 1))
+    assert number(metric(at, "Orders")) == expected
+    assert "Feb 2026 – May 2026" in page_text(at)
+    at.selectbox(key="from").set_value("2026-04").run()
+    assert at.query_params["from"] == "2026-04"
+    expected = orders_in_month(shared_demo_db, dt.date(2026, 5, 1), first=dt.date(2026, 4, 1))
+    assert number(metric(at, "Orders")) == expected
+    assert not at.text, [t.value for t in at.text]
+
+
+def test_all_time_counts_every_month_loaded(open_app, shared_demo_db):
+    month = latest_order_month(shared_demo_db)
+    at = open_app(shared_demo_db, period="all")
+    assert at.selectbox(key="period").value == "all"
+    assert not [s for s in at.selectbox if s.key == "from"]  # only a range has a first month
+    first = sql_value(shared_demo_db, "select min(order_date) from orders_live")
+    expected = orders_in_month(shared_demo_db, month, first=first.replace(day=1))
+    assert number(metric(at, "Orders")) == expected
+    assert "All time" in page_text(at)

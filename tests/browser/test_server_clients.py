@@ -78,11 +78,14 @@ def test_a_cli_load_lands_while_eight_sessions_read(fresh_server, browser, scree
 
 def test_a_database_held_by_another_process_shows_busy_then_recovers(ui, tmp_path):
     db = tmp_path / "held.duckdb"
+    # The holder lets go when told (a line on stdin, or at most 120 s), not after a fixed
+    # time: a slow server start on a busy machine must still find the file held.
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from cockpit.store import Store; "
-         f"s = Store.open({str(db)!r}); print('held', flush=True); time.sleep(float(sys.argv[1]))",
-         "12"],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", "import select, sys; from cockpit.store import Store; "
+         f"s = Store.open({str(db)!r}); print('held', flush=True); "
+         "select.select([sys.stdin], [], [], 120)"],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+        stdin=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert holder.stdout.readline().strip() == "held"
     server = _start(db, tmp_path)
@@ -94,6 +97,8 @@ def test_a_database_held_by_another_process_shows_busy_then_recovers(ui, tmp_pat
         ui.shot("database-busy")
         expect(ui.page.get_by_test_id("stException")).to_have_count(0)
         assert "Conflicting lock" not in ui.page.content()
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
         holder.wait(timeout=60)
         # The page tries again by itself and opens once the file is free.
         expect(ui.page.get_by_text("The database is busy")).to_have_count(0, timeout=60_000)

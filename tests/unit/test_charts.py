@@ -459,7 +459,8 @@ def test_scenario_compare_one_panel_per_output_with_its_unit():
     assert bar["encoding"]["x"]["sort"] == ["Baseline", "Volume +15%"]
     data = spec["datasets"][spec["data"]["name"]]
     assert [r["label_fmt"] for r in data] == [".3~s", ".3~s", ",.1f", ",.1f"]
-    assert [r["suffix"] for r in data] == [" €", " €", "%", "%"]
+    assert [r["suffix"] for r in data] == ["", "", "%", "%"]
+    assert [r["prefix"] for r in data] == ["€", "€", "", ""]  # "€103k", not "103k €"
 
 
 # data
@@ -488,3 +489,58 @@ def test_coverage_grid_colours_statuses_and_uses_catalogue_labels():
     assert rect["encoding"]["y"]["sort"] == [orders, budget]  # catalogue order
     assert {(r["dataset"], r["month"]): r["rows"] for r in data}[(budget, "2024-02")] == 75
     assert "rows" in [t["field"] for t in rect["encoding"]["tooltip"]]
+
+
+def _svg_texts(chart) -> list[str]:
+    import re
+
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    return [t.replace("&#8722;", "-") for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def test_money_axis_reads_like_the_cards():
+    """Budget vs actual: the axis is titled with the currency and labels read '£100k'."""
+    df = pd.DataFrame(
+        {"month": ["2024-01-01", "2024-02-01"], "budget": [0.0, 200_000.0], "actual": [1.5e6, 0.0]}
+    )
+    texts = _svg_texts(charts.budget_vs_actual(df, title="Cost", unit="£"))
+    assert "Cost (£)" in texts
+    assert "£1.5M" in texts or "£1M" in texts
+    assert not [t for t in texts if t.endswith("£")]
+
+
+def test_scenario_labels_put_the_currency_in_front():
+    df = pd.DataFrame(
+        {
+            "output": ["Revenue per month"] * 2,
+            "scenario": ["Baseline", "Volume +15%"],
+            "value": [103_464.0, 118_984.0],
+            "unit": "£",
+        }
+    )
+    texts = _svg_texts(charts.scenario_compare(df, title="Scenarios"))
+    assert "£103k" in texts and "£119k" in texts, texts
+    assert not [t for t in texts if t.endswith(" £")]
+
+
+def test_a_long_coverage_span_is_shown_a_year_per_column():
+    """A 15-year file: 15 readable columns, not 180 hair-thin ones; a year with a gap is
+    partial and says how many months it has."""
+    months = pd.period_range("2001-01", "2015-12", freq="M").strftime("%Y-%m")
+    df = pd.DataFrame({"month": months, "dataset": "orders", "status": "loaded", "rows": 10})
+    df.loc[df["month"].isin(["2003-04", "2003-05"]), ["status", "rows"]] = ["missing", 0]
+    df.loc[df["month"].str.startswith("2004"), ["status", "rows"]] = ["missing", 0]
+    spec = charts.coverage_grid(df).to_dict()
+    rect, data = unit_with(spec, "rect")
+    assert len(data) == 15
+    by_year = {r["month"]: (r["status"], r["detail"]) for r in data}
+    assert by_year["2002"] == ("loaded", "loaded 12 of 12 months")
+    assert by_year["2003"] == ("partial", "loaded 10 of 12 months")
+    assert by_year["2004"] == ("missing", "loaded 0 of 12 months")
+    assert spec["title"] == "Data coverage by year"
+
+
+def test_a_short_coverage_span_keeps_a_column_per_month():
+    df = pd.DataFrame({"month": ["2024-01", "2024-02"], "dataset": "orders", "status": "loaded"})
+    _, data = unit_with(charts.coverage_grid(df).to_dict(), "rect")
+    assert [r["month"] for r in data] == ["2024-01", "2024-02"]

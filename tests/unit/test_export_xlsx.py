@@ -60,7 +60,7 @@ def test_title_and_context_rows_on_top(sheet):
 
 def test_header_is_bold_frozen_and_filtered(sheet):
     _, ws = sheet
-    assert [c.value for c in ws[6]] == ["month", "site", "orders", "on_time_pct", "revenue"]
+    assert [c.value for c in ws[6]] == ["Month", "Site", "Orders", "On time %", "Revenue"]
     assert all(c.font.bold for c in ws[6])
     assert ws.freeze_panes == "A7"
     assert ws.auto_filter.ref == "A6:E9"
@@ -72,8 +72,8 @@ def test_values_and_number_formats(sheet):
     assert ws["A7"].number_format == "yyyy-mm-dd"
     assert ws["C7"].value == 1200
     assert ws["C7"].number_format == "#,##0"
-    assert ws["D7"].value == 93.25
-    assert ws["D7"].number_format == '0.0"%"'
+    assert ws["D7"].value == pytest.approx(0.9325)  # a fraction Excel can compute with
+    assert ws["D7"].number_format == "0.0%"
     assert ws["D8"].value is None  # NaN is an empty cell, not "nan"
     assert ws["E7"].value == 1234567.891
     assert ws["E7"].number_format == "[>=100]#,##0;[<=-100]-#,##0;#,##0.00"
@@ -86,13 +86,13 @@ def test_formula_looking_text_stays_text(sheet):
     assert ws["B8"].data_type == "s"
     # An independent reader (calamine) sees text, not a formula result.
     df = fastexcel.read_excel(data).load_sheet("Data", header_row=5).to_pandas()
-    assert df["site"].tolist()[:2] == ["Leeds", '=HYPERLINK("http://evil")']
-    assert df["orders"].tolist() == [1200, 15, 7]
+    assert df["Site"].tolist()[:2] == ["Leeds", '=HYPERLINK("http://evil")']
+    assert df["Orders"].tolist() == [1200, 15, 7]
 
 
 def test_column_widths_follow_content(sheet):
     _, ws = sheet
-    # The header "revenue" + 3 for the filter button (10) is wider than "1,234,568" (9); + 1.
+    # The header "Revenue" + 3 for the filter button (10) is wider than "1,234,568" (9); + 1.
     assert ws.column_dimensions["E"].width == 11
     # "=HYPERLINK("http://evil")" is 25 characters + 1.
     assert ws.column_dimensions["B"].width == 26
@@ -110,7 +110,7 @@ def test_formats_inferred_without_hints():
         }
     )
     ws = _open(table_to_xlsx(df, title="t", context=[]))
-    assert ws["A3"].value == "day"  # title, blank row, header
+    assert ws["A3"].value == "Day"  # title, blank row, header
     assert [ws.cell(4, j).number_format for j in range(1, 6)] == [
         "yyyy-mm-dd",
         "yyyy-mm-dd hh:mm",
@@ -126,7 +126,7 @@ def test_named_index_is_written_as_a_column():
     df = pd.DataFrame({"cost": [5.0, 7.0]}, index=pd.Index(["Leeds", "Lyon"], name="site"))
     ws = _open(table_to_xlsx(df, title="t", context=[]))
     assert [[c.value for c in row] for row in ws.iter_rows(min_row=3)] == [
-        ["site", "cost"],
+        ["Site", "Cost"],
         ["Leeds", 5.0],
         ["Lyon", 7.0],
     ]
@@ -136,7 +136,9 @@ def test_every_catalogue_format_has_a_number_format():
     from cockpit.kpis.catalogue import FORMATS
 
     df = pd.DataFrame({f: [1.5] for f in FORMATS})
-    ws = _open(table_to_xlsx(df, title="t", context=[], formats={f: f for f in FORMATS}))
+    ws = _open(
+        table_to_xlsx(df, title="t", context=[], formats={f: f for f in FORMATS}, words=False)
+    )
     assert {
         ws.cell(3, j).value: ws.cell(4, j).number_format for j in range(1, len(FORMATS) + 1)
     } == {f: NUMBER_FORMATS[f] for f in FORMATS}
@@ -160,3 +162,48 @@ def test_several_sheets_with_legal_unique_names():
     second = wb.worksheets[1]
     assert second["A2"].value == "Period: Q3 2026"
     assert second["A5"].value == "xy"  # control characters Excel refuses are dropped
+
+
+def test_money_carries_the_currency_and_percentages_compute():
+    """Money cells show the data's currency; a percentage cell times 100 is the figure shown."""
+    df = pd.DataFrame({"unit": ["Ops"], "budget": [1234.5], "variance_pct": [-4.2]})
+    ws = _open(
+        table_to_xlsx(
+            df,
+            title="Budget variance",
+            context=[],
+            formats={"budget": "money", "variance_pct": "pct"},
+            currency="£",
+        )
+    )
+    header = 3  # title, blank, header
+    assert [c.value for c in ws[header]] == ["Unit", "Budget", "Variance %"]
+    budget, pct = ws.cell(header + 1, 2), ws.cell(header + 1, 3)
+    assert budget.value == 1234.5
+    assert budget.number_format == '[>=100]"£"#,##0;[<=-100]-"£"#,##0;"£"#,##0.00'
+    assert pct.value == pytest.approx(-0.042)
+    assert pct.number_format == "0.0%"
+
+
+def test_query_results_keep_their_column_names():
+    ws = _open(
+        table_to_xlsx(pd.DataFrame({"on_time_pct": [1.0]}), title="Q", context=[], words=False)
+    )
+    assert ws.cell(3, 1).value == "on_time_pct"
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("availability_pct", "Availability %"),
+        ("kpi_id", "KPI ID"),
+        ("cumulative_share", "Cumulative share"),
+        ("Cost (£)", "Cost (£)"),
+        ("Site", "Site"),
+        ("n", "N"),
+    ],
+)
+def test_header_labels_in_words(name, label):
+    from cockpit.export.xlsx import header_label
+
+    assert header_label(name) == label

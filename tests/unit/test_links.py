@@ -21,6 +21,7 @@ states = st.builds(
     ViewState.build,
     page=st.sampled_from(links.PAGES),
     period=st.sampled_from(links.PERIODS),
+    start=st.none() | st.from_regex(r"[12][0-9]{3}-(0[1-9]|1[0-2])", fullmatch=True),
     month=st.none() | st.from_regex(r"[12][0-9]{3}-(0[1-9]|1[0-2])", fullmatch=True),
     compare=st.sampled_from(links.COMPARES),
     filters=st.dictionaries(
@@ -181,7 +182,8 @@ def test_as_of_is_latest_when_live():
 def test_param_names_cover_every_written_key():
     state = ViewState.build(
         page="cost",
-        period="ytd",
+        period="range",
+        start="2025-04",
         month="2026-01",
         compare="yoy",
         filters={d: ["x"] for d in links.DIMENSIONS},
@@ -241,5 +243,17 @@ def test_an_in_app_link_carries_filters_and_version_not_the_view_bar_or_page_sta
         scenario="Plan B", asof=7,
     )  # fmt: skip
     assert links.in_app_params(state) == {"f_site": ["Lyon", "Porto"], "asof": "7"}
-    assert set(links.VIEW_BAR_KEYS) == {"period", "month", "compare"}
+    assert set(links.VIEW_BAR_KEYS) == {"period", "from", "month", "compare"}
     assert links.in_app_params(links.ViewState()) == {}
+
+
+def test_a_custom_range_and_all_time_round_trip():
+    state, notices = from_query_params({"period": "range", "from": "2025-04", "month": "2026-03"})
+    assert notices == []
+    assert (state.period, state.start, state.month) == ("range", "2025-04", "2026-03")
+    assert to_query_params(state) == {"period": "range", "from": "2025-04", "month": "2026-03"}
+    state, notices = from_query_params({"period": "all"})
+    assert (state.period, state.start, notices) == ("all", None, [])
+    # `from` belongs to a range: beside another period it is dropped with a notice.
+    state, notices = from_query_params({"period": "ytd", "from": "2025-04"})
+    assert state.start is None and notices == ["Ignored from=: it only applies to period=range."]

@@ -126,3 +126,22 @@ def test_a_latest_month_with_far_fewer_rows_than_usual_is_partial():
     got = complete_month(by_ds)
     assert got.month == D(2026, 10, 1)
     assert got.incomplete == {D(2026, 11, 1): "contacts partly loaded"}
+
+
+def test_a_custom_range_and_all_time_are_whole_months_between_their_ends():
+    import datetime as dt
+
+    from cockpit.kpis.periods import comparison_months, make_period
+
+    p = make_period("range", dt.date(2026, 3, 9), dt.date(2025, 11, 20))
+    assert p.months == [dt.date(2025, 11, 1), dt.date(2025, 12, 1), dt.date(2026, 1, 1),
+                        dt.date(2026, 2, 1), dt.date(2026, 3, 1)]  # fmt: skip
+    assert p.label == "Nov 2025 – Mar 2026"
+    # "previous" is the span of the same length just before it.
+    assert comparison_months(p, "prev")[0] == dt.date(2025, 6, 1)
+    everything = make_period("all", dt.date(2026, 3, 1), dt.date(2024, 1, 1))
+    assert len(everything.months) == 27 and everything.label == "All time (Jan 2024 – Mar 2026)"
+    # A first month after the end is the end month alone, not an empty period.
+    assert make_period("range", dt.date(2026, 1, 1), dt.date(2026, 5, 1)).months == [
+        dt.date(2026, 1, 1)
+    ]

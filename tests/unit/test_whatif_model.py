@@ -215,3 +215,13 @@ def test_staffed_agents_are_inferred_when_headcount_is_unknown():
     assert "inferred" in b.fit("answer time").note
     # one more agent than inferred answers faster
     assert outputs(b, {"agents": 1})["asa_seconds"].change < 0
+
+
+def test_model_text_names_the_service_level_threshold_the_card_uses():
+    """The page shows the model's description: its threshold is the KPI's, not Erlang's 60 s."""
+    from cockpit.kpis.targets import SERVICE_LEVEL_SECONDS
+    from cockpit.whatif import model
+
+    text = " ".join(model.__doc__.split())
+    assert f"{SERVICE_LEVEL_SECONDS:g} s unless Settings says" in text
+    assert "60 s" not in text
