@@ -142,3 +142,19 @@ def test_an_analyst_is_told_before_confirming_that_undoing_someone_elses_load_ne
     at.switch_page(navigation.page("data").file).run()
     assert at.button(key="confirm_undo").label == "Yes, undo it"
     assert not [b for b in at.button if b.key == "undo_refused"]
+
+
+def test_an_admin_signs_someone_out_everywhere_from_settings(demo_db, monkeypatch):
+    ann, ada = app(demo_db, monkeypatch), app(demo_db, monkeypatch)
+    for at, name in ((ann, "ann"), (ada, "ada")):
+        at.run()
+        sign_in(at, name, PASSWORD)
+    ada.switch_page(navigation.page("settings").file).run()
+    assert "ann" in list(ada.dataframe[-1].value["user"])
+    ada.selectbox(key="end_sessions_user").set_value("ann").run()
+    ada.button(key="end_sessions").click().run()
+    assert not ada.exception and "ann" not in list(ada.dataframe[-1].value["user"])
+    ann.run()
+    assert ann.text_input[1].label == "Password" and not kpi_cards(ann)
+    ada.run()  # the admin's own session goes on
+    assert [t.value for t in ada.title] == ["Settings"]

@@ -76,3 +76,38 @@ def test_a_ticket_is_traded_for_its_cookie_once_and_only_in_time():
     late = sessions.ticket_for("the-cookie", now=100.0)
     assert sessions.redeem(late, now=100.0 + sessions.TICKET_S) is None
     assert sessions.redeem(None) is None
+
+
+def test_only_an_admin_ends_someone_elses_sessions_and_it_is_audited(tmp_path):
+    import pytest
+
+    from cockpit.auth import PermissionDenied, User
+    from cockpit.screens import settings_view
+    from cockpit.store import Store
+
+    store = Store.open(tmp_path / "cockpit.duckdb")
+    try:
+        cookie = sessions.start(store.path, "ann")
+        with pytest.raises(PermissionDenied, match="admin"):
+            settings_view.end_sessions(store, "ann", User("otto", "analyst"))
+        assert sessions.resume(store.path, cookie) == "ann"
+        assert list(settings_view.signed_in(store, User("ada", "admin"))["user"]) == ["ann"]
+        assert settings_view.end_sessions(store, "ann", User("ada", "admin")) == 1
+        assert sessions.resume(store.path, cookie) is None
+        last = store.rows('select "user", action, detail from audit order by "at" desc limit 1')
+        assert last[0]["user"] == "ada" and last[0]["action"] == "sessions_ended"
+    finally:
+        store.close()
+
+
+def test_the_command_line_lists_and_ends_a_users_sessions(tmp_path, capsys):
+    from cockpit.cli import main
+
+    db = tmp_path / "cockpit.duckdb"
+    cookie = sessions.start(db, "ann")
+    assert main(["sessions", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.startswith("ann  signed in ")
+    assert main(["sessions", "--db", str(db), "--end", "ann"]) == 0
+    assert capsys.readouterr().out == "ended 1 session of ann\n"
+    assert sessions.resume(db, cookie) is None
+    assert main(["sessions", "--db", str(db), "--end", "ann"]) == 1
