@@ -58,9 +58,7 @@ def _file(db):
     written back when the block ends."""
     with _LOCK:
         if str(db) == ":memory:":
-            data = _MEMORY.setdefault(str(db), {})
-            before = json.dumps(data, sort_keys=True)
-            yield _complete(data)
+            yield _complete(_MEMORY.setdefault(str(db), {}))
             return
         path = sessions_path(db)
         path.parent.mkdir(parents=True, exist_ok=True)
