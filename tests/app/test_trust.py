@@ -178,6 +178,27 @@ def test_data_history_says_what_a_load_restated(open_app, demo_db):
     assert f"Sep 2026 Orders restated {before:,} → 20 by load {entry.load_id}" in text
 
 
+def test_data_history_lists_the_new_values_of_a_call_centre_month(open_app, demo_db):
+    # Issue 23: an ACD month before the demo's first month added contact figures where there
+    # were none: new values, not "No KPI value moved".
+    store = _store_for(str(demo_db.resolve()))
+    stats = [{"month": dt.date(2024, 3, 1), "offered": 1000, "answered": 938, "abandoned": 62}]
+    entry = ledger.load_table(store, "contact_stats", stats, file="Call Center Data.csv")
+    at = open_app(demo_db, "data")
+    at.selectbox(key="history_load").set_value(entry.load_id).run()
+    label = next(e.label for e in at.expander if f"What load {entry.load_id} changed" in e.label)
+    assert "new value" in label and "no KPI value" not in label, label
+    assert not any("No KPI value" in c.value for c in at.caption)
+    table = next(df.value for df in at.dataframe if "Change" in getattr(df.value, "columns", []))
+    row = table[table["KPI"] == "Abandonment"].iloc[0]
+    assert (row["Month"], row["Before"], row["After"], row["Change"]) == (
+        "2024-03",
+        "—",
+        "6.2%",
+        "new",
+    )
+
+
 def test_brief_and_export_links_are_absolute_with_view_state_and_asof(monkeypatch):
     from cockpit import links
     from cockpit.ui import cached
