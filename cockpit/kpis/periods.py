@@ -7,7 +7,9 @@ the previous quarter's same months), "yoy" is the same months a year earlier.
 A month is flagged partial when it is the latest month of a dataset and either (a) its last
 dated row is more than PARTIAL_DAYS days before the month's last day, or (b) it has fewer
 than PARTIAL_SHARE x the median rows of that dataset's earlier months (needs at least 3 of
-them). Budget rows are dated to the 1st, so only rule (b) applies to them.
+them). Budget rows are dated to the 1st, so only rule (b) applies to them. Monthly-grain
+data is never partial: when every dated month's last date is its 1st (rows dated by their
+month only: a month-level summary, an ACD file given its month), a row is a whole month.
 
 A view without a month opens on the latest month complete across the loaded datasets
 (`complete_month`), not on a month one partial upload has just started.
@@ -223,6 +225,12 @@ def resolve_period(
     return make_period(kind, end)
 
 
+def is_monthly_grain(last_dates: dict[dt.date, dt.date | None]) -> bool:
+    """Rows dated by their month only: every month's last date is its own 1st."""
+    known = {m: d for m, d in last_dates.items() if m is not None and d is not None}
+    return bool(known) and all(d == m for m, d in known.items())
+
+
 def partial_months(rows: dict[dt.date, int], last_dates: dict[dt.date, dt.date | None]) -> set:
     """The months of one dataset that look only partly loaded (see the module docstring).
 
@@ -230,6 +238,8 @@ def partial_months(rows: dict[dt.date, int], last_dates: dict[dt.date, dt.date |
     """
     rows = {m: n for m, n in rows.items() if m is not None}
     if not rows:
+        return set()
+    if is_monthly_grain(last_dates):
         return set()
     partial = set()
     latest = max(rows)

@@ -118,6 +118,8 @@ def test_acd_summary_weighted_by_answered_calls(realdb):
     assert cards["asa_seconds"]["value"] == pytest.approx(29.8356, abs=5e-5)
     assert cards["aht_seconds"]["value"] == pytest.approx(159.5279, abs=5e-5)
     assert cards["service_level_pct"]["value"] == pytest.approx(66.7750, abs=5e-5)
+    # A file given its month is a whole month, not one that stops on the 1st (issue 23).
+    assert not any(cards[k].get("partial") for k in ("abandon_pct", "service_level_pct"))
 
 
 def test_google_forms_survey_csat_from_the_chosen_question(realdb):
