@@ -41,6 +41,7 @@ class Kpi:
     empty: str = "no data in this period"
     families: tuple[str, ...] = field(default=())
     signed: bool = False  # can be negative (variance, NPS): no % change of it makes sense
+    needs: tuple[str, ...] = ()  # ingredients checked before `empty` (INGREDIENTS)
 
     @property
     def higher_is_better(self) -> bool:
@@ -95,7 +96,32 @@ def _kpi(entry: dict) -> Kpi:
         empty=entry.get("empty", "no data in this period"),
         families=families,
         signed=bool(entry.get("signed", entry.get("format") == "nps")),
+        needs=tuple(entry.get("needs", ())),
     )
+
+
+@dataclass(frozen=True)
+class Ingredient:
+    """What an empty KPI may lack: a component, and the columns that make it (kpis.toml)."""
+
+    id: str
+    component: str  # "family.component": empty when 0 or None while the family has rows
+    columns: tuple[str, ...]  # any of them with a value in the loaded data: it was loaded
+    missing: str  # the reason when no column ever held a value
+    empty: str  # the reason when the columns are loaded but not for this period
+
+    @property
+    def family(self) -> str:
+        return self.component.split(".", 1)[0]
+
+
+def load_ingredients(path=CATALOGUE_FILE) -> dict[str, Ingredient]:
+    with open(path, "rb") as fh:
+        entries = tomllib.load(fh).get("ingredient", [])
+    return {
+        e["id"]: Ingredient(e["id"], e["component"], tuple(e["columns"]), e["missing"], e["empty"])
+        for e in entries
+    }
 
 
 def load_catalogue(path=CATALOGUE_FILE) -> dict[str, Kpi]:
@@ -108,12 +134,15 @@ def load_catalogue(path=CATALOGUE_FILE) -> dict[str, Kpi]:
             raise ValueError(f"KPI {k.id}: bad group, format or formula")
         if k.direction not in ("higher", "lower"):
             raise ValueError(f"KPI {k.id}: direction must be higher or lower")
+        if unknown := [n for n in k.needs if n not in INGREDIENTS]:
+            raise ValueError(f"KPI {k.id}: unknown ingredient(s) {', '.join(unknown)}")
         if k.formula == "product":
             fams = tuple(dict.fromkeys(f for x in k.factors for f in kpis[x].families))
             kpis[k.id] = Kpi(**{**k.__dict__, "families": fams})
     return kpis
 
 
+INGREDIENTS: dict[str, Ingredient] = load_ingredients()
 CATALOGUE: dict[str, Kpi] = load_catalogue()
 
 
