@@ -186,10 +186,16 @@ def _card(card: dict) -> str:
         f'<div class="label" title="{label}">{label}</div>'
         f'<div class="value">{_e(card.get("value_text"))}</div>'
         f'<div class="meta"><span>{_e(card.get("change_text"))}</span>'
-        f'<span class="status">{STATUS_LABELS[status]}</span></div>'
+        f'<span class="status">{_e(_status_label(card, status))}</span></div>'
         f'<div class="meta"><span>{"Target " + _e(target) if target else "&nbsp;"}</span></div>'
         "</div>"
     )
+
+
+def _status_label(card: dict, status: str) -> str:
+    """The card's own status words (a card without a value says "No value"), capitalised."""
+    text = card.get("status_text")
+    return text[:1].upper() + text[1:] if text else STATUS_LABELS[status]
 
 
 def _movers(movers: list[dict]) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 import math
 
-from cockpit.kpis.catalogue import Kpi, format_value
+from cockpit.kpis.catalogue import Kpi, decimals_for, format_value
 from cockpit.kpis.registry import lookup
 from cockpit.kpis.targets import STATUS_WORDS
 
 GROUPS = ("Efficiency", "Cost", "Customer")
 STATUS_TEXT = STATUS_WORDS
+NO_VALUE = "no value"  # the status word of a card without a value (with or without a target)
 # Short enough to fit beside a delta on a quarter-width card (the header says it in full).
 COMPARE_SHORT = {"prev": "vs previous", "yoy": "vs last year", "target": "vs target"}
 MISSING_PREVIOUS = {"prev": "no previous value", "yoy": "no value a year earlier"}
@@ -102,7 +103,10 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
     """What one KPI card shows, from a KpiValue (`defs`: custom metrics' definitions)."""
     kpi = lookup(v.id, defs)
     status = v.status or "none"
-    value_text = format_value(kpi, v.value)
+    # One precision for the value and what it is set against: different numbers differ.
+    shown = [v.value, v.target] + ([v.previous] if compare != "target" else [])
+    digits = decimals_for(kpi, shown)
+    value_text = format_value(kpi, v.value, digits)
     if compare == "target":
         change = None if _missing(v.value) or _missing(v.target) else v.value - v.target
     else:
@@ -111,9 +115,9 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
     if _missing(v.value):
         foot.append(v.reason or "no data")
     if not _missing(v.target):
-        foot.append(f"target {format_value(kpi, v.target)}")
+        foot.append(f"target {format_value(kpi, v.target, digits)}")
     if compare != "target" and not _missing(v.previous):
-        foot.append(f"was {format_value(kpi, v.previous)}")
+        foot.append(f"was {format_value(kpi, v.previous, digits)}")
     elif compare in MISSING_PREVIOUS and not _missing(v.value):
         foot.append(MISSING_PREVIOUS[compare])
     if getattr(v, "partial", False):
@@ -133,11 +137,12 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
         # No comparison under a value that has none (no "vs last year" beneath a "—").
         "delta_description": COMPARE_SHORT.get(compare) if delta else None,
         "status": status,
-        "status_text": STATUS_TEXT.get(status, status),
+        # A card with a target but no value has no status: it is not "no target".
+        "status_text": NO_VALUE if _missing(v.value) else STATUS_TEXT.get(status, status),
         "spark_html": sparkline_html(list(v.spark or []), kpi.label),
         "help": help_text,
         "footnote": " · ".join(foot) if foot else " ",
-        "target_text": format_value(kpi, v.target) if not _missing(v.target) else "",
+        "target_text": format_value(kpi, v.target, digits) if not _missing(v.target) else "",
         "change_text": change_text(kpi, change) or "",
     }
 

@@ -187,3 +187,10 @@ def test_oversized_brief_is_shrunk_onto_one_page(tmp_path):
     pages, text = _pdf_pages(html, tmp_path)
     assert pages == 1
     assert "Efficiency KPI 59" in text and "Site 5 on-time delivery" in text
+
+
+def test_a_card_without_a_value_says_no_value_not_no_target():
+    # Issue 23: "no target" beside "Target 85.0%" contradicted itself.
+    card = _card(4, "Customer", "none", value_text="—", status_text="no value", target_text="85.0%")
+    html = _brief(cards=[card])
+    assert "No value" in html and "No target" not in html and "Target 85.0%" in html

@@ -167,3 +167,36 @@ def test_what_moved_tiles_and_the_headline_escape_their_text():
         '<h4 class="kpi-headline">2 of 3 KPIs off target '
         '<span class="kpi-headline-period">· Q3 &lt;2026&gt;</span></h4>'
     )
+
+
+# -- issue 23: labels that agree ---------------------------------------------------------------
+def test_a_card_without_a_value_but_with_a_target_does_not_say_no_target():
+    card = card_view(value("csat_pct", None, target=85.0, reason="no surveys data in this period"))
+    assert "target 85.0%" in card["footnote"]
+    assert card["status_text"] == "no value"
+    assert card_view(value("orders", 12.0))["status_text"] == "no target"
+
+
+def test_a_zero_money_target_prints_as_zero_not_pence():
+    card = card_view(value("budget_variance", 9_800.0, target=0.0, status="red"))
+    assert "target £0 " in card["footnote"] + " " and "£0.00" not in card["footnote"]
+    assert card["target_text"] == "£0"
+
+
+def test_a_custom_metrics_precision_follows_its_values():
+    from cockpit.kpis.custom_metrics import CustomMetric
+
+    metric = CustomMetric("ratio", "Ratio", "orders", "sum(quantity)", target=0.5)
+    defs = {metric.kpi_id: metric.as_kpi()}
+    v = KpiValue(id=metric.kpi_id, label="", group="", unit="", value=0.49, previous=0.5,
+                 change=-0.01, change_pct=None, target=0.5, status="red", reason=None)  # fmt: skip
+    card = card_view(v, defs=defs)
+    assert card["value_text"] == "0.49"
+    assert card["footnote"] == "target 0.50 · was 0.50"
+    # Values that differ in the third decimal get three.
+    v.value, v.previous, v.target = 1.234, 1.232, 1.2
+    card = card_view(v, defs=defs)
+    assert (card["value_text"], card["footnote"]) == ("1.234", "target 1.200 · was 1.232")
+    # Large numbers keep one decimal when that tells them apart.
+    v.value, v.previous, v.target = 1_234.5, 1_200.0, None
+    assert card_view(v, defs=defs)["value_text"] == "1,234.5"
