@@ -92,6 +92,7 @@ class KpiValue:
     spark: list[tuple[dt.date, float | None]] = field(default_factory=list)
     partial: bool = False
     amber: float | None = None  # the absolute amber threshold (cockpit.kpis.targets)
+    target_source: str = "none"  # where the target came from (targets.Target.source)
 
 
 @dataclass
@@ -457,7 +458,7 @@ def scorecard(
         if blocked:
             out.append(KpiValue(kpi.id, kpi.label, kpi.group, display_unit(kpi), None, None, None, None,
                                 tgt.target, None, blocked, [(m, None) for m in spark],
-                                amber=tgt.amber))  # fmt: skip
+                                amber=tgt.amber, target_source=tgt.source))  # fmt: skip
             continue
         fig = evaluate(kpi, now_sums, bool(filters))
         gap = uncovered_reason(kpi, period.months, loaded)
@@ -496,6 +497,7 @@ def scorecard(
                 ],  # fmt: skip
                 partial=any(m in partial.get(f, ()) for f in kpi.families for m in period.months),
                 amber=tgt.amber,
+                target_source=tgt.source,
             )
         )
     return out

@@ -126,6 +126,8 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
     help_text = kpi.description
     if v.reason and not _missing(v.value):
         help_text += f"\n\nNote: {v.reason}"
+    if not _missing(v.target):
+        help_text += f"\n\n{target_origin(kpi, v)}"
     return {
         "id": v.id,
         "label": kpi.label,
@@ -145,6 +147,22 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
         "target_text": format_value(kpi, v.target, digits) if not _missing(v.target) else "",
         "change_text": change_text(kpi, change) or "",
     }
+
+
+SOURCE_WORDS = {
+    "plan": "the uploaded plan",
+    "settings": "Settings",
+    "default": "the catalogue default",
+}
+
+
+def target_origin(kpi: Kpi, v) -> str:
+    """Where the card's target comes from: "Target 96.0% from the uploaded plan" (the plan
+    wins for the months it covers; Settings, then the default, for the others)."""
+    source = getattr(v, "target_source", None) or ""
+    words = " and ".join(SOURCE_WORDS[s] for s in source.split("+") if s in SOURCE_WORDS)
+    text = f"Target {format_value(kpi, v.target)}"
+    return f"{text} from {words}" if words else text
 
 
 EMPTY_SPARK = '<div class="spark"></div>'  # keeps a row of cards aligned

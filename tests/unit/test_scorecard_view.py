@@ -200,3 +200,23 @@ def test_a_custom_metrics_precision_follows_its_values():
     # Large numbers keep one decimal when that tells them apart.
     v.value, v.previous, v.target = 1_234.5, 1_200.0, None
     assert card_view(v, defs=defs)["value_text"] == "1,234.5"
+
+
+def test_the_card_says_where_its_target_comes_from():
+    v = value("on_time_pct", 89.0, target=96.0, status="red")
+    v.target_source = "plan"
+    assert "Target 96.0% from the uploaded plan" in card_view(v)["help"]
+    v.target_source = "plan+settings"
+    assert "from the uploaded plan and Settings" in card_view(v)["help"]
+
+
+def test_scorecard_values_carry_the_target_source(tiny_db):
+    from cockpit.kpis import make_period, scorecard
+    from cockpit.kpis.targets import save_target_overrides
+
+    save_target_overrides(tiny_db, {"asa_seconds": {"target": 50}})
+    cards = {c.id: c for c in scorecard(tiny_db, period=make_period("month", dt.date(2025, 1, 1)))}
+    assert cards["abandon_pct"].target_source == "plan"
+    assert cards["asa_seconds"].target_source == "settings"
+    assert cards["cycle_time_days"].target_source == "default"
+    assert cards["orders"].target_source == "none"
