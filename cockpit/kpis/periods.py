@@ -121,6 +121,34 @@ def period_between(start: str | dt.date, end: str | dt.date) -> Period:
     return Period("range", e, s, month_span(s, e), f"{s:%b %Y} – {e:%b %Y}")
 
 
+def _span_label(months: list[dt.date]) -> str:
+    first, last = min(months), max(months)
+    if first == last:
+        return f"{first:%b %Y}"
+    if first.year == last.year:
+        return f"{first:%b} – {last:%b %Y}"
+    return f"{first:%b %Y} – {last:%b %Y}"
+
+
+def comparison_label(period: Period, compare: str) -> str:
+    """What a period is compared with, in words, like with like: "vs Sep 2026", "vs Q2 2026",
+    a quarter-to-date "vs the same months of Q2 2026 (Apr – May 2026)", "vs the same period
+    last year (Jul – Aug 2025)", "vs target"."""
+    if compare == "target":
+        return "vs target"
+    months = comparison_months(period, compare)
+    span = _span_label(months)
+    if compare == "yoy":
+        return f"vs the same period last year ({span})"
+    if period.kind == "quarter":
+        first = months[0]
+        quarter = f"Q{(first.month - 1) // 3 + 1} {first.year}"
+        if len(months) == 3:
+            return f"vs {quarter}"
+        return f"vs the same months of {quarter} ({span})"
+    return f"vs {span}"
+
+
 def comparison_months(period: Period, compare: str) -> list[dt.date]:
     """The months a period is compared with ("target" compares with no months)."""
     if compare == "yoy":

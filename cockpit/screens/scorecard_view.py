@@ -6,6 +6,8 @@ import html
 import math
 
 from cockpit.kpis.catalogue import Kpi, decimals_for, format_value
+from cockpit.kpis.movers import movers_compare
+from cockpit.kpis.periods import comparison_label
 from cockpit.kpis.registry import lookup
 from cockpit.kpis.targets import STATUS_WORDS
 
@@ -27,14 +29,17 @@ def _missing(v) -> bool:
 
 
 def change_text(kpi: Kpi, change: float | None) -> str | None:
-    """A signed change in the KPI's own unit: '+1.2 pts' for percentages, '+£12k', '-3 s'."""
+    """A signed change in the KPI's own unit: '+1.2 pts' for percentages, '+£12k', '-3 s';
+    a change that rounds to zero has no sign ('0.0 pts', never '-0.0 pts')."""
     if _missing(change):
         return None
     if kpi.fmt == "pct":
-        return f"{change:+.1f} pts"
-    if kpi.fmt == "nps":
-        return f"{change:+.0f}"
-    return ("+" if change >= 0 else "-") + format_value(kpi, abs(change))
+        text = f"{change:+.1f} pts"
+    elif kpi.fmt == "nps":
+        text = f"{change:+.0f}"
+    else:
+        text = ("+" if change >= 0 else "-") + format_value(kpi, abs(change))
+    return text[1:] if _rounds_to_zero(text) else text
 
 
 def _rounds_to_zero(text: str | None) -> bool:
@@ -232,9 +237,26 @@ def scorecard_html(sections: list[dict], *, columns: int = 4) -> str:
     return '<div class="kpi-groups">' + "".join(parts) + "</div>"
 
 
-def movers_html(movers: list[dict], links: list[dict | None]) -> str:
-    """The "what moved" tiles as one HTML block: KPI, what changed and (when a tile has a
-    link) "Open <slice> →"."""
+def period_basis(period, compare: str) -> str:
+    """The period and what it is compared with: "Q3 2026 quarter-to-date (to Aug) vs the
+    same months of Q2 2026 (Apr – May 2026)" (the headline, the brief)."""
+    return f"{period.label} {comparison_label(period, compare)}"
+
+
+def movers_heading(period, compare: str) -> str:
+    """The "What moved" heading with what the moves are against: the comparison, or with
+    Compare = Target the previous period, said plainly (kpis.movers.movers_compare)."""
+    basis = comparison_label(period, movers_compare(compare))
+    if compare == "target":
+        return f"What moved {basis} (changes since the previous period; targets have no slices)"
+    return f"What moved {basis}"
+
+
+def movers_html(
+    movers: list[dict], links: list[dict | None], *, heading: str = "What moved"
+) -> str:
+    """The "what moved" tiles as one HTML block under `heading` (see movers_heading): KPI,
+    what changed and (when a tile has a link) "Open <slice> →"."""
     e = html.escape
     tiles = []
     for mover, link in zip(movers, links, strict=True):
@@ -247,7 +269,7 @@ def movers_html(movers: list[dict], links: list[dict | None]) -> str:
         tiles.append(_linked(inner, link, "mover"))
     n = min(len(movers), 5)
     return (
-        '<div class="kpi-group-head"><h3>What moved</h3></div>'
+        f'<div class="kpi-group-head"><h3>{e(heading)}</h3></div>'
         f'<div class="movers" style="--cols:{n}">{"".join(tiles)}</div>'
     )
 

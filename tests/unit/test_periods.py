@@ -146,3 +146,19 @@ def test_a_latest_month_with_far_fewer_rows_than_usual_is_partial():
     got = complete_month(by_ds)
     assert got.month == D(2026, 10, 1)
     assert got.incomplete == {D(2026, 11, 1): "contacts partly loaded"}
+
+
+def test_the_comparison_says_what_it_compares_like_with_like():
+    # Issue 23: a quarter-to-date against "previous" compares with the same months of the
+    # last quarter, and says so.
+    from cockpit.kpis.periods import comparison_label, make_period
+
+    qtd = make_period("quarter", D(2026, 8, 1))  # Jul-Aug 2026
+    assert comparison_label(qtd, "prev") == "vs the same months of Q2 2026 (Apr – May 2026)"
+    assert comparison_label(make_period("quarter", D(2026, 9, 1)), "prev") == "vs Q2 2026"
+    assert comparison_label(make_period("month", D(2026, 1, 1)), "prev") == "vs Dec 2025"
+    assert comparison_label(qtd, "yoy") == "vs the same period last year (Jul – Aug 2025)"
+    assert comparison_label(make_period("t12m", D(2026, 10, 1)), "prev") == (
+        "vs Nov 2024 – Oct 2025"
+    )
+    assert comparison_label(qtd, "target") == "vs target"

@@ -220,3 +220,27 @@ def test_scorecard_values_carry_the_target_source(tiny_db):
     assert cards["asa_seconds"].target_source == "settings"
     assert cards["cycle_time_days"].target_source == "default"
     assert cards["orders"].target_source == "none"
+
+
+def test_a_change_that_rounds_to_zero_has_no_sign():
+    assert change_text(lookup("on_time_pct"), -0.04) == "0.0 pts"
+    assert change_text(lookup("on_time_pct"), 0.04) == "0.0 pts"
+    assert change_text(lookup("asa_seconds"), -0.2) == "0 s"
+    assert change_text(lookup("on_time_pct"), -0.06) == "-0.1 pts"
+
+
+def test_what_moved_says_what_it_compares_with():
+    from cockpit.kpis import make_period
+    from cockpit.screens.scorecard_view import movers_heading, movers_html
+
+    qtd = make_period("quarter", dt.date(2026, 8, 1))
+    assert (
+        movers_heading(qtd, "prev") == "What moved vs the same months of Q2 2026 (Apr – May 2026)"
+    )
+    # Against target the movers are still changes since the previous period: it says so.
+    month = make_period("month", dt.date(2026, 10, 1))
+    assert movers_heading(month, "target") == (
+        "What moved vs Sep 2026 (changes since the previous period; targets have no slices)"
+    )
+    html = movers_html([{"label": "OEE", "text": "OEE rose"}], [None], heading="What moved vs X")
+    assert "<h3>What moved vs X</h3>" in html
