@@ -11,6 +11,7 @@ from cockpit import auth, currency
 from cockpit.kpis import CATALOGUE
 from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import format_value
+from cockpit.kpis.registry import lookup
 from cockpit.store import Store, resolve_as_of
 
 PLAN_START, PLAN_END = dt.date(1900, 1, 1), dt.date(2999, 12, 1)  # every plan month
@@ -93,7 +94,7 @@ def plan_overrides(store: Store, overrides: dict) -> list[str]:
     for kpi_id, entry in overrides.items():
         if entry.get("target") is None or kpi_id not in plans:
             continue
-        k = CATALOGUE[kpi_id]
+        k = lookup(kpi_id)
         out.append(
             f"{k.label}: the uploaded plan's targets win for {_span(list(plans[kpi_id]))}; "
             f"your {format_value(k, entry['target'])} applies to other months."
