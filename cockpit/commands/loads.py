@@ -48,11 +48,9 @@ def _print_changes(args, doc: dict) -> int:
         print_json(doc)
         return 0
     print(doc["summary"])
-    rows = [
-        {"month": c["month"], "kpi": c["label"], "before": c["old_text"], "after": c["new_text"],
-         "": "restated" if c["restated"] else "new"}
-        for c in doc["changes"]
-    ]  # fmt: skip
+    from cockpit.kpis.changes import table_rows
+
+    rows = table_rows(doc["changes"])
     if rows:
-        print_table(rows, ["month", "kpi", "before", "after", ""])
+        print_table(rows, list(rows[0]))
     return 0

@@ -81,8 +81,10 @@ def brief_html(
     context: list[tuple[str, str]],
     link: str | None,
     charts: Sequence[tuple[str, bytes]] = (),
+    movers_title: str = "Top movers",
 ) -> str:
-    """A self-contained one-page HTML brief (inline CSS, images as data: URIs)."""
+    """A self-contained one-page HTML brief (inline CSS, images as data: URIs); the subtitle
+    and `movers_title` say what the changes are against ("What moved vs Q2 2026")."""
     groups = _grouped(cards)
     columns = _card_columns([len(c) for _, c in groups])
     rows = max(-(-len(c) // n) for (_, c), n in zip(groups, columns, strict=True))
@@ -101,7 +103,7 @@ def brief_html(
         *(_group(name, c, n) for (name, c), n in zip(groups, columns, strict=True)),
         "</section>",
         '<section class="lower">',
-        _movers(movers),
+        _movers(movers, movers_title),
         _charts(charts),
         "</section></div></main></body></html>",
     ]
@@ -186,17 +188,24 @@ def _card(card: dict) -> str:
         f'<div class="label" title="{label}">{label}</div>'
         f'<div class="value">{_e(card.get("value_text"))}</div>'
         f'<div class="meta"><span>{_e(card.get("change_text"))}</span>'
-        f'<span class="status">{STATUS_LABELS[status]}</span></div>'
+        f'<span class="status">{_e(_status_label(card, status))}</span></div>'
         f'<div class="meta"><span>{"Target " + _e(target) if target else "&nbsp;"}</span></div>'
         "</div>"
     )
 
 
-def _movers(movers: list[dict]) -> str:
+def _status_label(card: dict, status: str) -> str:
+    """The card's own status words (a card without a value says "No value"), capitalised."""
+    text = card.get("status_text")
+    return text[:1].upper() + text[1:] if text else STATUS_LABELS[status]
+
+
+def _movers(movers: list[dict], title: str = "Top movers") -> str:
+    head = f"<h2>{_e(title)}</h2>"
     if not movers:
-        return '<div class="movers"><h2>Top movers</h2><p class="empty">No notable moves.</p></div>'
+        return f'<div class="movers">{head}<p class="empty">No notable moves.</p></div>'
     items = "".join(f"<li><b>{_e(m.get('label'))}</b> {_e(m.get('text'))}</li>" for m in movers)
-    return f'<div class="movers"><h2>Top movers</h2><ol>{items}</ol></div>'
+    return f'<div class="movers">{head}<ol>{items}</ol></div>'
 
 
 def _image_type(data: bytes) -> str:

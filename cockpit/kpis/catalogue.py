@@ -41,6 +41,7 @@ class Kpi:
     empty: str = "no data in this period"
     families: tuple[str, ...] = field(default=())
     signed: bool = False  # can be negative (variance, NPS): no % change of it makes sense
+    needs: tuple[str, ...] = ()  # ingredients checked before `empty` (INGREDIENTS)
 
     @property
     def higher_is_better(self) -> bool:
@@ -95,7 +96,32 @@ def _kpi(entry: dict) -> Kpi:
         empty=entry.get("empty", "no data in this period"),
         families=families,
         signed=bool(entry.get("signed", entry.get("format") == "nps")),
+        needs=tuple(entry.get("needs", ())),
     )
+
+
+@dataclass(frozen=True)
+class Ingredient:
+    """What an empty KPI may lack: a component, and the columns that make it (kpis.toml)."""
+
+    id: str
+    component: str  # "family.component": empty when 0 or None while the family has rows
+    columns: tuple[str, ...]  # any of them with a value in the loaded data: it was loaded
+    missing: str  # the reason when no column ever held a value
+    empty: str  # the reason when the columns are loaded but not for this period
+
+    @property
+    def family(self) -> str:
+        return self.component.split(".", 1)[0]
+
+
+def load_ingredients(path=CATALOGUE_FILE) -> dict[str, Ingredient]:
+    with open(path, "rb") as fh:
+        entries = tomllib.load(fh).get("ingredient", [])
+    return {
+        e["id"]: Ingredient(e["id"], e["component"], tuple(e["columns"]), e["missing"], e["empty"])
+        for e in entries
+    }
 
 
 def load_catalogue(path=CATALOGUE_FILE) -> dict[str, Kpi]:
@@ -108,18 +134,23 @@ def load_catalogue(path=CATALOGUE_FILE) -> dict[str, Kpi]:
             raise ValueError(f"KPI {k.id}: bad group, format or formula")
         if k.direction not in ("higher", "lower"):
             raise ValueError(f"KPI {k.id}: direction must be higher or lower")
+        if unknown := [n for n in k.needs if n not in INGREDIENTS]:
+            raise ValueError(f"KPI {k.id}: unknown ingredient(s) {', '.join(unknown)}")
         if k.formula == "product":
             fams = tuple(dict.fromkeys(f for x in k.factors for f in kpis[x].families))
             kpis[k.id] = Kpi(**{**k.__dict__, "families": fams})
     return kpis
 
 
+INGREDIENTS: dict[str, Ingredient] = load_ingredients()
 CATALOGUE: dict[str, Kpi] = load_catalogue()
 
 
 def _money(v: float) -> str:
     sign, c = "-" if v < 0 else "", currency.shown()
     a = abs(v)
+    if a == 0:
+        return f"{c}0"  # a zero target or amount is £0, not £0.00
     if a >= 1e9:
         return f"{sign}{c}{a / 1e9:.1f}B"
     if a >= 1e6:
@@ -161,9 +192,46 @@ def display_unit(kpi: Kpi) -> str:
     return currency.shown() if kpi.fmt == "money" else kpi.unit
 
 
-def format_value(kpi: Kpi, value: float | None) -> str:
+# Formats with a number of decimals that can grow: (template, the format's own decimals).
+_DECIMALS = {
+    "pct": ("{:.{d}f}%", 1),
+    "days": ("{:.{d}f} d", 1),
+    "score": ("{:.{d}f}", 2),
+    "number": ("{:,.{d}f}", 1),
+}
+MAX_EXTRA_DECIMALS = 3
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(kpi: Kpi, value: float | None, decimals: int | None = None) -> str:
     """The value as shown on a card: "94.2%", "£1.2M", "3.4 d", "52 s"; "—" when missing.
-    Built-in and custom KPIs alike (find the Kpi with cockpit.kpis.registry.lookup)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    Built-in and custom KPIs alike (find the Kpi with cockpit.kpis.registry.lookup).
+    `decimals` (see `decimals_for`) overrides the format's own for pct, days, score, number."""
+    if _missing(value):
         return "—"
+    if decimals is not None and kpi.fmt in _DECIMALS:
+        return _DECIMALS[kpi.fmt][0].format(float(value), d=decimals)
     return _FORMATTERS[kpi.fmt](float(value))
+
+
+def decimals_for(kpi: Kpi, values) -> int | None:
+    """The decimals at which values shown side by side (a value, its target, the previous
+    value) print as they are: at least the format's own, two significant digits for a plain
+    number under 1 (0.49, not 0.5), and more until different values print differently
+    (0.49 vs 0.50, never "0.5 · target 0.5"), up to MAX_EXTRA_DECIMALS more. None for
+    formats that do not grow (money, counts, seconds)."""
+    if kpi.fmt not in _DECIMALS:
+        return None
+    template, own = _DECIMALS[kpi.fmt]
+    known = sorted({float(v) for v in values if not _missing(v)})
+    least = own
+    small = [abs(v) for v in known if v and kpi.fmt in ("number", "score")]
+    if small and min(small) < 1:
+        least = max(own, 1 - math.floor(math.log10(min(small))))
+    for d in range(least, own + MAX_EXTRA_DECIMALS + 1):
+        if len({template.format(v, d=d) for v in known}) == len(known):
+            return d
+    return max(least, own + MAX_EXTRA_DECIMALS)

@@ -19,7 +19,7 @@ import pandas as pd
 from cockpit import datasets, queries
 from cockpit.kpis import memo
 from cockpit.kpis import targets as targets_mod
-from cockpit.kpis.catalogue import CATALOGUE, Kpi, display_unit
+from cockpit.kpis.catalogue import CATALOGUE, INGREDIENTS, Kpi, display_unit
 from cockpit.kpis.periods import (
     Period,
     add_months,
@@ -92,6 +92,7 @@ class KpiValue:
     spark: list[tuple[dt.date, float | None]] = field(default_factory=list)
     partial: bool = False
     amber: float | None = None  # the absolute amber threshold (cockpit.kpis.targets)
+    target_source: str = "none"  # where the target came from (targets.Target.source)
 
 
 @dataclass
@@ -291,24 +292,49 @@ def evaluate(kpi: Kpi, sums: dict[str, dict], filtered: bool = False) -> Figure:
         return Figure(100 * value)
     if kpi.formula == "histogram_quantile":
         v = histogram_quantile(get(kpi.component) or {}, kpi.q)
-        return Figure(v, reason=None if v is not None else kpi.empty)
+        return Figure(v, reason=None if v is not None else empty_reason(kpi, sums))
     if kpi.formula == "period_quantile":
         v = get(kpi.component)
-        return Figure(v, reason=None if v is not None else kpi.empty)
+        return Figure(v, reason=None if v is not None else empty_reason(kpi, sums))
     num = get(kpi.numerator)
     if kpi.requires and not get(kpi.requires):
-        return Figure(None, num, reason=kpi.empty)
+        return Figure(None, num, reason=empty_reason(kpi, sums))
     if kpi.denominator is None:
         if num is None:
-            return Figure(None, reason=kpi.empty)
+            return Figure(None, reason=empty_reason(kpi, sums))
         return Figure(float(num) * kpi.scale, num)
     den = get(kpi.denominator)
     if not den or num is None:
-        return Figure(None, num, den, reason=kpi.empty)
+        return Figure(None, num, den, reason=empty_reason(kpi, sums))
     ratio = num / den
     if kpi.cap is not None:
         ratio = min(ratio, kpi.cap)
     return Figure(ratio * kpi.scale, num, den)
+
+
+def empty_reason(kpi: Kpi, sums: dict[str, dict]) -> str:
+    """Why a KPI with rows in the period has no value: the first ingredient it needs that the
+    period lacks ("no order lines with a cost in this period"), else its catalogue reason.
+    An ingredient is judged only where its family has rows (on-time from punctuality counts
+    lacks no ship dates)."""
+    for name in kpi.needs:
+        ing = INGREDIENTS[name]
+        if (sums.get(ing.family) or {}).get("rows") and not component_value(sums, ing.component):
+            return ing.empty
+    return kpi.empty
+
+
+def never_loaded(store, kpi: Kpi, reason: str | None, as_of: int) -> str | None:
+    """The "never loaded" reason ("no cost column in the loaded orders") when `reason` is an
+    ingredient's period reason and none of its columns holds a value in the loaded data."""
+    ing = next((INGREDIENTS[n] for n in kpi.needs if INGREDIENTS[n].empty == reason), None)
+    if ing is None:
+        return None
+    dataset = FAMILIES[ing.family].dataset
+    filled = memo.rows(store, f"{dataset}_columns_filled", as_of=as_of)
+    if filled and any(filled[0].get(c) for c in ing.columns):
+        return None
+    return ing.missing
 
 
 def component_value(sums: dict[str, dict], name: str | tuple[str, ...]):
@@ -432,12 +458,14 @@ def scorecard(
         if blocked:
             out.append(KpiValue(kpi.id, kpi.label, kpi.group, display_unit(kpi), None, None, None, None,
                                 tgt.target, None, blocked, [(m, None) for m in spark],
-                                amber=tgt.amber))  # fmt: skip
+                                amber=tgt.amber, target_source=tgt.source))  # fmt: skip
             continue
         fig = evaluate(kpi, now_sums, bool(filters))
         gap = uncovered_reason(kpi, period.months, loaded)
         if gap:
             fig = Figure(None, reason=gap)
+        elif fig.value is None:
+            fig.reason = never_loaded(store, kpi, fig.reason, as_of) or fig.reason
         if compare == "target":
             previous = tgt.target
         elif uncovered_reason(kpi, cmp_months, loaded):
@@ -469,6 +497,7 @@ def scorecard(
                 ],  # fmt: skip
                 partial=any(m in partial.get(f, ()) for f in kpi.families for m in period.months),
                 amber=tgt.amber,
+                target_source=tgt.source,
             )
         )
     return out

@@ -7,7 +7,9 @@ the previous quarter's same months), "yoy" is the same months a year earlier.
 A month is flagged partial when it is the latest month of a dataset and either (a) its last
 dated row is more than PARTIAL_DAYS days before the month's last day, or (b) it has fewer
 than PARTIAL_SHARE x the median rows of that dataset's earlier months (needs at least 3 of
-them). Budget rows are dated to the 1st, so only rule (b) applies to them.
+them). Budget rows are dated to the 1st, so only rule (b) applies to them. Monthly-grain
+data is never partial: when every dated month's last date is its 1st (rows dated by their
+month only: a month-level summary, an ACD file given its month), a row is a whole month.
 
 A view without a month opens on the latest month complete across the loaded datasets
 (`complete_month`), not on a month one partial upload has just started.
@@ -128,6 +130,34 @@ def period_between(start: str | dt.date, end: str | dt.date) -> Period:
     return Period("range", e, s, month_span(s, e), f"{s:%b %Y} – {e:%b %Y}")
 
 
+def _span_label(months: list[dt.date]) -> str:
+    first, last = min(months), max(months)
+    if first == last:
+        return f"{first:%b %Y}"
+    if first.year == last.year:
+        return f"{first:%b} – {last:%b %Y}"
+    return f"{first:%b %Y} – {last:%b %Y}"
+
+
+def comparison_label(period: Period, compare: str) -> str:
+    """What a period is compared with, in words, like with like: "vs Sep 2026", "vs Q2 2026",
+    a quarter-to-date "vs the same months of Q2 2026 (Apr – May 2026)", "vs the same period
+    last year (Jul – Aug 2025)", "vs target"."""
+    if compare == "target":
+        return "vs target"
+    months = comparison_months(period, compare)
+    span = _span_label(months)
+    if compare == "yoy":
+        return f"vs the same period last year ({span})"
+    if period.kind == "quarter":
+        first = months[0]
+        quarter = f"Q{(first.month - 1) // 3 + 1} {first.year}"
+        if len(months) == 3:
+            return f"vs {quarter}"
+        return f"vs the same months of {quarter} ({span})"
+    return f"vs {span}"
+
+
 def comparison_months(period: Period, compare: str) -> list[dt.date]:
     """The months a period is compared with ("target" compares with no months)."""
     if compare == "yoy":
@@ -244,6 +274,12 @@ def resolve_period(
     return make_period(kind, end)
 
 
+def is_monthly_grain(last_dates: dict[dt.date, dt.date | None]) -> bool:
+    """Rows dated by their month only: every month's last date is its own 1st."""
+    known = {m: d for m, d in last_dates.items() if m is not None and d is not None}
+    return bool(known) and all(d == m for m, d in known.items())
+
+
 def partial_months(rows: dict[dt.date, int], last_dates: dict[dt.date, dt.date | None]) -> set:
     """The months of one dataset that look only partly loaded (see the module docstring).
 
@@ -251,6 +287,8 @@ def partial_months(rows: dict[dt.date, int], last_dates: dict[dt.date, dt.date |
     """
     rows = {m: n for m, n in rows.items() if m is not None}
     if not rows:
+        return set()
+    if is_monthly_grain(last_dates):
         return set()
     partial = set()
     latest = max(rows)

@@ -2,9 +2,11 @@
 
 A KPI's target for a month comes from, in order: the targets dataset (the plan as data),
 the Settings overrides (`targets` setting: {kpi_id: {"target": x, "amber": y}}), the
-catalogue default. Targets are monthly: a period's target is the sum of its monthly targets
-for an additive KPI (orders, revenue, ...) and their mean for any other; the amber band
-follows the same rule.
+catalogue default. The rule is month by month: the plan wins for every month it covers, and
+a Settings target applies to the months it does not (the Settings page shows the target in
+effect and says so when the plan overrides a saved target). A period's target is the sum of
+its monthly targets for an additive KPI (orders, revenue, ...; every month needs one) and
+their mean for any other; the amber threshold follows the same rule.
 
 Plan rows may be per site (a revenue budget per city) or company-wide (site empty). A target
 must be at the level of the slice shown:
@@ -25,7 +27,7 @@ past the target still counts as amber), turned into a threshold by `amber_thresh
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from cockpit import queries
 from cockpit.kpis.catalogue import Kpi
@@ -109,7 +111,7 @@ def is_additive(kpi: Kpi) -> bool:
     return kpi.formula == "ratio" and kpi.denominator is None
 
 
-def _plan_for(kpi: Kpi, plan: list[dict], filters: dict | None) -> dict[dt.date, dict]:
+def plan_by_month(kpi: Kpi, plan: list[dict], filters: dict | None) -> dict[dt.date, dict]:
     """The plan per month at the level of the slice (rules in the module docstring)."""
     filters = filters or {}
     cells: dict[tuple, list[dict]] = {}
@@ -160,39 +162,51 @@ def period_target(
     overrides: dict[str, dict],
     filters: dict | None = None,
 ) -> Target:
-    """The target and amber band of one KPI over `months` (rules in the module docstring)."""
+    """The target and amber threshold of one KPI over `months`, month by month: the plan's
+    row for a month it covers, else the Settings target, else the catalogue default (rules
+    in the module docstring). Additive KPIs sum the months (every month needs a target);
+    others take the mean of the months that have one. `source` names where the months'
+    targets came from: "plan", "settings", "default", several joined ("plan+settings"), or
+    "none"."""
     kpi = lookup(kpi_id)
+    monthly = plan_by_month(kpi, plan, filters)
+    fallback = _fallback(kpi, overrides, filters)
+    band = overrides.get(kpi_id, {}).get("amber", kpi.default_amber)
+    per_month = []
+    for m in months:
+        p = monthly.get(m)
+        if p is not None:
+            # A plan month without its own threshold takes the Settings/default band.
+            amber = (
+                p["amber"] if p["amber"] is not None else amber_threshold(kpi, p["target"], band)
+            )
+            per_month.append(Target(p["target"], amber, "plan"))
+        else:
+            per_month.append(fallback)
+    known = [t for t in per_month if t.target is not None]
+    if not known or (is_additive(kpi) and len(known) < len(months)):
+        return Target(None, None, "none")
     combine = sum if is_additive(kpi) else _mean
-    setting = overrides.get(kpi_id, {})
+    ambers = [t.amber for t in known]
+    source = "+".join(dict.fromkeys(t.source for t in known))
+    return Target(
+        combine([t.target for t in known]), combine(ambers) if None not in ambers else None, source
+    )
+
+
+def _fallback(kpi: Kpi, overrides: dict[str, dict], filters: dict | None) -> Target:
+    """A month's target where the plan has none: Settings, else the catalogue default."""
+    setting = overrides.get(kpi.id, {})
     band = setting.get("amber", kpi.default_amber)
-    monthly = _plan_for(kpi, plan, filters)
-    in_period = [monthly[m] for m in months if m in monthly]
-    if in_period and (not is_additive(kpi) or len(in_period) == len(months)):
-        target = combine([p["target"] for p in in_period])
-        # A plan month without its own threshold takes the Settings/default band.
-        ambers = [
-            p["amber"] if p["amber"] is not None else amber_threshold(kpi, p["target"], band)
-            for p in in_period
-        ]
-        amber = combine(ambers) if None not in ambers else None
-        return Target(target, amber, "plan")
-    n = len(months) if is_additive(kpi) else 1
-    if is_additive(kpi) and filters:
-        # A company-wide amount is not a slice's; zero is zero at every level.
-        setting = {k: v for k, v in setting.items() if k != "target" or v == 0}
-        if kpi.default_target != 0:
-            kpi = replace(kpi, default_target=None)
-    if setting.get("target") is not None:
-        target = setting["target"] * n
-        return Target(target, amber_threshold(kpi, target, _times(band, n)), "settings")
-    if kpi.default_target is not None:
-        target = kpi.default_target * n
-        return Target(target, amber_threshold(kpi, target, _times(kpi.default_amber, n)), "default")
+    candidates = [(setting.get("target"), band, "settings"),
+                  (kpi.default_target, kpi.default_amber, "default")]  # fmt: skip
+    for target, amber, source in candidates:
+        if target is None:
+            continue
+        if is_additive(kpi) and filters and target != 0:
+            continue  # a company-wide amount is not a slice's; zero is zero at every level
+        return Target(target, amber_threshold(kpi, target, amber), source)
     return Target(None, None, "none")
-
-
-def _times(band: float | None, n: int) -> float | None:
-    return None if band is None else band * n
 
 
 # The words for a status, everywhere it is shown (cards, charts' legends, brief, exports).

@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 import math
 
-from cockpit.kpis.catalogue import Kpi, format_value
+from cockpit.kpis.catalogue import Kpi, decimals_for, format_value
+from cockpit.kpis.movers import movers_compare
+from cockpit.kpis.periods import comparison_label
 from cockpit.kpis.registry import lookup
 from cockpit.kpis.targets import STATUS_WORDS
 
 GROUPS = ("Efficiency", "Cost", "Customer")
 STATUS_TEXT = STATUS_WORDS
+NO_VALUE = "no value"  # the status word of a card without a value (with or without a target)
 # Short enough to fit beside a delta on a quarter-width card (the header says it in full).
 COMPARE_SHORT = {"prev": "vs previous", "yoy": "vs last year", "target": "vs target"}
 MISSING_PREVIOUS = {"prev": "no previous value", "yoy": "no value a year earlier"}
@@ -26,14 +29,17 @@ def _missing(v) -> bool:
 
 
 def change_text(kpi: Kpi, change: float | None) -> str | None:
-    """A signed change in the KPI's own unit: '+1.2 pts' for percentages, '+£12k', '-3 s'."""
+    """A signed change in the KPI's own unit: '+1.2 pts' for percentages, '+£12k', '-3 s';
+    a change that rounds to zero has no sign ('0.0 pts', never '-0.0 pts')."""
     if _missing(change):
         return None
     if kpi.fmt == "pct":
-        return f"{change:+.1f} pts"
-    if kpi.fmt == "nps":
-        return f"{change:+.0f}"
-    return ("+" if change >= 0 else "-") + format_value(kpi, abs(change))
+        text = f"{change:+.1f} pts"
+    elif kpi.fmt == "nps":
+        text = f"{change:+.0f}"
+    else:
+        text = ("+" if change >= 0 else "-") + format_value(kpi, abs(change))
+    return text[1:] if _rounds_to_zero(text) else text
 
 
 def _rounds_to_zero(text: str | None) -> bool:
@@ -102,7 +108,10 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
     """What one KPI card shows, from a KpiValue (`defs`: custom metrics' definitions)."""
     kpi = lookup(v.id, defs)
     status = v.status or "none"
-    value_text = format_value(kpi, v.value)
+    # One precision for the value and what it is set against: different numbers differ.
+    shown = [v.value, v.target] + ([v.previous] if compare != "target" else [])
+    digits = decimals_for(kpi, shown)
+    value_text = format_value(kpi, v.value, digits)
     if compare == "target":
         change = None if _missing(v.value) or _missing(v.target) else v.value - v.target
     else:
@@ -111,9 +120,9 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
     if _missing(v.value):
         foot.append(v.reason or "no data")
     if not _missing(v.target):
-        foot.append(f"target {format_value(kpi, v.target)}")
+        foot.append(f"target {format_value(kpi, v.target, digits)}")
     if compare != "target" and not _missing(v.previous):
-        foot.append(f"was {format_value(kpi, v.previous)}")
+        foot.append(f"was {format_value(kpi, v.previous, digits)}")
     elif compare in MISSING_PREVIOUS and not _missing(v.value):
         foot.append(MISSING_PREVIOUS[compare])
     if getattr(v, "partial", False):
@@ -122,6 +131,8 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
     help_text = kpi.description
     if v.reason and not _missing(v.value):
         help_text += f"\n\nNote: {v.reason}"
+    if not _missing(v.target):
+        help_text += f"\n\n{target_origin(kpi, v)}"
     return {
         "id": v.id,
         "label": kpi.label,
@@ -133,13 +144,30 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
         # No comparison under a value that has none (no "vs last year" beneath a "—").
         "delta_description": COMPARE_SHORT.get(compare) if delta else None,
         "status": status,
-        "status_text": STATUS_TEXT.get(status, status),
+        # A card with a target but no value has no status: it is not "no target".
+        "status_text": NO_VALUE if _missing(v.value) else STATUS_TEXT.get(status, status),
         "spark_html": sparkline_html(list(v.spark or []), kpi.label),
         "help": help_text,
         "footnote": " · ".join(foot) if foot else " ",
-        "target_text": format_value(kpi, v.target) if not _missing(v.target) else "",
+        "target_text": format_value(kpi, v.target, digits) if not _missing(v.target) else "",
         "change_text": change_text(kpi, change) or "",
     }
+
+
+SOURCE_WORDS = {
+    "plan": "the uploaded plan",
+    "settings": "Settings",
+    "default": "the catalogue default",
+}
+
+
+def target_origin(kpi: Kpi, v) -> str:
+    """Where the card's target comes from: "Target 96.0% from the uploaded plan" (the plan
+    wins for the months it covers; Settings, then the default, for the others)."""
+    source = getattr(v, "target_source", None) or ""
+    words = " and ".join(SOURCE_WORDS[s] for s in source.split("+") if s in SOURCE_WORDS)
+    text = f"Target {format_value(kpi, v.target)}"
+    return f"{text} from {words}" if words else text
 
 
 EMPTY_SPARK = '<div class="spark"></div>'  # keeps a row of cards aligned
@@ -209,9 +237,26 @@ def scorecard_html(sections: list[dict], *, columns: int = 4) -> str:
     return '<div class="kpi-groups">' + "".join(parts) + "</div>"
 
 
-def movers_html(movers: list[dict], links: list[dict | None]) -> str:
-    """The "what moved" tiles as one HTML block: KPI, what changed and (when a tile has a
-    link) "Open <slice> →"."""
+def period_basis(period, compare: str) -> str:
+    """The period and what it is compared with: "Q3 2026 quarter-to-date (to Aug) vs the
+    same months of Q2 2026 (Apr – May 2026)" (the headline, the brief)."""
+    return f"{period.label} {comparison_label(period, compare)}"
+
+
+def movers_heading(period, compare: str) -> str:
+    """The "What moved" heading with what the moves are against: the comparison, or with
+    Compare = Target the previous period, said plainly (kpis.movers.movers_compare)."""
+    basis = comparison_label(period, movers_compare(compare))
+    if compare == "target":
+        return f"What moved {basis} (changes since the previous period; targets have no slices)"
+    return f"What moved {basis}"
+
+
+def movers_html(
+    movers: list[dict], links: list[dict | None], *, heading: str = "What moved"
+) -> str:
+    """The "what moved" tiles as one HTML block under `heading` (see movers_heading): KPI,
+    what changed and (when a tile has a link) "Open <slice> →"."""
     e = html.escape
     tiles = []
     for mover, link in zip(movers, links, strict=True):
@@ -224,7 +269,7 @@ def movers_html(movers: list[dict], links: list[dict | None]) -> str:
         tiles.append(_linked(inner, link, "mover"))
     n = min(len(movers), 5)
     return (
-        '<div class="kpi-group-head"><h3>What moved</h3></div>'
+        f'<div class="kpi-group-head"><h3>{e(heading)}</h3></div>'
         f'<div class="movers" style="--cols:{n}">{"".join(tiles)}</div>'
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -9,12 +10,18 @@ import pandas as pd
 from cockpit import auth, currency
 from cockpit.kpis import CATALOGUE
 from cockpit.kpis import targets as targets_mod
-from cockpit.store import Store
+from cockpit.kpis.catalogue import format_value
+from cockpit.kpis.registry import lookup
+from cockpit.store import Store, resolve_as_of
+
+PLAN_START, PLAN_END = dt.date(1900, 1, 1), dt.date(2999, 12, 1)  # every plan month
 
 
 def targets_table(store: Store) -> pd.DataFrame:
-    """One row per KPI: its default target and amber band and the Settings override."""
+    """One row per KPI: its default target and amber band, the Settings override, and the
+    company-wide target in effect with where it comes from (`in_effect`)."""
     overrides = targets_mod.target_overrides(store)
+    effect = in_effect(store, overrides)
     rows = []
     for k in CATALOGUE.values():
         o = overrides.get(k.id, {})
@@ -27,9 +34,72 @@ def targets_table(store: Store) -> pd.DataFrame:
                 "default_target": k.default_target,
                 "target": o.get("target"),
                 "amber": o.get("amber"),
+                "in_effect": effect[k.id],
             }
         )
     return pd.DataFrame(rows)
+
+
+def _span(months: list[dt.date]) -> str:
+    return f"{min(months):%b %Y} – {max(months):%b %Y}"
+
+
+def plan_months(store: Store) -> dict[str, dict[dt.date, float]]:
+    """The uploaded plan's company-wide monthly targets per KPI (the targets dataset as it
+    applies without a filter: a company row, or an amount summed over the sites)."""
+    rows = targets_mod.plan_rows(store, [PLAN_START, PLAN_END], resolve_as_of(None))
+    out = {}
+    for k in CATALOGUE.values():
+        monthly = targets_mod.plan_by_month(k, rows, None)
+        if monthly:
+            out[k.id] = {m: p["target"] for m, p in sorted(monthly.items())}
+    return out
+
+
+def in_effect(store: Store, overrides: dict | None = None) -> dict[str, str]:
+    """Per KPI, the target in effect and where it comes from. The rule (kpis.targets): the
+    plan wins for each month it covers; Settings, then the catalogue default, for the others.
+    "96.0% from the uploaded plan (Nov 2024 – Oct 2026); your 90.0% in other months"."""
+    overrides = targets_mod.target_overrides(store) if overrides is None else overrides
+    plans = plan_months(store)
+    out = {}
+    for k in CATALOGUE.values():
+        own = overrides.get(k.id, {}).get("target")
+        rest = (
+            f"your {format_value(k, own)}"
+            if own is not None
+            else f"default {format_value(k, k.default_target)}"
+            if k.default_target is not None
+            else None
+        )
+        monthly = plans.get(k.id)
+        if monthly:
+            lo, hi = min(monthly.values()), max(monthly.values())
+            value = format_value(k, lo) + ("" if lo == hi else f"–{format_value(k, hi)}")
+            text = f"{value} from the uploaded plan ({_span(list(monthly))})"
+            out[k.id] = text + (f"; {rest} in other months" if rest else "")
+        elif own is not None:
+            out[k.id] = f"{format_value(k, own)} set here"
+        elif k.default_target is not None:
+            out[k.id] = f"{format_value(k, k.default_target)} (catalogue default)"
+        else:
+            out[k.id] = "none"
+    return out
+
+
+def plan_overrides(store: Store, overrides: dict) -> list[str]:
+    """For each Settings target the uploaded plan overrides in some months, what wins where."""
+    plans = plan_months(store)
+    out = []
+    for kpi_id, entry in overrides.items():
+        if entry.get("target") is None or kpi_id not in plans:
+            continue
+        k = lookup(kpi_id)
+        out.append(
+            f"{k.label}: the uploaded plan's targets win for {_span(list(plans[kpi_id]))}; "
+            f"your {format_value(k, entry['target'])} applies to other months."
+        )
+    return out
 
 
 def _num(v) -> float | None:

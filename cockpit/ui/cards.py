@@ -71,7 +71,10 @@ def _overview_html(key: tuple, _ctx: PageContext, _values: list, _movers: list[d
     """The Overview's block for `key`: only `key` is hashed (Streamlit skips underscored
     arguments), so it must name everything the block shows."""
     return (
-        scorecard_view.headline_html(scorecard_view.headline(_values), _ctx.period.label)
+        scorecard_view.headline_html(
+            scorecard_view.headline(_values),
+            scorecard_view.period_basis(_ctx.period, _ctx.state.compare),
+        )
         + _movers_html(_ctx, _movers)
         + _grid_html(_ctx, _values)
     )
@@ -123,4 +126,5 @@ def _movers_html(ctx: PageContext, movers: list[dict]) -> str:
             link = _link(ctx, detail, f"Open {detail.label}")
             link["label"] = "Open →"
         tile_links.append(link)
-    return scorecard_view.movers_html(movers, tile_links)
+    heading = scorecard_view.movers_heading(ctx.period, ctx.state.compare)
+    return scorecard_view.movers_html(movers, tile_links, heading=heading)

@@ -366,24 +366,22 @@ def _changes(db: str, load_id: int, undone: bool) -> dict:
 
 
 def load_changes_section(ctx: PageContext, load_id: int, *, expanded: bool = False) -> None:
-    """What a load changed on the scorecard: KPI-months old → new, restated months first."""
+    """What a load changed on the scorecard: KPI-months old → new, new and removed values,
+    target and status changes; restatements and status changes told first."""
+    from cockpit.kpis.changes import table_rows
+
     doc = _changes(str(ctx.store.path), load_id, False)
     with st.expander(f"What load {load_id} changed: {doc['summary']}", expanded=expanded):
         if not doc["changes"]:
-            st.caption("No KPI value moved with this load.")
+            st.caption("No KPI value, target or status changed with this load.")
             return
-        for c in [c for c in doc["changes"] if c["restated"]][:8]:
+        told = [c for c in doc["changes"] if c["restated"] or c["status_text"]]
+        for c in told[:8]:
             st.markdown(f"- :orange[**{c['text']}**]")
         st.dataframe(
             [
-                {
-                    "Month": c["month"],
-                    "KPI": c["label"],
-                    "Before": c["old_text"],
-                    "After": c["new_text"],
-                    "": "restated" if c["restated"] else "new",
-                }
-                for c in doc["changes"]
+                {("KPI" if k == "kpi" else k.capitalize()): v for k, v in row.items()}
+                for row in table_rows(doc["changes"])
             ],
             hide_index=True,
             width="stretch",

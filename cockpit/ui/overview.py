@@ -23,11 +23,15 @@ def brief_bytes(ctx: PageContext, link: str | None = None) -> bytes:
     ]
     html = brief_html(
         title="Operations scorecard",
-        subtitle=f"{ctx.period.label} · {scorecard_view.headline(values)}",
+        subtitle=(
+            f"{scorecard_view.period_basis(ctx.period, ctx.state.compare)}"
+            f" · {scorecard_view.headline(values)}"
+        ),
         cards=cards,
         movers=cached.movers(ctx),
         context=cached.context_lines(ctx)[:3],
         link=link or cached.pinned_link(ctx),
+        movers_title=scorecard_view.movers_heading(ctx.period, ctx.state.compare),
     )
     return html.encode("utf-8")
 

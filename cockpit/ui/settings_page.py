@@ -6,6 +6,7 @@ import streamlit as st
 
 from cockpit import auth, datasets
 from cockpit.kpis import custom_metrics
+from cockpit.kpis import targets as targets_mod
 from cockpit.screens import settings_view
 from cockpit.ui.shell import PageContext
 
@@ -13,9 +14,10 @@ from cockpit.ui.shell import PageContext
 def targets_section(ctx: PageContext) -> None:
     st.subheader("Targets and amber bands")
     st.caption(
-        "A monthly plan loaded as the targets dataset wins; these values apply where the plan "
-        "has none, then the catalogue default. Amber = how far on the wrong side of the target "
-        "still counts as amber."
+        "Which target applies, month by month: the uploaded plan (the targets dataset) wins "
+        "for every month it covers; your target here applies to the months it does not, then "
+        "the catalogue default. 'In effect' shows the company-wide result. Amber = how far on "
+        "the wrong side of the target still counts as amber."
     )
     table = settings_view.targets_table(ctx.store)
     is_admin = auth.can(ctx.user, "targets")
@@ -24,7 +26,9 @@ def targets_section(ctx: PageContext) -> None:
         hide_index=True,
         width="stretch",
         key="targets_editor",
-        disabled=["kpi", "label", "group", "better", "default_target"] if is_admin else True,
+        disabled=["kpi", "label", "group", "better", "default_target", "in_effect"]
+        if is_admin
+        else True,
         column_config={
             "kpi": st.column_config.TextColumn("KPI id"),
             "label": st.column_config.TextColumn("KPI"),
@@ -33,6 +37,7 @@ def targets_section(ctx: PageContext) -> None:
             "default_target": st.column_config.NumberColumn("Default target", format="%.2f"),
             "target": st.column_config.NumberColumn("Your target", format="%.2f"),
             "amber": st.column_config.NumberColumn("Amber band", format="%.2f", min_value=0),
+            "in_effect": st.column_config.TextColumn("In effect (company-wide)"),
         },
         placeholder="",
     )
@@ -44,6 +49,9 @@ def targets_section(ctx: PageContext) -> None:
         else:
             st.cache_data.clear()
             st.success(f"Saved: {n} KPI targets set here.")
+            overrides = targets_mod.target_overrides(ctx.store)
+            for text in settings_view.plan_overrides(ctx.store, overrides):
+                st.warning(text)
     if not is_admin:
         st.caption("Changing targets needs the admin role.")
 

@@ -46,6 +46,33 @@ def test_a_saved_target_changes_the_card_status(open_app, demo_db):
     assert card_status(at, "Units") == "green"
 
 
+def test_a_target_the_plan_overrides_says_so_and_shows_the_target_in_effect(open_app, demo_db):
+    # Issue 23: a Settings target for on-time was "Saved" while the uploaded plan's 96 % kept
+    # ruling the Overview. The page says which target is in effect, from where, which wins.
+    at = open_app(demo_db, "settings")
+    table = at.data_editor(key="targets_editor").value
+    on_time = table[table["kpi"] == "on_time_pct"].iloc[0]
+    assert on_time["in_effect"] == (
+        "95.0%–96.0% from the uploaded plan (Nov 2024 – Oct 2026); default 95.0% in other months"
+    )
+    assert table[table["kpi"] == "units"].iloc[0]["in_effect"] == "none"
+    assert table[table["kpi"] == "cycle_time_days"].iloc[0]["in_effect"] == (
+        "3.0 d (catalogue default)"
+    )
+    _set_target(at, "on_time_pct", 90.0)
+    warned = " ".join(w.value for w in at.warning)
+    assert "On-time delivery: the uploaded plan's targets win for Nov 2024 – Oct 2026" in warned
+    assert "your 90.0% applies to other months" in warned
+    at.run()
+    table = at.data_editor(key="targets_editor").value
+    on_time = table[table["kpi"] == "on_time_pct"].iloc[0]
+    assert on_time["in_effect"] == (
+        "95.0%–96.0% from the uploaded plan (Nov 2024 – Oct 2026); your 90.0% in other months"
+    )
+    goto(at, "overview")
+    assert "target 96.0%" in card_notes(at)
+
+
 def test_sql_explorer_runs_a_select_and_shows_the_number(open_app, shared_demo_db):
     at = open_app(shared_demo_db, "sql")
     at.text_area(key="sql_text").set_value("select count(*) as n from orders_live")

@@ -178,6 +178,57 @@ def test_data_history_says_what_a_load_restated(open_app, demo_db):
     assert f"Sep 2026 Orders restated {before:,} → 20 by load {entry.load_id}" in text
 
 
+def test_data_history_lists_the_new_values_of_a_call_centre_month(open_app, demo_db):
+    # Issue 23: an ACD month before the demo's first month added contact figures where there
+    # were none: new values, not "No KPI value moved".
+    store = _store_for(str(demo_db.resolve()))
+    stats = [{"month": dt.date(2024, 3, 1), "offered": 1000, "answered": 938, "abandoned": 62}]
+    entry = ledger.load_table(store, "contact_stats", stats, file="Call Center Data.csv")
+    at = open_app(demo_db, "data")
+    at.selectbox(key="history_load").set_value(entry.load_id).run()
+    label = next(e.label for e in at.expander if f"What load {entry.load_id} changed" in e.label)
+    assert "new value" in label and "no KPI value" not in label, label
+    assert not any("No KPI value" in c.value for c in at.caption)
+    table = next(df.value for df in at.dataframe if "Change" in getattr(df.value, "columns", []))
+    row = table[table["KPI"] == "Abandonment"].iloc[0]
+    assert (row["Month"], row["Before"], row["After"], row["Change"]) == (
+        "2024-03",
+        "—",
+        "6.2%",
+        "new",
+    )
+
+
+def test_the_overview_says_what_its_changes_compare_with(open_app, shared_demo_db):
+    # Issue 23: with Compare = Target, "What moved" still showed changes since the previous
+    # period without saying so; a quarter-to-date compared with part of the last quarter.
+    at = open_app(shared_demo_db, month="2026-10", compare="target")
+    text = " ".join(html_blocks(at))
+    assert (
+        "What moved vs Sep 2026 (changes since the previous period; targets have no slices)" in text
+    )
+    assert "Oct 2026 vs target" in text
+    at = open_app(shared_demo_db, month="2026-08", period="quarter")
+    text = " ".join(html_blocks(at))
+    assert "vs the same months of Q2 2026 (Apr – May 2026)" in text
+    assert "-0.0 pts" not in text
+
+
+def test_the_brief_names_its_comparison(open_app, shared_demo_db):
+    from cockpit.kpis import make_period
+    from cockpit.ui import overview
+    from cockpit.ui.shell import PageContext
+
+    store = _store_for(str(shared_demo_db.resolve()))
+    state = links.ViewState(compare="yoy", month="2026-09")
+    ctx = PageContext("overview", store, None, state, as_of=2**62, latest_seq=14,
+                      period=make_period("month", dt.date(2026, 9, 1)))  # fmt: skip
+    html_text = overview.brief_bytes(ctx, link="https://x.example/").decode()
+    assert "Sep 2026 vs the same period last year (Sep 2025)" in html_text
+    assert "What moved vs the same period last year (Sep 2025)" in html_text
+    assert "-0.0" not in html_text
+
+
 def test_brief_and_export_links_are_absolute_with_view_state_and_asof(monkeypatch):
     from cockpit import links
     from cockpit.ui import cached

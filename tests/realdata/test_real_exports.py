@@ -43,6 +43,16 @@ def test_scms_every_delivery_line_loads_and_on_time_is_line_level(realdb):
     assert cards["on_time_pct"]["value"] == pytest.approx(88.5122, abs=5e-5)
 
 
+def test_scms_empty_cards_name_the_missing_column_not_a_contradiction(realdb):
+    # Issue 23: over 12 months the orders, units and deliveries are there; what cost per
+    # order, cost per unit and cycle time lack is a cost column and ship dates.
+    cards = realdb("scms").kpis("--period-kind", "t12m")
+    assert cards["orders"]["value"] > 0 and cards["units"]["value"] > 0
+    for kpi in ("cost_per_order", "cost_per_unit", "gross_margin_pct"):
+        assert cards[kpi]["reason"] == "no cost column in the loaded orders", kpi
+    assert cards["cycle_time_days"]["reason"].startswith("no ship dates loaded")
+
+
 def test_truck_bookings_on_time_at_date_and_time_precision(realdb):
     truck = realdb("truck")
     (sheet,) = truck.sheets
@@ -118,6 +128,8 @@ def test_acd_summary_weighted_by_answered_calls(realdb):
     assert cards["asa_seconds"]["value"] == pytest.approx(29.8356, abs=5e-5)
     assert cards["aht_seconds"]["value"] == pytest.approx(159.5279, abs=5e-5)
     assert cards["service_level_pct"]["value"] == pytest.approx(66.7750, abs=5e-5)
+    # A file given its month is a whole month, not one that stops on the 1st (issue 23).
+    assert not any(cards[k].get("partial") for k in ("abandon_pct", "service_level_pct"))
 
 
 def test_google_forms_survey_csat_from_the_chosen_question(realdb):

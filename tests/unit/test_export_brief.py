@@ -187,3 +187,23 @@ def test_oversized_brief_is_shrunk_onto_one_page(tmp_path):
     pages, text = _pdf_pages(html, tmp_path)
     assert pages == 1
     assert "Efficiency KPI 59" in text and "Site 5 on-time delivery" in text
+
+
+def test_a_card_without_a_value_says_no_value_not_no_target():
+    # Issue 23: "no target" beside "Target 85.0%" contradicted itself.
+    card = _card(4, "Customer", "none", value_text="—", status_text="no value", target_text="85.0%")
+    html = _brief(cards=[card])
+    assert "No value" in html and "No target" not in html and "Target 85.0%" in html
+
+
+def test_the_movers_heading_says_what_they_compare_with():
+    html = brief_html(
+        title="Operations scorecard",
+        subtitle="Q3 2026 vs Q2 2026 · 3 of 9 KPIs off target",
+        cards=[_card(1, "Efficiency")],
+        movers=[{"label": "OEE", "text": "OEE rose 2.0 pts"}],
+        context=[],
+        link=None,
+        movers_title="What moved vs Q2 2026",
+    )
+    assert "<h2>What moved vs Q2 2026</h2>" in html and "vs Q2 2026 · 3 of 9" in html

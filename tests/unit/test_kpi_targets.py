@@ -111,3 +111,18 @@ def test_scorecard_uses_plan_rows_and_overrides(tiny_db):
     assert cards["abandon_pct"].target == 5
     with pytest.raises(KeyError):
         save_target_overrides(tiny_db, {"no_such_kpi": {"target": 1}})
+
+
+def test_the_plan_wins_month_by_month_and_settings_fill_the_other_months():
+    # Issue 23: one rule for every KPI. A quarter whose plan covers Jan and Feb only: the
+    # plan's months and the Settings target for March, summed (an amount) or averaged.
+    mar = dt.date(2025, 3, 1)
+    plan = [{"kpi": k, "month": m, "site": None, "target": t, "amber_threshold": None}
+            for k, t in (("revenue", 100.0), ("abandon_pct", 4.0)) for m in (JAN, FEB)]  # fmt: skip
+    over = {"revenue": {"target": 70.0}, "abandon_pct": {"target": 7.0}}
+    rev = period_target("revenue", [JAN, FEB, mar], plan=plan, overrides=over)
+    assert (rev.target, rev.source) == (270.0, "plan+settings")
+    ab = period_target("abandon_pct", [JAN, FEB, mar], plan=plan, overrides=over)
+    assert (ab.target, ab.source) == (5.0, "plan+settings")
+    # Without a Settings target, an amount with a month lacking a target has none.
+    assert period_target("revenue", [JAN, FEB, mar], plan=plan, overrides={}).target is None

@@ -128,7 +128,7 @@ def test_a_dataset_never_loaded_is_reported_as_such(store):
     assert cards["return_rate_pct"].reason == "no returns data loaded"
     # Revenue column not in the data: null, not 0.
     assert cards["revenue"].value is None
-    assert cards["revenue"].reason == "no revenue in the orders data for this period"
+    assert cards["revenue"].reason == "no revenue column in the loaded orders"
 
 
 def test_comparisons_prev_yoy_and_target(tiny_db):

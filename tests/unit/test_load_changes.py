@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from cockpit import ledger
 from cockpit.cli import main
 from cockpit.kpis.changes import load_changes
@@ -59,3 +61,55 @@ def test_cli_loads_changes_json(tiny_db, tmp_path, capsys):
     units = next(c for c in doc["changes"] if c["kpi"] == "units")
     assert (units["old"], units["new"], units["restated"]) == (2, 4, True)
     assert main(["loads", "--db", str(path), "--changes", "999"]) == 2
+
+
+def test_a_call_centre_month_is_new_values_not_no_change(tiny_db):
+    # Issue 23: an ACD summary for a month with no contact figures moved no KPI "value" but
+    # added abandonment, speed of answer, handle time and service level: new values.
+    stats = [{"month": MAR, "offered": 100, "answered": 90, "abandoned": 10, "asa_seconds": 20,
+              "aht_seconds": 200, "service_level_pct": 80}]  # fmt: skip
+    entry = ledger.load_table(tiny_db, "contact_stats", stats)
+    doc = load_changes(tiny_db, entry.load_id)
+    by_kpi = {c["kpi"]: c for c in doc["changes"]}
+    assert {"abandon_pct", "asa_seconds", "aht_seconds", "service_level_pct"} <= set(by_kpi)
+    abandon = by_kpi["abandon_pct"]
+    assert (abandon["old"], abandon["new"], abandon["kind"]) == (None, 10.0, "new")
+    assert abandon["text"] == "Abandonment: new value 10.0% for Mar 2025"
+    assert "no KPI value" not in doc["summary"] and "new values" in doc["summary"]
+
+
+def test_a_survey_month_is_new_values(tiny_db):
+    rows = [{"response_date": dt.date(2025, 3, 3), "score": s} for s in (10, 9, 2)]
+    entry = ledger.load_table(tiny_db, "surveys", rows)
+    by_kpi = {c["kpi"]: c for c in load_changes(tiny_db, entry.load_id)["changes"]}
+    assert by_kpi["nps"]["kind"] == "new" and by_kpi["nps"]["new"] == pytest.approx(100 / 3)
+
+
+def test_a_targets_load_lists_target_and_status_changes(tiny_db):
+    # tiny_db Jan 2025 abandonment is 1 of 4 answered-known contacts = 25 %, against the plan's
+    # 5 (amber 7): red. A new plan of 30 (amber 35) makes it green; the value did not move.
+    plan = [{"kpi": "abandon_pct", "month": dt.date(2025, 1, 1), "target": 30,
+             "amber_threshold": 35}]  # fmt: skip
+    entry = ledger.load_table(tiny_db, "targets", plan, replace=True)
+    doc = load_changes(tiny_db, entry.load_id)
+    abandon = next(c for c in doc["changes"] if c["kpi"] == "abandon_pct")
+    assert abandon["kind"] == "target" and abandon["old"] == abandon["new"] == 25.0
+    assert (abandon["old_status"], abandon["new_status"]) == ("red", "green")
+    assert abandon["text"] == ("Abandonment: target 5.0% → 30.0%; status red → green for Jan 2025")
+    assert "1 target changed" in doc["summary"] and "1 status changed" in doc["summary"]
+
+
+def test_data_page_lists_new_values_of_a_load(tiny_db, capsys, tmp_path):
+    from cockpit.store import Store
+
+    path = tmp_path / "s.duckdb"
+    store = Store.open(path)
+    ledger.load_table(store, "targets", [{"kpi": "abandon_pct", "month": MAR, "target": 5}])
+    stats = [{"month": MAR, "offered": 100, "answered": 90, "abandoned": 10}]
+    entry = ledger.load_table(store, "contact_stats", stats)
+    store.close()
+    assert main(["loads", "--db", str(path), "--changes", str(entry.load_id)]) == 0
+    out = capsys.readouterr().out
+    assert "changed no KPI" not in out and "new" in out and "10.0%" in out
+    row = next(line for line in out.splitlines() if line.startswith("2025-03"))
+    assert row.split()[-1] == "red"  # the new value's status: off its target of 5 %

@@ -86,6 +86,26 @@ def test_partial_month_rules():
     assert partial_months({**rows, D(2025, 2, 1): 1}, {}) == set()
 
 
+def test_monthly_grain_data_is_never_partial():
+    # Issue 23: rows dated only by their month (an ACD summary given its month, a row per
+    # month) carry the 1st as their date: that is a whole month, not one that stops on day 1.
+    mar = D(2024, 3, 1)
+    assert partial_months({mar: 1251}, {mar: mar}) == set()
+    monthly = {D(2024, m, 1): 1 for m in range(1, 4)}
+    assert partial_months(monthly, {m: m for m in monthly}) == set()
+    # Nor by its row count: a month-level file with fewer rows is not a month cut short.
+    many = {D(2024, m, 1): 100 for m in range(1, 4)} | {D(2024, 4, 1): 10}
+    assert partial_months(many, {m: m for m in many}) == set()
+    # Daily data whose latest month stops on the 1st is still partial.
+    daily = {D(2025, m, 1): 100 for m in (1, 2, 3)}
+    last = {
+        D(2025, 1, 1): D(2025, 1, 31),
+        D(2025, 2, 1): D(2025, 2, 28),
+        D(2025, 3, 1): D(2025, 3, 1),
+    }
+    assert partial_months(daily, last) == {D(2025, 3, 1)}
+
+
 # -- the default month: latest complete across datasets (issue 14) ---------------------------
 def _months(first: D, n: int, rows: int) -> dict:
     from cockpit.kpis.periods import add_months
@@ -145,3 +165,19 @@ def test_a_custom_range_and_all_time_are_whole_months_between_their_ends():
     assert make_period("range", dt.date(2026, 1, 1), dt.date(2026, 5, 1)).months == [
         dt.date(2026, 1, 1)
     ]
+
+
+def test_the_comparison_says_what_it_compares_like_with_like():
+    # Issue 23: a quarter-to-date against "previous" compares with the same months of the
+    # last quarter, and says so.
+    from cockpit.kpis.periods import comparison_label, make_period
+
+    qtd = make_period("quarter", D(2026, 8, 1))  # Jul-Aug 2026
+    assert comparison_label(qtd, "prev") == "vs the same months of Q2 2026 (Apr – May 2026)"
+    assert comparison_label(make_period("quarter", D(2026, 9, 1)), "prev") == "vs Q2 2026"
+    assert comparison_label(make_period("month", D(2026, 1, 1)), "prev") == "vs Dec 2025"
+    assert comparison_label(qtd, "yoy") == "vs the same period last year (Jul – Aug 2025)"
+    assert comparison_label(make_period("t12m", D(2026, 10, 1)), "prev") == (
+        "vs Nov 2024 – Oct 2025"
+    )
+    assert comparison_label(qtd, "target") == "vs target"

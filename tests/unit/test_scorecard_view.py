@@ -167,3 +167,80 @@ def test_what_moved_tiles_and_the_headline_escape_their_text():
         '<h4 class="kpi-headline">2 of 3 KPIs off target '
         '<span class="kpi-headline-period">· Q3 &lt;2026&gt;</span></h4>'
     )
+
+
+# -- issue 23: labels that agree ---------------------------------------------------------------
+def test_a_card_without_a_value_but_with_a_target_does_not_say_no_target():
+    card = card_view(value("csat_pct", None, target=85.0, reason="no surveys data in this period"))
+    assert "target 85.0%" in card["footnote"]
+    assert card["status_text"] == "no value"
+    assert card_view(value("orders", 12.0))["status_text"] == "no target"
+
+
+def test_a_zero_money_target_prints_as_zero_not_pence():
+    card = card_view(value("budget_variance", 9_800.0, target=0.0, status="red"))
+    assert "target £0 " in card["footnote"] + " " and "£0.00" not in card["footnote"]
+    assert card["target_text"] == "£0"
+
+
+def test_a_custom_metrics_precision_follows_its_values():
+    from cockpit.kpis.custom_metrics import CustomMetric
+
+    metric = CustomMetric("ratio", "Ratio", "orders", "sum(quantity)", target=0.5)
+    defs = {metric.kpi_id: metric.as_kpi()}
+    v = KpiValue(id=metric.kpi_id, label="", group="", unit="", value=0.49, previous=0.5,
+                 change=-0.01, change_pct=None, target=0.5, status="red", reason=None)  # fmt: skip
+    card = card_view(v, defs=defs)
+    assert card["value_text"] == "0.49"
+    assert card["footnote"] == "target 0.50 · was 0.50"
+    # Values that differ in the third decimal get three.
+    v.value, v.previous, v.target = 1.234, 1.232, 1.2
+    card = card_view(v, defs=defs)
+    assert (card["value_text"], card["footnote"]) == ("1.234", "target 1.200 · was 1.232")
+    # Large numbers keep one decimal when that tells them apart.
+    v.value, v.previous, v.target = 1_234.5, 1_200.0, None
+    assert card_view(v, defs=defs)["value_text"] == "1,234.5"
+
+
+def test_the_card_says_where_its_target_comes_from():
+    v = value("on_time_pct", 89.0, target=96.0, status="red")
+    v.target_source = "plan"
+    assert "Target 96.0% from the uploaded plan" in card_view(v)["help"]
+    v.target_source = "plan+settings"
+    assert "from the uploaded plan and Settings" in card_view(v)["help"]
+
+
+def test_scorecard_values_carry_the_target_source(tiny_db):
+    from cockpit.kpis import make_period, scorecard
+    from cockpit.kpis.targets import save_target_overrides
+
+    save_target_overrides(tiny_db, {"asa_seconds": {"target": 50}})
+    cards = {c.id: c for c in scorecard(tiny_db, period=make_period("month", dt.date(2025, 1, 1)))}
+    assert cards["abandon_pct"].target_source == "plan"
+    assert cards["asa_seconds"].target_source == "settings"
+    assert cards["cycle_time_days"].target_source == "default"
+    assert cards["orders"].target_source == "none"
+
+
+def test_a_change_that_rounds_to_zero_has_no_sign():
+    assert change_text(lookup("on_time_pct"), -0.04) == "0.0 pts"
+    assert change_text(lookup("on_time_pct"), 0.04) == "0.0 pts"
+    assert change_text(lookup("asa_seconds"), -0.2) == "0 s"
+    assert change_text(lookup("on_time_pct"), -0.06) == "-0.1 pts"
+
+
+def test_what_moved_says_what_it_compares_with():
+    from cockpit.kpis import make_period
+    from cockpit.screens.scorecard_view import movers_heading, movers_html
+
+    qtd = make_period("quarter", dt.date(2026, 8, 1))
+    assert (
+        movers_heading(qtd, "prev") == "What moved vs the same months of Q2 2026 (Apr – May 2026)"
+    )
+    # Against target the movers are still changes since the previous period: it says so.
+    month = make_period("month", dt.date(2026, 10, 1))
+    assert movers_heading(month, "target") == (
+        "What moved vs Sep 2026 (changes since the previous period; targets have no slices)"
+    )
+    html = movers_html([{"label": "OEE", "text": "OEE rose"}], [None], heading="What moved vs X")
+    assert "<h3>What moved vs X</h3>" in html
