@@ -51,7 +51,8 @@ def upload_section(ctx: PageContext) -> list[PreparedFile]:
         opts = state["options"].get(key, {})
         cache_key = (
             key,
-            json.dumps({k or "": v.__dict__ for k, v in opts.items()}, sort_keys=True),
+            # default=str: an analyst's month for a dateless file is a date.
+            json.dumps({k or "": v.__dict__ for k, v in opts.items()}, sort_keys=True, default=str),
         )
         cached = state["prepared"].get(f.name)
         if cached is None or cached[0] != cache_key:
