@@ -17,6 +17,7 @@ from cockpit.ingest.pipeline import (
     commit_file,
     disk_failure,
 )
+from cockpit.ingest.prepare import has_dates
 from cockpit.store import Store
 
 UNMAPPED = "—"
@@ -58,9 +59,11 @@ def hold_summary(sheet: PreparedSheet) -> dict:
     month_col = ds.month_column
     return {
         "text": text,
+        # A file with a date column is dated by its rows: its date column is to be mapped.
         "needs_month": bool(month_col)
         and month_col not in sheet.mapping.columns
-        and month_col not in sheet.mapping.constants,
+        and month_col not in sheet.mapping.constants
+        and not (sheet.analysis is not None and has_dates(sheet.analysis.columns)),
         "can_confirm": not needs_input,
         "button": f"Yes, load it as {ds.label.lower()}",
     }
