@@ -23,7 +23,7 @@ COMMANDS: dict[str, str] = {
     "token": "make (or revoke) an API token for a user and role",
 }
 # Commands that go through the running app server when there is one.
-VIA_SERVER = {"load", "loads", "undo", "sql", "kpis"}
+VIA_SERVER = {"load", "loads", "undo", "sql", "kpis", "whatif", "goalseek", "demo"}
 
 
 def build_parser() -> argparse.ArgumentParser:
