@@ -15,6 +15,7 @@ from cockpit.ingest.pipeline import (
     prepare_file,
 )
 from cockpit.screens import dataops, freshness
+from cockpit.ui import errors
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 
@@ -173,6 +174,7 @@ def _held(prepared: PreparedFile, sheet) -> None:
         )
 
 
+@errors.callback("the held sheet's confirm button")
 def _confirm(prepared: PreparedFile, sheet) -> None:
     """The analyst's yes: load the sheet as proposed (runs before the widgets are drawn, so
     the "Load as" box can show the dataset too)."""
