@@ -11,6 +11,9 @@ a scheduled load and any script go through here instead of opening the file.
                                 (repeatable), append=1. Queued: 202 with the job and how many
                                 loads are ahead; GET /api/jobs/ID until it is done.
     POST /api/loads/ID/undo     undo a load (analysts their own, admins any)
+    GET  /api/whatif?...        the `cockpit whatif --json` document (driver=volume=+15%, ...)
+    GET  /api/goalseek?...      the `cockpit goalseek --json` document (output, target, driver)
+    POST /api/demo              seed the demo company through the load queue (admin)
     POST /api/sql               {"query", "max_rows", "timeout"}: one read-only SELECT
     POST /api/session           the pages' own: {"ticket"} from a password sign-in, answered
                                 with the session cookie (HttpOnly); DELETE drops it
@@ -228,6 +231,49 @@ async def loads_list(request, srv, user):
     return 200, [{k: r[k] for k in FIELDS} for r in rows]
 
 
+def whatif_args(params, *, goalseek: bool = False) -> SimpleNamespace:
+    """`cockpit whatif` (or `goalseek`) arguments from a query string: driver=volume=+15%
+    (repeat; for goal seek the driver to move, with set=name=+15% held), baseline_months,
+    filter=dim=value (repeat), asof, month=YYYY-MM; goal seek also output and target."""
+    asof = params.get("asof")
+    args = SimpleNamespace(
+        baseline_months=int(params.get("baseline_months", 3)),
+        filter=list(params.getlist("filter")),
+        asof=int(asof) if asof else None,
+        month=params.get("month") or None,
+    )
+    if not goalseek:
+        args.driver = list(params.getlist("driver"))
+        return args
+    missing = [k for k in ("output", "target", "driver") if not params.get(k)]
+    if missing:
+        raise ApiError(400, "say the " + ", ".join(missing) + ": GET /api/goalseek?output="
+                       "asa_seconds&target=20&driver=agents")  # fmt: skip
+    args.output, args.target, args.driver = (
+        params["output"],
+        float(params["target"]),
+        params["driver"],
+    )
+    args.set = list(params.getlist("set"))
+    return args
+
+
+@endpoint(needs="read")
+async def whatif(request, srv, user):
+    from cockpit.commands import whatif as whatif_cmd
+
+    args = whatif_args(request.query_params)
+    return 200, await run_in_threadpool(lambda: whatif_cmd.document(srv.store(), args))
+
+
+@endpoint(needs="read")
+async def goalseek(request, srv, user):
+    from cockpit.commands import goalseek as goalseek_cmd
+
+    args = whatif_args(request.query_params, goalseek=True)
+    return 200, await run_in_threadpool(lambda: goalseek_cmd.document(srv.store(), args))
+
+
 def _month_param(text: str | None):
     """?month=2024-03: the month a file without dates covers."""
     if not text:
@@ -277,6 +323,21 @@ async def loads_post(request, srv, user):
         return report.to_dict()
 
     job = srv.queue.submit(name, run)
+    ahead = srv.queue.ahead(job)
+    if q.get("wait", "0").lower() in ("1", "true", "yes"):
+        await asyncio.get_running_loop().run_in_executor(None, job.done.wait)
+    return (200 if job.done.is_set() else 202), _job_doc(srv, job, ahead)
+
+
+@endpoint(needs="seed_demo")
+async def demo(request, srv, user):
+    """Seed the demo company through the load queue (behind any load waiting there)."""
+    from cockpit.commands.demo import seed
+
+    q = request.query_params
+    if_empty = q.get("if_empty", "0").lower() in ("1", "true", "yes")
+    job = srv.queue.submit("demo data", lambda: seed(srv.store(), if_empty=if_empty,
+                                                     user=user.name))  # fmt: skip
     ahead = srv.queue.ahead(job)
     if q.get("wait", "0").lower() in ("1", "true", "yes"):
         await asyncio.get_running_loop().run_in_executor(None, job.done.wait)
@@ -362,6 +423,9 @@ def routes() -> list[Route]:
     return [
         Route("/api/health", health, methods=["GET"]),
         Route("/api/kpis", kpis, methods=["GET"]),
+        Route("/api/whatif", whatif, methods=["GET"]),
+        Route("/api/goalseek", goalseek, methods=["GET"]),
+        Route("/api/demo", demo, methods=["POST"]),
         Route("/api/loads", loads_list, methods=["GET"]),
         Route("/api/loads", loads_post, methods=["POST"]),
         Route("/api/loads/{load_id:int}/undo", undo, methods=["POST"]),

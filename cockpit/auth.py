@@ -53,6 +53,7 @@ PERMISSIONS = {
     "settings": "admin",
     "undo_any": "admin",
     "delete_any": "admin",
+    "seed_demo": "admin",
     "users": "admin",
 }
 
@@ -70,6 +71,7 @@ ACTION_LABELS = {
     "settings": "Changing settings",
     "undo_any": "Undoing other people's loads",
     "delete_any": "Deleting loads",
+    "seed_demo": "Seeding the demo data through the API",
     "users": "Managing users",
     "tokens": "Issuing API tokens",
 }

@@ -24,7 +24,7 @@ COMMANDS: dict[str, str] = {
     "sessions": "list password sign-in sessions, or end a user's (sign out everywhere)",
 }
 # Commands that go through the running app server when there is one.
-VIA_SERVER = {"load", "loads", "undo", "sql", "kpis"}
+VIA_SERVER = {"load", "loads", "undo", "sql", "kpis", "whatif", "goalseek", "demo"}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -236,6 +236,60 @@ def undo_many(store: Store, load_ids: list[int], *, user: str | None, action: st
     return seq
 
 
+def restore_many(store: Store, load_ids: list[int], *, user: str | None, action: str) -> int:
+    """Put undone loads back as one new version (the undo of removing the demo data); returns
+    the version. Each comes back as a new load with a copy of its segments and rows, superseded
+    where it was and superseding what it did, so that the versions in between still read
+    without it (as-of stays exact). The caller has checked the role, and that nothing was
+    loaded or undone since the removal (a load since would not have replaced these rows)."""
+    ids = list(load_ids)
+    with store.transaction() as cur:
+        seq = cur.execute("SELECT nextval('version_seq')").fetchall()[0][0]
+        # fetchall: a result left open refuses the register below.
+        new = [r[0] for r in cur.execute(
+            "SELECT nextval('load_ids') FROM range($n)", {"n": len(ids)}).fetchall()]  # fmt: skip
+        cur.register("_restore_ids", pa.table({"old_id": ids, "new_id": new}))
+        try:
+            cur.execute(
+                """INSERT INTO loads SELECT l.* REPLACE (m.new_id AS load_id, $seq AS seq,
+                       current_timestamp AS loaded_at, NULL AS undone_at, NULL AS undone_seq,
+                       NULL AS undone_by)
+                   FROM loads l JOIN _restore_ids m ON l.load_id = m.old_id""",
+                {"seq": seq},
+            )
+            cur.execute(
+                """CREATE OR REPLACE TEMP TABLE _restore_segs AS
+                   SELECT s.seg_id AS old_seg, nextval('seg_ids') AS new_seg, m.new_id, s.dataset
+                   FROM segments s JOIN _restore_ids m ON s.load_id = m.old_id"""
+            )
+            cur.execute(
+                """INSERT INTO segments SELECT s.* REPLACE (r.new_seg AS seg_id, r.new_id AS load_id)
+                   FROM segments s JOIN _restore_segs r ON s.seg_id = r.old_seg"""
+            )
+            names = [
+                r[0] for r in cur.execute("SELECT DISTINCT dataset FROM _restore_segs").fetchall()
+            ]
+            for name in names:
+                table = datasets.get(name).name  # a catalogue identifier, never user text
+                cur.execute(
+                    f"""INSERT INTO {table} SELECT t.* REPLACE (r.new_seg AS _seg, r.new_id AS _load_id)
+                        FROM {table} t JOIN _restore_segs r ON t._seg = r.old_seg"""
+                )
+            cur.execute(
+                """INSERT INTO supersessions
+                   SELECT coalesce(m.new_id, x.by_load_id), coalesce(r.new_seg, x.seg_id)
+                   FROM supersessions x
+                   LEFT JOIN _restore_ids m ON x.by_load_id = m.old_id
+                   LEFT JOIN _restore_segs r ON x.seg_id = r.old_seg
+                   WHERE m.new_id IS NOT NULL OR r.new_seg IS NOT NULL"""
+            )
+            cur.execute("DROP TABLE _restore_segs")
+        finally:
+            unregister(cur, "_restore_ids")
+        audit(cur, user, action, {"loads": ids, "restored_as": new, "seq": seq})
+    return seq
+
+
 def load_table(
     store: Store,
     dataset: str,

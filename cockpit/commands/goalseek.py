@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from cockpit.commands import print_json
-from cockpit.commands.whatif import add_common, baseline_for, parse_drivers
+from cockpit.commands import api_client, print_json
+from cockpit.commands.whatif import add_common, baseline_for, common_params, parse_drivers
 
 
 def add_arguments(p) -> None:
@@ -22,25 +22,45 @@ def add_arguments(p) -> None:
     add_common(p)
 
 
-def run(args) -> int:
-    """Exit 0 when the target is reachable in the driver's range, 1 when it is not."""
+def document(store, args) -> dict:
+    """The `goalseek --json` document (also GET /api/goalseek's)."""
     from cockpit.whatif import goal_seek
 
+    held = parse_drivers(args.set)
+    baseline = baseline_for(args, store)
+    result = goal_seek(baseline, output=args.output, target=args.target,
+                       driver=args.driver, drivers=held)  # fmt: skip
+    d = result.as_json()
+    return {k: d[k] for k in ("output", "target", "driver", "value", "achieved", "reachable")} | {
+        "message": result.message
+    }
+
+
+def run(args) -> int:
+    """Exit 0 when the target is reachable in the driver's range, 1 when it is not."""
+    from cockpit.client import ClientError
+
+    client = api_client(args)
     try:
-        held = parse_drivers(args.set)
-        baseline = baseline_for(args)
-        result = goal_seek(baseline, output=args.output, target=args.target,
-                           driver=args.driver, drivers=held)  # fmt: skip
+        if client is not None:
+            params = [("output", args.output), ("target", repr(args.target)),
+                      ("driver", args.driver), *(("set", s) for s in args.set)]  # fmt: skip
+            doc = client.call("GET", "/api/goalseek", params + common_params(args))
+        else:
+            doc = document(None, args)
     except (ValueError, KeyError) as exc:
         print(f"goalseek: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
+    except ClientError as exc:
+        if exc.status != 400:
+            raise
+        print(f"goalseek: {exc}", file=sys.stderr)
+        return 2
     if args.json:
-        d = result.as_json()
-        print_json({k: d[k] for k in ("output", "target", "driver", "value", "achieved",
-                                      "reachable")} | {"message": result.message})  # fmt: skip
+        print_json(doc)
     else:
-        value = "n/a" if result.value is None else f"{result.value:+g}"
-        achieved = "n/a" if result.achieved is None else f"{result.achieved:,.2f}"
-        print(f"{result.driver} {value} -> {result.output} {achieved} (target {result.target:g})")
-        print(result.message)
-    return 0 if result.reachable else 1
+        value = "n/a" if doc["value"] is None else f"{doc['value']:+g}"
+        achieved = "n/a" if doc["achieved"] is None else f"{doc['achieved']:,.2f}"
+        print(f"{doc['driver']} {value} -> {doc['output']} {achieved} (target {doc['target']:g})")
+        print(doc["message"])
+    return 0 if doc["reachable"] else 1

@@ -110,19 +110,25 @@ def _run_via_server(client, args) -> int:
         params += [("month", f"{args.month:%Y-%m}")] if args.month else []
         params += [("map", f"{k}={v}") for k, v in parse_maps(args.map).items()]
         job = client.call("POST", "/api/loads", params, body=data)
-        said = False
-        while job["state"] in ("queued", "running"):
-            if job["state"] == "queued" and job.get("ahead") and not said:
-                print(f"{name}: waiting, {job['ahead']} load(s) ahead in the app's queue",
-                      file=sys.stderr, flush=True)  # fmt: skip
-                said = True
-            time.sleep(0.3)
-            job = client.call("GET", f"/api/jobs/{job['job']}")
-        if job["state"] == "failed":
-            raise ClientError(f"{name}: the load failed on the server: {job.get('error')}")
-        files += job["report"]["files"]
-        ok = ok and job["report"]["ok"]
+        report = follow_job(client, job, name)
+        files += report["files"]
+        ok = ok and report["ok"]
     return _finish(args, {"ok": ok, "files": files})
+
+
+def follow_job(client, job: dict, name: str) -> dict:
+    """Wait for a job of the app's load queue (saying so once while it waits); its report."""
+    said = False
+    while job["state"] in ("queued", "running"):
+        if job["state"] == "queued" and job.get("ahead") and not said:
+            print(f"{name}: waiting, {job['ahead']} load(s) ahead in the app's queue",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            said = True
+        time.sleep(0.3)
+        job = client.call("GET", f"/api/jobs/{job['job']}")
+    if job["state"] == "failed":
+        raise ClientError(f"{name}: the load failed on the server: {job.get('error')}")
+    return job["report"]
 
 
 def print_report(report) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import sys
 
-from cockpit.commands import open_store, print_json, print_table
+from cockpit.commands import api_client, open_store, print_json, print_table
 
 
 def add_common(p) -> None:
@@ -58,13 +58,13 @@ def parse_drivers(items: list[str]) -> dict[str, float]:
     return dict(parse_driver(item) for item in items)
 
 
-def baseline_for(args):
-    """The baseline the common arguments describe."""
+def baseline_for(args, store=None):
+    """The baseline the common arguments describe (on `store`, else the file opened here)."""
     from cockpit.whatif import build_baseline
 
     month = dt.date.fromisoformat(args.month + "-01") if args.month else None
     return build_baseline(
-        open_store(args),
+        store if store is not None else open_store(args),
         filters=parse_filters(args.filter),
         baseline_months=args.baseline_months,
         as_of=args.asof,
@@ -72,38 +72,66 @@ def baseline_for(args):
     )
 
 
-def run(args) -> int:
+def common_params(args) -> list[tuple[str, str]]:
+    """The API's query string for the common arguments (GET /api/whatif, /api/goalseek)."""
+    params = [("baseline_months", str(args.baseline_months))]
+    params += [("asof", str(args.asof))] if args.asof is not None else []
+    params += [("month", args.month)] if args.month else []
+    return params + [("filter", f) for f in args.filter]
+
+
+def document(store, args) -> dict:
+    """The `whatif --json` document (also GET /api/whatif's): the scenario, the fits, the
+    baseline's notes and how each output was worked out."""
     from cockpit.whatif import run_scenario, scenario_report
 
+    drivers = parse_drivers(args.driver)
+    baseline = baseline_for(args, store)
+    report = scenario_report(baseline, drivers)
+    report["notes"] = baseline.notes
+    report["explain"] = {o.id: o.explain for o in run_scenario(baseline, drivers)}
+    return report
+
+
+def run(args) -> int:
+    from cockpit.client import ClientError
+
+    client = api_client(args)
     try:
-        drivers = parse_drivers(args.driver)
-        baseline = baseline_for(args)
+        if client is not None:
+            params = [("driver", d) for d in args.driver] + common_params(args)
+            doc = client.call("GET", "/api/whatif", params)
+        else:
+            doc = document(None, args)
     except ValueError as exc:
         print(f"whatif: {exc}", file=sys.stderr)
         return 2
+    except ClientError as exc:
+        if exc.status != 400:
+            raise
+        print(f"whatif: {exc}", file=sys.stderr)
+        return 2
     if args.json:
-        report = scenario_report(baseline, drivers)
-        report["notes"] = baseline.notes
-        print_json(report)
+        print_json(doc)
         return 0
-    months = ", ".join(m.strftime("%Y-%m") for m in baseline.months) or "none"
+    months = ", ".join(m[:7] for m in doc["baseline_months"]) or "none"
     print(f"baseline months: {months}")
-    changed = {k: v for k, v in drivers.items() if v}
+    changed = {k: v for k, v in doc["drivers"].items() if v}
     print("drivers: " + (", ".join(f"{k} {v:+g}" for k, v in changed.items()) or "none"))
     rows = [
-        {"output": o.label, "baseline": _num(o.baseline), "scenario": _num(o.scenario),
-         "change": _num(o.change), "how": o.explain}
-        for o in run_scenario(baseline, drivers)
+        {"output": o["label"], "baseline": _num(o["baseline"]), "scenario": _num(o["scenario"]),
+         "change": _num(o["change"]), "how": doc["explain"].get(o["id"], "")}
+        for o in doc["outputs"]
     ]  # fmt: skip
     print_table(rows, ["output", "baseline", "scenario", "change", "how"])
     print()
     fits = [
-        {"relation": f.relation, "r2": "" if f.r2 is None else f"{f.r2:.2f}",
-         "months": f.months, "used": "yes" if f.used else "no", "note": f.note}
-        for f in baseline.fits
+        {"relation": f["relation"], "r2": "" if f["r2"] is None else f"{f['r2']:.2f}",
+         "months": f["months"], "used": "yes" if f["used"] else "no", "note": f["note"]}
+        for f in doc["fits"]
     ]  # fmt: skip
     print_table(fits, ["relation", "r2", "months", "used", "note"])
-    for note in baseline.notes:
+    for note in doc["notes"]:
         print(f"note: {note}")
     return 0
 

@@ -595,6 +595,9 @@ def _judge_failures(p: ColumnProfile, fails: list[dict], text_known: dict, n_row
     id_codes = p.kind == "number" and bool(_ID_NAME.search(p.name)) and (notes or bad)
     if id_codes or ok <= 0 or ok < 0.8 * (ok + bad_n) or (ok < 0.5 * t and not repetitive):
         p.evidence = f"text: only {ok} of {t} values read as {p.kind} ({p.evidence})"
+        if ok > 0:
+            p.near = {"kind": p.kind, "date_order": p.date_order, "formats": list(p.formats),
+                      "serial": p.serial, "epoch1904": p.epoch1904}  # fmt: skip
         p.kind, p.date_order, p.ambiguous, p.formats = "text", None, None, []
         p.serial = p.marker = False
         p.null_count -= sum(p.placeholders.values())

@@ -19,7 +19,7 @@ from cockpit import datasets, queries
 from cockpit.ingest import evidence, header_words
 
 # Which detected column kinds can fill a canonical type.
-_COMPATIBLE = {
+COMPATIBLE = {
     datasets.DATE: {"date", "timestamp"},
     datasets.TIMESTAMP: {"timestamp", "date", "time"},  # a time of day joins a date column
     datasets.NUMBER: {"number", "percent", "duration", "time"},  # time: as a duration only
@@ -188,7 +188,7 @@ def map_columns(
             s = _match_score(p.name, ds.name, col.name)
             if (col.name, normalise(p.name)) in _WEAK_SYNONYMS:
                 s *= 0.95
-            if s and p.kind in _COMPATIBLE[col.type]:
+            if s and p.kind in COMPATIBLE[col.type]:
                 if col.type == datasets.BOOL and p.kind == "text" and s < 1.0:
                     continue
                 if (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +19,7 @@ from cockpit import currency, datasets
 from cockpit.ingest import evidence, months_across
 from cockpit.ingest import mapping as mapping_mod
 from cockpit.ingest.detect_sheet import analyse_sheet
+from cockpit.ingest.detect_types import date_formats
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.mapping import Mapping
 from cockpit.ingest.model import PreparedSheet, SheetOptions
@@ -71,7 +73,7 @@ def prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prepa
     sheet.mapping = proposal
     if proposal.dataset is None:
         return sheet
-    if _month_for_undated(proposal, opts.month or month_in_name(raw.file)):
+    if _month_for_undated(proposal, opts.month or month_in_name(raw.file), analysis.columns):
         # the month was what was missing: the other reasons to hold stay
         proposal.held = [h for h in proposal.held if not h.startswith("missing ")]
         proposal.held += [f"missing {x}" for x in proposal.missing_required]
@@ -87,7 +89,9 @@ def prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prepa
             sheet.status = "held"
         return sheet
     _threshold_from_header(proposal)
-    sheet.rows = canonical_rows(typed.table, proposal, {c.name: c.kind for c in analysis.columns})
+    kinds = _read_as_mapped(cur, raw, analysis, proposal, typed, opts.date_order)
+    sheet.typed, sheet.rejects = typed.table, list(typed.rejects)
+    sheet.rows = canonical_rows(typed.table, proposal, kinds)
     sheet.currency = currency.detect(analysis.columns, proposal.columns)
     decided = bool(opts.dataset or proposal.remembered_from)  # the analyst's say-so
     if not decided:
@@ -133,12 +137,23 @@ def _threshold_from_header(m: Mapping) -> None:
         m.reasons.append(f"threshold_seconds = {found.group(1)} (from {src!r})")
 
 
-def _month_for_undated(m: Mapping, month: dt.date | None) -> bool:
+DATE_KINDS = ("date", "timestamp")
+
+
+def has_dates(profiles) -> bool:
+    """The sheet has a column of dates (or one most of whose values are dates): then it is
+    dated by its rows, never stamped with one month for the whole file."""
+    return any(p.kind in DATE_KINDS or (p.near or {}).get("kind") in DATE_KINDS for p in profiles)
+
+
+def _month_for_undated(m: Mapping, month: dt.date | None, profiles) -> bool:
     """A file with no date column at all covers the month the analyst (or its name) gives;
     True when that month was given to it."""
     ds = datasets.get(m.dataset)
     col = ds.month_column
-    dated = any(ds.column(c).type in (datasets.DATE, datasets.TIMESTAMP) for c in m.columns)
+    dated = has_dates(profiles) or any(
+        ds.column(c).type in (datasets.DATE, datasets.TIMESTAMP) for c in m.columns
+    )
     if month is None or col is None or dated or col in m.constants:
         return False
     m.constants[col] = month
@@ -160,6 +175,48 @@ def _months_across_sheet(sheet: PreparedSheet, wide, remembered: Mapping | None)
     sheet.messages += wide.reasons
     sheet.status = "ready"
     return sheet
+
+
+_READ_AS = {datasets.DATE: "date", datasets.TIMESTAMP: "timestamp", datasets.NUMBER: "number"}
+
+
+def _read_as_mapped(cur, raw, analysis, m: Mapping, typed, date_order) -> dict[str, str]:
+    """Columns mapped to a date, timestamp or number that were typed as something else (text
+    with too many bad values, or the analyst's pick of another column) are read again as the
+    canonical type: good values load, each bad one rejects its row with the reason, where the
+    cast used to fail the whole sheet. Updates `typed`; returns each column's kind as read."""
+    kinds = {c.name: c.kind for c in analysis.columns}
+    by_name = {c.name: c for c in analysis.columns}
+    again = {}
+    for canon, src in m.columns.items():
+        want = _READ_AS.get(datasets.get(m.dataset).column(canon).type)
+        p = by_name.get(src)
+        if want is None or p is None or canon in m.combine or src in again:
+            continue
+        fits = mapping_mod.COMPATIBLE[datasets.get(m.dataset).column(canon).type]
+        if p.kind in fits:
+            continue
+        near = p.near if p.near and p.near["kind"] in fits else None
+        if near is None:
+            order = date_order or "dmy"
+            near = {"kind": want, "date_order": order if want != "number" else None,
+                    "formats": date_formats(order) if want != "number" else [],
+                    "serial": False, "epoch1904": False}  # fmt: skip
+        again[src] = replace(p, **near, clean=False, fast_length=None, fast_format=None,
+                             marker=False, near=None, evidence=f"read as {near['kind']}")  # fmt: skip
+    if not again:
+        return kinds
+    redone = typed_sheet(cur, raw, replace(analysis, columns=list(again.values())))
+    table = typed.table
+    for name, p in again.items():
+        table = table.set_column(table.column_names.index(name), name, redone.table[name])
+        kinds[name] = p.kind
+    typed.table = table
+    typed.rejects = sorted(
+        [r for r in typed.rejects if r["column"] not in again] + redone.rejects,
+        key=lambda r: r["row"],
+    )
+    return kinds
 
 
 def _where(raw: RawSheet) -> str:

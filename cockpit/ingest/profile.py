@@ -35,6 +35,10 @@ class ColumnProfile:
     fast_length: int | None = None  # values of this length try fast_format first: the format
     fast_format: str | None = None  # the full list picks for the column's commonest length
     clean: bool = False  # every value has the plain form (clean_columns): no trim, no failures
+    # A text column most of whose values read as another kind (too few for the whole column):
+    # that kind's profile (kind, date_order, formats, serial, epoch1904), so that a column
+    # mapped to a date or a number reads its good values and rejects the rest.
+    near: dict | None = None
 
 
 @dataclass

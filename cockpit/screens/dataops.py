@@ -17,6 +17,7 @@ from cockpit.ingest.pipeline import (
     commit_file,
     disk_failure,
 )
+from cockpit.ingest.prepare import has_dates
 from cockpit.store import Store
 
 UNMAPPED = "—"
@@ -58,9 +59,11 @@ def hold_summary(sheet: PreparedSheet) -> dict:
     month_col = ds.month_column
     return {
         "text": text,
+        # A file with a date column is dated by its rows: its date column is to be mapped.
         "needs_month": bool(month_col)
         and month_col not in sheet.mapping.columns
-        and month_col not in sheet.mapping.constants,
+        and month_col not in sheet.mapping.constants
+        and not (sheet.analysis is not None and has_dates(sheet.analysis.columns)),
         "can_confirm": not needs_input,
         "button": f"Yes, load it as {ds.label.lower()}",
     }
@@ -304,6 +307,11 @@ def has_real_data(store: Store) -> bool:
     return queries.run(store, "loads_real_count").column("n")[0].as_py() > 0
 
 
+def demo_rows(store: Store) -> int:
+    """Rows of the live demo loads (what removing the demo takes away)."""
+    return sum(queries.run(store, "loads_demo_live").column("rows_loaded").to_pylist())
+
+
 def remove_demo(store: Store, user: auth.User) -> int:
     """Undo every demo load in one version; returns how many loads were removed."""
     auth.require(user, "delete_any")
@@ -312,6 +320,28 @@ def remove_demo(store: Store, user: auth.User) -> int:
         return 0
     ledger.undo_many(store, ids, user=user.name, action="remove_demo")
     return len(ids)
+
+
+def demo_removal(store: Store) -> dict | None:
+    """The last removal of the demo data, while it can still be undone (it is the newest
+    version: nothing loaded or undone since): its version and loads."""
+    rows = queries.run(store, "demo_removal_last").to_pylist()
+    if not rows or rows[0]["seq"] != store.latest_seq():
+        return None
+    return {"seq": rows[0]["seq"], "loads": list(rows[0]["loads"]), "rows": rows[0]["rows"]}
+
+
+def restore_demo(store: Store, user: auth.User) -> int:
+    """Undo the removal of the demo data (admins): the demo loads come back as they were.
+    Refused once anything was loaded or undone since, whose numbers would then mix."""
+    auth.require(user, "delete_any")
+    removal = demo_removal(store)
+    if removal is None:
+        raise ValueError(
+            "The demo data cannot be put back: data was loaded or undone since it was removed. "
+            "Load the demo again from an empty database instead."
+        )
+    return ledger.restore_many(store, removal["loads"], user=user.name, action="restore_demo")
 
 
 def report_summary(report) -> list[tuple[str, str]]:

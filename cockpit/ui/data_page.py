@@ -15,6 +15,7 @@ from cockpit.ingest.pipeline import (
     prepare_file,
 )
 from cockpit.screens import dataops, freshness
+from cockpit.ui import errors
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 
@@ -51,7 +52,8 @@ def upload_section(ctx: PageContext) -> list[PreparedFile]:
         opts = state["options"].get(key, {})
         cache_key = (
             key,
-            json.dumps({k or "": v.__dict__ for k, v in opts.items()}, sort_keys=True),
+            # default=str: an analyst's month for a dateless file is a date.
+            json.dumps({k or "": v.__dict__ for k, v in opts.items()}, sort_keys=True, default=str),
         )
         cached = state["prepared"].get(f.name)
         if cached is None or cached[0] != cache_key:
@@ -172,6 +174,7 @@ def _held(prepared: PreparedFile, sheet) -> None:
         )
 
 
+@errors.callback("the held sheet's confirm button")
 def _confirm(prepared: PreparedFile, sheet) -> None:
     """The analyst's yes: load the sheet as proposed (runs before the widgets are drawn, so
     the "Load as" box can show the dataset too)."""
@@ -455,15 +458,42 @@ def history_section(ctx: PageContext) -> None:
                     _state()["report"] = None
                     st.toast(f"Load {chosen} undone (version {seq})")
                     st.rerun()
-    if (
-        dataops.demo_loads(ctx.store)
-        and dataops.has_real_data(ctx.store)
-        and auth.can(ctx.user, "delete_any")
-    ) and st.button("Remove demo data", key="remove_demo"):
-        n = dataops.remove_demo(ctx.store, ctx.user)
-        st.cache_data.clear()
-        st.toast(f"Removed {n} demo loads")
-        st.rerun()
+    if auth.can(ctx.user, "delete_any"):
+        _demo_removal(ctx)
+
+
+def _demo_removal(ctx: PageContext) -> None:
+    """Remove the demo data once real data is in: asked first (what goes), undoable after."""
+    removed = dataops.demo_removal(ctx.store)
+    if removed is not None:
+        st.success(
+            f"Removed the demo data: {len(removed['loads'])} loads, {removed['rows']:,} rows.",
+            icon=":material/delete:",
+        )
+        if st.button("Undo: put the demo data back", key="undo_remove_demo"):
+            try:
+                dataops.restore_demo(ctx.store, ctx.user)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                st.cache_data.clear()
+                st.toast("The demo data is back")
+                st.rerun()
+    ids = dataops.demo_loads(ctx.store)
+    if not ids or not dataops.has_real_data(ctx.store):
+        return
+    with st.popover("Remove demo data…"):
+        st.markdown(
+            f"Remove the demo data ({len(ids)} loads, {dataops.demo_rows(ctx.store):,} rows)? "
+            "It stops counting on every page; links pinned before now still show it. "
+            "You can undo this right after."
+        )
+        if st.button(
+            f"Yes, remove the {len(ids)} demo loads", type="primary", key="confirm_remove_demo"
+        ):
+            dataops.remove_demo(ctx.store, ctx.user)
+            st.cache_data.clear()
+            st.rerun()
 
 
 def _load_label(df, load_id) -> str:

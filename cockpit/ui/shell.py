@@ -18,7 +18,7 @@ from cockpit import auth, currency, links, navigation
 from cockpit.auth import User
 from cockpit.screens import freshness, page_nav, saved
 from cockpit.store import Store, resolve_as_of
-from cockpit.ui import auth_gate, in_app_links, saving
+from cockpit.ui import auth_gate, errors, in_app_links, saving
 from cockpit.ui.resources import get_store
 
 PERIOD_LABELS = {
@@ -75,11 +75,25 @@ def page_shell(
     """Set up the page `page` (an id of cockpit.navigation.PAGES: its title, icon and the
     action it needs come from there) and draw the shared chrome; returns the page's context."""
     entry = navigation.page(page)
-    title = entry.title
     st.set_page_config(
-        page_title=f"{title} · Ops Cockpit", page_icon=entry.page_icon, layout="wide"
+        page_title=f"{entry.title} · Ops Cockpit", page_icon=entry.page_icon, layout="wide"
     )
     _style()
+    try:
+        return _shell(page, entry, dimensions)
+    except Exception as exc:  # noqa: BLE001 - said in our words; the page cannot go on
+        errors.report(exc, f"the {entry.label} page")
+        st.stop()
+
+
+def page_body(ctx: PageContext):
+    """`with page_body(ctx):` around a page's body without a view bar (Data, SQL, Settings):
+    a failure shows our message, not Streamlit's."""
+    return errors.guard(f"the {navigation.page(ctx.page).label} page")
+
+
+def _shell(page: str, entry, dimensions: tuple[str, ...]) -> PageContext:
+    title = entry.title
     store = get_store()
     currency.use(store)
     user = auth_gate.require_login(store)
@@ -112,6 +126,7 @@ def page_shell(
         auth_gate.user_badge(user)
         in_app_links.catch_clicks(links.VIEW_BAR_KEYS)
     st.title(title)
+    errors.show_pending()
     auth_gate.stop_unless_allowed(user, entry)
     if ctx.pinned:
         _pinned_banner(ctx)
@@ -135,28 +150,33 @@ def view_section(
 
     @st.fragment
     def view_fragment() -> None:
-        view = replace(
-            ctx,
-            filters=dict(ctx.filters),
-            notices=[],
-            latest_seq=ctx.store.latest_seq(),  # a load since the full run shows at once
-        )
-        bar = st.container(
-            horizontal=True, vertical_alignment="bottom", gap="small", key="view_bar"
-        )
-        with bar:
-            _period_bar(view)
-            if view.period is not None:  # nothing to share or export before data is loaded
-                st.space("stretch")
-                for action in actions:
-                    action(view)
-        if view.month_incomplete:
-            st.warning(view.month_incomplete, icon=":material/warning:")
-        elif view.month_note:
-            st.caption(f"Showing {view.month_note}.")
-        body(view)
+        # Inside the fragment, so that its own reruns are guarded too.
+        with errors.guard(f"the {navigation.page(ctx.page).label} view"):
+            _view(ctx, body, actions)
 
     view_fragment()
+
+
+def _view(ctx: PageContext, body, actions) -> None:
+    """The view bar and the body under it (the fragment's content)."""
+    view = replace(
+        ctx,
+        filters=dict(ctx.filters),
+        notices=[],
+        latest_seq=ctx.store.latest_seq(),  # a load since the full run shows at once
+    )
+    bar = st.container(horizontal=True, vertical_alignment="bottom", gap="small", key="view_bar")
+    with bar:
+        _period_bar(view)
+        if view.period is not None:  # nothing to share or export before data is loaded
+            st.space("stretch")
+            for action in actions:
+                action(view)
+    if view.month_incomplete:
+        st.warning(view.month_incomplete, icon=":material/warning:")
+    elif view.month_note:
+        st.caption(f"Showing {view.month_note}.")
+    body(view)
 
 
 def _drop_ignored_params(state: links.ViewState) -> None:
@@ -503,6 +523,11 @@ def share_button(ctx: PageContext) -> None:
 
 @st.dialog("Share this view")
 def _share_dialog(ctx: PageContext) -> None:
+    with errors.guard("the share dialog"):  # a dialog reruns alone, like a fragment
+        _share_links(ctx)
+
+
+def _share_links(ctx: PageContext) -> None:
     base = _base_url()
     pinned_state = replace(ctx.state, asof=ctx.state.asof or ctx.latest_seq)
     live_state = replace(ctx.state, asof=None)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from cockpit.charts.whatif import scenario_compare, tornado
 from cockpit.screens import saved, whatif_view
-from cockpit.ui import cached, saving
+from cockpit.ui import cached, errors, saving
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 from cockpit.whatif import model as whatif_model
@@ -111,6 +111,7 @@ def _drivers_from_link(ctx: PageContext, bounds: whatif_view.Bounds) -> set[str]
     return {d for d in values if notices and whatif_view.slider_value(d, wanted[d], bounds)[1]}
 
 
+@errors.callback("the goal seek's Apply button")
 def _apply_driver(driver: str, value: float) -> None:
     """The goal-seek "apply" button: move the slider (and with it the URL)."""
     st.session_state[f"d_{driver}"] = whatif_view.slider_value(driver, value)[0]

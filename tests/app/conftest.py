@@ -92,6 +92,7 @@ def open_app(monkeypatch) -> Callable[..., AppTest]:
         if page != "overview":
             goto(at, page)
         assert not at.exception, [e.value for e in at.exception]
+        assert not page_failures(at)
         return at
 
     return _open
@@ -111,7 +112,14 @@ def goto(at: AppTest, page: str) -> AppTest:
     """Switch to `page` (as the sidebar link does) and run it."""
     at.switch_page(PAGES[page]).run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not page_failures(at)
     return at
+
+
+def page_failures(at: AppTest) -> list[str]:
+    """Our messages for a failure on the page (cockpit/ui/errors.py): a page's exception no
+    longer shows as at.exception, so the tests look for these too."""
+    return [e.value for e in at.error if "something went wrong in" in e.value]
 
 
 def sql_value(db: Path, sql: str, params: dict | None = None):
