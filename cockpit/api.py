@@ -12,10 +12,12 @@ a scheduled load and any script go through here instead of opening the file.
                                 loads are ahead; GET /api/jobs/ID until it is done.
     POST /api/loads/ID/undo     undo a load (analysts their own, admins any)
     POST /api/sql               {"query", "max_rows", "timeout"}: one read-only SELECT
+    POST /api/session           the pages' own: {"ticket"} from a password sign-in, answered
+                                with the session cookie (HttpOnly); DELETE drops it
 
-Every call but health needs `Authorization: Bearer TOKEN` (cockpit.tokens, or the local token
-of the server file) and is audited with its user, method, path and status. Roles are the
-core's: cockpit.auth decides, as for the pages.
+Every call but health and session needs `Authorization: Bearer TOKEN` (cockpit.tokens, or
+the local token of the server file) and is audited with its user, method, path and status.
+Roles are the core's: cockpit.auth decides, as for the pages.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cockpit import auth, ledger, links, loadqueue, serverfile, tokens
+from cockpit import auth, ledger, links, loadqueue, serverfile, sessions, tokens
 from cockpit import store as store_mod
 from cockpit.commands import json_default
 from cockpit.kpis import warm
@@ -334,6 +336,28 @@ async def sql(request, srv, user):
     return 200, await run_in_threadpool(run)
 
 
+async def session_cookie(request: Request) -> Response:
+    """The cookie of a password sign-in (cockpit.sessions): POST {"ticket"} sets it for the
+    one-time ticket the page handed its browser; DELETE drops it. Not audited: the sign-in
+    and sign-out themselves are."""
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip()
+    options = {"path": "/", "httponly": True, "samesite": "lax",
+               "secure": "https" in (request.url.scheme, forwarded)}  # fmt: skip
+    response = Response(status_code=204)
+    if request.method == "DELETE":
+        response.delete_cookie(sessions.COOKIE, **options)
+        return response
+    try:
+        ticket = json.loads(await request.body() or b"{}").get("ticket")
+    except (ValueError, AttributeError):
+        ticket = None
+    cookie = sessions.redeem(ticket if isinstance(ticket, str) else None)
+    if cookie is None:
+        return _json({"error": "unknown or expired sign-in ticket: please sign in again"}, 404)
+    response.set_cookie(sessions.COOKIE, cookie, max_age=sessions.MAX_S, **options)
+    return response
+
+
 def routes() -> list[Route]:
     return [
         Route("/api/health", health, methods=["GET"]),
@@ -343,6 +367,7 @@ def routes() -> list[Route]:
         Route("/api/loads/{load_id:int}/undo", undo, methods=["POST"]),
         Route("/api/jobs/{job_id:int}", job_get, methods=["GET"]),
         Route("/api/sql", sql, methods=["POST"]),
+        Route("/api/session", session_cookie, methods=["POST", "DELETE"]),
     ]
 
 

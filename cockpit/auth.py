@@ -143,6 +143,19 @@ def require(user: User | None, action: str) -> None:
     raise PermissionDenied(f"{label} needs the {needed} role; you are a {user.role}.")
 
 
+def who_may(action: str) -> str:
+    """The roles that may do `action`, in words: "analysts and admins"."""
+    roles = ROLES[role_rank(_needed(action)) :]
+    if len(roles) == len(ROLES):
+        return "everyone signed in"
+    return " and ".join(f"{r}s" for r in roles)
+
+
+def a_role(role: str) -> str:
+    """ "a viewer", "an analyst", "an admin"."""
+    return ("an " if role[:1] in "aeiou" else "a ") + role
+
+
 # -- passwords ------------------------------------------------------------------------------
 
 _ALGORITHM = "pbkdf2_sha256"
@@ -287,6 +300,16 @@ def authenticate(config: AuthConfig, name: str, password: str) -> User | None:
         return None
     role, encoded = config.users[match]
     return User(match, role) if verify_password(password or "", encoded) else None
+
+
+def user_named(config: AuthConfig, name: str | None) -> User | None:
+    """The password user `name` as configured now (so a changed role applies at once, and a
+    removed user is nobody), or None."""
+    if config.mode != "password" or not name:
+        return None
+    wanted = name.strip().lower()
+    match = next((n for n in config.users if n.lower() == wanted), None)
+    return None if match is None else User(match, config.users[match][0])
 
 
 def oidc_user(config: AuthConfig, email: str, name: str | None = None) -> User:

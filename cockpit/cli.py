@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "goalseek": "find the driver value that reaches a target",
     "user": "print the secrets.toml lines for a password user",
     "token": "make (or revoke) an API token for a user and role",
+    "sessions": "list password sign-in sessions, or end a user's (sign out everywhere)",
 }
 # Commands that go through the running app server when there is one.
 VIA_SERVER = {"load", "loads", "undo", "sql", "kpis"}

@@ -262,12 +262,36 @@ def original_file(store: Store, load_id: int, user: auth.User) -> tuple[str, byt
     return row[0]["file"], Path(path).read_bytes()
 
 
-def undo_load(store: Store, load_id: int, user: auth.User) -> int:
-    """Undo a load: analysts their own, admins anyone's (checked here, not only in the UI)."""
+def _undo_action(store: Store, load_id: int, user: auth.User) -> tuple[str, str | None]:
+    """The action undoing load `load_id` is for `user` (their own or anyone's), and who
+    loaded it."""
     rows = queries.run(store, "load_owner", load_id=load_id).to_pylist()
     if not rows:
         raise KeyError(f"there is no load {load_id}")
-    auth.require(user, "undo_own" if rows[0]["user"] == user.name else "undo_any")
+    owner = rows[0]["user"]
+    return ("undo_own" if owner == user.name else "undo_any"), owner
+
+
+def undo_refusal(store: Store, load_id: int, user: auth.User) -> str | None:
+    """Why `user` may not undo load `load_id`, said before they try; None when they may.
+    (undo_load checks again: this is for the page, not the rule.)"""
+    action, owner = _undo_action(store, load_id, user)
+    if auth.can(user, action):
+        return None
+    if action == "undo_any" and auth.can(user, "undo_own"):
+        whose = f"was loaded by {owner}" if owner else "is not yours"
+        return f"Load {load_id} {whose}; undoing someone else's load needs an admin."
+    try:
+        auth.require(user, action)
+    except auth.PermissionDenied as exc:
+        return str(exc)
+    return None
+
+
+def undo_load(store: Store, load_id: int, user: auth.User) -> int:
+    """Undo a load: analysts their own, admins anyone's (checked here, not only in the UI)."""
+    action, _ = _undo_action(store, load_id, user)
+    auth.require(user, action)
     return ledger.undo(store, load_id, user=user.name)
 
 

@@ -115,3 +115,31 @@ def audit_log(store: Store, user: auth.User, limit: int = 200) -> pd.DataFrame:
 
     auth.require(user, "users")
     return queries.run(store, "audit_log", limit=limit).to_pandas()
+
+
+def signed_in(store: Store, user: auth.User) -> pd.DataFrame:
+    """Who is signed in with a password (admins only): sessions and when each user last
+    used one (cockpit.sessions)."""
+    from cockpit import sessions
+
+    auth.require(user, "users")
+    rows: dict[str, dict] = {}
+    for s in sessions.listing(store.path):
+        row = rows.setdefault(s["user"], {"user": s["user"], "sessions": 0, "last_used": 0.0})
+        row["sessions"] += 1
+        row["last_used"] = max(row["last_used"], s["seen"])
+    df = pd.DataFrame(list(rows.values()), columns=["user", "sessions", "last_used"])
+    df["last_used"] = pd.to_datetime(df["last_used"], unit="s")
+    return df
+
+
+def end_sessions(store: Store, name: str, user: auth.User) -> int:
+    """Sign `name` out everywhere (admins only, audited); returns how many sessions ended."""
+    from cockpit import sessions
+    from cockpit.store import audit
+
+    auth.require(user, "users")
+    ended = sessions.end_all(store.path, name)
+    with store.transaction() as cur:
+        audit(cur, user.name, "sessions_ended", {"user": name, "sessions": ended})
+    return ended

@@ -435,11 +435,13 @@ def history_section(ctx: PageContext) -> None:
         cols[1].download_button(
             "Download original", original[1], file_name=original[0], key="download_original"
         )
-    if (
-        chosen is not None
-        and int(chosen) in set(live["load_id"])
-        and auth.can(ctx.user, "undo_own")
-    ):
+    undoable = chosen is not None and int(chosen) in set(live["load_id"])
+    refusal = dataops.undo_refusal(ctx.store, int(chosen), ctx.user) if undoable else None
+    if undoable and refusal and auth.can(ctx.user, "undo_own"):
+        # Said before anyone confirms: an analyst sees why another's load is not theirs to undo.
+        cols[2].button("Undo load…", key="undo_refused", disabled=True, help=refusal)
+        st.caption(refusal)
+    elif undoable and not refusal:
         with cols[2].popover("Undo load…"):
             st.write(
                 f"Undo load {chosen}? Its rows stop counting; shared links pinned "

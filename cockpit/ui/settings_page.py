@@ -172,3 +172,27 @@ def audit_section(ctx: PageContext) -> None:
             width="stretch",
             placeholder="—",
         )
+
+
+def sessions_section(ctx: PageContext) -> None:
+    """Who is signed in with a password, and sign someone out everywhere (admins)."""
+    if not auth.can(ctx.user, "users"):
+        return
+    with st.expander("Signed-in sessions", icon=":material/devices:"):
+        df = settings_view.signed_in(ctx.store, ctx.user)
+        if df.empty:
+            st.caption("Nobody is signed in with a password.")
+            return
+        st.dataframe(
+            df,
+            hide_index=True,
+            placeholder="—",
+            column_config={
+                "last_used": st.column_config.DatetimeColumn("last used", format="D MMM, HH:mm")
+            },
+        )
+        name = st.selectbox("User", list(df["user"]), key="end_sessions_user")
+        if st.button("Sign out everywhere", key="end_sessions"):
+            ended = settings_view.end_sessions(ctx.store, name, ctx.user)
+            st.toast(f"Signed {name} out ({ended} session{'s' if ended != 1 else ''})")
+            st.rerun()

@@ -83,7 +83,7 @@ def page_shell(
     _style()
     store = get_store()
     currency.use(store)
-    user = auth_gate.require_login(store, needs=entry.needs)
+    user = auth_gate.require_login(store)
     in_app_links.follow_pending()
     state, notices = links.from_query_params(_query_dict())
     latest = store.latest_seq()
@@ -114,6 +114,7 @@ def page_shell(
         auth_gate.user_badge(user)
         in_app_links.catch_clicks(links.VIEW_BAR_KEYS)
     st.title(title)
+    auth_gate.stop_unless_allowed(user, entry)
     if ctx.pinned:
         _pinned_banner(ctx)
     for notice in ctx.notices:

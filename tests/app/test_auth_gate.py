@@ -33,6 +33,7 @@ def app(db, monkeypatch) -> AppTest:
         "users": {
             "vic": {"role": "viewer", "password_hash": auth.hash_password(PASSWORD)},
             "ann": {"role": "analyst", "password_hash": auth.hash_password(PASSWORD)},
+            "ada": {"role": "admin", "password_hash": auth.hash_password(PASSWORD)},
         },
     }
     return at
@@ -70,13 +71,23 @@ def test_wrong_password_is_refused_and_right_one_opens_the_scorecard(demo_db, mo
     assert "Orders" in kpi_cards(at)
 
 
-def test_a_viewer_cannot_open_the_sql_explorer_but_an_analyst_can(demo_db, monkeypatch):
+def test_a_viewer_opening_the_sql_explorer_is_told_who_may_but_an_analyst_can_use_it(
+    demo_db, monkeypatch
+):
     at = app(demo_db, monkeypatch)
     at.run()
     sign_in(at, "vic", PASSWORD)
     at.switch_page(navigation.page("sql").file)
     at.run()
-    assert "needs the analyst role" in at.error[0].value
+    # The page's shell with its sidebar, and who may see it; not a bare error.
+    assert not at.exception and not at.error
+    assert [t.value for t in at.title] == ["SQL explorer"]
+    assert [i.value for i in at.info] == [
+        "The SQL explorer is for analysts and admins. You are signed in as a viewer."
+    ]
+    sidebar = " ".join(h.value for h in at.sidebar.get("html"))
+    assert "Overview" in sidebar and "SQL explorer" not in sidebar
+    assert "vic" in " ".join(c.value for c in at.sidebar.caption)
     assert len(at.text_area) == 0
 
     at = app(demo_db, monkeypatch)
@@ -85,3 +96,65 @@ def test_a_viewer_cannot_open_the_sql_explorer_but_an_analyst_can(demo_db, monke
     at.switch_page(navigation.page("sql").file)
     at.run()
     assert not at.error and len(at.text_area) == 1
+
+
+def test_the_sign_in_form_lets_a_password_manager_fill_it(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch)
+    at.run()
+    name, password = at.text_input[0], at.text_input[1]
+    assert (name.label, name.proto.autocomplete) == ("User name", "username")
+    assert (password.label, password.proto.autocomplete) == ("Password", "current-password")
+
+
+def test_signing_out_ends_that_users_sessions_everywhere(demo_db, monkeypatch):
+    laptop, phone, other = (app(demo_db, monkeypatch) for _ in range(3))
+    for at, name in ((laptop, "ann"), (phone, "ann"), (other, "vic")):
+        at.run()
+        sign_in(at, name, PASSWORD)
+        assert "Orders" in kpi_cards(at)
+    laptop.sidebar.button(key="signout").click().run()
+    assert laptop.text_input[1].label == "Password"
+    phone.run()  # the next thing the phone does
+    assert not kpi_cards(phone)
+    assert phone.text_input[1].label == "Password"
+    assert "signed out" in " ".join(i.value for i in phone.info)
+    other.run()  # someone else's session goes on
+    assert "Orders" in kpi_cards(other)
+
+
+def test_an_analyst_is_told_before_confirming_that_undoing_someone_elses_load_needs_an_admin(
+    demo_db, monkeypatch
+):
+    at = app(demo_db, monkeypatch)
+    at.run()
+    sign_in(at, "ann", PASSWORD)
+    at.switch_page(navigation.page("data").file).run()
+    load = at.selectbox(key="history_load").value  # a demo load, seeded by the local user
+    undo = at.button(key="undo_refused")
+    assert undo.label == "Undo load…" and undo.disabled
+    why = f"Load {load} was loaded by local; undoing someone else's load needs an admin."
+    assert undo.help == why and why in [c.value for c in at.caption]
+    assert not [b for b in at.button if b.key == "confirm_undo"]
+
+    at = app(demo_db, monkeypatch)
+    at.run()
+    sign_in(at, "ada", PASSWORD)
+    at.switch_page(navigation.page("data").file).run()
+    assert at.button(key="confirm_undo").label == "Yes, undo it"
+    assert not [b for b in at.button if b.key == "undo_refused"]
+
+
+def test_an_admin_signs_someone_out_everywhere_from_settings(demo_db, monkeypatch):
+    ann, ada = app(demo_db, monkeypatch), app(demo_db, monkeypatch)
+    for at, name in ((ann, "ann"), (ada, "ada")):
+        at.run()
+        sign_in(at, name, PASSWORD)
+    ada.switch_page(navigation.page("settings").file).run()
+    assert "ann" in list(ada.dataframe[-1].value["user"])
+    ada.selectbox(key="end_sessions_user").set_value("ann").run()
+    ada.button(key="end_sessions").click().run()
+    assert not ada.exception and "ann" not in list(ada.dataframe[-1].value["user"])
+    ann.run()
+    assert ann.text_input[1].label == "Password" and not kpi_cards(ann)
+    ada.run()  # the admin's own session goes on
+    assert [t.value for t in ada.title] == ["Settings"]

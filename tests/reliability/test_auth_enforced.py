@@ -72,6 +72,18 @@ def test_viewer_cannot_undo_and_analysts_only_their_own(loaded_store):
     )
 
 
+def test_the_page_is_told_beforehand_why_a_user_may_not_undo_a_load(loaded_store):
+    own = load_files(loaded_store, [MARCH], user="ann").files[0].sheets[0].load_id
+    assert dataops.undo_refusal(loaded_store, own, ANALYST) is None
+    assert dataops.undo_refusal(loaded_store, own, ADMIN) is None
+    assert dataops.undo_refusal(loaded_store, own, OTHER_ANALYST) == (
+        f"Load {own} was loaded by ann; undoing someone else's load needs an admin."
+    )
+    assert dataops.undo_refusal(loaded_store, own, VIEWER) == (
+        "Undoing other people's loads needs the admin role; you are a viewer."
+    )
+
+
 def test_admin_may_undo_anyones_load(loaded_store):
     own = load_files(loaded_store, [MARCH], user="ann").files[0].sheets[0].load_id
     dataops.undo_load(loaded_store, own, ADMIN)

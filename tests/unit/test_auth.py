@@ -210,3 +210,26 @@ def test_secrets_snippet_parses_as_toml_and_logs_in(monkeypatch):
     assert "[auth.users.alice]" in auth.secrets_snippet("alice", "viewer", "pw")
     with pytest.raises(ValueError):
         auth.secrets_snippet("alice", "root", "pw")
+
+
+def test_who_may_names_the_roles_in_words():
+    from cockpit.auth import a_role, who_may
+
+    assert who_may("read") == "everyone signed in"
+    assert who_may("sql") == "analysts and admins"
+    assert who_may("settings") == "admins"
+    assert [a_role(r) for r in ("viewer", "analyst", "admin")] == [
+        "a viewer",
+        "an analyst",
+        "an admin",
+    ]
+
+
+def test_a_session_user_has_the_role_secrets_give_now():
+    from cockpit.auth import AuthConfig, User, user_named
+
+    config = AuthConfig("password", users={"Ann": ("admin", "x")})
+    assert user_named(config, "ann") == User("Ann", "admin")
+    assert user_named(config, "bob") is None
+    assert user_named(config, None) is None
+    assert user_named(AuthConfig("off"), "ann") is None
