@@ -13,6 +13,7 @@ Every view is a URL. The query string carries only values that differ from the d
     baseline=6               what-if baseline, trailing months
     scenario=Peak%20plan     a saved scenario name
     asof=42                  the load sequence the numbers are pinned to; absent = live
+    kpi=on_time_pct          the KPI whose rows the Rows page shows (drill-through)
 
 Reading never raises: an unknown key or a malformed value is ignored with a short notice.
 """
@@ -54,6 +55,7 @@ _FIELD_KEYS = {"start": "from", "baseline_months": "baseline"}
 
 _MONTH_RE = re.compile(r"[12][0-9]{3}-(0[1-9]|1[0-2])")
 _INT_RE = re.compile(r"[0-9]{1,19}")
+_KPI_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 Filters = tuple[tuple[str, tuple[str, ...]], ...]
 Drivers = tuple[tuple[str, float], ...]
@@ -88,6 +90,7 @@ class ViewState:
     baseline_months: int = 3
     scenario: str | None = None
     asof: int | None = None
+    kpi: str | None = None  # the Rows page's KPI (drill-through)
 
     def __post_init__(self) -> None:
         # Canonical form (sorted, de-duplicated) keeps equal views equal and URLs stable.
@@ -153,6 +156,8 @@ def state_problems(state: ViewState) -> list[str]:
         problems.append(f"scenario name must be 1-{SCENARIO_MAX_CHARS} characters")
     if state.asof is not None and not _is_asof(state.asof):
         problems.append("asof must be a load sequence number")
+    if state.kpi is not None and not _is_kpi(state.kpi):
+        problems.append("kpi must be a KPI id (lower-case letters, digits and _)")
     return problems
 
 
@@ -167,6 +172,10 @@ def _is_baseline(value: object) -> bool:
 
 def _is_scenario(value: object) -> bool:
     return isinstance(value, str) and 0 < len(value) <= SCENARIO_MAX_CHARS
+
+
+def _is_kpi(value: object) -> bool:
+    return isinstance(value, str) and _KPI_RE.fullmatch(value) is not None
 
 
 def _is_asof(value: object) -> bool:
@@ -206,6 +215,8 @@ def to_query_params(state: ViewState) -> dict[str, str | list[str]]:
         params["scenario"] = state.scenario
     if state.asof is not None:
         params["asof"] = str(state.asof)
+    if state.kpi is not None:
+        params["kpi"] = state.kpi
     return params
 
 
@@ -290,6 +301,11 @@ def from_query_params(
                 kw["scenario"] = raw
             else:
                 notices.append(f"Ignored scenario={_shown(raw)}: empty or too long.")
+        elif key == "kpi":
+            if _is_kpi(raw):
+                kw["kpi"] = raw
+            else:
+                notices.append(f"Ignored kpi={_shown(raw)}: expected a KPI id.")
         elif key == "asof":
             n = int(raw) if _INT_RE.fullmatch(raw) else None
             if _is_asof(n):
@@ -350,7 +366,7 @@ def in_app_params(state: ViewState) -> dict[str, str | list[str]]:
     """What an in-app link to another page carries of `state`: the data version and the
     filters, not the page and not the view bar's parameters (VIEW_BAR_KEYS)."""
     params = to_query_params(state)
-    for key in ("page", "drivers", "baseline", "scenario", *VIEW_BAR_KEYS):
+    for key in ("page", "drivers", "baseline", "scenario", "kpi", *VIEW_BAR_KEYS):
         params.pop(key, None)
     return {k: v for k, v in params.items() if not k.startswith(DRIVER_PREFIX)}
 

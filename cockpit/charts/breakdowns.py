@@ -21,9 +21,25 @@ PARETO_REFERENCE = 80.0  # the classic 80% line of a Pareto chart
 BAR_STEP = 28  # pixels per bar on horizontal bar charts
 
 
+PICK = "pick"  # the selection a click on a breakdown bar makes
+BLANK = "(blank)"
+
+
+def picked_value(event, dimension: str) -> str | None:
+    """The slice a click on a breakdown bar picked (st.altair_chart's selection event), or
+    None: no click, or the '(blank)' bar, which no filter value names."""
+    selection = getattr(event, "selection", None) or (event or {}).get("selection") or {}
+    points = selection.get(PICK) if hasattr(selection, "get") else None
+    for point in points or []:
+        value = point.get(dimension) if hasattr(point, "get") else None
+        if isinstance(value, str) and value and value != BLANK:
+            return value
+    return None
+
+
 def _labels(values: pd.Series) -> pd.Series:
     """Category labels as text (a blank category shows as '(blank)')."""
-    return values.astype(object).where(values.notna(), "(blank)").astype(str)
+    return values.astype(object).where(values.notna(), BLANK).astype(str)
 
 
 def _format_expr(field: str, fmt: str, unit: str | None) -> str:
@@ -87,16 +103,18 @@ def breakdown_bar(
         target = float(data["target"].dropna().iloc[0])
 
     hover = alt.selection_point(name="hover", on="pointerover", fields=[dimension], empty=False)
+    # A click on a bar picks its slice: the page filters to it (st.altair_chart on_select).
+    pick = alt.selection_point(name=PICK, on="click", fields=[dimension], empty=False)
     y = alt.Y(f"{dimension}:N", sort=order, title=None)
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     bars = (
-        base.mark_bar()
+        base.mark_bar(cursor="pointer")
         .encode(
             x=alt.X(f"{value_col}:Q", axis=theme.value_axis(title, unit)),
             color=color,
             opacity=alt.condition(hover, alt.value(1.0), alt.value(0.85)),
         )
-        .add_params(hover)
+        .add_params(hover, pick)
     )
     # Values in a column right of the plot, clear of the bars and of the target rule.
     label = _format_expr(value_col, fmt, unit)

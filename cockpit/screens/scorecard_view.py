@@ -217,7 +217,8 @@ def _linked(inner: str, link: dict | None, css: str) -> str:
 def scorecard_html(sections: list[dict], *, columns: int = 4) -> str:
     """The card groups as one HTML block. Each section: {"title": group heading or None,
     "cards": card_view dicts, "link": {"page", "href", "help"} or None, "details": the
-    heading's own link or None}. Every card of a section opens the section's link."""
+    heading's own link or None, "card_links": a link per card or None}. Every card opens its
+    own link where the section has them (the rows behind it), else the section's link."""
     e = html.escape
     parts = []
     for section in sections:
@@ -230,8 +231,10 @@ def scorecard_html(sections: list[dict], *, columns: int = 4) -> str:
                 else ""
             )
             parts.append(f'<div class="kpi-group-head"><h3>{e(section["title"])}</h3>{more}</div>')
+        own = section.get("card_links") or [None] * len(section["cards"])
         cells = "".join(
-            _linked(card_html(card), section.get("link"), "kpi-card") for card in section["cards"]
+            _linked(card_html(card), link or section.get("link"), "kpi-card")
+            for card, link in zip(section["cards"], own, strict=True)
         )
         parts.append(f'<div class="kpi-grid" style="--cols:{int(columns)}">{cells}</div>')
     return '<div class="kpi-groups">' + "".join(parts) + "</div>"

@@ -265,12 +265,35 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
         amber=card.amber if card else None,
         direction=kpi.direction,
     )
-    st.altair_chart(chart, width="stretch", key=f"chart_{key}")
+    event = st.altair_chart(
+        chart, width="stretch", key=f"chart_{key}", on_select="rerun", selection_mode="pick"
+    )
+    filter_to_pick(ctx, event, dim, key=key)
+    if dim in ctx.dimensions:
+        st.caption("Click a bar to filter the page to it.")
     table, formats = scorecard_view.breakdown_table(df, kpi, dim)
     label = dim.replace("_", " ")
     table_download(
         ctx, table, f"{kpi.label} by {label}", f"{kpi_id}-by-{dim}", key=key, formats=formats
     )
+
+
+def filter_to_pick(ctx: PageContext, event, dimension: str, *, key: str) -> None:
+    """A click on a breakdown bar filters the page to that slice: the filter goes in the
+    link (f_<dimension>) and the whole page reruns with it, as if chosen in Filters. A
+    pick is acted on once: the chart keeps its selection across reruns."""
+    from cockpit.charts.breakdowns import picked_value
+
+    value = picked_value(event, dimension)
+    seen = st.session_state.setdefault("_picked", {})
+    if value is None or seen.get(key) == (dimension, value):
+        seen[key] = (dimension, value) if value is not None else None
+        return
+    seen[key] = (dimension, value)
+    if ctx.filters.get(dimension) == [value] or dimension not in ctx.dimensions:
+        return
+    st.query_params[f"f_{dimension}"] = [value]
+    st.rerun(scope="app")
 
 
 def table_download(ctx: PageContext, df, title: str, name: str, *, key: str, formats=None) -> None:

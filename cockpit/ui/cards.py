@@ -91,12 +91,20 @@ def _grid_html(ctx: PageContext, values: list, *, columns: int = 4, groups=None)
         # A group's own page has it as its title, and its cards link nowhere further.
         elsewhere = detail is not None and detail.id != ctx.page
         link = _link(ctx, detail, f"Open {group}") if elsewhere else None
+        # On the group's own page a card opens the rows behind it (drill-through).
+        rows = navigation.page("rows")
+        card_links = (
+            None
+            if elsewhere
+            else [_link(ctx, rows, f"The rows behind {c['label']}", kpi=c["id"]) for c in cards]
+        )
         sections.append(
             {
                 "title": group if detail is None or elsewhere else None,
                 "cards": cards,
                 "link": link,
                 "details": {**link, "label": "Details →"} if link else None,
+                "card_links": card_links,
             }
         )
     return scorecard_view.scorecard_html(sections, columns=columns)

@@ -56,6 +56,7 @@ class PageContext:
     # Which month is shown and why ("the latest month complete in every dataset ...").
     month_note: str = ""
     month_incomplete: str | None = None  # what the shown month lacks, when it is incomplete
+    dimensions: tuple[str, ...] = ()  # what the page's Filters offer
 
     @property
     def pinned(self) -> bool:
@@ -114,6 +115,7 @@ def _shell(page: str, entry, dimensions: tuple[str, ...]) -> PageContext:
         as_of=resolve_as_of(state.asof),
         latest_seq=latest,
         notices=notices,
+        dimensions=tuple(dimensions),
     )
     with st.sidebar:
         # Drawn on top but filled last, so its links carry the filters chosen in this run.
@@ -411,6 +413,9 @@ def _url_selectbox(
         st.query_params[key] = value
     _remember_address(key)
     return value
+
+
+url_selectbox = _url_selectbox  # for page bodies with a choice of their own in the link
 
 
 def _address_changed(key: str) -> bool:

@@ -31,6 +31,7 @@ states = st.builds(
     baseline_months=st.integers(*links.BASELINE_RANGE),
     scenario=st.none() | st.text(min_size=1, max_size=links.SCENARIO_MAX_CHARS),
     asof=st.none() | st.integers(0, LATEST - 1),
+    kpi=st.none() | st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True),
 )
 
 
@@ -191,6 +192,7 @@ def test_param_names_cover_every_written_key():
         baseline_months=6,
         scenario="s",
         asof=1,
+        kpi="on_time_pct",
     )
     assert set(to_query_params(state)) == set(links.param_names())
 

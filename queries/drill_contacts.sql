@@ -1,0 +1,18 @@
+-- Drill-through: the live contact centre rows behind a KPI, for the view's months and
+-- filters, latest first, one page at a time (the Rows page and its downloads).
+-- Grain: one row per contacts row. Parameters: $as_of (version), $start/$end (first days
+-- of the first and last month), filters $channel $agent $topic (lists, null = all), $limit,
+-- $offset.
+-- _rows is the number of rows in the whole selection (the same on every row of a page).
+select
+    * exclude (_load_id, _seg, _row, _month),
+    count(*) over () as _rows
+from contacts_slice(
+    $as_of,
+    f_channel := $channel,
+    f_agent := $agent,
+    f_topic := $topic
+)
+where _month between $start and $end
+order by _month desc, contact_date desc nulls last, _row
+limit $limit offset $offset

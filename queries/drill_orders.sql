@@ -1,0 +1,22 @@
+-- Drill-through: the live orders and shipping rows behind a KPI, for the view's months and
+-- filters, latest first, one page at a time (the Rows page and its downloads).
+-- Grain: one row per orders row. Parameters: $as_of (version), $start/$end (first days
+-- of the first and last month), filters $site $region $channel $category $product $customer
+-- $ship_mode (lists, null = all), $limit, $offset.
+-- _rows is the number of rows in the whole selection (the same on every row of a page).
+select
+    * exclude (_load_id, _seg, _row, _month),
+    count(*) over () as _rows
+from orders_slice(
+    $as_of,
+    f_site := $site,
+    f_region := $region,
+    f_channel := $channel,
+    f_category := $category,
+    f_product := $product,
+    f_customer := $customer,
+    f_ship_mode := $ship_mode
+)
+where _month between $start and $end
+order by _month desc, order_date desc nulls last, _row
+limit $limit offset $offset
