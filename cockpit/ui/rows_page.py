@@ -13,7 +13,7 @@ from cockpit.export.names import view_file_name
 from cockpit.kpis.catalogue import CATALOGUE
 from cockpit.kpis.registry import lookup
 from cockpit.screens import drill
-from cockpit.ui import cached
+from cockpit.ui import cached, errors
 from cockpit.ui.shell import PageContext, url_selectbox
 
 _PAGE = "rows_page"  # session key: the page of rows shown, per KPI and view
@@ -102,6 +102,7 @@ def _pager(state: dict, view_id, got: drill.DrillRows) -> None:
     )
 
 
+@errors.callback("the Rows page")
 def _go(state: dict, view_id, page: int) -> None:
     state[view_id] = max(0, page)
 
