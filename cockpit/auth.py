@@ -88,6 +88,7 @@ EXPLORER_PRIVATE_TABLES = frozenset(
         "rejects",
         "schema_migrations",
         "login_failures",
+        "saved_items",
     }  # fmt: skip
 )
 
@@ -140,7 +141,12 @@ def require(user: User | None, action: str) -> None:
     needed = _needed(action)
     if user is None:
         raise PermissionDenied(f"{label} needs the {needed} role; please sign in first.")
-    raise PermissionDenied(f"{label} needs the {needed} role; you are a {user.role}.")
+    raise PermissionDenied(f"{label} needs the {needed} role; you are {a_role(user.role)}.")
+
+
+def a_role(role: str) -> str:
+    """The role with its article: "a viewer", "an analyst", "an admin"."""
+    return f"{'an' if role[:1].lower() in 'aeiou' else 'a'} {role}"
 
 
 # -- passwords ------------------------------------------------------------------------------

@@ -79,3 +79,14 @@ def run(store, name: str, **params) -> pa.Table:
     if missing:
         raise TypeError(f"query {name!r} needs parameter(s): {', '.join(missing)}")
     return store.arrow(sql, {p: params[p] for p in wanted})
+
+
+def execute(cur, query: str, /, **params):
+    """Run queries/<query>.sql bound on `cur`, the caller's cursor (inside its transaction),
+    and return the cursor for fetching."""
+    sql = sql_text(query)
+    wanted = parameters(sql)
+    missing = [p for p in wanted if p not in params]
+    if missing:
+        raise TypeError(f"query {query!r} needs parameter(s): {', '.join(missing)}")
+    return cur.execute(sql, {p: params[p] for p in wanted})

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from cockpit import datasets
+from cockpit import datasets, items
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "cockpit.duckdb"
 LATEST = 2**62  # as-of value meaning "everything loaded so far"
@@ -43,7 +43,8 @@ def default_db_path() -> Path:
     return Path(os.environ.get("COCKPIT_DB") or DEFAULT_DB)
 
 
-MIGRATIONS: list[tuple[int, str, list[str]]] = [
+# Each migration's steps are SQL statements or functions called with the cursor.
+MIGRATIONS: list[tuple[int, str, list]] = [
     (
         1,
         "ledger, segments, rejects, layouts, settings, audit",
@@ -141,6 +142,22 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 last_at DOUBLE NOT NULL,
                 locked_until DOUBLE NOT NULL DEFAULT 0
             )""",
+        ],
+    ),
+    (
+        6,
+        "kept items one row each (saved views/scenarios/queries, custom metrics, targets)",
+        [
+            """CREATE TABLE IF NOT EXISTS saved_items (
+                kind VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                owner VARCHAR,
+                shared BOOLEAN NOT NULL DEFAULT true,
+                value JSON,
+                saved_at VARCHAR,
+                PRIMARY KEY (kind, name)
+            )""",
+            items.from_settings,  # a step in Python: the JSON objects become rows
         ],
     ),
 ]
@@ -254,7 +271,7 @@ class Store:
             cur.begin()
             try:
                 for stmt in statements:
-                    cur.execute(stmt)
+                    stmt(cur) if callable(stmt) else cur.execute(stmt)
                 cur.execute(
                     "INSERT INTO schema_migrations VALUES ($v, $n, current_timestamp)",
                     {"v": version, "n": name},

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from cockpit import queries
+from cockpit import items, queries
 from cockpit.kpis.catalogue import Kpi
 from cockpit.kpis.registry import is_builtin, lookup
 
@@ -72,23 +72,27 @@ def service_level_seconds(store) -> float:
 
 
 def target_overrides(store) -> dict[str, dict]:
-    return dict(store.get_setting("targets", {}))
+    """The Settings targets {kpi_id: {"target": x, "amber": y}} (one kept item per KPI)."""
+    return {kpi_id: item["value"] for kpi_id, item in items.listing(store, "targets").items()}
 
 
-def save_target_overrides(store, overrides: dict[str, dict], user: str | None = None) -> None:
-    """Store Settings targets {kpi_id: {"target": x, "amber": y}} after checking ids and numbers."""
-    clean = {}
-    for kpi_id, entry in overrides.items():
+def save_target_overrides(store, changes: dict[str, dict | None], user: str | None = None) -> None:
+    """Set the Settings targets of the KPIs in `changes` ({kpi_id: {"target": x, "amber": y}};
+    an entry with neither, or None, removes that KPI's override) after checking ids and
+    numbers. Other KPIs' overrides are untouched: each is its own row, so two admins setting
+    different KPIs at the same moment both keep theirs."""
+    clean: dict[str, dict | None] = {}
+    for kpi_id, entry in changes.items():
         if not is_builtin(kpi_id):
             raise KeyError(f"unknown KPI {kpi_id!r}")
         item = {}
         for key in ("target", "amber"):
-            if entry.get(key) is not None:
+            if (entry or {}).get(key) is not None:
                 item[key] = float(entry[key])
         if item.get("amber", 0) < 0:
             raise ValueError(f"{kpi_id}: the amber band must be >= 0")
-        clean[kpi_id] = item
-    store.set_setting("targets", clean, user=user)
+        clean[kpi_id] = item or None
+    items.put_many(store, "targets", clean, user=user or "local")
 
 
 def plan_rows(store, months: list[dt.date], as_of: int) -> list[dict]:

@@ -42,16 +42,27 @@ def _num(v) -> float | None:
     return None if math.isnan(f) else f
 
 
-def save_targets(store: Store, edited: pd.DataFrame, user: auth.User) -> int:
-    """Save the edited override columns; returns how many KPIs have an override."""
+def save_targets(
+    store: Store, edited: pd.DataFrame, user: auth.User, *, shown: pd.DataFrame | None = None
+) -> int:
+    """Save the override cells the user changed from `shown` (the table the editor was given;
+    None: every row); returns how many KPIs have an override now. Rows not changed here are
+    left as stored, so another admin's save of other KPIs meanwhile is kept."""
     auth.require(user, "targets")
-    overrides = {}
+    before = {}
+    if shown is not None:
+        before = {r["kpi"]: _entry(r) for r in shown.to_dict("records")}
+    changes = {}
     for r in edited.to_dict("records"):
-        entry = {"target": _num(r.get("target")), "amber": _num(r.get("amber"))}
-        if entry["target"] is not None or entry["amber"] is not None:
-            overrides[r["kpi"]] = entry
-    targets_mod.save_target_overrides(store, overrides, user=user.name)
-    return len(overrides)
+        entry = _entry(r)
+        if shown is None or before.get(r["kpi"]) != entry:
+            changes[r["kpi"]] = entry
+    targets_mod.save_target_overrides(store, changes, user=user.name)
+    return len(targets_mod.target_overrides(store))
+
+
+def _entry(row: dict) -> dict:
+    return {"target": _num(row.get("target")), "amber": _num(row.get("amber"))}
 
 
 def sla_table(store: Store) -> pd.DataFrame:

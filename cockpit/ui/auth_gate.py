@@ -41,7 +41,8 @@ def require_login(store: Store, *, needs: str = "read") -> auth.User:
         user = _oidc_user(config)
     if not auth.can(user, needs):
         st.error(
-            f"This page needs the {auth.PERMISSIONS[needs]} role; you are signed in as a {user.role}."
+            f"This page needs the {auth.PERMISSIONS[needs]} role; "
+            f"you are signed in as {auth.a_role(user.role)}."
         )
         st.stop()
     return user

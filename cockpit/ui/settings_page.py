@@ -38,7 +38,7 @@ def targets_section(ctx: PageContext) -> None:
     )
     if is_admin and st.button("Save targets", type="primary", key="save_targets"):
         try:
-            n = settings_view.save_targets(ctx.store, edited, ctx.user)
+            n = settings_view.save_targets(ctx.store, edited, ctx.user, shown=table)
         except (ValueError, KeyError, auth.PermissionDenied) as exc:
             st.error(str(exc))
         else:

@@ -1,0 +1,3 @@
+-- Remove one kept item. Parameters: $kind, $name.
+delete from saved_items
+where kind = $kind and name = $name
