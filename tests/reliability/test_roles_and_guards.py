@@ -63,6 +63,18 @@ def test_a_viewer_saves_only_private_items_seen_by_themselves(store):
     assert saved.list_saved(store, "views", VIEWER)["My Lyon"]["value"] == {"url": "?site=Leeds"}
 
 
+def test_a_private_scenario_opens_by_name_for_its_owner_only(store):
+    saved.save(store, "scenarios", "Mine", BOARD, user=VIEWER)
+    assert saved.open_saved(store, "scenarios", "Mine", user=VIEWER)["value"] == BOARD
+    for other in (VIEWER2, ANALYST, ADMIN):
+        with pytest.raises(PermissionDenied, match="'Mine' is private to its owner"):
+            saved.open_saved(store, "scenarios", "Mine", user=other)
+    with pytest.raises(saved.NotFound, match="no saved scenario named 'Nope'"):
+        saved.open_saved(store, "scenarios", "Nope", user=VIEWER)
+    saved.save(store, "scenarios", "Ours", BOARD, user=ADMIN, shared=True)
+    assert saved.open_saved(store, "scenarios", "Ours", user=VIEWER2)["user"] == "ada"
+
+
 def test_an_analyst_shares_and_updates_shared_items(store):
     saved.save(store, "views", "Q3 pack", {"url": "?a"}, user=ADMIN, shared=True)
     saved.save(store, "views", "Q3 pack", {"url": "?b"}, user=ANALYST, shared=True)
