@@ -12,6 +12,7 @@ a scheduled load and any script go through here instead of opening the file.
                                 loads are ahead; GET /api/jobs/ID until it is done.
     POST /api/loads/ID/undo     undo a load (analysts their own, admins any)
     POST /api/sql               {"query", "max_rows", "timeout"}: one read-only SELECT
+    POST /api/users/NAME/unlock lift the sign-in lock on NAME (admins; `cockpit user --unlock`)
 
 Every call but health needs `Authorization: Bearer TOKEN` (cockpit.tokens, or the local token
 of the server file) and is audited with its user, method, path and status. Roles are the
@@ -334,6 +335,15 @@ async def sql(request, srv, user):
     return 200, await run_in_threadpool(run)
 
 
+@endpoint(needs="users")
+async def unlock(request, srv, user):
+    from cockpit import login
+
+    name = request.path_params["name"]
+    found = await run_in_threadpool(lambda: login.unlock(srv.store(), name, user=user))
+    return 200, {"name": name, "unlocked": found}
+
+
 def routes() -> list[Route]:
     return [
         Route("/api/health", health, methods=["GET"]),
@@ -343,6 +353,7 @@ def routes() -> list[Route]:
         Route("/api/loads/{load_id:int}/undo", undo, methods=["POST"]),
         Route("/api/jobs/{job_id:int}", job_get, methods=["GET"]),
         Route("/api/sql", sql, methods=["POST"]),
+        Route("/api/users/{name}/unlock", unlock, methods=["POST"]),
     ]
 
 

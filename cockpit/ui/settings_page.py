@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
-from cockpit import auth, datasets
+from cockpit import auth, datasets, login
 from cockpit.kpis import custom_metrics
 from cockpit.screens import settings_view
 from cockpit.ui.shell import PageContext
@@ -159,6 +161,26 @@ def custom_metrics_section(ctx: PageContext) -> None:
             custom_metrics.delete_metric(ctx.store, drop, ctx.user)
             st.cache_data.clear()
             st.rerun()
+
+
+def login_locks_section(ctx: PageContext) -> None:
+    """Names the sign-in brake has locked, each with an Unlock button (admins; audited)."""
+    if not auth.can(ctx.user, "users"):
+        return
+    locked = login.locked_names(ctx.store)
+    with st.expander(f"Locked sign-ins ({len(locked)})", icon=":material/lock:"):
+        if not locked:
+            st.caption("No name is locked. A name locks for 15 min after 10 failed sign-ins.")
+        for row in locked:
+            until = dt.datetime.fromtimestamp(row["locked_until"]).strftime("%H:%M")
+            c = st.columns([3, 1])
+            c[0].markdown(
+                f"**{row['name']}**: {row['failures']} failed sign-ins, locked until {until}"
+            )
+            if c[1].button("Unlock", key=f"unlock_{row['name']}"):
+                login.unlock(ctx.store, row["name"], user=ctx.user)
+                st.toast(f"Unlocked {row['name']}")
+                st.rerun()
 
 
 def audit_section(ctx: PageContext) -> None:
