@@ -95,13 +95,13 @@ def put_many(
             if check is not None:
                 check(_row(cur, kind, name))
             if value is None:
-                queries.execute(cur, "saved_item_delete", kind=kind, name=name)
+                queries.execute(cur, "saved_item_delete", kind=kind, item_name=name)
                 continue
             queries.execute(
                 cur,
                 "saved_item_put",
                 kind=kind,
-                name=name,
+                item_name=name,
                 owner=user,
                 shared=bool(shared),
                 value=json.dumps(value),
@@ -121,13 +121,13 @@ def remove(store: Store, kind: str, name: str, *, user: str, check: Check | None
             return False
         if check is not None:
             check(existing)
-        queries.execute(cur, "saved_item_delete", kind=kind, name=name)
+        queries.execute(cur, "saved_item_delete", kind=kind, item_name=name)
         audit(cur, user, "delete", {"kind": kind, "name": name})
     return True
 
 
 def _row(cur, kind: str, name: str) -> dict | None:
-    got = queries.execute(cur, "saved_item", kind=kind, name=name).fetchone()
+    got = queries.execute(cur, "saved_item", kind=kind, item_name=name).fetchone()
     if got is None:
         return None
     return _item(dict(zip(("name", "owner", "shared", "value", "saved_at"), got, strict=True)))
@@ -145,7 +145,7 @@ def from_settings(cur) -> None:
                 cur,
                 "saved_item_put",
                 kind=kind,
-                name=str(name),
+                item_name=str(name),
                 owner=entry.get("user"),
                 # Items saved before owners existed were shared.
                 shared=bool(entry.get("shared", True)),

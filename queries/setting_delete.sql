@@ -1,3 +1,3 @@
--- Forget one settings key (its items moved to saved_items). Parameters: $key.
+-- Forget one settings key (grain: one row) (its items moved to saved_items). Parameters: $key.
 delete from settings
 where key = $key
