@@ -53,14 +53,34 @@ def sla_days(store) -> dict[str, int]:
     return dict(store.get_setting("sla_days", SLA_DEFAULT))
 
 
-def save_sla_days(store, mapping: dict[str, int], user: str | None = None) -> None:
-    """Store the SLA days setting after checking every value is a whole number of days >= 0."""
+def save_sla_days(
+    store, mapping: dict[str, int], user: str | None = None, *, shown: dict | None = None
+) -> None:
+    """Store the SLA days setting after checking every value is a whole number of days >= 0.
+
+    The table is saved whole, so with `shown` (the days the editing page read) it is a
+    compare-and-set: if they changed meanwhile, nothing is written and ValueError says to
+    reload, rather than one admin's save silently undoing another's."""
+    import json
+
+    from cockpit.store import audit
+
     clean = {}
     for key, days in mapping.items():
         if not str(key).strip() or int(days) != float(days) or int(days) < 0:
             raise ValueError(f"SLA days for {key!r} must be a whole number >= 0, not {days!r}")
         clean[str(key).strip()] = int(days)
-    store.set_setting("sla_days", clean, user=user)
+    with store.transaction() as cur:
+        if shown is not None:
+            got = queries.execute(cur, "setting_value", key="sla_days").fetchone()
+            now = json.loads(got[0]) if got and got[0] is not None else SLA_DEFAULT
+            if now != shown:
+                raise ValueError(
+                    "The SLA days were changed by someone else since this page was opened; "
+                    "reload the page and make your change again."
+                )
+        queries.execute(cur, "setting_put", key="sla_days", value=json.dumps(clean))
+        audit(cur, user, "setting", {"key": "sla_days", "value": clean})
 
 
 SERVICE_LEVEL_SECONDS = 20.0  # the common "80/20" answer threshold

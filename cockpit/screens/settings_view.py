@@ -70,14 +70,23 @@ def sla_table(store: Store) -> pd.DataFrame:
     return pd.DataFrame([{"ship mode or channel": k, "days": v} for k, v in days.items()])
 
 
-def save_sla(store: Store, edited: pd.DataFrame, user: auth.User) -> None:
+def save_sla(
+    store: Store, edited: pd.DataFrame, user: auth.User, *, shown: pd.DataFrame | None = None
+) -> None:
+    """Save the edited SLA table; with `shown` (the table the editor was given) only if the
+    stored days are still those (ValueError says to reload otherwise)."""
     auth.require(user, "settings")
+    before = None if shown is None else _sla_mapping(shown)
+    targets_mod.save_sla_days(store, _sla_mapping(edited), user=user.name, shown=before)
+
+
+def _sla_mapping(table: pd.DataFrame) -> dict:
     mapping = {}
-    for r in edited.to_dict("records"):
+    for r in table.to_dict("records"):
         key, days = r.get("ship mode or channel"), _num(r.get("days"))
         if key and days is not None:
             mapping[str(key)] = days
-    targets_mod.save_sla_days(store, mapping, user=user.name)
+    return mapping
 
 
 def currency_choice(store: Store) -> dict:

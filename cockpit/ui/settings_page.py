@@ -85,8 +85,9 @@ def sla_section(ctx: PageContext) -> None:
         "(by ship mode, else channel; * = any other)."
     )
     is_admin = auth.can(ctx.user, "settings")
+    shown = settings_view.sla_table(ctx.store)
     edited = st.data_editor(
-        settings_view.sla_table(ctx.store),
+        shown,
         hide_index=True,
         num_rows="dynamic" if is_admin else "fixed",
         key="sla_editor",
@@ -95,7 +96,7 @@ def sla_section(ctx: PageContext) -> None:
     )
     if is_admin and st.button("Save SLA days", key="save_sla"):
         try:
-            settings_view.save_sla(ctx.store, edited, ctx.user)
+            settings_view.save_sla(ctx.store, edited, ctx.user, shown=shown)
         except (ValueError, auth.PermissionDenied) as exc:
             st.error(str(exc))
         else:

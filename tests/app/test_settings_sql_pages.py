@@ -91,3 +91,20 @@ def test_an_admin_unlocks_a_locked_sign_in_from_settings(open_app, demo_db):
         )
         == "local"
     )
+
+
+def test_sla_days_save_from_the_page(open_app, demo_db):
+    from cockpit.kpis import targets
+    from cockpit.ui.resources import _store_for
+
+    at = open_app(demo_db, "settings")
+    editor = at.data_editor(key="sla_editor")
+    row = list(editor.value["ship mode or channel"]).index("Standard")
+    at.session_state["sla_editor"] = {
+        "edited_rows": {row: {"days": 4}}, "added_rows": [], "deleted_rows": [],
+    }  # fmt: skip
+    at.run()
+    at.button(key="save_sla").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "Saved." in [s.value for s in at.success]
+    assert targets.sla_days(_store_for(str(demo_db.resolve())))["Standard"] == 4

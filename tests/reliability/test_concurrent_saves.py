@@ -100,3 +100,34 @@ def test_eight_admins_setting_different_targets_at_once_keep_all_eight(tmp_path)
         assert pd.isna(table["target"]).sum() == len(table) - N
     finally:
         store.close()
+
+
+def test_sla_days_saved_at_once_from_the_same_table_keep_one_and_refuse_the_rest(tmp_path):
+    """The SLA days are one table saved whole: a save is a compare-and-set against the table
+    its page showed, so of eight saves from the same table one lands and seven are told to
+    reload, instead of each silently undoing the others."""
+    store = Store.open(tmp_path / "c.duckdb")
+    try:
+        shown = settings_view.sla_table(store)
+        kept, refused = [], []
+
+        def save(i: int) -> None:
+            edited = shown.copy()
+            edited.loc[edited["ship mode or channel"] == "Standard", "days"] = 10 + i
+            try:
+                settings_view.save_sla(store, edited, ADMIN, shown=shown)
+                kept.append(10 + i)
+            except ValueError as exc:
+                refused.append(str(exc))
+
+        _at_once(save)
+        assert len(kept) == 1 and len(refused) == N - 1
+        assert set(refused) == {
+            "The SLA days were changed by someone else since this page was opened; "
+            "reload the page and make your change again."
+        }
+        from cockpit.kpis import targets
+
+        assert targets.sla_days(store)["Standard"] == kept[0]
+    finally:
+        store.close()
