@@ -4,6 +4,9 @@ down and then locked for a while. The password check itself lives in cockpit.aut
 The counters are kept in the database (`login_failures`, private: the SQL explorer never
 reads it), keyed by the lowercased name, so a restart of the server does not lift a lock and
 guessing an unknown name is braked exactly like a known one. Times are wall-clock seconds.
+Each attempt is counted, in one transaction with the lock check, before its password is
+checked, so parallel attempts cannot all pass the check before any failure is written. An
+admin lifts a lock with `unlock` (Settings, `cockpit user NAME --unlock`, the API).
 """
 
 from __future__ import annotations
