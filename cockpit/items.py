@@ -5,7 +5,8 @@ never reads it).
 Each save or delete is one transaction on its own row, and the caller's permission check runs
 inside it on the row as it is then (under the store's writer lock), so two saves at the same
 moment are both kept and a check never judges a stale copy. (They used to be one JSON value
-per kind, read, changed and written back whole: of two saves 2 ms apart, one was lost.)
+per kind, read, changed and written back whole: of two saves 2 ms apart, one was lost;
+migration 6 in cockpit.store moved them here.)
 """
 
 from __future__ import annotations
@@ -13,21 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from cockpit import queries
-
-if TYPE_CHECKING:
-    from cockpit.store import Store
-
-# What each kind was kept under before migration 6 (a settings key holding a JSON object).
-LEGACY_SETTINGS = {
-    "queries": "saved_queries",
-    "views": "saved_views",
-    "scenarios": "saved_scenarios",
-    "custom_metrics": "custom_metrics",
-    "targets": "targets",
-}
+from cockpit.store import Store, audit
 
 Check = Callable[[dict | None], None]
 
@@ -88,8 +77,6 @@ def put_many(
 ) -> None:
     """Save (value) or remove (None) several items of one kind in one transaction; only the
     named rows are touched."""
-    from cockpit.store import audit
-
     with store.transaction() as cur:
         for name, value in values.items():
             if check is not None:
@@ -113,8 +100,6 @@ def put_many(
 
 def remove(store: Store, kind: str, name: str, *, user: str, check: Check | None = None) -> bool:
     """Delete one item (after `check(item)` passed); False when there is none."""
-    from cockpit.store import audit
-
     with store.transaction() as cur:
         existing = _row(cur, kind, name)
         if existing is None:
@@ -131,25 +116,3 @@ def _row(cur, kind: str, name: str) -> dict | None:
     if got is None:
         return None
     return _item(dict(zip(("name", "owner", "shared", "value", "saved_at"), got, strict=True)))
-
-
-def from_settings(cur) -> None:
-    """Migration 6: move each kind's JSON object out of `settings` into one row per item."""
-    for kind, key in LEGACY_SETTINGS.items():
-        got = queries.execute(cur, "setting_value", key=key).fetchone()
-        stored = json.loads(got[0]) if got and got[0] is not None else {}
-        for name, entry in (stored or {}).items():
-            if kind in ("custom_metrics", "targets"):
-                entry = {"value": entry, "user": None, "shared": True, "saved_at": ""}
-            queries.execute(
-                cur,
-                "saved_item_put",
-                kind=kind,
-                item_name=str(name),
-                owner=entry.get("user"),
-                # Items saved before owners existed were shared.
-                shared=bool(entry.get("shared", True)),
-                value=json.dumps(entry.get("value")),
-                saved_at=entry.get("saved_at") or "",
-            )
-        queries.execute(cur, "setting_delete", key=key)

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from cockpit import datasets, items
+from cockpit import datasets
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "cockpit.duckdb"
 LATEST = 2**62  # as-of value meaning "everything loaded so far"
@@ -157,10 +157,36 @@ MIGRATIONS: list[tuple[int, str, list]] = [
                 saved_at VARCHAR,
                 PRIMARY KEY (kind, name)
             )""",
-            items.from_settings,  # a step in Python: the JSON objects become rows
+            lambda cur: _settings_to_items(cur),  # in Python: each JSON object becomes rows
         ],
     ),
 ]
+
+
+# Where each kind of kept item was before migration 6: a settings key holding a JSON object
+# {name: item} (saved views, scenarios, queries: {value, user, shared, saved_at}; custom
+# metrics and targets: the value itself).
+_LEGACY_ITEMS = {"queries": "saved_queries", "views": "saved_views",
+                 "scenarios": "saved_scenarios", "custom_metrics": "custom_metrics",
+                 "targets": "targets"}  # fmt: skip
+
+
+def _settings_to_items(cur) -> None:
+    """Migration 6: each kept item becomes its own saved_items row; the keys are dropped."""
+    for kind, key in _LEGACY_ITEMS.items():
+        got = cur.execute("SELECT value FROM settings WHERE key = $k", {"k": key}).fetchone()
+        for name, entry in (json.loads(got[0]) if got and got[0] else {}).items():
+            if kind in ("custom_metrics", "targets"):
+                entry = {"value": entry}
+            cur.execute(
+                "INSERT OR REPLACE INTO saved_items VALUES ($kind, $name, $owner, $shared, "
+                "$value, $saved_at)",
+                {"kind": kind, "name": str(name), "owner": entry.get("user"),
+                 # Items saved before owners existed were shared.
+                 "shared": bool(entry.get("shared", True)),
+                 "value": json.dumps(entry.get("value")), "saved_at": entry.get("saved_at") or ""},
+            )  # fmt: skip
+        cur.execute("DELETE FROM settings WHERE key = $k", {"k": key})
 
 
 def _slice_macro(ds: datasets.Dataset) -> str:
