@@ -20,7 +20,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 ## make run: install, seed the demo data into a new database, start the app
 run: $(VENV)/.installed
 	@if [ ! -f "$(COCKPIT_DB)" ]; then echo "Seeding demo data into $(COCKPIT_DB)"; $(PY) -m cockpit demo --if-empty --db "$(COCKPIT_DB)"; fi
-	$(PY) -m streamlit run server.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	@# The address: 127.0.0.1 unless sign-in is configured (cockpit/exposure.py says why).
+	ADDRESS="$$($(PY) -m cockpit.exposure)" && \
+	$(PY) -m streamlit run server.py --server.address "$$ADDRESS" --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 ## make test: install dev deps, make sure Debian's chromium is present, run every test tier
 # Two workers (the machine's two cores), each test file on one worker so a file's servers

@@ -17,6 +17,7 @@ a scheduled load and any script go through here instead of opening the file.
     POST /api/sql               {"query", "max_rows", "timeout"}: one read-only SELECT
     POST /api/session           the pages' own: {"ticket"} from a password sign-in, answered
                                 with the session cookie (HttpOnly); DELETE drops it
+    POST /api/users/NAME/unlock lift the sign-in lock on NAME (admins; `cockpit user --unlock`)
 
 Every call but health and session needs `Authorization: Bearer TOKEN` (cockpit.tokens, or
 the local token of the server file) and is audited with its user, method, path and status.
@@ -419,6 +420,15 @@ async def session_cookie(request: Request) -> Response:
     return response
 
 
+@endpoint(needs="users")
+async def unlock(request, srv, user):
+    from cockpit import login
+
+    name = request.path_params["name"]
+    found = await run_in_threadpool(lambda: login.unlock(srv.store(), name, user=user))
+    return 200, {"name": name, "unlocked": found}
+
+
 def routes() -> list[Route]:
     return [
         Route("/api/health", health, methods=["GET"]),
@@ -432,6 +442,7 @@ def routes() -> list[Route]:
         Route("/api/jobs/{job_id:int}", job_get, methods=["GET"]),
         Route("/api/sql", sql, methods=["POST"]),
         Route("/api/session", session_cookie, methods=["POST", "DELETE"]),
+        Route("/api/users/{name}/unlock", unlock, methods=["POST"]),
     ]
 
 

@@ -90,6 +90,7 @@ EXPLORER_PRIVATE_TABLES = frozenset(
         "rejects",
         "schema_migrations",
         "login_failures",
+        "saved_items",
     }  # fmt: skip
 )
 
@@ -142,7 +143,12 @@ def require(user: User | None, action: str) -> None:
     needed = _needed(action)
     if user is None:
         raise PermissionDenied(f"{label} needs the {needed} role; please sign in first.")
-    raise PermissionDenied(f"{label} needs the {needed} role; you are a {user.role}.")
+    raise PermissionDenied(f"{label} needs the {needed} role; you are {a_role(user.role)}.")
+
+
+def a_role(role: str) -> str:
+    """The role with its article: "a viewer", "an analyst", "an admin"."""
+    return f"{'an' if role[:1].lower() in 'aeiou' else 'a'} {role}"
 
 
 def who_may(action: str) -> str:
@@ -151,11 +157,6 @@ def who_may(action: str) -> str:
     if len(roles) == len(ROLES):
         return "everyone signed in"
     return " and ".join(f"{r}s" for r in roles)
-
-
-def a_role(role: str) -> str:
-    """ "a viewer", "an analyst", "an admin"."""
-    return ("an " if role[:1] in "aeiou" else "a ") + role
 
 
 # -- passwords ------------------------------------------------------------------------------

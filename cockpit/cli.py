@@ -19,12 +19,12 @@ COMMANDS: dict[str, str] = {
     "kpis": "compute the KPI scorecard",
     "whatif": "run a what-if scenario",
     "goalseek": "find the driver value that reaches a target",
-    "user": "print the secrets.toml lines for a password user",
+    "user": "print the secrets.toml lines for a password user, or --unlock a locked name",
     "token": "make (or revoke) an API token for a user and role",
     "sessions": "list password sign-in sessions, or end a user's (sign out everywhere)",
 }
 # Commands that go through the running app server when there is one.
-VIA_SERVER = {"load", "loads", "undo", "sql", "kpis", "whatif", "goalseek", "demo"}
+VIA_SERVER = {"load", "loads", "undo", "sql", "kpis", "whatif", "goalseek", "demo", "user"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,8 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         p = sub.add_parser(name, help=help_text, description=help_text)
-        if name != "user":
-            p.add_argument("--db", help="DuckDB file (default: $COCKPIT_DB or data/cockpit.duckdb)")
+        p.add_argument("--db", help="DuckDB file (default: $COCKPIT_DB or data/cockpit.duckdb)")
         if name in VIA_SERVER:
             p.add_argument(
                 "--server",

@@ -91,3 +91,10 @@ def _bind(name: str, params: dict) -> tuple[str, dict]:
     if missing:
         raise TypeError(f"query {name!r} needs parameter(s): {', '.join(missing)}")
     return sql, {p: params[p] for p in wanted}
+
+
+def execute(cur, query: str, /, **params):
+    """Run queries/<query>.sql bound on `cur`, the caller's cursor (inside its transaction),
+    and return the cursor for fetching."""
+    sql, bound = _bind(query, params)
+    return cur.execute(sql, bound)

@@ -43,7 +43,8 @@ def default_db_path() -> Path:
     return Path(os.environ.get("COCKPIT_DB") or DEFAULT_DB)
 
 
-MIGRATIONS: list[tuple[int, str, list[str]]] = [
+# Each migration's steps are SQL statements or functions called with the cursor.
+MIGRATIONS: list[tuple[int, str, list]] = [
     (
         1,
         "ledger, segments, rejects, layouts, settings, audit",
@@ -143,7 +144,49 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        6,
+        "kept items one row each (saved views/scenarios/queries, custom metrics, targets)",
+        [
+            """CREATE TABLE IF NOT EXISTS saved_items (
+                kind VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                owner VARCHAR,
+                shared BOOLEAN NOT NULL DEFAULT true,
+                value JSON,
+                saved_at VARCHAR,
+                PRIMARY KEY (kind, name)
+            )""",
+            lambda cur: _settings_to_items(cur),  # in Python: each JSON object becomes rows
+        ],
+    ),
 ]
+
+
+# Where each kind of kept item was before migration 6: a settings key holding a JSON object
+# {name: item} (saved views, scenarios, queries: {value, user, shared, saved_at}; custom
+# metrics and targets: the value itself).
+_LEGACY_ITEMS = {"queries": "saved_queries", "views": "saved_views",
+                 "scenarios": "saved_scenarios", "custom_metrics": "custom_metrics",
+                 "targets": "targets"}  # fmt: skip
+
+
+def _settings_to_items(cur) -> None:
+    """Migration 6: each kept item becomes its own saved_items row; the keys are dropped."""
+    for kind, key in _LEGACY_ITEMS.items():
+        got = cur.execute("SELECT value FROM settings WHERE key = $k", {"k": key}).fetchone()
+        for name, entry in (json.loads(got[0]) if got and got[0] else {}).items():
+            if kind in ("custom_metrics", "targets"):
+                entry = {"value": entry}
+            cur.execute(
+                "INSERT OR REPLACE INTO saved_items VALUES ($kind, $name, $owner, $shared, "
+                "$value, $saved_at)",
+                {"kind": kind, "name": str(name), "owner": entry.get("user"),
+                 # Items saved before owners existed were shared.
+                 "shared": bool(entry.get("shared", True)),
+                 "value": json.dumps(entry.get("value")), "saved_at": entry.get("saved_at") or ""},
+            )  # fmt: skip
+        cur.execute("DELETE FROM settings WHERE key = $k", {"k": key})
 
 
 def _slice_macro(ds: datasets.Dataset) -> str:
@@ -254,7 +297,7 @@ class Store:
             cur.begin()
             try:
                 for stmt in statements:
-                    cur.execute(stmt)
+                    stmt(cur) if callable(stmt) else cur.execute(stmt)
                 cur.execute(
                     "INSERT INTO schema_migrations VALUES ($v, $n, current_timestamp)",
                     {"v": version, "n": name},

@@ -1,4 +1,5 @@
-"""Settings: targets and amber bands, currency, SLA days per ship mode or channel."""
+"""Settings: targets and amber bands, currency, SLA days per ship mode or channel, custom
+metrics; for admins the locked sign-ins and the audit log."""
 
 from cockpit.ui import settings_page
 from cockpit.ui.shell import page_body, page_shell
@@ -10,5 +11,6 @@ with page_body(ctx):
     settings_page.currency_section(ctx)
     settings_page.sla_section(ctx)
     settings_page.custom_metrics_section(ctx)
+    settings_page.login_locks_section(ctx)
     settings_page.audit_section(ctx)
     settings_page.sessions_section(ctx)

@@ -31,7 +31,7 @@ def run(args) -> int:
     token = tokens.issue(db, args.name, args.role)
     print(token)
     print(
-        f"(a {args.role} token for {args.name}; shown once, kept hashed in "
+        f"({auth.a_role(args.role)} token for {args.name}; shown once, kept hashed in "
         f"{tokens.tokens_path(db).name}. Use: Authorization: Bearer <token>, or COCKPIT_TOKEN)",
         file=sys.stderr,
     )

@@ -17,7 +17,7 @@ import math
 import re
 from dataclasses import asdict, dataclass
 
-from cockpit import auth, datasets
+from cockpit import auth, datasets, items
 from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import _FORMATTERS, Kpi
 from cockpit.kpis.engine import KpiValue
@@ -25,7 +25,7 @@ from cockpit.kpis.periods import Period, add_months, comparison_months
 from cockpit.sqlguard import QueryRefused, run_readonly
 from cockpit.store import LATEST, Store, resolve_as_of
 
-SETTING = "custom_metrics"
+SETTING = "custom_metrics"  # the kind of kept item (cockpit.items) a metric is
 GROUPS = ("Efficiency", "Cost", "Customer", "Custom")
 AGGREGATES = {
     "sum",
@@ -239,27 +239,21 @@ def validate(store: Store, metric: CustomMetric) -> None:
 
 
 def list_metrics(store: Store) -> list[CustomMetric]:
-    items = store.get_setting(SETTING, {}) or {}
-    return [CustomMetric(**v) for v in items.values()]
+    """The custom metrics, oldest first (each is one kept item: cockpit.items)."""
+    kept = items.listing(store, SETTING)
+    return [CustomMetric(**item["value"]) for item in reversed(kept.values())]
 
 
 def save_metric(store: Store, metric: CustomMetric, user: auth.User) -> None:
-    """Validate and save (analysts and admins)."""
+    """Validate and save (analysts and admins): one row, its own transaction."""
     auth.require(user, "custom_metric")
     validate(store, metric)
-    items = store.get_setting(SETTING, {}) or {}
-    items[metric.id] = asdict(metric)
-    store.set_setting(SETTING, items, user=user.name)
+    items.put(store, SETTING, metric.id, asdict(metric), user=user.name)
 
 
 def delete_metric(store: Store, metric_id: str, user: auth.User) -> bool:
     auth.require(user, "custom_metric")
-    items = store.get_setting(SETTING, {}) or {}
-    if metric_id not in items:
-        return False
-    del items[metric_id]
-    store.set_setting(SETTING, items, user=user.name)
-    return True
+    return items.remove(store, SETTING, metric_id, user=user.name)
 
 
 def definitions(store: Store) -> dict[str, Kpi]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cockpit import queries
+from cockpit import items, queries
 from cockpit.kpis.catalogue import Kpi
 from cockpit.kpis.registry import is_builtin, lookup
 
@@ -55,14 +55,34 @@ def sla_days(store) -> dict[str, int]:
     return dict(store.get_setting("sla_days", SLA_DEFAULT))
 
 
-def save_sla_days(store, mapping: dict[str, int], user: str | None = None) -> None:
-    """Store the SLA days setting after checking every value is a whole number of days >= 0."""
+def save_sla_days(
+    store, mapping: dict[str, int], user: str | None = None, *, shown: dict | None = None
+) -> None:
+    """Store the SLA days setting after checking every value is a whole number of days >= 0.
+
+    The table is saved whole, so with `shown` (the days the editing page read) it is a
+    compare-and-set: if they changed meanwhile, nothing is written and ValueError says to
+    reload, rather than one admin's save silently undoing another's."""
+    import json
+
+    from cockpit.store import audit
+
     clean = {}
     for key, days in mapping.items():
         if not str(key).strip() or int(days) != float(days) or int(days) < 0:
             raise ValueError(f"SLA days for {key!r} must be a whole number >= 0, not {days!r}")
         clean[str(key).strip()] = int(days)
-    store.set_setting("sla_days", clean, user=user)
+    with store.transaction() as cur:
+        if shown is not None:
+            got = queries.execute(cur, "setting_value", key="sla_days").fetchone()
+            now = json.loads(got[0]) if got and got[0] is not None else SLA_DEFAULT
+            if now != shown:
+                raise ValueError(
+                    "The SLA days were changed by someone else since this page was opened; "
+                    "reload the page and make your change again."
+                )
+        queries.execute(cur, "setting_put", key="sla_days", value=json.dumps(clean))
+        audit(cur, user, "setting", {"key": "sla_days", "value": clean})
 
 
 SERVICE_LEVEL_SECONDS = 20.0  # the common "80/20" answer threshold
@@ -74,23 +94,27 @@ def service_level_seconds(store) -> float:
 
 
 def target_overrides(store) -> dict[str, dict]:
-    return dict(store.get_setting("targets", {}))
+    """The Settings targets {kpi_id: {"target": x, "amber": y}} (one kept item per KPI)."""
+    return {kpi_id: item["value"] for kpi_id, item in items.listing(store, "targets").items()}
 
 
-def save_target_overrides(store, overrides: dict[str, dict], user: str | None = None) -> None:
-    """Store Settings targets {kpi_id: {"target": x, "amber": y}} after checking ids and numbers."""
-    clean = {}
-    for kpi_id, entry in overrides.items():
+def save_target_overrides(store, changes: dict[str, dict | None], user: str | None = None) -> None:
+    """Set the Settings targets of the KPIs in `changes` ({kpi_id: {"target": x, "amber": y}};
+    an entry with neither, or None, removes that KPI's override) after checking ids and
+    numbers. Other KPIs' overrides are untouched: each is its own row, so two admins setting
+    different KPIs at the same moment both keep theirs."""
+    clean: dict[str, dict | None] = {}
+    for kpi_id, entry in changes.items():
         if not is_builtin(kpi_id):
             raise KeyError(f"unknown KPI {kpi_id!r}")
         item = {}
         for key in ("target", "amber"):
-            if entry.get(key) is not None:
+            if (entry or {}).get(key) is not None:
                 item[key] = float(entry[key])
         if item.get("amber", 0) < 0:
             raise ValueError(f"{kpi_id}: the amber band must be >= 0")
-        clean[kpi_id] = item
-    store.set_setting("targets", clean, user=user)
+        clean[kpi_id] = item or None
+    items.put_many(store, "targets", clean, user=user or "local")
 
 
 def plan_rows(store, months: list[dt.date], as_of: int) -> list[dict]:

@@ -1,40 +1,73 @@
 """Named things users keep: saved SQL queries, saved views (bookmarks), saved scenarios.
 
-Stored as settings rows (JSON), so they travel with the database file. Each item has an owner
-and is private (seen by its owner only) or shared (seen by everyone). Who may save what is
-decided by cockpit.auth.require_save: a viewer saves only their own private items; shared
-items need an analyst; someone else's private item is never overwritten (admins excepted).
+Each is one row of the store's kept items (cockpit.items), so it travels with the database
+file and two saves at the same moment are both kept. Each item has an owner and is private
+(seen by its owner only) or shared (seen by everyone). Who may save what is decided by
+cockpit.auth.require_save: a viewer saves only their own private items; shared items need an
+analyst; someone else's private item is never overwritten (admins excepted), nor opened.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from cockpit import auth
+from cockpit import auth, items
 from cockpit.store import Store
 
 KINDS = ("queries", "views", "scenarios")
+_ONE = {"queries": "query", "views": "view", "scenarios": "scenario"}
 
 
-def _key(kind: str) -> str:
+class NotFound(KeyError):
+    """No saved item of that kind and name; the message is for the user."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _kind(kind: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown saved kind {kind!r}")
-    return f"saved_{kind}"
+    return kind
 
 
-def _shared(item: dict) -> bool:
-    return bool(item.get("shared", True))  # items saved before owners existed were shared
+def _visible(item: dict, user: auth.User) -> bool:
+    return item["shared"] or item.get("user") == user.name
 
 
 def list_saved(store: Store, kind: str, user: auth.User | None = None) -> dict[str, dict]:
     """name -> {"value", "user", "shared", "saved_at"}, newest first: with a `user`, only the
     items they may see (their own and the shared ones)."""
-    items = store.get_setting(_key(kind), {}) or {}
+    kept = items.listing(store, _kind(kind))
     if user is not None:
-        items = {n: i for n, i in items.items() if _shared(i) or i.get("user") == user.name}
-    for item in items.values():
-        item["shared"] = _shared(item)
-    return dict(sorted(items.items(), key=lambda kv: kv[1].get("saved_at", ""), reverse=True))
+        kept = {n: i for n, i in kept.items() if _visible(i, user)}
+    return kept
+
+
+def open_saved(store: Store, kind: str, name: str, *, user: auth.User) -> dict:
+    """The item `user` asked for by name (a link's `scenario=`): NotFound if there is none,
+    PermissionDenied if it is someone else's private item (admins included: private means
+    its owner's alone)."""
+    if not isinstance(user, auth.User):
+        raise TypeError("open_saved() needs the signed-in auth.User")
+    item = items.get(store, _kind(kind), name)
+    if item is None:
+        raise NotFound(f"There is no saved {_ONE[kind]} named '{name}'.")
+    if not _visible(item, user):
+        raise auth.PermissionDenied(
+            f"The {_ONE[kind]} '{name}' is private to its owner; ask them to share it."
+        )
+    return item
+
+
+def _refuse_others_private(
+    kind: str, name: str, existing: dict | None, user: auth.User, *, what_to_do: str
+) -> None:
+    """Someone else's private item is theirs: only an admin replaces or deletes it."""
+    if existing is None or existing["shared"] or existing.get("user") == user.name:
+        return
+    if not auth.can(user, "users"):
+        raise auth.PermissionDenied(
+            f"The {_ONE[kind]} '{name}' is {existing.get('user')}'s private one; {what_to_do}."
+        )
 
 
 def save(
@@ -48,31 +81,25 @@ def save(
         raise ValueError("give it a name")
     if len(name) > 80:
         raise ValueError("use a name of at most 80 characters")
-    if kind == "queries":
+    if _kind(kind) == "queries":
         auth.require(user, "sql")
-    items = store.get_setting(_key(kind), {}) or {}
-    existing = items.get(name)
-    auth.require_save(user, shared=shared, owner=existing and existing.get("user"))
-    if existing is not None and not _shared(existing) and existing.get("user") != user.name:
-        auth.require(user, "users")  # someone's private item: only an admin replaces it
-    items[name] = {
-        "value": value,
-        "user": user.name,
-        "shared": bool(shared),
-        "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
-    }
-    store.set_setting(_key(kind), items, user=user.name)
+
+    def check(existing: dict | None) -> None:
+        _refuse_others_private(
+            kind, name, existing, user, what_to_do="save yours under another name"
+        )
+        auth.require_save(user, shared=shared, owner=existing and existing.get("user"))
+
+    items.put(store, kind, name, value, user=user.name, shared=bool(shared), check=check)
 
 
 def delete(store: Store, kind: str, name: str, *, user: auth.User) -> bool:
     """Delete a named item: its owner, an analyst for a shared one, or an admin."""
-    items = store.get_setting(_key(kind), {}) or {}
-    if name not in items:
-        return False
-    item = items[name]
-    auth.require_save(user, shared=_shared(item), owner=item.get("user"))
-    if not _shared(item) and item.get("user") != user.name:
-        auth.require(user, "users")
-    del items[name]
-    store.set_setting(_key(kind), items, user=user.name)
-    return True
+
+    def check(item: dict) -> None:
+        _refuse_others_private(
+            kind, name, item, user, what_to_do="only they or an admin may delete it"
+        )
+        auth.require_save(user, shared=item["shared"], owner=item.get("user"))
+
+    return items.remove(store, _kind(kind), name, user=user.name, check=check)

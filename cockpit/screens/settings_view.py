@@ -112,16 +112,27 @@ def _num(v) -> float | None:
     return None if math.isnan(f) else f
 
 
-def save_targets(store: Store, edited: pd.DataFrame, user: auth.User) -> int:
-    """Save the edited override columns; returns how many KPIs have an override."""
+def save_targets(
+    store: Store, edited: pd.DataFrame, user: auth.User, *, shown: pd.DataFrame | None = None
+) -> int:
+    """Save the override cells the user changed from `shown` (the table the editor was given;
+    None: every row); returns how many KPIs have an override now. Rows not changed here are
+    left as stored, so another admin's save of other KPIs meanwhile is kept."""
     auth.require(user, "targets")
-    overrides = {}
+    before = {}
+    if shown is not None:
+        before = {r["kpi"]: _entry(r) for r in shown.to_dict("records")}
+    changes = {}
     for r in edited.to_dict("records"):
-        entry = {"target": _num(r.get("target")), "amber": _num(r.get("amber"))}
-        if entry["target"] is not None or entry["amber"] is not None:
-            overrides[r["kpi"]] = entry
-    targets_mod.save_target_overrides(store, overrides, user=user.name)
-    return len(overrides)
+        entry = _entry(r)
+        if shown is None or before.get(r["kpi"]) != entry:
+            changes[r["kpi"]] = entry
+    targets_mod.save_target_overrides(store, changes, user=user.name)
+    return len(targets_mod.target_overrides(store))
+
+
+def _entry(row: dict) -> dict:
+    return {"target": _num(row.get("target")), "amber": _num(row.get("amber"))}
 
 
 def sla_table(store: Store) -> pd.DataFrame:
@@ -129,14 +140,23 @@ def sla_table(store: Store) -> pd.DataFrame:
     return pd.DataFrame([{"ship mode or channel": k, "days": v} for k, v in days.items()])
 
 
-def save_sla(store: Store, edited: pd.DataFrame, user: auth.User) -> None:
+def save_sla(
+    store: Store, edited: pd.DataFrame, user: auth.User, *, shown: pd.DataFrame | None = None
+) -> None:
+    """Save the edited SLA table; with `shown` (the table the editor was given) only if the
+    stored days are still those (ValueError says to reload otherwise)."""
     auth.require(user, "settings")
+    before = None if shown is None else _sla_mapping(shown)
+    targets_mod.save_sla_days(store, _sla_mapping(edited), user=user.name, shown=before)
+
+
+def _sla_mapping(table: pd.DataFrame) -> dict:
     mapping = {}
-    for r in edited.to_dict("records"):
+    for r in table.to_dict("records"):
         key, days = r.get("ship mode or channel"), _num(r.get("days"))
         if key and days is not None:
             mapping[str(key)] = days
-    targets_mod.save_sla_days(store, mapping, user=user.name)
+    return mapping
 
 
 def currency_choice(store: Store) -> dict:

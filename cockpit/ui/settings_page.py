@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
-from cockpit import auth, datasets
+from cockpit import auth, datasets, login
 from cockpit.kpis import custom_metrics
 from cockpit.kpis import targets as targets_mod
 from cockpit.screens import settings_view
@@ -43,7 +45,7 @@ def targets_section(ctx: PageContext) -> None:
     )
     if is_admin and st.button("Save targets", type="primary", key="save_targets"):
         try:
-            n = settings_view.save_targets(ctx.store, edited, ctx.user)
+            n = settings_view.save_targets(ctx.store, edited, ctx.user, shown=table)
         except (ValueError, KeyError, auth.PermissionDenied) as exc:
             st.error(str(exc))
         else:
@@ -91,8 +93,9 @@ def sla_section(ctx: PageContext) -> None:
         "(by ship mode, else channel; * = any other)."
     )
     is_admin = auth.can(ctx.user, "settings")
+    shown = settings_view.sla_table(ctx.store)
     edited = st.data_editor(
-        settings_view.sla_table(ctx.store),
+        shown,
         hide_index=True,
         num_rows="dynamic" if is_admin else "fixed",
         key="sla_editor",
@@ -101,7 +104,7 @@ def sla_section(ctx: PageContext) -> None:
     )
     if is_admin and st.button("Save SLA days", key="save_sla"):
         try:
-            settings_view.save_sla(ctx.store, edited, ctx.user)
+            settings_view.save_sla(ctx.store, edited, ctx.user, shown=shown)
         except (ValueError, auth.PermissionDenied) as exc:
             st.error(str(exc))
         else:
@@ -167,6 +170,26 @@ def custom_metrics_section(ctx: PageContext) -> None:
             custom_metrics.delete_metric(ctx.store, drop, ctx.user)
             st.cache_data.clear()
             st.rerun()
+
+
+def login_locks_section(ctx: PageContext) -> None:
+    """Names the sign-in brake has locked, each with an Unlock button (admins; audited)."""
+    if not auth.can(ctx.user, "users"):
+        return
+    locked = login.locked_names(ctx.store)
+    with st.expander(f"Locked sign-ins ({len(locked)})", icon=":material/lock:"):
+        if not locked:
+            st.caption("No name is locked. A name locks for 15 min after 10 failed sign-ins.")
+        for row in locked:
+            until = dt.datetime.fromtimestamp(row["locked_until"]).strftime("%H:%M")
+            c = st.columns([3, 1])
+            c[0].markdown(
+                f"**{row['name']}**: {row['failures']} failed sign-ins, locked until {until}"
+            )
+            if c[1].button("Unlock", key=f"unlock_{row['name']}"):
+                login.unlock(ctx.store, row["name"], user=ctx.user)
+                st.toast(f"Unlocked {row['name']}")
+                st.rerun()
 
 
 def audit_section(ctx: PageContext) -> None:

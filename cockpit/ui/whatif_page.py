@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cockpit import auth
 from cockpit.charts.whatif import scenario_compare, tornado
 from cockpit.screens import saved, whatif_view
 from cockpit.ui import cached, errors, saving
@@ -86,9 +87,10 @@ def _drivers_from_link(ctx: PageContext, bounds: whatif_view.Bounds) -> set[str]
     name = ctx.state.scenario
     if name and st.session_state.get("_scenario_applied") != name:
         st.session_state["_scenario_applied"] = name
-        found = saved.list_saved(ctx.store, "scenarios").get(name)
-        if found is None:
-            st.warning(f"No saved scenario named '{name}'; showing the drivers in the link.")
+        try:
+            found = saved.open_saved(ctx.store, "scenarios", name, user=ctx.user)
+        except (saved.NotFound, auth.PermissionDenied) as exc:
+            st.warning(f"{exc} Showing the drivers in the link.")
         else:
             wanted = {d: 0.0 for d in DRIVERS}
             wanted.update(found["value"]["drivers"])

@@ -94,3 +94,44 @@ def test_sql_explorer_refuses_a_delete_and_keeps_the_data(open_app, demo_db):
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and errors[0], errors
     assert sql_value(demo_db, "select count(*) from loads") == loads
+
+
+def test_an_admin_unlocks_a_locked_sign_in_from_settings(open_app, demo_db):
+    from cockpit import auth, login
+    from cockpit.ui.resources import _store_for
+
+    store = _store_for(str(demo_db.resolve()))
+    config = auth.AuthConfig("password", users={})
+    brake = login.LoginBrake(sleep=lambda s: None)
+    for _ in range(login.LOCK_AFTER):
+        login.sign_in(store, config, "Mallory", "guess", brake=brake)
+    at = open_app(demo_db, "settings")
+    assert "Locked sign-ins (1)" in [e.label for e in at.expander]
+    assert "**mallory**: 10 failed sign-ins" in " ".join(m.value for m in at.markdown)
+    at.button(key="unlock_mallory").click().run()
+    assert not at.exception
+    assert login.locked_names(store) == []
+    assert "Locked sign-ins (0)" in [e.label for e in at.expander]
+    assert (
+        store.scalar(
+            """select "user" from audit where action = 'login_unlocked' and detail->>'name' = 'mallory'"""
+        )
+        == "local"
+    )
+
+
+def test_sla_days_save_from_the_page(open_app, demo_db):
+    from cockpit.kpis import targets
+    from cockpit.ui.resources import _store_for
+
+    at = open_app(demo_db, "settings")
+    editor = at.data_editor(key="sla_editor")
+    row = list(editor.value["ship mode or channel"]).index("Standard")
+    at.session_state["sla_editor"] = {
+        "edited_rows": {row: {"days": 4}}, "added_rows": [], "deleted_rows": [],
+    }  # fmt: skip
+    at.run()
+    at.button(key="save_sla").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "Saved." in [s.value for s in at.success]
+    assert targets.sla_days(_store_for(str(demo_db.resolve())))["Standard"] == 4

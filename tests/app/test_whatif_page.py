@@ -82,3 +82,50 @@ def test_agents_slider_cannot_take_away_more_agents_than_the_team_has(open_app, 
     assert not at_link.exception
     assert at_link.slider(key="d_agents").value == slider.min
     assert any("outside the model's range" in w.value for w in at_link.warning)
+
+
+def _as_user(monkeypatch, db, user, **query_params):
+    """The What-if page as `user`, signed in (password mode), opened with `query_params`."""
+    from streamlit.testing.v1 import AppTest
+
+    from cockpit import auth
+
+    from .conftest import APP, PAGES
+
+    monkeypatch.setenv("COCKPIT_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = {
+        "mode": "password",
+        "users": {user.name: {"role": user.role, "password_hash": auth.hash_password("x" * 8)}},
+    }
+    at.session_state["cockpit_user"] = user
+    at.query_params.update(query_params)
+    at.run()
+    at.switch_page(PAGES["whatif"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_private_scenario_link_does_not_open_for_someone_else(open_app, demo_db, monkeypatch):
+    from cockpit.auth import User
+    from cockpit.screens import saved
+    from cockpit.ui.resources import _store_for
+
+    store = _store_for(str(demo_db.resolve()))
+    drivers = {"volume": 15.0, "agents": 3.0}
+    saved.save(store, "scenarios", "Vera's plan", {"drivers": drivers}, user=User("vera", "viewer"))
+    at = _as_user(monkeypatch, demo_db, User("vic", "viewer"), scenario="Vera's plan")
+    assert at.slider(key="d_volume").value == 0.0 and at.slider(key="d_agents").value == 0.0
+    said = " ".join(w.value for w in at.warning)
+    assert "The scenario 'Vera's plan' is private to its owner" in said, said
+    assert "Order volume" not in " ".join(i.value for i in at.info)
+    # Its owner opens it.
+    at = _as_user(monkeypatch, demo_db, User("vera", "viewer"), scenario="Vera's plan")
+    assert at.slider(key="d_volume").value == 15.0
+    assert "Scenario 'Vera's plan'" in " ".join(i.value for i in at.info)
+
+
+def test_an_unknown_scenario_link_says_so(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, "whatif", scenario="No such plan")
+    said = " ".join(w.value for w in at.warning)
+    assert "There is no saved scenario named 'No such plan'" in said, said

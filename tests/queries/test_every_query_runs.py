@@ -37,6 +37,14 @@ SAMPLES: dict[str, object] = {
     "fingerprint": "no-such-layout",
     "batches": ["B1"],
     "user_name": "vic",
+    "kind": "views",
+    "item_name": "no-such-item",
+    "owner": "vic",
+    "shared": False,
+    "value": '{"url": "?"}',
+    "saved_at": "2026-01-02T03:04:05",
+    "key": "no-such-setting",
+    "now": 1.0e9,
     **{f: ["Leeds"] for f in FILTERS},
 }
 

@@ -304,3 +304,31 @@ def test_the_server_warms_the_default_view_up_at_start(tmp_path):
         server.stop()
     log = (tmp_path / f"server-{server.port}.log").read_text()
     assert "warm-up" not in log and "Traceback" not in log, log
+
+
+def test_user_unlock_goes_through_the_running_app_and_needs_an_admin(tmp_path):
+    from cockpit import auth, login
+
+    store = Store.open(tmp_path / "cockpit.duckdb")
+    brake = login.LoginBrake(sleep=lambda s: None)
+    for _ in range(login.LOCK_AFTER):
+        login.sign_in(store, auth.AuthConfig("password"), "mallory", "guess", brake=brake)
+    store.close()
+    server = AppServer(tmp_path).start()
+    try:
+        analyst = server.token("ann", "analyst")
+        status, doc = server.call("POST", "/api/users/mallory/unlock", analyst)
+        assert status == 403 and "admin role; you are an analyst" in doc["error"]
+        out = server.cli("user", "mallory", "--unlock")  # the server holds the file
+        assert (out.returncode, out.stdout, out.stderr) == (0, "unlocked mallory\n", "")
+        store = _open_after(server)
+    finally:
+        server.stop()
+    try:
+        assert login.locked_names(store) == []
+        assert (
+            store.scalar("select \"user\" from audit where action = 'login_unlocked'")
+            == "local-cli"
+        )
+    finally:
+        store.close()

@@ -13,6 +13,7 @@ from cockpit import auth
 from cockpit.auth import (
     LOCAL_ADMIN,
     PERMISSIONS,
+    ROLES,
     PermissionDenied,
     User,
     auth_config,
@@ -51,11 +52,15 @@ def test_require_names_the_role_needed_and_the_role_held():
     with pytest.raises(PermissionDenied) as info:
         require(User("vic", "viewer"), "upload")
     assert str(info.value) == "Uploading files needs the analyst role; you are a viewer."
-    with pytest.raises(PermissionDenied, match="needs the admin role; you are a analyst"):
+    with pytest.raises(PermissionDenied, match="needs the admin role; you are an analyst"):
         require(User("ann", "analyst"), "targets")
     with pytest.raises(PermissionDenied, match="sign in"):
         require(None, "read")
     require(User("ann", "analyst"), "sql")  # allowed: no exception
+
+
+def test_roles_take_the_right_article():
+    assert [auth.a_role(r) for r in ROLES] == ["a viewer", "an analyst", "an admin"]
 
 
 def test_unknown_action_is_a_programming_error():

@@ -215,3 +215,19 @@ def test_demo_seeds_every_dataset_once(cli):
     assert counts.pop("real_loads") == 0
     assert all(v > 0 for v in counts.values()), counts
     assert cli("demo", "--if-empty")[1] == "database already has data; demo not seeded\n"
+
+
+def test_user_unlock_lifts_a_sign_in_lock_and_is_audited(cli):
+    from cockpit import auth, login
+
+    store = store_mod.get_store(cli.db)
+    brake = login.LoginBrake(sleep=lambda s: None)
+    for _ in range(login.LOCK_AFTER):
+        login.sign_in(store, auth.AuthConfig("password"), "Mallory", "guess", brake=brake)
+    assert [r["name"] for r in login.locked_names(store)] == ["mallory"]
+    code, out, err = cli("user", "Mallory", "--unlock")
+    assert (code, out, err) == (0, "unlocked Mallory\n", "")
+    assert login.locked_names(store) == []
+    assert store.scalar("select \"user\" from audit where action = 'login_unlocked'") == "local-cli"
+    code, out, _ = cli("user", "Mallory", "--unlock")
+    assert (code, out) == (0, "Mallory had no failed sign-ins to forget\n")

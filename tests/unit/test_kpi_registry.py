@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from custom_metric_examples import freight_per_unit
 
-from cockpit import auth
+from cockpit import auth, items
 from cockpit.kpis import custom_metrics, registry
 from cockpit.kpis.catalogue import CATALOGUE, format_value
 from cockpit.kpis.engine import KpiValue
@@ -35,7 +35,7 @@ def test_lookup_finds_builtins_and_custom_metrics(store):
     assert registry.lookup("on_time_pct") is CATALOGUE["on_time_pct"]
     with pytest.raises(KeyError, match="custom_freight_per_unit"):
         registry.lookup("custom_freight_per_unit", custom_metrics.definitions(store))
-    store.set_setting(custom_metrics.SETTING, {"freight_per_unit": _metric().__dict__})
+    items.put(store, custom_metrics.SETTING, "freight_per_unit", _metric().__dict__, user="ann")
     defs = custom_metrics.definitions(store)
     assert list(defs) == ["custom_freight_per_unit"]
     kpi = registry.lookup("custom_freight_per_unit", defs)

@@ -249,3 +249,43 @@ def test_a_read_racing_a_commit_is_not_kept(store):
     assert store.latest_seq() == 0  # what was read, before the load committed
     store._read_latest_seq = real
     assert store.latest_seq() == 1  # not the kept 0
+
+
+def test_kept_items_stored_as_json_settings_become_one_row_each(tmp_path):
+    path = tmp_path / "old.duckdb"
+    s = Store.open(path)
+    # As a database from before migration 6: each kind was one JSON object in settings.
+    s.con.execute("DROP TABLE saved_items")
+    s.con.execute("DELETE FROM schema_migrations WHERE version >= 6")
+    views = {
+        "Lyon": {"value": {"url": "?site=Lyon"}, "user": "vera", "shared": False,
+                 "saved_at": "2026-03-01T10:00:00"},
+        "Old": {"value": {"url": "?"}, "user": "ann", "saved_at": "2026-01-01T09:00:00"},
+    }  # fmt: skip
+    metric = {"id": "fpu", "label": "Freight per unit", "dataset": "orders",
+              "numerator": "sum(revenue)"}  # fmt: skip
+    for key, value in {
+        "saved_views": views,
+        "custom_metrics": {"fpu": metric},
+        "targets": {"asa_seconds": {"target": 50.0, "amber": 15.0}},
+        "sla_days": {"Standard": 4},
+    }.items():
+        s.set_setting(key, value)
+    s.close()
+    s = Store.open(path)
+    try:
+        from cockpit.kpis import custom_metrics, targets
+        from cockpit.screens import saved
+
+        kept = saved.list_saved(s, "views")
+        assert list(kept) == ["Lyon", "Old"]  # newest first
+        assert kept["Lyon"] == {"value": {"url": "?site=Lyon"}, "user": "vera",
+                                "shared": False, "saved_at": "2026-03-01T10:00:00"}  # fmt: skip
+        assert kept["Old"]["shared"] is True  # saved before owners existed: shared
+        assert [m.label for m in custom_metrics.list_metrics(s)] == ["Freight per unit"]
+        assert targets.target_overrides(s) == {"asa_seconds": {"target": 50.0, "amber": 15.0}}
+        # The moved keys are gone from settings; the others stay.
+        assert s.get_setting("saved_views") is None and s.get_setting("targets") is None
+        assert s.get_setting("sla_days") == {"Standard": 4}
+    finally:
+        s.close()
