@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import pandas as pd
 import pyarrow as pa
 
 from cockpit import datasets, queries
@@ -130,3 +131,16 @@ def _page(store, name, period, filters, as_of, page, page_size) -> DrillRows:
         page_size=page_size,
         ignored_filters=sorted(d for d, v in filters.items() if v and d not in dims),
     )
+
+
+def readable(rows: pa.Table) -> pd.DataFrame:
+    """The rows as people read them: a timestamp column whose every value is at midnight
+    (a date written as a timestamp) is shown as dates."""
+    frame = rows.to_pandas()
+    for name in frame.columns:
+        col = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            present = col.dropna()
+            if len(present) and (present == present.dt.normalize()).all():
+                frame[name] = col.dt.date
+    return frame

@@ -61,9 +61,13 @@ def body(ctx: PageContext) -> None:
     if not got.total:
         st.info("No rows in this view. Try a longer period or fewer filters.")
         return
-    frame = got.rows.to_pandas()
+    frame = drill.readable(got.rows)
     st.dataframe(
-        frame.rename(columns=xlsx.header_label), hide_index=True, width="stretch", height=520
+        frame.rename(columns=xlsx.header_label),
+        hide_index=True,
+        width="stretch",
+        height=520,
+        placeholder="—",
     )
     _pager(state, view_id, got)
     _downloads(ctx, kpi, got.dataset, dataset)
@@ -114,7 +118,7 @@ def _downloads(ctx: PageContext, kpi, shown: str, dataset: str | None) -> None:
         got = drill.export_table(
             ctx.store, kpi, ctx.period, ctx.filters, as_of=ctx.as_of_arg, dataset=dataset
         )
-        return got.rows.to_pandas()
+        return drill.readable(got.rows)
 
     name = view_file_name(
         f"{kpi.id}-rows", ctx.period.label, filters=ctx.filters, ext="xlsx"

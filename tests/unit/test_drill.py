@@ -70,3 +70,17 @@ def test_every_dataset_but_targets_has_a_drill_query_with_its_filters():
         params = queries.parameters(queries.sql_text(f"drill_{name}"))
         dims = [p for p in params if p in datasets.FILTER_DIMENSIONS]
         assert dims == datasets.filter_dimensions(ds), name
+
+
+def test_midnight_timestamps_read_as_dates_and_times_stay():
+    import pyarrow as pa
+
+    rows = pa.table(
+        {
+            "promised": pa.array([dt.datetime(2026, 11, 5), None], pa.timestamp("us")),
+            "at": pa.array([dt.datetime(2026, 11, 5, 9, 30), None], pa.timestamp("us")),
+        }
+    )
+    frame = drill.readable(rows)
+    assert frame["promised"].tolist()[0] == dt.date(2026, 11, 5)
+    assert frame["at"].tolist()[0] == dt.datetime(2026, 11, 5, 9, 30)
