@@ -70,6 +70,11 @@ def hold_summary(sheet: PreparedSheet) -> dict:
 
 
 RATING_SCALES = {"csat": (1, 5), "score": (0, 10)}
+# The question each rating answers, in the words a survey uses.
+RATING_QUESTIONS = {
+    "csat": "Which question asks how satisfied the customer was (a 1–5 rating, for CSAT)?",
+    "score": "Which question asks how likely they are to recommend you (0–10, for NPS)?",
+}
 
 
 def rating_choices(sheet: PreparedSheet) -> dict[str, list[str]]:

@@ -148,7 +148,7 @@ def _held(prepared: PreparedFile, sheet) -> None:
             st.rerun()
     for canon, questions in dataops.rating_choices(sheet).items():
         picked = st.selectbox(
-            f"Which question is the {canon} rating?",
+            dataops.RATING_QUESTIONS[canon],
             [None, *questions],
             format_func=lambda q: "Choose a question…" if q is None else q,
             key=f"rating_{canon}_{prepared.sha256}_{sheet.raw.sheet}",

@@ -45,3 +45,22 @@ def test_held_sheet_waits_for_one_click_and_is_remembered(open_app, empty_db):
     assert any("Same layout as ledger_jan.csv" in s.value for s in at.success)
     at.button(key="load_files").click().run()
     assert sql_value(empty_db, "select count(*) from orders_live") == 8
+
+
+def test_a_survey_rating_is_asked_for_in_words_and_then_loads(open_app, empty_db):
+    """A coded question (Q7ALL, 1-5 answers) is offered as the satisfaction rating in words
+    ("how satisfied"), not as "the csat rating"; picking it loads every answer's rating."""
+    rows = ["Survey date,Q7ALL,Segment"]
+    rows += [f"2024-03-{d:02d},{1 + d % 5},Retail" for d in range(1, 29)]
+    at = open_app(empty_db, "data")
+    _upload(at, "airport_march.csv", ("\n".join(rows) + "\n").encode())
+    ask = next(s for s in at.selectbox if s.key.startswith("rating_csat_"))
+    assert ask.label.startswith("Which question asks how satisfied the customer was")
+    assert "csat rating" not in ask.label
+    ask.set_value("Q7ALL").run()
+    assert not at.exception
+    at.button(key="load_files").click().run()
+    assert sql_value(empty_db, "select count(csat) from surveys_live") == 28
+    assert sql_value(empty_db, "select sum(csat) from surveys_live") == sum(
+        1 + d % 5 for d in range(1, 29)
+    )
