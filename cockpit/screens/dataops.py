@@ -378,3 +378,18 @@ def report_summary(report) -> list[tuple[str, str]]:
 
 def report_json(report) -> str:
     return json.dumps(report.to_dict(), indent=2, default=str)
+
+
+def only_raw(prepared: PreparedFile) -> bool:
+    """Whether loading the file would keep raw copies only (no sheet maps to a dataset)."""
+    return all(s.status in ("raw-only", "rejected") for s in prepared.sheets)
+
+
+def raw_only_text(sheet: PreparedSheet) -> str:
+    """Why a sheet is kept raw only, and what that means, in words."""
+    why = "; ".join(sheet.mapping.reasons[:2]) or "no dataset of the cockpit fits its columns"
+    return (
+        f"Nothing here was recognised as one of the cockpit's datasets ({why}). Loading keeps "
+        "a raw copy you can query in the SQL explorer; no KPI changes. If it is a dataset, "
+        "choose it under “Load as”."
+    )

@@ -91,12 +91,14 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
     badge = {
         "ready": f"→ **{ds}** ({sheet.mapping.confidence:.0%} sure)",
         "held": f"→ :material/pause_circle: held: looks like **{ds}**, waiting for you",
-        "raw-only": "→ kept raw only",
+        "raw-only": "→ nothing recognised: kept raw only",
     }.get(sheet.status, "→ ❌ rejected")
     title = f"{'Sheet ' + repr(sheet.raw.sheet) if sheet.raw.sheet else 'Data'} {badge}"
     with st.expander(title, expanded=sheet.status != "raw-only"):
         if sheet.status == "held":
             _held(prepared, sheet)
+        if sheet.status == "raw-only":
+            st.info(dataops.raw_only_text(sheet), icon=":material/help:")
         if a is not None:
             header = ", ".join(str(r + 1) for r in a.header_rows) or "none"
             st.caption(
@@ -328,7 +330,16 @@ def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
             " in its “Load as” box, to load the file."
         )
     label = f"Load {len(ready)} file{'s' if len(ready) != 1 else ''}"
-    if st.button(label, type="primary", disabled=not ready, key="load_files"):
+    raw_only = bool(ready) and all(dataops.only_raw(p) for p in ready)
+    if raw_only:
+        # Said before the click: loading these changes no KPI.
+        label = f"Keep {len(ready)} file{'s' if len(ready) != 1 else ''} raw only"
+        st.caption(
+            "Nothing in these files was recognised as one of the cockpit's datasets: loading "
+            "keeps a raw copy you can query in the SQL explorer, and changes no KPI."
+        )
+    kind = "secondary" if raw_only else "primary"
+    if st.button(label, type=kind, disabled=not ready, key="load_files"):
         # Through the process's load queue, behind any load sent to the API.
         waiting_note = st.empty()
         reports = dataops.commit_queued(

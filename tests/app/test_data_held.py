@@ -64,3 +64,15 @@ def test_a_survey_rating_is_asked_for_in_words_and_then_loads(open_app, empty_db
     assert sql_value(empty_db, "select sum(csat) from surveys_live") == sum(
         1 + d % 5 for d in range(1, 29)
     )
+
+
+def test_a_file_with_nothing_recognised_says_so_before_loading(open_app, empty_db):
+    at = open_app(empty_db, "data")
+    _upload(at, "paint.csv", b"colour,size\nred,1\nblue,2\ngreen,3\n")
+    (exp,) = [e for e in at.expander if "kept raw" in e.label]
+    assert "nothing recognised: kept raw only" in exp.label
+    said = " ".join(i.value for i in at.info)
+    assert "Nothing here was recognised as one of the cockpit's datasets" in said
+    button = at.button(key="load_files")
+    assert button.label == "Keep 1 file raw only"
+    assert "changes no KPI" in " ".join(c.value for c in at.caption)

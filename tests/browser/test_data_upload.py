@@ -65,7 +65,7 @@ def test_upload_detects_title_block_and_loads(empty_server, ui):
     assert ui.metric("Rows rejected", within=orders_sheet) == "0"
     returns_sheet = page.get_by_test_id("stExpander").filter(has_text="Sheet 'Returns' → returns")
     assert ui.metric("Rows to load", within=returns_sheet) == f"{expected['returns']:,}"
-    expect(page.get_by_text("Sheet 'Notes' → kept raw only")).to_be_visible()
+    expect(page.get_by_text("Sheet 'Notes' → nothing recognised: kept raw only")).to_be_visible()
 
     page.get_by_role("button", name="Load 1 file").click()
     expect(page.get_by_role("heading", name="Load report")).to_be_visible()
