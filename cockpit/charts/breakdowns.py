@@ -347,7 +347,7 @@ def oee_decomposition(
                 "measure:N",
                 sort=labels,
                 scale=alt.Scale(domain=labels, range=OEE_COLORS),
-                legend=alt.Legend(title=None),
+                legend=alt.Legend(title=None, columns=2),  # fits a phone: 2 rows of 2
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.25)),
             tooltip=[

@@ -42,12 +42,15 @@ def variance_section(ctx: PageContext) -> None:
     left, right = st.columns([3, 2])
     money = currency.shown()
     with left:
+        # Variance first after the names: on a phone the table shows the columns that matter.
         st.dataframe(
-            df[["unit", "account", "budget", "actual", "variance", "variance_pct"]],
+            df[["unit", "account", "variance", "variance_pct", "budget", "actual"]],
             hide_index=True,
             width="stretch",
             height=420,
             column_config={
+                "unit": st.column_config.TextColumn("Unit", pinned=True),
+                "account": st.column_config.TextColumn("Account"),
                 "budget": st.column_config.NumberColumn("Budget", format=f"{money}%,.0f"),
                 "actual": st.column_config.NumberColumn("Actual", format=f"{money}%,.0f"),
                 "variance": st.column_config.NumberColumn(
