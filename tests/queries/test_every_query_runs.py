@@ -28,6 +28,7 @@ SAMPLES: dict[str, object] = {
     "sla_days": [5, 2, 10, 5],
     "threshold_seconds": 20,
     "limit": 50,
+    "offset": 0,
     "include_rejected": True,
     "as_data": True,
     "sha256": "0" * 64,

@@ -9,8 +9,8 @@ from pathlib import Path
 from cockpit import navigation
 
 ROOT = Path(__file__).resolve().parents[2]
-UI = [*sorted((ROOT / "cockpit" / "ui").glob("*.py")), ROOT / "app.py",
-      *sorted((ROOT / "pages").glob("*.py"))]  # fmt: skip
+UI = [*sorted((ROOT / "cockpit" / "ui").glob("*.py")),
+      *(ROOT / p.file for p in navigation.PAGES)]  # fmt: skip
 
 
 def _decorators(fn: ast.FunctionDef) -> list[str]:
