@@ -42,13 +42,19 @@ def warm(version: int, period) -> None:
         _movers(*view_key(version, period, compare, {}), currency.shown())
 
 
+# The keys of the views whose scorecard and movers this process has computed (their cache
+# entries exist unless evicted or cleared since): a page draws a view that is not in here
+# in steps (card skeletons, then the cards, then "what moved") instead of a blank body.
+_computed: set[tuple] = set()
+
+
 def _period(period_key):
     return make_period(period_key[0], parse_month(period_key[1][:7])) if period_key else None
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _scorecard(version, period_key, compare, filters, kpi_ids):
-    return kpis.scorecard(
+    values = kpis.scorecard(
         get_store(),
         period=_period(period_key),
         compare=compare,
@@ -56,12 +62,14 @@ def _scorecard(version, period_key, compare, filters, kpi_ids):
         as_of=version,
         kpi_ids=kpi_ids,
     )
+    _computed.add(("scorecard", version, period_key, compare, filters, kpi_ids))
+    return values
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _movers(version, period_key, compare, filters, symbol):
     # `symbol`: the money symbol the texts are written with ("rose £21k"), part of the key.
-    return kpis.what_moved(
+    moved = kpis.what_moved(
         get_store(),
         period=_period(period_key),
         compare=compare,
@@ -70,6 +78,8 @@ def _movers(version, period_key, compare, filters, symbol):
         # The same cached scorecard the cards use (one computation per view and version).
         cards=_scorecard(version, period_key, compare, filters, None),
     )
+    _computed.add(("movers", version, period_key, compare, filters, symbol))
+    return moved
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -108,7 +118,7 @@ def _variance(version, period_key, filters):
 @st.cache_data(show_spinner=False, max_entries=256)
 def _custom(version, period_key, compare, filters, metrics):
     store = get_store()
-    return [
+    values = [
         custom_metrics.compute(
             store,
             m,
@@ -119,6 +129,8 @@ def _custom(version, period_key, compare, filters, metrics):
         )
         for m in metrics
     ]
+    _computed.add(("custom", version, period_key, compare, filters, metrics))
+    return values
 
 
 def scorecard(ctx: PageContext, kpi_ids: tuple[str, ...] | None = None) -> list:
@@ -130,6 +142,22 @@ def scorecard(ctx: PageContext, kpi_ids: tuple[str, ...] | None = None) -> list:
         if metrics:
             values = values + _custom(version, period, compare, filters, metrics)
     return values
+
+
+def scorecard_ready(ctx: PageContext) -> bool:
+    """Whether `scorecard(ctx)` is (most likely) cached: this process has computed it."""
+    version, period, compare, filters = view_cache_key(ctx)
+    if ("scorecard", version, period, compare, filters, None) not in _computed:
+        return False
+    metrics = tuple(custom_metrics.list_metrics(ctx.store))
+    return not metrics or ("custom", version, period, compare, filters, metrics) in _computed
+
+
+def movers_ready(ctx: PageContext) -> bool:
+    """Whether `movers(ctx)` is (most likely) cached: this process has computed it."""
+    version, period, compare, filters = view_cache_key(ctx)
+    key = ("movers", version, period, movers_compare(compare), filters, currency.shown())
+    return key in _computed
 
 
 def kpi_definitions(ctx: PageContext) -> dict:
