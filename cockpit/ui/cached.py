@@ -6,6 +6,8 @@ load (a new version) is picked up at once and a pinned link keeps hitting the sa
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from cockpit import auth, currency, kpis, links, navigation
@@ -42,10 +44,25 @@ def warm(version: int, period) -> None:
         _movers(*view_key(version, period, compare, {}), currency.shown())
 
 
-# The keys of the views whose scorecard and movers this process has computed (their cache
-# entries exist unless evicted or cleared since): a page draws a view that is not in here
-# in steps (card skeletons, then the cards, then "what moved") instead of a blank body.
-_computed: set[tuple] = set()
+# Which views this process has computed (their scorecard, movers): a page draws a view not
+# computed yet in steps (card skeletons, the cards, "what moved") instead of a blank body.
+# The marks are cache entries themselves, so clearing the caches (a settings change, the
+# demo load) clears them too: a check of a key not marked caches False, a mark replaces it.
+_marking = threading.local()
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _computed(key: tuple) -> bool:
+    return getattr(_marking, "on", False)
+
+
+def _mark(*key) -> None:
+    _computed.clear(key)
+    _marking.on = True
+    try:
+        _computed(key)
+    finally:
+        _marking.on = False
 
 
 def _period(period_key):
@@ -62,7 +79,7 @@ def _scorecard(version, period_key, compare, filters, kpi_ids):
         as_of=version,
         kpi_ids=kpi_ids,
     )
-    _computed.add(("scorecard", version, period_key, compare, filters, kpi_ids))
+    _mark("scorecard", version, period_key, compare, filters, kpi_ids)
     return values
 
 
@@ -78,7 +95,7 @@ def _movers(version, period_key, compare, filters, symbol):
         # The same cached scorecard the cards use (one computation per view and version).
         cards=_scorecard(version, period_key, compare, filters, None),
     )
-    _computed.add(("movers", version, period_key, compare, filters, symbol))
+    _mark("movers", version, period_key, compare, filters, symbol)
     return moved
 
 
@@ -129,7 +146,7 @@ def _custom(version, period_key, compare, filters, metrics):
         )
         for m in metrics
     ]
-    _computed.add(("custom", version, period_key, compare, filters, metrics))
+    _mark("custom", version, period_key, compare, filters, metrics)
     return values
 
 
@@ -147,17 +164,18 @@ def scorecard(ctx: PageContext, kpi_ids: tuple[str, ...] | None = None) -> list:
 def scorecard_ready(ctx: PageContext) -> bool:
     """Whether `scorecard(ctx)` is (most likely) cached: this process has computed it."""
     version, period, compare, filters = view_cache_key(ctx)
-    if ("scorecard", version, period, compare, filters, None) not in _computed:
+    if not _computed(("scorecard", version, period, compare, filters, None)):
         return False
     metrics = tuple(custom_metrics.list_metrics(ctx.store))
-    return not metrics or ("custom", version, period, compare, filters, metrics) in _computed
+    return not metrics or _computed(("custom", version, period, compare, filters, metrics))
 
 
 def movers_ready(ctx: PageContext) -> bool:
     """Whether `movers(ctx)` is (most likely) cached: this process has computed it."""
     version, period, compare, filters = view_cache_key(ctx)
-    key = ("movers", version, period, movers_compare(compare), filters, currency.shown())
-    return key in _computed
+    return _computed(
+        ("movers", version, period, movers_compare(compare), filters, currency.shown())
+    )
 
 
 def kpi_definitions(ctx: PageContext) -> dict:
