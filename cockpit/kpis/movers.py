@@ -17,6 +17,7 @@ from cockpit.kpis.engine import (
     evaluate,
     fetch_components,
     scorecard,
+    spark_months,
 )
 from cockpit.kpis.periods import Period, comparison_months, data_months
 from cockpit.kpis.registry import lookup
@@ -122,7 +123,11 @@ def what_moved(
     moved.sort(key=_score, reverse=True)
     moved = moved[:top]
     cmp_months = comparison_months(period, compare)
-    span = period.months + cmp_months
+    # The scorecard's months (its sparklines' and the comparison's), not only the two
+    # periods: every view ending in the same month then asks the same queries, and the
+    # memo answers a year to date or a quarter from the month the warm-up computed. The
+    # order collapse reads every line whatever the months, so the wider span costs little.
+    span = spark_months(period.end) + period.months + cmp_months
     loaded = data_months(store, as_of)
     fetched: dict[tuple, tuple] = {}
 

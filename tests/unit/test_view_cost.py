@@ -101,3 +101,38 @@ def test_every_slices_sums_in_one_pass_equal_the_slice_by_slice_sums(tmp_path):
             assert by_slice[s] == comps.sums(months[1:], slice_=s)
     finally:
         store.close()
+
+
+def test_views_ending_in_the_warm_month_reuse_its_queries(tmp_path, monkeypatch):
+    """After the warm-up (the latest month against the previous one and last year), a year
+    to date, a quarter or a trailing year ending in that month runs none of the warm-up's
+    monthly KPI queries again, neither for its cards nor for what moved (only those of
+    KPIs that moved in it and not in the month)."""
+    from cockpit.kpis import warm
+
+    store = _company(tmp_path, 6_000)
+    try:
+        ran = []
+        run = queries.run
+
+        def recording_run(s, q, **p):
+            ran.append((q, p.get("dimension")))
+            return run(s, q, **p)
+
+        monkeypatch.setattr(queries, "run", recording_run)
+        assert warm.default_view(store)
+        warmed = {r for r in ran if r[0].startswith("kpi_")}
+        assert len(warmed) >= 10
+        version = store.latest_seq()
+        month = default_month(store, version).month
+        ran.clear()
+        for kind, compare in (("ytd", "prev"), ("quarter", "yoy"), ("t12m", "prev")):
+            period = make_period(kind, month)
+            cards = engine.scorecard(store, period=period, compare=compare, as_of=version)
+            moved = what_moved(store, period=period, compare=compare, as_of=version, cards=cards)
+            assert moved and any(m["driver"] for m in moved)
+        # A whole period's resolution-time percentiles do not add up from months: its own.
+        again = {r for r in ran if r[0] != "kpi_resolution_percentiles"} & warmed
+        assert again == set()
+    finally:
+        store.close()
