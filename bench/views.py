@@ -121,6 +121,8 @@ async def main(db: Path, rounds: int) -> None:
                         kpis_s = cli_time(cli_db, args)
                         page = await open_view(browser, server.url + ("?" + query if query else ""))
                         results[label].append({**page, "kpis": kpis_s, "warm": warm})
+                        print(f"  {label}: " + ", ".join(f"{k} {v:.1f} s" for k, v in
+                              results[label][-1].items()), flush=True)  # fmt: skip
                 finally:
                     server.stop()
             await browser.close()

@@ -241,7 +241,7 @@ def movers_note_html(text: str) -> str:
     """ "What moved" while it is computed, or when it failed: its heading and one line."""
     return (
         '<div class="kpi-group-head"><h3>What moved</h3></div>'
-        f'<p class="kpi-pending">{html.escape(text)}</p>'
+        f'<div class="kpi-pending">{html.escape(text)}</div>'
     )
 
 
