@@ -44,7 +44,7 @@ def overview_body(ctx: PageContext) -> None:
         slot.html(_skeleton_html(ctx))
     try:
         values = cached.scorecard(ctx)
-    except BaseException:
+    except Exception:
         slot.empty()  # no skeleton left standing under the page's error message
         raise
     with slot:
