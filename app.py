@@ -10,7 +10,7 @@ ctx = page_shell("overview", dimensions=("site", "region", "channel", "category"
 def overview(view: PageContext) -> None:
     """The headline, what moved and the KPI cards of the view."""
     if not cached.no_data(view):
-        cards.overview_body(view, cached.scorecard(view), cached.movers(view))
+        cards.overview_body(view)
 
 
 view_section(ctx, overview, actions=(share_button, brief_download))

@@ -376,6 +376,26 @@ class Components:
                 out[fam] = {}  # several single months: no exact percentile
         return out
 
+    def sums_by_slice(self, months, *, part: str | None = None) -> dict:
+        """{slice: sums(months, slice_=slice)} for every slice, in one pass over the rows
+        (asking `sums` slice by slice rescans every row per slice: thousands of customers
+        by 24 months made "what moved" take minutes at company scale)."""
+        wanted = set(months)
+        picked: dict = {}
+        for fam, rows in self.rows.items():
+            if fam == "resolution":
+                continue  # its own period rows: asked for slice by slice below
+            for r in rows:
+                if r["month"] in wanted:
+                    picked.setdefault(r["slice"], {}).setdefault(fam, []).append(r)
+        out = {}
+        for s in self.slices():
+            mine = picked.get(s, {})
+            out[s] = {fam: sum_components(mine.get(fam, [])) for fam in self.rows}
+            if "resolution" in self.rows:
+                out[s]["resolution"] = self.sums(months, part=part, slice_=s)["resolution"]
+        return out
+
     def slices(self) -> list:
         return sorted(
             {r["slice"] for rows in self.rows.values() for r in rows},

@@ -17,6 +17,7 @@ from cockpit.kpis.engine import (
     evaluate,
     fetch_components,
     scorecard,
+    spark_months,
 )
 from cockpit.kpis.periods import Period, comparison_months, data_months
 from cockpit.kpis.registry import lookup
@@ -122,13 +123,19 @@ def what_moved(
     moved.sort(key=_score, reverse=True)
     moved = moved[:top]
     cmp_months = comparison_months(period, compare)
-    span = period.months + cmp_months
+    # The scorecard's months (its sparklines' and the comparison's), not only the two
+    # periods: every view ending in the same month then asks the same queries, and the
+    # memo answers a year to date or a quarter from the month the warm-up computed. The
+    # order collapse reads every line whatever the months, so the wider span costs little.
+    span = spark_months(period.end) + period.months + cmp_months
     loaded = data_months(store, as_of)
-    fetched: dict[tuple, Components] = {}
+    fetched: dict[tuple, tuple] = {}
 
-    def components(fams: tuple, dim: str) -> Components:
+    def components(fams: tuple, dim: str) -> tuple:
+        """(named slices, total now, {slice: now}, {slice: before}) of the families by `dim`:
+        fetched and summed once, shared by every card that reads the same families."""
         if (fams, dim) not in fetched:
-            fetched[(fams, dim)] = Components(
+            comps = Components(
                 fetch_components(
                     store,
                     list(fams),
@@ -139,6 +146,13 @@ def what_moved(
                     dimension=dim,
                 )  # fmt: skip
             )
+            named = [s for s in comps.slices() if s is not None]
+            fetched[(fams, dim)] = (
+                named,
+                comps.sums(period.months),
+                comps.sums_by_slice(period.months),
+                comps.sums_by_slice(cmp_months),
+            )
         return fetched[(fams, dim)]
 
     out = []
@@ -147,14 +161,11 @@ def what_moved(
         driver = None
         if _sliceable(kpi):
             for dim in _dimensions(kpi, filters, loaded):
-                comps = components(_loaded_families(kpi, loaded), dim)
-                named = [s for s in comps.slices() if s is not None]
+                named, now, now_by, before_by = components(_loaded_families(kpi, loaded), dim)
                 if len(named) < 2:
                     continue  # one slice (or none named) explains everything and nothing
-                now = comps.sums(period.months)
                 for s in named:
-                    mine = comps.sums(period.months, slice_=s)
-                    before = comps.sums(cmp_months, slice_=s)
+                    mine, before = now_by[s], before_by[s]
                     fig = evaluate(kpi, _swap(now, mine, before))
                     if fig.value is None:
                         continue

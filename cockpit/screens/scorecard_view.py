@@ -277,6 +277,42 @@ def movers_html(
     )
 
 
+MOVERS_PENDING = "Working out what moved…"
+MOVERS_FAILED = (
+    "Could not work out what moved for this view; the cards below are complete. "
+    "Try again in a moment, or choose another view."
+)
+SCORECARD_PENDING = "Working out the scorecard for {period}…"
+
+
+def movers_note_html(text: str) -> str:
+    """ "What moved" while it is computed, or when it failed: its heading and one line."""
+    return (
+        '<div class="kpi-group-head"><h3>What moved</h3></div>'
+        f'<div class="kpi-pending">{html.escape(text)}</div>'
+    )
+
+
+def skeleton_html(groups: dict[str, list[str]], period_label: str, *, columns: int = 4) -> str:
+    """The Overview before its numbers: the headline saying what is computed, "what moved"
+    pending and each group's cards with their labels and an empty value (no .kpi-value, so
+    nothing mistakes a skeleton for a drawn card)."""
+    e = html.escape
+    parts = [
+        f'<h4 class="kpi-headline kpi-pending">{e(SCORECARD_PENDING.format(period=period_label))}</h4>',
+        movers_note_html(MOVERS_PENDING),
+    ]
+    for group, labels in groups.items():
+        parts.append(f'<div class="kpi-group-head"><h3>{e(group)}</h3></div>')
+        cells = "".join(
+            f'<div class="kpi-card kpi-skeleton"><div class="card-head">{e(label)}</div>'
+            '<div class="kpi-skeleton-value"></div>' + EMPTY_SPARK + "</div>"
+            for label in labels
+        )
+        parts.append(f'<div class="kpi-grid" style="--cols:{int(columns)}">{cells}</div>')
+    return '<div class="kpi-groups">' + "".join(parts) + "</div>"
+
+
 def by_group(
     values: list, *, compare: str = "prev", defs: dict[str, Kpi] | None = None
 ) -> dict[str, list[dict]]:

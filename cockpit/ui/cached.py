@@ -6,6 +6,8 @@ load (a new version) is picked up at once and a pinned link keeps hitting the sa
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from cockpit import auth, currency, kpis, links, navigation
@@ -47,6 +49,27 @@ def warm(version: int, period) -> None:
         _movers(*view_key(version, period, compare, {}), currency.shown())
 
 
+# Which views this process has computed (their scorecard, movers): a page draws a view not
+# computed yet in steps (card skeletons, the cards, "what moved") instead of a blank body.
+# The marks are cache entries themselves, so clearing the caches (a settings change, the
+# demo load) clears them too: a check of a key not marked caches False, a mark replaces it.
+_marking = threading.local()
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _computed(key: tuple) -> bool:
+    return getattr(_marking, "on", False)
+
+
+def _mark(*key) -> None:
+    _computed.clear(key)
+    _marking.on = True
+    try:
+        _computed(key)
+    finally:
+        _marking.on = False
+
+
 def _period(period_key):
     if not period_key:
         return None
@@ -56,7 +79,7 @@ def _period(period_key):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _scorecard(version, period_key, compare, filters, kpi_ids):
-    return kpis.scorecard(
+    values = kpis.scorecard(
         get_store(),
         period=_period(period_key),
         compare=compare,
@@ -64,12 +87,14 @@ def _scorecard(version, period_key, compare, filters, kpi_ids):
         as_of=version,
         kpi_ids=kpi_ids,
     )
+    _mark("scorecard", version, period_key, compare, filters, kpi_ids)
+    return values
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _movers(version, period_key, compare, filters, symbol):
     # `symbol`: the money symbol the texts are written with ("rose £21k"), part of the key.
-    return kpis.what_moved(
+    moved = kpis.what_moved(
         get_store(),
         period=_period(period_key),
         compare=compare,
@@ -78,6 +103,8 @@ def _movers(version, period_key, compare, filters, symbol):
         # The same cached scorecard the cards use (one computation per view and version).
         cards=_scorecard(version, period_key, compare, filters, None),
     )
+    _mark("movers", version, period_key, compare, filters, symbol)
+    return moved
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -116,7 +143,7 @@ def _variance(version, period_key, filters):
 @st.cache_data(show_spinner=False, max_entries=256)
 def _custom(version, period_key, compare, filters, metrics):
     store = get_store()
-    return [
+    values = [
         custom_metrics.compute(
             store,
             m,
@@ -127,6 +154,8 @@ def _custom(version, period_key, compare, filters, metrics):
         )
         for m in metrics
     ]
+    _mark("custom", version, period_key, compare, filters, metrics)
+    return values
 
 
 def scorecard(ctx: PageContext, kpi_ids: tuple[str, ...] | None = None) -> list:
@@ -138,6 +167,23 @@ def scorecard(ctx: PageContext, kpi_ids: tuple[str, ...] | None = None) -> list:
         if metrics:
             values = values + _custom(version, period, compare, filters, metrics)
     return values
+
+
+def scorecard_ready(ctx: PageContext) -> bool:
+    """Whether `scorecard(ctx)` is (most likely) cached: this process has computed it."""
+    version, period, compare, filters = view_cache_key(ctx)
+    if not _computed(("scorecard", version, period, compare, filters, None)):
+        return False
+    metrics = tuple(custom_metrics.list_metrics(ctx.store))
+    return not metrics or _computed(("custom", version, period, compare, filters, metrics))
+
+
+def movers_ready(ctx: PageContext) -> bool:
+    """Whether `movers(ctx)` is (most likely) cached: this process has computed it."""
+    version, period, compare, filters = view_cache_key(ctx)
+    return _computed(
+        ("movers", version, period, movers_compare(compare), filters, currency.shown())
+    )
 
 
 def kpi_definitions(ctx: PageContext) -> dict:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from cockpit import currency, links, navigation
+from cockpit.kpis.catalogue import CATALOGUE
 from cockpit.kpis.periods import COMPARES
 from cockpit.kpis.registry import lookup
 from cockpit.screens import scorecard_view
 from cockpit.ui import cached
 from cockpit.ui.html_block import html_block
 from cockpit.ui.shell import PageContext
+
+log = logging.getLogger(__name__)
 
 
 def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=None) -> None:
@@ -19,11 +24,59 @@ def scorecard_grid(ctx: PageContext, values: list, *, columns: int = 4, groups=N
     html_block(_grid_html(ctx, values, columns=columns, groups=groups), key="scorecard")
 
 
-def overview_body(ctx: PageContext, values: list, movers: list[dict]) -> None:
+def overview_body(ctx: PageContext) -> None:
     """The Overview under its view bar, as one HTML block: the headline (how many KPIs are
     off target), "what moved" and the card groups. A tile opens the KPI's page filtered to
-    the slice that moved most; a card opens its group's page with the same view."""
-    html_block(_overview_html(overview_key(ctx), ctx, values, movers), key="overview")
+    the slice that moved most; a card opens its group's page with the same view.
+
+    A view computed before (the warm-up's, or one seen since) is drawn at once. Another is
+    drawn in steps in the same place, never as an empty body: the cards' skeletons while
+    the scorecard is computed, then the cards with "Working out what moved…", then the
+    block with "what moved". If "what moved" fails, its place says so and the cards stay."""
+    key = overview_key(ctx)
+    if cached.scorecard_ready(ctx) and cached.movers_ready(ctx):
+        moved = _movers_or_failed(ctx)
+        html_block(_overview_html(key, _state(moved), ctx, cached.scorecard(ctx), moved),
+                   key="overview")  # fmt: skip
+        return
+    slot = st.empty()
+    if not cached.scorecard_ready(ctx):
+        slot.html(_skeleton_html(ctx))
+    try:
+        values = cached.scorecard(ctx)
+    except Exception:
+        slot.empty()  # no skeleton left standing under the page's error message
+        raise
+    with slot:
+        # Its own key: the final block below takes this place in the same run.
+        html_block(_overview_html(key, PENDING, ctx, values, PENDING), key="overview_pending")
+    moved = _movers_or_failed(ctx)
+    with slot:
+        html_block(_overview_html(key, _state(moved), ctx, values, moved), key="overview")
+
+
+PENDING, FAILED = "pending", "failed"  # "what moved" still computing / could not be computed
+
+
+def _state(moved) -> str:
+    return moved if isinstance(moved, str) else "ready"
+
+
+def _movers_or_failed(ctx: PageContext):
+    """The view's movers, or FAILED (logged): a failure there must not take the cards."""
+    try:
+        return cached.movers(ctx)
+    except Exception:
+        log.exception("what moved failed for %s", cached.view_cache_key(ctx))
+        return FAILED
+
+
+def _skeleton_html(ctx: PageContext) -> str:
+    labels: dict[str, list[str]] = {}
+    for kpi in CATALOGUE.values():
+        labels.setdefault(kpi.group, []).append(kpi.label)
+    groups = {g: labels[g] for g in scorecard_view.GROUPS if g in labels}
+    return scorecard_view.skeleton_html(groups, ctx.period.label)
 
 
 def overview_key(ctx: PageContext) -> tuple:
@@ -63,20 +116,35 @@ def warm(store, version: int, period) -> None:
     """Build the Overview's block of each default view (server warm-up), so that a first
     visitor's first change of comparison finds it ready."""
     for ctx in _default_views(store, version, period):
-        _overview_html(overview_key(ctx), ctx, cached.scorecard(ctx), cached.movers(ctx))
+        moved = cached.movers(ctx)
+        _overview_html(overview_key(ctx), "ready", ctx, cached.scorecard(ctx), moved)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _overview_html(key: tuple, _ctx: PageContext, _values: list, _movers: list[dict]) -> str:
-    """The Overview's block for `key`: only `key` is hashed (Streamlit skips underscored
-    arguments), so it must name everything the block shows."""
+def _overview_html(key: tuple, movers_state: str, _ctx: PageContext, _values: list, _movers) -> str:
+    """The Overview's block for `key` with "what moved" in `movers_state` (ready, PENDING or
+    FAILED): only those two are hashed (Streamlit skips underscored arguments), so `key`
+    must name everything the block shows."""
+    head, grid = _head_and_grid(key, _ctx, _values)
+    if movers_state == PENDING:
+        moved = scorecard_view.movers_note_html(scorecard_view.MOVERS_PENDING)
+    elif movers_state == FAILED:
+        moved = scorecard_view.movers_note_html(scorecard_view.MOVERS_FAILED)
+    else:
+        moved = _movers_html(_ctx, _movers)
+    return head + moved + grid
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _head_and_grid(key: tuple, _ctx: PageContext, _values: list) -> tuple[str, str]:
+    """The headline and the card groups of `key`'s block (built once whatever "what moved"
+    shows meanwhile)."""
     return (
         scorecard_view.headline_html(
             scorecard_view.headline(_values),
             scorecard_view.period_basis(_ctx.period, _ctx.state.compare),
-        )
-        + _movers_html(_ctx, _movers)
-        + _grid_html(_ctx, _values)
+        ),
+        _grid_html(_ctx, _values),
     )
 
 

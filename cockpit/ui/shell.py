@@ -275,6 +275,9 @@ def _style() -> None:
         .kpi-headline { font-size:1.25rem; font-weight:600; margin:0 0 0.5rem 0;
                         padding:0; line-height:1.4; }
         .kpi-headline-period { font-weight:400; font-size:0.9rem; }
+        .kpi-pending { color:rgba(49,51,63,0.6); font-style:italic; }
+        .kpi-skeleton-value { height:2.4rem; margin:0.55rem 0 0.2rem 0.25rem;
+                              border-radius:0.25rem; background:rgba(151,166,195,0.2); }
         .kpi-groups { display:flex; flex-direction:column; gap:1rem; }
         .kpi-group-head { display:flex; align-items:baseline; justify-content:space-between;
                           gap:1rem; margin-top:0.75rem; }

@@ -16,7 +16,14 @@ from cockpit.kpis import KpiValue
 from cockpit.kpis.registry import lookup
 from cockpit.navigation import PAGES
 from cockpit.screens.page_nav import sidebar_html
-from cockpit.screens.scorecard_view import by_group, headline_html, movers_html, scorecard_html
+from cockpit.screens.scorecard_view import (
+    by_group,
+    headline_html,
+    movers_html,
+    movers_note_html,
+    scorecard_html,
+    skeleton_html,
+)
 
 TAGS = {"a", "div", "span", "i", "h3", "h4", "nav", "hr"}
 ATTRIBUTES = {
@@ -102,6 +109,8 @@ def test_every_block_stays_on_the_allowlist_whatever_its_texts(
     assert_safe(scorecard_html(sections, columns=4))
     assert_safe(movers_html([{"label": label, "text": text}], [link]))
     assert_safe(headline_html(text, period))
+    assert_safe(skeleton_html({"Custom": [label]}, period))
+    assert_safe(movers_note_html(text))
     assert_safe(sidebar_html(PAGES, "overview", links.in_app_params(state)))
 
 
