@@ -4,25 +4,35 @@ Safety comes in layers (after datasette), each enough to stop a class of attack 
 
 1. Parse: DuckDB's own parser (`extract_statements`) must find exactly one statement and it
    must be a SELECT (WITH, FROM-first, VALUES, DESCRIBE, SUMMARIZE and SHOW TABLES parse as
-   SELECT). INSERT, DELETE, COMMIT, ATTACH, COPY, INSTALL, LOAD, SET, PRAGMA, CALL, EXPORT,
+   SELECT).
+0. Catalogue (structural): the query runs with `USE explorer`, an in-memory database holding
+   only views of the readable tables (cockpit.sqlsandbox), so an unqualified name can only
+   ever resolve to readable data, whatever the checks below make of it. INSERT, DELETE, COMMIT, ATTACH, COPY, INSTALL, LOAD, SET, PRAGMA, CALL, EXPORT,
    CREATE, EXPLAIN, PIVOT statements... are refused before anything runs.
 2. Inspect: the statement's syntax tree (`json_serialize_sql`, before binding, so macros and
    replacement scans are seen as written) is walked and every reference is checked:
    - table functions: only `range`, `generate_series`, `unnest` and the database's own table
      macros (`orders_asof(...)`, ...), so read_csv, read_parquet, read_json, read_text,
      read_blob, glob, sniff_csv, query(), duckdb_settings() and the like never run;
-   - tables: a CTE in scope, or a table/view of the database's main schema that
-     `cockpit.auth.explorer_may_read` allows (data, not audit/settings/users/tokens), or an
-     information_schema view. Anything else is refused, which stops replacement scans of
-     files and URLs (`FROM '/etc/passwd'`, `FROM 's3://...'`) and of Python variables, and
-     reading settings through pg_catalog views;
+   - tables: a CTE in scope (a CTE sees the earlier ones; a recursive one sees itself in
+     its recursive part only, as DuckDB binds it), or a view of the explorer's catalogue
+     (named plainly, or qualified with it or with the data file's catalog) that
+     `cockpit.auth.explorer_may_read` allows. Anything else is refused, which stops
+     replacement scans of files and URLs (`FROM '/etc/passwd'`, `FROM 's3://...'`) and of
+     Python variables, and information_schema / pg_catalog (they list every database);
+   - functions called through a catalog or schema (`system.main.repeat`) are refused, so the
+     size-capping macros below cannot be bypassed;
    - functions: they must already exist (so an extension is never auto-installed to provide
      one) and must not read configuration or have side effects (current_setting,
      getvariable, nextval, setseed, write_log, ...);
-   - SHOW: only DESCRIBE, SUMMARIZE, SHOW TABLES and SHOW <table> (other SHOWs read settings).
+   - SHOW: only DESCRIBE, SUMMARIZE, SHOW TABLES and SHOW <table> (other SHOWs read settings;
+     SHOW ALL TABLES lists every database).
 3. Read-only transaction: the query runs on a fresh cursor inside `BEGIN TRANSACTION READ
    ONLY`, so even a write that slipped past 1-2 fails, and the transaction is rolled back.
-4. Time limit: a watchdog thread calls `cursor.interrupt()` after `timeout_s`. DuckDB checks
+4. Time limit: `timeout_s` is clamped to 0.1-300 s (NaN and infinities are refused); once it
+   expires a watchdog thread calls `cursor.interrupt()` every 50 ms until the query ends (an
+   interrupt sent while no query runs is forgotten), and `interrupt_all()` does the same for
+   every running query when the server shuts down. DuckDB checks
    for an interrupt between vectors only, so one value that takes minutes to build
    (`repeat('x', 10^9)`, a scalar `range(10^9)`) would run past it: the functions that
    multiply a value's size are capped (`repeat`, `lpad`, `rpad` through per-cursor temp
@@ -34,16 +44,20 @@ Safety comes in layers (after datasette), each enough to stop a class of attack 
    Memory: the database instance runs with a memory limit and a capped temp directory
    (cockpit.store.resource_settings), so a huge `list()` or `string_agg()` fails with a
    message instead of taking the machine's memory.
-5. Row cap: the query is wrapped as a relation with `limit(max_rows + 1)`, so DuckDB stops
-   producing rows at the cap (10^8 rows are never materialised); one extra row tells us it
-   was truncated.
+5. Row and byte caps: the query is wrapped as a relation with `limit(max_rows + 1)`, so
+   DuckDB stops producing rows at the cap (10^8 rows are never materialised); one extra row
+   tells us it was truncated. The result is read in Arrow batches and refused above
+   MAX_RESULT_BYTES (64 MB), before it is converted, sent or shown.
 
-Why not a separate locked-down connection: `enable_external_access`, `lock_configuration` and
+Why not a separate locked-down database instance: `enable_external_access`, `lock_configuration` and
 the extension autoload settings are global to a DuckDB database instance in DuckDB 2.0 (not
 settable per session), and a second connection to the same file in the same process with a
 different configuration (or read_only=True) is refused. Setting them on the shared instance
 would also disable file access for ingest and exports. Layer 2 is therefore the file,
-network and configuration barrier; layer 3 guards the data.
+network and configuration barrier; layer 0 keeps the private tables out of reach, layer 3
+guards the data. DuckDB's memory limits do not bound one value built by one call
+(`repeat('x', 1.5e9)` passed a 1 GB `memory_limit`, and the per-connection
+`operator_memory_limit` covers sorts and hash tables only: measured), hence the caps in 4.
 
 Values are bound as $named parameters (only the ones the SQL text uses are passed).
 `current_setting()` is refused: settings are nobody's business in the explorer.

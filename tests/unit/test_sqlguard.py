@@ -485,3 +485,12 @@ def test_shutdown_interrupts_a_running_query(store):
     finally:
         sqlguard._SHUTTING_DOWN.clear()
     assert run_readonly(store, "select 1 as one").table.to_pylist() == [{"one": 1}]
+
+
+def test_an_endless_recursive_cte_is_stopped_by_the_time_limit(store):
+    error = refused(
+        store,
+        "with recursive t(n) as (select 1 union all select n + 1 from t) select count(*) from t",
+        timeout_s=0,
+    )
+    assert error.kind == "timeout"
