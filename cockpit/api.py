@@ -30,6 +30,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import math
 import time
 from types import SimpleNamespace
 
@@ -47,6 +48,8 @@ from cockpit.screens import dataops
 log = logging.getLogger(__name__)
 
 MAX_BODY = 200 * 1024**2  # the upload limit of the pages (and of the ingest)
+MAX_SQL_BODY = 1024**2  # one query of at most sqlguard.MAX_SQL_CHARS, with room for options
+MAX_SQL_ROWS = 100_000
 
 
 class ApiError(Exception):
@@ -113,8 +116,22 @@ def server() -> Server:
 
 
 def _json(value, status: int = 200) -> Response:
-    body = json.dumps(value, default=json_default, ensure_ascii=False)
+    try:
+        body = json.dumps(value, default=json_default, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN or infinity somewhere: not JSON, so they are sent as null
+        body = json.dumps(_finite(value), default=json_default, ensure_ascii=False)
     return Response(body, status_code=status, media_type="application/json")
+
+
+def _finite(value):
+    """`value` with every NaN and infinite float replaced by None (strict JSON has neither)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def endpoint(*, needs: str | None):
@@ -139,6 +156,9 @@ def endpoint(*, needs: str | None):
             except (KeyError, ValueError) as exc:
                 status = 400
                 return _json({"error": str(exc.args[0] if exc.args else exc)}, status)
+            except SystemExit as exc:  # a command-line argument helper refusing a value
+                status = 400
+                return _json({"error": str(exc.code).removeprefix("error: ")}, status)
             finally:
                 if needs is not None:
                     await run_in_threadpool(_audit, srv, user, request, status)
@@ -197,8 +217,9 @@ def kpi_args(params) -> SimpleNamespace:
     else:
         page = {k: params.getlist(k) for k in params}
         state, notices = links.from_query_params(page)
-        if notices:
-            raise ValueError("; ".join(notices))
+        if notices:  # the page ignores what it cannot read; the API refuses the request
+            reasons = "; ".join(n.removeprefix("Ignored ") for n in notices)
+            raise ApiError(400, f"Refused: the request's parameters are not valid: {reasons}")
         args.period_kind, args.period, args.compare = state.period, state.month, state.compare
         args.filter += [f"{d}={v}" for d, values in state.filters for v in values]
         args.asof = state.asof
@@ -285,15 +306,17 @@ def _month_param(text: str | None):
         raise ApiError(400, f"month must be YYYY-MM, not {text!r}") from None
 
 
-async def _body(request: Request) -> bytes:
+async def _body(request: Request, limit: int = MAX_BODY, what: str = "the file") -> bytes:
+    """The request body, refused with 413 once it is over `limit` bytes (never read whole)."""
+    too_big = ApiError(413, f"{what} is over the {limit // 1024**2} MB limit of {request.url.path}")
     size = request.headers.get("content-length")
-    if size is not None and int(size) > MAX_BODY:
-        raise ApiError(413, f"the file is over the {MAX_BODY // 1024**2} MB upload limit")
+    if size is not None and (not size.isdigit() or int(size) > limit):
+        raise too_big if size.isdigit() else ApiError(400, "Content-Length must be a number")
     chunks, total = [], 0
     async for chunk in request.stream():
         total += len(chunk)
-        if total > MAX_BODY:
-            raise ApiError(413, f"the file is over the {MAX_BODY // 1024**2} MB upload limit")
+        if total > limit:
+            raise too_big
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -369,7 +392,10 @@ async def undo(request, srv, user):
     load_id = int(request.path_params["load_id"])
 
     def run():
-        return dataops.undo_load(srv.store(), load_id, user)
+        try:
+            return dataops.undo_load(srv.store(), load_id, user)
+        except KeyError:
+            raise ApiError(404, f"There is no load {load_id}; nothing was undone.") from None
 
     seq = await run_in_threadpool(run)
     return 200, {"load_id": load_id, "version": seq}
@@ -379,13 +405,7 @@ async def undo(request, srv, user):
 async def sql(request, srv, user):
     from cockpit.sqlguard import QueryRefused, run_readonly
 
-    try:
-        doc = json.loads(await request.body() or b"{}")
-    except ValueError:
-        raise ApiError(400, 'send JSON: {"query": "select ..."}') from None
-    query = doc.get("query") or ""
-    max_rows = min(int(doc.get("max_rows", 10_000)), 100_000)
-    timeout = min(float(doc.get("timeout", 30.0)), 300.0)
+    query, max_rows, timeout = _sql_request(await _body(request, MAX_SQL_BODY, "The query"))
 
     def run():
         try:
@@ -427,6 +447,29 @@ async def unlock(request, srv, user):
     name = request.path_params["name"]
     found = await run_in_threadpool(lambda: login.unlock(srv.store(), name, user=user))
     return 200, {"name": name, "unlocked": found}
+
+
+def _sql_request(body: bytes) -> tuple[str, int, float]:
+    """(query, max_rows, timeout) from a /api/sql body, or a 400 saying what is wrong."""
+    from cockpit.sqlguard import QueryRefused, clamp_timeout
+
+    try:
+        doc = json.loads(body or b"{}")
+    except ValueError:  # not JSON, or not UTF-8
+        doc = None
+    if not isinstance(doc, dict):
+        raise ApiError(400, 'Send a JSON object: {"query": "select ...", "max_rows": 100}')
+    query = doc.get("query") or ""
+    if not isinstance(query, str):
+        raise ApiError(400, '"query" must be a string holding one SELECT statement.')
+    max_rows = doc.get("max_rows", 10_000)
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
+        raise ApiError(400, f'"max_rows" must be a whole number of rows from 1, not {max_rows!r}.')
+    try:
+        timeout = clamp_timeout(doc.get("timeout", 30.0))
+    except QueryRefused as exc:
+        raise ApiError(400, str(exc)) from None
+    return query, min(max_rows, MAX_SQL_ROWS), timeout
 
 
 def routes() -> list[Route]:
@@ -473,10 +516,38 @@ def start(port: int, host: str = "127.0.0.1", warm_pages=None) -> Server:
     import threading
 
     threading.Thread(target=open_when_free, name="cockpit-open", daemon=True).start()
+    _stop_queries_on_signals()
     return srv
 
 
+def _stop_queries_on_signals() -> None:
+    """On SIGTERM or SIGINT, interrupt the running explorer queries first: the server waits for
+    open requests before its shutdown (and stop() below), and a query may run for minutes."""
+    import signal
+
+    from cockpit import sqlguard
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+
+        def handler(signum, frame, previous=previous):
+            sqlguard.interrupt_all()
+            if callable(previous):
+                previous(signum, frame)
+            else:
+                signal.signal(signum, signal.SIG_DFL)
+                signal.raise_signal(signum)
+
+        try:
+            signal.signal(sig, handler)
+        except ValueError:  # not the main thread (an embedding server): stop() still interrupts
+            return
+
+
 def stop() -> None:
+    from cockpit import sqlguard
+
     srv = server()
+    sqlguard.interrupt_all()
     srv.queue.stop()
     serverfile.remove(srv.db, srv.info)

@@ -4,25 +4,35 @@ Safety comes in layers (after datasette), each enough to stop a class of attack 
 
 1. Parse: DuckDB's own parser (`extract_statements`) must find exactly one statement and it
    must be a SELECT (WITH, FROM-first, VALUES, DESCRIBE, SUMMARIZE and SHOW TABLES parse as
-   SELECT). INSERT, DELETE, COMMIT, ATTACH, COPY, INSTALL, LOAD, SET, PRAGMA, CALL, EXPORT,
+   SELECT).
+0. Catalogue (structural): the query runs with `USE explorer`, an in-memory database holding
+   only views of the readable tables (cockpit.sqlsandbox), so an unqualified name can only
+   ever resolve to readable data, whatever the checks below make of it. INSERT, DELETE, COMMIT, ATTACH, COPY, INSTALL, LOAD, SET, PRAGMA, CALL, EXPORT,
    CREATE, EXPLAIN, PIVOT statements... are refused before anything runs.
 2. Inspect: the statement's syntax tree (`json_serialize_sql`, before binding, so macros and
    replacement scans are seen as written) is walked and every reference is checked:
    - table functions: only `range`, `generate_series`, `unnest` and the database's own table
      macros (`orders_asof(...)`, ...), so read_csv, read_parquet, read_json, read_text,
      read_blob, glob, sniff_csv, query(), duckdb_settings() and the like never run;
-   - tables: a CTE in scope, or a table/view of the database's main schema that
-     `cockpit.auth.explorer_may_read` allows (data, not audit/settings/users/tokens), or an
-     information_schema view. Anything else is refused, which stops replacement scans of
-     files and URLs (`FROM '/etc/passwd'`, `FROM 's3://...'`) and of Python variables, and
-     reading settings through pg_catalog views;
+   - tables: a CTE in scope (a CTE sees the earlier ones; a recursive one sees itself in
+     its recursive part only, as DuckDB binds it), or a view of the explorer's catalogue
+     (named plainly, or qualified with it or with the data file's catalog) that
+     `cockpit.auth.explorer_may_read` allows. Anything else is refused, which stops
+     replacement scans of files and URLs (`FROM '/etc/passwd'`, `FROM 's3://...'`) and of
+     Python variables, and information_schema / pg_catalog (they list every database);
+   - functions called through a catalog or schema (`system.main.repeat`) are refused, so the
+     size-capping macros below cannot be bypassed;
    - functions: they must already exist (so an extension is never auto-installed to provide
      one) and must not read configuration or have side effects (current_setting,
      getvariable, nextval, setseed, write_log, ...);
-   - SHOW: only DESCRIBE, SUMMARIZE, SHOW TABLES and SHOW <table> (other SHOWs read settings).
+   - SHOW: only DESCRIBE, SUMMARIZE, SHOW TABLES and SHOW <table> (other SHOWs read settings;
+     SHOW ALL TABLES lists every database).
 3. Read-only transaction: the query runs on a fresh cursor inside `BEGIN TRANSACTION READ
    ONLY`, so even a write that slipped past 1-2 fails, and the transaction is rolled back.
-4. Time limit: a watchdog thread calls `cursor.interrupt()` after `timeout_s`. DuckDB checks
+4. Time limit: `timeout_s` is clamped to 0.1-300 s (NaN and infinities are refused); once it
+   expires a watchdog thread calls `cursor.interrupt()` every 50 ms until the query ends (an
+   interrupt sent while no query runs is forgotten), and `interrupt_all()` does the same for
+   every running query when the server shuts down. DuckDB checks
    for an interrupt between vectors only, so one value that takes minutes to build
    (`repeat('x', 10^9)`, a scalar `range(10^9)`) would run past it: the functions that
    multiply a value's size are capped (`repeat`, `lpad`, `rpad` through per-cursor temp
@@ -34,16 +44,20 @@ Safety comes in layers (after datasette), each enough to stop a class of attack 
    Memory: the database instance runs with a memory limit and a capped temp directory
    (cockpit.store.resource_settings), so a huge `list()` or `string_agg()` fails with a
    message instead of taking the machine's memory.
-5. Row cap: the query is wrapped as a relation with `limit(max_rows + 1)`, so DuckDB stops
-   producing rows at the cap (10^8 rows are never materialised); one extra row tells us it
-   was truncated.
+5. Row and byte caps: the query is wrapped as a relation with `limit(max_rows + 1)`, so
+   DuckDB stops producing rows at the cap (10^8 rows are never materialised); one extra row
+   tells us it was truncated. The result is read in Arrow batches and refused above
+   MAX_RESULT_BYTES (64 MB), before it is converted, sent or shown.
 
-Why not a separate locked-down connection: `enable_external_access`, `lock_configuration` and
+Why not a separate locked-down database instance: `enable_external_access`, `lock_configuration` and
 the extension autoload settings are global to a DuckDB database instance in DuckDB 2.0 (not
 settable per session), and a second connection to the same file in the same process with a
 different configuration (or read_only=True) is refused. Setting them on the shared instance
 would also disable file access for ingest and exports. Layer 2 is therefore the file,
-network and configuration barrier; layer 3 guards the data.
+network and configuration barrier; layer 0 keeps the private tables out of reach, layer 3
+guards the data. DuckDB's memory limits do not bound one value built by one call
+(`repeat('x', 1.5e9)` passed a 1 GB `memory_limit`, and the per-connection
+`operator_memory_limit` covers sorts and hash tables only: measured), hence the caps in 4.
 
 Values are bound as $named parameters (only the ones the SQL text uses are passed).
 `current_setting()` is refused: settings are nobody's business in the explorer.
@@ -53,6 +67,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 import threading
 import time
@@ -61,9 +76,16 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from cockpit import auth, queries
+from cockpit import auth, queries, sqlsandbox
 
 MAX_SQL_CHARS = 100_000
+# The time limit: never off (0, negative and NaN are not "no limit"), at most five minutes.
+MIN_TIMEOUT_S = 0.1
+MAX_TIMEOUT_S = 300.0
+INTERRUPT_EVERY_S = 0.05
+# A result is refused above this size (Arrow bytes), before it is converted, sent or shown.
+MAX_RESULT_BYTES = 64 * 1024**2
+RESULT_BATCH_ROWS = 2048
 ALLOWED_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
 # Existing functions that read configuration or change state (sequences, seed, log).
 REFUSED_FUNCTIONS = frozenset(
@@ -115,7 +137,8 @@ FORMAT_FUNCTIONS = frozenset({"printf", "format"})
 MAX_FORMAT_WIDTH = 10_000
 _PRINTF_SPEC = re.compile(r"%[-+ #0']*(\*|\d*)(?:\.(\*|\d*))?")
 REFUSED_PREFIXES = ("duckdb_", "pragma_", "read_", "__internal")
-ALLOWED_SHOW_SPECIAL = frozenset({'"tables"', "__show_tables_expanded"})
+# SHOW TABLES (this catalogue's tables); SHOW ALL TABLES would list every attached database.
+ALLOWED_SHOW_SPECIAL = frozenset({'"tables"'})
 
 # Guard metadata look-ups: fixed text, user-derived names bound as a list parameter.
 _CATALOG_SQL = """
@@ -125,10 +148,6 @@ with user_tables as (
     union all
     select lower(view_name) from duckdb_views()
     where database_name = current_database() and schema_name = 'main' and not internal
-),
-info_views as (
-    select lower(view_name) as name from duckdb_views()
-    where schema_name = 'information_schema'
 ),
 table_macros as (
     select lower(function_name) as name from duckdb_functions()
@@ -141,7 +160,6 @@ known_functions as (
       and lower(function_name) in (select unnest($names))
 )
 select 'table' as kind, name from user_tables
-union all select 'info', name from info_views
 union all select 'table_macro', name from table_macros
 union all select 'function', name from known_functions
 union all select 'database', lower(current_database())
@@ -177,6 +195,10 @@ class References:
     shows: set[tuple[str, str]] = field(default_factory=set)
     # printf()/format() calls: (function, its format string when written as a literal)
     formats: list[tuple[str, str | None]] = field(default_factory=list)
+    # functions called by a catalog- or schema-qualified name (system.main.repeat)
+    qualified_functions: set[str] = field(default_factory=set)
+    # the data file's catalog ("cockpit"): a qualified name may say it, for a readable table
+    data_catalog: str = ""
 
 
 def run_readonly(
@@ -191,40 +213,40 @@ def run_readonly(
     """Run one SELECT/WITH statement read-only with a time limit and row cap; refuse anything else.
 
     With a `user` (a cockpit.auth.User), the analyst role is required first; the command line
-    passes none (whoever can run it can open the file anyway).
+    passes none (whoever can run it can open the file anyway). `timeout_s` is clamped to
+    MIN_TIMEOUT_S..MAX_TIMEOUT_S; a value that is not a finite number is refused.
     """
     if user is not None:
         auth.require(user, "sql")
+    timeout_s = clamp_timeout(timeout_s)
     started = time.perf_counter()
     check_statement(store, sql)
     bound = _bind(sql, params or {})
+    sqlsandbox.prepare(store)
     cur = store.cursor()
-    timed_out = threading.Event()
-
-    def stop() -> None:
-        timed_out.set()
-        cur.interrupt()
-
-    watchdog = threading.Timer(timeout_s, stop)
-    watchdog.daemon = True
+    watch = _Watch(cur, timeout_s)
     try:
+        data_catalog = cur.sql("select current_database() as d").fetchall()[0][0]
+        cur.execute(f"USE {sqlsandbox.SANDBOX}")  # only the readable tables exist there
         for stmt in SIZE_CAPS:
             cur.execute(stmt)
         cur.sql("begin transaction read only")
-        watchdog.start()
+        watch.start()
         try:
-            check_references(cur, extract_references(cur, sql))
+            refs = extract_references(cur, sql)
+            refs.data_catalog = data_catalog.lower()
+            check_references(cur, refs)
+            watch.raise_if_stopped()
             rel = cur.sql(sql, params=bound or None)
             if rel is None:
                 raise QueryRefused("The query returned no result set.")
-            table = rel.limit(max_rows + 1).to_arrow_table()
+            table = _fetch_capped(rel.limit(max_rows + 1))
+            watch.raise_if_stopped()
         except duckdb.Error as exc:
-            if timed_out.is_set():
-                raise QueryRefused(_timeout_message(timeout_s), "timeout") from None
+            watch.raise_if_stopped()
             raise QueryRefused(f"The query failed: {_first_line(exc)}", "error") from None
         finally:
-            watchdog.cancel()
-            watchdog.join()
+            watch.finish()
     finally:
         _rollback_quietly(cur)
         cur.close()
@@ -232,6 +254,102 @@ def run_readonly(
     if truncated:
         table = table.slice(0, max_rows)
     return QueryResult(table, truncated, (time.perf_counter() - started) * 1000)
+
+
+def clamp_timeout(value) -> float:
+    """A time limit in seconds, clamped to MIN_TIMEOUT_S..MAX_TIMEOUT_S (0, a negative number
+    or NaN must never mean "no limit"); anything but a finite number is refused."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise QueryRefused(f"The time limit must be a number of seconds, not {value!r}.") from None
+    if not math.isfinite(seconds):
+        raise QueryRefused(
+            f"The time limit must be a finite number of seconds "
+            f"({MIN_TIMEOUT_S:g} to {MAX_TIMEOUT_S:g}), not {value!r}."
+        )
+    return min(max(seconds, MIN_TIMEOUT_S), MAX_TIMEOUT_S)
+
+
+def _fetch_capped(rel) -> pa.Table:
+    """The result as Arrow, refused once it holds more than MAX_RESULT_BYTES (read in batches,
+    so a huge result stops before it is all converted, sent or shown)."""
+    batches, total = [], 0
+    reader = rel.to_arrow_reader(RESULT_BATCH_ROWS)
+    for batch in reader:
+        total += batch.nbytes
+        if total > MAX_RESULT_BYTES:
+            raise QueryRefused(
+                f"The result is larger than {MAX_RESULT_BYTES // 1024**2} MB; select fewer "
+                "columns or rows, or aggregate it.",
+                "error",
+            )
+        batches.append(batch)
+    return pa.Table.from_batches(batches, schema=reader.schema)
+
+
+class _Watch:
+    """The time limit of one guarded query: once it expires (or the server shuts down), keep
+    interrupting the cursor until the query ends. DuckDB forgets an interrupt that arrives
+    while no query runs, so a single interrupt sent between two steps would be lost."""
+
+    def __init__(self, cur, timeout_s: float):
+        self.cur, self.timeout_s = cur, timeout_s
+        self.fire, self.done = threading.Event(), threading.Event()
+        self.reason = "timeout"
+        self.thread = threading.Thread(target=self._run, name="sqlguard-watch", daemon=True)
+
+    def start(self) -> None:
+        with _RUNNING_LOCK:
+            _RUNNING.add(self)
+            if _SHUTTING_DOWN.is_set():
+                self.stop("shutdown")
+        self.thread.start()
+
+    def stop(self, reason: str) -> None:
+        self.reason = reason
+        self.fire.set()
+
+    def _run(self) -> None:
+        self.fire.wait(self.timeout_s)
+        self.fire.set()
+        while not self.done.is_set():
+            with contextlib.suppress(duckdb.Error):
+                self.cur.interrupt()
+            self.done.wait(INTERRUPT_EVERY_S)
+
+    def raise_if_stopped(self) -> None:
+        if not self.fire.is_set():
+            return
+        if self.reason == "shutdown":
+            raise QueryRefused(
+                "Stopped: the server is shutting down. Run it again later.", "timeout"
+            )
+        raise QueryRefused(_timeout_message(self.timeout_s), "timeout")
+
+    def finish(self) -> None:
+        self.done.set()
+        self.fire.set()  # wake the watchdog now: the query ended within its limit
+        if self.thread.is_alive() or self.thread.ident is not None:
+            self.thread.join()
+        with _RUNNING_LOCK:
+            _RUNNING.discard(self)
+
+
+_RUNNING: set[_Watch] = set()
+_RUNNING_LOCK = threading.Lock()
+_SHUTTING_DOWN = threading.Event()
+
+
+def interrupt_all() -> int:
+    """Stop every guarded query running in this process (the server is shutting down) and
+    any that starts from now on; returns how many were running."""
+    with _RUNNING_LOCK:
+        _SHUTTING_DOWN.set()
+        running = list(_RUNNING)
+    for watch in running:
+        watch.stop("shutdown")
+    return len(running)
 
 
 def check_statement(store, sql: str) -> None:
@@ -282,32 +400,42 @@ def check_references(cur, refs: References) -> None:
     for row in rows:
         known.setdefault(row["kind"], set()).add(row["name"])
     database = next(iter(known.get("database", {""})))
+    # The explorer's own catalogue (cockpit.sqlsandbox): only the readable tables are there.
     user_tables = known.get("table", set())
+    catalogs = {"", database, refs.data_catalog or database}
     local = {"", "main"}
 
     for catalog, schema, name in sorted(refs.table_functions):
         allowed = name in ALLOWED_TABLE_FUNCTIONS or name in known.get("table_macro", set())
-        if not allowed or catalog not in {"", database} or schema not in local:
+        if not allowed or catalog not in catalogs or schema not in local:
             raise QueryRefused(
                 f"The table function {name}() is not allowed here: the explorer reads only "
                 "this database's tables (files, URLs and settings are off limits)."
             )
     for catalog, schema, name in sorted(refs.tables):
-        if catalog in {"", database} and schema in local and name in user_tables:
-            if not auth.explorer_may_read(name):
-                raise QueryRefused(
-                    f"{name!r} is private: the explorer reads the data (live views, the "
-                    "dataset and raw tables, the loads ledger), not the audit, settings, "
-                    "users or tokens."
-                )
-            continue
-        is_info = catalog in {"", "system"} and schema == "information_schema"
-        if is_info and name in known.get("info", set()):
+        if not auth.explorer_may_read(name):
+            raise QueryRefused(
+                f"{name!r} is private: the explorer reads the data (live views, the "
+                "dataset and raw tables, the loads ledger), not the audit, settings, "
+                "users or tokens."
+            )
+        if catalog in catalogs and schema in local and name in user_tables:
             continue
         shown = ".".join(p for p in (catalog, schema, name) if p)
+        if schema in {"information_schema", "pg_catalog"}:
+            raise QueryRefused(
+                f"{shown!r} is not available here: it lists every table, private ones too. "
+                "Use SHOW TABLES and DESCRIBE <table> to see what the explorer reads."
+            )
         raise QueryRefused(
             f"{shown!r} is not a table of this database. The explorer reads only this "
             "database's tables and views (not files, URLs or settings)."
+        )
+    if refs.qualified_functions:
+        name = min(refs.qualified_functions)
+        raise QueryRefused(
+            f"Call {name}() by its name alone here; functions are not called through a "
+            "catalog or schema in the explorer."
         )
     for name in names:
         if name in {"range", "generate_series"}:
@@ -350,11 +478,21 @@ def _walk(node, ctes: frozenset[str], refs: References) -> None:
         return
     cte_map = node.get("cte_map")
     if isinstance(cte_map, dict) and cte_map.get("map"):
-        # Each CTE sees itself (recursive) and the ones before it; the body sees them all.
+        # A CTE sees the ones before it; a recursive one also sees itself in its recursive
+        # part (not in its anchor, where its own name is the table of that name); the query
+        # body sees them all.
         scope = ctes
         for entry in cte_map["map"]:
-            scope = scope | {entry["key"].lower()}
-            _walk(entry["value"], scope, refs)
+            name, value = entry["key"].lower(), entry["value"]
+            query = value.get("query_node") if isinstance(value, dict) else None
+            if isinstance(query, dict) and query.get("type") == "RECURSIVE_CTE_NODE":
+                _walk(query.get("left"), scope, refs)
+                rest = {k: v for k, v in query.items() if k != "left"}
+                _walk(rest, scope | {name}, refs)
+                _walk({k: v for k, v in value.items() if k != "query_node"}, scope, refs)
+            else:
+                _walk(value, scope, refs)
+            scope = scope | {name}
         ctes = scope
         node = {k: v for k, v in node.items() if k != "cte_map"}
     kind = node.get("type")
@@ -376,6 +514,8 @@ def _walk(node, ctes: frozenset[str], refs: References) -> None:
     if node.get("class") == "FUNCTION":
         name = (node.get("function_name") or "").lower()
         refs.functions.add(name)
+        if node.get("catalog") or node.get("schema"):
+            refs.qualified_functions.add(name)
         if name in FORMAT_FUNCTIONS:
             refs.formats.append((name, _literal_text(node)))
     for value in node.values():

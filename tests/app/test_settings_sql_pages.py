@@ -135,3 +135,15 @@ def test_sla_days_save_from_the_page(open_app, demo_db):
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "Saved." in [s.value for s in at.success]
     assert targets.sla_days(_store_for(str(demo_db.resolve())))["Standard"] == 4
+
+
+def test_sql_explorer_never_shows_the_audit_through_a_self_named_cte(open_app, shared_demo_db):
+    """Issue 22: the CTE's body `audit` is the real table; the explorer refuses it."""
+    at = open_app(shared_demo_db, "sql")
+    sql = "with audit as (select * from audit) select * from audit"
+    at.text_area(key="sql_text").set_value(sql)
+    at.button(key="run_sql").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "private" in errors[0], errors
+    assert not any("action" in list(df.value.columns) for df in at.dataframe)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
-from cockpit import sqlguard
+from cockpit import sqlguard, sqlsandbox
 from cockpit.sqlguard import QueryRefused, run_readonly
 from cockpit.store import LATEST, Store
 
@@ -16,6 +19,7 @@ def store(tmp_path_factory):
     s = Store.open(path)
     with s.transaction() as cur:
         cur.execute("create table facts as select range as k, range * 10 as v from range(1, 11)")
+    sqlsandbox.prepare(s)  # the explorer's catalogue, attached once before the fingerprints
     yield s
     s.close()
 
@@ -184,7 +188,8 @@ def test_references_are_collected_with_cte_scope(store):
 def test_read_only_transaction_stops_a_write_that_passed_the_checks(store, monkeypatch):
     monkeypatch.setattr(sqlguard, "check_references", lambda cur, refs: None)
     before = fingerprint(store)
-    error = refused(store, "select nextval('load_ids')")
+    # Qualified: the explorer's catalogue has no sequences, the data file's has.
+    error = refused(store, "select nextval('cockpit.main.load_ids')")
     assert error.kind == "error" and "read-only" in str(error)
     assert fingerprint(store) == before
 
@@ -268,11 +273,8 @@ def test_ctes_describe_show_and_catalogue_queries_run(store):
     described = run_readonly(store, "describe facts").table.column("column_name").to_pylist()
     assert described == ["k", "v"]
     shown = run_readonly(store, "show tables").table.column("name").to_pylist()
-    assert "facts" in shown and "loads" in shown
-    info = run_readonly(
-        store, "select column_name from information_schema.columns where table_name = 'facts'"
-    )
-    assert sorted(info.table.column(0).to_pylist()) == ["k", "v"]
+    assert "facts" in shown and "loads" in shown and "orders_live" in shown
+    assert not {"audit", "settings", "layouts", "rejects", "login_failures"} & set(shown)
     qualified = run_readonly(store, "select count(*) as n from cockpit.main.facts")
     assert qualified.table.to_pylist() == [{"n": 10}]
 
@@ -340,3 +342,155 @@ def test_ordinary_widths_and_escapes_still_format(store):
     assert row["p"].startswith("    1|a  |%|1.50|") and len(row["p"]) == 17 + 10_000
     assert row["f"] == "    x|{}|007|{ 1}|x"
     assert row["l"] == "007"
+
+
+# -- issue 22: private tables stay invisible, whatever the name resolution -------------------
+
+PRIVATE_ESCAPES = [
+    # A non-recursive CTE does not see itself: the `audit` in its body is the real table.
+    "with audit as (select * from audit) select * from audit",
+    "with settings as (select * from settings) select * from settings",
+    "with x as (select 1), login_failures as (select * from login_failures) "
+    "select * from login_failures",
+    "with layouts as (select * from layouts) select count(*) from layouts",
+    "select * from (with rejects as (select * from rejects) select * from rejects)",
+    # The anchor of a recursive CTE reads the real table of its name too.
+    "with recursive audit as (select * from audit union all select * from audit where false) "
+    "select * from audit",
+    # Listings of the catalogue.
+    "select table_name from information_schema.tables",
+    "select table_name, column_name from information_schema.columns",
+    "select * from system.information_schema.tables",
+    "select * from pg_catalog.pg_tables",
+    "select * from duckdb_tables()",
+    "select * from duckdb_columns()",
+    "select * from pragma_table_info('audit')",
+    "show all tables",
+    "describe audit",
+    "describe cockpit.main.settings",
+    "summarize cockpit.login_failures",
+    "select * from cockpit.main.audit",
+]
+
+
+@pytest.mark.parametrize("sql", PRIVATE_ESCAPES)
+def test_private_tables_never_show_through_ctes_or_catalogue_listings(store, sql):
+    with store.transaction() as cur:
+        cur.execute("insert into settings values ('secret', '\"the private value\"')")
+    try:
+        with pytest.raises(QueryRefused) as info:
+            run_readonly(store, sql)
+    finally:
+        with store.transaction() as cur:
+            cur.execute("delete from settings where key = 'secret'")
+    assert "private value" not in str(info.value)
+
+
+def test_the_guarded_catalogue_holds_no_private_table(store, monkeypatch):
+    """Structural: even with the reference checks switched off, the name does not resolve."""
+    monkeypatch.setattr(sqlguard, "check_references", lambda cur, refs: None)
+    for table in ("audit", "settings", "login_failures", "layouts", "rejects"):
+        error = refused(store, f"select * from {table}")  # noqa: S608 - fixed names
+        assert error.kind == "error" and "does not exist" in str(error)
+        # With the table missing, DuckDB reads the CTE's own name as a circular reference.
+        error = refused(store, f"with {table} as (select * from {table}) select * from {table}")
+        assert error.kind == "error" and "Circular reference" in str(error)
+    assert run_readonly(store, "select count(*) as n from facts").table.to_pylist() == [{"n": 10}]
+
+
+def test_a_recursive_cte_still_sees_itself(store):
+    sql = "with recursive t(n) as (select 1 union all select n + 1 from t where n < 4) from t"
+    assert run_readonly(store, sql).table.column("n").to_pylist() == [1, 2, 3, 4]
+
+
+def test_a_table_loaded_after_the_catalogue_was_built_is_readable(memory_store):
+    run_readonly(memory_store, "select 1 as one")
+    with memory_store.transaction() as cur:
+        cur.execute("create table raw_late as select 7 as x")
+    try:
+        rows = run_readonly(memory_store, "select x from raw_late").table.to_pylist()
+    finally:
+        with memory_store.transaction() as cur:
+            cur.execute("drop table raw_late")
+    assert rows == [{"x": 7}]
+
+
+# -- issue 22: the time limit cannot be switched off; values and results are capped ---------
+
+
+@pytest.mark.parametrize(("given", "used"), [(0, 0.1), (-1, 0.1), (0.05, 0.1), (5, 5.0),
+                                             (10**9, 300.0)])  # fmt: skip
+def test_the_time_limit_is_clamped(given, used):
+    assert sqlguard.clamp_timeout(given) == used
+
+
+@pytest.mark.parametrize("given", [float("nan"), float("inf"), float("-inf"), "soon", None])
+def test_a_time_limit_that_is_not_a_finite_number_is_refused(store, given):
+    error = refused(store, "select 1", timeout_s=given)
+    assert "time limit" in str(error)
+
+
+@pytest.mark.parametrize("timeout", [0, -1])
+def test_a_zero_or_negative_time_limit_still_stops_the_query(store, timeout):
+    error = refused(store, "select count(*) from range(10000000000) a, range(1000) b",
+                    timeout_s=timeout)  # fmt: skip
+    assert error.kind == "timeout" and "Stopped after 0.1 s" in str(error)
+
+
+def test_a_time_limit_that_expires_before_the_query_starts_still_stops_it(store, monkeypatch):
+    checked = sqlguard.check_references
+
+    def slow_check(cur, refs):  # the limit expires here, while no query runs on the cursor
+        checked(cur, refs)
+        time.sleep(0.5)
+
+    monkeypatch.setattr(sqlguard, "check_references", slow_check)
+    error = refused(store, "select count(*) from range(3000000000) a", timeout_s=0.2)
+    assert error.kind == "timeout"
+
+
+def test_a_builtin_called_through_its_catalog_cannot_dodge_the_size_caps(store):
+    for sql in (
+        "select length(system.main.repeat('x', 1500000000))",
+        "select length(main.lpad('x', 1000000000, 'y'))",
+    ):
+        assert "by its name alone" in str(refused(store, sql))
+
+
+def test_a_result_over_the_byte_cap_is_refused(store):
+    error = refused(store, "select repeat('x', 5000000) as s from range(20)")
+    assert error.kind == "error" and "larger than 64 MB" in str(error)
+
+
+def test_shutdown_interrupts_a_running_query(store):
+    errors = []
+
+    def run():
+        try:
+            run_readonly(store, "select count(*) from range(10000000000) a, range(1000) b",
+                         timeout_s=300)  # fmt: skip
+        except QueryRefused as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        while not sqlguard._RUNNING:
+            time.sleep(0.01)
+        assert sqlguard.interrupt_all() == 1
+        worker.join(60)
+        assert not worker.is_alive()
+        assert errors and "shutting down" in str(errors[0])
+        assert "shutting down" in str(refused(store, "select 1"))  # and no new query starts
+    finally:
+        sqlguard._SHUTTING_DOWN.clear()
+    assert run_readonly(store, "select 1 as one").table.to_pylist() == [{"one": 1}]
+
+
+def test_an_endless_recursive_cte_is_stopped_by_the_time_limit(store):
+    error = refused(
+        store,
+        "with recursive t(n) as (select 1 union all select n + 1 from t) select count(*) from t",
+        timeout_s=0,
+    )
+    assert error.kind == "timeout"
