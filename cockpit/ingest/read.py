@@ -38,7 +38,7 @@ import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cockpit.ingest import scratch, xlsx_split
+from cockpit.ingest import scratch, xlsx_split, zipguard
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.kernels import present
 
@@ -187,6 +187,7 @@ def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
             " zip bomb",
             file=name,
         )
+    _check_inflated(data, infos, name, limits)
     info = _ZipInfo()
     names = {i.filename for i in infos}
     info.has_pivot_cache = any(n.startswith("xl/pivotCache/") for n in names)
@@ -203,6 +204,29 @@ def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
             if xlsx_split.split_eligible(by_name[path])
         }
     return info
+
+
+def _check_inflated(data: bytes, infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+    """Refuse a package whose parts inflate to more than their headers declare (the sizes
+    checked above), before any reader inflates them: inflated under a budget, step by step."""
+    budget = min(limits.max_uncompressed, int(len(data) * limits.max_ratio))
+    try:
+        zipguard.check_parts(data, infos, budget)
+    except zipguard.TooBig as e:
+        declared = e.cap == e.info.file_size
+        limit = (
+            f"the {zipguard.size_text(e.cap)} its zip header declares"
+            if declared
+            else f"{zipguard.size_text(e.cap)}, the limit for a"
+            f" {zipguard.size_text(len(data))} file"
+        )
+        raise IngestError(
+            f"the part {e.info.filename} unpacks to more than {limit}; refusing a possible"
+            " zip bomb",
+            file=name,
+        ) from None
+    except ValueError as e:
+        raise IngestError(f"the file cannot be read: {e}", file=name) from None
 
 
 _ZIP_ERRORS = (
