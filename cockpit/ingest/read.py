@@ -187,7 +187,6 @@ def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
             " zip bomb",
             file=name,
         )
-    _check_inflated(data, infos, name, limits)
     info = _ZipInfo()
     names = {i.filename for i in infos}
     info.has_pivot_cache = any(n.startswith("xl/pivotCache/") for n in names)
@@ -203,6 +202,9 @@ def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
             for sheet, path in info.sheet_paths.items()
             if xlsx_split.split_eligible(by_name[path])
         }
+    # A sheet read in halves is inflated under its declared size by the split itself.
+    split = {info.sheet_paths[sheet] for sheet in info.split}
+    _check_inflated(data, [i for i in infos if i.filename not in split], name, limits)
     return info
 
 
@@ -213,20 +215,20 @@ def _check_inflated(data: bytes, infos: list[zipfile.ZipInfo], name: str, limits
     try:
         zipguard.check_parts(data, infos, budget)
     except zipguard.TooBig as e:
-        declared = e.cap == e.info.file_size
-        limit = (
-            f"the {zipguard.size_text(e.cap)} its zip header declares"
-            if declared
-            else f"{zipguard.size_text(e.cap)}, the limit for a"
-            f" {zipguard.size_text(len(data))} file"
-        )
-        raise IngestError(
-            f"the part {e.info.filename} unpacks to more than {limit}; refusing a possible"
-            " zip bomb",
-            file=name,
-        ) from None
+        raise _bomb(e, data, name) from None
     except ValueError as e:
         raise IngestError(f"the file cannot be read: {e}", file=name) from None
+
+
+def _bomb(e: zipguard.TooBig, data: bytes, name: str) -> IngestError:
+    if e.cap == e.info.file_size:
+        limit = f"the {zipguard.size_text(e.cap)} its zip header declares"
+    else:
+        limit = f"{zipguard.size_text(e.cap)}, the limit for a {zipguard.size_text(len(data))} file"
+    return IngestError(
+        f"the part {e.info.filename} unpacks to more than {limit}; refusing a possible zip bomb",
+        file=name,
+    )
 
 
 _ZIP_ERRORS = (
@@ -428,9 +430,14 @@ def _read_sheets(data: bytes, name: str, zinfo: _ZipInfo, limits: Limits) -> lis
             _check_columns(rows_cols[1], name, sheet_name, limits)
         halves = None
         if sheet_name in zinfo.split:
-            halves = xlsx_split.read_split(
-                data, zinfo.members, zinfo.sheet_paths[sheet_name], sheet_name
-            )
+            path = zinfo.sheet_paths[sheet_name]
+            try:
+                halves = xlsx_split.read_split(data, zinfo.members, path, sheet_name)
+            except zipguard.TooBig as e:
+                raise _bomb(e, data, name) from None
+            if halves is None:  # calamine reads it whole: not inflated to its end yet
+                _check_inflated(data, [i for i in zinfo.members if i.filename == path], name,
+                                limits)  # fmt: skip
         try:
             if halves is not None:
                 table, batch = halves[0], None

@@ -69,10 +69,13 @@ def read_split(
 
     The table equals `load_sheet(sheet, header_row=None, dtypes="string",
     whitespace_as_null=True)`; the tail (from `</sheetData>`) holds the merged ranges. None
-    when the sheet cannot be split safely.
+    when the sheet cannot be split safely; zipguard.TooBig when the part inflates past the
+    size its header declares.
     """
     try:
         return _read_split(data, infos, path, sheet)
+    except zipguard.TooBig:
+        raise  # a bomb: the caller refuses the file (the ordinary read would inflate it all)
     except (
         OSError,
         zlib.error,
@@ -164,7 +167,7 @@ def _stored_xml(package: str, path: str) -> bytes:
 
 def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The member's bytes, inflated a step at a time (never held whole), and never more than
-    its header declares (zipguard.TooBig, a ValueError, past it: a lying header is a bomb)."""
+    its header declares (zipguard.TooBig past it: a lying header is a bomb)."""
     return zipguard.inflate(data, info, cap=info.file_size, step=_CHUNK)
 
 

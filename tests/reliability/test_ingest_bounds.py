@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from cockpit.cli import main
-from cockpit.ingest import scratch, xlsx_split
+from cockpit.ingest import scratch, xlsx_split, zipguard
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.pipeline import load_files, prepare_file
 from cockpit.ingest.read import Limits, read_file, read_path
@@ -150,7 +150,7 @@ def test_scratch_of_a_killed_load_is_removed_by_the_next_load(tmp_path):
     child = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent("""
             import os, tempfile, time
-            from cockpit.ingest import scratch, xlsx_split
+            from cockpit.ingest import scratch
             d = tempfile.mkdtemp(prefix=scratch.prefix("split"), dir=scratch.SHM)
             open(os.path.join(d, "a.xlsx"), "wb").write(b"x" * 1000)
             tempfile.mkstemp(prefix=scratch.prefix("ingest"), suffix=".csv")
@@ -269,18 +269,21 @@ def test_an_ods_part_that_lies_about_its_size_is_refused_too():
 def test_the_split_reader_never_writes_more_than_a_part_declares(tmp_path, monkeypatch):
     """xlsx_split inflates a big sheet into two halves in /dev/shm: a part declaring 16 MB
     (enough to be split) that inflates to 256 MB wrote all 256 MB there. It stops at the
-    declared size, falls back (None) and leaves its scratch folder empty."""
+    declared size, says so (TooBig) and leaves its scratch folder empty."""
     data = bad_files.lying_bomb_xlsx(256 * 1024**2, 16 * 1024**2, rows=True)
     monkeypatch.setattr(scratch, "SHM", str(tmp_path))
     written = []
     write = xlsx_split._Part.write
     monkeypatch.setattr(
-        xlsx_split._Part, "write", lambda self, piece: (written.append(len(piece)), write(self, piece))
+        xlsx_split._Part,
+        "write",
+        lambda self, piece: (written.append(len(piece)), write(self, piece)),
     )
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         infos = z.infolist()
     assert xlsx_split.split_eligible(z.getinfo(bad_files.SHEET1)) or os.cpu_count() == 1
-    assert xlsx_split.read_split(data, infos, bad_files.SHEET1, "Orders") is None
+    with pytest.raises(zipguard.TooBig):
+        xlsx_split.read_split(data, infos, bad_files.SHEET1, "Orders")
     assert 0 < sum(written) <= 16 * 1024**2 + 1024
     assert list(tmp_path.iterdir()) == []
     # The whole read refuses it before any reader inflates it.
