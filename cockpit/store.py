@@ -218,6 +218,8 @@ class Store:
             if uploads_dir is None:  # removed on close, and at exit if never closed
                 atexit.register(shutil.rmtree, up, True)
         con = _connect(str(path))
+        if str(path) != ":memory:":
+            sweep_uploads(Path(up))  # we hold the file now: no load of ours is writing there
         store = cls(path=path, con=con, uploads_dir=Path(up), write_lock=threading.Lock(),
                     temp_uploads=str(path) == ":memory:" and uploads_dir is None)  # fmt: skip
         store.migrate()
@@ -388,8 +390,14 @@ class Store:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(target.suffix + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+            try:
+                tmp.write_bytes(data)
+                tmp.replace(target)
+            except BaseException:
+                # A partial copy on a full disk would keep it full for the next load too.
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
         return target
 
     def upload_path(self, digest: str) -> Path | None:
@@ -400,6 +408,17 @@ class Store:
             if p.name.startswith(digest) and not p.name.endswith(".tmp"):
                 return p
         return None
+
+
+def sweep_uploads(folder: Path) -> list[Path]:
+    """Remove the partial copies (`<xx>/<sha>.<ext>.tmp`) of loads killed while keeping their
+    file; only the process holding the database writes there. Return what was removed."""
+    removed = []
+    for tmp in folder.glob("*/*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
 
 
 def audit(cur, user: str | None, action: str, detail: dict) -> None:
