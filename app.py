@@ -1,16 +1,28 @@
-"""Overview: the COO's scorecard — are we on track, what moved, where to look next."""
+"""Overview: the COO's scorecard — are we on track, what moved, where to look next.
 
-from cockpit.ui import cached, cards
-from cockpit.ui.overview import brief_download
-from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
+Also the app server when started with `streamlit run app.py` (what a Streamlit user types
+first): Streamlit then finds the `st.App` below and imports this file as a module to serve
+it, the same app as `streamlit run server.py` (pages, HTTP API, server file), so the command
+line reaches it instead of waiting on the database file. As the Overview page, Streamlit runs
+this file as `__main__`.
+"""
 
-ctx = page_shell("overview", dimensions=("site", "region", "channel", "category"))
+import streamlit as st
 
+if __name__ != "__main__":  # imported to be served: the whole app, as server.py
+    import server
 
-def overview(view: PageContext) -> None:
-    """The headline, what moved and the KPI cards of the view."""
-    if not cached.no_data(view):
-        cards.overview_body(view)
+    app = st.App(server.ENTRY, routes=server.ROUTES, lifespan=server.lifespan)
+else:
+    from cockpit.ui import cached, cards
+    from cockpit.ui.overview import brief_download
+    from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
+    ctx = page_shell("overview", dimensions=("site", "region", "channel", "category"))
 
-view_section(ctx, overview, actions=(share_button, brief_download))
+    def overview(view: PageContext) -> None:
+        """The headline, what moved and the KPI cards of the view."""
+        if not cached.no_data(view):
+            cards.overview_body(view)
+
+    view_section(ctx, overview, actions=(share_button, brief_download))

@@ -1,5 +1,6 @@
 """The app server: the Streamlit pages and the HTTP API in one process, which alone holds the
-database file (`make run` starts it: `streamlit run server.py`).
+database file (`make run` starts it: `streamlit run server.py`; `streamlit run app.py` serves
+the same app, see app.py).
 
 Streamlit's ASGI `st.App` serves app.py and pages/ as usual, plus the routes of cockpit.api;
 its lifespan writes `<database>.server.json` so the command line finds us, and removes it on
@@ -67,4 +68,5 @@ async def lifespan(_app):
         api.stop()
 
 
-app = st.App(navigation.ENTRY, routes=api.routes(), lifespan=lifespan)
+ENTRY, ROUTES = navigation.ENTRY, api.routes()  # app.py serves the same app
+app = st.App(ENTRY, routes=ROUTES, lifespan=lifespan)

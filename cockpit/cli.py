@@ -78,8 +78,9 @@ def _database_problem(exc: Exception) -> str | None:
 
     if is_lock_error(exc):
         return (
-            "another process still holds the database file (a load or an app started "
-            "without server.py); try again when it is done"
+            "another process still holds the database file (a load, or a script that "
+            "opened it; the app started with `make run` or `streamlit run app.py` is reached "
+            "through its API instead); try again when it is done"
         )
     if isinstance(exc, duckdb.IOException | PermissionError | OSError):
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

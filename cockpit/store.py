@@ -238,6 +238,7 @@ class Store:
     uploads_dir: Path
     write_lock: threading.Lock
     temp_uploads: bool = False  # an in-memory store's uploads folder, removed on close
+    spill_dir: Path | None = None  # where DuckDB spills (spill_dir()), removed on close
     # Identifies this connection in caches of query results (cockpit.kpis.memo).
     token: object = field(default_factory=object, compare=False, repr=False)
     # Reads every page run makes (the latest version, settings), kept until a write commits:
@@ -260,9 +261,15 @@ class Store:
             up = uploads_dir or Path(tempfile.mkdtemp(prefix="cockpit-uploads-"))
             if uploads_dir is None:  # removed on close, and at exit if never closed
                 atexit.register(shutil.rmtree, up, True)
-        con = _connect(str(path))
+        spill = spill_dir(str(path))
+        con = _connect(str(path), spill)
+        if str(path) != ":memory:":
+            # We hold the file now: no load of ours writes there, no query spills there.
+            sweep_uploads(Path(up))
+            _remove_tree(spill)
         store = cls(path=path, con=con, uploads_dir=Path(up), write_lock=threading.Lock(),
-                    temp_uploads=str(path) == ":memory:" and uploads_dir is None)  # fmt: skip
+                    temp_uploads=str(path) == ":memory:" and uploads_dir is None,
+                    spill_dir=spill)  # fmt: skip
         store.migrate()
         return store
 
@@ -276,6 +283,8 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+        if self.spill_dir is not None:
+            _remove_tree(self.spill_dir)
         if self.temp_uploads:
             import shutil
 
@@ -431,8 +440,14 @@ class Store:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(target.suffix + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+            try:
+                tmp.write_bytes(data)
+                tmp.replace(target)
+            except BaseException:
+                # A partial copy on a full disk would keep it full for the next load too.
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
         return target
 
     def upload_path(self, digest: str) -> Path | None:
@@ -443,6 +458,17 @@ class Store:
             if p.name.startswith(digest) and not p.name.endswith(".tmp"):
                 return p
         return None
+
+
+def sweep_uploads(folder: Path) -> list[Path]:
+    """Remove the partial copies (`<xx>/<sha>.<ext>.tmp`) of loads killed while keeping their
+    file; only the process holding the database writes there. Return what was removed."""
+    removed = []
+    for tmp in folder.glob("*/*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
 
 
 def audit(cur, user: str | None, action: str, detail: dict) -> None:
@@ -485,14 +511,47 @@ def _size(text: str) -> str:
     return text.strip()
 
 
-def _connect(path: str) -> duckdb.DuckDBPyConnection:
+_SPILLS = iter(range(1, 1 << 62))
+
+
+def spill_dir(path: str) -> Path:
+    """Where DuckDB spills for the database at `path`: `<db>.tmp/` beside a file, and for an
+    in-memory database a folder of this process in the temp dir (`cockpit-spill-<pid>-N`,
+    removed at exit, or by cockpit.ingest.scratch.sweep once the process is gone). Never
+    the working directory: the default of the in-memory instance the file is attached to
+    is `./.tmp`. DuckDB creates the folder when it first spills."""
+    if path != ":memory:":
+        return Path(path + ".tmp")
+    import tempfile
+
+    n = next(_SPILLS)
+    if n == 1:
+        import atexit
+
+        atexit.register(_remove_spills, tempfile.gettempdir(), os.getpid())
+    return Path(tempfile.gettempdir()) / f"cockpit-spill-{os.getpid()}-{n}"
+
+
+def _remove_spills(folder: str, pid: int) -> None:
+    for spill in Path(folder).glob(f"cockpit-spill-{pid}-*"):
+        _remove_tree(spill)
+
+
+def _remove_tree(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _connect(path: str, spill: Path) -> duckdb.DuckDBPyConnection:
     """The process's connection. A file is attached with our row group size, which is an
     ATTACH option only (not a connect setting), under the catalog name `cockpit`."""
+    config = {"temp_directory": str(spill)}
     if path == ":memory:":
-        con = duckdb.connect(path)
+        con = duckdb.connect(path, config=config)
         resource_settings(con)
         return con
-    con = duckdb.connect()
+    con = duckdb.connect(config=config)
     resource_settings(con)
     con.execute(f"ATTACH $path AS {CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_ROWS})", {"path": path})
     con.execute(f"USE {CATALOG}")

@@ -16,7 +16,7 @@ its own stage or an earlier one (tests/unit/test_layout.py checks it):
 """
 
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("read", ("errors", "kernels", "scratch", "xlsx_split", "read")),
+    ("read", ("errors", "kernels", "scratch", "zipguard", "xlsx_split", "read")),
     (
         "detect",
         ("profile", "typed", "clean_columns", "detect_types", "detect_header", "detect_sheet"),

@@ -38,7 +38,7 @@ import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cockpit.ingest import scratch, xlsx_split
+from cockpit.ingest import scratch, xlsx_split, zipguard
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.kernels import present
 
@@ -202,7 +202,33 @@ def _check_zip(data: bytes, name: str, ext: str, limits: Limits) -> _ZipInfo:
             for sheet, path in info.sheet_paths.items()
             if xlsx_split.split_eligible(by_name[path])
         }
+    # A sheet read in halves is inflated under its declared size by the split itself.
+    split = {info.sheet_paths[sheet] for sheet in info.split}
+    _check_inflated(data, [i for i in infos if i.filename not in split], name, limits)
     return info
+
+
+def _check_inflated(data: bytes, infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+    """Refuse a package whose parts inflate to more than their headers declare (the sizes
+    checked above), before any reader inflates them: inflated under a budget, step by step."""
+    budget = min(limits.max_uncompressed, int(len(data) * limits.max_ratio))
+    try:
+        zipguard.check_parts(data, infos, budget)
+    except zipguard.TooBig as e:
+        raise _bomb(e, data, name) from None
+    except ValueError as e:
+        raise IngestError(f"the file cannot be read: {e}", file=name) from None
+
+
+def _bomb(e: zipguard.TooBig, data: bytes, name: str) -> IngestError:
+    if e.cap == e.info.file_size:
+        limit = f"the {zipguard.size_text(e.cap)} its zip header declares"
+    else:
+        limit = f"{zipguard.size_text(e.cap)}, the limit for a {zipguard.size_text(len(data))} file"
+    return IngestError(
+        f"the part {e.info.filename} unpacks to more than {limit}; refusing a possible zip bomb",
+        file=name,
+    )
 
 
 _ZIP_ERRORS = (
@@ -404,9 +430,14 @@ def _read_sheets(data: bytes, name: str, zinfo: _ZipInfo, limits: Limits) -> lis
             _check_columns(rows_cols[1], name, sheet_name, limits)
         halves = None
         if sheet_name in zinfo.split:
-            halves = xlsx_split.read_split(
-                data, zinfo.members, zinfo.sheet_paths[sheet_name], sheet_name
-            )
+            path = zinfo.sheet_paths[sheet_name]
+            try:
+                halves = xlsx_split.read_split(data, zinfo.members, path, sheet_name)
+            except zipguard.TooBig as e:
+                raise _bomb(e, data, name) from None
+            if halves is None:  # calamine reads it whole: not inflated to its end yet
+                _check_inflated(data, [i for i in zinfo.members if i.filename == path], name,
+                                limits)  # fmt: skip
         try:
             if halves is not None:
                 table, batch = halves[0], None

@@ -12,6 +12,7 @@ its own, so every load and every server start first removes those whose process 
 
 from __future__ import annotations
 
+import atexit
 import errno
 import os
 import re
@@ -25,7 +26,7 @@ import duckdb
 _lock = threading.Lock()
 _db: duckdb.DuckDBPyConnection | None = None
 SHM = os.environ.get("COCKPIT_SHM_DIR") or "/dev/shm"
-_OURS = re.compile(r"^cockpit-(split|ingest)-(\d+)-")
+_OURS = re.compile(r"^cockpit-(split|ingest|spill)-(\d+)-")
 _LEGACY = re.compile(r"^cockpit-(split|ingest)-")  # before names carried the pid
 LEGACY_AGE_S = 6 * 3600
 
@@ -35,12 +36,17 @@ def cursor() -> duckdb.DuckDBPyConnection:
     global _db
     with _lock:
         if _db is None:
-            _db = duckdb.connect()
+            # Spills in the temp dir, not the working directory (an in-memory DuckDB's
+            # default is ./.tmp); removed at exit, or by sweep() once the process is gone.
+            spill = os.path.join(tempfile.gettempdir(), prefix("spill") + "scratch")
+            atexit.register(shutil.rmtree, spill, True)
+            _db = duckdb.connect(config={"temp_directory": spill})
         return _db.cursor()
 
 
 def prefix(kind: str) -> str:
-    """The name prefix of this process's temporary files of `kind` ("split" or "ingest")."""
+    """The name prefix of this process's temporary files of `kind` ("split", "ingest", or
+    "spill": DuckDB's spill folders of the scratch and of in-memory stores)."""
     return f"cockpit-{kind}-{os.getpid()}-"
 
 

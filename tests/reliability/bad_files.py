@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 import random
+import struct
 import zipfile
 from dataclasses import dataclass
 
@@ -259,3 +260,56 @@ CASES = dict(
         _case("bom_only.csv", codecs.BOM_UTF8, "rejected", "no data"),
     ]
 )
+
+
+SHEET1 = "xl/worksheets/sheet1.xml"
+_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>Note</t></is></c></row>'
+)
+
+
+def lying_bomb_xlsx(real: int, declared: int, *, rows: bool = False) -> bytes:
+    """An xlsx whose sheet part inflates to about `real` bytes of valid sheet XML (one giant
+    cell, or rows of one number each) while its zip headers (local and central) declare
+    `declared` bytes. Built a megabyte at a time: the XML is never held whole."""
+    if rows:
+        body = b'<row r="2"><c r="A2"><v>1</v></c></row>' * (1024**2 // 39)
+        start, end = b"", b"</sheetData></worksheet>"
+    else:
+        body = b"x" * 1024**2
+        start = b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
+        end = b"</t></is></c></row></sheetData></worksheet>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx(ORDERS))) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            if item.filename != SHEET1:
+                dst.writestr(item.filename, src.read(item.filename), zipfile.ZIP_DEFLATED)
+                continue
+            info = zipfile.ZipInfo(SHEET1, date_time=(2025, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(info, "w") as w:
+                w.write(_HEAD + start)
+                for _ in range(real // len(body)):
+                    w.write(body)
+                w.write(end)
+    return set_declared_size(out.getvalue(), SHEET1, declared)
+
+
+def set_declared_size(data: bytes, part: str, size: int) -> bytes:
+    """The package with `part`'s uncompressed size rewritten (local header and central
+    directory) to `size`; its bytes and CRC stay true."""
+    buf = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        offset = z.getinfo(part).header_offset
+    assert buf[offset : offset + 4] == b"PK\x03\x04"
+    struct.pack_into("<I", buf, offset + 22, size)
+    end = buf.rfind(b"PK\x05\x06")
+    (pos,) = struct.unpack_from("<I", buf, end + 16)  # the central directory's offset
+    while buf[pos : pos + 4] == b"PK\x01\x02":
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", buf, pos + 28)
+        if buf[pos + 46 : pos + 46 + name_len].decode() == part:
+            struct.pack_into("<I", buf, pos + 24, size)
+        pos += 46 + name_len + extra_len + comment_len
+    return bytes(buf)

@@ -195,3 +195,43 @@ def test_killed_loads_leave_all_or_nothing(tmp_path):
     assert outcomes[0][3] == "none" and outcomes[-1][3] == "all", outcomes
     killed_writing = [o for o in outcomes if o[0] == "writing" and o[2] == -signal.SIGKILL]
     assert killed_writing, outcomes
+
+
+# `python -m cockpit` killed once the original's copy is written, before it is renamed.
+STALLED_CLI = """
+import pathlib, sys, time
+from cockpit.cli import main
+_replace = pathlib.Path.replace
+def replace(self, target):
+    if self.name.endswith(".tmp") and "uploads" in self.parts:
+        print("kept", flush=True)
+        time.sleep(600)
+    return _replace(self, target)
+pathlib.Path.replace = replace
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_load_killed_while_keeping_the_original_leaves_no_partial_copy(tmp_path):
+    """Issue 22: a kill during the commit left `uploads/<xx>/<sha>.xlsx.tmp` for good. The
+    next process to open the database (it alone writes there) removes it; the load itself
+    is all or nothing as ever."""
+    db = tmp_path / "c.duckdb"
+    path = tmp_path / "k.xlsx"
+    path.write_bytes(_variant(_workbook(), 99))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("COCKPIT_SERVER", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STALLED_CLI, "load", str(path), "--db", str(db)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert proc.stdout.readline() == b"kept\n"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+    (left,) = (tmp_path / "uploads").rglob("*.tmp")  # the kill left the full copy
+    assert left.stat().st_size == path.stat().st_size
+    assert _check(db, path.name) == "none"
+    assert list((tmp_path / "uploads").rglob("*.tmp")) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import os
 import random
 import signal
@@ -14,17 +15,18 @@ import sys
 import tempfile
 import textwrap
 import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from cockpit.cli import main
-from cockpit.ingest import scratch
+from cockpit.ingest import scratch, xlsx_split, zipguard
 from cockpit.ingest.errors import IngestError
 from cockpit.ingest.pipeline import load_files, prepare_file
 from cockpit.ingest.read import Limits, read_file, read_path
 from cockpit.store import Store
-from reliability import db_fingerprint
+from reliability import bad_files, db_fingerprint
 from reliability.bad_files import ORDERS, csv_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,3 +215,78 @@ def test_the_cli_replaces_by_default_and_appends_when_told(tmp_path, capsys):
     for key in [k for k in _STORES if str(tmp_path) in k]:
         _STORES.pop(key).close()
     assert _march_revenue(db) == 10 + 30 + 7 + 100
+
+
+# -- zip parts whose headers lie about their size (issue 22) -----------------------------------
+
+BOMB_READER = """
+import resource, sys
+from cockpit.ingest.errors import IngestError
+from cockpit.ingest.read import read_file
+data = open(sys.argv[1], "rb").read()
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    read_file(data, "bomb.xlsx")
+    print("read")
+except IngestError as e:
+    print(e)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)
+"""
+
+
+def test_a_part_that_inflates_past_its_declared_size_is_refused_as_it_inflates(tmp_path):
+    """Issue 22: a sheet part declaring 1 MB that inflates to 1.26 GB took 115 s and 8 GB
+    (calamine inflated and parsed all of it). Here 512 MB of valid XML declared as 1 MB: a
+    real process refuses it, naming the file, the part and the declared size, without
+    inflating it (its peak memory stays far below the XML's size), leaving no scratch."""
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(bad_files.lying_bomb_xlsx(512 * 1024**2, 1024**2))
+    assert bomb.stat().st_size < 1024**2  # the honest caps pass it: ratio under 200
+    for d in ("tmp", "shm"):
+        (tmp_path / d).mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path / "tmp"),
+           "COCKPIT_SHM_DIR": str(tmp_path / "shm")}  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", BOMB_READER, str(bomb)],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    message, grown_mb = out.stdout.splitlines()
+    assert message == (
+        "bomb.xlsx: the part xl/worksheets/sheet1.xml unpacks to more than the 1.0 MB its zip"
+        " header declares; refusing a possible zip bomb"
+    )
+    assert int(grown_mb) < 128, grown_mb  # the 512 MB were never held
+    assert list((tmp_path / "tmp").iterdir()) == list((tmp_path / "shm").iterdir()) == []
+
+
+def test_an_ods_part_that_lies_about_its_size_is_refused_too():
+    data = bad_files.set_declared_size(bad_files.ods_garbage(), "content.xml", 4)
+    with pytest.raises(IngestError, match="the part content.xml unpacks to more than the 4 bytes"):
+        read_file(data, "lying.ods")
+
+
+def test_the_split_reader_never_writes_more_than_a_part_declares(tmp_path, monkeypatch):
+    """xlsx_split inflates a big sheet into two halves in /dev/shm: a part declaring 16 MB
+    (enough to be split) that inflates to 256 MB wrote all 256 MB there. It stops at the
+    declared size, says so (TooBig) and leaves its scratch folder empty."""
+    data = bad_files.lying_bomb_xlsx(256 * 1024**2, 16 * 1024**2, rows=True)
+    monkeypatch.setattr(scratch, "SHM", str(tmp_path))
+    written = []
+    write = xlsx_split._Part.write
+    monkeypatch.setattr(
+        xlsx_split._Part,
+        "write",
+        lambda self, piece: (written.append(len(piece)), write(self, piece)),
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+    assert xlsx_split.split_eligible(z.getinfo(bad_files.SHEET1)) or os.cpu_count() == 1
+    with pytest.raises(zipguard.TooBig):
+        xlsx_split.read_split(data, infos, bad_files.SHEET1, "Orders")
+    assert 0 < sum(written) <= 16 * 1024**2 + 1024
+    assert list(tmp_path.iterdir()) == []
+    # The whole read refuses it before any reader inflates it.
+    with pytest.raises(IngestError, match="its zip header declares; refusing a possible zip"):
+        read_file(data, "rows.xlsx")
+    assert list(tmp_path.iterdir()) == []

@@ -76,7 +76,9 @@ def test_a_load_that_does_not_fit_on_the_disk_is_a_message_and_changes_nothing(t
         assert "big.csv: the disk is full while storing the file; nothing was loaded" in out
         assert "Traceback" not in out
         assert fingerprint(db) == before
-        # Space made again, the same file's smaller sibling loads.
+        # The partial copy of the original (uploads/<xx>/<sha>.csv.tmp) is gone: it kept the
+        # disk full, and the next load failed too (issue 22).
+        assert sorted(p.name for p in (small / "uploads").rglob("*") if p.is_file()) == []
         small_file = tmp_path / "o.csv"
         small_file.write_text(csv_text(ORDERS))
         done = cockpit("load", str(small_file), "--db", str(db))

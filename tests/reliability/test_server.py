@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from cockpit import navigation
 from cockpit.store import Store
 from reliability.bad_files import csv_text
 
@@ -33,10 +34,10 @@ def _free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run server.py` on its own database, scratch dirs and port."""
+    """`streamlit run server.py` (or `script`) on its own database, scratch dirs and port."""
 
-    def __init__(self, workdir: Path):
-        self.workdir = workdir
+    def __init__(self, workdir: Path, script: str = "server.py"):
+        self.workdir, self.script = workdir, script
         self.db = workdir / "cockpit.duckdb"
         for d in ("tmp", "shm"):
             (workdir / d).mkdir(exist_ok=True)
@@ -55,7 +56,7 @@ class AppServer:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         log = (self.workdir / f"server-{self.port}.log").open("wb")
-        cmd = [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port",
+        cmd = [sys.executable, "-m", "streamlit", "run", self.script, "--server.port",
                str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]  # fmt: skip
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=self.env, stdout=log, stderr=log)
@@ -144,6 +145,33 @@ def test_cli_goes_through_the_running_app_and_kpis_match_the_page_url(app_server
     assert app_server.cli("undo", str(loads[0]["load_id"])).returncode == 0
     assert json.loads(app_server.cli("sql", "select count(*) as n from orders_live",
                                      "--json").stdout) == [{"n": 0}]  # fmt: skip
+
+
+def test_streamlit_run_app_py_is_the_same_server_and_the_cli_goes_through_it(tmp_path):
+    """Issue 22: `streamlit run app.py`, what a Streamlit user types first, served the pages
+    only; once a page had opened the database every CLI command waited 601 s, then blamed
+    "a load". It now serves what server.py serves: the API, the server file, the pages."""
+    server = AppServer(tmp_path, script=navigation.ENTRY).start()  # app.py
+    try:
+        info = json.loads(Path(str(server.db) + ".server.json").read_text())
+        assert (info["url"], info["pid"]) == (server.url, server.proc.pid)
+        jan = _orders_csv(tmp_path / "jan.csv", "J", 1, 10, 5.0)
+        out = server.cli("load", str(jan))
+        assert out.returncode == 0, out.stderr
+        assert "jan.csv: loaded" in out.stdout and "10 rows loaded" in out.stdout
+        loads = json.loads(server.cli("loads", "--json").stdout)
+        assert [(r["file"], r["rows"]) for r in loads] == [("jan.csv", 10)]
+        with urllib.request.urlopen(server.url + "/", timeout=60) as page:
+            assert page.status == 200 and b'<div id="root">' in page.read()
+    finally:
+        store = _open_after(server)
+    try:  # the CLI went through the server's API (the server alone held the file)
+        calls = store.rows(
+            'select action, detail from audit where "user" = \'local-cli\' order by "at"'
+        )
+        assert any('"path": "/api/loads"' in c["detail"] for c in calls), calls
+    finally:
+        store.close()
 
 
 def _load_at_once(files, server) -> list[tuple[str, str]]:
