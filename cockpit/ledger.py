@@ -36,15 +36,16 @@ def new_entry(
     is_demo: bool = False,
     layout_fp: str | None = None,
     mapping: dict | None = None,
+    recipe: dict | None = None,
 ) -> LedgerEntry:
     """Insert a ledger row (status may be updated later in the same transaction)."""
     load_id = cur.execute("SELECT nextval('load_ids')").fetchone()[0]
     seq = cur.execute("SELECT nextval('version_seq')").fetchone()[0]
     cur.execute(
         """INSERT INTO loads (load_id, seq, file, sheet, sha256, dataset, status, replace,
-               layout_fp, mapping, started_at, loaded_at, "user", is_demo)
+               layout_fp, mapping, started_at, loaded_at, "user", is_demo, recipe, recipe_version)
            VALUES ($id, $seq, $file, $sheet, $sha, $ds, $status, $replace, $fp, $mapping,
-               current_timestamp, current_timestamp, $user, $demo)""",
+               current_timestamp, current_timestamp, $user, $demo, $recipe, $recipe_version)""",
         {
             "id": load_id,
             "seq": seq,
@@ -58,6 +59,8 @@ def new_entry(
             "mapping": json.dumps(mapping) if mapping is not None else None,
             "user": user or "local",
             "demo": is_demo,
+            "recipe": (recipe or {}).get("name"),
+            "recipe_version": (recipe or {}).get("version"),
         },
     )
     return LedgerEntry(load_id, seq)

@@ -143,6 +143,25 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        6,
+        "recipes (versioned), and the recipe each load was made with",
+        [
+            """CREATE TABLE IF NOT EXISTS recipes (
+                name VARCHAR NOT NULL,
+                version INTEGER NOT NULL,
+                toml VARCHAR NOT NULL,
+                dataset VARCHAR NOT NULL,
+                fingerprints VARCHAR[],
+                created_by VARCHAR,
+                created_at TIMESTAMP DEFAULT current_timestamp,
+                deleted_at TIMESTAMP,
+                PRIMARY KEY (name, version)
+            )""",
+            "ALTER TABLE loads ADD COLUMN IF NOT EXISTS recipe VARCHAR",
+            "ALTER TABLE loads ADD COLUMN IF NOT EXISTS recipe_version INTEGER",
+        ],
+    ),
 ]
 
 

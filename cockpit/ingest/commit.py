@@ -152,6 +152,7 @@ def _commit_sheet(
         is_demo=is_demo,
         layout_fp=s.fingerprint,
         mapping=s.mapping.to_dict(),
+        recipe=s.mapping.recipe if status == "loaded" else None,
     )
     raw_table = f"raw_{int(entry.load_id)}"
     if staging is None or not staging.take(cur, s.raw, raw_table):
@@ -164,9 +165,10 @@ def _commit_sheet(
     if status == "loaded":
         info = ledger.insert_rows(cur, entry.load_id, s.mapping.dataset, s.rows, replace=bool(rep))
         rows = s.rows.num_rows
-        mapping_mod.remember(
-            cur, s.fingerprint, s.mapping, file=prepared.name, load_id=entry.load_id, options={}
-        )
+        if not s.mapping.recipe:  # a recipe's layout is kept as the recipe (recipes table)
+            mapping_mod.remember(
+                cur, s.fingerprint, s.mapping, file=prepared.name, load_id=entry.load_id, options={}
+            )
         if s.currency:
             cur.execute(
                 "INSERT OR REPLACE INTO settings VALUES ($k, $v)",
@@ -236,8 +238,9 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
         msgs.append(
             f"held for review: looks like {s.mapping.dataset} but "
             + "; ".join(s.mapping.held)
-            + ". Kept raw only; to load it: "
-            + suggestion(prepared.name, s.raw.sheet, s.mapping)
+            + ". Kept raw only; to load it, write its recipe to a file, check it and load"
+            + " with it: "
+            + explain_command(prepared.name, s.raw.sheet)
         )
     return SheetReport(
         file=prepared.name,
@@ -248,6 +251,7 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
         proposed=s.mapping.to_dict() if held else None,
         hold_reasons=list(s.mapping.held) if held else [],
         suggestion=suggestion(prepared.name, s.raw.sheet, s.mapping) if held else None,
+        recipe=_proposed_recipe(s) if held else None,
         rows_rejected=len(s.rejects) if status not in ("raw-only", "held") else 0,
         rejects=s.rejects[:REJECTS_SHOWN] if status not in ("raw-only", "held") else [],
         reject_reasons=dict(reasons),
@@ -256,6 +260,22 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
         mapping=dict(s.mapping.columns),
         messages=msgs,
     )
+
+
+def explain_command(file: str, sheet: str | None) -> str:
+    """The commands that turn a held sheet's proposal into a recipe file and load with it."""
+    only = f" --sheet {_quote(sheet)}" if sheet else ""
+    return (
+        f"cockpit load {_quote(file)}{only} --explain > recipe.toml; "
+        f"cockpit load {_quote(file)} --recipe recipe.toml"
+    )
+
+
+def _proposed_recipe(s: PreparedSheet) -> str | None:
+    from cockpit.recipes.propose import propose  # recipes build on the ingest: asked late
+
+    recipe = propose(s)
+    return recipe.to_toml() if recipe is not None else None
 
 
 def _reason_kind(reason: str) -> str:

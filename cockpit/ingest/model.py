@@ -44,6 +44,7 @@ class PreparedSheet:
     # The live load of this sheet of the same bytes when checked (a preview: the commit
     # decides again, with the ledger as it is then).
     duplicate_of: dict | None = None
+    dropped: list[int] = field(default_factory=list)  # rows a recipe's `where` left out
 
     @property
     def name(self) -> str:
@@ -96,6 +97,7 @@ class SheetReport:
     proposed: dict | None = None  # held: the dataset and mapping that would load it
     hold_reasons: list[str] = field(default_factory=list)  # held: what is missing
     suggestion: str | None = None  # held: the command-line options that would load it
+    recipe: str | None = None  # held: the proposed recipe (TOML) to check, edit and load with
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
