@@ -47,6 +47,9 @@ ALLOWED = {
     "cockpit/sqlguard.py": "the guard's catalogue look-ups, size-capping macros and parse, "
     "on the guarded connection",
     "cockpit/ingest/read.py": "reading an uploaded CSV with the options sniffed from it",
+    "cockpit/recipes/apply.py": "SQL generated from a file's own columns and a recipe's "
+    "guarded expressions (scratch tables)",
+    "cockpit/recipes/guard.py": "the parse of a recipe's expression (json_serialize_sql)",
 }
 
 
