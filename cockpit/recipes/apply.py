@@ -294,7 +294,7 @@ def _to_canonical(con, e: str, canon: str, ds, keep: str) -> str:
     except duckdb.Error as exc:
         raise RecipeError(f"columns.{canon}: {_first(exc)}") from None
     if want == datasets.NUMBER and got in ("INTERVAL", "TIME"):
-        seconds = f"epoch({e})" if got == "INTERVAL" else f"epoch(cast({e} as interval))"
+        seconds = f"epoch({e})"  # an INTERVAL or a TIME: its seconds
         return seconds if canon.endswith("seconds") else f"({seconds}) / 60.0"
     if want == datasets.TIMESTAMP and got == "DATE":
         return f"cast({e} as timestamp)"

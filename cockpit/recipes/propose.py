@@ -18,10 +18,12 @@ from cockpit.ingest.months_across import parse_month_header
 from cockpit.recipes.apply import ident_any
 from cockpit.recipes.model import Recipe, Unpivot
 
-_UNIT_MINUTES = {"s": 1 / 60, "sec": 1 / 60, "secs": 1 / 60, "second": 1 / 60,
-                 "seconds": 1 / 60, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "m": 1,
-                 "h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60, "d": 1440,
-                 "day": 1440, "days": 1440}  # fmt: skip
+_UNITS = {
+    ("s", "sec", "secs", "second", "seconds"): ("1.0 / 60", "1"),
+    ("min", "mins", "minute", "minutes", "m"): ("1", "60"),
+    ("h", "hr", "hrs", "hour", "hours"): ("60", "3600"),
+    ("d", "day", "days"): ("1440", "86400"),
+}  # unit -> (in minutes, in seconds); fmt: skip
 
 
 def propose(sheet: PreparedSheet) -> Recipe | None:
@@ -82,9 +84,15 @@ def _type(r: Recipe, p) -> None:
 
 
 def _in_units(src: str, unit_col: str, canon: str) -> str:
-    to_canon = 60 if canon.endswith("seconds") else 1
-    cases = " ".join(f"WHEN '{u}' THEN {f * to_canon:g}" for u, f in _UNIT_MINUTES.items())
-    return f"{ident_any(src)} * CASE lower(trim({ident_any(unit_col)})) {cases} END"
+    """The value times its unit column's factor; an unknown unit leaves it empty."""
+    pick = 1 if canon.endswith("seconds") else 0
+    words = {u: f[pick] for units, f in _UNITS.items() for u in units}
+    groups: dict[str, list[str]] = {}
+    for u, f in words.items():
+        groups.setdefault(f, []).append(f"'{u}'")
+    cases = " ".join(f"WHEN u IN ({', '.join(us)}) THEN {f}" for f, us in groups.items())
+    cases = cases.replace("WHEN u IN", f"WHEN lower(trim({ident_any(unit_col)})) IN")
+    return f"{ident_any(src)} * CASE {cases} END"
 
 
 _DONE = ("resolved", "closed", "solved", "done", "complete", "completed", "fixed")

@@ -70,10 +70,14 @@ def test_per_call_log_yymmdd_time_and_outcome_codes(store):
 
 def test_the_ledger_names_the_recipe_version_and_an_edit_keeps_earlier_loads_exact(store):
     first = _load(store, CALLS, "calls.csv", CALLS_RECIPE).sheets[0]
-    edited = CALLS_RECIPE.replace("wait_seconds = \"q_time\"", 'wait_seconds = """ "q_time" * 2 """')
-    second = recipes.load(store, text(CALLS[:4]).encode() + b"\n", "calls2.csv", recipes.parse(edited))
+    edited = CALLS_RECIPE.replace('wait_seconds = "q_time"', 'wait_seconds = """ "q_time" * 2 """')
+    second = recipes.load(
+        store, text(CALLS[:4]).encode() + b"\n", "calls2.csv", recipes.parse(edited)
+    )
     assert second.status == "loaded", second.to_dict()
-    got = store.arrow("select load_id, recipe, recipe_version from loads order by load_id").to_pylist()
+    got = store.arrow(
+        "select load_id, recipe, recipe_version from loads order by load_id"
+    ).to_pylist()
     assert [(r["recipe"], r["recipe_version"]) for r in got] == [
         ("Bank call log", 1),
         ("Bank call log", 2),
@@ -150,7 +154,23 @@ def test_survey_sentinels_become_empty_ratings(store):
 
 def _budget_sheet(year: int) -> list[list]:
     yy = year % 100
-    months = [f"{m}-{yy}" for m in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()]
+    months = [
+        f"{m}-{yy}"
+        for m in [
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
+        ]
+    ]
     rows = [["Account", *months, "Grand Total"]]
     for account, base in (("Salaries", 1000), ("Rent", 200)):
         values = [base + i for i in range(12)]
@@ -215,7 +235,9 @@ def test_a_units_row_under_the_header(store):
         ["A1", "2024-02-03", "2", "10.5"],
         ["A2", "2024-02-04", "3", "20"],
     ]
-    _load(store, rows, "orders_units.csv", ORDERS_RECIPE.format(extra="header_row = 1\ndata_row = 3"))
+    _load(
+        store, rows, "orders_units.csv", ORDERS_RECIPE.format(extra="header_row = 1\ndata_row = 3")
+    )
     got = _figures(store, "2024-02")
     assert got["revenue"] == pytest.approx(30.5)
     assert got["units"] == pytest.approx(5)
@@ -246,9 +268,7 @@ def test_decimal_commas(store):
 
 
 def test_a_refused_expression_names_the_field_and_loads_nothing(store):
-    toml = CALLS_RECIPE.replace(
-        "wait_seconds = \"q_time\"", "wait_seconds = \"\"\" (select 1) \"\"\""
-    )
+    toml = CALLS_RECIPE.replace('wait_seconds = "q_time"', 'wait_seconds = """ (select 1) """')
     report = recipes.load(store, text(CALLS).encode(), "calls.csv", recipes.parse(toml))
     assert report.status == "rejected"
     assert "columns.wait_seconds" in report.messages[0] and "subquery" in report.messages[0]
@@ -312,7 +332,9 @@ def test_save_versions_and_delete_needs_admin(store):
 
 
 def test_preview_writes_nothing_and_gives_figures(store):
-    shown = recipes.preview(store, text(CALLS).encode(), "calls.csv", recipes.parse(CALLS_RECIPE), rows=2)
+    shown = recipes.preview(
+        store, text(CALLS).encode(), "calls.csv", recipes.parse(CALLS_RECIPE), rows=2
+    )
     assert shown.error is None
     assert shown.rows.num_rows == 2
     assert shown.dropped == [6]

@@ -49,7 +49,6 @@ ALLOWED = {
     "cockpit/ingest/read.py": "reading an uploaded CSV with the options sniffed from it",
     "cockpit/recipes/apply.py": "SQL generated from a file's own columns and a recipe's "
     "guarded expressions (scratch tables)",
-    "cockpit/recipes/guard.py": "the parse of a recipe's expression (json_serialize_sql)",
 }
 
 
