@@ -22,6 +22,7 @@ from cockpit.ingest import mapping as mapping_mod
 from cockpit.ingest import scratch, typed
 from cockpit.ingest.detect_header import Layout, unique_names
 from cockpit.ingest.detect_sheet import _profiles, analyse_sheet
+from cockpit.ingest.detect_types import date_formats
 from cockpit.ingest.kernels import present as present_cells
 from cockpit.ingest.mapping import Mapping
 from cockpit.ingest.model import PreparedSheet
@@ -30,7 +31,7 @@ from cockpit.ingest.prepare import cast
 from cockpit.ingest.profile import SheetAnalysis
 from cockpit.ingest.read import RawSheet
 from cockpit.recipes import guard
-from cockpit.recipes.model import Recipe, RecipeError, constant_value
+from cockpit.recipes.model import DATE_ORDERS, Recipe, RecipeError, constant_value
 
 
 @dataclass
@@ -183,7 +184,8 @@ def apply_to_sheet(cur, raw: RawSheet, recipe: Recipe) -> Applied:
     months = unpivot_columns(recipe, names) if recipe.unpivot else []
     for p in analysis.columns:
         if p.name in recipe.types:  # read as text here, converted as the recipe says below
-            p.kind, p.placeholders, p.clean, p.formats, p.serial = "text", {}, False, [], False
+            # placeholders ("N/A", "Date Not Captured") stay empty cells, not unreadable ones
+            p.kind, p.clean, p.formats, p.serial = "text", False, [], False
     t = typed.typed_sheet(cur, raw, analysis)
     source = t.table
     kinds = {p.name: p.kind for p in analysis.columns}
@@ -280,9 +282,28 @@ def _convert(x: str, spec: str, decimal_comma: bool) -> str:
         minutes = typed.duration_minutes_sql(x)
         return f"to_microseconds(cast(round(({minutes}) * 60000000) as bigint))"
     kind, _, fmt = spec.partition(":")
-    literal = "'" + fmt.replace("'", "''") + "'"
     target = {"date": "date", "timestamp": "timestamp", "time": "time"}[kind]
-    return f"cast(try_strptime(trim({x}), {literal}) as {target})"
+    if fmt in DATE_ORDERS:
+        # As detection reads dates in a known order: %Y formats only for year-first text,
+        # since %Y also accepts "01" (01/02/03 would be the year 1).
+        formats = date_formats(fmt)
+        y4 = _list([f for f in formats if f.startswith("%Y")])
+        rest = _list([f for f in formats if not f.startswith("%Y")])
+        s = typed.zone_stripped_sql(x)
+        parsed = (
+            f"case when regexp_matches({s}, '^\\d{{4}}[-/]') then try_strptime({s}, {y4})"
+            f" else try_strptime({s}, {rest}) end"
+        )
+        return f"cast({parsed} as {target})"
+    return f"cast(try_strptime(trim({x}), {_literal(fmt)}) as {target})"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _list(formats: list[str]) -> str:
+    return "[" + ", ".join(_literal(f) for f in formats) + "]"
 
 
 def _to_canonical(con, e: str, canon: str, ds, keep: str) -> str:

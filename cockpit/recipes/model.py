@@ -15,6 +15,7 @@ from cockpit import datasets
 
 TYPE_SPECS = ("number", "number:decimal-comma", "text", "duration", "bool")
 DATED_PREFIXES = ("date:", "timestamp:", "time:")
+DATE_ORDERS = ("dmy", "mdy")  # date:dmy: day-first numeric dates, any separator, ISO too
 TOP_KEYS = ("name", "dataset", "sheet", "header_row", "data_row", "where")
 TABLES = ("types", "columns", "constants", "unpivot")
 
@@ -82,10 +83,14 @@ def from_dict(doc: dict, *, source: str = "recipe") -> Recipe:
         setattr(r, key, value)
     r.types = _text_table(doc, "types", source)
     for col, spec in r.types.items():
-        if spec not in TYPE_SPECS and not (spec.startswith(DATED_PREFIXES) and "%" in spec):
+        dated = spec.startswith(DATED_PREFIXES) and (
+            "%" in spec or spec.split(":", 1)[1] in DATE_ORDERS
+        )
+        if spec not in TYPE_SPECS and not dated:
             raise RecipeError(
                 f"{source}: types.{_key(col)} = {spec!r} is not a type; use date:FORMAT, "
-                "timestamp:FORMAT (strftime, like date:%d/%m/%Y), number, "
+                "timestamp:FORMAT (strftime, like date:%d/%m/%Y), date:dmy or date:mdy (numeric "
+                "dates day- or month-first, with or without a time), number, "
                 "number:decimal-comma, text, duration or bool"
             )
     r.columns = _text_table(doc, "columns", source)

@@ -78,9 +78,10 @@ def _type(r: Recipe, p) -> None:
     if p is None or p.name in r.types:
         return
     if p.kind in ("date", "timestamp") and not p.serial and p.formats:
-        fmt = p.fast_format or p.formats[0]
-        if p.date_order in ("dmy", "mdy") or len(p.formats) == 1:
-            r.types[p.name] = f"{p.kind}:{fmt}"
+        if p.date_order in ("dmy", "mdy"):  # the order detection settled, kept for next month
+            r.types[p.name] = f"{p.kind}:{p.date_order}"
+        elif len(p.formats) == 1:
+            r.types[p.name] = f"{p.kind}:{p.formats[0]}"
 
 
 def _in_units(src: str, unit_col: str, canon: str) -> str:
