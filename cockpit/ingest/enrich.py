@@ -102,6 +102,12 @@ def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> bool:
                 continue
             looked = cast(lookup.typed.column(src), ds.column(canon).type)
             filled = pc.take(looked, idx)
+            target.mapping.lookups[canon] = {
+                "sheet": lookup.raw.sheet,
+                "column": target.mapping.columns.get(col, col),
+                "key": key_name,
+                "value": src,
+            }
             if named:
                 i = target.rows.column_names.index(canon)
                 target.rows = target.rows.set_column(

@@ -115,6 +115,8 @@ class Mapping:
     # canonical -> the source columns a recipe's expression reads (their bad cells reject)
     derived: dict[str, list[str]] = field(default_factory=dict)
     recipe: dict | None = None  # the recipe that made the rows: {"name", "version"}
+    # canonical -> a value looked up in another sheet: {sheet, column, key, value} (enrich)
+    lookups: dict[str, dict] = field(default_factory=dict)
 
     @property
     def missing_required(self) -> list[str]:

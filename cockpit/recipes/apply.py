@@ -176,11 +176,20 @@ def _shown(names) -> str:
     return ", ".join(repr(n) for n in names)
 
 
-def apply_to_sheet(cur, raw: RawSheet, recipe: Recipe) -> Applied:
-    """The canonical rows `recipe` makes of `raw` (nothing written)."""
+def apply_to_sheet(cur, raw: RawSheet, recipe: Recipe, sheets: list[RawSheet] = ()) -> Applied:
+    """The canonical rows `recipe` makes of `raw` (nothing written); `sheets`: the
+    workbook's sheets, for [lookup] tables."""
     analysis = analyse(raw, recipe)
     names = [p.name for p in analysis.columns]
     used, where_cols = references(recipe, names)
+    tables = {canon: _lookup_table(cur, lk, sheets, canon) for canon, lk in recipe.lookup.items()}
+    for canon, lk in recipe.lookup.items():
+        if lk.column not in names:
+            raise RecipeError(
+                f"lookup.{canon}.column: no source column {lk.column!r}; the sheet has: "
+                + _shown(names)
+            )
+        used.setdefault(canon, set()).add(lk.column)
     months = unpivot_columns(recipe, names) if recipe.unpivot else []
     for p in analysis.columns:
         if p.name in recipe.types:  # read as text here, converted as the recipe says below
@@ -221,6 +230,8 @@ def apply_to_sheet(cur, raw: RawSheet, recipe: Recipe) -> Applied:
         for canon, value in recipe.columns.items():
             e = ident_any(value) if value in names else f"({value})"
             exprs[canon] = _to_canonical(con, e, canon, ds, keep)
+        for i, lk in enumerate(recipe.lookup.values()):
+            exprs[f"_lk{i}"] = ident_any(lk.column)
         if recipe.unpivot:
             for i, col in enumerate(months):
                 exprs[f"_m{i}"] = _to_canonical(con, ident_any(col), recipe.unpivot.value, ds, keep)
@@ -244,6 +255,10 @@ def apply_to_sheet(cur, raw: RawSheet, recipe: Recipe) -> Applied:
     for canon, value in recipe.constants.items():
         v = constant_value(ds, canon, value)
         base[canon] = cast(pa.array([v] * n), ds.column(canon).type)
+    for i, (canon, (keys, values)) in enumerate(tables.items()):
+        codes = cast(out.column(f"_lk{i}"), datasets.TEXT)
+        found = pc.take(cast(values, ds.column(canon).type), pc.index_in(codes, value_set=keys))
+        base[canon] = pc.coalesce(found, base[canon]) if canon in base else found
     base["_row"] = out.column("_row").cast(pa.int64())
     sources = {k: sorted(v) for k, v in used.items()}
     if not recipe.unpivot:
@@ -261,6 +276,26 @@ def apply_to_sheet(cur, raw: RawSheet, recipe: Recipe) -> Applied:
         rows = pa.concat_tables(parts) if parts else pa.table(base).slice(0, 0)
         sources[recipe.unpivot.value] = months
     return Applied(rows, rejects, dropped, analysis, source, sources)
+
+
+def _lookup_table(cur, lk, sheets: list[RawSheet], canon: str) -> tuple[pa.Array, pa.Array]:
+    """(codes as text, values) of a lookup sheet; its codes must be unique."""
+    found = [r for r in sheets if r.sheet == lk.sheet]
+    if not found:
+        shown = _shown([r.sheet for r in sheets])
+        raise RecipeError(f"lookup.{canon}.sheet: there is no sheet {lk.sheet!r} ({shown})")
+    analysis = analyse_sheet(found[0])
+    table = typed.typed_sheet(cur, found[0], analysis).table
+    for part, name in (("key", lk.key), ("value", lk.value)):
+        if name not in table.column_names:
+            cols = _shown([c for c in table.column_names if c != "_row"])
+            raise RecipeError(
+                f"lookup.{canon}.{part}: sheet {lk.sheet!r} has no column {name!r} ({cols})"
+            )
+    keys = cast(table.column(lk.key), datasets.TEXT).combine_chunks()
+    if len(set(keys.to_pylist())) != len(keys):
+        raise RecipeError(f"lookup.{canon}: the codes of {lk.key!r} in sheet {lk.sheet!r} repeat")
+    return keys, table.column(lk.value).combine_chunks()
 
 
 def ident_any(name: str) -> str:
@@ -350,9 +385,11 @@ def _first(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0][:200]
 
 
-def prepared_sheet(cur, raw: RawSheet, recipe: Recipe, version: int | None) -> PreparedSheet:
+def prepared_sheet(
+    cur, raw: RawSheet, recipe: Recipe, version: int | None, sheets: list[RawSheet] = ()
+) -> PreparedSheet:
     """A ready PreparedSheet of `raw` made by the recipe, for validate and commit."""
-    applied = apply_to_sheet(cur, raw, recipe)
+    applied = apply_to_sheet(cur, raw, recipe, sheets)
     names = [p.name for p in applied.analysis.columns]
     label = f"recipe {recipe.name!r}" + (f" version {version}" if version else "")
     m = Mapping(

@@ -25,10 +25,11 @@ def prepare(
     file or the recipe is the prepared file's error, naming the field."""
     prepared = PreparedFile(name=name, data=data, sha256=sha256(data))
     try:
-        raw = pick_sheet(read_file(data, name), recipe, name)
+        raws = read_file(data, name)
+        raw = pick_sheet(raws, recipe, name)
         cur = store.cursor()
         try:
-            sheet = prepared_sheet(cur, raw, recipe, version)
+            sheet = prepared_sheet(cur, raw, recipe, version, raws)
         finally:
             cur.close()
         validate_sheet(store, sheet)

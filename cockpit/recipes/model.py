@@ -17,7 +17,7 @@ TYPE_SPECS = ("number", "number:decimal-comma", "text", "duration", "bool")
 DATED_PREFIXES = ("date:", "timestamp:", "time:")
 DATE_ORDERS = ("dmy", "mdy")  # date:dmy: day-first numeric dates, any separator, ISO too
 TOP_KEYS = ("name", "dataset", "sheet", "header_row", "data_row", "where")
-TABLES = ("types", "columns", "constants", "unpivot")
+TABLES = ("types", "columns", "constants", "unpivot", "lookup")
 
 
 class RecipeError(ValueError):
@@ -32,6 +32,16 @@ class Unpivot:
 
 
 @dataclass
+class Lookup:
+    """A canonical column's value from another sheet of the workbook, found by a key."""
+
+    sheet: str  # the lookup sheet (a code -> name table)
+    column: str  # the source column of this sheet holding the codes
+    key: str  # the lookup sheet's code column
+    value: str  # the lookup sheet's column whose value the canonical column takes
+
+
+@dataclass
 class Recipe:
     dataset: str
     name: str | None = None
@@ -43,6 +53,7 @@ class Recipe:
     columns: dict[str, str] = field(default_factory=dict)
     constants: dict[str, object] = field(default_factory=dict)
     unpivot: Unpivot | None = None
+    lookup: dict[str, Lookup] = field(default_factory=dict)
 
     def to_toml(self) -> str:
         return dumps(self)
@@ -111,7 +122,26 @@ def from_dict(doc: dict, *, source: str = "recipe") -> Recipe:
     up = doc.get("unpivot")
     if up is not None:
         r.unpivot = _unpivot(up, ds, source)
+    r.lookup = _lookups(doc.get("lookup", {}), ds, source)
     return r
+
+
+def _lookups(doc, ds, source: str) -> dict[str, Lookup]:
+    if not isinstance(doc, dict):
+        raise RecipeError(f"{source}: [lookup.COLUMN] tables are expected")
+    out = {}
+    for canon, spec in doc.items():
+        if canon not in ds.column_names:
+            raise RecipeError(f"{source}: lookup.{canon}: {ds.name} has no column {canon!r}")
+        fields = ("sheet", "column", "key", "value")
+        if not isinstance(spec, dict) or set(spec) - set(fields):
+            raise RecipeError(f"{source}: lookup.{canon} takes {', '.join(fields)}")
+        missing = [f for f in ("sheet", "column", "value") if not isinstance(spec.get(f), str)]
+        if missing:
+            raise RecipeError(f"{source}: lookup.{canon} needs {', '.join(missing)} (text)")
+        out[canon] = Lookup(spec["sheet"], spec["column"], spec.get("key") or spec["column"],
+                            spec["value"])  # fmt: skip
+    return out
 
 
 def _unpivot(up, ds, source: str) -> Unpivot:
@@ -224,4 +254,7 @@ def dumps(r: Recipe) -> str:
         lines.append(f"value = {_value(r.unpivot.value)}")
         if r.unpivot.year is not None:
             lines.append(f"year = {r.unpivot.year}")
+    for canon, lk in r.lookup.items():
+        lines += ["", f"[lookup.{_key(canon)}]"]
+        lines += [f"{k} = {_value(getattr(lk, k))}" for k in ("sheet", "column", "key", "value")]
     return "\n".join(lines) + "\n"

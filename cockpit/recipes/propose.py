@@ -16,7 +16,7 @@ from cockpit.ingest import mapping as mapping_mod
 from cockpit.ingest.model import PreparedSheet
 from cockpit.ingest.months_across import parse_month_header
 from cockpit.recipes.apply import ident_any
-from cockpit.recipes.model import Recipe, Unpivot
+from cockpit.recipes.model import Lookup, Recipe, Unpivot
 
 _UNITS = {
     ("s", "sec", "secs", "second", "seconds"): ("1.0 / 60", "1"),
@@ -61,6 +61,8 @@ def propose(sheet: PreparedSheet) -> Recipe | None:
         if resolved:
             r.columns[canon] = f"{ident_any(resolved)} <= {ident_any(due)}"
             _type(r, profiles.get(due))
+    for canon, lk in m.lookups.items():
+        r.lookup[canon] = Lookup(lk["sheet"], lk["column"], lk["key"], lk["value"])
     for canon, value in m.constants.items():
         r.constants[canon] = f"{value:%Y-%m}" if isinstance(value, dt.date) else value
     if m.unpivot is not None:
