@@ -153,6 +153,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 toml VARCHAR NOT NULL,
                 dataset VARCHAR NOT NULL,
                 fingerprints VARCHAR[],
+                headers VARCHAR[],
                 created_by VARCHAR,
                 created_at TIMESTAMP DEFAULT current_timestamp,
                 deleted_at TIMESTAMP,

@@ -233,7 +233,11 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
     if s.mapping.remembered_from:
         msgs.append(f"same layout as {s.mapping.remembered_from}: mapped automatically")
     held = s.status == "held" and status == "raw-only"
-    if held:
+    drift = held and bool((s.mapping.recipe or {}).get("drift"))
+    if drift:
+        status = "held"
+        msgs.append("held for review: " + "; ".join(s.mapping.held) + ". Kept raw only")
+    elif held:
         status = "held"
         msgs.append(
             f"held for review: looks like {s.mapping.dataset} but "
@@ -250,8 +254,10 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
         status=status,
         proposed=s.mapping.to_dict() if held else None,
         hold_reasons=list(s.mapping.held) if held else [],
-        suggestion=suggestion(prepared.name, s.raw.sheet, s.mapping) if held else None,
-        recipe=_proposed_recipe(s) if held else None,
+        suggestion=suggestion(prepared.name, s.raw.sheet, s.mapping)
+        if held and not drift
+        else None,
+        recipe=(s.recipe_toml if drift else _proposed_recipe(s)) if held else None,
         rows_rejected=len(s.rejects) if status not in ("raw-only", "held") else 0,
         rejects=s.rejects[:REJECTS_SHOWN] if status not in ("raw-only", "held") else [],
         reject_reasons=dict(reasons),

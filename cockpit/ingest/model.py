@@ -45,6 +45,7 @@ class PreparedSheet:
     # decides again, with the ledger as it is then).
     duplicate_of: dict | None = None
     dropped: list[int] = field(default_factory=list)  # rows a recipe's `where` left out
+    recipe_toml: str | None = None  # held for a saved recipe's drifted layout: that recipe
 
     @property
     def name(self) -> str:

@@ -61,7 +61,8 @@ def load(
     prepared = prepare(store, data, name, recipe, version)
     if version is None and not prepared.error and prepared.sheets and recipe.name:
         sheet = prepared.sheets[0]
-        version = save(store, recipe, user, fingerprints=[sheet.fingerprint])
+        headers = [c.name for c in sheet.analysis.columns]
+        version = save(store, recipe, user, fingerprints=[sheet.fingerprint], headers=headers)
         sheet.mapping.recipe = {"name": recipe.name, "version": version}
         sheet.messages[0] += f" version {version}"
     return commit_file(store, prepared, replace=replace, user=user)

@@ -12,10 +12,19 @@ def _name_of(user) -> str | None:
     return user.name if isinstance(user, auth.User) else user
 
 
-def save(store: Store, recipe: Recipe, user=None, *, fingerprints: list[str] | None = None) -> int:
+def save(
+    store: Store,
+    recipe: Recipe,
+    user=None,
+    *,
+    fingerprints: list[str] | None = None,
+    headers: list[str] | None = None,
+) -> int:
     """Keep `recipe` under its name; returns its version (the same one when nothing changed).
 
     `user`: an auth.User (needs the mapping right) or a trusted command-line name.
+    `fingerprints` and `headers`: the layout it was confirmed on (next month's file of the
+    same layout uses it by itself; a nearly matching one is held with the difference).
     """
     if isinstance(user, auth.User):
         auth.require(user, "map")
@@ -25,16 +34,18 @@ def save(store: Store, recipe: Recipe, user=None, *, fingerprints: list[str] | N
     latest = _latest(store, recipe.name, include_deleted=True)
     prints = sorted(set(fingerprints or []) | set((latest or {}).get("fingerprints") or []))
     if latest and latest["toml"] == toml and latest["deleted_at"] is None:
-        if set(prints) != set(latest["fingerprints"] or []):
+        if set(prints) != set(latest["fingerprints"] or []) or headers:
             with store.transaction() as cur:
                 queries.run_in(cur, "recipe_fingerprints", recipe=recipe.name,
-                               version=latest["version"], fingerprints=prints)  # fmt: skip
+                               version=latest["version"], fingerprints=prints,
+                               headers=headers)  # fmt: skip
         return latest["version"]
     version = (latest["version"] if latest else 0) + 1
     with store.transaction() as cur:
         queries.run_in(
             cur, "recipe_insert", recipe=recipe.name, version=version, toml=toml,
-            dataset=recipe.dataset, fingerprints=prints, user=_name_of(user) or "local",
+            dataset=recipe.dataset, fingerprints=prints, headers=headers or (latest or {}).get("headers"),
+            user=_name_of(user) or "local",
         )  # fmt: skip
         audit(cur, _name_of(user), "recipe", {"name": recipe.name, "version": version})
     return version

@@ -341,3 +341,51 @@ def test_preview_writes_nothing_and_gives_figures(store):
     assert shown.figures["abandon_pct"] == pytest.approx(100 * 2 / 6)
     assert store.scalar("select count(*) from loads") == 0
     assert ledger.list_loads(store) == []
+
+
+# --- next month: the saved recipe runs by itself; a drifted layout is held ---------------
+
+
+def _plain_load(store, rows, name):
+    from cockpit.ingest.pipeline import load_files
+
+    return load_files(store, [(name, text(rows).encode())]).files[0]
+
+
+def test_next_months_file_of_the_same_layout_loads_with_the_saved_recipe(store):
+    _load(store, CALLS, "calls_1999-01.csv", CALLS_RECIPE)
+    march = [CALLS[0], ["AA0101", "2001", "990301", "0:10:00", "7", "AGENT"],
+             ["AA0101", "2002", "990301", "0:20:00", "0", "PHANTOM"]]  # fmt: skip
+    report = _plain_load(store, march, "calls_1999-03.csv")
+    sheet = report.sheets[0]
+    assert (report.status, sheet.status, sheet.rows_loaded) == ("loaded", "loaded", 1)
+    assert "loaded with recipe 'Bank call log' version 1" in sheet.messages
+    got = store.arrow("select recipe, recipe_version from loads order by load_id").to_pylist()
+    assert got[-1] == {"recipe": "Bank call log", "recipe_version": 1}
+    assert _figures(store, "1999-03")["asa_seconds"] == pytest.approx(7)
+
+
+def test_a_renamed_column_is_held_with_the_difference_then_loads_after_the_update(store):
+    first = _load(store, CALLS, "calls_1999-01.csv", CALLS_RECIPE).sheets[0]
+    renamed = [["vru_line", "call_id", "date", "vru_entry", "QTime", "outcome"], *CALLS[1:5]]
+    report = _plain_load(store, renamed, "calls_1999-01b.csv")
+    sheet = report.sheets[0]
+    assert sheet.status == "held" and sheet.rows_loaded == 0
+    said = " ".join(sheet.messages)
+    assert "gone: 'q_time'; new: 'QTime'" in said and "renamed 'q_time' -> 'QTime'?" in said
+    assert "cockpit recipes export" in said and "--recipe recipe.toml" in said
+    assert recipes.parse(sheet.recipe) == recipes.parse(CALLS_RECIPE)  # the recipe to edit
+    assert store.scalar("select count(*) from contacts") == 6  # nothing of it was applied
+    before = _figures(store, "1999-01")["asa_seconds"]
+    # The analyst updates the recipe; the file loads (and replaces January).
+    updated = CALLS_RECIPE.replace('wait_seconds = "q_time"', 'wait_seconds = "QTime"')
+    again = recipes.load(store, text(renamed).encode(), "calls_1999-01b.csv",
+                         recipes.parse(updated))  # fmt: skip
+    assert again.status == "loaded", again.to_dict()
+    assert "version 2" in " ".join(again.sheets[0].messages)
+    assert _figures(store, "1999-01")["asa_seconds"] == pytest.approx((5 + 12 + 31) / 3)
+    assert store.scalar("select count(*) from contacts_live") == 2 + 4  # Feb stays, Jan new
+    # The first load's numbers stay the same as of it.
+    as_of = kpis.scorecard(store, period=period_between("1999-01", "1999-01"),
+                           compare="target", as_of=first.load_id)  # fmt: skip
+    assert {c.id: c.value for c in as_of}["asa_seconds"] == pytest.approx(before)
