@@ -228,4 +228,6 @@ def print_report(report) -> None:
                 print(f"    rejected x{n}: {reason}")
             for m in s["messages"]:
                 print(f"    - {m}")
+            for old in s.get("superseded") or []:
+                print(f"    - superseded {old['said']}")
     sys.stdout.flush()

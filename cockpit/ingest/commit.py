@@ -199,6 +199,9 @@ def _commit_sheet(
     sheet_rep.rows_loaded = rows
     if info.get("superseded_segments"):  # what this commit replaced, not what the check saw
         sheet_rep.messages.append(f"replaced earlier rows in {info['replaced_months']} month(s)")
+        sheet_rep.superseded = [
+            {**old, "said": superseded_sentence(old)} for old in info.get("replaced_loads", [])
+        ]
     elif status == "loaded" and not rep:
         beside = ledger.overlapping_rows(cur, entry.load_id, s.mapping.dataset)
         if beside:
@@ -265,6 +268,15 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
         confidence=s.mapping.confidence if s.mapping.dataset else None,
         mapping=dict(s.mapping.columns),
         messages=msgs,
+    )
+
+
+def superseded_sentence(old: dict) -> str:
+    """'4 rows of load 3 (calls.csv, recipe 'Bank call log') for 1999-01'."""
+    by = f", recipe {old['recipe']!r}" if old["recipe"] else ""
+    where = " and ".join(x for x in (", ".join(old["months"]), ", ".join(old["sites"])) if x)
+    return f"{old['rows']:,} rows of load {old['load_id']} ({old['file']}{by})" + (
+        f" for {where}" if where else ""
     )
 
 

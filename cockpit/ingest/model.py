@@ -99,6 +99,9 @@ class SheetReport:
     hold_reasons: list[str] = field(default_factory=list)  # held: what is missing
     suggestion: str | None = None  # held: the command-line options that would load it
     recipe: str | None = None  # held: the proposed recipe (TOML) to check, edit and load with
+    # replaced: per earlier load whose rows this one superseded (load_id, file, recipe, rows,
+    # months, sites, said)
+    superseded: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -15,7 +15,8 @@ from cockpit.cli import main
 ORDER_HEADER = ["Order ID", "Order Date", "Site", "Qty", "Revenue"]
 SHEET_KEYS = {"file", "sheet", "kind", "dataset", "status", "rows_loaded", "rows_rejected",
               "rejects", "reject_reasons", "load_id", "months", "confidence", "mapping",
-              "messages", "proposed", "hold_reasons", "suggestion", "recipe"}  # fmt: skip
+              "messages", "proposed", "hold_reasons", "suggestion", "recipe",
+              "superseded"}  # fmt: skip
 LOADS_KEYS = ["load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected",
               "status", "loaded_at", "user"]  # fmt: skip
 

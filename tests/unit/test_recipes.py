@@ -389,3 +389,41 @@ def test_a_renamed_column_is_held_with_the_difference_then_loads_after_the_updat
     as_of = kpis.scorecard(store, period=period_between("1999-01", "1999-01"),
                            compare="target", as_of=first.load_id)  # fmt: skip
     assert {c.id: c.value for c in as_of}["asa_seconds"] == pytest.approx(before)
+
+
+# --- a recipe is a feed: replacing is per recipe --------------------------------------------
+
+TICKETS = [
+    ["Ticket", "Opened", "Wait (s)"],
+    ["T1", "1999-01-05 10:00", "100"],
+    ["T2", "1999-01-06 11:00", "200"],
+]
+TICKETS_RECIPE = """
+name = "Service desk tickets"
+dataset = "contacts"
+
+[columns]
+contact_id = "Ticket"
+contact_date = "Opened"
+wait_seconds = "Wait (s)"
+
+[constants]
+answered = true
+"""
+
+
+def test_a_file_replaces_only_the_rows_its_own_recipe_loaded(store):
+    calls = _load(store, CALLS, "calls.csv", CALLS_RECIPE).sheets[0]
+    tickets = _load(store, TICKETS, "tickets.csv", TICKETS_RECIPE).sheets[0]
+    assert store.scalar("select count(*) from contacts_live") == 6 + 2  # side by side
+    assert tickets.superseded == []
+    corrected = [CALLS[0], ["AA0101", "1001", "990101", "0:00:31", "9", "AGENT"]]
+    report = _load(store, corrected, "calls_fixed.csv", CALLS_RECIPE)
+    (old,) = report.sheets[0].superseded
+    assert old["said"] == (
+        f"4 rows of load {calls.load_id} (calls.csv, recipe 'Bank call log') for 1999-01"
+    )
+    assert (old["load_id"], old["rows"], old["months"]) == (calls.load_id, 4, ["1999-01"])
+    live = store.arrow("select contact_id from contacts_live order by contact_id")
+    # January's calls are replaced; February's calls and the tickets stay.
+    assert live.column("contact_id").to_pylist() == ["1001", "1006", "1007", "T1", "T2"]
