@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def add_arguments(p) -> None:
     imp.add_argument("--name", help="the recipe's name (default: its name field, else the file's)")
     delete = sub.add_parser("delete", help="retire a recipe (admin; loads keep naming it)")
     delete.add_argument("name")
+    for action in sub.choices.values():  # `recipes list --db X` as well as `recipes --db X list`
+        action.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def run(args) -> int:
