@@ -219,12 +219,17 @@ def overlapping_months(store: Store, dataset: str, months: list[dt.date]) -> lis
     return rows.column("month").to_pylist()
 
 
-def live_duplicate(src, sha256: str, sheet: str | None, *, as_data: bool = True) -> dict | None:
+def live_duplicate(
+    src, sha256: str, sheet: str | None, *, as_data: bool = True, recipe: dict | None = None
+) -> dict | None:
     """The live load of the same sheet (None: a text file) of the same bytes, if any: not
     undone and none of its rows replaced since. A raw-only copy counts only for a sheet kept
-    raw again (`as_data` false). `src`: a Store (a preview) or a load's transaction cursor
-    (the decision, with the ledger as that transaction sees it)."""
-    params = {"sha256": sha256, "sheet": sheet, "as_data": as_data, "as_of": LATEST}
+    raw again (`as_data` false); loaded into a dataset, only a copy made with the same
+    `recipe` version ({"name", "version"}; None: no recipe) counts. `src`: a Store (a preview)
+    or a load's transaction cursor (the decision, with the ledger as that transaction sees it)."""
+    params = {"sha256": sha256, "sheet": sheet, "as_data": as_data, "as_of": LATEST,
+              "recipe": (recipe or {}).get("name"),
+              "recipe_version": (recipe or {}).get("version")}  # fmt: skip
     if isinstance(src, Store):
         rows = queries.run(src, "ledger_duplicate", **params)
     else:

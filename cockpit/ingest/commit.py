@@ -104,7 +104,9 @@ def live_copies(src, prepared: PreparedFile) -> list[dict | None]:
     """Per sheet, its live load of the same bytes (a duplicate) or None; `src` is the store
     (a preview) or the load's transaction (the decision). See ledger.live_duplicate."""
     return [
-        ledger.live_duplicate(src, prepared.sha256, s.raw.sheet, as_data=s.status == "ready")
+        ledger.live_duplicate(
+            src, prepared.sha256, s.raw.sheet, as_data=s.status == "ready", recipe=s.mapping.recipe
+        )
         for s in prepared.sheets
     ]
 

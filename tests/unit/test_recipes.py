@@ -427,3 +427,15 @@ def test_a_file_replaces_only_the_rows_its_own_recipe_loaded(store):
     live = store.arrow("select contact_id from contacts_live order by contact_id")
     # January's calls are replaced; February's calls and the tickets stay.
     assert live.column("contact_id").to_pylist() == ["1001", "1006", "1007", "T1", "T2"]
+
+
+def test_the_same_file_with_the_same_recipe_is_a_duplicate_and_with_an_edit_loads_again(store):
+    data = text(CALLS).encode()
+    first = recipes.load(store, data, "calls.csv", recipes.parse(CALLS_RECIPE))
+    again = recipes.load(store, data, "calls.csv", recipes.parse(CALLS_RECIPE))
+    assert (first.status, again.status) == ("loaded", "duplicate")
+    edited = CALLS_RECIPE.replace('wait_seconds = "q_time"', 'wait_seconds = """ "q_time" * 2 """')
+    fixed = recipes.load(store, data, "calls.csv", recipes.parse(edited))
+    assert fixed.status == "loaded", fixed.to_dict()
+    assert fixed.sheets[0].superseded[0]["load_id"] == first.sheets[0].load_id
+    assert _figures(store, "1999-01")["asa_seconds"] == pytest.approx(2 * (5 + 12 + 31) / 3)
