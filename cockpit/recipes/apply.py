@@ -117,9 +117,14 @@ def unpivot_columns(recipe: Recipe, names: list[str]) -> list[str]:
         if item in names:
             out.append(item)
             continue
-        first, sep, last = item.partition(":")
-        if sep and first in names and last in names:
-            a, b = names.index(first), names.index(last)
+        # "First:Last", split at the colon that leaves two headers (headers may hold colons)
+        ends = [
+            (item[:i], item[i + 1 :])
+            for i, ch in enumerate(item)
+            if ch == ":" and item[:i] in names and item[i + 1 :] in names
+        ]
+        if ends:
+            a, b = names.index(ends[0][0]), names.index(ends[0][1])
             out += names[min(a, b) : max(a, b) + 1]
             continue
         raise RecipeError(
@@ -242,7 +247,7 @@ def apply_to_sheet(cur, raw: RawSheet, recipe: Recipe, sheets: list[RawSheet] = 
                 f"select {', '.join(cols)} from _recipe_t where {keep} order by _row"
             ).to_arrow_table()
         except duckdb.Error as exc:
-            raise RecipeError(f"columns: {_first(exc)}") from None
+            raise RecipeError(_failing(con, exprs, keep) or f"columns: {_first(exc)}") from None
         rejects = _rejects(t.rejects, out, checks, source, kept_rows)
     finally:
         con.execute("drop table if exists _recipe_t")
@@ -296,6 +301,17 @@ def _lookup_table(cur, lk, sheets: list[RawSheet], canon: str) -> tuple[pa.Array
     if len(set(keys.to_pylist())) != len(keys):
         raise RecipeError(f"lookup.{canon}: the codes of {lk.key!r} in sheet {lk.sheet!r} repeat")
     return keys, table.column(lk.value).combine_chunks()
+
+
+def _failing(con, exprs: dict[str, str], keep: str) -> str | None:
+    """'columns.NAME: why' for the first expression that fails on the rows (one at a time)."""
+    for canon, e in exprs.items():
+        try:
+            con.sql(f"select {e} from _recipe_t where {keep}").to_arrow_table()
+        except duckdb.Error as exc:
+            field = f"columns.{canon}" if not canon.startswith("_") else "unpivot.columns"
+            return f"{field}: {_first(exc)}"
+    return None
 
 
 def ident_any(name: str) -> str:

@@ -77,6 +77,10 @@ class Preview:
     months: list
     error: str | None = None
 
+    def __iter__(self):
+        """rows, dropped, figures = recipes.preview(...)"""
+        return iter((self.rows, self.dropped, self.figures))
+
 
 def preview(store: Store, data: bytes, name: str, recipe: Recipe, rows: int = 20) -> Preview:
     """What the recipe makes of the file, nothing written: the first `rows` canonical rows,

@@ -341,6 +341,8 @@ def test_preview_writes_nothing_and_gives_figures(store):
     assert shown.figures["abandon_pct"] == pytest.approx(100 * 2 / 6)
     assert store.scalar("select count(*) from loads") == 0
     assert ledger.list_loads(store) == []
+    rows, dropped, figures = shown
+    assert (rows.num_rows, dropped, figures) == (2, [6], shown.figures)
 
 
 # --- next month: the saved recipe runs by itself; a drifted layout is held ---------------
@@ -439,3 +441,24 @@ def test_the_same_file_with_the_same_recipe_is_a_duplicate_and_with_an_edit_load
     assert fixed.status == "loaded", fixed.to_dict()
     assert fixed.sheets[0].superseded[0]["load_id"] == first.sheets[0].load_id
     assert _figures(store, "1999-01")["asa_seconds"] == pytest.approx(2 * (5 + 12 + 31) / 3)
+
+
+def test_an_expression_failing_on_the_rows_names_its_field(store):
+    toml = CALLS_RECIPE.replace(
+        'contact_id = "call_id"', 'contact_id = """ cast("outcome" as integer) """'
+    )
+    report = recipes.load(store, text(CALLS).encode(), "calls.csv", recipes.parse(toml))
+    assert report.status == "rejected"
+    assert "columns.contact_id: Conversion Error" in report.messages[0]
+    assert store.scalar("select count(*) from loads") == 0
+
+
+def test_an_unpivot_range_of_date_cell_headers():
+    from cockpit.recipes.apply import unpivot_columns
+
+    names = ["Ciudad", "2020-01-01 00:00:00", "2020-02-01 00:00:00", "2020-03-01 00:00:00"]
+    r = recipes.parse(
+        'dataset = "targets"\n[unpivot]\ncolumns = ["2020-01-01 00:00:00:2020-03-01 00:00:00"]\n'
+        'value = "target"\n'
+    )
+    assert unpivot_columns(r, names) == names[1:]
