@@ -88,6 +88,7 @@ EXPLORER_PRIVATE_TABLES = frozenset(
         "rejects",
         "schema_migrations",
         "login_failures",
+        "recipes",  # import recipes: read through `cockpit recipes` and GET /api/recipes
     }  # fmt: skip
 )
 

@@ -7,6 +7,17 @@ from cockpit import auth, queries
 from cockpit.recipes.model import Recipe, RecipeError, parse
 from cockpit.store import Store, audit
 
+# The recipes table's writes, each in its own transaction (reads are queries/recipe_*.sql).
+_INSERT = """INSERT INTO recipes (name, version, toml, dataset, fingerprints, headers,
+                                  created_by, created_at)
+             VALUES ($recipe, $version, $toml, $dataset, $fingerprints, $headers, $user,
+                     current_timestamp)"""
+_LAYOUTS = """UPDATE recipes SET fingerprints = $fingerprints,
+                                 headers = coalesce($headers, headers)
+              WHERE name = $recipe AND version = $version"""
+_RETIRE = """UPDATE recipes SET deleted_at = current_timestamp
+             WHERE name = $recipe AND deleted_at IS NULL"""
+
 
 def _name_of(user) -> str | None:
     return user.name if isinstance(user, auth.User) else user
@@ -36,17 +47,16 @@ def save(
     if latest and latest["toml"] == toml and latest["deleted_at"] is None:
         if set(prints) != set(latest["fingerprints"] or []) or headers:
             with store.transaction() as cur:
-                queries.run_in(cur, "recipe_fingerprints", recipe=recipe.name,
-                               version=latest["version"], fingerprints=prints,
-                               headers=headers)  # fmt: skip
+                cur.execute(_LAYOUTS, {"recipe": recipe.name, "version": latest["version"],
+                                      "fingerprints": prints, "headers": headers})  # fmt: skip
         return latest["version"]
     version = (latest["version"] if latest else 0) + 1
     with store.transaction() as cur:
-        queries.run_in(
-            cur, "recipe_insert", recipe=recipe.name, version=version, toml=toml,
-            dataset=recipe.dataset, fingerprints=prints, headers=headers or (latest or {}).get("headers"),
-            user=_name_of(user) or "local",
-        )  # fmt: skip
+        cur.execute(_INSERT, {
+            "recipe": recipe.name, "version": version, "toml": toml, "dataset": recipe.dataset,
+            "fingerprints": prints, "headers": headers or (latest or {}).get("headers"),
+            "user": _name_of(user) or "local",
+        })  # fmt: skip
         audit(cur, _name_of(user), "recipe", {"name": recipe.name, "version": version})
     return version
 
@@ -90,5 +100,5 @@ def delete(store: Store, name: str, user: auth.User | None) -> None:
     if _latest(store, name) is None:
         raise RecipeError(f"there is no saved recipe {name!r}")
     with store.transaction() as cur:
-        queries.run_in(cur, "recipe_delete", recipe=name)
+        cur.execute(_RETIRE, {"recipe": name})
         audit(cur, _name_of(user), "recipe delete", {"name": name})

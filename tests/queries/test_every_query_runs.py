@@ -37,6 +37,8 @@ SAMPLES: dict[str, object] = {
     "fingerprint": "no-such-layout",
     "batches": ["B1"],
     "user_name": "vic",
+    "recipe": "Bank call log",
+    "recipe_version": 1,
     **{f: ["Leeds"] for f in FILTERS},
 }
 

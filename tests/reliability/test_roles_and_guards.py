@@ -75,7 +75,8 @@ def test_saving_a_query_needs_the_sql_role(store):
 
 # -- the explorer reads data, not private tables ---------------------------------------------
 
-PRIVATE = ["audit", "settings", "layouts", "rejects", "schema_migrations", "login_failures"]
+PRIVATE = ["audit", "settings", "layouts", "rejects", "schema_migrations", "login_failures",
+           "recipes"]  # fmt: skip
 
 
 @pytest.mark.parametrize("table", PRIVATE)

@@ -47,6 +47,7 @@ ALLOWED = {
     "cockpit/sqlguard.py": "the guard's catalogue look-ups, size-capping macros and parse, "
     "on the guarded connection",
     "cockpit/ingest/read.py": "reading an uploaded CSV with the options sniffed from it",
+    "cockpit/recipes/saved.py": "the recipes table's writes, in their own transaction",
     "cockpit/recipes/apply.py": "SQL generated from a file's own columns and a recipe's "
     "guarded expressions (scratch tables)",
 }
