@@ -134,6 +134,7 @@ def _run_recipe(args) -> int:
 
 def _explain(args) -> int:
     """Print the recipe detection proposes for each sheet; nothing is loaded."""
+    from cockpit import recipes
     from cockpit.ingest.pipeline import SheetOptions, prepare_file
     from cockpit.ingest.read import read_path
     from cockpit.recipes import propose
@@ -155,6 +156,14 @@ def _explain(args) -> int:
             where = (
                 f"{prepared.name}, sheet {sheet.raw.sheet!r}" if sheet.raw.sheet else prepared.name
             )
+            saved = sheet.mapping.recipe
+            if saved:  # the layout of a saved recipe (or nearly): that recipe is what runs
+                held = "; ".join(sheet.mapping.held) if sheet.status == "held" else ""
+                said = f"held: {held}" if held else "the layout of a saved recipe"
+                toml = recipes.get(store, saved["name"], saved["version"])[0].to_toml()
+                print(f"# {where}: {said} ({saved['name']!r} version {saved['version']})")
+                print(toml)
+                continue
             if recipe is None:
                 reasons = "; ".join(sheet.mapping.reasons[:2]) or sheet.status
                 print(f"# {where}: no recipe proposed ({reasons})\n")

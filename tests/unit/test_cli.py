@@ -298,3 +298,14 @@ def test_a_held_sheet_reports_its_recipe_to_edit(cli, tmp_path):
     # The analyst confirms it as it is: it loads.
     code, out, _ = cli("load", path, "--recipe", write(tmp_path, "stops.toml", sheet["recipe"]))
     assert code == 0 and "10 rows loaded" in out
+
+
+def test_explain_of_a_saved_recipes_layout_prints_that_recipe(cli, tmp_path):
+    from cockpit import recipes
+
+    data = write(tmp_path, "calls.csv", CALLS_CSV)
+    assert cli("load", data, "--recipe", write(tmp_path, "bank.toml", CALLS_TOML))[0] == 0
+    code, out, _ = cli("load", write(tmp_path, "calls2.csv", CALLS_CSV + "X,9,990105,1:00:00,3,AGENT\n"), "--explain")  # fmt: skip
+    assert code == 0
+    assert out.startswith("# calls2.csv: the layout of a saved recipe ('Bank call log' version 1)")
+    assert recipes.parse(out) == recipes.parse(CALLS_TOML)
