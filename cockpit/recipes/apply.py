@@ -255,7 +255,7 @@ def apply_to_sheet(cur, raw: RawSheet, recipe: Recipe, sheets: list[RawSheet] = 
         con.close()
     base = {}
     for canon in recipe.columns:
-        base[canon] = cast(out.column(canon), ds.column(canon).type)
+        base[canon] = _cast(out.column(canon), ds, canon, f"columns.{canon}")
     n = out.num_rows
     for canon, value in recipe.constants.items():
         v = constant_value(ds, canon, value)
@@ -274,8 +274,8 @@ def apply_to_sheet(cur, raw: RawSheet, recipe: Recipe, sheets: list[RawSheet] = 
         for i, col in enumerate(months):
             part = dict(base)
             part[month_col] = pa.array([month_of(col, recipe.unpivot.year)] * n, pa.date32())
-            part[recipe.unpivot.value] = cast(
-                out.column(f"_m{i}"), ds.column(recipe.unpivot.value).type
+            part[recipe.unpivot.value] = _cast(
+                out.column(f"_m{i}"), ds, recipe.unpivot.value, f"unpivot.columns ({col!r})"
             )
             parts.append(pa.table(part).filter(pc.is_valid(part[recipe.unpivot.value])))
         rows = pa.concat_tables(parts) if parts else pa.table(base).slice(0, 0)
@@ -301,6 +301,25 @@ def _lookup_table(cur, lk, sheets: list[RawSheet], canon: str) -> tuple[pa.Array
     if len(set(keys.to_pylist())) != len(keys):
         raise RecipeError(f"lookup.{canon}: the codes of {lk.key!r} in sheet {lk.sheet!r} repeat")
     return keys, table.column(lk.value).combine_chunks()
+
+
+_KIND_WORDS = {datasets.BOOL: "yes/no", datasets.NUMBER: "a number", datasets.DATE: "a date",
+               datasets.TIMESTAMP: "a date and time", datasets.TEXT: "text"}  # fmt: skip
+
+
+def _cast(col, ds, canon: str, field: str):
+    """A result column in the canonical column's type, or the field named with the reason."""
+    kind = ds.column(canon).type
+    try:
+        return cast(col, kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+        hint = (
+            " (write an expression such as \"outcome\" = 'AGENT')" if kind == datasets.BOOL else ""
+        )
+        raise RecipeError(
+            f"{field}: its values cannot be read as {_KIND_WORDS[kind]} for {canon}{hint}: "
+            f"{str(exc).splitlines()[0][:120]}"
+        ) from None
 
 
 def _failing(con, exprs: dict[str, str], keep: str) -> str | None:

@@ -92,6 +92,8 @@ def from_dict(doc: dict, *, source: str = "recipe") -> Recipe:
         ):
             raise RecipeError(f"{source}: '{key}' must be a row number (1 or more)")
         setattr(r, key, value)
+    if r.header_row and r.data_row and r.data_row <= r.header_row:
+        raise RecipeError(f"{source}: 'data_row' must be below 'header_row'")
     r.types = _text_table(doc, "types", source)
     for col, spec in r.types.items():
         dated = spec.startswith(DATED_PREFIXES) and (

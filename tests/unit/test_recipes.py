@@ -300,6 +300,8 @@ def test_a_cell_the_recipe_cannot_read_rejects_its_row(store):
         ('dataset = "orders"\nheader_row = 0', "header_row"),
         ('dataset = "orders"\n[constants]\norder_date = "March"', "constants.order_date"),
         ('dataset = "orders"\ncolour = "red"', "colour"),
+        ('dataset = "orders"\nheader_row = 3\ndata_row = 2', "data_row"),
+        ('dataset = "orders"\n[lookup.site]\nsheet = "S"', "lookup.site needs column, value"),
     ],
 )
 def test_bad_recipes_name_the_field(bad, field):
@@ -462,3 +464,12 @@ def test_an_unpivot_range_of_date_cell_headers():
         'value = "target"\n'
     )
     assert unpivot_columns(r, names) == names[1:]
+
+
+def test_text_put_in_a_yes_no_column_names_the_field(store):
+    toml = CALLS_RECIPE.replace(
+        """answered = ''' "outcome" = 'AGENT' '''""", 'answered = "outcome"'
+    )
+    report = recipes.load(store, text(CALLS).encode(), "calls.csv", recipes.parse(toml))
+    assert report.status == "rejected"
+    assert "columns.answered: its values cannot be read as yes/no" in report.messages[0]
