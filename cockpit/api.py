@@ -10,6 +10,8 @@ a scheduled load and any script go through here instead of opening the file.
     POST /api/loads?file=NAME   body: the file's bytes; options dataset, sheet, map=canon=Source
                                 (repeatable), append=1. Queued: 202 with the job and how many
                                 loads are ahead; GET /api/jobs/ID until it is done.
+                                recipe=NAME: apply that saved import recipe instead of detection
+    GET  /api/recipes           the saved import recipes: name, version, dataset, loads, TOML
     POST /api/loads/ID/undo     undo a load (analysts their own, admins any)
     GET  /api/whatif?...        the `cockpit whatif --json` document (driver=volume=+15%, ...)
     GET  /api/goalseek?...      the `cockpit goalseek --json` document (output, target, driver)
@@ -334,6 +336,8 @@ async def loads_post(request, srv, user):
     append = q.get("append", "0").lower() in ("1", "true", "yes")
     if q.get("replace", "").lower() in ("0", "false", "no"):
         append = True
+    if q.get("recipe"):
+        return await _load_with_recipe(srv, user, name, data, q.get("recipe"), append, q)
     options = {
         "replace": not append,
         "dataset": q.get("dataset") or None,
@@ -366,6 +370,46 @@ async def demo(request, srv, user):
     if q.get("wait", "0").lower() in ("1", "true", "yes"):
         await asyncio.get_running_loop().run_in_executor(None, job.done.wait)
     return (200 if job.done.is_set() else 202), _job_doc(srv, job, ahead)
+
+
+async def _load_with_recipe(srv, user, name, data, recipe_name, append, q):
+    """POST /api/loads?recipe=NAME: the saved recipe's latest version, in the load queue."""
+    from cockpit import recipes
+    from cockpit.ingest.model import LoadReport
+
+    try:
+        recipe, version = await run_in_threadpool(lambda: recipes.get(srv.store(), recipe_name))
+    except recipes.RecipeError as exc:
+        raise ApiError(404, str(exc)) from None
+    if q.get("sheet"):
+        recipe.sheet = q.get("sheet")
+
+    def run() -> dict:
+        report = LoadReport()
+        report.files.append(recipes.load(srv.store(), data, name, recipe, version=version,
+                                         user=user, replace=not append))  # fmt: skip
+        return report.to_dict()
+
+    job = srv.queue.submit(name, run)
+    ahead = srv.queue.ahead(job)
+    if q.get("wait", "0").lower() in ("1", "true", "yes"):
+        await asyncio.get_running_loop().run_in_executor(None, job.done.wait)
+    return (200 if job.done.is_set() else 202), _job_doc(srv, job, ahead)
+
+
+@endpoint(needs="read")
+async def recipes_list(request, srv, user):
+    from cockpit import recipes
+
+    def read() -> list[dict]:
+        store = srv.store()
+        out = []
+        for row in recipes.list_recipes(store):
+            recipe, _ = recipes.get(store, row["name"])
+            out.append({**row, "toml": recipe.to_toml()})
+        return out
+
+    return 200, await run_in_threadpool(read)
 
 
 def _job_doc(srv: Server, job: loadqueue.Job, ahead: int | None = None) -> dict:
@@ -483,6 +527,7 @@ def routes() -> list[Route]:
         Route("/api/loads", loads_post, methods=["POST"]),
         Route("/api/loads/{load_id:int}/undo", undo, methods=["POST"]),
         Route("/api/jobs/{job_id:int}", job_get, methods=["GET"]),
+        Route("/api/recipes", recipes_list, methods=["GET"]),
         Route("/api/sql", sql, methods=["POST"]),
         Route("/api/session", session_cookie, methods=["POST", "DELETE"]),
         Route("/api/users/{name}/unlock", unlock, methods=["POST"]),

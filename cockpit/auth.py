@@ -91,6 +91,7 @@ EXPLORER_PRIVATE_TABLES = frozenset(
         "schema_migrations",
         "login_failures",
         "saved_items",
+        "recipes",  # import recipes: read through `cockpit recipes` and GET /api/recipes
     }  # fmt: skip
 )
 

@@ -13,6 +13,7 @@ import sys
 COMMANDS: dict[str, str] = {
     "demo": "seed the demo data",
     "load": "load spreadsheet exports",
+    "recipes": "list, show, export, import or delete import recipes",
     "loads": "list the loads ledger",
     "undo": "undo a load",
     "sql": "run one read-only SELECT",

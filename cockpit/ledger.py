@@ -36,15 +36,16 @@ def new_entry(
     is_demo: bool = False,
     layout_fp: str | None = None,
     mapping: dict | None = None,
+    recipe: dict | None = None,
 ) -> LedgerEntry:
     """Insert a ledger row (status may be updated later in the same transaction)."""
     load_id = cur.execute("SELECT nextval('load_ids')").fetchone()[0]
     seq = cur.execute("SELECT nextval('version_seq')").fetchone()[0]
     cur.execute(
         """INSERT INTO loads (load_id, seq, file, sheet, sha256, dataset, status, replace,
-               layout_fp, mapping, started_at, loaded_at, "user", is_demo)
+               layout_fp, mapping, started_at, loaded_at, "user", is_demo, recipe, recipe_version)
            VALUES ($id, $seq, $file, $sheet, $sha, $ds, $status, $replace, $fp, $mapping,
-               current_timestamp, current_timestamp, $user, $demo)""",
+               current_timestamp, current_timestamp, $user, $demo, $recipe, $recipe_version)""",
         {
             "id": load_id,
             "seq": seq,
@@ -58,6 +59,8 @@ def new_entry(
             "mapping": json.dumps(mapping) if mapping is not None else None,
             "user": user or "local",
             "demo": is_demo,
+            "recipe": (recipe or {}).get("name"),
+            "recipe_version": (recipe or {}).get("version"),
         },
     )
     return LedgerEntry(load_id, seq)
@@ -115,9 +118,10 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
         )
     finally:
         unregister(cur, "_incoming")
-    superseded, replaced = 0, 0
+    superseded, replaced, replaced_loads = 0, 0, []
     if replace:
         superseded = supersede(cur, load_id, dataset)
+        replaced_loads = superseded_by(cur, load_id) if superseded else []
         replaced = cur.execute(
             """SELECT count(DISTINCT s.month) FROM supersessions x JOIN segments s USING (seg_id)
                WHERE x.by_load_id = $id""",
@@ -139,37 +143,67 @@ def insert_rows(cur, load_id: int, dataset: str, rows: pa.Table, *, replace: boo
         "sites": sites,
         "superseded_segments": superseded,
         "replaced_months": replaced,  # months whose earlier rows this load replaced
+        "replaced_loads": replaced_loads,  # whose rows, how many, which months and sites
     }
+
+
+# A load made with a recipe is a feed: it replaces rows of the same recipe (and rows loaded
+# without one), never rows another recipe loaded into the same dataset.
+_SAME_FEED = """(nl.recipe IS NULL OR ol.recipe IS NULL OR ol.recipe = nl.recipe)"""
 
 
 def supersede(cur, load_id: int, dataset: str) -> int:
     """Mark the live segments this load replaces: same dataset and month, same site when
-    the new load names one (a load without sites replaces the whole month)."""
+    the new load names one (a load without sites replaces the whole month), and the same
+    recipe when both were loaded with one."""
     before = cur.execute("SELECT count(*) FROM supersessions").fetchone()[0]
     cur.execute(
-        """INSERT INTO supersessions
+        f"""INSERT INTO supersessions
            SELECT DISTINCT $id, old.seg_id
            FROM visible_segments($latest) old
            JOIN segments new
              ON new.load_id = $id AND new.dataset = old.dataset AND new.month = old.month
             AND (new.site IS NULL OR new.site IS NOT DISTINCT FROM old.site)
-           WHERE old.dataset = $ds AND old.load_id <> $id""",
+           JOIN loads ol ON ol.load_id = old.load_id
+           JOIN loads nl ON nl.load_id = $id
+           WHERE old.dataset = $ds AND old.load_id <> $id AND {_SAME_FEED}""",
         {"id": load_id, "latest": LATEST, "ds": dataset},
     )
     return cur.execute("SELECT count(*) FROM supersessions").fetchone()[0] - before
+
+
+def superseded_by(cur, load_id: int) -> list[dict]:
+    """Per earlier load whose rows this load replaced: its id, file, recipe, how many rows,
+    for which months and sites."""
+    rows = cur.execute(
+        """SELECT s.load_id, l.file, l.recipe, sum(s.rows) AS rows,
+                  list(DISTINCT s.month ORDER BY s.month) FILTER (WHERE s.month IS NOT NULL),
+                  list(DISTINCT s.site ORDER BY s.site) FILTER (WHERE s.site IS NOT NULL)
+           FROM supersessions x JOIN segments s USING (seg_id) JOIN loads l USING (load_id)
+           WHERE x.by_load_id = $id
+           GROUP BY s.load_id, l.file, l.recipe ORDER BY s.load_id""",
+        {"id": load_id},
+    ).fetchall()
+    return [
+        {"load_id": r[0], "file": r[1], "recipe": r[2], "rows": int(r[3] or 0),
+         "months": [m.strftime("%Y-%m") for m in r[4] or []], "sites": list(r[5] or [])}
+        for r in rows
+    ]  # fmt: skip
 
 
 def overlapping_rows(cur, load_id: int, dataset: str) -> int:
     """Live rows of `dataset` in the segments this load would replace (same month, and same
     site when it names one): what an append puts its rows beside."""
     row = cur.execute(
-        """SELECT coalesce(sum(rows), 0) FROM (
+        f"""SELECT coalesce(sum(rows), 0) FROM (
                SELECT DISTINCT old.seg_id, old.rows
                FROM visible_segments($latest) old
                JOIN segments new
                  ON new.load_id = $id AND new.dataset = old.dataset AND new.month = old.month
                 AND (new.site IS NULL OR new.site IS NOT DISTINCT FROM old.site)
-               WHERE old.dataset = $ds AND old.load_id <> $id)""",
+               JOIN loads ol ON ol.load_id = old.load_id
+               JOIN loads nl ON nl.load_id = $id
+               WHERE old.dataset = $ds AND old.load_id <> $id AND {_SAME_FEED})""",
         {"id": load_id, "latest": LATEST, "ds": dataset},
     ).fetchone()
     return int(row[0])
@@ -185,12 +219,17 @@ def overlapping_months(store: Store, dataset: str, months: list[dt.date]) -> lis
     return rows.column("month").to_pylist()
 
 
-def live_duplicate(src, sha256: str, sheet: str | None, *, as_data: bool = True) -> dict | None:
+def live_duplicate(
+    src, sha256: str, sheet: str | None, *, as_data: bool = True, recipe: dict | None = None
+) -> dict | None:
     """The live load of the same sheet (None: a text file) of the same bytes, if any: not
     undone and none of its rows replaced since. A raw-only copy counts only for a sheet kept
-    raw again (`as_data` false). `src`: a Store (a preview) or a load's transaction cursor
-    (the decision, with the ledger as that transaction sees it)."""
-    params = {"sha256": sha256, "sheet": sheet, "as_data": as_data, "as_of": LATEST}
+    raw again (`as_data` false); loaded into a dataset, only a copy made with the same
+    `recipe` version ({"name", "version"}; None: no recipe) counts. `src`: a Store (a preview)
+    or a load's transaction cursor (the decision, with the ledger as that transaction sees it)."""
+    params = {"sha256": sha256, "sheet": sheet, "as_data": as_data, "as_of": LATEST,
+              "recipe": (recipe or {}).get("name"),
+              "recipe_version": (recipe or {}).get("version")}  # fmt: skip
     if isinstance(src, Store):
         rows = queries.run(src, "ledger_duplicate", **params)
     else:

@@ -160,6 +160,26 @@ MIGRATIONS: list[tuple[int, str, list]] = [
             lambda cur: _settings_to_items(cur),  # in Python: each JSON object becomes rows
         ],
     ),
+    (
+        7,
+        "recipes (versioned), and the recipe each load was made with",
+        [
+            """CREATE TABLE IF NOT EXISTS recipes (
+                name VARCHAR NOT NULL,
+                version INTEGER NOT NULL,
+                toml VARCHAR NOT NULL,
+                dataset VARCHAR NOT NULL,
+                fingerprints VARCHAR[],
+                headers VARCHAR[],
+                created_by VARCHAR,
+                created_at TIMESTAMP DEFAULT current_timestamp,
+                deleted_at TIMESTAMP,
+                PRIMARY KEY (name, version)
+            )""",
+            "ALTER TABLE loads ADD COLUMN IF NOT EXISTS recipe VARCHAR",
+            "ALTER TABLE loads ADD COLUMN IF NOT EXISTS recipe_version INTEGER",
+        ],
+    ),
 ]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cockpit.client import ClientError
 from cockpit.commands import api_client, open_store, print_json
+from cockpit.ingest.errors import IngestError
 
 
 def add_arguments(p) -> None:
@@ -41,6 +42,15 @@ def add_arguments(p) -> None:
     )
     p.set_defaults(append=False)
     p.add_argument("--json", action="store_true", help="print the load report as JSON")
+    p.add_argument(
+        "--recipe", metavar="PATH|NAME",
+        help="load with this recipe (a TOML file, saved as a new version if it changed, or "
+        "the name of a saved one)",
+    )  # fmt: skip
+    p.add_argument(
+        "--explain", action="store_true",
+        help="print the recipe detection proposes for each sheet (TOML); load nothing",
+    )  # fmt: skip
 
 
 def _month(text: str):
@@ -66,6 +76,10 @@ def parse_maps(items: list[str]) -> dict[str, str]:
 def run(args) -> int:
     from cockpit.ingest.pipeline import load_files
 
+    if args.explain:
+        return _explain(args)
+    if args.recipe:
+        return _run_recipe(args)
     client = api_client(args)
     if client is not None:
         return _run_via_server(client, args)
@@ -79,6 +93,85 @@ def run(args) -> int:
         month=args.month,
     )
     return _finish(args, report.to_dict())
+
+
+def _recipe_of(store, ref: str):
+    """(recipe, version): a recipe file (version None: saved when it loads) or a saved name."""
+    from cockpit import recipes
+    from cockpit.commands.recipes import read_recipe
+
+    if Path(ref).is_file():
+        return read_recipe(ref), None
+    return recipes.get(store, ref)
+
+
+def _run_recipe(args) -> int:
+    from cockpit import recipes
+    from cockpit.ingest.model import FileReport, LoadReport
+    from cockpit.ingest.read import read_path
+
+    store = open_store(args)
+    try:
+        recipe, version = _recipe_of(store, args.recipe)
+    except (recipes.RecipeError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.sheet:
+        recipe.sheet = args.sheet
+    report = LoadReport()
+    for path in args.files:
+        name = Path(path).name
+        try:
+            data = read_path(path)
+        except IngestError as exc:
+            report.files.append(FileReport(name, "", "rejected", [str(exc)]))
+            continue
+        report.files.append(
+            recipes.load(store, data, name, recipe, version=version, replace=not args.append)
+        )
+    return _finish(args, report.to_dict())
+
+
+def _explain(args) -> int:
+    """Print the recipe detection proposes for each sheet; nothing is loaded."""
+    from cockpit import recipes
+    from cockpit.ingest.pipeline import SheetOptions, prepare_file
+    from cockpit.ingest.read import read_path
+    from cockpit.recipes import propose
+
+    store = open_store(args)
+    opts = {
+        None: SheetOptions(dataset=args.dataset, columns=parse_maps(args.map), month=args.month)
+    }
+    status = 0
+    for path in args.files:
+        prepared = prepare_file(store, read_path(path), Path(path).name, options=opts,
+                                only_sheet=args.sheet)  # fmt: skip
+        if prepared.error:
+            print(f"# {prepared.name}: {prepared.error}")
+            status = 1
+            continue
+        for sheet in prepared.sheets:
+            recipe = propose(sheet) if sheet.status in ("ready", "held") else None
+            where = (
+                f"{prepared.name}, sheet {sheet.raw.sheet!r}" if sheet.raw.sheet else prepared.name
+            )
+            saved = sheet.mapping.recipe
+            if saved:  # the layout of a saved recipe (or nearly): that recipe is what runs
+                held = "; ".join(sheet.mapping.held) if sheet.status == "held" else ""
+                said = f"held: {held}" if held else "the layout of a saved recipe"
+                toml = recipes.get(store, saved["name"], saved["version"])[0].to_toml()
+                print(f"# {where}: {said} ({saved['name']!r} version {saved['version']})")
+                print(toml)
+                continue
+            if recipe is None:
+                reasons = "; ".join(sheet.mapping.reasons[:2]) or sheet.status
+                print(f"# {where}: no recipe proposed ({reasons})\n")
+                continue
+            said = "held: " + "; ".join(sheet.mapping.held) if sheet.status == "held" else "ready"
+            print(f"# {where}: {said}")
+            print(recipe.to_toml())
+    return status
 
 
 def _finish(args, doc: dict) -> int:
@@ -150,4 +243,6 @@ def print_report(report) -> None:
                 print(f"    rejected x{n}: {reason}")
             for m in s["messages"]:
                 print(f"    - {m}")
+            for old in s.get("superseded") or []:
+                print(f"    - superseded {old['said']}")
     sys.stdout.flush()

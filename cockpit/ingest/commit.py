@@ -104,7 +104,9 @@ def live_copies(src, prepared: PreparedFile) -> list[dict | None]:
     """Per sheet, its live load of the same bytes (a duplicate) or None; `src` is the store
     (a preview) or the load's transaction (the decision). See ledger.live_duplicate."""
     return [
-        ledger.live_duplicate(src, prepared.sha256, s.raw.sheet, as_data=s.status == "ready")
+        ledger.live_duplicate(
+            src, prepared.sha256, s.raw.sheet, as_data=s.status == "ready", recipe=s.mapping.recipe
+        )
         for s in prepared.sheets
     ]
 
@@ -152,6 +154,7 @@ def _commit_sheet(
         is_demo=is_demo,
         layout_fp=s.fingerprint,
         mapping=s.mapping.to_dict(),
+        recipe=s.mapping.recipe if status == "loaded" else None,
     )
     raw_table = f"raw_{int(entry.load_id)}"
     if staging is None or not staging.take(cur, s.raw, raw_table):
@@ -164,9 +167,10 @@ def _commit_sheet(
     if status == "loaded":
         info = ledger.insert_rows(cur, entry.load_id, s.mapping.dataset, s.rows, replace=bool(rep))
         rows = s.rows.num_rows
-        mapping_mod.remember(
-            cur, s.fingerprint, s.mapping, file=prepared.name, load_id=entry.load_id, options={}
-        )
+        if not s.mapping.recipe:  # a recipe's layout is kept as the recipe (recipes table)
+            mapping_mod.remember(
+                cur, s.fingerprint, s.mapping, file=prepared.name, load_id=entry.load_id, options={}
+            )
         if s.currency:
             cur.execute(
                 "INSERT OR REPLACE INTO settings VALUES ($k, $v)",
@@ -197,6 +201,9 @@ def _commit_sheet(
     sheet_rep.rows_loaded = rows
     if info.get("superseded_segments"):  # what this commit replaced, not what the check saw
         sheet_rep.messages.append(f"replaced earlier rows in {info['replaced_months']} month(s)")
+        sheet_rep.superseded = [
+            {**old, "said": superseded_sentence(old)} for old in info.get("replaced_loads", [])
+        ]
     elif status == "loaded" and not rep:
         beside = ledger.overlapping_rows(cur, entry.load_id, s.mapping.dataset)
         if beside:
@@ -231,13 +238,18 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
     if s.mapping.remembered_from:
         msgs.append(f"same layout as {s.mapping.remembered_from}: mapped automatically")
     held = s.status == "held" and status == "raw-only"
-    if held:
+    drift = held and bool((s.mapping.recipe or {}).get("drift"))
+    if drift:
+        status = "held"
+        msgs.append("held for review: " + "; ".join(s.mapping.held) + ". Kept raw only")
+    elif held:
         status = "held"
         msgs.append(
             f"held for review: looks like {s.mapping.dataset} but "
             + "; ".join(s.mapping.held)
-            + ". Kept raw only; to load it: "
-            + suggestion(prepared.name, s.raw.sheet, s.mapping)
+            + ". Kept raw only; to load it, write its recipe to a file, check it and load"
+            + " with it: "
+            + explain_command(prepared.name, s.raw.sheet)
         )
     return SheetReport(
         file=prepared.name,
@@ -247,7 +259,10 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
         status=status,
         proposed=s.mapping.to_dict() if held else None,
         hold_reasons=list(s.mapping.held) if held else [],
-        suggestion=suggestion(prepared.name, s.raw.sheet, s.mapping) if held else None,
+        suggestion=suggestion(prepared.name, s.raw.sheet, s.mapping)
+        if held and not drift
+        else None,
+        recipe=(s.recipe_toml if drift else _proposed_recipe(s)) if held else None,
         rows_rejected=len(s.rejects) if status not in ("raw-only", "held") else 0,
         rejects=s.rejects[:REJECTS_SHOWN] if status not in ("raw-only", "held") else [],
         reject_reasons=dict(reasons),
@@ -256,6 +271,31 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
         mapping=dict(s.mapping.columns),
         messages=msgs,
     )
+
+
+def superseded_sentence(old: dict) -> str:
+    """'4 rows of load 3 (calls.csv, recipe 'Bank call log') for 1999-01'."""
+    by = f", recipe {old['recipe']!r}" if old["recipe"] else ""
+    where = " and ".join(x for x in (", ".join(old["months"]), ", ".join(old["sites"])) if x)
+    return f"{old['rows']:,} rows of load {old['load_id']} ({old['file']}{by})" + (
+        f" for {where}" if where else ""
+    )
+
+
+def explain_command(file: str, sheet: str | None) -> str:
+    """The commands that turn a held sheet's proposal into a recipe file and load with it."""
+    only = f" --sheet {_quote(sheet)}" if sheet else ""
+    return (
+        f"cockpit load {_quote(file)}{only} --explain > recipe.toml; "
+        f"cockpit load {_quote(file)} --recipe recipe.toml"
+    )
+
+
+def _proposed_recipe(s: PreparedSheet) -> str | None:
+    from cockpit.recipes.propose import propose  # recipes build on the ingest: asked late
+
+    recipe = propose(s)
+    return recipe.to_toml() if recipe is not None else None
 
 
 def _reason_kind(reason: str) -> str:

@@ -20,7 +20,10 @@ def enrich_across_sheets(store: Store, sheets: list[PreparedSheet]) -> None:
     """Lookup sheets enrich the rows naming them; downtime by batch takes the batch's date;
     a transactions list beside a budget is that budget's actuals."""
     _actuals_beside_budget(sheets)
-    ready = [s for s in sheets if s.status == "ready" and s.rows is not None]
+    # A recipe's rows are what the recipe says (its own [lookup] tables), nothing added.
+    ready = [
+        s for s in sheets if s.status == "ready" and s.rows is not None and not s.mapping.recipe
+    ]
     for lookup in sheets:
         if lookup.status == "ready" or lookup.typed is None or lookup.typed.num_columns < 3:
             continue
@@ -102,6 +105,12 @@ def _apply_lookup(lookup: PreparedSheet, target: PreparedSheet) -> bool:
                 continue
             looked = cast(lookup.typed.column(src), ds.column(canon).type)
             filled = pc.take(looked, idx)
+            target.mapping.lookups[canon] = {
+                "sheet": lookup.raw.sheet,
+                "column": target.mapping.columns.get(col, col),
+                "key": key_name,
+                "value": src,
+            }
             if named:
                 i = target.rows.column_names.index(canon)
                 target.rows = target.rows.set_column(

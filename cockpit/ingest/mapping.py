@@ -112,6 +112,11 @@ class Mapping:
     # canonical yes/no -> the due date its resolution is checked against (sla_met)
     due: dict[str, str] = field(default_factory=dict)
     shape: str | None = None  # "months across": unpivoted by months_across, not by columns
+    # canonical -> the source columns a recipe's expression reads (their bad cells reject)
+    derived: dict[str, list[str]] = field(default_factory=dict)
+    recipe: dict | None = None  # the recipe that made the rows: {"name", "version"}
+    # canonical -> a value looked up in another sheet: {sheet, column, key, value} (enrich)
+    lookups: dict[str, dict] = field(default_factory=dict)
 
     @property
     def missing_required(self) -> list[str]:
@@ -136,6 +141,8 @@ class Mapping:
             **({"span": self.span} if self.span else {}),
             **({"due": self.due} if self.due else {}),
             **({"shape": self.shape} if self.shape else {}),
+            **({"derived": self.derived} if self.derived else {}),
+            **({"recipe": self.recipe} if self.recipe else {}),
         }
 
 

@@ -44,6 +44,8 @@ class PreparedSheet:
     # The live load of this sheet of the same bytes when checked (a preview: the commit
     # decides again, with the ledger as it is then).
     duplicate_of: dict | None = None
+    dropped: list[int] = field(default_factory=list)  # rows a recipe's `where` left out
+    recipe_toml: str | None = None  # held for a saved recipe's drifted layout: that recipe
 
     @property
     def name(self) -> str:
@@ -96,6 +98,10 @@ class SheetReport:
     proposed: dict | None = None  # held: the dataset and mapping that would load it
     hold_reasons: list[str] = field(default_factory=list)  # held: what is missing
     suggestion: str | None = None  # held: the command-line options that would load it
+    recipe: str | None = None  # held: the proposed recipe (TOML) to check, edit and load with
+    # replaced: per earlier load whose rows this one superseded (load_id, file, recipe, rows,
+    # months, sites, said)
+    superseded: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -112,6 +112,11 @@ def prepare_file(
             opts = options.get(raw.sheet) or options.get(None) or SheetOptions()
             say(f"Detecting header, types and dataset of {raw.sheet or name}")
             prepared.sheets.append(prepare_sheet(store, cur, raw, opts))
+        if not any(o.dataset or o.columns for o in options.values()):  # the analyst's word wins
+            say("Looking for a saved recipe of the same layout")
+            from cockpit.recipes.match import use_saved_recipes  # recipes build on the ingest
+
+            use_saved_recipes(store, cur, prepared.sheets, raws)
         say("Mapping across sheets (lookups, batches)")
         enrich_across_sheets(store, prepared.sheets)
         for sheet in prepared.sheets:

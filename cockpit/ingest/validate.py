@@ -21,6 +21,9 @@ def validate_sheet(store: Store, sheet: PreparedSheet) -> None:
     ds = datasets.get(sheet.mapping.dataset)
     rows = sheet.rows
     mapped_sources = {v: k for k, v in sheet.mapping.columns.items()}
+    for canon, sources in sheet.mapping.derived.items():  # a recipe's expressions
+        for src in sources:
+            mapped_sources.setdefault(src, canon)
     if sheet.mapping.unpivot:
         up = sheet.mapping.unpivot
         for c in up.columns:

@@ -46,6 +46,8 @@ SAMPLES: dict[str, object] = {
     "saved_at": "2026-01-02T03:04:05",
     "key": "no-such-setting",
     "now": 1.0e9,
+    "recipe": "Bank call log",
+    "recipe_version": 1,
     **{f: ["Leeds"] for f in FILTERS},
 }
 

@@ -93,7 +93,7 @@ def test_saving_a_query_needs_the_sql_role(store):
 
 PRIVATE = [
     "audit", "settings", "layouts", "rejects", "schema_migrations", "login_failures",
-    "saved_items",
+    "saved_items", "recipes",
 ]  # fmt: skip
 
 

@@ -15,7 +15,8 @@ from cockpit.cli import main
 ORDER_HEADER = ["Order ID", "Order Date", "Site", "Qty", "Revenue"]
 SHEET_KEYS = {"file", "sheet", "kind", "dataset", "status", "rows_loaded", "rows_rejected",
               "rejects", "reject_reasons", "load_id", "months", "confidence", "mapping",
-              "messages", "proposed", "hold_reasons", "suggestion"}  # fmt: skip
+              "messages", "proposed", "hold_reasons", "suggestion", "recipe",
+              "superseded"}  # fmt: skip
 LOADS_KEYS = ["load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected",
               "status", "loaded_at", "user"]  # fmt: skip
 
@@ -231,3 +232,96 @@ def test_user_unlock_lifts_a_sign_in_lock_and_is_audited(cli):
     assert store.scalar("select \"user\" from audit where action = 'login_unlocked'") == "local-cli"
     code, out, _ = cli("user", "Mallory", "--unlock")
     assert (code, out) == (0, "Mallory had no failed sign-ins to forget\n")
+
+
+CALLS_CSV = (
+    "vru_line,call_id,date,vru_entry,q_time,outcome\n"
+    "AA0101,1001,990101,0:00:31,0,HANG\n"
+    "AA0101,1002,990101,0:34:12,5,AGENT\n"
+    "AA0101,1003,990101,6:55:20,12,PHANTOM\n"
+)
+CALLS_TOML = """name = "Bank call log"
+dataset = "contacts"
+where = ''' "outcome" <> 'PHANTOM' '''
+
+[types]
+"date" = "date:%y%m%d"
+"vru_entry" = "duration"
+
+[columns]
+contact_date = ''' "date" + "vru_entry" '''
+contact_id = "call_id"
+answered = ''' "outcome" = 'AGENT' '''
+wait_seconds = "q_time"
+"""
+
+
+def test_load_with_a_recipe_file_then_by_name_and_the_recipes_commands(cli, tmp_path):
+    from cockpit import recipes
+
+    data = write(tmp_path, "calls.csv", CALLS_CSV)
+    recipe = write(tmp_path, "bank.toml", CALLS_TOML)
+    code, out, err = cli("load", data, "--recipe", recipe)
+    assert code == 0, err
+    assert "2 rows loaded" in out and "loaded with recipe 'Bank call log' version 1" in out
+    code, out, _ = cli("recipes", "list")
+    assert code == 0 and "Bank call log" in out and "contacts" in out
+    code, out, _ = cli("recipes", "show", "Bank call log")
+    assert recipes.parse(out) == recipes.parse(CALLS_TOML)
+    exported = str(tmp_path / "out.toml")
+    assert cli("recipes", "export", "Bank call log", exported)[0] == 0
+    edited = (tmp_path / "out.toml").read_text().replace("q_time", "vru_line")
+    (tmp_path / "out.toml").write_text(edited.replace('"vru_line"', '"q_time"', 1))
+    code, out, _ = cli("recipes", "import", exported)
+    assert code == 0 and "version 1" in out  # unchanged after the round trip
+    code, out, _ = cli("load", write(tmp_path, "calls2.csv", CALLS_CSV + "X,1,990102,1:00:00,3,AGENT\n"),
+                       "--recipe", "Bank call log")  # fmt: skip
+    assert code == 0 and "3 rows loaded" in out
+    code, out, _ = cli("recipes", "delete", "Bank call log")
+    assert code == 0
+    code, out, err = cli("load", data, "--recipe", "Bank call log")
+    assert code == 1 and "no saved recipe 'Bank call log'" in err
+
+
+def test_explain_prints_a_recipe_that_loads_the_file(cli, tmp_path):
+    from cockpit import recipes
+
+    book = write(tmp_path, "jan.xlsx", xlsx({"Orders": orders("A", 1)}))
+    code, out, _ = cli("load", book, "--explain")
+    assert code == 0 and out.startswith("# jan.xlsx, sheet 'Orders': ready")
+    recipe = recipes.parse(out)
+    assert (recipe.dataset, recipe.sheet) == ("orders", "Orders")
+    assert recipe.columns["order_id"] == "Order ID" and recipe.columns["revenue"] == "Revenue"
+    assert cli("loads", "--json")[1].strip() == "[]"  # nothing loaded
+    path = write(tmp_path, "orders.toml", out)
+    code, out, _ = cli("load", book, "--recipe", path)
+    assert code == 0 and "6 rows loaded" in out
+
+
+def test_a_held_sheet_reports_its_recipe_to_edit(cli, tmp_path):
+    from cockpit import recipes
+
+    # Minutes beyond a day: it looks like downtime, but detection will not say so alone.
+    rows = [["Date", "Line", "Stop reason", "Downtime minutes"]]
+    rows += [[f"2024-01-{1 + i:02d}", "L1", "Jam", 5000 + i] for i in range(10)]
+    path = write(tmp_path, "stops.csv", text(rows))
+    code, out, _ = cli("load", path, "--json")
+    sheet = json.loads(out)["files"][0]["sheets"][0]
+    assert sheet["status"] == "held"
+    assert "--explain > recipe.toml" in " ".join(sheet["messages"])
+    recipe = recipes.parse(sheet["recipe"])
+    assert recipe.dataset == "downtime" and recipe.columns["minutes"] == "Downtime minutes"
+    # The analyst confirms it as it is: it loads.
+    code, out, _ = cli("load", path, "--recipe", write(tmp_path, "stops.toml", sheet["recipe"]))
+    assert code == 0 and "10 rows loaded" in out
+
+
+def test_explain_of_a_saved_recipes_layout_prints_that_recipe(cli, tmp_path):
+    from cockpit import recipes
+
+    data = write(tmp_path, "calls.csv", CALLS_CSV)
+    assert cli("load", data, "--recipe", write(tmp_path, "bank.toml", CALLS_TOML))[0] == 0
+    code, out, _ = cli("load", write(tmp_path, "calls2.csv", CALLS_CSV + "X,9,990105,1:00:00,3,AGENT\n"), "--explain")  # fmt: skip
+    assert code == 0
+    assert out.startswith("# calls2.csv: the layout of a saved recipe ('Bank call log' version 1)")
+    assert recipes.parse(out) == recipes.parse(CALLS_TOML)

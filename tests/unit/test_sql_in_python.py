@@ -49,6 +49,9 @@ ALLOWED = {
     "cockpit/sqlsandbox.py": "the SQL explorer's catalogue: views of the readable tables and "
     "the store's macros, built from the catalogue",
     "cockpit/ingest/read.py": "reading an uploaded CSV with the options sniffed from it",
+    "cockpit/recipes/saved.py": "the recipes table's writes, in their own transaction",
+    "cockpit/recipes/apply.py": "SQL generated from a file's own columns and a recipe's "
+    "guarded expressions (scratch tables)",
 }
 
 
