@@ -27,6 +27,8 @@ def after_commit(store, load_ids: list[int], *, today: dt.date | None = None) ->
     ids: list[int] = []
     try:
         for load_id in load_ids:
+            if _is_demo(store, load_id):
+                continue  # seeded in pieces: evaluated once at its end (seed_demo)
             fired = evaluate.after_load(store, load_id, today=today)
             if fired:
                 seq = queries.run(store, "alert_load", load_id=load_id).column("seq")[0].as_py()
@@ -34,6 +36,25 @@ def after_commit(store, load_ids: list[int], *, today: dt.date | None = None) ->
     except Exception:  # noqa: BLE001 - an alert must never fail or block a load
         log.exception("alert evaluation after loads %s failed", load_ids)
     return ids
+
+
+def _is_demo(store, load_id: int) -> bool:
+    rows = queries.run(store, "alert_load", load_id=load_id).to_pylist()
+    return bool(rows and rows[0]["is_demo"])
+
+
+def after_demo(store, load_ids: list[int]) -> list[int]:
+    """The demo company's alerts: every KPI's rules on the last demo load's version, once."""
+    try:
+        if not load_ids:
+            return []
+        last = max(load_ids)
+        fired = evaluate.after_load(store, last, every_kpi=True)
+        seq = queries.run(store, "alert_load", load_id=last).column("seq")[0].as_py()
+        return record(store, fired, load_id=last, seq=seq) if fired else []
+    except Exception:  # noqa: BLE001 - the demo loads stand without their alerts
+        log.exception("demo alerts failed")
+        return []
 
 
 def daily_check(store, today: dt.date | None = None) -> list[int]:
@@ -50,7 +71,9 @@ def record(store, fired: list[Fired], *, load_id: int | None, seq: int | None) -
     """Store the alerts, open/close their conditions and queue their deliveries, in one
     transaction; then wake the sender."""
     webhook = deliver.webhook_url(store)
-    emails = {id(f): evaluate.recipients(store, f) for f in fired}
+    # No SMTP server set: e-mail is not a channel (the alerts stay in the app).
+    smtp = deliver.smtp_config(store) is not None
+    emails = {id(f): evaluate.recipients(store, f) if smtp else [] for f in fired}
     now = dt.datetime.now()
     ids, queued = [], False
     with store.transaction() as cur:

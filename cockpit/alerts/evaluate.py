@@ -126,8 +126,10 @@ def pinned_link(store, seq: int | None, kpi: str | None = None, month: dt.date |
 # -- evaluation after a load -------------------------------------------------------------
 
 
-def after_load(store, load_id: int, *, today: dt.date | None = None) -> list[Fired]:
-    """What the load's new version starts, ends or causes, per the enabled rules."""
+def after_load(store, load_id: int, *, today: dt.date | None = None,
+               every_kpi: bool = False) -> list[Fired]:  # fmt: skip
+    """What the load's new version starts, ends or causes, per the enabled rules (on the
+    KPIs that read its dataset, or `every_kpi`: the demo, seeded in pieces, at its end)."""
     rows = queries.run(store, "alert_load", load_id=int(load_id)).to_pylist()
     if not rows or rows[0]["status"] != "loaded" or rows[0]["seq"] is None:
         return []
@@ -140,6 +142,7 @@ def after_load(store, load_id: int, *, today: dt.date | None = None) -> list[Fir
     if kpi_rules:
         months = sorted(m for m in load["months"] if m is not None)
         touched = changes._kpi_ids(store, load, months) if load["dataset"] else []
+        touched = list(CATALOGUE) if every_kpi else touched
         fired += _kpi_alerts(store, load, kpi_rules, touched, open_now)
     for rule in rules:
         if rule.kind == "rejects":
