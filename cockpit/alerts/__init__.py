@@ -91,7 +91,7 @@ def record(store, fired: list[Fired], *, load_id: int | None, seq: int | None) -
                 queries.execute(cur, "alert_open_delete", condition_key=f.key)
             targets = [("email", e) for e in emails[id(f)]] + ([("webhook", webhook)] if webhook else [])
             for channel, target in targets:
-                queries.execute(cur, "alert_delivery_put", alert_id=alert_id, channel=channel,
+                queries.execute(cur, "alert_delivery_put", alert_id=alert_id, delivery_channel=channel,
                                 target=target, next_at=now)  # fmt: skip
                 queued = True
     if queued:

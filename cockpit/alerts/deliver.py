@@ -151,7 +151,7 @@ def deliver_due(store, now: dt.datetime | None = None) -> dict[str, int]:
         counts[status] += 1
         with store.transaction() as cur:
             queries.execute(cur, "alert_delivery_done", alert_id=d["alert_id"],
-                            channel=d["channel"], target=d["target"], status=status,
+                            delivery_channel=d["channel"], target=d["target"], status=status,
                             next_at=next_at, error=error)  # fmt: skip
     return counts
 
@@ -206,3 +206,25 @@ def flush(store, timeout_s: float = 30.0) -> None:
             if not rows[0]["pending"]:
                 return
         time.sleep(0.1)
+
+
+def save_settings(store, user, *, smtp: dict | None, webhook: str | None) -> None:
+    """Save the SMTP server and the webhook URL (admins). A blank password keeps the saved
+    one; the audit log never holds it."""
+    from cockpit import auth
+    from cockpit.store import audit
+
+    auth.require(user, "settings")
+    if webhook and urlsplit(webhook).scheme not in ("http", "https"):
+        raise ValueError("The webhook URL starts with https:// (or http://).")
+    if smtp is not None:
+        saved = store.get_setting("smtp") or {}
+        smtp = {**smtp, "password": smtp.get("password") or saved.get("password")}
+        if smtp.get("host") and not str(smtp.get("port") or "587").isdigit():
+            raise ValueError("The SMTP port is a number, e.g. 587.")
+    with store.transaction() as cur:
+        if smtp is not None:
+            queries.execute(cur, "setting_put", key="smtp", value=json.dumps(smtp))
+        queries.execute(cur, "setting_put", key="alert_webhook", value=json.dumps(webhook or None))
+        shown = {k: v for k, v in (smtp or {}).items() if k != "password"}
+        audit(cur, user.name, "alert_delivery", {"smtp": shown, "webhook": webhook})

@@ -95,7 +95,7 @@ def save_rule(store, rule: Rule, user: auth.User) -> None:
         queries.execute(
             cur, "alert_rule_put", rule_id=rule.rule_id, kind=rule.kind, kpi=rule.kpi,
             rule_site=rule.site, dataset=rule.dataset, threshold=rule.threshold,
-            unit=rule.unit, days=rule.days, subscribers=list(rule.subscribers),
+            threshold_unit=rule.unit, days=rule.days, subscribers=list(rule.subscribers),
             enabled=rule.enabled, user_name=user.name,
         )  # fmt: skip
         audit(cur, user.name, "alert_rule", rule.to_dict())
