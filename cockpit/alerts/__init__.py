@@ -89,7 +89,9 @@ def record(store, fired: list[Fired], *, load_id: int | None, seq: int | None) -
                 queries.execute(cur, "alert_open_put", condition_key=f.key, alert_id=alert_id)
             elif f.key:
                 queries.execute(cur, "alert_open_delete", condition_key=f.key)
-            targets = [("email", e) for e in emails[id(f)]] + ([("webhook", webhook)] if webhook else [])
+            targets = [("email", e) for e in emails[id(f)]] + (
+                [("webhook", webhook)] if webhook else []
+            )
             for channel, target in targets:
                 queries.execute(cur, "alert_delivery_put", alert_id=alert_id, delivery_channel=channel,
                                 target=target, next_at=now)  # fmt: skip

@@ -153,7 +153,7 @@ def owner_of(owners: dict[tuple[str, str], dict], kpi: str | None, site: str | N
 
 
 def owner_text(owner: dict | None) -> str:
-    """"Owner: Sam (sam@example.com)" for cards, the brief and exports; '' when none."""
+    """ "Owner: Sam (sam@example.com)" for cards, the brief and exports; '' when none."""
     if not owner:
         return ""
     return f"Owner: {owner['owner']}" + (f" ({owner['email']})" if owner.get("email") else "")

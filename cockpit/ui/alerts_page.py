@@ -16,7 +16,7 @@ STATES = {"fired": "fired", "normal": "back to normal", "event": "event"}
 
 
 def new_alerts_line(ctx: PageContext) -> None:
-    """"2 new alerts since your last visit" on the Overview, linking to the Alerts page."""
+    """ "2 new alerts since your last visit" on the Overview, linking to the Alerts page."""
     try:
         n, _ = alerts.new_since_visit(ctx.store, ctx.user.name)
     except Exception:  # noqa: BLE001 - the scorecard shows without this line

@@ -14,7 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-from cockpit import alerts, auth, store as store_mod
+from cockpit import alerts, auth
+from cockpit import store as store_mod
 from cockpit.alerts import rules
 from cockpit.cli import main
 
