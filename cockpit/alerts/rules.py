@@ -157,3 +157,17 @@ def owner_text(owner: dict | None) -> str:
     if not owner:
         return ""
     return f"Owner: {owner['owner']}" + (f" ({owner['email']})" if owner.get("email") else "")
+
+
+def add_owners(cards: list[dict], owners: dict, filters: dict | None = None) -> list[dict]:
+    """Each card view (scorecard_view.card_view) with its owner: `owner` (the name) and
+    the footnote's "Owner: …". A view of one site shows that site's owner."""
+    sites = (filters or {}).get("site") or []
+    site = sites[0] if len(sites) == 1 else None
+    for card in cards:
+        owner = owner_of(owners, card.get("id"), site)
+        card["owner"] = owner["owner"] if owner else ""
+        if owner:
+            foot = (card.get("footnote") or "").strip()
+            card["footnote"] = " · ".join(x for x in (foot, f"Owner: {owner['owner']}") if x)
+    return cards

@@ -10,6 +10,7 @@ from cockpit import alerts, auth
 from cockpit.alerts import deliver, rules
 from cockpit.kpis.catalogue import CATALOGUE
 from cockpit.links import page_href
+from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
 
 STATES = {"fired": "fired", "normal": "back to normal", "event": "event"}
@@ -29,6 +30,9 @@ def new_alerts_line(ctx: PageContext) -> None:
 
 def body(ctx: PageContext) -> None:
     """Filters, then the alerts newest first; opening the page marks them seen."""
+    if not ctx.store.has_data() and not alerts.list_alerts(ctx.store, ctx.user, limit=1):
+        cached.no_data(ctx)
+        return
     c1, c2, c3 = st.columns(3)
     kpi = c1.selectbox("KPI", [None, *CATALOGUE], format_func=lambda k: "All KPIs" if k is None
                        else CATALOGUE[k].label, key="alerts_kpi")  # fmt: skip
@@ -150,4 +154,5 @@ def _do(action, done: str) -> None:
     except (ValueError, auth.PermissionDenied) as exc:
         st.error(str(exc))
     else:
+        st.cache_data.clear()  # the cards name their owners
         st.success(done)

@@ -1,0 +1,36 @@
+"""The Alerts page and the Overview's "new alerts since your last visit" (demo company)."""
+
+from __future__ import annotations
+
+from cockpit import alerts, auth
+from cockpit.store import Store
+
+from .conftest import goto, kpi_cards, page_text
+
+
+def _demo_alerts(db) -> list[dict]:
+    store = Store.open(db)
+    try:
+        return alerts.list_alerts(store, auth.LOCAL_ADMIN)
+    finally:
+        store.close()
+
+
+def test_overview_counts_new_alerts_until_the_alerts_page_is_opened(open_app, demo_db):
+    shipped = _demo_alerts(demo_db)
+    assert len(shipped) >= 3  # the demo ships with a few alerts
+    at = open_app(demo_db)
+    assert f"{len(shipped)} new alerts since your last visit" in page_text(at)
+    goto(at, "alerts")
+    table = at.dataframe[0].value
+    assert len(table) == len(shipped)
+    on_time = table[table["KPI"] == "On-time delivery"].iloc[0]
+    assert on_time["State"] == "fired" and on_time["Delivery"] == "in app"
+    assert "asof=" in on_time["Link"]
+    goto(at, "overview")
+    assert "new alert" not in page_text(at)
+
+
+def test_cards_name_their_owner(open_app, shared_demo_db):
+    cards = kpi_cards(open_app(shared_demo_db))
+    assert "Owner: Priya Shah" in cards["On-time delivery"]["foot"]
