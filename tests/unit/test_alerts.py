@@ -197,3 +197,29 @@ def test_an_evaluation_failure_never_fails_the_load(store, monkeypatch):
     csv = b"Order ID,Order Date,Site,Qty,Revenue\nA,2025-01-02,Leeds,1,2\n"
     report = load_files(store, [("a.csv", csv)])
     assert report.ok and store.has_data()
+
+
+def test_owners_in_kpis_json_and_the_brief(tmp_path, tiny_tables, capsys):
+    from cockpit.cli import main
+    from cockpit.export.brief import brief_html
+    from cockpit.store import Store
+
+    path = tmp_path / "tiny.duckdb"
+    store = Store.open(path)
+    for name, rows in tiny_tables.items():
+        ledger.load_table(store, name, rows)
+    rules.set_owner(store, "orders", "Priya", "p@example.com", ADMIN)
+    rules.set_owner(store, "orders", "Luc", None, ADMIN, site="Lyon")
+    store.close()
+    for argv, owner in (([], "Priya"), (["--filter", "site=Lyon"], "Luc")):
+        assert main(["kpis", "--db", str(path), "--period", "2025-01", *argv, "--json"]) == 0
+        kpis = {k["id"]: k for k in json.loads(capsys.readouterr().out)["kpis"]}
+        assert kpis["orders"]["owner"] == owner and kpis["units"]["owner"] is None
+    cards = rules.add_owners(
+        [{"id": "orders", "label": "Orders", "group": "Efficiency", "value_text": "4",
+          "status": "green", "footnote": "target 3"}],
+        {("orders", ""): {"kpi": "orders", "site": "", "owner": "Priya", "email": None}},
+    )  # fmt: skip
+    assert cards[0]["footnote"] == "target 3 · Owner: Priya"
+    html = brief_html(title="t", subtitle="s", cards=cards, movers=[], context=[], link=None)
+    assert '<span class="owner">Priya</span>' in html
