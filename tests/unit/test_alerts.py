@@ -223,3 +223,13 @@ def test_owners_in_kpis_json_and_the_brief(tmp_path, tiny_tables, capsys):
     assert cards[0]["footnote"] == "target 3 · Owner: Priya"
     html = brief_html(title="t", subtitle="s", cards=cards, movers=[], context=[], link=None)
     assert '<span class="owner">Priya</span>' in html
+
+
+def test_a_condition_opened_by_an_undone_load_no_longer_holds(store):
+    _only(store, rules.Rule("red", "red", kpi="on_time_pct"))
+    _load(store, _orders(JAN, late=0))
+    entry = ledger.load_table(store, "orders", _orders(FEB, late=5), replace=True)
+    assert len(alerts.after_commit(store, [entry.load_id], today=TODAY)) == 1
+    ledger.undo(store, entry.load_id)  # e.g. the demo data removed
+    again = _load(store, _orders(FEB, late=5, tag="b"))
+    assert [(a["state"], a["after_value"]) for a in again] == [("fired", 50.0)]
