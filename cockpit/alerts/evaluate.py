@@ -228,6 +228,15 @@ def _restated(store, load, rule: Rule, today: dt.date) -> list[Fired]:
     if rule.dataset not in (None, load["dataset"]) or load["is_demo"]:
         return []
     closed = today.replace(day=1)
+    # Only a closed month that had rows before the load can be restated: most loads bring
+    # a new month, and need not compute what they changed.
+    before = data_months(store, load["seq"] - 1)
+    had = {m for d, months in before.items() if d == load["dataset"] for m in months}
+    # (A plan load moves targets, never values.)
+    if load["dataset"] == "targets" or not any(
+        m is not None and m < closed and m in had for m in load["months"]
+    ):
+        return []
     doc = changes.load_changes(store, load["load_id"])
     by_kpi: dict[str, list[dict]] = {}
     for c in doc["changes"]:
