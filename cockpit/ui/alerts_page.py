@@ -75,15 +75,17 @@ def settings_section(ctx: PageContext) -> None:
     if may_edit:
         with st.form("owner_form"):
             c1, c2, c3, c4 = st.columns(4)
-            kpi = c1.selectbox("KPI", list(CATALOGUE), format_func=lambda k: CATALOGUE[k].label)
-            site = c2.text_input("Site (blank: company-wide)")
-            owner = c3.text_input("Owner (a cockpit user)")
-            email = c4.text_input("E-mail")
+            kpi = c1.selectbox(
+                "KPI", list(CATALOGUE), format_func=lambda k: CATALOGUE[k].label, key="owner_kpi"
+            )
+            site = c2.text_input("Site (blank: company-wide)", key="owner_site")
+            owner = c3.text_input("Owner (a cockpit user)", key="owner_name")
+            email = c4.text_input("E-mail", key="owner_email")
             save, remove = st.columns(2)
-            if save.form_submit_button("Save owner"):
+            if save.form_submit_button("Save owner", key="owner_save"):
                 _do(lambda: rules.set_owner(ctx.store, kpi, owner, email, ctx.user, site=site),
                     "Owner saved.")  # fmt: skip
-            if remove.form_submit_button("Remove owner"):
+            if remove.form_submit_button("Remove owner", key="owner_remove"):
                 _do(lambda: rules.remove_owner(ctx.store, kpi, ctx.user, site=site),
                     "Owner removed.")  # fmt: skip
     st.markdown("**Alert rules** (the two `default_` rules hold until saved over)")

@@ -34,3 +34,17 @@ def test_overview_counts_new_alerts_until_the_alerts_page_is_opened(open_app, de
 def test_cards_name_their_owner(open_app, shared_demo_db):
     cards = kpi_cards(open_app(shared_demo_db))
     assert "Owner: Priya Shah" in cards["On-time delivery"]["foot"]
+
+
+def test_settings_saves_an_owner_that_the_cards_then_show(open_app, demo_db):
+    at = goto(open_app(demo_db), "settings")
+    at.selectbox(key="owner_kpi").set_value("units")
+    at.text_input(key="owner_name").input("Sam")
+    at.text_input(key="owner_email").input("sam@example.com")
+    at.button(key="owner_save").click().run()
+    assert "Owner saved." in [s.value for s in at.success]
+    at.text_input(key="owner_email").input("not-an-address")
+    at.button(key="owner_save").click().run()
+    assert any("is not an e-mail address" in e.value for e in at.error)
+    goto(at, "overview")
+    assert "Owner: Sam" in kpi_cards(at)["Units"]["foot"]
