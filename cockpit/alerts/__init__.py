@@ -72,7 +72,10 @@ def record(store, fired: list[Fired], *, load_id: int | None, seq: int | None) -
     transaction; then wake the sender."""
     webhook = deliver.webhook_url(store)
     # No SMTP server set: e-mail is not a channel (the alerts stay in the app).
-    smtp = deliver.smtp_config(store) is not None
+    try:
+        smtp = deliver.smtp_config(store) is not None
+    except ValueError:  # a malformed COCKPIT_SMTP: queued, and its failure shown per delivery
+        smtp = True
     emails = {id(f): evaluate.recipients(store, f) if smtp else [] for f in fired}
     now = dt.datetime.now()
     ids, queued = [], False

@@ -129,11 +129,18 @@ def deliver_due(store, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or dt.datetime.now()
     counts = {"sent": 0, "retrying": 0, "failed": 0}
     due = queries.run(store, "alert_deliveries_due", at=now).to_pylist()
-    conf = smtp_config(store) if any(d["channel"] == "email" for d in due) else None
+    conf, conf_error = None, None
+    if any(d["channel"] == "email" for d in due):
+        try:
+            conf = smtp_config(store)
+        except ValueError as exc:
+            conf_error = exc
     for d in due:
         error = None
         try:
             if d["channel"] == "email":
+                if conf_error is not None:
+                    raise conf_error
                 if conf is None:
                     raise RuntimeError("no SMTP server is set (Settings or COCKPIT_SMTP)")
                 send_email(conf, d["target"], d)

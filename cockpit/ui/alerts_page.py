@@ -6,10 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cockpit import alerts, auth
+from cockpit import alerts, auth, navigation
 from cockpit.alerts import deliver, rules
 from cockpit.kpis.catalogue import CATALOGUE
-from cockpit.links import page_href
 from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
 
@@ -23,9 +22,9 @@ def new_alerts_line(ctx: PageContext) -> None:
     except Exception:  # noqa: BLE001 - the scorecard shows without this line
         return
     if n:
-        href = page_href("alerts", {})
-        st.markdown(f"🔔 **{n} new alert{'s' if n > 1 else ''} since your last visit** — "
-                    f"[see the Alerts]({href})")  # fmt: skip
+        page = navigation.page("alerts")
+        st.page_link(page.file, label=f"{n} new alert{'s' if n > 1 else ''} since your last "
+                     "visit: see the Alerts", icon=page.icon)  # fmt: skip
 
 
 def body(ctx: PageContext) -> None:

@@ -233,3 +233,16 @@ def test_a_condition_opened_by_an_undone_load_no_longer_holds(store):
     ledger.undo(store, entry.load_id)  # e.g. the demo data removed
     again = _load(store, _orders(FEB, late=5, tag="b"))
     assert [(a["state"], a["after_value"]) for a in again] == [("fired", 50.0)]
+
+
+def test_a_malformed_smtp_setting_keeps_the_alert_and_says_why(store, monkeypatch):
+    monkeypatch.setenv("COCKPIT_SMTP", "mail.example.com:25")  # no smtp://
+    monkeypatch.delenv("COCKPIT_WEBHOOK", raising=False)
+    monkeypatch.setattr(deliver, "kick", lambda store: None)  # tried here, not in a thread
+    _only(store, rules.Rule("red", "red", kpi="on_time_pct"))
+    rules.set_owner(store, "on_time_pct", "Priya", "p@example.com", ADMIN)
+    _load(store, _orders(JAN, late=5))
+    assert deliver.deliver_due(store) == {"sent": 0, "retrying": 1, "failed": 0}
+    [alert] = alerts.list_alerts(store, VIEWER)
+    assert alert["delivery"] == "delivery failed, retrying"
+    assert "smtp://" in alert["deliveries"][0]
