@@ -14,7 +14,7 @@ if __name__ != "__main__":  # imported to be served: the whole app, as server.py
 
     app = st.App(server.ENTRY, routes=server.ROUTES, lifespan=server.lifespan)
 else:
-    from cockpit.ui import cached, cards
+    from cockpit.ui import alerts_page, cached, cards
     from cockpit.ui.overview import brief_download
     from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
@@ -23,6 +23,7 @@ else:
     def overview(view: PageContext) -> None:
         """The headline, what moved and the KPI cards of the view."""
         if not cached.no_data(view):
+            alerts_page.new_alerts_line(view)
             cards.overview_body(view)
 
     view_section(ctx, overview, actions=(share_button, brief_download))

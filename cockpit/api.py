@@ -255,6 +255,18 @@ async def loads_list(request, srv, user):
     return 200, [{k: r[k] for k in FIELDS} for r in rows]
 
 
+@endpoint(needs="read")
+async def alerts_list(request, srv, user):
+    """The alerts, newest first (`kpi`, `state` narrow them): cockpit alerts --json."""
+    from cockpit import alerts
+
+    q = request.query_params
+    rows = await run_in_threadpool(
+        lambda: alerts.list_alerts(srv.store(), user, kpi=q.get("kpi"), state=q.get("state"))
+    )
+    return 200, alerts.as_json(rows)
+
+
 def whatif_args(params, *, goalseek: bool = False) -> SimpleNamespace:
     """`cockpit whatif` (or `goalseek`) arguments from a query string: driver=volume=+15%
     (repeat; for goal seek the driver to move, with set=name=+15% held), baseline_months,
@@ -524,6 +536,7 @@ def routes() -> list[Route]:
         Route("/api/goalseek", goalseek, methods=["GET"]),
         Route("/api/demo", demo, methods=["POST"]),
         Route("/api/loads", loads_list, methods=["GET"]),
+        Route("/api/alerts", alerts_list, methods=["GET"]),
         Route("/api/loads", loads_post, methods=["POST"]),
         Route("/api/loads/{load_id:int}/undo", undo, methods=["POST"]),
         Route("/api/jobs/{job_id:int}", job_get, methods=["GET"]),
@@ -552,6 +565,9 @@ def start(port: int, host: str = "127.0.0.1", warm_pages=None) -> Server:
                 break
             except ApiError:
                 time.sleep(1.0)
+        # The stale-data rules, now and once a day (alerts after loads run in the queue).
+        threading.Thread(target=_daily_alerts, args=(srv,), name="cockpit-daily",
+                         daemon=True).start()  # fmt: skip
         srv.warm_up(store, warm_pages)
         # Each load makes a new version: warm its default view too, beside the next load.
         srv.queue.after_each = lambda: threading.Thread(
@@ -587,6 +603,20 @@ def _stop_queries_on_signals() -> None:
             signal.signal(sig, handler)
         except ValueError:  # not the main thread (an embedding server): stop() still interrupts
             return
+
+
+def _daily_alerts(srv: Server) -> None:
+    from cockpit import alerts
+    from cockpit.alerts import deliver
+
+    while not srv.queue.stopped:
+        try:
+            store = srv.store()
+            alerts.daily_check(store)
+            deliver.kick(store)  # retries left by a CLI load or an earlier run
+        except Exception:  # noqa: BLE001 - tomorrow's run tries again
+            log.exception("daily alert check failed")
+        time.sleep(24 * 3600)
 
 
 def stop() -> None:

@@ -23,9 +23,11 @@ COMMANDS: dict[str, str] = {
     "user": "print the secrets.toml lines for a password user, or --unlock a locked name",
     "token": "make (or revoke) an API token for a user and role",
     "sessions": "list password sign-in sessions, or end a user's (sign out everywhere)",
+    "alerts": "list the alerts (KPI, load, values, state, delivery); --check the stale-data rules",
 }
 # Commands that go through the running app server when there is one.
-VIA_SERVER = {"load", "loads", "undo", "sql", "kpis", "whatif", "goalseek", "demo", "user"}
+VIA_SERVER = {"load", "loads", "undo", "sql", "kpis", "whatif", "goalseek", "demo", "user",
+              "alerts"}  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

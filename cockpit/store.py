@@ -180,6 +180,68 @@ MIGRATIONS: list[tuple[int, str, list]] = [
             "ALTER TABLE loads ADD COLUMN IF NOT EXISTS recipe_version INTEGER",
         ],
     ),
+    (
+        8,
+        "KPI owners, alert rules, alerts, their open conditions and deliveries",
+        [
+            "CREATE SEQUENCE IF NOT EXISTS alert_ids START 1",
+            # site '' = the company-wide owner of the KPI.
+            """CREATE TABLE IF NOT EXISTS kpi_owners (
+                kpi VARCHAR NOT NULL,
+                site VARCHAR NOT NULL DEFAULT '',
+                owner VARCHAR NOT NULL,
+                email VARCHAR,
+                PRIMARY KEY (kpi, site)
+            )""",
+            """CREATE TABLE IF NOT EXISTS alert_rules (
+                rule_id VARCHAR PRIMARY KEY,
+                kind VARCHAR NOT NULL,
+                kpi VARCHAR,
+                site VARCHAR,
+                dataset VARCHAR,
+                threshold DOUBLE,
+                unit VARCHAR,
+                days INTEGER,
+                subscribers VARCHAR[],
+                enabled BOOLEAN NOT NULL DEFAULT true,
+                saved_by VARCHAR,
+                saved_at TIMESTAMP
+            )""",
+            """CREATE TABLE IF NOT EXISTS alerts (
+                alert_id BIGINT PRIMARY KEY,
+                rule_id VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                condition_key VARCHAR,
+                state VARCHAR NOT NULL,
+                kpi VARCHAR,
+                site VARCHAR,
+                dataset VARCHAR,
+                month DATE,
+                load_id BIGINT,
+                seq BIGINT,
+                before_value DOUBLE,
+                after_value DOUBLE,
+                message VARCHAR NOT NULL,
+                link VARCHAR,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS alert_open (
+                condition_key VARCHAR PRIMARY KEY,
+                alert_id BIGINT NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS alert_deliveries (
+                alert_id BIGINT NOT NULL,
+                channel VARCHAR NOT NULL,
+                target VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_at TIMESTAMP,
+                last_error VARCHAR,
+                sent_at TIMESTAMP,
+                PRIMARY KEY (alert_id, channel, target)
+            )""",
+        ],
+    ),
 ]
 
 

@@ -59,8 +59,13 @@ def report(store, args) -> dict:
         filters=parse_filters(args.filter),
         as_of=args.asof,
     )
+    from cockpit.alerts import rules as alert_rules
+
+    owners = alert_rules.owners_by_kpi(store)
+    sites = parse_filters(args.filter).get("site") or []
     rows = []
     for c in cards:
+        owner = alert_rules.owner_of(owners, c.id, sites[0] if len(sites) == 1 else None)
         row = {
             "id": c.id,
             "label": c.label,
@@ -71,6 +76,8 @@ def report(store, args) -> dict:
             "target": c.target,
             "amber_threshold": c.amber,
             "status": c.status,
+            "owner": owner["owner"] if owner else None,
+            "owner_email": owner["email"] if owner else None,
         }
         if c.value is None:
             row["reason"] = c.reason

@@ -83,8 +83,11 @@ def run(args) -> int:
     client = api_client(args)
     if client is not None:
         return _run_via_server(client, args)
+    from cockpit.alerts import deliver
+
+    store = open_store(args)
     report = load_files(
-        open_store(args),
+        store,
         args.files,
         replace=not args.append,
         dataset=args.dataset,
@@ -92,6 +95,9 @@ def run(args) -> int:
         columns=parse_maps(args.map),
         month=args.month,
     )
+    # The loads are committed; give their alerts a first try before this process ends
+    # (a failure waits for its retry: the next run, or the app server).
+    deliver.flush(store)
     return _finish(args, report.to_dict())
 
 

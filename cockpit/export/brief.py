@@ -189,8 +189,9 @@ def _card(card: dict) -> str:
         f'<div class="value">{_e(card.get("value_text"))}</div>'
         f'<div class="meta"><span>{_e(card.get("change_text"))}</span>'
         f'<span class="status">{_e(_status_label(card, status))}</span></div>'
-        f'<div class="meta"><span>{"Target " + _e(target) if target else "&nbsp;"}</span></div>'
-        "</div>"
+        f'<div class="meta"><span>{"Target " + _e(target) if target else "&nbsp;"}</span>'
+        + (f'<span class="owner">{_e(card["owner"])}</span>' if card.get("owner") else "")
+        + "</div></div>"
     )
 
 

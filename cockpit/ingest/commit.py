@@ -97,6 +97,11 @@ def commit_file(
                 },
             )
             kept.result()
+    # Committed: evaluate the alert rules on the new version (never raises; delivery is
+    # threaded, so the load never waits on SMTP).
+    from cockpit import alerts
+
+    alerts.after_commit(store, [r.load_id for r in report.sheets if r.load_id is not None])
     return report
 
 

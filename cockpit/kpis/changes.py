@@ -40,24 +40,28 @@ def _load(store, load_id: int) -> dict:
     return rows[0]
 
 
-def monthly_values(store, kpi_ids: list[str], months: list[dt.date], as_of: int) -> dict:
-    """{(kpi_id, month): value or None} company-wide at version `as_of`."""
+def monthly_values(
+    store, kpi_ids: list[str], months: list[dt.date], as_of: int, filters: dict | None = None
+) -> dict:
+    """{(kpi_id, month): value or None} at version `as_of`, company-wide or `filters`
+    ({"site": ["Leeds"]}: the alert rules for one site)."""
+    filters = filters or {}
     loaded = data_months(store, as_of)
-    kpis = [kpi for kpi in map(lookup, kpi_ids) if blocked_reason(kpi, {}, loaded) is None]
+    kpis = [kpi for kpi in map(lookup, kpi_ids) if blocked_reason(kpi, filters, loaded) is None]
     families = list(dict.fromkeys(f for k in kpis for f in k.families))
     out = {(k, m): None for k in kpi_ids for m in months}
     if not families or not months:
         return out
     comps = Components(
         fetch_components(
-            store, families, start=min(months), end=max(months), filters={}, as_of=as_of
+            store, families, start=min(months), end=max(months), filters=filters, as_of=as_of
         )
     )
     for m in months:
         sums = comps.sums([m])
         for k in kpis:
             if uncovered_reason(k, [m], loaded) is None:
-                out[(k.id, m)] = evaluate(k, sums).value
+                out[(k.id, m)] = evaluate(k, sums, bool(filters)).value
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cockpit.alerts import rules as alert_rules
 from cockpit.export.brief import brief_html
 from cockpit.export.names import view_file_name
 from cockpit.screens import scorecard_view
@@ -21,6 +22,7 @@ def brief_bytes(ctx: PageContext, link: str | None = None) -> bytes:
         ).values()
         for c in group
     ]
+    alert_rules.add_owners(cards, alert_rules.owners_by_kpi(ctx.store), ctx.filters)
     html = brief_html(
         title="Operations scorecard",
         subtitle=(
