@@ -53,7 +53,7 @@ def body(ctx: PageContext) -> None:
         "Before": r["before_value"], "After": r["after_value"],
         "Delivery": r["delivery"], "Link": r["link"],
     } for r in rows])  # fmt: skip
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="—", column_config={
         "Link": st.column_config.LinkColumn("View at that load", display_text="open"),
         "Load": st.column_config.NumberColumn("Load", format="%d"),
     })  # fmt: skip
