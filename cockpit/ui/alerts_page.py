@@ -69,8 +69,18 @@ def settings_section(ctx: PageContext) -> None:
     st.subheader("Owners and alerts")
     may_edit = auth.can(ctx.user, "alert_rules")
     owners = rules.list_owners(ctx.store)
-    st.dataframe(pd.DataFrame(owners or [], columns=["kpi", "site", "owner", "email"]),
-                 hide_index=True, width="stretch")  # fmt: skip
+    st.dataframe(
+        pd.DataFrame(owners or [], columns=["kpi", "site", "owner", "email"]),
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        column_config={
+            "kpi": st.column_config.TextColumn("KPI"),
+            "site": st.column_config.TextColumn("Site (blank: company-wide)"),
+            "owner": st.column_config.TextColumn("Owner"),
+            "email": st.column_config.TextColumn("E-mail"),
+        },
+    )
     if may_edit:
         with st.form("owner_form"):
             c1, c2, c3, c4 = st.columns(4)
