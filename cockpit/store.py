@@ -143,6 +143,20 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        6,
+        "loads.currency: each load's money in its own currency (issue 23)",
+        [
+            "ALTER TABLE loads ADD COLUMN IF NOT EXISTS currency VARCHAR",
+            # Loads made before: the currency their pages showed (the choice, else the last
+            # detected), the best that is known of them.
+            """UPDATE loads SET currency = nullif(coalesce(
+                   (SELECT CAST(value ->> '$' AS VARCHAR) FROM settings WHERE key = 'currency'),
+                   (SELECT CAST(value ->> '$' AS VARCHAR) FROM settings
+                    WHERE key = 'currency_detected')), '')
+               WHERE currency IS NULL AND status = 'loaded' AND dataset IS NOT NULL""",
+        ],
+    ),
 ]
 
 

@@ -51,7 +51,10 @@ def _period(store, args):
 
 def report(store, args) -> dict:
     """The `kpis --json` document."""
+    from cockpit import currency
+
     period = _period(store, args)
+    money = currency.use_view(store, args.asof, parse_filters(args.filter))
     cards = kpis.scorecard(
         store,
         period=period,
@@ -87,6 +90,9 @@ def report(store, args) -> dict:
         "compare": args.compare,
         "filters": parse_filters(args.filter),
         "asof": args.asof,
+        # The symbol of the money values (None when the view holds several: they are withheld).
+        "currency": money.symbol,
+        "currencies": money.by_currency,
         "kpis": rows,
     }
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cockpit import datasets, queries
+from cockpit import currency, datasets, queries
 from cockpit.kpis import memo
 from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import CATALOGUE, Kpi, display_unit
@@ -428,7 +428,9 @@ def scorecard(
         tgt = targets_mod.period_target(
             kpi.id, period.months, plan=plan, overrides=overrides, filters=filters
         )
-        blocked = blocked_reason(kpi, filters, loaded)
+        blocked = blocked_reason(kpi, filters, loaded) or currency.withheld(
+            store, kpi, as_of, filters
+        )
         if blocked:
             out.append(KpiValue(kpi.id, kpi.label, kpi.group, display_unit(kpi), None, None, None, None,
                                 tgt.target, None, blocked, [(m, None) for m in spark],
@@ -489,7 +491,9 @@ def monthly_series(
     months = sorted(months)
     loaded = data_months(store, as_of)
     values: list[float | None] = [None] * len(months)
-    if months and blocked_reason(kpi, filters, loaded) is None:
+    if months and not (
+        blocked_reason(kpi, filters, loaded) or currency.withheld(store, kpi, as_of, filters)
+    ):
         comps = Components(
             fetch_components(
                 store,
@@ -568,7 +572,9 @@ def breakdown(
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     loaded = _contributing(store, kpi, data_months(store, as_of), period, as_of)
-    reason = blocked_reason(kpi, {**filters, dimension: ["?"]}, loaded)
+    reason = blocked_reason(kpi, {**filters, dimension: ["?"]}, loaded) or currency.withheld(
+        store, kpi, as_of, filters
+    )
     columns = [dimension, "value", "numerator", "denominator"]
     if reason:
         frame = pd.DataFrame(columns=columns)

@@ -81,7 +81,6 @@ def page_shell(
     )
     _style()
     store = get_store()
-    currency.use(store)
     user = auth_gate.require_login(store)
     in_app_links.follow_pending()
     state, notices = links.from_query_params(_query_dict())
@@ -111,6 +110,10 @@ def page_shell(
         _saved_views(ctx)
         auth_gate.user_badge(user)
         in_app_links.catch_clicks(links.VIEW_BAR_KEYS)
+    # Money in this view's currency (its version, its sites); several are told, never added.
+    money = currency.use_view(store, ctx.as_of, ctx.filters)
+    if money.mixed:
+        ctx.notices.append(f"Money is not shown: {money.reason}.")
     st.title(title)
     auth_gate.stop_unless_allowed(user, entry)
     if ctx.pinned:

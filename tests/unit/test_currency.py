@@ -7,6 +7,7 @@ from workbooks import text
 
 from cockpit import currency
 from cockpit.ingest.pipeline import load_files
+from cockpit.kpis.catalogue import format_value
 from cockpit.kpis.registry import lookup
 
 
@@ -59,3 +60,108 @@ def test_only_an_admin_changes_the_currency_and_only_to_a_known_one(store):
         settings_view.save_currency(store, "Ƀ", auth.User("root", "admin"))
     settings_view.save_currency(store, "$", auth.User("root", "admin"))
     assert currency.symbol(store) == "$"
+
+
+# -- issue 23: money carries its currency per load -------------------------------------------
+def _orders(site: str, header: str, sales: list[float]) -> bytes:
+    rows = [["Order ID", "Order Date", "Site", "Qty", header]]
+    rows += [[f"{site}-{i}", f"2025-01-{i + 5:02d}", site, 1, v] for i, v in enumerate(sales)]
+    return text(rows).encode()
+
+
+def _gbp_then_usd(store) -> int:
+    """Leeds in £ (load 1), then Austin in $; returns the version before the $ load."""
+    assert load_files(store, [("leeds.csv", _orders("Leeds", "Net Sales (GBP)", [100, 50]))]).ok
+    before = store.latest_seq()
+    assert load_files(store, [("austin.csv", _orders("Austin", "Net Sales (USD)", [70]))]).ok
+    return before
+
+
+def _revenue(store, **kw):
+    from cockpit import kpis
+    from cockpit.kpis.periods import make_period, parse_month
+
+    period = make_period("month", parse_month("2025-01"))
+    return kpis.scorecard(store, period=period, kpi_ids=["revenue"], **kw)[0]
+
+
+def test_a_usd_load_does_not_turn_the_pound_figures_into_dollars(store):
+    before = _gbp_then_usd(store)
+    assert store.rows("SELECT file, currency FROM loads ORDER BY seq") == [
+        {"file": "leeds.csv", "currency": "£"},
+        {"file": "austin.csv", "currency": "$"},
+    ]
+    # The view before the $ load (a pinned link) is still in £, with its numbers.
+    assert currency.use_view(store, before).symbol == "£"
+    card = _revenue(store, as_of=before)
+    assert card.value == 150 and card.unit == "£"
+    assert format_value(lookup("revenue"), card.value) == "£150"
+    # One site: its own currency.
+    assert currency.use_view(store, None, {"site": ["Austin"]}).symbol == "$"
+    card = _revenue(store, filters={"site": ["Austin"]})
+    assert card.value == 70 and card.unit == "$"
+    assert currency.use_view(store, None, {"site": ["Leeds"]}).symbol == "£"
+    assert _revenue(store, filters={"site": ["Leeds"]}).value == 150
+
+
+def test_a_view_over_two_currencies_withholds_money_and_says_why(store):
+    _gbp_then_usd(store)
+    view = currency.use_view(store)
+    assert view.mixed and view.by_currency == {"£": ["orders: Leeds"], "$": ["orders: Austin"]}
+    card = _revenue(store)
+    assert card.value is None and card.previous is None  # never £150 + $70 = 220
+    assert "£ (orders: Leeds) and $ (orders: Austin)" in card.reason
+    assert currency.shown() == ""
+    # Counts are in no currency: still shown.
+    from cockpit import kpis
+    from cockpit.kpis.periods import make_period, parse_month
+
+    period = make_period("month", parse_month("2025-01"))
+    assert kpis.scorecard(store, period=period, kpi_ids=["orders"])[0].value == 3
+    trend = kpis.monthly_series(store, "revenue", months=[period.start])
+    assert trend["value"].isna().all()
+    by_site = kpis.breakdown(store, "revenue", "site", period=period)
+    assert by_site.empty and "£" in by_site.attrs["reason"]
+
+
+def test_files_naming_no_currency_get_the_company_currency_as_it_was(store):
+    store.set_setting(currency.CHOSEN, "€")
+    assert load_files(store, [("plain.csv", _orders("Lyon", "Net Sales", [40]))]).ok
+    store.set_setting(currency.CHOSEN, "$")  # later: rewrites no history
+    assert store.scalar("SELECT currency FROM loads") == "€"
+    assert currency.use_view(store).symbol == "€"
+
+
+def test_the_kpis_document_carries_the_currency(store):
+    import argparse
+
+    from cockpit.commands import kpis as kpis_cmd
+
+    before = _gbp_then_usd(store)
+    args = argparse.Namespace(period="2025-01", from_=None, to=None, period_kind="month",
+                              filter=[], compare="prev", asof=before, json=True)  # fmt: skip
+    doc = kpis_cmd.report(store, args)
+    revenue = next(r for r in doc["kpis"] if r["id"] == "revenue")
+    assert doc["currency"] == "£" and revenue["unit"] == "£" and revenue["value"] == 150
+    args.asof = None
+    doc = kpis_cmd.report(store, args)
+    revenue = next(r for r in doc["kpis"] if r["id"] == "revenue")
+    assert doc["currency"] is None and doc["currencies"] == {
+        "£": ["orders: Leeds"],
+        "$": ["orders: Austin"],
+    }
+    assert revenue["value"] is None and "$ (orders: Austin)" in revenue["reason"]
+    args.filter = ["site=Austin"]
+    doc = kpis_cmd.report(store, args)
+    revenue = next(r for r in doc["kpis"] if r["id"] == "revenue")
+    assert doc["currency"] == "$" and revenue["value"] == 70 and revenue["unit"] == "$"
+
+
+def test_loads_made_before_get_the_currency_their_pages_showed(store):
+    assert load_files(store, [("leeds.csv", _orders("Leeds", "Net Sales", [100]))]).ok
+    store.set_setting(currency.DETECTED, "£")
+    with store.transaction() as cur:  # as a database from before migration 6 was
+        cur.execute("UPDATE loads SET currency = NULL")
+        cur.execute("DELETE FROM schema_migrations WHERE version = 6")
+    assert store.migrate() == [6]
+    assert store.scalar("SELECT currency FROM loads WHERE dataset = 'orders'") == "£"
