@@ -65,10 +65,14 @@ _local = threading.local()  # a page run's own view (each session runs in its ow
 @dataclass(frozen=True)
 class ViewCurrency:
     """The currency of a view's money: `symbol` when there is one ('' when none is known),
-    None when the view would add several; `by_currency` says where each one is."""
+    None when the view would add several; `by_currency` says where each one is, `converted`
+    which were converted into the company currency, `unrated` the months lacking a rate."""
 
     symbol: str | None
     by_currency: dict[str, list[str]] = field(default_factory=dict)
+    converted: dict[str, list[str]] = field(default_factory=dict)
+    unrated: dict[str, list[str]] = field(default_factory=dict)
+    company: str = ""
 
     @property
     def mixed(self) -> bool:
@@ -80,9 +84,28 @@ class ViewCurrency:
         if not self.mixed:
             return ""
         parts = [f"{s.strip()} ({'; '.join(where)})" for s, where in self.by_currency.items()]
+        if not self.company:
+            todo = "choose the company currency and enter exchange rates into it in Settings"
+        else:
+            gaps = "; ".join(
+                f"{s.strip()} in {', '.join(m) or 'rows without a month'}"
+                for s, m in self.unrated.items()
+            )
+            todo = f"enter the exchange rates to {self.company.strip()} in Settings ({gaps})"
         return (
-            f"amounts in {', '.join(parts[:-1])} and {parts[-1]} are not added up;"
-            " filter to one site, or load the files in one currency"
+            f"amounts in {', '.join(parts[:-1])} and {parts[-1]} are not added up; "
+            f"{todo}, or filter to one site"
+        )
+
+    @property
+    def note(self) -> str:
+        """What was converted: 'amounts in $ (orders: Austin) converted to £ at the rates ...'."""
+        if not self.converted or self.mixed:
+            return ""
+        parts = [f"{s.strip()} ({'; '.join(where)})" for s, where in self.converted.items()]
+        return (
+            f"amounts in {' and '.join(parts)} are converted to {self.symbol.strip()} at the"
+            " exchange rates entered in Settings"
         )
 
 
@@ -119,21 +142,40 @@ def _read_view(store, as_of: int, sites: list[str] | None) -> ViewCurrency:
     rows = queries.run(
         store, "view_currencies", as_of=as_of, datasets=money_datasets(), sites=sites
     ).to_pylist()
-    where: dict[str, dict[str, list[str]]] = {}
+    shown: dict[str, dict[str, list[str]]] = {}
+    converted: dict[str, dict[str, list[str]]] = {}
+    unrated: dict[str, set] = {}
     for r in rows:
-        if r["currency"]:
-            sites_of = where.setdefault(r["currency"], {}).setdefault(r["dataset"], [])
+        if not r["shown_in"]:
+            continue  # a load naming no currency follows the others
+        for by, key in ((shown, r["shown_in"]), (converted, r["currency"])):
+            if by is converted and r["shown_in"] == r["currency"]:
+                continue
+            sites_of = by.setdefault(key, {}).setdefault(r["dataset"], [])
             if r["site"]:
                 sites_of.append(r["site"])
-    by = {
-        sym: [f"{ds}: {', '.join(sorted(s))}" if s else ds for ds, s in per_ds.items()]
-        for sym, per_ds in where.items()
+        if r["unrated"] and r["shown_in"] == r["currency"]:
+            unrated.setdefault(r["currency"], set()).update(m for m in r["unrated"] if m)
+    company = store.get_setting(CHOSEN) or ""
+    by = _where(shown)
+    extra = {
+        "converted": _where(converted),
+        "unrated": {c: [f"{m:%b %Y}" for m in sorted(ms)] for c, ms in unrated.items()},
+        "company": company,
     }
     if len(by) > 1:
-        return ViewCurrency(None, by)
+        return ViewCurrency(None, by, **extra)
     if by:
-        return ViewCurrency(next(iter(by)), by)
-    return ViewCurrency(symbol(store))
+        return ViewCurrency(next(iter(by)), by, **extra)
+    return ViewCurrency(symbol(store), company=company)
+
+
+def _where(found: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
+    """{'£': {'orders': ['Lyon', 'Leeds']}} -> {'£': ['orders: Leeds, Lyon']}."""
+    return {
+        sym: [f"{ds}: {', '.join(sorted(s))}" if s else ds for ds, s in per_ds.items()]
+        for sym, per_ds in found.items()
+    }
 
 
 def use_view(store, as_of: int | None = None, filters: dict | None = None) -> ViewCurrency:

@@ -114,6 +114,8 @@ def page_shell(
     money = currency.use_view(store, ctx.as_of, ctx.filters)
     if money.mixed:
         ctx.notices.append(f"Money is not shown: {money.reason}.")
+    elif money.note:
+        ctx.notices.append(f"Note: {money.note}.")
     st.title(title)
     auth_gate.stop_unless_allowed(user, entry)
     if ctx.pinned:

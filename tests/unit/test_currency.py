@@ -165,3 +165,35 @@ def test_loads_made_before_get_the_currency_their_pages_showed(store):
         cur.execute("DELETE FROM schema_migrations WHERE version = 6")
     assert store.migrate() == [6]
     assert store.scalar("SELECT currency FROM loads WHERE dataset = 'orders'") == "£"
+
+
+def test_rates_the_admin_entered_convert_into_the_company_currency(store):
+    from cockpit import auth, fx
+
+    admin = auth.User("root", "admin")
+    _gbp_then_usd(store)
+    with pytest.raises(ValueError, match="company currency first"):
+        fx.save_rates(store, [{"currency": "USD", "month": "2025-01", "rate": 0.8}], admin)
+    store.set_setting(currency.CHOSEN, "£")
+    with pytest.raises(auth.PermissionDenied):
+        fx.save_rates(store, [], auth.User("ann", "analyst"))
+    with pytest.raises(ValueError, match="row 1: month 'Jan' is not like 2025-01"):
+        fx.save_rates(store, [{"currency": "$", "month": "Jan", "rate": 0.8}], admin)
+    # No rate yet: withheld, the reason says which rate is missing.
+    assert "enter the exchange rates to £ in Settings ($ in Jan 2025)" in _revenue(store).reason
+    assert fx.save_rates(store, [{"currency": "USD", "month": "2025-01", "rate": 0.8}], admin) == 1
+    assert fx.rates(store) == [{"currency": "$", "month": "2025-01", "rate": 0.8}]
+    view = currency.use_view(store)
+    assert view.symbol == "£" and "$ (orders: Austin) are converted to £" in view.note
+    card = _revenue(store)
+    assert card.value == pytest.approx(150 + 70 * 0.8) and card.unit == "£"  # by hand: 206
+    # Every consumer reads the same converted rows (the as-of macros).
+    assert store.scalar("SELECT sum(revenue) FROM orders_live") == pytest.approx(206)
+    austin = _revenue(store, filters={"site": ["Austin"]})
+    assert austin.value == pytest.approx(56) and austin.unit == "£"
+    # A $ month without a rate is not converted: a view reaching it withholds money again.
+    rows = [["Order ID", "Order Date", "Site", "Qty", "Net Sales (USD)"],
+            ["AUS-F1", "2025-02-03", "Austin", 1, 10]]  # fmt: skip
+    assert load_files(store, [("austin_feb.csv", text(rows).encode())]).ok
+    assert currency.use_view(store).unrated == {"$": ["Feb 2025"]}
+    assert _revenue(store).value is None
