@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from cockpit import queries
+from cockpit import currency, queries
 from cockpit.kpis.catalogue import CATALOGUE, format_value
 from cockpit.kpis.engine import (
     Components,
@@ -37,7 +37,12 @@ def _load(store, load_id: int) -> dict:
 def monthly_values(store, kpi_ids: list[str], months: list[dt.date], as_of: int) -> dict:
     """{(kpi_id, month): value or None} company-wide at version `as_of`."""
     loaded = data_months(store, as_of)
-    kpis = [kpi for kpi in map(lookup, kpi_ids) if blocked_reason(kpi, {}, loaded) is None]
+    kpis = [
+        kpi
+        for kpi in map(lookup, kpi_ids)
+        if blocked_reason(kpi, {}, loaded) is None
+        and not currency.withheld(store, kpi, as_of, {})  # never £ and $ added (issue 23)
+    ]
     families = list(dict.fromkeys(f for k in kpis for f in k.families))
     out = {(k, m): None for k in kpi_ids for m in months}
     if not families or not months:

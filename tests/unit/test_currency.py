@@ -197,3 +197,25 @@ def test_rates_the_admin_entered_convert_into_the_company_currency(store):
     assert load_files(store, [("austin_feb.csv", text(rows).encode())]).ok
     assert currency.use_view(store).unrated == {"$": ["Feb 2025"]}
     assert _revenue(store).value is None
+
+
+def test_the_what_if_adds_no_money_across_currencies(store):
+    from cockpit import whatif
+
+    _gbp_then_usd(store)
+    mixed = whatif.build_baseline(store)
+    revenue = next(o for o in whatif.run_scenario(mixed, {}) if o.id == "revenue")
+    assert revenue.baseline is None  # not 150 + 70
+    assert any("£ (orders: Leeds) and $ (orders: Austin)" in n for n in mixed.notes)
+    leeds = whatif.build_baseline(store, filters={"site": ["Leeds"]})
+    revenue = next(o for o in whatif.run_scenario(leeds, {}) if o.id == "revenue")
+    assert revenue.baseline == pytest.approx(150)
+
+
+def test_what_a_usd_load_changed_is_not_a_sum_of_two_currencies(store):
+    from cockpit.kpis.changes import load_changes
+
+    _gbp_then_usd(store)
+    austin = store.scalar("SELECT load_id FROM loads WHERE file = 'austin.csv'")
+    revenue = [c for c in load_changes(store, austin)["changes"] if c["kpi"] == "revenue"]
+    assert [(c["old"], c["new"]) for c in revenue] == [(150, None)]  # never 150 -> 220
