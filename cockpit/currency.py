@@ -223,3 +223,14 @@ def withheld(store, kpi, as_of: int | None, filters: dict | None) -> str | None:
         return None
     view = for_view(store, as_of, filters)
     return view.reason if view.mixed else None
+
+
+def unmixed(store, frame, as_of: int | None, filters: dict | None):
+    """`frame` of money, or none of it (the reason in attrs) when the view holds several
+    currencies: a table or chart of money never adds them either."""
+    view = for_view(store, as_of, filters)
+    if not view.mixed:
+        return frame
+    out = frame.iloc[0:0].copy()
+    out.attrs["reason"] = f"Money is not shown: {view.reason}."
+    return out

@@ -644,7 +644,7 @@ def budget_variance_table(
     store, *, period: Period, filters: dict | None = None, as_of: int | None = None
 ) -> pd.DataFrame:
     """Budget, actual and variance by unit and account over the period, biggest overspend first."""
-    return _family_table(
+    table = _family_table(
         store,
         "budget_variance_table",
         "budget",
@@ -652,6 +652,7 @@ def budget_variance_table(
         filters=filters,
         as_of=resolve_as_of(as_of),
     )
+    return currency.unmixed(store, table, as_of, filters)  # never £ and $ in one column
 
 
 def dimension_values(store, dimension: str, as_of: int | None = None) -> list[str]:

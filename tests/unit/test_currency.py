@@ -219,3 +219,20 @@ def test_what_a_usd_load_changed_is_not_a_sum_of_two_currencies(store):
     austin = store.scalar("SELECT load_id FROM loads WHERE file = 'austin.csv'")
     revenue = [c for c in load_changes(store, austin)["changes"] if c["kpi"] == "revenue"]
     assert [(c["old"], c["new"]) for c in revenue] == [(150, None)]  # never 150 -> 220
+
+
+def test_budget_tables_add_no_money_across_currencies(store):
+    from cockpit import kpis, ledger
+    from cockpit.kpis.periods import make_period, parse_month
+    from cockpit.screens import cost_customer
+
+    _gbp_then_usd(store)
+    month = parse_month("2025-01")
+    row = {"month": month, "unit": "Leeds", "account": "Freight", "budget": 100, "actual": 90}
+    ledger.load_table(store, "budget", [row], money_in="£")
+    table = kpis.budget_variance_table(store, period=make_period("month", month))
+    assert table.empty and "£ (orders: Leeds" in table.attrs["reason"]
+    monthly = cost_customer.budget_vs_actual(store, months=[month])
+    assert monthly.empty and "$ (orders: Austin)" in monthly.attrs["reason"]
+    leeds = cost_customer.budget_vs_actual(store, months=[month], filters={"site": ["Leeds"]})
+    assert leeds["budget"].sum() == 100
