@@ -192,6 +192,16 @@ def use(store) -> str:
     return _shown["symbol"]
 
 
+def show(symbol: str) -> None:
+    """Format money in this thread with `symbol` (a document's own, `kpis` from the API)."""
+    _local.symbol = symbol
+
+
+def forget_view() -> None:
+    """This thread formats money in the live view's currency again (see `use_view`)."""
+    _local.__dict__.pop("symbol", None)
+
+
 def shown() -> str:
     """The symbol money is formatted with now: this thread's view's, else the live one's."""
     return getattr(_local, "symbol", _shown["symbol"])

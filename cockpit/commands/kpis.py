@@ -55,13 +55,16 @@ def report(store, args) -> dict:
 
     period = _period(store, args)
     money = currency.use_view(store, args.asof, parse_filters(args.filter))
-    cards = kpis.scorecard(
-        store,
-        period=period,
-        compare=args.compare,
-        filters=parse_filters(args.filter),
-        as_of=args.asof,
-    )
+    try:  # the cards' units in the view's currency; then the thread (an API worker) forgets it
+        cards = kpis.scorecard(
+            store,
+            period=period,
+            compare=args.compare,
+            filters=parse_filters(args.filter),
+            as_of=args.asof,
+        )
+    finally:
+        currency.forget_view()
     rows = []
     for c in cards:
         row = {
@@ -122,6 +125,9 @@ def run(args) -> int:
     if args.json:
         print_json(doc)
         return 0
+    from cockpit import currency
+
+    currency.show(doc.get("currency") or "")  # the document's money, also from the server
     print(f"{doc['period']['label']} (vs {args.compare})")
     table = [
         {

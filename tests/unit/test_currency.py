@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from workbooks import text
 
@@ -236,3 +238,21 @@ def test_budget_tables_add_no_money_across_currencies(store):
     assert monthly.empty and "$ (orders: Austin)" in monthly.attrs["reason"]
     leeds = cost_customer.budget_vs_actual(store, months=[month], filters={"site": ["Leeds"]})
     assert leeds["budget"].sum() == 100
+
+
+def test_the_kpis_command_prints_each_view_in_its_own_currency(tmp_path, capsys):
+    from cockpit.cli import main
+    from cockpit.store import Store
+
+    path = tmp_path / "two.duckdb"
+    s = Store.open(path)
+    before = _gbp_then_usd(s)
+    s.close()
+    common = ["kpis", "--db", str(path), "--period", "2025-01"]
+    assert main([*common, "--filter", "site=Austin"]) == 0
+    assert "$70" in capsys.readouterr().out
+    assert main([*common, "--asof", str(before)]) == 0
+    assert "£150" in capsys.readouterr().out
+    assert main([*common, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["currency"] is None and set(doc["currencies"]) == {"£", "$"}
