@@ -146,6 +146,8 @@ def view_section(
             notices=[],
             latest_seq=ctx.store.latest_seq(),  # a load since the full run shows at once
         )
+        # The view's money symbol again: a fragment's rerun may run in another thread.
+        currency.use_view(ctx.store, ctx.as_of, ctx.filters)
         bar = st.container(
             horizontal=True, vertical_alignment="bottom", gap="small", key="view_bar"
         )
