@@ -129,10 +129,10 @@ def for_view(store, as_of: int | None = None, filters: dict | None = None) -> Vi
     """The currency of the money a view reads: the live money loads at `as_of` (None: live),
     narrowed to the filter's sites. Loads that name no currency follow the others; with no
     money loaded, the company currency (else what the data last said, else none)."""
-    from cockpit.store import resolve_as_of
-
     sites = (filters or {}).get("site") or None
-    key = ("view_currency", resolve_as_of(as_of), tuple(sites) if sites else None)
+    # Live reads what the newest version holds (no import of cockpit.store: it imports us).
+    version = store.latest_seq() if as_of is None else int(as_of)
+    key = ("view_currency", version, tuple(sites) if sites else None)
     return store._cached_read(key, lambda: _read_view(store, key[1], sites))
 
 

@@ -51,6 +51,23 @@ def parse(rows: list[dict], company: str) -> list[dict]:
     return list(out.values())
 
 
+def rows_from_csv(data: bytes, name: str = "the file") -> list[dict]:
+    """Rates from an uploaded CSV with the columns currency, month, rate (any order, any case)."""
+    import csv
+    import io
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{name} is not a UTF-8 text (CSV) file") from None
+    reader = csv.DictReader(io.StringIO(text))
+    heads = {h.strip().lower(): h for h in reader.fieldnames or []}
+    missing = [c for c in COLUMNS if c not in heads]
+    if missing:
+        raise ValueError(f"{name} needs the columns currency, month, rate; missing: {missing}")
+    return [{c: r.get(heads[c]) for c in COLUMNS} for r in reader]
+
+
 def save_rates(store: Store, rows: list[dict], user: auth.User) -> int:
     """Replace the rates with `rows` (admin only), in one transaction; returns how many."""
     from cockpit.kpis import memo

@@ -102,15 +102,26 @@ def fx_rates_section(ctx: PageContext) -> None:
         num_rows="dynamic" if is_admin else "fixed",
         disabled=not is_admin,
         key="fx_rates_editor",
+        placeholder="",
         column_config={
             "currency": st.column_config.TextColumn("Currency ($ or USD)"),
             "month": st.column_config.TextColumn("Month (YYYY-MM)"),
             "rate": st.column_config.NumberColumn(f"Rate (in {company or '?'})", format="%.6f"),
         },
     )
-    if is_admin and st.button("Save exchange rates", key="save_fx_rates"):
+    if not is_admin:
+        st.caption("Changing exchange rates needs the admin role.")
+        return
+    upload = st.file_uploader(
+        "Or add rates from a CSV file (columns currency, month, rate)", type=["csv"],
+        key="fx_rates_upload",
+    )  # fmt: skip
+    if st.button("Save exchange rates", key="save_fx_rates"):
         try:
-            n = fx.save_rates(ctx.store, edited.to_dict("records"), ctx.user)
+            rows = edited.to_dict("records")
+            if upload is not None:  # the file's lines win over the table's for the same month
+                rows += fx.rows_from_csv(upload.getvalue(), upload.name)
+            n = fx.save_rates(ctx.store, rows, ctx.user)
         except (ValueError, auth.PermissionDenied) as exc:
             st.error(str(exc))
         else:

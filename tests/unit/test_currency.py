@@ -256,3 +256,22 @@ def test_the_kpis_command_prints_each_view_in_its_own_currency(tmp_path, capsys)
     assert main([*common, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["currency"] is None and set(doc["currencies"]) == {"£", "$"}
+
+
+def test_rates_come_from_a_csv_file_with_a_clear_message_when_wrong(store):
+    from cockpit import auth, fx
+
+    store.set_setting(currency.CHOSEN, "£")
+    data = "Currency,Month,Rate\nUSD,2025-01,0.79\n€,2025-01,0.85\n".encode()
+    rows = fx.rows_from_csv(data, "rates.csv")
+    assert fx.save_rates(store, rows, auth.User("root", "admin")) == 2
+    assert fx.rates(store) == [
+        {"currency": "$", "month": "2025-01", "rate": 0.79},
+        {"currency": "€", "month": "2025-01", "rate": 0.85},
+    ]
+    with pytest.raises(ValueError, match=r"rates.csv needs the columns .* missing: \['rate'\]"):
+        fx.rows_from_csv(b"currency,month\nUSD,2025-01\n", "rates.csv")
+    with pytest.raises(ValueError, match="row 1: the rate must be above 0"):
+        fx.parse([{"currency": "$", "month": "2025-01", "rate": 0}], "£")
+    with pytest.raises(ValueError, match="row 1: £ is the company currency"):
+        fx.parse([{"currency": "£", "month": "2025-01", "rate": 1}], "£")
