@@ -304,7 +304,7 @@ def _arrow_type(duck_type: str) -> pa.DataType:
 # The ledger as `cockpit loads --json` prints it (a public shape), and the extra columns the
 # Data page uses.
 LOAD_FIELDS = ("load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected",
-               "status", "loaded_at", "user")  # fmt: skip
+               "status", "loaded_at", "user", "currency")  # fmt: skip
 LOAD_EXTRA_FIELDS = ("sha256", "is_demo", "undone_at", "replace")
 
 

@@ -17,7 +17,7 @@ SHEET_KEYS = {"file", "sheet", "kind", "dataset", "status", "rows_loaded", "rows
               "rejects", "reject_reasons", "load_id", "months", "confidence", "mapping",
               "messages", "proposed", "hold_reasons", "suggestion"}  # fmt: skip
 LOADS_KEYS = ["load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected",
-              "status", "loaded_at", "user"]  # fmt: skip
+              "status", "loaded_at", "user", "currency"]  # fmt: skip
 
 
 def orders(prefix: str, month: int, n: int = 6, *, bad_qty: bool = False) -> list[list]:
