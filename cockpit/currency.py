@@ -91,7 +91,8 @@ class ViewCurrency:
                 f"{s.strip()} in {', '.join(m) or 'rows without a month'}"
                 for s, m in self.unrated.items()
             )
-            todo = f"enter the exchange rates to {self.company.strip()} in Settings ({gaps})"
+            todo = f"enter the exchange rates to {self.company.strip()} in Settings"
+            todo += f" ({gaps})" if gaps else ""
         return (
             f"amounts in {', '.join(parts[:-1])} and {parts[-1]} are not added up; "
             f"{todo}, or filter to one site"

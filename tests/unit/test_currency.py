@@ -275,3 +275,23 @@ def test_rates_come_from_a_csv_file_with_a_clear_message_when_wrong(store):
         fx.parse([{"currency": "$", "month": "2025-01", "rate": 0}], "£")
     with pytest.raises(ValueError, match="row 1: £ is the company currency"):
         fx.parse([{"currency": "£", "month": "2025-01", "rate": 1}], "£")
+
+
+def test_a_custom_metric_of_money_adds_no_currencies(store):
+    from cockpit import auth
+    from cockpit.kpis import custom_metrics
+    from cockpit.kpis.periods import make_period, parse_month
+
+    _gbp_then_usd(store)
+    sales = custom_metrics.CustomMetric(id="sales", label="Sales", dataset="orders",
+                                        numerator="sum(revenue)", fmt="number")  # fmt: skip
+    count = custom_metrics.CustomMetric(id="lines", label="Lines", dataset="orders",
+                                        numerator="count(*)", fmt="count")  # fmt: skip
+    for m in (sales, count):
+        custom_metrics.save_metric(store, m, auth.User("ann", "analyst"))
+    period = make_period("month", parse_month("2025-01"))
+    value = custom_metrics.compute(store, sales, period=period)
+    assert value.value is None and "$ (orders: Austin)" in value.reason  # not 220
+    assert custom_metrics.compute(store, count, period=period).value == 3
+    leeds = custom_metrics.compute(store, sales, period=period, filters={"site": ["Leeds"]})
+    assert leeds.value == 150
