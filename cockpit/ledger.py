@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from cockpit import datasets, queries
+from cockpit import currency, datasets, queries
 from cockpit.store import LATEST, Store, audit, in_row_groups, unregister
 
 
@@ -339,10 +339,12 @@ def load_table(
     replace: bool = False,
     user: str | None = None,
     is_demo: bool = False,
+    money_in: str | None = None,
 ) -> LedgerEntry:
     """Store already-canonical rows as one load (tests, benchmarks, synthetic data).
 
-    The spreadsheet path (ingest.pipeline) ends in the same insert_rows call.
+    The spreadsheet path (ingest.pipeline) ends in the same insert_rows call. `money_in`:
+    the currency symbol of its money (default: the company currency, as for a file).
     """
     ds = datasets.get(dataset)
     if isinstance(rows, list):
@@ -368,6 +370,7 @@ def load_table(
             is_demo=is_demo,
         )
         info = insert_rows(cur, entry.load_id, dataset, rows, replace=replace)
+        currency.record(cur, entry.load_id, dataset, money_in)
         finish_entry(
             cur, entry.load_id, status="loaded", rows=rows.num_rows, rejected=0, report=info
         )
@@ -394,7 +397,7 @@ def _arrow_type(duck_type: str) -> pa.DataType:
 # The ledger as `cockpit loads --json` prints it (a public shape), and the extra columns the
 # Data page uses.
 LOAD_FIELDS = ("load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected",
-               "status", "loaded_at", "user")  # fmt: skip
+               "status", "loaded_at", "user", "currency")  # fmt: skip
 LOAD_EXTRA_FIELDS = ("sha256", "is_demo", "undone_at", "replace")
 
 

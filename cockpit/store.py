@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from cockpit import datasets
+from cockpit import currency, datasets
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "cockpit.duckdb"
 LATEST = 2**62  # as-of value meaning "everything loaded so far"
@@ -242,6 +242,29 @@ MIGRATIONS: list[tuple[int, str, list]] = [
             )""",
         ],
     ),
+    (
+        9,
+        "loads.currency: each load's money in its own currency (issue 23)",
+        [
+            "ALTER TABLE loads ADD COLUMN IF NOT EXISTS currency VARCHAR",
+            # Loads made before: the currency their pages showed (the choice, else the last
+            # detected), the best that is known of them.
+            """UPDATE loads SET currency = nullif(coalesce(
+                   (SELECT CAST(value ->> '$' AS VARCHAR) FROM settings WHERE key = 'currency'),
+                   (SELECT CAST(value ->> '$' AS VARCHAR) FROM settings
+                    WHERE key = 'currency_detected')), '')
+               WHERE currency IS NULL AND status = 'loaded' AND dataset IS NOT NULL""",
+            # Exchange rates the admin enters: 1 `currency` = `rate` company currency, per month.
+            """CREATE TABLE IF NOT EXISTS fx_rates (
+                currency VARCHAR NOT NULL,
+                month DATE NOT NULL,
+                rate DOUBLE NOT NULL,
+                "user" VARCHAR,
+                entered_at TIMESTAMP,
+                PRIMARY KEY (currency, month)
+            )""",
+        ],
+    ),
 ]
 
 
@@ -271,6 +294,24 @@ def _settings_to_items(cur) -> None:
         cur.execute("DELETE FROM settings WHERE key = $k", {"k": key})
 
 
+def _asof_macro(ds: datasets.Dataset) -> str:
+    """Rows of `ds` visible at a version; money converted into the company currency where a
+    rate applies (the ONE place conversion happens: KPIs, charts, what-if, exports all read
+    through here). Column names come from the catalogue."""
+    money = [c for c in currency.MONEY_COLUMNS if c in ds.column_names]
+    if not money:
+        return (
+            f"CREATE OR REPLACE MACRO {ds.name}_asof(as_of) AS TABLE SELECT * FROM {ds.name} "
+            "WHERE _seg IN (SELECT seg_id FROM visible_segments(as_of))"
+        )
+    scaled = ", ".join(f"t.{c} * f.factor AS {c}" for c in money)
+    return (
+        f"CREATE OR REPLACE MACRO {ds.name}_asof(as_of) AS TABLE "
+        f"SELECT t.* REPLACE ({scaled}) FROM {ds.name} t "
+        "JOIN money_segments(as_of) f ON t._seg = f.seg_id"
+    )
+
+
 def _slice_macro(ds: datasets.Dataset) -> str:
     dims = datasets.filter_dimensions(ds)  # catalogue identifiers only
     params = "".join(f", f_{d} := NULL" for d in dims)
@@ -293,12 +334,24 @@ MACROS: list[str] = [
             SELECT 1 FROM supersessions x
             WHERE x.seg_id = s.seg_id
               AND x.by_load_id IN (SELECT load_id FROM live_loads(as_of)))""",
-    *[
-        f"""CREATE OR REPLACE MACRO {name}_asof(as_of) AS TABLE
-        SELECT * FROM {name}
-        WHERE _seg IN (SELECT seg_id FROM visible_segments(as_of))"""
-        for name in datasets.DATASETS
-    ],
+    # The company currency (Settings): what files naming none are in; rates convert into it.
+    """CREATE OR REPLACE MACRO company_currency() AS (
+        SELECT nullif(CAST(value ->> '$' AS VARCHAR), '') FROM settings WHERE key = 'currency')""",
+    # Each visible segment's money: its load's currency, and the factor into the company
+    # currency when the admin entered a rate for that currency and month (else 1, unconverted;
+    # `shown_in` says which currency the segment's money then is in).
+    """CREATE OR REPLACE MACRO money_segments(as_of) AS TABLE
+        SELECT s.seg_id, s.dataset, s.site, s.month, l.seq AS load_seq,
+               nullif(l.currency, '') AS currency, r.rate,
+               CASE WHEN r.rate IS NULL THEN nullif(l.currency, '')
+                    ELSE company_currency() END AS shown_in,
+               coalesce(r.rate, 1.0) AS factor
+        FROM visible_segments(as_of) s
+        JOIN loads l ON l.load_id = s.load_id
+        LEFT JOIN fx_rates r
+          ON r.currency = l.currency AND r.month = s.month
+         AND l.currency IS DISTINCT FROM company_currency()""",
+    *[_asof_macro(ds) for ds in datasets.DATASETS.values()],
     # Rows visible at a version, narrowed by optional filter lists (NULL = all):
     # `FROM orders_slice($as_of, f_site := $site)`. One definition instead of the same
     # predicates in every query.

@@ -1,5 +1,5 @@
-"""Settings: targets and amber bands, currency, SLA days per ship mode or channel, custom
-metrics; for admins the locked sign-ins and the audit log."""
+"""Settings: targets and amber bands, currency and exchange rates, SLA days per ship mode or
+channel, custom metrics, owners and alerts; for admins the locked sign-ins and the audit log."""
 
 from cockpit.ui import alerts_page, settings_page
 from cockpit.ui.shell import page_body, page_shell
@@ -9,6 +9,7 @@ ctx = page_shell("settings")
 with page_body(ctx):
     settings_page.targets_section(ctx)
     settings_page.currency_section(ctx)
+    settings_page.fx_rates_section(ctx)
     settings_page.sla_section(ctx)
     settings_page.custom_metrics_section(ctx)
     alerts_page.settings_section(ctx)

@@ -157,10 +157,12 @@ def _money_in_pounds():
     or of none, set their own (cockpit.currency)."""
     from cockpit import currency
 
-    before = currency.shown()
+    before = currency._shown["symbol"]
+    currency.forget_view()  # a view an earlier test used in this thread
     currency._shown["symbol"] = "£"
     yield
     currency._shown["symbol"] = before
+    currency.forget_view()
 
 
 @pytest.fixture

@@ -51,14 +51,20 @@ def _period(store, args):
 
 def report(store, args) -> dict:
     """The `kpis --json` document."""
+    from cockpit import currency
+
     period = _period(store, args)
-    cards = kpis.scorecard(
-        store,
-        period=period,
-        compare=args.compare,
-        filters=parse_filters(args.filter),
-        as_of=args.asof,
-    )
+    money = currency.use_view(store, args.asof, parse_filters(args.filter))
+    try:  # the cards' units in the view's currency; then the thread (an API worker) forgets it
+        cards = kpis.scorecard(
+            store,
+            period=period,
+            compare=args.compare,
+            filters=parse_filters(args.filter),
+            as_of=args.asof,
+        )
+    finally:
+        currency.forget_view()
     from cockpit.alerts import rules as alert_rules
 
     owners = alert_rules.owners_by_kpi(store)
@@ -94,6 +100,9 @@ def report(store, args) -> dict:
         "compare": args.compare,
         "filters": parse_filters(args.filter),
         "asof": args.asof,
+        # The symbol of the money values (None when the view holds several: they are withheld).
+        "currency": money.symbol,
+        "currencies": money.by_currency,
         "kpis": rows,
     }
 
@@ -123,6 +132,9 @@ def run(args) -> int:
     if args.json:
         print_json(doc)
         return 0
+    from cockpit import currency
+
+    currency.show(doc.get("currency") or "")  # the document's money, also from the server
     print(f"{doc['period']['label']} (vs {args.compare})")
     table = [
         {

@@ -176,7 +176,8 @@ def _commit_sheet(
             mapping_mod.remember(
                 cur, s.fingerprint, s.mapping, file=prepared.name, load_id=entry.load_id, options={}
             )
-        if s.currency:
+        currency.record(cur, entry.load_id, s.mapping.dataset, s.currency)
+        if s.currency:  # what the data last said: Settings offers it for files that say none
             cur.execute(
                 "INSERT OR REPLACE INTO settings VALUES ($k, $v)",
                 {"k": currency.DETECTED, "v": json.dumps(s.currency)},

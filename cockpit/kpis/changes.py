@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from cockpit import queries
+from cockpit import currency, queries
 from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import CATALOGUE, format_value
 from cockpit.kpis.engine import (
@@ -47,7 +47,12 @@ def monthly_values(
     ({"site": ["Leeds"]}: the alert rules for one site)."""
     filters = filters or {}
     loaded = data_months(store, as_of)
-    kpis = [kpi for kpi in map(lookup, kpi_ids) if blocked_reason(kpi, filters, loaded) is None]
+    kpis = [
+        kpi
+        for kpi in map(lookup, kpi_ids)
+        if blocked_reason(kpi, filters, loaded) is None
+        and not currency.withheld(store, kpi, as_of, filters or {})  # never £ and $ added
+    ]
     families = list(dict.fromkeys(f for k in kpis for f in k.families))
     out = {(k, m): None for k in kpi_ids for m in months}
     if not families or not months:

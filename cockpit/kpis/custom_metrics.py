@@ -17,7 +17,7 @@ import math
 import re
 from dataclasses import asdict, dataclass
 
-from cockpit import auth, datasets, items
+from cockpit import auth, currency, datasets, items
 from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import _FORMATTERS, Kpi
 from cockpit.kpis.engine import KpiValue
@@ -307,6 +307,15 @@ def _value(rows) -> float | None:
     return None if v is None or not math.isfinite(float(v)) else float(v)
 
 
+def _reads_money(metric: CustomMetric) -> bool:
+    """Whether a metric adds amounts of money (its format, or a money column it names)."""
+    if metric.dataset not in currency.money_datasets():
+        return False
+    text = f"{metric.numerator} {metric.denominator or ''}".lower()
+    words = set(re.findall(r"[a-z_]+", text))
+    return metric.fmt == "money" or bool(words & set(currency.MONEY_COLUMNS))
+
+
 def compute(
     store,
     metric: CustomMetric,
@@ -323,8 +332,11 @@ def compute(
     _, _, missing = _filter_sql(datasets.get(metric.dataset), filters)
     value = previous = None
     spark: list = []
+    mixed = currency.for_view(store, as_of, filters)
     if missing:
         reason = f"{metric.dataset} has no {', '.join(missing)} column"
+    elif mixed.mixed and _reads_money(metric):  # never £ and $ added (issue 23)
+        reason = mixed.reason
     else:
 
         def run(months, monthly=False):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cockpit import datasets, queries
+from cockpit import currency, datasets, queries
 from cockpit.kpis import memo
 from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import CATALOGUE, INGREDIENTS, Kpi, display_unit
@@ -474,7 +474,9 @@ def scorecard(
         tgt = targets_mod.period_target(
             kpi.id, period.months, plan=plan, overrides=overrides, filters=filters
         )
-        blocked = blocked_reason(kpi, filters, loaded)
+        blocked = blocked_reason(kpi, filters, loaded) or currency.withheld(
+            store, kpi, as_of, filters
+        )
         if blocked:
             out.append(KpiValue(kpi.id, kpi.label, kpi.group, display_unit(kpi), None, None, None, None,
                                 tgt.target, None, blocked, [(m, None) for m in spark],
@@ -538,7 +540,9 @@ def monthly_series(
     months = sorted(months)
     loaded = data_months(store, as_of)
     values: list[float | None] = [None] * len(months)
-    if months and blocked_reason(kpi, filters, loaded) is None:
+    if months and not (
+        blocked_reason(kpi, filters, loaded) or currency.withheld(store, kpi, as_of, filters)
+    ):
         comps = Components(
             fetch_components(
                 store,
@@ -617,7 +621,9 @@ def breakdown(
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     loaded = _contributing(store, kpi, data_months(store, as_of), period, as_of)
-    reason = blocked_reason(kpi, {**filters, dimension: ["?"]}, loaded)
+    reason = blocked_reason(kpi, {**filters, dimension: ["?"]}, loaded) or currency.withheld(
+        store, kpi, as_of, filters
+    )
     columns = [dimension, "value", "numerator", "denominator"]
     if reason:
         frame = pd.DataFrame(columns=columns)
@@ -687,7 +693,7 @@ def budget_variance_table(
     store, *, period: Period, filters: dict | None = None, as_of: int | None = None
 ) -> pd.DataFrame:
     """Budget, actual and variance by unit and account over the period, biggest overspend first."""
-    return _family_table(
+    table = _family_table(
         store,
         "budget_variance_table",
         "budget",
@@ -695,6 +701,7 @@ def budget_variance_table(
         filters=filters,
         as_of=resolve_as_of(as_of),
     )
+    return currency.unmixed(store, table, as_of, filters)  # never £ and $ in one column
 
 
 def dimension_values(store, dimension: str, as_of: int | None = None) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cockpit import queries
+from cockpit import currency, queries
 from cockpit.store import resolve_as_of
 
 
@@ -26,7 +26,7 @@ def budget_vs_actual(
         end=max(months),
         **_filters(filters, ("unit", "account")),
     )
-    return table.to_pandas()
+    return currency.unmixed(store, table.to_pandas(), as_of, filters)
 
 
 def resolution_hours(

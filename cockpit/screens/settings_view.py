@@ -164,16 +164,21 @@ def currency_choice(store: Store) -> dict:
     detected = store.get_setting(currency.DETECTED) or ""
     chosen = store.get_setting(currency.CHOSEN)
     choices = list(dict.fromkeys([*currency.CHOICES, detected]))
+    # `current` is preselected in the box; `chosen` is what is saved (None: not set yet).
     return {"choices": choices, "current": detected if chosen is None else chosen,
-            "detected": detected}  # fmt: skip
+            "chosen": chosen, "detected": detected}  # fmt: skip
 
 
 def save_currency(store: Store, symbol: str, user: auth.User) -> None:
-    """Show money with `symbol` ('' for none): the analyst's choice over the data's."""
+    """The company currency ('' for none): what files naming no currency are recorded in
+    from now on, and what exchange rates convert into."""
+    from cockpit.kpis import memo
+
     auth.require(user, "settings")
     if symbol not in currency_choice(store)["choices"]:
         raise ValueError(f"unknown currency {symbol!r}")
     store.set_setting(currency.CHOSEN, symbol, user=user.name)
+    memo.clear()  # remembered pinned answers were converted into the old company currency
 
 
 METRIC_FORMATS = ("number", "pct", "money", "count", "days", "hours", "minutes", "seconds", "score")

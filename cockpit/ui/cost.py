@@ -24,7 +24,10 @@ def budget_section(ctx: PageContext) -> None:
     version, _, _, filters = cached.view_cache_key(ctx)
     df = _budget_monthly(version, cached.trend_months(ctx, 24), filters)
     if df.empty:
-        st.caption("No budget data loaded. Upload the finance budget-vs-actual export on **Data**.")
+        st.caption(
+            df.attrs.get("reason")
+            or "No budget data loaded. Upload the finance budget-vs-actual export on **Data**."
+        )
         return
     chart = budget_vs_actual(df, title="Operating cost: budget vs actual")
     st.altair_chart(chart, width="stretch", key="chart_bva")
@@ -36,7 +39,7 @@ def variance_section(ctx: PageContext) -> None:
     df = cached.variance(ctx)
     df = df[df["kind"] != "income"] if "kind" in df else df  # income is Revenue's story
     if df.empty:
-        st.caption("No budget cost lines in this period.")
+        st.caption(df.attrs.get("reason") or "No budget cost lines in this period.")
         return
     df = df.assign(label=df["unit"].fillna("—") + " · " + df["account"].fillna("—"))
     left, right = st.columns([3, 2])

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from cockpit import auth, datasets, login
+from cockpit import auth, currency, datasets, login
 from cockpit.kpis import custom_metrics
 from cockpit.kpis import targets as targets_mod
 from cockpit.screens import settings_view
@@ -62,21 +62,26 @@ def currency_section(ctx: PageContext) -> None:
     st.subheader("Currency")
     box = settings_view.currency_choice(ctx.store)
     said = (
-        f"The loaded files say {box['detected']!r}."
+        f"The latest file that named one said {box['detected']!r}."
         if box["detected"]
-        else ("No loaded file names a currency.")
+        else "No loaded file names a currency."
     )
-    st.caption(f"Money is shown with this symbol on every page and export. {said}")
+    st.caption(
+        "Each load keeps the currency its file names (a symbol in the amounts, USD or GBP in a "
+        "header). Files that name none are recorded in the company currency below, as it is "
+        "when they are loaded: changing it later changes no earlier load. Exchange rates "
+        f"convert other currencies into it. {said}"
+    )
     is_admin = auth.can(ctx.user, "settings")
     picked = st.selectbox(
-        "Show money in",
+        "Currency of files that do not say",
         box["choices"],
         index=box["choices"].index(box["current"]) if box["current"] in box["choices"] else 0,
-        format_func=lambda c: c.strip() or "no symbol",
+        format_func=lambda c: c.strip() or "not set (no symbol)",
         key="currency_choice",
         disabled=not is_admin,
     )
-    if is_admin and picked != box["current"] and st.button("Save currency", key="save_currency"):
+    if is_admin and picked != box["chosen"] and st.button("Save currency", key="save_currency"):
         try:
             settings_view.save_currency(ctx.store, picked, ctx.user)
         except (ValueError, auth.PermissionDenied) as exc:
@@ -84,6 +89,54 @@ def currency_section(ctx: PageContext) -> None:
         else:
             st.cache_data.clear()
             st.rerun()
+
+
+def fx_rates_section(ctx: PageContext) -> None:
+    import pandas as pd
+
+    from cockpit import fx
+
+    st.subheader("Exchange rates")
+    company = (ctx.store.get_setting(currency.CHOSEN) or "").strip()
+    st.caption(
+        "Money in another currency than the company's is never added to it silently: a view "
+        "holding both shows no money figures until a rate converts it. One line per currency "
+        f"and month: 1 unit of the currency = rate {company or 'company currency'}. Paste "
+        "lines from a spreadsheet (currency, month as 2025-01, rate)."
+    )
+    is_admin = auth.can(ctx.user, "settings")
+    table = pd.DataFrame(fx.rates(ctx.store), columns=list(fx.COLUMNS))
+    edited = st.data_editor(
+        table,
+        hide_index=True,
+        num_rows="dynamic" if is_admin else "fixed",
+        disabled=not is_admin,
+        key="fx_rates_editor",
+        placeholder="",
+        column_config={
+            "currency": st.column_config.TextColumn("Currency ($ or USD)"),
+            "month": st.column_config.TextColumn("Month (YYYY-MM)"),
+            "rate": st.column_config.NumberColumn(f"Rate (in {company or '?'})", format="%.6f"),
+        },
+    )
+    if not is_admin:
+        st.caption("Changing exchange rates needs the admin role.")
+        return
+    upload = st.file_uploader(
+        "Or add rates from a CSV file (columns currency, month, rate)", type=["csv"],
+        key="fx_rates_upload",
+    )  # fmt: skip
+    if st.button("Save exchange rates", key="save_fx_rates"):
+        try:
+            rows = edited.to_dict("records")
+            if upload is not None:  # the file's lines win over the table's for the same month
+                rows += fx.rows_from_csv(upload.getvalue(), upload.name)
+            n = fx.save_rates(ctx.store, rows, ctx.user)
+        except (ValueError, auth.PermissionDenied) as exc:
+            st.error(str(exc))
+        else:
+            st.cache_data.clear()
+            st.success(f"Saved {n} exchange rate(s).")
 
 
 def sla_section(ctx: PageContext) -> None:

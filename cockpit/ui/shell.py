@@ -96,7 +96,6 @@ def page_body(ctx: PageContext):
 def _shell(page: str, entry, dimensions: tuple[str, ...]) -> PageContext:
     title = entry.title
     store = get_store()
-    currency.use(store)
     user = auth_gate.require_login(store)
     in_app_links.follow_pending()
     state, notices = links.from_query_params(_query_dict())
@@ -127,6 +126,12 @@ def _shell(page: str, entry, dimensions: tuple[str, ...]) -> PageContext:
         _saved_views(ctx)
         auth_gate.user_badge(user)
         in_app_links.catch_clicks(links.VIEW_BAR_KEYS)
+    # Money in this view's currency (its version, its sites); several are told, never added.
+    money = currency.use_view(store, ctx.as_of, ctx.filters)
+    if money.mixed:
+        ctx.notices.append(f"Money is not shown: {money.reason}.")
+    elif money.note:
+        ctx.notices.append(f"Note: {money.note}.")
     st.title(title)
     errors.show_pending()
     auth_gate.stop_unless_allowed(user, entry)
@@ -167,6 +172,8 @@ def _view(ctx: PageContext, body, actions) -> None:
         notices=[],
         latest_seq=ctx.store.latest_seq(),  # a load since the full run shows at once
     )
+    # The view's money symbol again: a fragment's rerun may run in another thread.
+    currency.use_view(ctx.store, ctx.as_of, ctx.filters)
     bar = st.container(horizontal=True, vertical_alignment="bottom", gap="small", key="view_bar")
     with bar:
         _period_bar(view)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from cockpit import datasets, queries
+from cockpit import currency, datasets, queries
 from cockpit.kpis.engine import FAMILIES, Components, component_value, fetch_components
 from cockpit.kpis.periods import data_months
 from cockpit.kpis.registry import lookup
@@ -138,6 +138,12 @@ def monthly_history(
     frame = pd.DataFrame(records, columns=columns)
     numeric = [c for c in frame.columns if c != "month"]
     frame[numeric] = frame[numeric].astype("float64")
+    money = currency.for_view(store, as_of, filters and dict(filters))
+    if money.mixed:  # amounts in several currencies are not added: no money baseline
+        frame[[c for c in KPI_COLUMNS if currency.reads_money(lookup(KPI_COLUMNS[c][0]))]] = float(
+            "nan"
+        )
+        frame.attrs["currency"] = money.reason
     return frame.reset_index(drop=True)
 
 

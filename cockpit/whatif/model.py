@@ -225,6 +225,8 @@ def build_baseline(
         history, baseline_months=baseline_months, settings=settings, end_month=end_month
     )
     baseline.notes += [f"filter on {d} does not apply to the what-if data" for d in ignored]
+    if history.attrs.get("currency"):  # several currencies: no money outputs (issue 23)
+        baseline.notes.append(f"no money figures: {history.attrs['currency']}")
     baseline.filters = dict(filters or {})
     baseline.as_of = as_of
     return baseline

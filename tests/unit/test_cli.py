@@ -18,7 +18,7 @@ SHEET_KEYS = {"file", "sheet", "kind", "dataset", "status", "rows_loaded", "rows
               "messages", "proposed", "hold_reasons", "suggestion", "recipe",
               "superseded"}  # fmt: skip
 LOADS_KEYS = ["load_id", "seq", "file", "sheet", "dataset", "months", "rows", "rejected",
-              "status", "loaded_at", "user"]  # fmt: skip
+              "status", "loaded_at", "user", "currency"]  # fmt: skip
 
 
 def orders(prefix: str, month: int, n: int = 6, *, bad_qty: bool = False) -> list[list]:
