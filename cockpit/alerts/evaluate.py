@@ -15,7 +15,7 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from cockpit import datasets, links, navigation, queries
+from cockpit import currency, datasets, links, navigation, queries
 from cockpit.alerts.rules import KPI_KINDS, Rule, list_rules, owner_of, owners_by_kpi
 from cockpit.kpis import changes, targets
 from cockpit.kpis.catalogue import CATALOGUE, format_value
@@ -162,10 +162,13 @@ def _kpi_alerts(store, load, rules: list[Rule], touched: list[str], open_now) ->
         if not ids:
             continue
         now, before = snapshot(store, ids, seq, site), snapshot(store, ids, seq - 1, site)
+        # Money in the messages carries the currency of what the rule watches at this version.
+        currency.use_view(store, seq, {"site": [site]} if site else {})
         for rule in (r for r in rules if r.site == site):
             for k in ids:
                 if rule.kpi in (None, k) and k in now:
                     out += _kpi_rule(store, load, rule, k, now[k], before.get(k), open_now)
+    currency.forget_view()  # the thread goes on to other loads
     return out
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from cockpit import alerts, auth, navigation
 from cockpit.alerts import deliver, rules
-from cockpit.kpis.catalogue import CATALOGUE
+from cockpit.kpis.catalogue import CATALOGUE, format_value
 from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
 
@@ -50,7 +50,7 @@ def body(ctx: PageContext) -> None:
         "When": r["created_at"], "State": STATES.get(r["state"], r["state"]),
         "KPI": CATALOGUE[r["kpi"]].label if r["kpi"] in CATALOGUE else (r["dataset"] or ""),
         "Site": r["site"] or "", "Alert": r["message"], "Load": r["load_id"],
-        "Before": r["before_value"], "After": r["after_value"],
+        "Before": _shown(r["kpi"], r["before_value"]), "After": _shown(r["kpi"], r["after_value"]),
         "Delivery": r["delivery"], "Link": r["link"],
     } for r in rows])  # fmt: skip
     st.dataframe(table, hide_index=True, width="stretch", placeholder="—", column_config={
@@ -167,3 +167,12 @@ def _do(action, done: str) -> None:
     else:
         st.cache_data.clear()  # the cards name their owners
         st.success(done)
+
+
+def _shown(kpi_id: str | None, value) -> str | None:
+    """A value as the KPI's card shows it ('89.1%', '£9.8k'); a data rule's number as is."""
+    if value is None:
+        return None
+    if kpi_id in CATALOGUE:
+        return format_value(CATALOGUE[kpi_id], value)
+    return f"{value:,.1f}"

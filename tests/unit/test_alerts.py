@@ -246,3 +246,15 @@ def test_a_malformed_smtp_setting_keeps_the_alert_and_says_why(store, monkeypatc
     [alert] = alerts.list_alerts(store, VIEWER)
     assert alert["delivery"] == "delivery failed, retrying"
     assert "smtp://" in alert["deliveries"][0]
+
+
+def test_money_in_an_alert_carries_its_currency():
+    """The message of a money KPI names the currency of what it watches ('£9.8k', not
+    '9.8k'), and the Alerts list shows values as the cards do."""
+    from cockpit.kpis.catalogue import CATALOGUE
+    from cockpit.ui.alerts_page import _shown
+
+    assert _shown("budget_variance", 9792.07) == "£9.8k"
+    assert _shown("on_time_pct", 89.1403) == "89.1%"
+    assert _shown(None, 12.25) == "12.2"
+    assert "budget_variance" in CATALOGUE
