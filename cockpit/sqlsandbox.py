@@ -81,7 +81,10 @@ def _rebuild(cur, data: str, tables: dict[str, str]) -> None:
         )
     # The store's macros and live views, bound here: their `orders`, `loads`, `segments`...
     # resolve to the views above, never to the data file's own catalogue.
+    own_currency = store_mod.CURRENCY_SETTING.format(settings="settings")
     for stmt in store_mod.MACROS:
+        if stmt == own_currency:  # the data file's settings, read for the currency alone
+            stmt = store_mod.CURRENCY_SETTING.format(settings=f"{source}.main.settings")
         cur.execute(stmt)
 
 

@@ -322,6 +322,15 @@ def _slice_macro(ds: datasets.Dataset) -> str:
     )
 
 
+# The one setting the macros read (the company currency), as a view of its own: the SQL
+# explorer's catalogue (cockpit/sqlsandbox.py) has no `settings` table and points it at the
+# data file's instead, so the private table stays out of reach.
+CURRENCY_SETTING = (
+    "CREATE OR REPLACE VIEW currency_setting AS SELECT nullif(CAST(value ->> '$' AS VARCHAR),"
+    " '') AS currency FROM {settings} WHERE key = 'currency'"
+)
+
+
 # Table macros are (re)created on every open: they hold no data and follow the code.
 MACROS: list[str] = [
     """CREATE OR REPLACE MACRO live_loads(as_of) AS TABLE
@@ -335,8 +344,8 @@ MACROS: list[str] = [
             WHERE x.seg_id = s.seg_id
               AND x.by_load_id IN (SELECT load_id FROM live_loads(as_of)))""",
     # The company currency (Settings): what files naming none are in; rates convert into it.
-    """CREATE OR REPLACE MACRO company_currency() AS (
-        SELECT nullif(CAST(value ->> '$' AS VARCHAR), '') FROM settings WHERE key = 'currency')""",
+    CURRENCY_SETTING.format(settings="settings"),
+    "CREATE OR REPLACE MACRO company_currency() AS (SELECT currency FROM currency_setting)",
     # Each visible segment's money: its load's currency, and the factor into the company
     # currency when the admin entered a rate for that currency and month (else 1, unconverted;
     # `shown_in` says which currency the segment's money then is in).

@@ -3,6 +3,7 @@
 -- columns, in the $sites of the view's filter (NULL: every site), the earliest loaded first.
 -- `shown_in` differs from `currency` where a rate converts the money (see money_segments);
 -- `unrated` lists the months of a foreign currency with no rate (they stay unconverted).
+-- Grain: one row per (currency shown, currency loaded, dataset, site).
 SELECT shown_in, currency, dataset, site, min(load_seq) AS first_seq,
        list(DISTINCT month ORDER BY month) FILTER (
            WHERE rate IS NULL AND currency IS DISTINCT FROM company_currency()

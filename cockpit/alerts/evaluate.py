@@ -20,6 +20,7 @@ from cockpit.alerts.rules import KPI_KINDS, Rule, list_rules, owner_of, owners_b
 from cockpit.kpis import changes, targets
 from cockpit.kpis.catalogue import CATALOGUE, format_value
 from cockpit.kpis.periods import add_months, data_months
+from cockpit.kpis.registry import is_builtin, lookup
 
 
 @dataclass
@@ -62,7 +63,7 @@ def snapshot(store, kpi_ids: list[str], as_of: int, site: str | None) -> dict[st
     filters = {"site": [site]} if site else {}
     loaded = data_months(store, as_of)
     out = {}
-    ends = {k: newest_month(CATALOGUE[k], loaded) for k in kpi_ids}
+    ends = {k: newest_month(lookup(k), loaded) for k in kpi_ids}
     months = sorted({add_months(e, -i) for e in ends.values() if e for i in range(4)})
     if not months:
         return {}
@@ -81,7 +82,7 @@ def snapshot(store, kpi_ids: list[str], as_of: int, site: str | None) -> dict[st
         value = values[(k, month)]
         out[k] = {"month": month, "value": value, "prev": values.get((k, prev)),
                   "target": t.target,
-                  "status": targets.status(CATALOGUE[k], value, t.target, t.amber)}  # fmt: skip
+                  "status": targets.status(lookup(k), value, t.target, t.amber)}  # fmt: skip
     return out
 
 
@@ -90,7 +91,7 @@ def adverse_move(kpi_id: str, prev: float | None, value: float | None, unit: str
     did not move against it or either is missing."""
     if prev is None or value is None:
         return None
-    against = (prev - value) if CATALOGUE[kpi_id].higher_is_better else (value - prev)
+    against = (prev - value) if lookup(kpi_id).higher_is_better else (value - prev)
     if against <= 0:
         return None
     if unit == "pct":
@@ -113,7 +114,7 @@ def public_url(store) -> str:
 def pinned_link(store, seq: int | None, kpi: str | None = None, month: dt.date | None = None,
                 site: str | None = None) -> str:  # fmt: skip
     """The absolute link to the view at data version `seq` (links.to_url with asof)."""
-    page = navigation.for_group(CATALOGUE[kpi].group) if kpi in CATALOGUE else None
+    page = navigation.for_group(lookup(kpi).group) if is_builtin(kpi) else None
     state = links.ViewState.build(
         page=page.id if page else "overview",
         month=f"{month:%Y-%m}" if month else None,
@@ -173,7 +174,7 @@ def _kpi_alerts(store, load, rules: list[Rule], touched: list[str], open_now) ->
 
 
 def _kpi_rule(store, load, rule: Rule, k: str, now: dict, before: dict | None, open_now):
-    kpi = CATALOGUE[k]
+    kpi = lookup(k)
     label, month, site = kpi.label, now["month"], rule.site
     was = before["value"] if before and before["month"] == month else None
     link = pinned_link(store, load["seq"], k, month, site)
@@ -261,7 +262,7 @@ def _restated(store, load, rule: Rule, today: dt.date) -> list[Fired]:
         out.append(Fired(rule=rule, kind="restated", state="event", kpi=k,
                          dataset=load["dataset"], month=month, before=biggest["old"],
                          after=biggest["new"],
-                         message=f"Load {load['load_id']} restated {CATALOGUE[k].label}"
+                         message=f"Load {load['load_id']} restated {lookup(k).label}"
                                  f" for a closed month: {what}",
                          link=pinned_link(store, load["seq"], k, month)))  # fmt: skip
     return out

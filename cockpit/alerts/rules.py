@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from cockpit import auth, queries
-from cockpit.kpis.catalogue import CATALOGUE
+from cockpit.kpis.registry import is_builtin
 from cockpit.store import audit
 
 KINDS = {
@@ -72,7 +72,7 @@ def check_rule(rule: Rule) -> None:
         raise RuleError("A rule's name uses lower-case letters, digits, - and _ (e.g. ontime_red).")
     if rule.kind not in KINDS:
         raise RuleError(f"Unknown rule kind {rule.kind!r}; choose one of: {', '.join(KINDS)}.")
-    if rule.kpi is not None and rule.kpi not in CATALOGUE:
+    if rule.kpi is not None and not is_builtin(rule.kpi):
         raise RuleError(f"There is no KPI {rule.kpi!r}; see `python -m cockpit kpis --list`.")
     if rule.kind in ("move", "rejects") and rule.threshold is None:
         raise RuleError(f"A '{KINDS[rule.kind]}' rule needs its X (a threshold).")
@@ -120,7 +120,7 @@ def set_owner(store, kpi: str, owner: str, email: str | None, user: auth.User, *
               site: str = "") -> None:  # fmt: skip
     """Name the owner of a KPI (company-wide, or at one site): analysts and admins."""
     auth.require(user, "alert_rules")
-    if kpi not in CATALOGUE:
+    if not is_builtin(kpi):
         raise RuleError(f"There is no KPI {kpi!r}.")
     owner = (owner or "").strip()
     if not owner:

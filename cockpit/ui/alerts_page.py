@@ -9,6 +9,7 @@ import streamlit as st
 from cockpit import alerts, auth, navigation
 from cockpit.alerts import deliver, rules
 from cockpit.kpis.catalogue import CATALOGUE, format_value
+from cockpit.kpis.registry import is_builtin, lookup
 from cockpit.ui import cached
 from cockpit.ui.shell import PageContext
 
@@ -34,7 +35,7 @@ def body(ctx: PageContext) -> None:
         return
     c1, c2, c3 = st.columns(3)
     kpi = c1.selectbox("KPI", [None, *CATALOGUE], format_func=lambda k: "All KPIs" if k is None
-                       else CATALOGUE[k].label, key="alerts_kpi")  # fmt: skip
+                       else lookup(k).label, key="alerts_kpi")  # fmt: skip
     state = c2.selectbox("State", [None, *STATES], key="alerts_state",
                          format_func=lambda s: "Any" if s is None else STATES[s])  # fmt: skip
     kind = c3.selectbox("Rule", [None, *rules.KINDS], key="alerts_kind",
@@ -48,7 +49,7 @@ def body(ctx: PageContext) -> None:
         return
     table = pd.DataFrame([{
         "When": r["created_at"], "State": STATES.get(r["state"], r["state"]),
-        "KPI": CATALOGUE[r["kpi"]].label if r["kpi"] in CATALOGUE else (r["dataset"] or ""),
+        "KPI": lookup(r["kpi"]).label if is_builtin(r["kpi"]) else (r["dataset"] or ""),
         "Site": r["site"] or "", "Alert": r["message"], "Load": r["load_id"],
         "Before": _shown(r["kpi"], r["before_value"]), "After": _shown(r["kpi"], r["after_value"]),
         "Delivery": r["delivery"], "Link": r["link"],
@@ -85,7 +86,7 @@ def settings_section(ctx: PageContext) -> None:
         with st.form("owner_form"):
             c1, c2, c3, c4 = st.columns(4)
             kpi = c1.selectbox(
-                "KPI", list(CATALOGUE), format_func=lambda k: CATALOGUE[k].label, key="owner_kpi"
+                "KPI", list(CATALOGUE), format_func=lambda k: lookup(k).label, key="owner_kpi"
             )
             site = c2.text_input("Site (blank: company-wide)", key="owner_site")
             owner = c3.text_input("Owner (a cockpit user)", key="owner_name")
@@ -99,7 +100,7 @@ def settings_section(ctx: PageContext) -> None:
                     "Owner removed.")  # fmt: skip
     st.markdown("**Alert rules** (the two `default_` rules hold until saved over)")
     st.dataframe(pd.DataFrame([r.to_dict() for r in rules.list_rules(ctx.store)]),
-                 hide_index=True, width="stretch")  # fmt: skip
+                 hide_index=True, width="stretch", placeholder="—")  # fmt: skip
     if may_edit:
         _rule_form(ctx)
     else:
@@ -115,7 +116,7 @@ def _rule_form(ctx: PageContext) -> None:
         rule_id = c1.text_input("Rule name", placeholder="ontime_drop")
         kind = c2.selectbox("When", list(rules.KINDS), format_func=rules.KINDS.get)
         kpi = c3.selectbox("KPI", [None, *CATALOGUE],
-                           format_func=lambda k: "every KPI" if k is None else CATALOGUE[k].label)  # fmt: skip
+                           format_func=lambda k: "every KPI" if k is None else lookup(k).label)  # fmt: skip
         c4, c5, c6, c7 = st.columns(4)
         site = c4.text_input("Site (blank: company-wide)")
         threshold = c5.number_input("X", min_value=0.0, value=0.0)
@@ -173,6 +174,6 @@ def _shown(kpi_id: str | None, value) -> str | None:
     """A value as the KPI's card shows it ('89.1%', '£9.8k'); a data rule's number as is."""
     if value is None:
         return None
-    if kpi_id in CATALOGUE:
-        return format_value(CATALOGUE[kpi_id], value)
+    if is_builtin(kpi_id):
+        return format_value(lookup(kpi_id), value)
     return f"{value:,.1f}"

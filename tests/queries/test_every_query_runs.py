@@ -29,6 +29,13 @@ SAMPLES: dict[str, object] = {
     "threshold_seconds": 20,
     "limit": 50,
     "offset": 0,
+    # Money and its currency (cockpit/currency.py, cockpit/fx.py).
+    "currency": "$",
+    "rate": 0.8,
+    "user": "vic",
+    "named": "$",
+    "datasets": ["orders"],
+    "sites": None,
     "include_rejected": True,
     "as_data": True,
     "sha256": "0" * 64,

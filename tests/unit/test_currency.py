@@ -162,10 +162,10 @@ def test_the_kpis_document_carries_the_currency(store):
 def test_loads_made_before_get_the_currency_their_pages_showed(store):
     assert load_files(store, [("leeds.csv", _orders("Leeds", "Net Sales", [100]))]).ok
     store.set_setting(currency.DETECTED, "£")
-    with store.transaction() as cur:  # as a database from before migration 6 was
+    with store.transaction() as cur:  # as a database from before migration 9 was
         cur.execute("UPDATE loads SET currency = NULL")
-        cur.execute("DELETE FROM schema_migrations WHERE version = 6")
-    assert store.migrate() == [6]
+        cur.execute("DELETE FROM schema_migrations WHERE version = 9")
+    assert store.migrate() == [9]
     assert store.scalar("SELECT currency FROM loads WHERE dataset = 'orders'") == "£"
 
 
