@@ -15,7 +15,7 @@ from cockpit.ingest.pipeline import (
     prepare_file,
 )
 from cockpit.screens import dataops, freshness
-from cockpit.ui import errors
+from cockpit.ui import errors, recipe_part
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 
@@ -121,6 +121,8 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
             _mapping_editor(prepared, sheet)
         if sheet.status == "ready":
             _checks(prepared, sheet)
+        if sheet.status in ("ready", "held"):
+            recipe_part.recipe_part(ctx, prepared, sheet)
     state.setdefault("replace", {})
 
 
