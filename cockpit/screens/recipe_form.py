@@ -82,6 +82,7 @@ def from_form(
     *,
     dataset: str,
     columns: dict[str, tuple[str, str]],
+    name: str | None = None,
     where: str = "",
     month: str = "",
     header_row: int | None = None,
@@ -91,6 +92,8 @@ def from_form(
     as column_choice gives them. Fields of another dataset are dropped when it changes."""
     ds = datasets.get(dataset)
     r = replace(base, dataset=dataset, columns={}, constants={}, lookup={})
+    if name is not None:
+        r.name = name.strip() or None
     for canon in ds.column_names:
         choice, expr = columns.get(canon, (UNUSED, ""))
         if choice == EXPRESSION and expr.strip():

@@ -60,6 +60,12 @@ def recipe_part(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
 
 
 def _fields(base, names: list[str], gen: str):
+    name = st.text_input(
+        "Recipe name",
+        value=base.name or "",
+        key=f"rf_name_{gen}",
+        help="Saved under this name; next month's file of the same layout loads with it.",
+    )
     choices = list(datasets.DATASETS)
     dataset = st.selectbox(
         "Dataset",
@@ -115,6 +121,7 @@ def _fields(base, names: list[str], gen: str):
         unpivot = _unpivot(base, ds, names, gen)
     return rf.from_form(
         base,
+        name=name,
         dataset=dataset,
         columns=columns,
         where=where,
@@ -198,13 +205,8 @@ def _preview_part(ctx: PageContext, prepared: PreparedFile, toml: str) -> None:
 
 
 def _save_and_load(ctx: PageContext, prepared: PreparedFile, recipe, key: str) -> None:
-    left, right = st.columns([2, 1], vertical_alignment="bottom")
-    name = left.text_input(
-        "Recipe name", value=recipe.name or prepared.name.rsplit(".", 1)[0], key=f"rf_name_{key}"
-    )
-    if not right.button("Save recipe and load", type="primary", key=f"rf_save_{key}"):
+    if not st.button("Save recipe and load", type="primary", key=f"rf_save_{key}"):
         return
-    recipe.name = name.strip() or None
     waiting = st.empty()
     try:
         report = rf.save_and_load(
