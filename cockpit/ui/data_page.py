@@ -122,7 +122,9 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
         if sheet.status == "ready":
             _checks(prepared, sheet)
         if sheet.status in ("ready", "held"):
-            recipe_part.recipe_part(ctx, prepared, sheet)
+            report = recipe_part.recipe_part(ctx, prepared, sheet)
+            if report is not None:
+                _loaded([report])
     state.setdefault("replace", {})
 
 
@@ -348,13 +350,19 @@ def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
             ctx.store, ready, state.get("replace", {}), ctx.user, on_wait=waiting_note.info
         )
         waiting_note.empty()
-        state["report"] = reports
-        state["prepared"] = {}
-        state["options"] = {}
-        state["replace"] = {}
-        state["uploader"] += 1
-        st.cache_data.clear()
-        st.rerun()
+        _loaded(reports)
+
+
+def _loaded(reports: list) -> None:
+    """After a load: its report, a fresh uploader, fresh figures."""
+    state = _state()
+    state["report"] = reports
+    state["prepared"] = {}
+    state["options"] = {}
+    state["replace"] = {}
+    state["uploader"] += 1
+    st.cache_data.clear()
+    st.rerun()
 
 
 def last_report(ctx: PageContext | None = None) -> None:

@@ -26,10 +26,11 @@ def _preview(db: str, sha: str, name: str, toml: str, _data: bytes) -> dict:
     return rf.preview_view(get_store(), _data, name, toml)
 
 
-def recipe_part(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
-    """The sheet's recipe as a form beside its preview (held sheets open with it shown)."""
+def recipe_part(ctx: PageContext, prepared: PreparedFile, sheet):
+    """The sheet's recipe as a form beside its preview (held sheets open with it shown);
+    the load report once "Save recipe and load" loaded the file with it, else None."""
     if not auth.can(ctx.user, "map"):
-        return
+        return None
     key = f"{prepared.sha256[:16]}_{sheet.raw.sheet or ''}"
     shown = st.toggle(
         "Recipe: say exactly how this sheet loads",
@@ -37,7 +38,7 @@ def recipe_part(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
         key=f"rf_open_{key}",
     )
     if not shown:
-        return
+        return None
     state = _state()
     if key not in state["toml"]:
         state["toml"][key] = rf.initial(sheet, ctx.store).to_toml()
@@ -56,7 +57,7 @@ def recipe_part(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
         _text_view(key, toml)
     with view:
         _preview_part(ctx, prepared, toml)
-    _save_and_load(ctx, prepared, recipe, key)
+    return _save_and_load(ctx, prepared, recipe, key)
 
 
 def _fields(base, names: list[str], gen: str):
@@ -204,9 +205,9 @@ def _preview_part(ctx: PageContext, prepared: PreparedFile, toml: str) -> None:
         st.caption(f"{view['rejected']:,} row(s) would be rejected (see the checks above).")
 
 
-def _save_and_load(ctx: PageContext, prepared: PreparedFile, recipe, key: str) -> None:
+def _save_and_load(ctx: PageContext, prepared: PreparedFile, recipe, key: str):
     if not st.button("Save recipe and load", type="primary", key=f"rf_save_{key}"):
-        return
+        return None
     waiting = st.empty()
     try:
         report = rf.save_and_load(
@@ -215,19 +216,14 @@ def _save_and_load(ctx: PageContext, prepared: PreparedFile, recipe, key: str) -
     except (RecipeError, auth.PermissionDenied) as exc:
         waiting.empty()
         st.error(str(exc), icon=":material/block:")
-        return
+        return None
     waiting.empty()
-    from cockpit.ui import data_page
-
-    page = data_page._state()
-    page["report"] = [report]
-    page["prepared"] = {}
-    page["options"] = {}
-    page["replace"] = {}
-    page["uploader"] += 1
+    if report.status == "rejected":  # nothing stored: the form stays as the analyst left it
+        for text in [*report.messages, *(m for sh in report.sheets for m in sh.messages)]:
+            st.error(text, icon=":material/block:")
+        return None
     _state()["toml"].pop(key, None)
-    st.cache_data.clear()
-    st.rerun()
+    return report
 
 
 def recipes_section(ctx: PageContext) -> None:
