@@ -198,7 +198,11 @@ def _preview_part(ctx: PageContext, prepared: PreparedFile, toml: str) -> None:
         months = view["months"]
         span = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
         st.markdown(f"**Figures this file gives** ({span})")
-        st.dataframe(view["figures"], hide_index=True, width="stretch", placeholder="—")
+        figures = view["figures"]
+        for start in range(0, len(figures), 3):
+            cells = st.columns(3)
+            for cell, fig in zip(cells, figures[start : start + 3], strict=False):
+                cell.metric(fig["KPI"], fig["Value"])
     elif not view["error"]:
         st.caption("No KPI figures yet: the rows need a date (or the file's month).")
     if view["rejected"]:

@@ -44,8 +44,7 @@ def _frames(at) -> list:
 
 
 def _figures(at) -> dict:
-    (table,) = [f for f in _frames(at) if list(f.columns) == ["KPI", "Value"]]
-    return dict(zip(table["KPI"], table["Value"], strict=True))
+    return {m.label: m.value for m in at.metric}
 
 
 def _dropped(at):
