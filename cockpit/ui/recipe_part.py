@@ -268,7 +268,10 @@ def recipes_section(ctx: PageContext) -> None:
     said = _state().pop("said", None)
     if said:
         st.success(said, icon=":material/check:")
-    upload = st.file_uploader("Import a recipe (TOML)", type=["toml"], key="rf_import_file")
+    # Drawn only when asked for: the page's one uploader stays the exports' uploader.
+    if not st.toggle("Import a recipe (TOML)", key="rf_import_open"):
+        return
+    upload = st.file_uploader("Recipe file (TOML)", type=["toml"], key="rf_import_file")
     if upload is not None and st.button("Import recipe", key="rf_import"):
         try:
             text = upload.getvalue().decode("utf-8")
