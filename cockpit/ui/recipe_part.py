@@ -81,8 +81,7 @@ def _fields(base, names: list[str], gen: str):
     columns = {}
     for col in ds.columns:
         choice, expr = rf.column_choice(base, col.name, names)
-        left, right = st.columns([1, 1])
-        choice = left.selectbox(
+        choice = st.selectbox(
             col.name,
             picks,
             index=picks.index(choice) if choice in picks else 0,
@@ -91,7 +90,7 @@ def _fields(base, names: list[str], gen: str):
             help=col.description or None,
         )
         if choice == rf.EXPRESSION:
-            expr = right.text_input(
+            expr = st.text_input(
                 f"{col.name} =",
                 value=expr,
                 key=f"rf_expr_{col.name}_{gen}",

@@ -36,6 +36,20 @@ def _key(prefix: str) -> str:
     return f"[class*='st-key-{prefix}']"
 
 
+def _shots(ui, name: str) -> None:
+    """Screenshots at 1440 and 390 px (the sidebar closed on the phone, as a phone opens it)."""
+    page = ui.page
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 2400})
+        sidebar = page.get_by_test_id("stSidebar")
+        if width < 640 and sidebar.get_attribute("aria-expanded") == "true":
+            page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+            expect(sidebar).to_have_attribute("aria-expanded", "false")
+        ui.idle()
+        ui.shot(f"{name}-{width}")
+    page.set_viewport_size({"width": 1400, "height": 1600})
+
+
 def test_edit_a_recipe_watch_the_preview_and_load(fresh_server, ui, tmp_path):
     server = fresh_server(demo=False)
     page = ui.page
@@ -75,18 +89,11 @@ def test_edit_a_recipe_watch_the_preview_and_load(fresh_server, ui, tmp_path):
     ui.idle()
     expect(page.get_by_text("a subquery is not allowed")).to_have_count(0)
     assert ui.metric("Abandonment") == "0.0%"
-    for width in (1440, 390):
-        page.set_viewport_size({"width": width, "height": 2400})
-        ui.idle()
-        ui.shot(f"data-recipe-form-{width}")
-    page.set_viewport_size({"width": 1400, "height": 1600})
+    _shots(ui, "data-recipe-form")
 
     page.get_by_role("button", name="Save recipe and load").click()
     expect(page.get_by_role("heading", name="Load report")).to_be_visible()
     ui.idle()
     expect(page.get_by_text("loaded with recipe 'Bank calls' version 1")).to_be_visible()
     expect(page.get_by_role("heading", name="Recipes")).to_be_visible()
-    for width in (1440, 390):
-        page.set_viewport_size({"width": width, "height": 2400})
-        ui.idle()
-        ui.shot(f"data-recipe-loaded-{width}")
+    _shots(ui, "data-recipe-loaded")
