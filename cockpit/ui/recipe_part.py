@@ -57,7 +57,7 @@ def recipe_part(ctx: PageContext, prepared: PreparedFile, sheet):
         _text_view(key, toml)
     with view:
         _preview_part(ctx, prepared, toml)
-    return _save_and_load(ctx, prepared, recipe, key)
+    return _save_and_load(ctx, prepared, recipe, key, blocked=bool(problem))
 
 
 def _fields(base, names: list[str], gen: str):
@@ -208,8 +208,11 @@ def _preview_part(ctx: PageContext, prepared: PreparedFile, toml: str) -> None:
         st.caption(f"{view['rejected']:,} row(s) would be rejected (see the checks above).")
 
 
-def _save_and_load(ctx: PageContext, prepared: PreparedFile, recipe, key: str):
-    if not st.button("Save recipe and load", type="primary", key=f"rf_save_{key}"):
+def _save_and_load(ctx: PageContext, prepared: PreparedFile, recipe, key: str, *, blocked: bool):
+    # Blocked while the form says something the recipe cannot hold (its message is shown).
+    if not st.button(
+        "Save recipe and load", type="primary", key=f"rf_save_{key}", disabled=blocked
+    ):
         return None
     waiting = st.empty()
     try:

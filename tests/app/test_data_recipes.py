@@ -157,3 +157,40 @@ def test_viewers_see_no_recipes_analysts_do_admins_delete(monkeypatch, empty_db)
     _ok(at)
     assert "Deleted recipe 'Bank calls'." in " ".join(s.value for s in at.success)
     assert recipes.list_recipes(store) == []
+
+
+def test_an_analyst_imports_a_recipe_file(open_app, empty_db):
+    at = open_app(empty_db, "data")
+    assert "No saved recipes yet" in " ".join(c.value for c in at.caption)
+    at.toggle(key="rf_import_open").set_value(True).run()
+    _ok(at)
+    at.file_uploader(key="rf_import_file").set_value(
+        ("bank.toml", TYPED.replace('name = "Bank calls"\n', "").encode(), "application/toml")
+    ).run()
+    at.button(key="rf_import").click().run()
+    _ok(at)
+    assert "Saved recipe 'bank' version 1." in " ".join(s.value for s in at.success)
+    (table,) = [f for f in _frames(at) if "Recipe" in f.columns and "Loads" in f.columns]
+    assert table[["Recipe", "Version", "Loads"]].to_dict("records") == [
+        {"Recipe": "bank", "Version": 1, "Loads": 0}
+    ]
+    # A file that is no recipe says what is wrong with it.
+    at.file_uploader(key="rf_import_file").set_value(
+        ("junk.toml", b'dataset = "nope"\n', "application/toml")
+    ).run()
+    at.button(key="rf_import").click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "junk.toml: dataset 'nope' is not known" in errors, errors
+
+
+def test_a_month_the_recipe_cannot_hold_blocks_saving(open_app, empty_db):
+    at = _upload_and_type(open_app(empty_db, "data"))
+    _widget(at.selectbox, "rf_col_contact_date_").set_value("").run()
+    _widget(at.text_input, "rf_month_").input("March").run()
+    _ok(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "constants.contact_date = 'March' is not a month like 2024-03" in errors, errors
+    assert _widget(at.button, "rf_save_").disabled
+    _widget(at.text_input, "rf_month_").input("2024-03").run()
+    assert not _widget(at.button, "rf_save_").disabled
+    assert _figures(at)["Speed of answer"] == "18 s"
