@@ -194,3 +194,26 @@ def test_a_month_the_recipe_cannot_hold_blocks_saving(open_app, empty_db):
     _widget(at.text_input, "rf_month_").input("2024-03").run()
     assert not _widget(at.button, "rf_save_").disabled
     assert _figures(at)["Speed of answer"] == "18 s"
+
+
+def test_next_months_file_opens_with_the_saved_recipe(open_app, empty_db):
+    from cockpit import recipes
+    from cockpit.ui.resources import _store_for
+
+    at = open_app(empty_db, "data")
+    recipe = recipes.parse(TYPED)
+    recipe.where = "\"outcome\" <> 'PHANTOM'"
+    store = _store_for(str(empty_db.resolve()))
+    recipes.load(store, CALLS, "calls_march.csv", recipe, user="ann")
+    april = CALLS.replace(b",2403", b",2404")
+    at.file_uploader[0].set_value(("calls_april.csv", april, "text/csv")).run()
+    _ok(at)
+    (exp,) = [e for e in at.expander if "→ **contacts**" in e.label]
+    toggle = _widget(at.toggle, "rf_open_")
+    assert toggle.value is False  # a ready sheet's recipe opens when asked
+    toggle.set_value(True).run()
+    _ok(at)
+    assert _widget(at.text_input, "rf_name_").value == "Bank calls"
+    assert _widget(at.text_input, "rf_where_").value == "\"outcome\" <> 'PHANTOM'"
+    # No `answered` in this recipe: every call left in counts (0 + 5 + 30 + 45) / 4.
+    assert _figures(at)["Speed of answer"] == "20 s" and _dropped(at)["row"].tolist() == [4]
