@@ -330,8 +330,8 @@ def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
     waiting = [p.name for p in prepared if p.status == "ready" and p.held]
     if waiting:
         st.caption(
-            f"{', '.join(waiting)}: a sheet is held — confirm it, or choose “Keep raw only”"
-            " in its “Load as” box, to load the file."
+            f"{', '.join(waiting)}: a sheet is held — confirm it, load it with its recipe"
+            " (“Save recipe and load”), or choose “Keep raw only” in its “Load as” box."
         )
     label = f"Load {len(ready)} file{'s' if len(ready) != 1 else ''}"
     raw_only = bool(ready) and all(dataops.only_raw(p) for p in ready)
