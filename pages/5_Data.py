@@ -1,6 +1,6 @@
 """Data: upload this month's exports, check and correct them, load, manage what is loaded."""
 
-from cockpit.ui import data_page
+from cockpit.ui import data_page, recipe_part
 from cockpit.ui.shell import page_body, page_shell
 
 ctx = page_shell("data")
@@ -17,3 +17,4 @@ with page_body(ctx):
 
     data_page.coverage_section(ctx)
     data_page.history_section(ctx)
+    recipe_part.recipes_section(ctx)

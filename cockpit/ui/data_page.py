@@ -15,7 +15,7 @@ from cockpit.ingest.pipeline import (
     prepare_file,
 )
 from cockpit.screens import dataops, freshness
-from cockpit.ui import errors
+from cockpit.ui import errors, recipe_part
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext
 
@@ -121,6 +121,10 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
             _mapping_editor(prepared, sheet)
         if sheet.status == "ready":
             _checks(prepared, sheet)
+        if sheet.status in ("ready", "held"):
+            report = recipe_part.recipe_part(ctx, prepared, sheet)
+            if report is not None:
+                _loaded([report])
     state.setdefault("replace", {})
 
 
@@ -326,8 +330,8 @@ def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
     waiting = [p.name for p in prepared if p.status == "ready" and p.held]
     if waiting:
         st.caption(
-            f"{', '.join(waiting)}: a sheet is held — confirm it, or choose “Keep raw only”"
-            " in its “Load as” box, to load the file."
+            f"{', '.join(waiting)}: a sheet is held — confirm it, load it with its recipe"
+            " (“Save recipe and load”), or choose “Keep raw only” in its “Load as” box."
         )
     label = f"Load {len(ready)} file{'s' if len(ready) != 1 else ''}"
     raw_only = bool(ready) and all(dataops.only_raw(p) for p in ready)
@@ -346,13 +350,19 @@ def load_button(ctx: PageContext, prepared: list[PreparedFile]) -> None:
             ctx.store, ready, state.get("replace", {}), ctx.user, on_wait=waiting_note.info
         )
         waiting_note.empty()
-        state["report"] = reports
-        state["prepared"] = {}
-        state["options"] = {}
-        state["replace"] = {}
-        state["uploader"] += 1
-        st.cache_data.clear()
-        st.rerun()
+        _loaded(reports)
+
+
+def _loaded(reports: list) -> None:
+    """After a load: its report, a fresh uploader, fresh figures."""
+    state = _state()
+    state["report"] = reports
+    state["prepared"] = {}
+    state["options"] = {}
+    state["replace"] = {}
+    state["uploader"] += 1
+    st.cache_data.clear()
+    st.rerun()
 
 
 def last_report(ctx: PageContext | None = None) -> None:
