@@ -60,7 +60,10 @@ async def lifespan(_app):
     address = config.get_option("server.address") or "127.0.0.1"
     if address in ("0.0.0.0", "::"):
         address = "127.0.0.1"  # listening everywhere: the local CLI uses loopback
-    # Off the event loop: the pages' imports and the default view's caches.
+    # The pages' modules first, before any visitor: a page importing them while the warm-up
+    # thread does (a package half-initialised in the other thread) failed on a busy machine.
+    warmup.import_pages()
+    # Off the event loop: the default view's caches.
     api.start(int(config.get_option("server.port") or 8501), host=address, warm_pages=warmup.warm)
     try:
         yield {}

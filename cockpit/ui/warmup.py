@@ -33,6 +33,9 @@ PAGE_MODULES = (
     "cockpit.ui.data_page",
     "cockpit.ui.settings_page",
     "cockpit.ui.sql_page",
+    "cockpit.ui.rows_page",
+    "cockpit.ui.alerts_page",
+    "cockpit.ui.recipe_part",
 )
 
 
