@@ -363,10 +363,7 @@ async def loads_post(request, srv, user):
         return report.to_dict()
 
     job = srv.queue.submit(name, run)
-    ahead = srv.queue.ahead(job)
-    if q.get("wait", "0").lower() in ("1", "true", "yes"):
-        await asyncio.get_running_loop().run_in_executor(None, job.done.wait)
-    return (200 if job.done.is_set() else 202), _job_doc(srv, job, ahead)
+    return await _answer_job(srv, job, q)
 
 
 @endpoint(needs="seed_demo")
@@ -378,10 +375,7 @@ async def demo(request, srv, user):
     if_empty = q.get("if_empty", "0").lower() in ("1", "true", "yes")
     job = srv.queue.submit("demo data", lambda: seed(srv.store(), if_empty=if_empty,
                                                      user=user.name))  # fmt: skip
-    ahead = srv.queue.ahead(job)
-    if q.get("wait", "0").lower() in ("1", "true", "yes"):
-        await asyncio.get_running_loop().run_in_executor(None, job.done.wait)
-    return (200 if job.done.is_set() else 202), _job_doc(srv, job, ahead)
+    return await _answer_job(srv, job, q)
 
 
 async def _load_with_recipe(srv, user, name, data, recipe_name, append, q):
@@ -403,10 +397,7 @@ async def _load_with_recipe(srv, user, name, data, recipe_name, append, q):
         return report.to_dict()
 
     job = srv.queue.submit(name, run)
-    ahead = srv.queue.ahead(job)
-    if q.get("wait", "0").lower() in ("1", "true", "yes"):
-        await asyncio.get_running_loop().run_in_executor(None, job.done.wait)
-    return (200 if job.done.is_set() else 202), _job_doc(srv, job, ahead)
+    return await _answer_job(srv, job, q)
 
 
 @endpoint(needs="read")
@@ -422,6 +413,15 @@ async def recipes_list(request, srv, user):
         return out
 
     return 200, await run_in_threadpool(read)
+
+
+async def _answer_job(srv: Server, job: loadqueue.Job, q) -> tuple[int, dict]:
+    """A queued job's answer: 202 with its place in the queue, or 200 with its report when
+    the call asked to `wait` and it is done."""
+    ahead = srv.queue.ahead(job)
+    if q.get("wait", "0").lower() in ("1", "true", "yes"):
+        await asyncio.get_running_loop().run_in_executor(None, job.done.wait)
+    return (200 if job.done.is_set() else 202), _job_doc(srv, job, ahead)
 
 
 def _job_doc(srv: Server, job: loadqueue.Job, ahead: int | None = None) -> dict:

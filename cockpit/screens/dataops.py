@@ -223,8 +223,14 @@ def commit_queued(
                 reports.append(disk_failure(p.name, p.data, exc))
         return {"reports": reports}
 
+    return run_queued(", ".join(p.name for p in prepared), run, on_wait, poll_s)["reports"]
+
+
+def run_queued(describe: str, run, on_wait=None, poll_s: float = 0.2) -> dict:
+    """Run `run` in the process's load queue (behind any load waiting there), telling
+    `on_wait` how many loads are ahead while it waits; its result, or its error raised."""
     q = loadqueue.shared()
-    job = q.submit(", ".join(p.name for p in prepared), run)
+    job = q.submit(describe, run)
     said = 0
     while True:
         ahead = q.ahead(job) if job.state == "queued" else 0
@@ -235,7 +241,7 @@ def commit_queued(
             break
     if job.state == "failed":
         raise RuntimeError(job.error)
-    return job.result["reports"]
+    return job.result
 
 
 def loads_history(store: Store) -> pd.DataFrame:

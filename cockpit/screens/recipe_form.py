@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from cockpit import auth, datasets, loadqueue, recipes
+from cockpit import auth, datasets, recipes
 from cockpit.ingest.model import PreparedSheet
 from cockpit.kpis.catalogue import format_value
 from cockpit.kpis.registry import lookup
 from cockpit.recipes.model import Recipe, RecipeError, Unpivot, dumps, parse
-from cockpit.screens.dataops import WAITING_MESSAGE
+from cockpit.screens import dataops
 from cockpit.store import Store
 
 EXPRESSION = "(expression)"  # the picker's choice that opens the expression box
@@ -215,19 +215,7 @@ def save_and_load(
         return {"report": recipes.load(store, data, name, recipe, user=user,
                                        replace=replace_months)}  # fmt: skip
 
-    q = loadqueue.shared()
-    job = q.submit(f"{name} (recipe {recipe.name!r})", run)
-    said = 0
-    while True:
-        ahead = q.ahead(job) if job.state == "queued" else 0
-        if ahead and ahead != said and on_wait is not None:
-            on_wait(WAITING_MESSAGE.format(ahead=ahead))
-        said = ahead
-        if job.done.wait(poll_s):
-            break
-    if job.state == "failed":
-        raise RuntimeError(job.error)
-    return job.result["report"]
+    return dataops.run_queued(f"{name} (recipe {recipe.name!r})", run, on_wait, poll_s)["report"]
 
 
 def saved_table(store: Store) -> pd.DataFrame:
