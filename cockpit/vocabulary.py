@@ -1,7 +1,8 @@
 """What the detector knows, read from queries/vocabulary/*.toml (the one place it is written).
 
 - `<dataset>.toml`: the dataset's signal words and, per canonical column, its header
-  synonyms (any of the seven languages) and the range its values must mostly fall in;
+  synonyms (`synonyms`, plus `es`, `fr`, `de`, `pt`, `it`, `nl` where told apart by
+  language) and the range its values must mostly fall in;
 - `common.toml`: month names per language, header stop words / translations / phrases,
   measure words, the words of a months-across sheet.
 
@@ -46,8 +47,20 @@ def columns(name: str) -> dict[str, dict]:
 
 
 def synonyms(name: str, column: str) -> tuple[str, ...]:
-    """The header synonyms of a dataset's column, as written in its file."""
-    return tuple(columns(name).get(column, {}).get("synonyms", ()))
+    """Every header synonym of a dataset's column: `synonyms` (English, or any language not
+    told apart), then those listed per language (es, fr, de, pt, it, nl), each once."""
+    entry = columns(name).get(column, {})
+    words = [
+        *entry.get("synonyms", ()),
+        *(w for lang in LANGUAGES[1:] for w in entry.get(lang, ())),
+    ]
+    return tuple(dict.fromkeys(words))
+
+
+def synonyms_in(name: str, column: str, language: str) -> tuple[str, ...]:
+    """The synonyms a dataset's file lists for `language` ("en": the `synonyms` key)."""
+    entry = columns(name).get(column, {})
+    return tuple(entry.get("synonyms" if language == "en" else language, ()))
 
 
 @functools.cache

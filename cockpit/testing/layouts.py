@@ -228,6 +228,27 @@ def _f_translated(g: Grid, ds: str, rnd: random.Random) -> None:
         )
 
 
+def _f_language(g: Grid, ds: str, rnd: random.Random) -> None:
+    """Every header in one of the six other languages, as its vocabulary file lists them per
+    language (a column with none there: its words translated)."""
+    lang = rnd.choice(vocabulary.LANGUAGES[1:])
+    for i, c in enumerate(_columns(ds)):
+        own = vocabulary.synonyms_in(ds, c, lang)
+        if own:
+            g.header[i] = rnd.choice([str.title, str.upper, str.capitalize])(rnd.choice(own))
+        else:
+            g.header[i] = " ".join(
+                rnd.choice(_FOREIGN[w.lower()]).title() if w.lower() in _FOREIGN else w
+                for w in g.header[i].split()
+            )
+
+
+def _by_language() -> list[str]:
+    """The datasets whose vocabulary lists synonyms per language."""
+    return [ds for ds in CANONICAL
+            if any(set(e) & set(vocabulary.LANGUAGES[1:]) for e in vocabulary.columns(ds).values())]  # fmt: skip
+
+
 def _f_title_block(g: Grid, ds: str, rnd: random.Random) -> None:
     """A title, a note and a blank line above the header."""
     label = datasets.get(ds).label
@@ -453,6 +474,7 @@ FAMILIES = {
     "synonyms": _f_synonyms,
     "code_style": _f_code_style,
     "translated": _f_translated,
+    "language": _f_language,
     "title_block": _f_title_block,
     "units_row": _f_units_row,
     "two_row_header": _f_two_row_header,
@@ -482,6 +504,8 @@ def datasets_for(family: str) -> list[str]:
         return ["contacts", "orders"]
     if family == "yes_no_codes":
         return ["contacts"]
+    if family == "language":
+        return _by_language()
     return list(CANONICAL)
 
 

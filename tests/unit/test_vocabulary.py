@@ -112,6 +112,24 @@ def test_the_detector_reads_the_files():
     assert detect_types.KNOWN_PLACEHOLDERS[:3] == ("n/a", "na", "#n/a")
 
 
+def test_column_entries_hold_only_known_keys():
+    """A typo ('sp' for 'es') would drop synonyms silently."""
+    known = {"synonyms", "scale", "plausible", *vocabulary.LANGUAGES[1:]}
+    for name in datasets.DATASETS:
+        for col, entry in vocabulary.columns(name).items():
+            assert set(entry) <= known, f"{name}.{col}: {set(entry) - known}"
+
+
+def test_synonyms_per_language_join_the_column_synonyms():
+    offered = datasets.get("contact_stats").column("offered").synonyms
+    assert "llamadas entrantes" in offered and "inkomende oproepen" in offered
+    assert vocabulary.synonyms_in("contact_stats", "offered", "de") == (
+        "eingehende anrufe",
+        "angebotene anrufe",
+    )
+    assert vocabulary.synonyms_in("contact_stats", "offered", "en")[0] == "offered"
+
+
 def test_month_names_twelve_per_language_and_each_spelling_one_month():
     names = vocabulary.month_names()
     assert list(names) == list(vocabulary.LANGUAGES)
