@@ -329,6 +329,14 @@ def _f_decimal_comma(g: Grid, ds: str, rnd: random.Random) -> None:
     g.text.update(decimal=",", date="%d.%m.%Y", delimiter=";")
 
 
+def _f_thousands(g: Grid, ds: str, rnd: random.Random) -> None:
+    """Numbers written as text with thousands separators: 1,250.50 / 1.250,50 / 1 250,50."""
+    sep, dec, delim = rnd.choice(
+        [(",", ".", ","), (".", ",", ";"), (" ", ",", ";"), ("'", ".", ",")]
+    )
+    g.text.update(thousands=sep, decimal=dec, delimiter=delim, numbers_as_text=True)
+
+
 def _f_day_first(g: Grid, ds: str, rnd: random.Random) -> None:
     """Dates day first: 15/01/2025."""
     g.text.update(date="%d/%m/%Y", as_text=True)
@@ -482,6 +490,7 @@ FAMILIES = {
     "blank_separators": _f_blank_separators,
     "extra_columns": _f_extra_columns,
     "decimal_comma": _f_decimal_comma,
+    "thousands": _f_thousands,
     "day_first": _f_day_first,
     "yymmdd": _f_yymmdd,
     "ampm": _f_ampm,
@@ -525,6 +534,11 @@ def _text(v, t: dict) -> str:
         return v.strftime(t.get("date", "%Y-%m-%d"))
     if isinstance(v, float) and not math.isfinite(v):
         return ""
+    if isinstance(v, int | float) and "thousands" in t:
+        s = f"{v:,.2f}" if not float(v).is_integer() else f"{int(v):,}"
+        return (
+            s.replace(",", "\0").replace(".", t.get("decimal", ".")).replace("\0", t["thousands"])
+        )
     if isinstance(v, int | float):
         s = str(int(v)) if float(v).is_integer() else repr(float(v))
         return s.replace(".", t["decimal"]) if "decimal" in t else s
@@ -546,10 +560,7 @@ def _write(g: Grid, fmt: str) -> bytes:
             for c, v in enumerate(row, start=1):
                 if v is None or v == "":
                     continue
-                if g.text.get("as_text") and isinstance(v, D | T):
-                    v = _text(v, g.text)
-                elif "decimal" in g.text and isinstance(v, float):
-                    pass  # a number cell is a number in any locale
+                v = _cell(v, g)  # a number cell is a number in any locale, unless text
                 cell = ws.cell(r, c, v)
                 if isinstance(v, T):
                     cell.number_format = "yyyy-mm-dd hh:mm:ss"
@@ -572,8 +583,11 @@ def _write(g: Grid, fmt: str) -> bytes:
 
 
 def _cell(v, g: Grid):
-    """A cell's value as a workbook holds it (text when the family writes dates as text)."""
+    """A cell's value as a workbook holds it (text when the family writes dates or numbers as
+    text)."""
     if g.text.get("as_text") and isinstance(v, D | T):
+        return _text(v, g.text)
+    if g.text.get("numbers_as_text") and isinstance(v, int | float) and not isinstance(v, bool):
         return _text(v, g.text)
     return v
 
