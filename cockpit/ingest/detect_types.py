@@ -35,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cockpit import vocabulary
 from cockpit.ingest import typed
 from cockpit.ingest.clean_columns import clean_profiles, nominated
 from cockpit.ingest.kernels import map_columns
@@ -43,12 +44,8 @@ from cockpit.ingest.profile import ColumnProfile
 
 __all__ = ["ColumnProfile", "profile_columns", "swap_order"]  # ColumnProfile: where it was
 
-KNOWN_PLACEHOLDERS = (
-    "n/a", "na", "#n/a", "n.a.", "-", "--", "---", ".", "?", "tbd", "tba", "null", "none", "nil",
-    "nan", "date not captured", "not captured", "not available", "not applicable", "unknown",
-    "missing", "#value!", "#ref!", "#div/0!", "#num!", "#name?", "#null!", "ns",
-    "not specified", "#multivalue",
-)  # fmt: skip
+# Cell values that mean "nothing here": queries/vocabulary/common.toml [values].
+KNOWN_PLACEHOLDERS = tuple(vocabulary.common()["values"]["placeholders"])
 # A placeholder: a known word, or Excel's day zero written out as text ("1899-12-30 08:58:00.000"
 # in a date column: the cell was empty in the system that exported it).
 IS_PLACEHOLDER = "(list_contains($ph, lower(v)) or starts_with(v, '1899-12-30'))"

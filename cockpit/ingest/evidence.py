@@ -19,196 +19,23 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cockpit import vocabulary
 from cockpit.ingest.header_words import words
 
 # What a sheet must say, in its headers, title or name, to be each dataset (English words:
-# headers are translated word for word first, see header_words).
-SIGNALS: dict[str, frozenset[str]] = {
-    "orders": frozenset(
-        [
-            "order",
-            "orders",
-            "sales",
-            "sale",
-            "sold",
-            "revenue",
-            "invoice",
-            "shipment",
-            "shipped",
-            "ship",
-            "shipping",
-            "dispatch",
-            "despatch",
-            "delivery",
-            "delivered",
-            "booking",
-            "po",
-            "so",
-            "customer",
-            "eta",
-        ]
-    ),
-    "returns": frozenset(["return", "returns", "returned", "rma", "refund"]),
-    "production": frozenset(
-        [
-            "production",
-            "produced",
-            "planned",
-            "run",
-            "runtime",
-            "output",
-            "units",
-            "good",
-            "scrap",
-            "oee",
-            "batch",
-            "throughput",
-            "yield",
-        ]
-    ),
-    "downtime": frozenset(
-        [
-            "downtime",
-            "stoppage",
-            "stoppages",
-            "stop",
-            "stops",
-            "stopped",
-            "cause",
-            "causes",
-            "reason",
-            "reasons",
-            "breakdown",
-            "breakdowns",
-            "failure",
-            "failures",
-            "fault",
-            "faults",
-            "outage",
-        ]
-    ),
-    "budget": frozenset(
-        ["budget", "budgeted", "actual", "actuals", "forecast", "variance", "plan"]
-    ),
-    "contacts": frozenset(
-        [
-            "call",
-            "calls",
-            "caller",
-            "ticket",
-            "tickets",
-            "contact",
-            "contacts",
-            "agent",
-            "answered",
-            "abandoned",
-            "incident",
-            "incidents",
-            "case",
-            "cases",
-            "queue",
-            "interaction",
-            "interactions",
-            "inbound",
-            "issue",
-            "issues",
-            "assignee",
-            "reporter",
-            "requester",
-            "helpdesk",
-            "sla",
-        ]
-    ),
-    "surveys": frozenset(
-        [
-            "survey",
-            "surveys",
-            "nps",
-            "recommend",
-            "recommendation",
-            "rating",
-            "rate",
-            "score",
-            "satisfaction",
-            "response",
-            "responses",
-            "respondent",
-            "feedback",
-        ]
-    ),
-    "contact_stats": frozenset(
-        [
-            "calls",
-            "call",
-            "offered",
-            "incoming",
-            "inbound",
-            "answered",
-            "abandoned",
-            "acd",
-            "queue",
-            "asa",
-            "aht",
-            "agent",
-            "agents",
-        ]
-    ),  # fmt: skip
-    "delivery_stats": frozenset(
-        [
-            "planned",
-            "scheduled",
-            "cancelled",
-            "canceled",
-            "late",
-            "delayed",
-            "punctuality",
-            "delay",
-            "trips",
-            "trains",
-            "deliveries",
-            "departures",
-            "arrivals",
-            "circulations",
-        ]
-    ),  # fmt: skip
-    "targets": frozenset(["target", "targets", "kpi", "goal", "goals", "objective", "objectives"]),
-}
+# headers are translated word for word first, see header_words): `signals` of each
+# queries/vocabulary/<dataset>.toml.
+SIGNALS: dict[str, frozenset[str]] = vocabulary.signals()
 
 # A header made of these words is a measure (count, average, share), not a cause name.
-MEASURE_WORDS = frozenset(
-    [
-        "number",
-        "count",
-        "total",
-        "sum",
-        "avg",
-        "average",
-        "mean",
-        "median",
-        "pct",
-        "percent",
-        "percentage",
-        "%",
-        "rate",
-        "ratio",
-        "share",
-        "duration",
-        "time",
-        "minutes",
-        "hours",
-        "seconds",
-        "productivity",
-        "workers",
-        "incentive",
-        "wip",
-    ]
-)
+MEASURE_WORDS = vocabulary.words("evidence", "measure_words")
 
-DAY_MINUTES = 24 * 60
+# Minutes lost per downtime row stay within a day (downtime.toml, minutes.plausible).
+DAY_MINUTES = int(vocabulary.plausible("downtime", "minutes")[1])
 EARLIEST = dt.date(1980, 1, 1)
 PLAUSIBLE_SHARE = 0.95  # of the filled values; a few odd rows are reported, not decisive
-# Ratings and scores on their scale: (canonical column, low, high).
-SCALES = {"csat": (1, 5), "score": (0, 10)}
+# Ratings and scores on their scale: {canonical column: (low, high)} (`scale` of a column).
+SCALES = vocabulary.scales()
 
 
 @dataclass

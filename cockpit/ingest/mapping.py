@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from cockpit import datasets, queries
+from cockpit import datasets, queries, vocabulary
 from cockpit.ingest import evidence, header_words
 
 # Which detected column kinds can fill a canonical type.
@@ -305,7 +305,7 @@ def join_dates_and_times(ds, columns: dict[str, str], profiles: list) -> dict[st
     return combine
 
 
-_UNIT_HEADER = {"uom", "unit", "units", "unit of measure", "time unit", "duration unit"}
+_UNIT_HEADER = vocabulary.words("headers", "duration_unit")
 _START_END = (("start", "started", "begin", "from", "down"), ("end", "ended", "finish", "to", "up"))
 
 
@@ -326,10 +326,9 @@ def units_beside(columns: dict[str, str], profiles: list) -> dict[str, str]:
     return out
 
 
-_DUE = {"due", "due date", "due by", "sla due", "resolution due", "due at", "target date",
-        "resolve by", "sla target"}  # fmt: skip
+_DUE = vocabulary.words("headers", "due")
 # Headers that state the opposite of their canonical yes/no ('Overdue' for sla_met).
-NEGATED = {"overdue", "is overdue", "sla breached", "breached", "sla violated", "sla breach"}
+NEGATED = vocabulary.words("headers", "negated")
 
 
 def due_date(profiles: list, used: set[str]) -> str | None:

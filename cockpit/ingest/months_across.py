@@ -22,33 +22,21 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from cockpit import vocabulary
 from cockpit.ingest.header_words import strip_accents
 
 MIN_MONTHS = 3
 
 # Month words in English, Spanish, French, German, Portuguese, Italian and Dutch, accents
-# stripped; abbreviations as the export tools write them ("Sept", "janv", "Mär", "mrt").
-_MONTH_NAMES = {
-    1: "jan january janv janvier januar jaenner jan enero ene janeiro gennaio gen januari",
-    2: "feb february fevr fev fevrier februar febrero febr fevereiro febbraio februari",
-    3: "mar march mars marz maerz marzo marco maart mrt",
-    4: "apr april avr avril abril abr aprile",
-    5: "may mai mayo maio maggio mag mei",
-    6: "jun june juin juni junio junho giugno giu",
-    7: "jul july juil juillet juli julio julho luglio lug",
-    8: "aug august aout aou agosto ago augustus",
-    9: "sep sept september septembre septiembre setiembre set setembro settembre sett",
-    10: "oct october octobre okt oktober octubre outubro out ottobre ott",
-    11: "nov november novembre noviembre novembro",
-    12: "dec december decembre dez dezember diciembre dic dezembro dicembre",
-}
-MONTH_WORDS = {w: m for m, names in _MONTH_NAMES.items() for w in names.split()}
+# stripped; abbreviations as the export tools write them ("Sept", "janv", "Mär", "mrt"):
+# queries/vocabulary/common.toml [months].
+MONTH_WORDS = vocabulary.month_words()
 _ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _vocab(text: str) -> frozenset[str]:
-    """A word list written as one string (easier to read and extend than a list literal)."""
-    return frozenset(text.split())
+def _vocab(key: str) -> frozenset[str]:
+    """A word list of queries/vocabulary/common.toml [months_across]."""
+    return vocabulary.words("months_across", key)
 
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
@@ -57,7 +45,7 @@ _DATE_CELL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")
 _TOKENS = re.compile(r"[a-z]+|\d+|%")
-_FILLER = _vocab("de del of the en du di van im em mes month mois monat")
+_FILLER = _vocab("filler")
 
 
 def _words(text: str) -> list[str]:
@@ -72,55 +60,18 @@ def _wordset(*texts: str | None) -> set[str]:
 
 # --- vocabularies (accentless, lower case) -------------------------------------------------
 
-PLAN_WORDS = _vocab(
-    "budget budgets budgeted budgetted plan plans planned planning forecast forecasts fcst"
-    " target targets quota quotas goal goals objective objectives presupuesto presupuestos"
-    " ppto objetivo objetivos meta metas cuota cuotas pronostico prevision previsiones"
-    " objectif objectifs previsionnel previsions ziel ziele planung vorgabe vorgaben soll"
-    " orcamento orcamentos previsao obiettivo obiettivi previsione begroting doel doelen"
-    " prognose projection projections projected proyeccion proyecciones hochrechnung projecao"
-    " proiezione"
-)  # fmt: skip
-ACTUAL_WORDS = _vocab(
-    "actual actuals act real reales realizado realizados spend spending spent ist reel reels"
-    " realise effettivo consuntivo werkelijk werkelijke"
-)  # fmt: skip
-SALES_WORDS = _vocab(
-    "sales sale revenue revenues turnover ventas venta ingresos facturacion ventes chiffre"
-    " umsatz umsatze umsaetze verkauf vendas receita receitas faturamento vendite fatturato"
-    " ricavi omzet verkoop"
-)  # fmt: skip
-COST_WORDS = _vocab(
-    "expense expenses expenditure expenditures cost costs opex capex overhead overheads"
-    " outgoings gastos gasto costos costes coste egresos depenses charges couts ausgaben"
-    " kosten aufwand aufwendungen despesas custos spese costi uscite uitgaven cogs"
-)  # fmt: skip
-INCOME_WORDS = _vocab(
-    "income incomes revenue revenues sales turnover ingresos ingreso ventas recettes produits"
-    " ventes erlose erloese umsatz einnahmen receitas vendas ricavi entrate vendite omzet"
-    " opbrengsten inkomsten"
-)  # fmt: skip
+PLAN_WORDS = _vocab("plan")
+ACTUAL_WORDS = _vocab("actual")
+SALES_WORDS = _vocab("sales")
+COST_WORDS = _vocab("cost")
+INCOME_WORDS = _vocab("income")
 # Headers of a label column naming a place or a seller (the targets' site dimension).
-PLACE_WORDS = _vocab(
-    "city cities town store stores shop site sites location region country territory branch"
-    " outlet market district zone salesperson seller sellers rep reps representative"
-    " ciudad tienda sucursal vendedor vendedora region pais zona territorio plaza ville"
-    " magasin boutique vendeur agence pays secteur stadt filiale geschaeft laden verkaufer"
-    " verkaeufer gebiet niederlassung cidade loja filial citta negozio venditore paese stad"
-    " winkel filiaal verkoper vestiging"
-)  # fmt: skip
-UNIT_WORDS = _vocab(
-    "unit department dept division project centre center departamento abteilung kostenstelle"
-    " departement reparto afdeling kostenplaats"
-)  # fmt: skip
-ACCOUNT_WORDS = _vocab(
-    "account accounts line item category categories description concept concepto cuenta"
-    " partida compte poste konto posten conta rubrica conto voce rekening categoria"
-    " categorie kategorie"
-)  # fmt: skip
+PLACE_WORDS = _vocab("place")
+UNIT_WORDS = _vocab("unit")
+ACCOUNT_WORDS = _vocab("account")
 
 # Header tags beside a month ("Jan Budget", "Actual Feb") and what they make of the column.
-_TAG_BUDGET = PLAN_WORDS | {"bud", "bgt", "fc"}
+_TAG_BUDGET = PLAN_WORDS | _vocab("budget_tags")
 _TAG_ACTUAL = ACTUAL_WORDS
 _NOT_MONTH = [
     (re.compile(r"^(ytd|mtd|qtd|cumul\w*|acum\w*|kumul\w*)$"), "a year-to-date figure"),
@@ -152,22 +103,11 @@ _COLUMN_REASONS = [
 ]  # fmt: skip
 
 # Row labels that are not accounts: subtotals, totals, computed lines (English, Spanish,
-# French, German, Portuguese, Italian, Dutch; matched accentless, lower case).
-_SUBTOTAL = re.compile(
-    r"^(sub ?-?totals?|subtotaal|subtotale|sous ?-?totals?|zwischensumme|zwischensummen)\b"
-)
-_TOTAL = re.compile(
-    r"^(grand total|totals?|totales|total general|totaux|totale|totaal|gesamt\w*|summe|sum"
-    r"|suma|somme|soma|somma|som)\b|\b(totals?|totales|totaux|totale|totaal|gesamt)\s*:?$"
-)
-_COMPUTED = re.compile(
-    r"^(net|neto|netto|nette|nett|liquido|gross (profit|margin)|operating (profit|income|loss)"
-    r"|net (profit|income|loss)|ebit|ebitda|ebt|profit (before|after|and loss)|profit ?/ ?loss"
-    r"|utilidad|beneficio (bruto|neto)|margen|resultado|marge brute|resultat|rohertrag"
-    r"|ergebnis|deckungsbeitrag|lucro|margem|utile|margine|risultato|brutowinst|nettowinst"
-    r"|resultaat|balance|saldo|solde|acumulado|cumulative|running total|opening|closing"
-    r"|cash (balance|on hand|at))\b"
-)
+# French, German, Portuguese, Italian, Dutch; matched accentless, lower case): patterns of
+# queries/vocabulary/common.toml [row_labels].
+_SUBTOTAL = re.compile(vocabulary.common()["row_labels"]["subtotal"])
+_TOTAL = re.compile(vocabulary.common()["row_labels"]["total"])
+_COMPUTED = re.compile(vocabulary.common()["row_labels"]["computed"])
 _PERCENT_ROW = re.compile(r"%|\b(percent|percentage|pct|porcentaje|pourcentage|prozent)\b")
 _LESS_ROW = re.compile(r"^(less|menos|moins|abzuglich|abzgl|minus)\b")
 _CAPTION = re.compile(
@@ -623,18 +563,9 @@ def _table(dataset: str, out: dict[str, list]) -> pa.Table:
 
 # --- a transactions list beside a budget ---------------------------------------------------
 
-_AMOUNT_WORDS = _vocab(
-    "amount value spend spent cost debit total sum monto importe valor montant betrag"
-    " importo bedrag gasto"
-)  # fmt: skip
-_KIND_WORDS = _vocab(
-    "income expense expenses cost costs revenue ingreso ingresos gasto gastos recette depense"
-    " einnahme ausgabe receita despesa entrata uscita inkomsten uitgaven"
-)  # fmt: skip
-_CATEGORY_WORDS = _vocab(
-    "category categories account type expense class concept concepto categoria cuenta"
-    " categorie compte kategorie konto conta conto rekening tipo"
-)  # fmt: skip
+_AMOUNT_WORDS = _vocab("amount")
+_KIND_WORDS = _vocab("kind")
+_CATEGORY_WORDS = _vocab("category")
 
 
 def account_key(name: str) -> str:
