@@ -4,7 +4,6 @@ re-export uploaded together replace, as `cockpit load v1 v2` does."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 import json
@@ -15,6 +14,7 @@ import pytest
 from starlette.requests import Request
 
 from cockpit import api
+from tests.coroutines import run_coroutine
 
 from .conftest import metric, orders_csv, sql_value
 
@@ -51,7 +51,7 @@ def api_post(monkeypatch):
         async def receive():
             return {"type": "http.request", "body": data, "more_body": False}
 
-        response = asyncio.run(api.loads_post(Request(scope, receive)))
+        response = run_coroutine(api.loads_post(Request(scope, receive)))
         assert response.status_code == 200, response.body
         return json.loads(response.body)
 

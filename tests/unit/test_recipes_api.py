@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from urllib.parse import urlencode
 
@@ -11,6 +10,7 @@ from starlette.requests import Request
 
 from cockpit import api, recipes
 from cockpit import store as store_mod
+from tests.coroutines import run_coroutine
 from tests.unit.test_recipes import CALLS, CALLS_RECIPE
 from tests.unit.workbooks import text
 
@@ -34,7 +34,7 @@ def call(monkeypatch, tmp_path):
         async def receive():
             return {"type": "http.request", "body": body, "more_body": False}
 
-        response = asyncio.run(handler(Request(scope, receive)))
+        response = run_coroutine(handler(Request(scope, receive)))
         return response.status_code, json.loads(response.body)
 
     call.store = lambda: store_mod.get_store(db)

@@ -3,12 +3,12 @@ SameSite=Lax, Secure over HTTPS; a ticket works once; DELETE drops the cookie.""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from starlette.requests import Request
 
 from cockpit import api, sessions
+from tests.coroutines import run_coroutine
 
 
 def _call(method: str, body: dict | None = None, *, scheme: str = "http", headers=()) -> object:
@@ -20,7 +20,7 @@ def _call(method: str, body: dict | None = None, *, scheme: str = "http", header
     async def receive():
         return {"type": "http.request", "body": payload, "more_body": False}
 
-    return asyncio.run(api.session_cookie(Request(scope, receive)))
+    return run_coroutine(api.session_cookie(Request(scope, receive)))
 
 
 def _set_cookie(response) -> str:
