@@ -18,7 +18,7 @@ from cockpit.recipes.guard import ExpressionRefused
 from cockpit.recipes.load import load, prepare, preview
 from cockpit.recipes.model import Recipe, RecipeError, Unpivot, dumps, parse
 from cockpit.recipes.propose import propose
-from cockpit.recipes.saved import delete, get, list_recipes, save, versions
+from cockpit.recipes.saved import delete, get, history, list_recipes, rename, save, versions
 
 __all__ = [
     "ExpressionRefused",
@@ -28,12 +28,14 @@ __all__ = [
     "delete",
     "dumps",
     "get",
+    "history",
     "list_recipes",
     "load",
     "parse",
     "prepare",
     "preview",
     "propose",
+    "rename",
     "save",
     "versions",
 ]

@@ -17,6 +17,11 @@ _LAYOUTS = """UPDATE recipes SET fingerprints = $fingerprints,
               WHERE name = $recipe AND version = $version"""
 _RETIRE = """UPDATE recipes SET deleted_at = current_timestamp
              WHERE name = $recipe AND deleted_at IS NULL"""
+# A rename relabels every version and the loads made with them: a recipe is a feed, and the
+# loads it replaces are found by its name (ledger.supersede).
+_RENAME = "UPDATE recipes SET name = $new WHERE name = $recipe"
+_RETEXT = "UPDATE recipes SET toml = $toml WHERE name = $recipe AND version = $version"
+_RENAME_LOADS = "UPDATE loads SET recipe = $new WHERE recipe = $recipe"
 
 
 def _name_of(user) -> str | None:
@@ -102,3 +107,49 @@ def delete(store: Store, name: str, user: auth.User | None) -> None:
     with store.transaction() as cur:
         cur.execute(_RETIRE, {"recipe": name})
         audit(cur, _name_of(user), "recipe delete", {"name": name})
+
+
+def history(store: Store, name: str) -> list[dict]:
+    """Every version of a recipe, newest first, each with who saved it, when, and what it
+    changed against the version before (a unified diff of the TOML; the first: none)."""
+    import difflib
+
+    found = versions(store, name)
+    out = []
+    for newer, older in zip(found, [*found[1:], None], strict=True):
+        diff = ""
+        if older is not None:
+            diff = "".join(
+                difflib.unified_diff(
+                    older["toml"].splitlines(keepends=True),
+                    newer["toml"].splitlines(keepends=True),
+                    fromfile=f"version {older['version']}",
+                    tofile=f"version {newer['version']}",
+                )
+            )
+        out.append({**newer, "diff": diff})
+    return out
+
+
+def rename(store: Store, name: str, new: str, user: auth.User | None) -> None:
+    """Call a recipe by another name (analysts and admins); its versions and the loads made
+    with it follow, so next month's file and undo find it under the new name."""
+    auth.require(user if isinstance(user, auth.User) else None, "map")
+    new = (new or "").strip()
+    if not new:
+        raise RecipeError("give the recipe a name")
+    if _latest(store, name) is None:
+        raise RecipeError(f"there is no saved recipe {name!r}")
+    if new != name and versions(store, new):
+        raise RecipeError(f"a recipe named {new!r} exists already; choose another name")
+    kept = versions(store, name)
+    with store.transaction() as cur:
+        for row in kept:  # each version's text names the recipe too
+            recipe = parse(row["toml"], source=f"recipe {name!r}")
+            recipe.name = new
+            cur.execute(
+                _RETEXT, {"toml": recipe.to_toml(), "recipe": name, "version": row["version"]}
+            )
+        cur.execute(_RENAME, {"recipe": name, "new": new})
+        cur.execute(_RENAME_LOADS, {"recipe": name, "new": new})
+        audit(cur, _name_of(user), "recipe rename", {"name": name, "new": new})

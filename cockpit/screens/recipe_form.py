@@ -219,7 +219,8 @@ def save_and_load(
 
 
 def saved_table(store: Store) -> pd.DataFrame:
-    """The saved recipes: name, dataset, version, who saved it and when, loads made with it."""
+    """The saved recipes: name, dataset, version, who saved it and when, the layouts it
+    matches, the loads made with it and when it was last used."""
     rows = recipes.list_recipes(store)
     return pd.DataFrame(
         [
@@ -231,12 +232,17 @@ def saved_table(store: Store) -> pd.DataFrame:
                 "Version": int(r["version"]),
                 "Saved by": r["created_by"] or "—",
                 "Saved at": r["created_at"],
+                "Layouts": int(r["layouts"] or 0),
                 "Loads": int(r["loads"] or 0),
+                "Last used": r["last_used"],
             }
             for r in rows
         ],
-        columns=["Recipe", "Dataset", "Version", "Saved by", "Saved at", "Loads"],
-    )
+        columns=[
+            "Recipe", "Dataset", "Version", "Saved by", "Saved at", "Layouts", "Loads",
+            "Last used",
+        ],
+    )  # fmt: skip
 
 
 def import_toml(store: Store, text: str, file_name: str, user: auth.User | None) -> str:

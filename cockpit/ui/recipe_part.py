@@ -247,6 +247,7 @@ def recipes_section(ctx: PageContext) -> None:
             width="stretch",
             column_config={
                 "Saved at": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+                "Last used": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
             },
             placeholder="—",
         )
@@ -260,6 +261,7 @@ def recipes_section(ctx: PageContext) -> None:
             mime="application/toml",
             key="rf_export",
         )
+        _history_and_rename(ctx, name)
         if auth.can(ctx.user, "delete_any"):
             with cols[2].popover("Delete…"):
                 st.write(f"Delete recipe {name!r}? Loads made with it keep naming its versions.")
@@ -270,6 +272,9 @@ def recipes_section(ctx: PageContext) -> None:
     said = _state().pop("said", None)
     if said:
         st.success(said, icon=":material/check:")
+    refused = _state().pop("said_error", None)
+    if refused:
+        st.error(refused, icon=":material/block:")
     # Drawn only when asked for: the page's one uploader stays the exports' uploader.
     if not st.toggle("Import a recipe (TOML)", key="rf_import_open"):
         return
@@ -282,6 +287,34 @@ def recipes_section(ctx: PageContext) -> None:
             st.error(str(exc), icon=":material/block:")
         else:
             st.rerun()
+
+
+def _history_and_rename(ctx: PageContext, name: str) -> None:
+    """The chosen recipe's versions, each with what it changed, and a new name for it."""
+    with st.expander(f"Versions of {name!r}", key="rf_history_open"):
+        for v in recipes.history(ctx.store, name):
+            when = v["created_at"].strftime("%d %b %Y %H:%M") if v["created_at"] else "—"
+            st.markdown(f"**Version {v['version']}** · {v['created_by'] or '—'} · {when}")
+            if v["diff"]:
+                st.code(v["diff"], language="diff")
+            else:
+                st.caption("The first version.")
+    row = st.columns([2, 1], vertical_alignment="bottom")
+    new = row[0].text_input("Rename to", key="rf_rename_to", placeholder=name)
+    row[1].button("Rename", key="rf_rename", on_click=_rename, args=(ctx, name, new),
+                  disabled=not new or new == name)  # fmt: skip
+
+
+@errors.callback("renaming a recipe")
+def _rename(ctx: PageContext, name: str, new: str) -> None:
+    try:
+        recipes.rename(ctx.store, name, new, ctx.user)
+    except RecipeError as exc:
+        _state()["said_error"] = str(exc)
+        return
+    _state()["said"] = f"Renamed recipe {name!r} to {new.strip()!r}; its loads follow."
+    st.session_state.pop("rf_rename_to", None)
+    st.session_state["rf_saved_pick"] = new.strip()
 
 
 @errors.callback("deleting a recipe")

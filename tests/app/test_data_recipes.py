@@ -217,3 +217,27 @@ def test_next_months_file_opens_with_the_saved_recipe(open_app, empty_db):
     assert _widget(at.text_input, "rf_where_").value == "\"outcome\" <> 'PHANTOM'"
     # No `answered` in this recipe: every call left in counts (0 + 5 + 30 + 45) / 4.
     assert _figures(at)["Speed of answer"] == "20 s" and _dropped(at)["row"].tolist() == [4]
+
+
+def test_an_analyst_reads_a_recipes_versions_and_renames_it(open_app, empty_db):
+    from cockpit import recipes
+    from cockpit.ui.resources import _store_for
+
+    store = _store_for(str(empty_db.resolve()))
+    first = recipes.parse(TYPED)
+    recipes.save(store, first, "ann")
+    first.where = """ "outcome" <> 'PHANTOM' """
+    recipes.save(store, first, "ann")
+    at = open_app(empty_db, "data")
+    (table,) = [f for f in _frames(at) if "Recipe" in f.columns and "Layouts" in f.columns]
+    assert table[["Recipe", "Version", "Loads"]].to_dict("records") == [
+        {"Recipe": "Bank calls", "Version": 2, "Loads": 0}
+    ]
+    diffs = [c.value for c in at.code]
+    assert len(diffs) == 1 and "+where" in diffs[0].replace(" ", "") and "PHANTOM" in diffs[0]
+    at.text_input(key="rf_rename_to").input("Bank call log").run()
+    at.button(key="rf_rename").click().run()
+    _ok(at)
+    said = " ".join(s.value for s in at.success)
+    assert "Renamed recipe 'Bank calls' to 'Bank call log'" in said
+    assert [r["name"] for r in recipes.list_recipes(store)] == ["Bank call log"]

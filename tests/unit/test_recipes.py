@@ -473,3 +473,39 @@ def test_text_put_in_a_yes_no_column_names_the_field(store):
     report = recipes.load(store, text(CALLS).encode(), "calls.csv", recipes.parse(toml))
     assert report.status == "rejected"
     assert "columns.answered: its values cannot be read as yes/no" in report.messages[0]
+
+
+def test_history_shows_what_each_version_changed(store):
+    analyst = auth.User("ann", "analyst")
+    r = recipes.parse(CALLS_RECIPE)
+    recipes.save(store, r, analyst)
+    r.where = """ "outcome" <> 'HANG' """
+    recipes.save(store, r, analyst)
+    first, second = reversed(recipes.history(store, "Bank call log"))
+    assert (first["version"], first["diff"]) == (1, "")
+    assert second["version"] == 2 and second["created_by"] == "ann"
+    assert "--- version 1" in second["diff"] and "+++ version 2" in second["diff"]
+    changed = [line for line in second["diff"].splitlines() if line[:1] in "+-"]
+    assert any(line.startswith("-") and "PHANTOM" in line for line in changed)
+    assert any(line.startswith("+") and "HANG" in line for line in changed)
+
+
+def test_a_rename_takes_the_versions_and_the_loads_along(store):
+    analyst = auth.User("ann", "analyst")
+    _load(store, CALLS, "calls.csv", CALLS_RECIPE)
+    recipes.save(store, recipes.parse(CALLS_RECIPE.replace("Bank call log", "Other")), analyst)
+    with pytest.raises(recipes.RecipeError, match="exists already"):
+        recipes.rename(store, "Bank call log", "Other", analyst)
+    with pytest.raises(auth.PermissionDenied):
+        recipes.rename(store, "Bank call log", "Calls", auth.User("vic", "viewer"))
+    recipes.rename(store, "Bank call log", "Calls", analyst)
+    assert sorted(r["name"] for r in recipes.list_recipes(store)) == ["Calls", "Other"]
+    renamed, version = recipes.get(store, "Calls")
+    assert renamed.name == "Calls" and version == 1
+    assert store.scalar("select count(*) from loads where recipe = 'Calls'") == 1
+    assert store.scalar("select count(*) from loads where recipe = 'Bank call log'") == 0
+    with pytest.raises(recipes.RecipeError):
+        recipes.get(store, "Bank call log")
+    # The feed goes on under its new name: next month's file replaces its own rows.
+    (row,) = [r for r in recipes.list_recipes(store) if r["name"] == "Calls"]
+    assert row["loads"] == 1 and row["last_used"] is not None
