@@ -125,9 +125,12 @@ def test_save_and_load_through_the_queue_names_recipe_and_version(store):
     with pytest.raises(auth.PermissionDenied):
         rf.save_and_load(store, CALLS, "calls.csv", r, auth.User("vic", "viewer"), poll_s=0.01)
     table = rf.saved_table(store)
-    assert table.to_dict("records")[0] | {"Saved at": None} == {
+    row = table.to_dict("records")[0]
+    assert row["Last used"] is not None and row["Saved at"] is not None
+    assert row | {"Saved at": None, "Last used": None} == {
         "Recipe": "Bank calls", "Dataset": table.iloc[0]["Dataset"], "Version": 1,
-        "Saved by": "ann", "Saved at": None, "Loads": 1}  # fmt: skip
+        "Saved by": "ann", "Saved at": None, "Layouts": 1, "Loads": 1,
+        "Last used": None}  # fmt: skip
 
 
 def test_import_names_a_nameless_recipe_after_its_file(store):
