@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -58,6 +60,12 @@ def load(
     load names the recipe version it was made with."""
     if isinstance(user, auth.User):
         auth.require(user, "upload")
+    if not recipe.name:
+        # A recipe is a feed, found by its name: one given without is named after its file,
+        # sheet and dataset, so two nameless recipes over one file stay two feeds.
+        recipe = copy.copy(recipe)
+        where = f" {recipe.sheet}" if recipe.sheet else ""
+        recipe.name = f"{Path(name).stem}{where} ({recipe.dataset})"
     prepared = prepare(store, data, name, recipe, version)
     if version is None and not prepared.error and prepared.sheets and recipe.name:
         sheet = prepared.sheets[0]

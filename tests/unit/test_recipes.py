@@ -509,3 +509,42 @@ def test_a_rename_takes_the_versions_and_the_loads_along(store):
     # The feed goes on under its new name: next month's file replaces its own rows.
     (row,) = [r for r in recipes.list_recipes(store) if r["name"] == "Calls"]
     assert row["loads"] == 1 and row["last_used"] is not None
+
+
+SIDE_BY_SIDE = [
+    ["Downtime by line", None, None, None, None, "Budget 2019", None, None, None],
+    ["Date", "Line", "Cause", "Minutes", None, "Unit", "Jan-19", "Feb-19", "Total"],
+    ["2019-01-03", "L1", "Jam", 30, None, "Ops", 100, 200, 300],
+    ["2019-01-09", "L2", "Changeover", 45, None, "Sales", 50, 60, 110],
+    ["2019-02-11", "L1", "Jam", 15, None, None, None, None, None],
+]
+
+
+def test_two_tables_side_by_side_each_load_from_a_short_nameless_recipe(store):
+    """The left table is the downtime log, the right one a budget with months across and a
+    Total column (left out: it is no month). Each recipe names its columns; a recipe given
+    without a name is named after the file and dataset, so the two stay two feeds."""
+    data = xlsx({"Sheet1": SIDE_BY_SIDE})
+    stops = recipes.parse(
+        "dataset = \"downtime\"\nheader_row = 2\nwhere = ''' \"Date\" IS NOT NULL '''\n"
+        '[columns]\ndate = "Date"\nline = "Line"\ncause = "Cause"\nminutes = "Minutes"\n'
+    )
+    budget = recipes.parse(
+        "dataset = \"budget\"\nheader_row = 2\nwhere = ''' \"Unit\" IS NOT NULL '''\n"
+        '[columns]\nunit = "Unit"\n[constants]\naccount = "All"\nkind = "cost"\n'
+        '[unpivot]\ncolumns = ["Jan-19", "Feb-19"]\nvalue = "budget"\n'
+    )
+    first = recipes.load(store, data, "two.xlsx", stops).sheets[0]
+    second = recipes.load(store, data, "two.xlsx", budget).sheets[0]
+    assert (first.status, first.rows_loaded) == ("loaded", 3)
+    assert (second.status, second.rows_loaded) == ("loaded", 4)
+    assert "recipe 'two (downtime)' version 1" in first.messages[0]
+    assert "recipe 'two (budget)' version 1" in second.messages[0]
+    assert store.scalar("select sum(minutes) from downtime_live") == 30 + 45 + 15
+    got = store.arrow("select month, unit, budget from budget_live order by unit, month")
+    assert got.to_pylist() == [
+        {"month": dt.date(2019, 1, 1), "unit": "Ops", "budget": 100.0},
+        {"month": dt.date(2019, 2, 1), "unit": "Ops", "budget": 200.0},
+        {"month": dt.date(2019, 1, 1), "unit": "Sales", "budget": 50.0},
+        {"month": dt.date(2019, 2, 1), "unit": "Sales", "budget": 60.0},
+    ]
