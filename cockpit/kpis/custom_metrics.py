@@ -23,6 +23,7 @@ from cockpit.kpis.catalogue import _FORMATTERS, Kpi
 from cockpit.kpis.engine import KpiValue
 from cockpit.kpis.periods import Period, add_months, comparison_months
 from cockpit.sqlguard import QueryRefused, run_readonly
+from cockpit.sqltree import expression_nodes
 from cockpit.store import LATEST, Store, resolve_as_of
 
 SETTING = "custom_metrics"  # the kind of kept item (cockpit.items) a metric is
@@ -152,33 +153,28 @@ def slug(label: str) -> str:
 # -- validation ------------------------------------------------------------------------------
 
 
-def _walk(node, dataset: datasets.Dataset, found: dict) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _walk(item, dataset, found)
-        return
-    if not isinstance(node, dict):
-        return
-    cls = node.get("class")
-    if cls is not None:
-        if cls not in _ALLOWED_CLASSES:
-            raise MetricInvalid(f"{cls.lower().replace('_', ' ')} is not allowed in a metric")
-        if cls == "COLUMN_REF":
-            names = node.get("column_names", [])
-            if len(names) != 1 or names[0] not in dataset.column_names:
-                raise MetricInvalid(
-                    f"{'.'.join(names)} is not a column of {dataset.name} "
-                    f"(columns: {', '.join(dataset.column_names)})"
-                )
-        if cls == "FUNCTION":
-            name = node.get("function_name", "").lower()
-            if name in AGGREGATES:
-                found["aggregate"] = True
-            elif name not in SCALARS:
-                raise MetricInvalid(f"the function {name}() is not allowed in a metric")
-    for key, value in node.items():
-        if key != "class":
-            _walk(value, dataset, found)
+def _walk(tree, dataset: datasets.Dataset, found: dict) -> None:
+    for node in expression_nodes(tree):
+        _check(node, dataset, found)
+
+
+def _check(node: dict, dataset: datasets.Dataset, found: dict) -> None:
+    cls = node["class"]
+    if cls not in _ALLOWED_CLASSES:
+        raise MetricInvalid(f"{cls.lower().replace('_', ' ')} is not allowed in a metric")
+    if cls == "COLUMN_REF":
+        names = node.get("column_names", [])
+        if len(names) != 1 or names[0] not in dataset.column_names:
+            raise MetricInvalid(
+                f"{'.'.join(names)} is not a column of {dataset.name} "
+                f"(columns: {', '.join(dataset.column_names)})"
+            )
+    if cls == "FUNCTION":
+        name = node.get("function_name", "").lower()
+        if name in AGGREGATES:
+            found["aggregate"] = True
+        elif name not in SCALARS:
+            raise MetricInvalid(f"the function {name}() is not allowed in a metric")
 
 
 def check_expression(store: Store, dataset: str, expression: str) -> None:

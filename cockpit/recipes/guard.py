@@ -18,6 +18,7 @@ import json
 import duckdb
 
 from cockpit.ingest import scratch
+from cockpit.sqltree import expression_nodes
 
 MAX_EXPRESSION_CHARS = 4_000
 
@@ -214,44 +215,37 @@ def _only_an_expression(node: dict, field: str) -> None:
         )
 
 
-def _walk(node, field: str, found: set[str]) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _walk(item, field, found)
-        return
-    if not isinstance(node, dict):
-        return
-    klass = node.get("class")
-    if klass is not None:
-        if klass not in ALLOWED_CLASSES:
-            raise ExpressionRefused(f"{field}: {_what(klass)} is not allowed in a recipe")
-        if klass == "OPERATOR" and node.get("type") not in ALLOWED_OPERATOR_TYPES:
-            raise ExpressionRefused(f"{field}: the operator {node.get('type')} is not allowed")
-        if klass == "COLUMN_REF":
-            names = node.get("column_names") or []
-            if len(names) != 1:
-                raise ExpressionRefused(
-                    f"{field}: {'.'.join(names)!r} is not a column of the sheet"
-                )
-            found.add(names[0])
-        if klass == "FUNCTION":
-            name = (node.get("function_name") or "").lower()
-            if node.get("catalog") or node.get("schema"):
-                raise ExpressionRefused(f"{field}: qualified function names are not allowed")
-            if name not in ALLOWED_FUNCTIONS:
-                raise ExpressionRefused(
-                    f"{field}: the function {name}() is not allowed in a recipe (plain scalar "
-                    "functions only: text, numbers, dates, coalesce, nullif, CASE)"
-                )
-            if (
-                node.get("filter")
-                or node.get("distinct")
-                or ((node.get("order_bys") or {}).get("orders"))
-            ):
-                raise ExpressionRefused(f"{field}: {name}() with FILTER/DISTINCT/ORDER BY")
-    for value in node.values():
-        if isinstance(value, dict | list):
-            _walk(value, field, found)
+def _walk(tree, field: str, found: set[str]) -> None:
+    for node in expression_nodes(tree):
+        _check(node, field, found)
+
+
+def _check(node: dict, field: str, found: set[str]) -> None:
+    klass = node["class"]
+    if klass not in ALLOWED_CLASSES:
+        raise ExpressionRefused(f"{field}: {_what(klass)} is not allowed in a recipe")
+    if klass == "OPERATOR" and node.get("type") not in ALLOWED_OPERATOR_TYPES:
+        raise ExpressionRefused(f"{field}: the operator {node.get('type')} is not allowed")
+    if klass == "COLUMN_REF":
+        names = node.get("column_names") or []
+        if len(names) != 1:
+            raise ExpressionRefused(f"{field}: {'.'.join(names)!r} is not a column of the sheet")
+        found.add(names[0])
+    if klass == "FUNCTION":
+        name = (node.get("function_name") or "").lower()
+        if node.get("catalog") or node.get("schema"):
+            raise ExpressionRefused(f"{field}: qualified function names are not allowed")
+        if name not in ALLOWED_FUNCTIONS:
+            raise ExpressionRefused(
+                f"{field}: the function {name}() is not allowed in a recipe (plain scalar "
+                "functions only: text, numbers, dates, coalesce, nullif, CASE)"
+            )
+        if (
+            node.get("filter")
+            or node.get("distinct")
+            or (node.get("order_bys") or {}).get("orders")
+        ):
+            raise ExpressionRefused(f"{field}: {name}() with FILTER/DISTINCT/ORDER BY")
 
 
 def _what(klass: str) -> str:
