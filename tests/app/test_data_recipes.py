@@ -4,29 +4,9 @@ live preview, "Save recipe and load", and the Recipes section of the Data page."
 from __future__ import annotations
 
 from cockpit import auth
+from tests.recipe_samples import CALLS, TYPED
 
 from .conftest import APP, PAGES, sql_value
-
-CALLS = (
-    b"vru_line,call_id,date,vru_entry,q_time,outcome\n"
-    b"AA0101,1001,240301,0:00:31,0,HANG\n"
-    b"AA0101,1002,240301,0:34:12,5,AGENT\n"
-    b"AA0101,1003,240302,6:55:20,12,PHANTOM\n"
-    b"AA0102,1004,240305,9:10:00,30,AGENT\n"
-    b"AA0102,1005,240306,10:00:05,45,HANG\n"
-)
-TYPED = """name = "Bank calls"
-dataset = "contacts"
-
-[types]
-"date" = "date:%y%m%d"
-"vru_entry" = "duration"
-
-[columns]
-contact_date = ' "date" + "vru_entry" '
-contact_id = "call_id"
-wait_seconds = "q_time"
-"""
 
 
 def _ok(at):

@@ -6,30 +6,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.recipe_samples import ANSWERED as TYPED
+from tests.recipe_samples import CALLS
+
 pytestmark = pytest.mark.browser
 
 UPLOAD_INPUT = "[data-testid='stFileUploaderDropzoneInput']"
-CALLS = (
-    "vru_line,call_id,date,vru_entry,q_time,outcome\n"
-    "AA0101,1001,240301,0:00:31,0,HANG\n"
-    "AA0101,1002,240301,0:34:12,5,AGENT\n"
-    "AA0101,1003,240302,6:55:20,12,PHANTOM\n"
-    "AA0102,1004,240305,9:10:00,30,AGENT\n"
-    "AA0102,1005,240306,10:00:05,45,HANG\n"
-)
-TYPED = """name = "Bank calls"
-dataset = "contacts"
-
-[types]
-"date" = "date:%y%m%d"
-"vru_entry" = "duration"
-
-[columns]
-contact_date = ' "date" + "vru_entry" '
-contact_id = "call_id"
-answered = ''' "outcome" = 'AGENT' '''
-wait_seconds = "q_time"
-"""
 
 
 def _key(prefix: str) -> str:
@@ -54,7 +36,7 @@ def test_edit_a_recipe_watch_the_preview_and_load(fresh_server, ui, tmp_path):
     server = fresh_server(demo=False)
     page = ui.page
     data = tmp_path / "calls_march.csv"
-    data.write_text(CALLS)
+    data.write_bytes(CALLS)
     ui.open(server.page_url("/Data"))
     page.locator(UPLOAD_INPUT).set_input_files(str(data))
     expect(page.locator(f"{_key('rf_col_contact_id_')} input")).to_have_value("call_id")

@@ -8,27 +8,8 @@ from cockpit import auth, recipes
 from cockpit.ingest.pipeline import prepare_file
 from cockpit.screens import recipe_form as rf
 from cockpit.store import Store
+from tests.recipe_samples import CALLS, TYPED
 
-CALLS = (
-    b"vru_line,call_id,date,vru_entry,q_time,outcome\n"
-    b"AA0101,1001,240301,0:00:31,0,HANG\n"
-    b"AA0101,1002,240301,0:34:12,5,AGENT\n"
-    b"AA0101,1003,240302,6:55:20,12,PHANTOM\n"
-    b"AA0102,1004,240305,9:10:00,30,AGENT\n"
-    b"AA0102,1005,240306,10:00:05,45,HANG\n"
-)
-TYPED = """name = "Bank calls"
-dataset = "contacts"
-
-[types]
-"date" = "date:%y%m%d"
-"vru_entry" = "duration"
-
-[columns]
-contact_date = ' "date" + "vru_entry" '
-contact_id = "call_id"
-wait_seconds = "q_time"
-"""
 ANALYST = auth.User("ann", "analyst")
 
 
