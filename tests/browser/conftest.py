@@ -254,3 +254,24 @@ def _exact(text: str) -> re.Pattern:
 def _exact_end(text: str) -> re.Pattern:
     # A link's text starts with its icon's ligature name ("terminalSQL explorer").
     return re.compile(rf"{re.escape(text)}\s*$")
+
+
+PASSWORD = "correct horse battery"  # ann's, an analyst on `password_server`
+
+
+@pytest.fixture(scope="module")
+def password_server(demo_template, tmp_path_factory):
+    """The demo on a server that asks for a password (users from a secrets file)."""
+    from cockpit import auth
+
+    workdir = tmp_path_factory.mktemp("password-server")
+    db = workdir / "cockpit.duckdb"
+    shutil.copyfile(demo_template.path, db)
+    secrets = workdir / "secrets.toml"
+    secrets.write_text(
+        '[auth]\nmode = "password"\n\n[auth.users.ann]\nrole = "analyst"\n'
+        f'password_hash = "{auth.hash_password(PASSWORD)}"\n'
+    )
+    server = _start(db, workdir, ("--secrets.files", str(secrets)))
+    yield server
+    _stop(server.process)

@@ -4,34 +4,14 @@ is refused."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
-from cockpit import auth, sessions
+from cockpit import sessions
 
-from .conftest import Ui, _start, _stop
+from .conftest import PASSWORD, Ui
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def password_server(demo_template, tmp_path_factory):
-    """The demo on a server that asks for a password (users from a secrets file)."""
-    workdir = tmp_path_factory.mktemp("sign-in-server")
-    db = workdir / "cockpit.duckdb"
-    shutil.copyfile(demo_template.path, db)
-    secrets = workdir / "secrets.toml"
-    secrets.write_text(
-        '[auth]\nmode = "password"\n\n[auth.users.ann]\nrole = "analyst"\n'
-        f'password_hash = "{auth.hash_password(PASSWORD)}"\n'
-    )
-    server = _start(db, workdir, ("--secrets.files", str(secrets)))
-    yield server
-    _stop(server.process)
 
 
 def _sign_in(ui: Ui, url: str) -> None:
