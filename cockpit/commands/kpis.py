@@ -89,6 +89,10 @@ def report(store, args) -> dict:
             row["reason"] = c.reason
         if c.partial:
             row["partial"] = True
+        if c.pacing:  # `target` is the target to date of a month still arriving
+            row["target_to_date"] = True
+        # An unfinished period's expected value at its end (cockpit.kpis.forecast), else null.
+        row["forecast"] = c.forecast.to_json() if c.forecast else None
         rows.append(row)
     return {
         "period": {
@@ -117,6 +121,20 @@ def query_params(args) -> list[tuple[str, str]]:
     return params + [("filter", f) for f in args.filter]
 
 
+def _note(kpi, row: dict) -> str:
+    """The table's note: a partial month, and the forecast to period end."""
+    parts = ["partial month, target to date" if row.get("target_to_date") else ""]
+    if not parts[0] and row.get("partial"):
+        parts = ["partial month"]
+    f = row.get("forecast")
+    if f:
+        text = f"on pace for {kpis.format_value(kpi, f['value'])}"
+        if f.get("target") is not None:
+            text += f" (target {kpis.format_value(kpi, f['target'])}): {f['verdict']}"
+        parts.append(text + (" (naive)" if f["method"] == "seasonal_naive" else ""))
+    return "; ".join(p for p in parts if p)
+
+
 def run(args) -> int:
     from cockpit.client import ClientError
 
@@ -143,7 +161,7 @@ def run(args) -> int:
             "previous": kpis.format_value(kpis.lookup(r["id"]), r["previous"]),
             "target": kpis.format_value(kpis.lookup(r["id"]), r["target"]),
             "status": r["status"] or "",
-            "note": r.get("reason") or ("partial month" if r.get("partial") else ""),
+            "note": r.get("reason") or _note(kpis.lookup(r["id"]), r),
         }
         for r in doc["kpis"]
     ]

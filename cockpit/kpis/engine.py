@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cockpit import currency, datasets, queries
+from cockpit.kpis import forecast as fc
 from cockpit.kpis import memo
 from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import CATALOGUE, INGREDIENTS, Kpi, display_unit
@@ -25,6 +26,8 @@ from cockpit.kpis.periods import (
     add_months,
     comparison_months,
     data_months,
+    is_monthly_grain,
+    month_span,
     partial_months,
 )
 from cockpit.kpis.registry import lookup
@@ -93,6 +96,10 @@ class KpiValue:
     partial: bool = False
     amber: float | None = None  # the absolute amber threshold (cockpit.kpis.targets)
     target_source: str = "none"  # where the target came from (targets.Target.source)
+    # An unfinished period (cockpit.kpis.forecast): the expected value at its end, and
+    # whether `target` is the target to date (a share of a month still arriving).
+    forecast: fc.Forecast | None = None
+    pacing: bool = False
 
 
 @dataclass
@@ -459,7 +466,10 @@ def scorecard(
             compare=cmp_months,
         )  # fmt: skip
     )
-    plan = targets_mod.plan_rows(store, period.months, as_of)
+    end = fc.period_end(period)
+    plan = targets_mod.plan_rows(
+        store, month_span(period.start, max(end or period.end, period.end)), as_of
+    )
     overrides = targets_mod.target_overrides(store)
     partial = {
         fam: partial_months(loaded.get(f.dataset, {}), comps.last_dates(fam))
@@ -469,11 +479,16 @@ def scorecard(
     now_sums = comps.sums(period.months, part="period")
     cmp_sums = comps.sums(cmp_months, part="compare")
     month_sums = {m: comps.sums([m]) for m in spark}
+    pace = Pace(store, period, comps, loaded, partial, as_of) if end else None
     out = []
     for kpi in kpis:
         tgt = targets_mod.period_target(
             kpi.id, period.months, plan=plan, overrides=overrides, filters=filters
         )
+        state = pace.state(kpi, month_sums) if pace else None
+        pacing = state is not None and state.partial and targets_mod.is_additive(kpi)
+        if pacing:
+            tgt = _to_date(kpi, period, state, plan=plan, overrides=overrides, filters=filters)
         blocked = blocked_reason(kpi, filters, loaded) or currency.withheld(
             store, kpi, as_of, filters
         )
@@ -495,6 +510,13 @@ def scorecard(
         else:
             previous = evaluate(kpi, cmp_sums, bool(filters)).value
         change, change_pct = _change(fig.value, previous)
+        forecast = None
+        if pace and fig.value is not None:
+            full = targets_mod.period_target(kpi.id, month_span(period.start, end), plan=plan,
+                                             overrides=overrides, filters=filters)  # fmt: skip
+            forecast = (
+                pace.forecast(kpi, state, now_sums, month_sums, full.target) if state else None
+            )
         out.append(
             KpiValue(
                 id=kpi.id,
@@ -520,9 +542,92 @@ def scorecard(
                 partial=any(m in partial.get(f, ()) for f in kpi.families for m in period.months),
                 amber=tgt.amber,
                 target_source=tgt.source,
+                forecast=forecast,
+                pacing=pacing,
             )
         )
     return out
+
+
+def _to_date(kpi: Kpi, period: Period, state: PaceState, **where) -> targets_mod.Target:
+    """An additive KPI's target (and amber threshold) to date: the months done's plus the
+    done share of the month in progress (cockpit.kpis.forecast.target_to_date)."""
+    months = [m for m in period.months if m <= state.current]
+    per_month = {m: targets_mod.period_target(kpi.id, [m], **where) for m in months}
+    target = fc.target_to_date(kpi, {m: t.target for m, t in per_month.items()}, months,
+                               state.current, state.share)  # fmt: skip
+    amber = fc.target_to_date(kpi, {m: t.amber for m, t in per_month.items()}, months,
+                              state.current, state.share)  # fmt: skip
+    sources = "+".join(dict.fromkeys(t.source for t in per_month.values() if t.source != "none"))
+    return targets_mod.Target(target, amber if target is not None else None, sources or "none")
+
+
+@dataclass(frozen=True)
+class PaceState:
+    """Where a KPI's unfinished period stands: the month in progress (`partial`: some of it
+    is loaded, `share` done) or, the last loaded month being complete, the next one."""
+
+    current: dt.date
+    share: float
+    partial: bool
+
+
+class Pace:
+    """What the forecast and the pacing target of an unfinished period read: which month is
+    in progress and how much of it is done, per KPI (cockpit.kpis.forecast)."""
+
+    def __init__(self, store, period: Period, comps: Components, loaded: dict, partial: dict,
+                 as_of: int):  # fmt: skip
+        self.period, self.comps, self.loaded, self.partial = period, comps, loaded, partial
+        self.end = fc.period_end(period)
+        start = add_months(period.end, -6)
+        self.days: dict[str, dict] = {}
+        for r in memo.rows(store, "kpi_daily_rows", as_of=as_of, start=start, end=period.end):
+            self.days.setdefault(r["dataset"], {})[r["day"]] = int(r["rows"])
+
+    def state(self, kpi: Kpi, month_sums: dict) -> PaceState | None:
+        """The KPI's month in progress: its last month in the period with rows, when partly
+        loaded; else the month after it (None when that is past the period's end)."""
+        months = [
+            m
+            for m in self.period.months
+            if any((month_sums.get(m, {}).get(f) or {}).get("rows") for f in kpi.families)
+        ]
+        if not months:
+            return None
+        last = max(months)
+        fam = next((f for f in kpi.families if last in self.partial.get(f, ())), None)
+        if fam is None:
+            nxt = add_months(last, 1)
+            return PaceState(nxt, 0.0, False) if nxt <= self.end else None
+        return PaceState(last, self._share(fam, last), True)
+
+    def _share(self, fam: str, month: dt.date) -> float:
+        dataset = FAMILIES[fam].dataset
+        last_dates = self.comps.last_dates(fam)
+        if is_monthly_grain(last_dates):  # rows dated by month: the share of a usual month
+            rows = self.loaded.get(dataset, {})
+            earlier = [n for m, n in rows.items() if m is not None and m < month and n > 0]
+            usual = sorted(earlier)[len(earlier) // 2] if earlier else 0
+            return min(1.0, rows.get(month, 0) / usual) if usual else 1.0
+        weights = fc.weekday_weights(self.days.get(dataset, {}), month)
+        return fc.month_share(fc.last_day(month, last_dates), weights)
+
+    def forecast(self, kpi: Kpi, state: PaceState, now_sums: dict, month_sums: dict,
+                 target: float | None) -> fc.Forecast | None:  # fmt: skip
+        """The KPI's forecast to period end; None when history gives no expectation."""
+        current, share = state.current, state.share
+        current_sums = month_sums.get(current, {}) if state.partial else {}
+        history = {m: s for m, s in month_sums.items() if m < current}
+
+        def value(k, sums):
+            fig = evaluate(k, sums)
+            return (fig.value, fig.denominator) if fig.value is not None else None
+
+        return fc.forecast_kpi(
+            kpi, by_month=history, to_date=now_sums, current_sums=current_sums,
+            current=current, share=share, end=self.end, target=target, evaluate=value,
+        )  # fmt: skip
 
 
 def monthly_series(

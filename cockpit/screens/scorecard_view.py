@@ -120,7 +120,8 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
     if _missing(v.value):
         foot.append(v.reason or "no data")
     if not _missing(v.target):
-        foot.append(f"target {format_value(kpi, v.target, digits)}")
+        to_date = " to date" if getattr(v, "pacing", False) else ""
+        foot.append(f"target{to_date} {format_value(kpi, v.target, digits)}")
     if compare != "target" and not _missing(v.previous):
         foot.append(f"was {format_value(kpi, v.previous, digits)}")
     elif compare in MISSING_PREVIOUS and not _missing(v.value):
@@ -151,7 +152,29 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
         "footnote": " · ".join(foot) if foot else " ",
         "target_text": format_value(kpi, v.target, digits) if not _missing(v.target) else "",
         "change_text": change_text(kpi, change) or "",
+        **pace_view(kpi, getattr(v, "forecast", None)),
     }
+
+
+def pace_view(kpi: Kpi, forecast) -> dict:
+    """The card's forecast line, "on pace for 412 (target 450): likely miss", and its hover
+    (the 80 % range and the method); empty texts without a forecast."""
+    if forecast is None:
+        return {"pace_text": "", "pace_help": ""}
+    values = [forecast.value, forecast.target, forecast.low, forecast.high]
+    digits = decimals_for(kpi, values)
+    text = f"on pace for {format_value(kpi, forecast.value, digits)}"
+    if forecast.target is not None:
+        text += f" (target {format_value(kpi, forecast.target, digits)}): {forecast.verdict}"
+    if forecast.method == "seasonal_naive":
+        text += " · naive"
+    end = f"{forecast.end:%b %Y}"
+    if forecast.low is not None:
+        lo, hi = (format_value(kpi, x, digits) for x in (forecast.low, forecast.high))
+        band = f"Likely between {lo} and {hi} by the end of {end} (80% range)."
+    else:
+        band = f"Forecast to the end of {end}; no range yet (too little history to backtest)."
+    return {"pace_text": text, "pace_help": f"{band} Method: {forecast.note}."}
 
 
 SOURCE_WORDS = {
@@ -199,8 +222,18 @@ def card_html(card: dict) -> str:
         f'<div class="kpi-value">{e(card["value_text"])}</div>'
         f'<div class="kpi-change">{delta}</div>'
         + (card["spark_html"] or EMPTY_SPARK)
-        + f'<div class="kpi-foot">{e(card["footnote"])}</div></div>'
+        + f'<div class="kpi-foot">{e(card["footnote"])}</div>'
+        + _pace_html(card)
+        + "</div>"
     )
+
+
+def _pace_html(card: dict) -> str:
+    """The forecast line of an unfinished period (its range on hover); nothing otherwise."""
+    if not card.get("pace_text"):
+        return ""
+    e = html.escape
+    return f'<div class="kpi-pace" title="{e(card["pace_help"])}">{e(card["pace_text"])}</div>'
 
 
 def _linked(inner: str, link: dict | None, css: str) -> str:

@@ -312,6 +312,7 @@ def _style() -> None:
         .kpi-delta-bad { color:#b2271e; background:rgba(255,43,43,0.1); }
         .kpi-vs { color:rgba(49,51,63,0.6); overflow:hidden; text-overflow:ellipsis; }
         .kpi-foot { font-size:0.875rem; color:rgba(49,51,63,0.6); min-height:1.3rem; }
+        .kpi-pace { font-size:0.875rem; color:rgb(49,51,63); margin-top:0.2rem; }
         .spark { position:relative; width:100%; height:30px; margin:0.45rem 0; }
         .spark-line, .spark-line::before, .spark-line::after { position:absolute; inset:0; }
         .spark-line::before, .spark-line::after { content:""; clip-path:var(--p); }
