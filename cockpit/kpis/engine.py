@@ -618,7 +618,11 @@ class Pace:
         """The KPI's forecast to period end; None when history gives no expectation."""
         current, share = state.current, state.share
         current_sums = month_sums.get(current, {}) if state.partial else {}
-        history = {m: s for m, s in month_sums.items() if m < current}
+        history = {
+            m: s
+            for m, s in month_sums.items()
+            if m < current and any((s.get(f) or {}).get("rows") for f in kpi.families)
+        }
 
         def value(k, sums):
             fig = evaluate(k, sums)
