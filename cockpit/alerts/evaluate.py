@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from cockpit import currency, datasets, links, navigation, queries
 from cockpit.alerts.rules import KPI_KINDS, Rule, list_rules, owner_of, owners_by_kpi
 from cockpit.kpis import changes, targets
+from cockpit.kpis import forecast as fc
 from cockpit.kpis.catalogue import CATALOGUE, format_value
 from cockpit.kpis.periods import add_months, data_months
 from cockpit.kpis.registry import is_builtin, lookup
@@ -84,6 +85,23 @@ def snapshot(store, kpi_ids: list[str], as_of: int, site: str | None) -> dict[st
                   "target": t.target,
                   "status": targets.status(lookup(k), value, t.target, t.amber)}  # fmt: skip
     return out
+
+
+def add_forecasts(store, snap: dict[str, dict], as_of: int, site: str | None) -> None:
+    """Each snapshot's forecast to the end of its month (None when the month is complete:
+    cockpit.kpis.forecast), as `forecast`."""
+    from cockpit.kpis import engine
+    from cockpit.kpis.periods import make_period
+
+    filters = {"site": [site]} if site else {}
+    by_month: dict[dt.date, list[str]] = {}
+    for k, s in snap.items():
+        by_month.setdefault(s["month"], []).append(k)
+    for month, ids in by_month.items():
+        values = engine.scorecard(store, period=make_period("month", month), filters=filters,
+                                  as_of=as_of, kpi_ids=ids)  # fmt: skip
+        for v in values:
+            snap[v.id]["forecast"] = v.forecast
 
 
 def adverse_move(kpi_id: str, prev: float | None, value: float | None, unit: str) -> float | None:
@@ -163,6 +181,8 @@ def _kpi_alerts(store, load, rules: list[Rule], touched: list[str], open_now) ->
         if not ids:
             continue
         now, before = snapshot(store, ids, seq, site), snapshot(store, ids, seq - 1, site)
+        if any(r.kind == "forecast_miss" for r in rules if r.site == site):
+            add_forecasts(store, now, seq, site)
         # Money in the messages carries the currency of what the rule watches at this version.
         currency.use_view(store, seq, {"site": [site]} if site else {})
         for rule in (r for r in rules if r.site == site):
@@ -188,6 +208,22 @@ def _kpi_rule(store, load, rule: Rule, k: str, now: dict, before: dict | None, o
                           message=f"{label} left red: {value_text} (load {load['load_id']})",
                           **common)]  # fmt: skip
         return []
+    if rule.kind == "forecast_miss":
+        f = now.get("forecast")
+        # The forecast itself misses (verdict "at risk" or "likely miss"), whatever its range.
+        holds = f is not None and f.verdict in (fc.VERDICTS["risk"], fc.VERDICTS["miss"])
+        pace = (
+            f"on pace for {format_value(kpi, f.value)} by the end of {f.end:%b %Y}, target "
+            f"{format_value(kpi, f.target)}: {f.verdict}"
+            if f is not None and f.target is not None
+            else "no forecast to miss"
+        )
+        start = f"{label} is forecast to miss{_where(site)}: {pace} (load {load['load_id']})"
+        end = (
+            f"{label} is no longer forecast to miss{_where(site)}: {pace} (load {load['load_id']})"
+        )
+        after = f.value if f is not None else now["value"]
+        return _condition(key, holds, open_now, common, now["value"], after, start, end)
     if rule.kind == "red":
         holds = now["status"] == "red"
         target = format_value(kpi, now["target"]) if now["target"] is not None else "none"

@@ -19,11 +19,12 @@ KINDS = {
     "red": "turns red (and back)",
     "leaves_red": "leaves red",
     "move": "moves more than X against the previous month",
+    "forecast_miss": "is forecast to miss its target at the end of a month still arriving",
     "stale": "dataset not loaded by its usual day + N days",
     "rejects": "a load rejects more than X % of its rows",
     "restated": "a load restates a closed month by more than X",
 }
-KPI_KINDS = ("red", "leaves_red", "move")
+KPI_KINDS = ("red", "leaves_red", "move", "forecast_miss")
 UNITS = ("points", "pct")
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

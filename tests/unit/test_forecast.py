@@ -244,3 +244,29 @@ def test_kpis_json_and_api_carry_forecast(tmp_path, monkeypatch):
     doc = {k["id"]: k for k in json.loads(response.body)["kpis"]}
     assert doc["revenue"]["forecast"] == f
     store_mod.get_store(db).close()
+
+
+# -- the alert rule ---------------------------------------------------------------------------------
+def test_forecast_to_miss_is_an_alert_rule(store):
+    from cockpit import alerts, auth
+    from cockpit.alerts import rules
+
+    admin = auth.User("admin", "admin")
+    for d in rules.DEFAULTS:
+        rules.save_rule(store, rules.Rule(d.rule_id, d.kind, enabled=False), admin)
+    rules.save_rule(store, rules.Rule("pace", "forecast_miss", kpi="revenue"), admin)
+    ledger.load_table(store, "targets", PLAN)
+    entry = ledger.load_table(store, "orders", half_month_orders())
+    ids = alerts.after_commit(store, [entry.load_id], today=D(2025, 7, 16))
+    fired = [a for a in alerts.list_alerts(store, admin) if a["alert_id"] in ids]
+    # On pace for 300 + 16/31 x 600 = £610 against July's £620: the forecast misses.
+    assert [(a["rule_id"], a["kpi"], a["state"]) for a in fired] == [("pace", "revenue", "fired")]
+    assert fired[0]["after_value"] == pytest.approx(300 + 16 / 31 * 600)
+    assert "on pace for 610 by the end of Jul 2025, target 620: at risk" in fired[0]["message"]
+    # The rest of July arrives: the month is complete, no forecast left to miss.
+    rest = [r for r in half_month_orders(31) if r["order_date"] > D(2025, 7, 15)]
+    entry = ledger.load_table(store, "orders", rest)
+    ids = alerts.after_commit(store, [entry.load_id], today=D(2025, 8, 1))
+    back = [a for a in alerts.list_alerts(store, admin) if a["alert_id"] in ids]
+    assert [(a["rule_id"], a["state"]) for a in back] == [("pace", "normal")]
+    assert "no longer forecast to miss" in back[0]["message"]
