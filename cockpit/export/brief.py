@@ -16,6 +16,7 @@ MAX_TEXT_CHARS = 200
 MAX_LINK_CHARS = 600
 CARD_COLUMNS = 7  # card columns across the page; a card is then about 36 mm wide
 CARD_ROW_MM = 17.0  # a card row's printed height, gap included
+PACE_ROW_MM = 3.0  # the forecast line of an unfinished period's cards
 PRINT_HEIGHT_MM = 190.0  # A4 landscape (210 mm) less the @page margins, with a little slack
 
 # Print keeps to one landscape A4 sheet: fixed page box, compact type, nothing that breaks.
@@ -90,7 +91,10 @@ def brief_html(
     rows = max(-(-len(c) // n) for (_, c), n in zip(groups, columns, strict=True))
     movers = movers[:MAX_MOVERS]
     charts = list(charts)[:MAX_CHARTS]
-    zoom = min(1.0, PRINT_HEIGHT_MM / _estimated_height_mm(rows, context, movers, charts))
+    height = _estimated_height_mm(rows, context, movers, charts)
+    if any(c.get("pace_text") for c in cards):  # a card's forecast line: a line more per row
+        height += rows * PACE_ROW_MM
+    zoom = min(1.0, PRINT_HEIGHT_MM / height)
     weights = " ".join(f"{n}fr" for n in columns)
     parts = [
         "<!DOCTYPE html>",
@@ -182,6 +186,7 @@ def _group(name: str, cards: list[dict], columns: int) -> str:
 def _card(card: dict) -> str:
     status = card.get("status") if card.get("status") in STATUS_LABELS else "none"
     target = card.get("target_text")
+    target_label = "Target to date " if card.get("pacing") else "Target "
     label = _e(card.get("label"))
     return (
         f'<div class="card {status}" data-kpi="{_e(card.get("id"))}">'
@@ -189,9 +194,16 @@ def _card(card: dict) -> str:
         f'<div class="value">{_e(card.get("value_text"))}</div>'
         f'<div class="meta"><span>{_e(card.get("change_text"))}</span>'
         f'<span class="status">{_e(_status_label(card, status))}</span></div>'
-        f'<div class="meta"><span>{"Target " + _e(target) if target else "&nbsp;"}</span>'
+        f'<div class="meta"><span>{target_label + _e(target) if target else "&nbsp;"}</span>'
         + (f'<span class="owner">{_e(card["owner"])}</span>' if card.get("owner") else "")
-        + "</div></div>"
+        + "</div>"
+        + (
+            f'<div class="meta pace" title="{_e(card.get("pace_help"), 400)}">'
+            f"<span>{_e(card['pace_text'])}</span></div>"
+            if card.get("pace_text")
+            else ""
+        )
+        + "</div>"
     )
 
 

@@ -152,6 +152,7 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
         "footnote": " · ".join(foot) if foot else " ",
         "target_text": format_value(kpi, v.target, digits) if not _missing(v.target) else "",
         "change_text": change_text(kpi, change) or "",
+        "pacing": bool(getattr(v, "pacing", False)),
         **pace_view(kpi, getattr(v, "forecast", None)),
     }
 

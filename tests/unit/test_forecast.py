@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -270,3 +271,19 @@ def test_forecast_to_miss_is_an_alert_rule(store):
     back = [a for a in alerts.list_alerts(store, admin) if a["alert_id"] in ids]
     assert [(a["rule_id"], a["state"]) for a in back] == [("pace", "normal")]
     assert "no longer forecast to miss" in back[0]["message"]
+
+
+# -- the brief -------------------------------------------------------------------------------------
+def test_the_brief_prints_the_forecast_line_on_one_page(tmp_path):
+    from tests.unit.test_export_brief import CHROMIUM, _brief, _full_scorecard, _pdf_pages
+
+    parts = _full_scorecard()
+    for card in parts["cards"]:
+        card |= {"pace_text": "on pace for 412 (target 450): likely miss", "pacing": True,
+                 "pace_help": "Likely between 390 and 430 by the end of Nov 2026 (80% range)."}  # fmt: skip
+    html = _brief(**parts)
+    assert "Target to date" in html and "on pace for 412 (target 450): likely miss" in html
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium not installed")
+    pages, text = _pdf_pages(html, tmp_path)
+    assert pages == 1 and "on pace for 412" in text
