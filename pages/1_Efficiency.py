@@ -13,6 +13,7 @@ def efficiency_view(view: PageContext) -> None:
     if cached.no_data(view):
         return
     cards.scorecard_grid(view, cached.scorecard(view), groups=("Efficiency",), columns=5)
+    cached.pace_section(view, "orders", key="orders_pace")  # a period still arriving only
 
     left, right = cached.columns(2)
     with left:

@@ -11,6 +11,7 @@ def cost_view(view: PageContext) -> None:
     if cached.no_data(view):
         return
     cards.scorecard_grid(view, cached.scorecard(view), groups=("Cost",), columns=4)
+    cached.pace_section(view, "revenue", key="revenue_pace")  # a period still arriving only
     cost.budget_section(view)
     cost.variance_section(view)
 

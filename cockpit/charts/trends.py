@@ -66,11 +66,14 @@ def kpi_trend(
     highlight_month: MonthLike | Iterable[MonthLike] | None = None,
     direction: str = "higher",
     amber: float | None = None,
+    forecast: list[tuple] | None = None,
 ) -> alt.TopLevelMixin:
     """A KPI's monthly line with points coloured by whether they meet target, target dashed.
 
     A monthly `target` column is drawn as a dashed line; otherwise a constant `target` is a
     dashed rule. The months of the selected period (`highlight_month`) sit on a shaded band.
+    `forecast` [(month, value, low, high), ...] continues the line dashed to the period's
+    end, its 80 % range as a band (cockpit.kpis.forecast).
     """
     if theme.is_empty(df, "value"):
         return theme.no_data(title)
@@ -132,6 +135,9 @@ def kpi_trend(
         )
     elif target is not None:
         layers.append(_target_rule(float(target), y_axis, unit, fmt))
+
+    if forecast:
+        layers += _forecast_layers(forecast_frame(forecast), y_axis, unit, fmt, "month")
 
     point_color = (
         alt.Color("status:N", scale=theme.rag_scale(amber=has_amber), legend=alt.Legend(title=None))
@@ -214,3 +220,68 @@ def multi_trend(
     else:
         chart = layered.properties(title=title, height=280)
     return theme.finish(chart)
+
+
+def _forecast_layers(line: pd.DataFrame, y_axis: alt.Axis, unit: str, fmt: str, x: str):
+    """A forecast continued dashed from the last actual point, its 80 % range as a band."""
+    tooltip = [
+        alt.Tooltip(f"{x}:T", title="To", format="%d %b %Y" if x == "day" else "%b %Y"),
+        theme.value_tooltip("value", "Forecast", unit, fmt),
+    ]
+    layers = []
+    if line["low"].notna().all():
+        tooltip += [theme.value_tooltip("low", "Low (80%)", unit, fmt),
+                    theme.value_tooltip("high", "High (80%)", unit, fmt)]  # fmt: skip
+        layers.append(
+            alt.Chart(line)
+            .mark_area(color=theme.PRIMARY, opacity=0.15)
+            .encode(x=f"{x}:T", y=alt.Y("low:Q", axis=y_axis), y2="high:Q", tooltip=tooltip)
+        )
+    layers.append(
+        alt.Chart(line)
+        .mark_line(color=theme.PRIMARY, strokeDash=[5, 4], strokeWidth=2, point=True)
+        .encode(x=f"{x}:T", y=alt.Y("value:Q", axis=y_axis), tooltip=tooltip)
+    )
+    return layers
+
+
+def forecast_frame(points: list[tuple], x: str = "month") -> pd.DataFrame:
+    """[(x, value, low, high), ...] as the frame the forecast layers draw."""
+    frame = pd.DataFrame(points, columns=[x, "value", "low", "high"])
+    frame[x] = pd.to_datetime(frame[x])
+    for c in ("value", "low", "high"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce")
+    return frame
+
+
+def pace_chart(points: dict, *, title: str, label: str, unit: str, fmt: str) -> alt.TopLevelMixin:
+    """An unfinished period's cumulative value by day against the pacing line (the
+    cumulative target), the forecast continued dashed to the period's end with its band
+    (points from cockpit.kpis.forecast.pace_points)."""
+    actual = pd.DataFrame(points["actual"], columns=["day", "value"])
+    actual["day"] = pd.to_datetime(actual["day"])
+    y_axis = theme.value_axis(label, unit)
+    tooltip = [alt.Tooltip("day:T", title="To", format="%d %b %Y"),
+               theme.value_tooltip("value", f"{label} to date", unit, fmt)]  # fmt: skip
+    layers = []
+    if points["pacing"]:
+        pacing = pd.DataFrame(points["pacing"], columns=["day", "value"])
+        pacing["day"] = pd.to_datetime(pacing["day"])
+        layers.append(
+            alt.Chart(pacing)
+            .mark_line(color=theme.GREY, strokeDash=[2, 2], strokeWidth=2)
+            .encode(x="day:T", y=alt.Y("value:Q", axis=y_axis),
+                    tooltip=[alt.Tooltip("day:T", title="To", format="%d %b %Y"),
+                             theme.value_tooltip("value", "Target (cumulative)", unit, fmt)])
+        )  # fmt: skip
+    layers += _forecast_layers(forecast_frame(points["forecast"], "day"), y_axis, unit, fmt, "day")
+    layers.append(
+        alt.Chart(actual)
+        .mark_line(color=theme.PRIMARY, strokeWidth=2.5, point=True)
+        .encode(
+            x=alt.X("day:T", axis=alt.Axis(title=None, format="%d %b")),
+            y=alt.Y("value:Q", axis=y_axis),
+            tooltip=tooltip,
+        )
+    )
+    return theme.finish(alt.layer(*layers).properties(title=title, height=240))

@@ -27,6 +27,7 @@ from cockpit.kpis.periods import (
     comparison_months,
     data_months,
     is_monthly_grain,
+    month_end,
     month_span,
     partial_months,
 )
@@ -570,6 +571,7 @@ class PaceState:
     current: dt.date
     share: float
     partial: bool
+    through: dt.date  # the last day loaded
 
 
 class Pace:
@@ -599,8 +601,9 @@ class Pace:
         fam = next((f for f in kpi.families if last in self.partial.get(f, ())), None)
         if fam is None:
             nxt = add_months(last, 1)
-            return PaceState(nxt, 0.0, False) if nxt <= self.end else None
-        return PaceState(last, self._share(fam, last), True)
+            return PaceState(nxt, 0.0, False, month_end(last)) if nxt <= self.end else None
+        through = fc.last_day(last, self.comps.last_dates(fam))
+        return PaceState(last, self._share(fam, last), True, through)
 
     def _share(self, fam: str, month: dt.date) -> float:
         dataset = FAMILIES[fam].dataset
@@ -631,6 +634,7 @@ class Pace:
         return fc.forecast_kpi(
             kpi, by_month=history, to_date=now_sums, current_sums=current_sums,
             current=current, share=share, end=self.end, target=target, evaluate=value,
+            through=state.through,
         )  # fmt: skip
 
 

@@ -344,6 +344,7 @@ class Forecast:
     target: float | None  # the whole period's target
     verdict: str | None
     share_done: float  # of the current month
+    through: dt.date  # the last day loaded
     backtest_n: int
     mase: float | None  # model MAE / naive MAE in the backtest
     note: str
@@ -351,6 +352,7 @@ class Forecast:
     def to_json(self) -> dict:
         out = asdict(self)
         out["end"] = self.end.strftime("%Y-%m")
+        out["through"] = self.through.isoformat()
         return out
 
 
@@ -378,6 +380,7 @@ def forecast_kpi(
     end: dt.date,
     target: float | None,
     evaluate,
+    through: dt.date | None = None,
 ) -> Forecast | None:
     """The forecast to `end` of a KPI whose period is summed so far in `to_date`, its
     current month `current` `share` done (its amounts so far in `current_sums`, empty when
@@ -405,7 +408,8 @@ def forecast_kpi(
     low, high = band if band else (None, None)
     return Forecast(
         value=value, low=low, high=high, end=end, method=method, target=target,
-        verdict=verdict(kpi, value, low, high, target), share_done=share, backtest_n=bt.n,
+        verdict=verdict(kpi, value, low, high, target), share_done=share,
+        through=through or month_end(add_months(current, -1)), backtest_n=bt.n,
         mase=bt.mase, note=method_note(bt),
     )  # fmt: skip
 
@@ -442,3 +446,33 @@ def last_day(month: dt.date, last_dates: dict[dt.date, dt.date | None]) -> dt.da
     """The last day loaded of `month` (its month end when unknown)."""
     got = last_dates.get(month)
     return got if got is not None and got.replace(day=1) == month else month_end(month)
+
+
+# -- charts' points --------------------------------------------------------------------------------
+def pace_points(
+    period: Period,
+    values: dict[dt.date, float | None],
+    targets: dict[dt.date, float | None],
+    forecast: Forecast,
+) -> dict[str, list[tuple]]:
+    """The cumulative chart of an additive KPI's unfinished period, by day: `actual`
+    [(day, cumulative)] from 0 at the period's start through each month done to the last
+    day loaded; `pacing` [(day, cumulative target)] to the period's end (empty unless every
+    month has a target); `forecast` [(day, value, low, high)] from the last actual point to
+    the period's end (low/high None without a range)."""
+    start = period.start - dt.timedelta(days=1)
+    actual, total = [(start, 0.0)], 0.0
+    for m in month_span(period.start, forecast.through):
+        total += values.get(m) or 0.0
+        actual.append((min(month_end(m), forecast.through), total))
+    pacing: list[tuple] = []
+    months = month_span(period.start, forecast.end)
+    if all(targets.get(m) is not None for m in months):
+        pacing, cum = [(start, 0.0)], 0.0
+        for m in months:
+            cum += targets[m]
+            pacing.append((month_end(m), cum))
+    last = actual[-1]
+    line = [(last[0], last[1], last[1], last[1]),
+            (month_end(forecast.end), forecast.value, forecast.low, forecast.high)]  # fmt: skip
+    return {"actual": actual, "pacing": pacing, "forecast": line}

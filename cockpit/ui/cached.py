@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 
+import pandas as pd
 import streamlit as st
 
 from cockpit import auth, currency, kpis, links, navigation
@@ -18,6 +19,7 @@ from cockpit.kpis import custom_metrics
 from cockpit.kpis.movers import movers_compare
 from cockpit.kpis.periods import COMPARES, add_months, make_period, parse_month
 from cockpit.kpis.registry import lookup
+from cockpit.kpis.targets import is_additive
 from cockpit.screens import scorecard_view
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext, public_base_url
@@ -279,9 +281,65 @@ def trend_section(ctx: PageContext, kpi_id: str, *, key: str) -> None:
         fmt=d3_format(kpi.fmt),
         highlight_month=list(ctx.period.months),
         direction=kpi.direction,
+        forecast=_trend_forecast(ctx, kpi_id, df),
     )
     st.altair_chart(chart, width="stretch", key=f"chart_{key}")
     chart_downloads(chart, f"{kpi_id}-trend", key=key)
+
+
+def _forecast_of(ctx: PageContext, kpi_id: str):
+    card = next((v for v in scorecard(ctx, (kpi_id,)) if v.id == kpi_id), None)
+    return card.forecast if card else None
+
+
+def _trend_forecast(ctx: PageContext, kpi_id: str, df) -> list[tuple] | None:
+    """A month still arriving: its forecast, dashed on from the month before (a quarter's or
+    a year's forecast is of the whole period, not of one month: the pace chart shows it)."""
+    f = _forecast_of(ctx, kpi_id)
+    if f is None or ctx.period.kind != "month":
+        return None
+    before = df[(df["month"] < f.end) & df["value"].notna()]
+    if before.empty:
+        return None
+    last = before.iloc[-1]
+    start = float(last["value"])
+    return [(last["month"], start, start, start), (f.end, f.value, f.low, f.high)]
+
+
+def pace_section(ctx: PageContext, kpi_id: str, *, key: str) -> None:
+    """An unfinished period of an additive KPI: the cumulative value by day against the
+    pacing line and the forecast to the period's end; nothing for a finished period."""
+    from cockpit.charts.trends import pace_chart
+    from cockpit.kpis import forecast as fc
+    from cockpit.kpis.periods import month_span
+
+    f = _forecast_of(ctx, kpi_id)
+    kpi = lookup(kpi_id)
+    if f is None or not is_additive(kpi):
+        return
+    df = series(ctx, kpi_id)
+    values = {
+        m: (None if pd.isna(v) else float(v)) for m, v in zip(df["month"], df["value"], strict=True)
+    }
+    months = month_span(ctx.period.start, f.end)
+    plan = _series(view_cache_key(ctx)[0], tuple(months), view_cache_key(ctx)[3], kpi_id)
+    targets = (
+        {
+            m: (None if pd.isna(t) else float(t))
+            for m, t in zip(plan["month"], plan["target"], strict=True)
+        }
+        if "target" in plan.columns
+        else {}
+    )
+    points = fc.pace_points(ctx.period, values, targets, f)
+    title = f"{kpi.label}: pace to the end of {f.end:%b %Y}"
+    chart = pace_chart(points, title=title, label=kpi.label, unit=format_unit(kpi.fmt),
+                       fmt=d3_format(kpi.fmt))  # fmt: skip
+    st.altair_chart(chart, width="stretch", key=f"chart_{key}")
+    pace = "dotted: the target's pace; " if points["pacing"] else ""
+    st.caption(f"Solid: {kpi.label.lower()} to date; {pace}dashed: the forecast ({f.note}), "
+               "its 80% range shaded.")  # fmt: skip
+    chart_downloads(chart, f"{kpi_id}-pace", key=key)
 
 
 def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, key: str) -> None:

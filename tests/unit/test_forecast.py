@@ -169,6 +169,7 @@ def test_a_half_month_has_a_forecast_and_a_pacing_target_not_the_whole_months(ha
     assert (f.low, f.high) == (None, None)
     assert f.target == 620 and f.verdict == "at risk"
     assert f.end == JUL and f.share_done == pytest.approx(15 / 31)
+    assert f.through == D(2025, 7, 15)
     assert orders.forecast.value == pytest.approx(30 + 16 / 31 * 60)
 
 
@@ -193,6 +194,7 @@ def test_quarter_to_date_forecasts_to_the_quarters_end(half):
 def test_card_says_on_pace_for_with_the_range_on_hover():
     f = fc.Forecast(value=412, low=390, high=430, end=D(2026, 11, 1), method=fc.MODEL,
                     target=450, verdict="likely miss", share_done=0.5, backtest_n=20,
+                    through=D(2026, 11, 15),
                     mase=0.8, note="run rate")  # fmt: skip
     v = KpiValue("orders", "Orders", "Efficiency", "orders", 200, None, None, None, 225,
                  "red", None, partial=True, forecast=f, pacing=True)  # fmt: skip
