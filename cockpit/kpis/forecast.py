@@ -29,7 +29,7 @@ import calendar
 import datetime as dt
 import math
 import statistics
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from cockpit.kpis.catalogue import Kpi
 from cockpit.kpis.periods import Period, add_months, month_end, month_span
@@ -348,11 +348,16 @@ class Forecast:
     backtest_n: int
     mase: float | None  # model MAE / naive MAE in the backtest
     note: str
+    months: list[tuple] = field(default_factory=list)  # [(month, value, low, high)]
 
     def to_json(self) -> dict:
         out = asdict(self)
         out["end"] = self.end.strftime("%Y-%m")
         out["through"] = self.through.isoformat()
+        out["months"] = [
+            {"month": m.strftime("%Y-%m"), "value": v, "low": lo, "high": hi}
+            for m, v, lo, hi in self.months
+        ]
         return out
 
 
@@ -406,12 +411,54 @@ def forecast_kpi(
     errors = bt.errors_model if method == MODEL else bt.errors_naive
     band = interval(kpi, value, rest, weight, errors)
     low, high = band if band else (None, None)
+    months = month_values(kpi, history, current_sums, current=current, share=share,
+                          later=later, method=method, errors=errors, evaluate=evaluate)  # fmt: skip
     return Forecast(
         value=value, low=low, high=high, end=end, method=method, target=target,
         verdict=verdict(kpi, value, low, high, target), share_done=share,
         through=through or month_end(add_months(current, -1)), backtest_n=bt.n,
-        mase=bt.mase, note=method_note(bt),
+        mase=bt.mase, note=method_note(bt), months=months,
     )  # fmt: skip
+
+
+def month_values(
+    kpi: Kpi, history: dict, current_sums: NumericSums, *, current: dt.date, share: float,
+    later: list[dt.date], method: str, errors: list[float], evaluate,
+) -> list[tuple]:  # fmt: skip
+    """Each month's own forecast to period end, for the monthly trend: [(month, value, low,
+    high)], the month in progress (its part so far and the rest) then the later months."""
+    series = component_series(history)
+    rows = (
+        {fam: comps.get("rows") for fam, comps in history[max(history)].items()} if history else {}
+    )
+    out = []
+    for i, month in enumerate([current, *later]):
+        sums: NumericSums = {}
+        for (fam, comp), values in series.items():
+            cur = current_sums.get(fam, {}).get(comp) if i == 0 else None
+            cur = cur if _numeric(cur) else 0.0
+            so_far = (current_sums.get(fam) or {}).get(comp)
+            so_far = so_far if _numeric(so_far) else 0.0
+            args = {"current": current, "so_far": so_far, "share": share, "method": method}
+            before = rest_of_period(values, later=later[: max(i - 1, 0)], **args)
+            upto = rest_of_period(values, later=later[:i], **args)
+            if before is None or upto is None:
+                return []
+            part = upto if i == 0 else upto - before
+            sums.setdefault(fam, {})[comp] = cur + part
+            if comp != "rows":
+                sums[fam]["rows"] = sums[fam].get("rows") or rows.get(fam) or 1
+        got = evaluate(kpi, sums)
+        if got is None or got[0] is None:
+            return []
+        value = got[0]
+        done = evaluate(kpi, current_sums) if i == 0 and current_sums else None
+        rest = value - (done[0] if done else 0.0) if is_additive(kpi) else 0.0
+        weight = (1 - share) if i == 0 else 1.0
+        band = interval(kpi, value, rest if i == 0 or not is_additive(kpi) else value, weight,
+                        errors)  # fmt: skip
+        out.append((month, value, *(band or (None, None))))
+    return out
 
 
 def _weight(den_total, den_done, share: float, later: int) -> float:

@@ -293,17 +293,17 @@ def _forecast_of(ctx: PageContext, kpi_id: str):
 
 
 def _trend_forecast(ctx: PageContext, kpi_id: str, df) -> list[tuple] | None:
-    """A month still arriving: its forecast, dashed on from the month before (a quarter's or
-    a year's forecast is of the whole period, not of one month: the pace chart shows it)."""
+    """An unfinished period's months forecast (the month in progress, the later months to
+    the period's end), dashed on from the last month before them with a value."""
     f = _forecast_of(ctx, kpi_id)
-    if f is None or ctx.period.kind != "month":
+    if f is None or not f.months:
         return None
-    before = df[(df["month"] < f.end) & df["value"].notna()]
+    before = df[(df["month"] < f.months[0][0]) & df["value"].notna()]
     if before.empty:
         return None
     last = before.iloc[-1]
     start = float(last["value"])
-    return [(last["month"], start, start, start), (f.end, f.value, f.low, f.high)]
+    return [(last["month"], start, start, start), *f.months]
 
 
 def pace_section(ctx: PageContext, kpi_id: str, *, key: str) -> None:

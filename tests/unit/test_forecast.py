@@ -188,13 +188,17 @@ def test_quarter_to_date_forecasts_to_the_quarters_end(half):
     assert v.forecast.end == D(2025, 9, 1)
     assert v.forecast.value == pytest.approx(300 + 16 / 31 * 600 + 600 + 600)
     assert v.forecast.target is None  # no plan for August and September
+    # Month by month (the trend's dashed line): July whole, then August and September.
+    assert [(m, round(x, 6)) for m, x, _, _ in v.forecast.months] == [
+        (JUL, round(300 + 16 / 31 * 600, 6)), (D(2025, 8, 1), 600.0), (D(2025, 9, 1), 600.0),
+    ]  # fmt: skip
 
 
 # -- cards, CLI and API ---------------------------------------------------------------------------
 def test_card_says_on_pace_for_with_the_range_on_hover():
     f = fc.Forecast(value=412, low=390, high=430, end=D(2026, 11, 1), method=fc.MODEL,
                     target=450, verdict="likely miss", share_done=0.5, backtest_n=20,
-                    through=D(2026, 11, 15),
+                    through=D(2026, 11, 15), months=[(D(2026, 11, 1), 412, 390, 430)],
                     mase=0.8, note="run rate")  # fmt: skip
     v = KpiValue("orders", "Orders", "Efficiency", "orders", 200, None, None, None, 225,
                  "red", None, partial=True, forecast=f, pacing=True)  # fmt: skip
@@ -230,6 +234,8 @@ def test_kpis_json_and_api_carry_forecast(tmp_path, monkeypatch):
         "2025-07", "seasonal_naive", 620.0, "at risk",
     )  # fmt: skip
     assert cli["on_time_pct"]["forecast"] is None  # no value: nothing to forecast
+    (month,) = f["months"]
+    assert month["month"] == "2025-07" and month["value"] == pytest.approx(f["value"])
 
     token = "t" * 32
     srv = api.Server(db)
