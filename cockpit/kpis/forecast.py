@@ -161,13 +161,30 @@ def _numeric(v) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def component_series(by_month: dict[dt.date, NumericSums]) -> dict[tuple[str, str], dict]:
-    """{(family, component): {month: value}} of the numeric components of monthly sums."""
+def components_of(kpi: Kpi) -> set[tuple[str, str]]:
+    """The (family, component) pairs a KPI's value reads (a product's, its factors')."""
+    from cockpit.kpis.registry import lookup
+
+    out: set[tuple[str, str]] = set()
+    for name in (kpi.numerator, kpi.denominator, kpi.requires):
+        for n in name if isinstance(name, tuple) else (name,):
+            if n:
+                out.add(tuple(n.split(".", 1)))
+    for factor in kpi.factors:
+        out |= components_of(lookup(factor))
+    return out
+
+
+def component_series(
+    by_month: dict[dt.date, NumericSums], only: set | None = None
+) -> dict[tuple[str, str], dict]:
+    """{(family, component): {month: value}} of the numeric components of monthly sums
+    (`only` those pairs when given)."""
     out: dict[tuple[str, str], dict] = {}
     for month, sums in by_month.items():
         for fam, comps in sums.items():
             for comp, v in comps.items():
-                if _numeric(v):
+                if (only is None or (fam, comp) in only) and _numeric(v):
                     out.setdefault((fam, comp), {})[month] = float(v)
     return out
 
@@ -182,18 +199,22 @@ def period_sums(
     later: list[dt.date],
     method: str,
     series: dict | None = None,
+    only: set | None = None,
 ) -> NumericSums | None:
     """The components summed to period end: `to_date` (the period so far) plus each numeric
     component's rest, from the current month's amount so far (`current_sums`; none loaded
     yet when empty); histograms and dates stay as they are. None when a component has no
-    expectation."""
+    expectation. `only`: the (family, component) pairs to forecast (the KPI's), the others
+    kept as they are."""
     current_sums = current_sums or {}
     if series is None:  # (`expected` and `naive` read only months before `current`)
         series = component_series({m: s for m, s in by_month.items() if m < current})
     out = {fam: dict(comps) for fam, comps in to_date.items()}
     for fam, comps in to_date.items():
         for comp, v in comps.items():
-            if not _numeric(v) or comp == "rows":
+            # `rows` is forecast only where the KPI reads it (contacts per 1,000 orders).
+            wanted = (fam, comp) in only if only is not None else comp != "rows"
+            if not wanted or not _numeric(v):
                 continue
             so_far = (current_sums.get(fam) or {}).get(comp)
             rest = rest_of_period(series.get((fam, comp), {}), current=current,
@@ -243,7 +264,8 @@ def backtest(kpi: Kpi, by_month: dict[dt.date, NumericSums], evaluate) -> Backte
     from the months before it by the model and by the seasonal naive. `evaluate(kpi, sums)`
     is the engine's (a value or None)."""
     months = sorted(by_month)
-    series = component_series(by_month)
+    only = components_of(kpi)
+    series = component_series(by_month, only)
     errs: dict[str, list[float]] = {MODEL: [], NAIVE: []}
     abs_err: dict[str, list[float]] = {MODEL: [], NAIVE: []}
     pct: dict[str, list[float]] = {MODEL: [], NAIVE: []}
@@ -254,13 +276,12 @@ def backtest(kpi: Kpi, by_month: dict[dt.date, NumericSums], evaluate) -> Backte
         if actual is None:
             continue
         # Nothing of the month known yet, but its rows (a family with no rows has no value).
-        zero = {fam: {c: (0 if _numeric(v) and c != "rows" else v) for c, v in comps.items()}
+        zero = {fam: {**comps, **{c: 0 for f, c in only if f == fam and c in comps}}
                 for fam, comps in by_month[m].items()}  # fmt: skip
         found = {}
         for method in (MODEL, NAIVE):
-            sums = period_sums(
-                by_month, zero, current=m, share=0.0, later=[], method=method, series=series
-            )
+            sums = period_sums(by_month, zero, current=m, share=0.0, later=[], method=method,
+                               series=series, only=only)  # fmt: skip
             found[method] = None if sums is None else evaluate(kpi, sums)
         if any(v is None for v in found.values()):
             continue
@@ -397,8 +418,9 @@ def forecast_kpi(
     bt = backtest(kpi, history, lambda k, s: (evaluate(k, s) or (None,))[0])
     method = bt.method
     later = [m for m in month_span(add_months(current, 1), end)] if end > current else []
+    only = components_of(kpi)
     sums = period_sums(history, to_date, current=current, current_sums=current_sums,
-                       share=share, later=later, method=method)  # fmt: skip
+                       share=share, later=later, method=method, only=only)  # fmt: skip
     if sums is None:
         return None
     got, done = evaluate(kpi, sums), evaluate(kpi, to_date)
@@ -427,7 +449,7 @@ def month_values(
 ) -> list[tuple]:  # fmt: skip
     """Each month's own forecast to period end, for the monthly trend: [(month, value, low,
     high)], the month in progress (its part so far and the rest) then the later months."""
-    series = component_series(history)
+    series = component_series(history, components_of(kpi))
     rows = (
         {fam: comps.get("rows") for fam, comps in history[max(history)].items()} if history else {}
     )

@@ -295,3 +295,17 @@ def test_the_brief_prints_the_forecast_line_on_one_page(tmp_path):
         pytest.skip("chromium not installed")
     pages, text = _pdf_pages(html, tmp_path)
     assert pages == 1 and "on pace for 412" in text
+
+
+def test_a_kpi_reading_rows_has_its_rows_forecast_too():
+    # Contacts per 1,000 orders reads contacts' rows: both sides are forecast, or the rate
+    # would set a half month's contacts against a whole month's orders.
+    kpi = lookup("contacts_per_1000_orders")
+    assert ("contacts", "rows") in fc.components_of(kpi)
+    hist = {D(2025, m, 1): {"contacts": {"rows": 50}, "orders": {"rows": 10, "orders": 100}}
+            for m in (1, 2, 3)}  # fmt: skip
+    so_far = {"contacts": {"rows": 25}, "orders": {"rows": 5, "orders": 50}}
+    sums = fc.period_sums(hist, so_far, current=D(2025, 4, 1), current_sums=so_far, share=0.5,
+                          later=[], method=fc.MODEL, only=fc.components_of(kpi))  # fmt: skip
+    # contacts 25 + 0.5 * (25 + 0.5 * 50) = 50; orders 50 + 0.5 * (50 + 0.5 * 100) = 100
+    assert engine.evaluate(kpi, sums).value == pytest.approx(500)
