@@ -208,7 +208,7 @@ def period_sums(
     kept as they are."""
     current_sums = current_sums or {}
     if series is None:  # (`expected` and `naive` read only months before `current`)
-        series = component_series({m: s for m, s in by_month.items() if m < current})
+        series = component_series({m: s for m, s in by_month.items() if m < current}, only)
     out = {fam: dict(comps) for fam, comps in to_date.items()}
     for fam, comps in to_date.items():
         for comp, v in comps.items():
