@@ -15,7 +15,7 @@ if __name__ != "__main__":  # imported to be served: the whole app, as server.py
     app = st.App(server.ENTRY, routes=server.ROUTES, lifespan=server.lifespan)
 else:
     from cockpit.ui import alerts_page, cached, cards
-    from cockpit.ui.overview import brief_download
+    from cockpit.ui.overview import brief_download, scorecard_download
     from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
     ctx = page_shell("overview", dimensions=("site", "region", "channel", "category"))
@@ -26,4 +26,4 @@ else:
             alerts_page.new_alerts_line(view)
             cards.overview_body(view)
 
-    view_section(ctx, overview, actions=(share_button, brief_download))
+    view_section(ctx, overview, actions=(share_button, brief_download, scorecard_download))
