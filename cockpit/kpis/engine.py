@@ -536,9 +536,7 @@ def scorecard(
             if c == "target":
                 against = tgt.target
             elif c == "budget":
-                against = budget_figure(
-                    kpi, now_sums, period.months, plan=plan, filters=filters
-                )
+                against = budget_figure(kpi, now_sums, period.months, plan=plan, filters=filters)
             elif uncovered_reason(kpi, cmp_months[c], loaded):
                 against = None
             else:

@@ -74,7 +74,7 @@ def scorecard_xlsx(ctx: PageContext, context: list[tuple[str, str]]) -> bytes:
 
 
 def scorecard_download(ctx: PageContext) -> None:
-    """"⬇ xlsx" beside the brief: the cards of the view as a table."""
+    """ "⬇ xlsx" beside the brief: the cards of the view as a table."""
     context = cached.context_lines(ctx)  # now, in the page's run: the link needs its URL
     st.download_button(
         "⬇ xlsx",

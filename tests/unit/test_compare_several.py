@@ -28,7 +28,7 @@ from cockpit.cli import main
 from cockpit.commands import kpis as kpis_cmd
 from cockpit.export import xlsx
 from cockpit.export.brief import brief_html
-from cockpit.kpis import make_period, scorecard
+from cockpit.kpis import make_period, memo, scorecard
 from cockpit.kpis.engine import Comparison, KpiValue
 from cockpit.kpis.periods import comparison_label
 from cockpit.screens import scorecard_view
@@ -124,6 +124,18 @@ def test_several_comparisons_equal_each_one_asked_alone(tiny_db):
             got = together[kpi_id].comparisons[basis]
             assert got.value == card.previous, (basis, kpi_id)
             assert got.change == card.change, (basis, kpi_id)
+
+
+def test_the_warm_up_answers_every_query_of_several_comparisons(tiny_db):
+    """The warm-up computes each comparison of the default view alone; the view of them
+    all together then asks no query the memo has not answered (no per-card round trips)."""
+    memo.clear()
+    version, period = tiny_db.latest_seq(), make_period("month", JAN)
+    for basis in ("prev", "yoy", "target"):
+        scorecard(tiny_db, period=period, compare=basis, as_of=version)
+    misses = memo.stats()["misses"]
+    scorecard(tiny_db, period=period, compare="prev,yoy,target,budget", as_of=version)
+    assert memo.stats()["misses"] == misses
 
 
 def test_a_plan_for_part_of_the_period_is_no_budget(tiny_db):
