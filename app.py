@@ -25,5 +25,6 @@ else:
         if not cached.no_data(view):
             alerts_page.new_alerts_line(view)
             cards.overview_body(view)
+            scorecard_download(view)  # under the cards, as a table's export on other pages
 
-    view_section(ctx, overview, actions=(share_button, brief_download, scorecard_download))
+    view_section(ctx, overview, actions=(share_button, brief_download))

@@ -77,7 +77,7 @@ def scorecard_download(ctx: PageContext) -> None:
     """ "⬇ xlsx" beside the brief: the cards of the view as a table."""
     context = cached.context_lines(ctx)  # now, in the page's run: the link needs its URL
     st.download_button(
-        "⬇ xlsx",
+        "⬇ Scorecard xlsx",
         lambda: scorecard_xlsx(ctx, context),
         file_name=view_file_name(
             "scorecard",

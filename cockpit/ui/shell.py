@@ -33,7 +33,7 @@ PERIOD_LABELS = {
 }
 COMPARE_LABELS = {
     "prev": "Previous period",
-    "yoy": "Same period last year",
+    "yoy": "Last year",  # the same period a year earlier; short, as a chip among others
     "target": "Target",
     "budget": "Budget",
 }
@@ -43,7 +43,7 @@ FRESHNESS_OPEN = "freshness_open"
 # Each URL-synced widget's parameter as the last run left it in the address bar.
 _ADDRESS_SEEN = "_address_seen"
 _VIEW_WIDTH = 220  # px: each of the view bar's choices, "Trailing 12 months" in full
-_COMPARE_WIDTH = 300  # px: Compare with's chips (a row that scrolls when they are many)
+_COMPARE_WIDTH = 360  # px: Compare with holding several (three chips; a fourth scrolls)
 
 
 @dataclass
@@ -408,7 +408,8 @@ def _compare_choice(from_url: tuple[str, ...]) -> str:
     if not isinstance(current, list) or _address_changed(key):
         current = list(from_url)
     # None chosen reads as the default; the placeholder says so until the next run shows it.
-    st.session_state[key] = [c for c in current if c in options] or [links.DEFAULT.compare]
+    current = [c for c in current if c in options] or [links.DEFAULT.compare]
+    st.session_state[key] = current
     chosen = st.multiselect(
         "Compare with",
         options,
@@ -416,7 +417,8 @@ def _compare_choice(from_url: tuple[str, ...]) -> str:
         format_func=COMPARE_LABELS.get,
         placeholder=COMPARE_LABELS[links.DEFAULT.compare],
         select_all=False,
-        width=_COMPARE_WIDTH,
+        # One comparison fits the bar's usual width (its buttons stay on its row).
+        width=_VIEW_WIDTH if len(current) == 1 else _COMPARE_WIDTH,
     )
     value = ",".join(chosen) or links.DEFAULT.compare
     if value == links.DEFAULT.compare:

@@ -22,7 +22,7 @@ def test_a_link_with_three_comparisons_shows_three_lines_and_share_keeps_them(de
     assert texts[0].endswith(" vs prev") and texts[1].endswith(" vs last year"), texts
     assert texts[2].endswith(" target"), texts
     chosen = page.get_by_test_id("stMultiSelect").filter(has_text="Compare with")
-    for label in ("Previous period", "Same period last year", "Target"):
+    for label in ("Previous period", "Last year", "Target"):
         expect(chosen).to_contain_text(label)
     assert "compare=prev,yoy,target" in unquote(page.url)
     ui.shot("compare-several-1440")
@@ -43,4 +43,5 @@ def test_a_link_with_three_comparisons_shows_three_lines_and_share_keeps_them(de
         assert box["x"] + box["width"] <= card_box["x"] + card_box["width"] + 1
         overflow = lines.nth(i).evaluate("(e) => e.scrollWidth > e.clientWidth")
         assert not overflow, lines.nth(i).inner_text()  # the whole line is readable
+    card.scroll_into_view_if_needed()
     ui.shot("compare-several-390")
