@@ -2,8 +2,9 @@
 
 A slice's contribution is how much of the change disappears when that slice alone is put
 back to its comparison-period components (a counterfactual that works for sums, ratios of
-sums and products alike). Against "target" the movers are taken against the previous
-period, since targets have no slices.
+sums and products alike). Against "target" or "budget" the movers are taken against the
+previous period, since targets and budgets have no slices; a view of several comparisons
+takes them against its first of prev/yoy.
 """
 
 from __future__ import annotations

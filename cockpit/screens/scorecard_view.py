@@ -327,8 +327,10 @@ def movers_heading(period, compare: str) -> str:
     """The "What moved" heading with what the moves are against: the comparison, or with
     Compare = Target the previous period, said plainly (kpis.movers.movers_compare)."""
     basis = comparison_label(period, movers_compare(compare))
-    if all(c in MONTHLESS for c in compare_list(compare)):
-        return f"What moved {basis} (changes since the previous period; targets have no slices)"
+    compares = compare_list(compare)
+    if all(c in MONTHLESS for c in compares):
+        what = " and ".join(f"{c}s" for c in MONTHLESS if c in compares)
+        return f"What moved {basis} (changes since the previous period; {what} have no slices)"
     return f"What moved {basis}"
 
 

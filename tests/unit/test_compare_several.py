@@ -81,6 +81,14 @@ def test_a_single_comparison_link_is_unchanged():
 
 def test_the_basis_names_every_comparison():
     period = make_period("month", dt.date(2026, 9, 1))
+    # "What moved" is against the first comparison with months, else the previous period.
+    assert scorecard_view.movers_heading(period, "target,yoy,prev") == (
+        "What moved vs the same period last year (Sep 2025)"
+    )
+    assert scorecard_view.movers_heading(period, "budget,target") == (
+        "What moved vs Aug 2026 (changes since the previous period; targets and budgets have"
+        " no slices)"
+    )
     assert comparison_label(period, "budget") == "vs budget"
     assert comparison_label(period, "prev,yoy,target") == (
         "vs Aug 2026, the same period last year (Sep 2025) and target"
