@@ -43,6 +43,7 @@ FRESHNESS_OPEN = "freshness_open"
 # Each URL-synced widget's parameter as the last run left it in the address bar.
 _ADDRESS_SEEN = "_address_seen"
 _VIEW_WIDTH = 220  # px: each of the view bar's choices, "Trailing 12 months" in full
+_COMPARE_ONE_WIDTH = 236  # px: one chip, room to click beside it; Share and Brief on the row
 _COMPARE_WIDTH = 360  # px: Compare with holding several (three chips; a fourth scrolls)
 
 
@@ -417,8 +418,8 @@ def _compare_choice(from_url: tuple[str, ...]) -> str:
         format_func=COMPARE_LABELS.get,
         placeholder=COMPARE_LABELS[links.DEFAULT.compare],
         select_all=False,
-        # One comparison fits the bar's usual width (its buttons stay on its row).
-        width=_VIEW_WIDTH if len(current) == 1 else _COMPARE_WIDTH,
+        # One comparison leaves room to click beside its chip, the buttons on the bar's row.
+        width=_COMPARE_ONE_WIDTH if len(current) == 1 else _COMPARE_WIDTH,
     )
     value = ",".join(chosen) or links.DEFAULT.compare
     if value == links.DEFAULT.compare:
