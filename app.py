@@ -15,7 +15,7 @@ if __name__ != "__main__":  # imported to be served: the whole app, as server.py
     app = st.App(server.ENTRY, routes=server.ROUTES, lifespan=server.lifespan)
 else:
     from cockpit.ui import alerts_page, cached, cards
-    from cockpit.ui.overview import brief_download
+    from cockpit.ui.overview import brief_download, scorecard_download
     from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
     ctx = page_shell("overview", dimensions=("site", "region", "channel", "category"))
@@ -25,5 +25,6 @@ else:
         if not cached.no_data(view):
             alerts_page.new_alerts_line(view)
             cards.overview_body(view)
+            scorecard_download(view)  # under the cards, as a table's export on other pages
 
     view_section(ctx, overview, actions=(share_button, brief_download))

@@ -7,7 +7,8 @@ Every view is a URL. The query string carries only values that differ from the d
                              | range (from= to month=) | all (all time, to month=)
     from=2025-04             a custom range's first month (with period=range)
     month=2026-09            the period's end month; absent = latest complete month
-    compare=yoy              prev | yoy | target
+    compare=yoy              prev | yoy | target | budget, or several in order:
+                             compare=prev,yoy,target (the first is the primary)
     f_site=Leeds&f_site=Lyon a filter: one f_<dimension> key per selected value
     d_volume=15              a what-if driver, % change (agents: absolute)
     baseline=6               what-if baseline, trailing months
@@ -84,7 +85,7 @@ class ViewState:
     period: str = "month"
     start: str | None = None  # a custom range's first month (URL `from`)
     month: str | None = None
-    compare: str = "prev"
+    compare: str = "prev"  # one comparison, or several comma-joined ("prev,yoy,target")
     filters: Filters = ()
     drivers: Drivers = ()
     baseline_months: int = 3
@@ -98,6 +99,8 @@ class ViewState:
         object.__setattr__(self, "drivers", _normal_drivers(self.drivers))
         if self.period != "range":  # only a custom range has a first month of its own
             object.__setattr__(self, "start", None)
+        if isinstance(self.compare, str) and _compares(self.compare) is not None:
+            object.__setattr__(self, "compare", ",".join(_compares(self.compare)))
         problems = state_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
@@ -112,6 +115,11 @@ class ViewState:
     ) -> ViewState:
         """A state from plain dicts of filters and drivers."""
         return cls(filters=_normal_filters(filters or {}), drivers=drivers or (), **kwargs)
+
+    @property
+    def compares(self) -> tuple[str, ...]:
+        """The comparisons, in order (the first is the primary: movers, single delta)."""
+        return tuple(self.compare.split(","))
 
     @property
     def filter_map(self) -> dict[str, tuple[str, ...]]:
@@ -138,7 +146,7 @@ def state_problems(state: ViewState) -> list[str]:
         problems.append(f"month {state.month!r} is not YYYY-MM")
     if state.start is not None and not _is_month(state.start):
         problems.append(f"from {state.start!r} is not YYYY-MM")
-    if state.compare not in COMPARES:
+    if _compares(state.compare) is None:
         problems.append(f"unknown comparison {state.compare!r}")
     for dim, values in state.filters:
         if dim not in DIMENSIONS:
@@ -159,6 +167,14 @@ def state_problems(state: ViewState) -> list[str]:
     if state.kpi is not None and not _is_kpi(state.kpi):
         problems.append("kpi must be a KPI id (lower-case letters, digits and _)")
     return problems
+
+
+def _compares(value: object) -> tuple[str, ...] | None:
+    """The comparisons of "prev,yoy" (order kept, repeats dropped); None when invalid."""
+    if not isinstance(value, str):
+        return None
+    parts = tuple(dict.fromkeys(value.split(",")))
+    return parts if parts and all(p in COMPARES for p in parts) else None
 
 
 def _is_month(value: object) -> bool:
@@ -237,6 +253,17 @@ def _choice(key: str, raw: str, allowed: tuple[str, ...], notices: list[str]) ->
     return None
 
 
+def _compare_choice(raw: str, notices: list[str]) -> str | None:
+    """`compare`'s known comparisons, in order, once each; a notice names the unknown ones."""
+    parts = [p.strip() for p in raw.split(",")]
+    kept = list(dict.fromkeys(p for p in parts if p in COMPARES))
+    unknown = [p for p in dict.fromkeys(parts) if p not in COMPARES]
+    if unknown:
+        shown = ", ".join(_shown(p) for p in unknown[:3])
+        notices.append(f"Ignored compare={shown}: expected one of {', '.join(COMPARES)}.")
+    return ",".join(kept) or None
+
+
 def from_query_params(
     params: Mapping[str, str | list[str]], *, page: str | None = None
 ) -> tuple[ViewState, list[str]]:
@@ -283,7 +310,7 @@ def from_query_params(
         elif key == "period":
             kw["period"] = _choice(key, raw, PERIODS, notices)
         elif key == "compare":
-            kw["compare"] = _choice(key, raw, COMPARES, notices)
+            kw["compare"] = _compare_choice(raw, notices)
         elif key in ("month", "from"):
             if _is_month(raw):
                 kw["start" if key == "from" else "month"] = raw
@@ -348,10 +375,16 @@ def to_url(state: ViewState, base: str = "") -> str:
     """The link to `state`: base + page path + query string (the page is in the path)."""
     params = to_query_params(state)
     params.pop("page", None)
-    query = urlencode(params, doseq=True, quote_via=quote, safe="")
+    query = _commas_kept(urlencode(params, doseq=True, quote_via=quote, safe=""))
     path = PAGE_PATHS[state.page]
     url = base.rstrip("/") + path
     return f"{url}?{query}" if query else url
+
+
+def _commas_kept(query: str) -> str:
+    """compare=prev,yoy rather than compare=prev%2Cyoy: the link reads as it is typed (its
+    values are ids, so a comma there is only ever a separator)."""
+    return re.sub(r"(?<![^&])compare=[a-z%2C]+", lambda m: m.group(0).replace("%2C", ","), query)
 
 
 def page_href(page: str, params: Mapping[str, str | list[str]]) -> str:

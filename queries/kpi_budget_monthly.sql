@@ -2,7 +2,8 @@
 -- Grain: one row per month (and per slice of $dimension when it is given).
 --   A line is income when kind is income/revenue/sales (any case); every other line,
 --   including one without a kind, is a cost line. Variance = actual - budget over cost
---   lines where both are known.
+--   lines where both are known; budget_cost = the budget of every cost line (what
+--   operating cost is compared with "vs budget").
 -- Parameters: $as_of, $start/$end (first days of the first and last month), $dimension
 --   (null or unit|account), filters $unit $account (lists, null = all).
 with lines as (
@@ -26,7 +27,8 @@ select
     cast(null as date) as last_date,
     sum(actual) filter (where not is_income) as operating_cost,
     sum(actual - budget) filter (where not is_income) as variance,
-    sum(budget) filter (where not is_income and actual is not null) as variance_budget
+    sum(budget) filter (where not is_income and actual is not null) as variance_budget,
+    sum(budget) filter (where not is_income) as budget_cost
 from lines
 group by month, slice
 order by month, slice

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from cockpit import kpis
 from cockpit.commands import api_client, open_store, print_json, print_table
-from cockpit.kpis.periods import COMPARES, KINDS, make_period, parse_month, period_between
+from cockpit.kpis.periods import (
+    COMPARES,
+    KINDS,
+    compare_list,
+    make_period,
+    parse_month,
+    period_between,
+)
 
 
 def add_arguments(p) -> None:
@@ -19,9 +26,22 @@ def add_arguments(p) -> None:
         "--filter", action="append", default=[], metavar="DIM=VALUE",
         help="keep only rows with DIM=VALUE (repeat; several values of one DIM are OR-ed)",
     )  # fmt: skip
-    p.add_argument("--compare", choices=COMPARES, default="prev")
+    p.add_argument(
+        "--compare", type=_compares, default="prev", metavar="|".join(COMPARES),
+        help="what to compare with; several comma-separated, in order (prev,yoy,target)",
+    )  # fmt: skip
     p.add_argument("--asof", type=int, help="the load sequence number to pin the numbers to")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _compares(text: str) -> str:
+    """--compare's comparisons, comma-joined in order once each (argparse refuses others)."""
+    import argparse
+
+    try:
+        return ",".join(compare_list(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parse_filters(items: list[str]) -> dict[str, list[str]]:
@@ -53,6 +73,7 @@ def report(store, args) -> dict:
     """The `kpis --json` document."""
     from cockpit import currency
 
+    args.compare = ",".join(compare_list(args.compare))  # the API's words too
     period = _period(store, args)
     money = currency.use_view(store, args.asof, parse_filters(args.filter))
     try:  # the cards' units in the view's currency; then the thread (an API worker) forgets it
@@ -82,6 +103,11 @@ def report(store, args) -> dict:
             "target": c.target,
             "amber_threshold": c.amber,
             "status": c.status,
+            # Every comparison of the view, in its order (previous/change are the first's).
+            "comparisons": {
+                b: {"value": x.value, "change": x.change, "change_pct": x.change_pct}
+                for b, x in c.comparisons.items()
+            },
             "owner": owner["owner"] if owner else None,
             "owner_email": owner["email"] if owner else None,
         }
@@ -153,17 +179,23 @@ def run(args) -> int:
     from cockpit import currency
 
     currency.show(doc.get("currency") or "")  # the document's money, also from the server
-    print(f"{doc['period']['label']} (vs {args.compare})")
-    table = [
-        {
+    print(f"{doc['period']['label']} (vs {args.compare.replace(',', ', ')})")
+    # Several comparisons: a column each for the figure compared with (the target has its own).
+    several = [b for b in args.compare.split(",") if b != "target"] if "," in args.compare else []
+    table = []
+    for r in doc["kpis"]:
+        kpi = kpis.lookup(r["id"])
+        row = {
             "kpi": r["label"],
-            "value": kpis.format_value(kpis.lookup(r["id"]), r["value"]),
-            "previous": kpis.format_value(kpis.lookup(r["id"]), r["previous"]),
-            "target": kpis.format_value(kpis.lookup(r["id"]), r["target"]),
+            "value": kpis.format_value(kpi, r["value"]),
+            "previous": kpis.format_value(kpi, r["previous"]),
+            "target": kpis.format_value(kpi, r["target"]),
             "status": r["status"] or "",
             "note": r.get("reason") or _note(kpis.lookup(r["id"]), r),
         }
-        for r in doc["kpis"]
-    ]
-    print_table(table, ["kpi", "value", "previous", "target", "status", "note"])
+        for basis in several:  # the figure each comparison sets the value against
+            row[f"vs {basis}"] = kpis.format_value(kpi, r["comparisons"][basis]["value"])
+        table.append(row)
+    columns = ["kpi", "value"] + ([f"vs {b}" for b in several] or ["previous"])
+    print_table(table, columns + ["target", "status", "note"])
     return 0

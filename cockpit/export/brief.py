@@ -17,6 +17,7 @@ MAX_LINK_CHARS = 600
 CARD_COLUMNS = 7  # card columns across the page; a card is then about 36 mm wide
 CARD_ROW_MM = 17.0  # a card row's printed height, gap included
 PACE_ROW_MM = 3.0  # the forecast line of an unfinished period's cards
+CARD_LINE_MM = 2.6  # each further comparison line of a card (a view of several comparisons)
 PRINT_HEIGHT_MM = 190.0  # A4 landscape (210 mm) less the @page margins, with a little slack
 
 # Print keeps to one landscape A4 sheet: fixed page box, compact type, nothing that breaks.
@@ -91,7 +92,8 @@ def brief_html(
     rows = max(-(-len(c) // n) for (_, c), n in zip(groups, columns, strict=True))
     movers = movers[:MAX_MOVERS]
     charts = list(charts)[:MAX_CHARTS]
-    height = _estimated_height_mm(rows, context, movers, charts)
+    extra = max((len(c.get("compare_lines") or [None]) - 1 for c in cards), default=0)
+    height = _estimated_height_mm(rows, context, movers, charts) + rows * extra * CARD_LINE_MM
     if any(c.get("pace_text") for c in cards):  # a card's forecast line: a line more per row
         height += rows * PACE_ROW_MM
     zoom = min(1.0, PRINT_HEIGHT_MM / height)
@@ -192,9 +194,8 @@ def _card(card: dict) -> str:
         f'<div class="card {status}" data-kpi="{_e(card.get("id"))}">'
         f'<div class="label" title="{label}">{label}</div>'
         f'<div class="value">{_e(card.get("value_text"))}</div>'
-        f'<div class="meta"><span>{_e(card.get("change_text"))}</span>'
-        f'<span class="status">{_e(_status_label(card, status))}</span></div>'
-        f'<div class="meta"><span>{target_label + _e(target) if target else "&nbsp;"}</span>'
+        + _change_meta(card, status)
+        + f'<div class="meta"><span>{target_label + _e(target) if target else "&nbsp;"}</span>'
         + (f'<span class="owner">{_e(card["owner"])}</span>' if card.get("owner") else "")
         + "</div>"
         + (
@@ -205,6 +206,18 @@ def _card(card: dict) -> str:
         )
         + "</div>"
     )
+
+
+def _change_meta(card: dict, status: str) -> str:
+    """The change and the status; a view of several comparisons has a line each
+    ("▲ 2.1 pts vs prev", "1.2 pts below target"), the status beside the first."""
+    lines = [line["text"] for line in card.get("compare_lines") or []]
+    first = lines[0] if lines else card.get("change_text")
+    out = (
+        f'<div class="meta"><span>{_e(first)}</span>'
+        f'<span class="status">{_e(_status_label(card, status))}</span></div>'
+    )
+    return out + "".join(f'<div class="meta"><span>{_e(t)}</span></div>' for t in lines[1:])
 
 
 def _status_label(card: dict, status: str) -> str:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
-_COMPARE_WORDS = {"prev": "vs-previous", "yoy": "vs-last-year", "target": "vs-target"}
+_COMPARE_WORDS = {
+    "prev": "vs-previous",
+    "yoy": "vs-last-year",
+    "target": "vs-target",
+    "budget": "vs-budget",
+}
 
 
 def view_file_name(
@@ -27,8 +32,9 @@ def view_file_name(
         shown = list(values)[:3]
         more = len(values) - len(shown)
         parts.append(f"{dim}-" + "-".join(shown) + (f"-and-{more}-more" if more > 0 else ""))
-    if compare in _COMPARE_WORDS:
-        parts.append(_COMPARE_WORDS[compare])
+    words = [_COMPARE_WORDS[c] for c in (compare or "").split(",") if c in _COMPARE_WORDS]
+    if words:  # several: "vs-previous-last-year-target"
+        parts.append(words[0] + "".join(w.removeprefix("vs") for w in words[1:]))
     slug = _slug("-".join(parts))[:120].strip("-") or "export"
     return f"{slug}.{ext.lstrip('.')}"
 

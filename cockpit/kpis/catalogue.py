@@ -42,6 +42,8 @@ class Kpi:
     families: tuple[str, ...] = field(default=())
     signed: bool = False  # can be negative (variance, NPS): no % change of it makes sense
     needs: tuple[str, ...] = ()  # ingredients checked before `empty` (INGREDIENTS)
+    # What "vs budget" compares with: "plan" (the uploaded plan), a component, or "none".
+    budget: str = "plan"
 
     @property
     def higher_is_better(self) -> bool:
@@ -72,6 +74,7 @@ def _components(value: str | list | None) -> str | tuple[str, ...] | None:
 def _kpi(entry: dict) -> Kpi:
     formula = entry.get("formula", "ratio")
     comps = [entry.get(k) for k in ("numerator", "denominator", "requires", "component")]
+    budget = entry.get("budget", "plan")
     families = tuple(dict.fromkeys(f for c in comps for f in _family(c)))
     return Kpi(
         id=entry["id"],
@@ -97,6 +100,7 @@ def _kpi(entry: dict) -> Kpi:
         families=families,
         signed=bool(entry.get("signed", entry.get("format") == "nps")),
         needs=tuple(entry.get("needs", ())),
+        budget=budget,
     )
 
 
@@ -136,6 +140,8 @@ def load_catalogue(path=CATALOGUE_FILE) -> dict[str, Kpi]:
             raise ValueError(f"KPI {k.id}: direction must be higher or lower")
         if unknown := [n for n in k.needs if n not in INGREDIENTS]:
             raise ValueError(f"KPI {k.id}: unknown ingredient(s) {', '.join(unknown)}")
+        if k.budget not in ("plan", "none") and _family(k.budget)[0] not in k.families:
+            raise ValueError(f"KPI {k.id}: budget {k.budget!r} is not of its own families")
         if k.formula == "product":
             fams = tuple(dict.fromkeys(f for x in k.factors for f in kpis[x].families))
             kpis[k.id] = Kpi(**{**k.__dict__, "families": fams})

@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass
 from cockpit import auth, currency, datasets, items
 from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import _FORMATTERS, Kpi
-from cockpit.kpis.engine import KpiValue
-from cockpit.kpis.periods import Period, add_months, comparison_months
+from cockpit.kpis.engine import Comparison, KpiValue
+from cockpit.kpis.periods import Period, add_months, compare_list, comparison_months
 from cockpit.sqlguard import QueryRefused, run_readonly
 from cockpit.sqltree import expression_nodes
 from cockpit.store import LATEST, Store, resolve_as_of
@@ -327,6 +327,8 @@ def compute(
     kpi = metric.as_kpi()
     _, _, missing = _filter_sql(datasets.get(metric.dataset), filters)
     value = previous = None
+    compares = compare_list(compare)
+    before: dict[str, float | None] = {"target": metric.target}  # a metric has no budget
     spark: list = []
     mixed = currency.for_view(store, as_of, filters)
     if missing:
@@ -339,13 +341,21 @@ def compute(
             return _run(store, metric, months=months, filters=filters, as_of=as_of, monthly=monthly)
 
         value = _value(run(period.months))
-        if compare in ("prev", "yoy"):
-            previous = _value(run(comparison_months(period, compare)))
+        for c in compares:
+            if c in ("prev", "yoy"):
+                before[c] = _value(run(comparison_months(period, c)))
+        previous = before.get(compares[0])
         spark_start = add_months(period.end, -23)
         monthly = run([add_months(spark_start, i) for i in range(24)], monthly=True)
         spark = [(r["month"], None if r["value"] is None else float(r["value"])) for r in monthly]
         reason = None if value is not None else f"no {metric.dataset} data for this period"
     change = None if value is None or previous is None else value - previous
+    comparisons = {}
+    for c in compares:
+        against = before.get(c)
+        diff = None if value is None or against is None else value - against
+        pct = None if diff is None or not against else 100 * diff / abs(against)
+        comparisons[c] = Comparison(c, against, diff, pct)
     return KpiValue(
         id=kpi.id,
         label=kpi.label,
@@ -361,4 +371,5 @@ def compute(
         ),
         reason=reason,
         spark=spark,
+        comparisons=comparisons,
     )

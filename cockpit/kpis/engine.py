@@ -22,8 +22,10 @@ from cockpit.kpis import memo
 from cockpit.kpis import targets as targets_mod
 from cockpit.kpis.catalogue import CATALOGUE, INGREDIENTS, Kpi, display_unit
 from cockpit.kpis.periods import (
+    MONTHLESS,
     Period,
     add_months,
+    compare_list,
     comparison_months,
     data_months,
     is_monthly_grain,
@@ -80,6 +82,17 @@ def _check_families() -> None:
 _check_families()
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """One comparison of a card: what the value is set against (the previous period's value,
+    a year earlier, the target or the budget) and the change from it."""
+
+    basis: str  # a periods.COMPARES id
+    value: float | None
+    change: float | None
+    change_pct: float | None
+
+
 @dataclass
 class KpiValue:
     id: str
@@ -101,6 +114,8 @@ class KpiValue:
     # whether `target` is the target to date (a share of a month still arriving).
     forecast: fc.Forecast | None = None
     pacing: bool = False
+    # Every comparison of the view, in its order; previous/change/change_pct are the first's.
+    comparisons: dict[str, Comparison] = field(default_factory=dict)
 
 
 @dataclass
@@ -438,35 +453,54 @@ def _change(value, previous):
     return change, (100 * change / abs(previous) if previous else None)
 
 
+def budget_figure(kpi: Kpi, sums: dict[str, dict], months, *, plan, filters) -> float | None:
+    """What the KPI is compared with "vs budget" (the catalogue's `budget`): a component of
+    its own data (operating cost: the budget lines' budget), else the uploaded plan when it
+    covers the period; None for a KPI already against the budget (variance) or without one."""
+    if kpi.budget == "none":
+        return None
+    if kpi.budget != "plan":
+        value = component_value(sums, kpi.budget)
+        if value is not None:
+            return float(value) * kpi.scale
+    return targets_mod.period_plan(kpi.id, months, plan=plan, filters=filters)
+
+
+def _compared(basis: str, value: float | None, against: float | None) -> Comparison:
+    return Comparison(basis, against, *_change(value, against))
+
+
 def scorecard(
     store,
     *,
     period: Period,
-    compare: str = "prev",
+    compare: str | list[str] = "prev",
     filters: dict | None = None,
     as_of: int | None = None,
     kpi_ids: list[str] | None = None,
 ) -> list[KpiValue]:
-    """Every KPI (or `kpi_ids`) for the period: value, comparison, target, status, sparkline."""
+    """Every KPI (or `kpi_ids`) for the period: value, comparison, target, status, sparkline.
+
+    `compare` is one comparison or several ("prev,yoy,target"): each card has them all in
+    `comparisons`, computed from the same monthly components (one query per family; the
+    resolution percentiles add one per further multi-month comparison); previous, change
+    and change_pct are the first's."""
     as_of = resolve_as_of(as_of)
     filters = clean_filters(filters)
+    compares = compare_list(compare)
     kpis = [lookup(k) for k in kpi_ids] if kpi_ids else list(CATALOGUE.values())
-    cmp_months = comparison_months(period, compare)
+    cmp_months = {c: comparison_months(period, c) for c in compares}
+    # The primary's months go to the query's whole-period percentiles ("compare" rows), or
+    # the first comparison with months when the primary is a target or budget.
+    dated = [c for c in compares if c not in MONTHLESS]
+    first = cmp_months[dated[0]] if dated else []
     spark = spark_months(period.end)
-    span = spark + period.months + cmp_months
+    span = spark + period.months + [m for c in compares for m in cmp_months[c]]
     loaded = data_months(store, as_of)
-    comps = Components(
-        fetch_components(
-            store,
-            _families_for(kpis, loaded, filters),
-            start=min(span),
-            end=max(span),
-            filters=filters,
-            as_of=as_of,
-            months=period.months,
-            compare=cmp_months,
-        )  # fmt: skip
-    )
+    families = _families_for(kpis, loaded, filters)
+    fetch = dict(start=min(span), end=max(span), filters=filters, as_of=as_of,
+                 months=period.months)  # fmt: skip
+    comps = Components(fetch_components(store, families, compare=first, **fetch))
     end = fc.period_end(period)
     plan = targets_mod.plan_rows(
         store, month_span(period.start, max(end or period.end, period.end)), as_of
@@ -478,7 +512,14 @@ def scorecard(
         if fam in comps.rows
     }
     now_sums = comps.sums(period.months, part="period")
-    cmp_sums = comps.sums(cmp_months, part="compare")
+    cmp_sums = {}
+    for c in dated:
+        own = comps
+        if cmp_months[c] != first and "resolution" in families and len(period.months) > 1:
+            # Percentiles do not add: another whole set of months needs its own rows.
+            extra = fetch_components(store, ["resolution"], compare=cmp_months[c], **fetch)
+            own = Components({**comps.rows, **extra})
+        cmp_sums[c] = own.sums(cmp_months[c], part="compare")
     month_sums = {m: comps.sums([m]) for m in spark}
     pace = Pace(store, period, comps, loaded, partial, as_of) if end else None
     out = []
@@ -494,9 +535,11 @@ def scorecard(
             store, kpi, as_of, filters
         )
         if blocked:
-            out.append(KpiValue(kpi.id, kpi.label, kpi.group, display_unit(kpi), None, None, None, None,
-                                tgt.target, None, blocked, [(m, None) for m in spark],
-                                amber=tgt.amber, target_source=tgt.source))  # fmt: skip
+            none = {c: Comparison(c, None, None, None) for c in compares}
+            out.append(KpiValue(kpi.id, kpi.label, kpi.group, display_unit(kpi), None, None,
+                                None, None, tgt.target, None, blocked,
+                                [(m, None) for m in spark], amber=tgt.amber,
+                                target_source=tgt.source, comparisons=none))  # fmt: skip
             continue
         fig = evaluate(kpi, now_sums, bool(filters))
         gap = uncovered_reason(kpi, period.months, loaded)
@@ -504,13 +547,18 @@ def scorecard(
             fig = Figure(None, reason=gap)
         elif fig.value is None:
             fig.reason = never_loaded(store, kpi, fig.reason, as_of) or fig.reason
-        if compare == "target":
-            previous = tgt.target
-        elif uncovered_reason(kpi, cmp_months, loaded):
-            previous = None
-        else:
-            previous = evaluate(kpi, cmp_sums, bool(filters)).value
-        change, change_pct = _change(fig.value, previous)
+        comparisons = {}
+        for c in compares:
+            if c == "target":
+                against = tgt.target
+            elif c == "budget":
+                against = budget_figure(kpi, now_sums, period.months, plan=plan, filters=filters)
+            elif uncovered_reason(kpi, cmp_months[c], loaded):
+                against = None
+            else:
+                against = evaluate(kpi, cmp_sums[c], bool(filters)).value
+            comparisons[c] = _compared(c, fig.value, against)
+        primary = comparisons[compares[0]]
         forecast = None
         if pace and fig.value is not None:
             full = targets_mod.period_target(kpi.id, month_span(period.start, end), plan=plan,
@@ -525,9 +573,9 @@ def scorecard(
                 group=kpi.group,
                 unit=display_unit(kpi),
                 value=fig.value,
-                previous=previous,
-                change=change,
-                change_pct=change_pct,
+                previous=primary.value,
+                change=primary.change,
+                change_pct=primary.change_pct,
                 target=tgt.target,
                 status=targets_mod.status(kpi, fig.value, tgt.target, tgt.amber),
                 reason=fig.reason,
@@ -545,6 +593,7 @@ def scorecard(
                 target_source=tgt.source,
                 forecast=forecast,
                 pacing=pacing,
+                comparisons=comparisons,
             )
         )
     return out

@@ -2,8 +2,9 @@
 
 A slice's contribution is how much of the change disappears when that slice alone is put
 back to its comparison-period components (a counterfactual that works for sums, ratios of
-sums and products alike). Against "target" the movers are taken against the previous
-period, since targets have no slices.
+sums and products alike). Against "target" or "budget" the movers are taken against the
+previous period, since targets and budgets have no slices; a view of several comparisons
+takes them against its first of prev/yoy.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from cockpit.kpis.engine import (
     scorecard,
     spark_months,
 )
-from cockpit.kpis.periods import Period, comparison_months, data_months
+from cockpit.kpis.periods import MONTHLESS, Period, compare_list, comparison_months, data_months
 from cockpit.kpis.registry import lookup
 from cockpit.store import resolve_as_of
 
@@ -93,9 +94,11 @@ def _score(card: KpiValue) -> float | None:
 
 
 def movers_compare(compare: str) -> str:
-    """The comparison movers are taken against: targets have no slices, so "target" moves
-    against the previous period (and shares its movers)."""
-    return "prev" if compare == "target" else compare
+    """The comparison movers are taken against: the view's first comparison with months
+    ("prev,yoy" -> "prev"); targets and budgets have no slices, so a view of those alone
+    moves against the previous period (and shares its movers)."""
+    dated = [c for c in compare_list(compare) if c not in MONTHLESS]
+    return dated[0] if dated else "prev"
 
 
 def what_moved(

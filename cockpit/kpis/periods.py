@@ -2,7 +2,9 @@
 
 Month is the grain: a period is a list of first-of-month dates ending at `end`.
 Comparisons: "prev" is the period of the same length just before (a quarter compares with
-the previous quarter's same months), "yoy" is the same months a year earlier.
+the previous quarter's same months), "yoy" is the same months a year earlier, "target" the
+period's target and "budget" its budget (cockpit/kpis/targets.py: period_budget). A view
+may hold several, in order ("prev,yoy,target"; `compare_list`); the first is its primary.
 
 A month is flagged partial when it is the latest month of a dataset and either (a) its last
 dated row is more than PARTIAL_DAYS days before the month's last day, or (b) it has fewer
@@ -20,6 +22,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cockpit.kpis import memo
@@ -27,7 +30,8 @@ from cockpit.store import resolve_as_of
 
 KINDS = ("month", "quarter", "last_quarter", "ytd", "t3m", "t12m", "range", "all")
 SPAN_KINDS = ("range", "all")  # periods that need their first month as well as their last
-COMPARES = ("prev", "yoy", "target")
+COMPARES = ("prev", "yoy", "target", "budget")
+MONTHLESS = ("target", "budget")  # comparisons with a figure, not other months
 PARTIAL_DAYS = 3
 PARTIAL_SHARE = 0.5
 PARTIAL_MIN_ROWS = 20  # a dataset this small per month is too noisy to call a month partial
@@ -139,12 +143,28 @@ def _span_label(months: list[dt.date]) -> str:
     return f"{first:%b %Y} – {last:%b %Y}"
 
 
+def compare_list(compare: str | Sequence[str]) -> tuple[str, ...]:
+    """The comparisons of "prev,yoy,target" (or of a sequence), in order, once each;
+    ValueError on an unknown one or none."""
+    parts = compare.split(",") if isinstance(compare, str) else list(compare)
+    out = tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
+    unknown = [p for p in out if p not in COMPARES]
+    if unknown or not out:
+        raise ValueError(f"unknown comparison {compare!r}; known: {', '.join(COMPARES)}")
+    return out
+
+
 def comparison_label(period: Period, compare: str) -> str:
     """What a period is compared with, in words, like with like: "vs Sep 2026", "vs Q2 2026",
     a quarter-to-date "vs the same months of Q2 2026 (Apr – May 2026)", "vs the same period
-    last year (Jul – Aug 2025)", "vs target"."""
-    if compare == "target":
-        return "vs target"
+    last year (Jul – Aug 2025)", "vs target", "vs budget"; several comparisons
+    ("prev,yoy") each said, joined ("vs Sep 2026, the same period last year (…)")."""
+    several = compare_list(compare)
+    if len(several) > 1:
+        words = [comparison_label(period, c).removeprefix("vs ") for c in several]
+        return "vs " + ", ".join(words[:-1]) + " and " + words[-1]
+    if compare in MONTHLESS:
+        return f"vs {compare}"
     months = comparison_months(period, compare)
     span = _span_label(months)
     if compare == "yoy":
@@ -159,13 +179,13 @@ def comparison_label(period: Period, compare: str) -> str:
 
 
 def comparison_months(period: Period, compare: str) -> list[dt.date]:
-    """The months a period is compared with ("target" compares with no months)."""
+    """The months a period is compared with (a target or a budget compares with no months)."""
     if compare == "yoy":
         return [add_months(m, -12) for m in period.months]
     if compare == "prev":
         shift = 3 if period.kind == "quarter" else len(period.months)
         return [add_months(m, -shift) for m in period.months]
-    if compare == "target":
+    if compare in MONTHLESS:
         return []
     raise ValueError(f"unknown comparison {compare!r}; known: {', '.join(COMPARES)}")
 

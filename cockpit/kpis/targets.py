@@ -218,6 +218,20 @@ def period_target(
     )
 
 
+def period_plan(
+    kpi_id: str, months: list[dt.date], *, plan: list[dict], filters: dict | None = None
+) -> float | None:
+    """The uploaded plan's own figure for the period at the slice's level (what "vs budget"
+    compares with, the catalogue's `budget = "plan"`): summed for an additive KPI, else the
+    mean; None unless the plan covers every month (a plan for part of a period is not its
+    budget). Settings and default targets are targets, never a budget."""
+    monthly = plan_by_month(lookup(kpi_id), plan, filters)
+    if not months or any(m not in monthly for m in months):
+        return None
+    values = [monthly[m]["target"] for m in months]
+    return sum(values) if is_additive(lookup(kpi_id)) else sum(values) / len(values)
+
+
 def _fallback(kpi: Kpi, overrides: dict[str, dict], filters: dict | None) -> Target:
     """A month's target where the plan has none: Settings, else the catalogue default."""
     setting = overrides.get(kpi.id, {})

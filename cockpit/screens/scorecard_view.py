@@ -7,7 +7,7 @@ import math
 
 from cockpit.kpis.catalogue import Kpi, decimals_for, format_value
 from cockpit.kpis.movers import movers_compare
-from cockpit.kpis.periods import comparison_label
+from cockpit.kpis.periods import MONTHLESS, compare_list, comparison_label
 from cockpit.kpis.registry import lookup
 from cockpit.kpis.targets import STATUS_WORDS
 
@@ -15,13 +15,22 @@ GROUPS = ("Efficiency", "Cost", "Customer")
 STATUS_TEXT = STATUS_WORDS
 NO_VALUE = "no value"  # the status word of a card without a value (with or without a target)
 # Short enough to fit beside a delta on a quarter-width card (the header says it in full).
-COMPARE_SHORT = {"prev": "vs previous", "yoy": "vs last year", "target": "vs target"}
+COMPARE_SHORT = {
+    "prev": "vs previous",
+    "yoy": "vs last year",
+    "target": "vs target",
+    "budget": "vs budget",
+}
 MISSING_PREVIOUS = {"prev": "no previous value", "yoy": "no value a year earlier"}
 COMPARE_TEXT = {
     "prev": "vs previous period",
     "yoy": "vs same period last year",
     "target": "vs target",
+    "budget": "vs budget",
 }
+# A card of several comparisons has a line each: "▲ 2.1 pts vs prev", "1.2 pts below target".
+LINE_VS = {"prev": "vs prev", "yoy": "vs last year"}
+LINE_SIDES = {"target": ("above", "below", "on target"), "budget": ("over", "under", "on budget")}
 
 
 def _missing(v) -> bool:
@@ -104,8 +113,59 @@ def sparkline_html(points: list[tuple], label: str) -> str:
     )
 
 
+def compare_lines(kpi: Kpi, v, compares: tuple[str, ...]) -> list[dict]:
+    """A card's line per comparison, in the view's order: {"basis", "text", "tone"} with
+    tone good / bad / flat / none. A line says which way and how far ("▲ 2.1 pts vs prev",
+    "1.2 pts below target", "£3.1k over budget") or that there is nothing a year earlier;
+    a target or budget the KPI does not have says nothing. No lines under a missing value."""
+    if _missing(v.value):
+        return []
+    found = getattr(v, "comparisons", None) or {}
+    lines = []
+    for basis in compares:
+        c = found.get(basis)
+        against = None if c is None else c.value
+        if _missing(against):
+            if basis in MISSING_PREVIOUS:
+                lines.append({"basis": basis, "text": MISSING_PREVIOUS[basis], "tone": "none"})
+            continue
+        change = v.value - against
+        size = (change_text(kpi, abs(change)) or "").lstrip("+")
+        if _rounds_to_zero(size):
+            flat = LINE_SIDES[basis][2] if basis in LINE_SIDES else f"unchanged {LINE_VS[basis]}"
+            lines.append({"basis": basis, "text": flat, "tone": "flat"})
+            continue
+        good = (change > 0) == kpi.higher_is_better
+        if basis in LINE_SIDES:
+            side = LINE_SIDES[basis][0 if change > 0 else 1]
+            text = f"{size} {side} {basis}"
+        else:
+            text = f"{'▲' if change > 0 else '▼'} {size} {LINE_VS[basis]}"
+        lines.append({"basis": basis, "text": text, "tone": "good" if good else "bad"})
+    return lines
+
+
 def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -> dict:
-    """What one KPI card shows, from a KpiValue (`defs`: custom metrics' definitions)."""
+    """What one KPI card shows, from a KpiValue (`defs`: custom metrics' definitions).
+    With several comparisons ("prev,yoy,target") the card has a line each (compare_lines)
+    instead of the one delta; the status colour is the target's either way."""
+    compares = compare_list(compare)
+    if len(compares) > 1:
+        card = card_view(v, compare=compares[0], defs=defs)
+        kpi = lookup(v.id, defs)
+        lines = compare_lines(kpi, v, compares)
+        foot = [] if not _missing(v.value) else [v.reason or "no data"]
+        if card["target_text"]:
+            foot.append(f"target {card['target_text']}")
+        if getattr(v, "partial", False):
+            foot.append("⚠ partial month")
+        return card | {
+            "delta_text": None,
+            "delta_description": None,
+            "compare_lines": lines,
+            "change_text": " · ".join(line["text"] for line in lines),
+            "footnote": " · ".join(foot) if foot else " ",
+        }
     kpi = lookup(v.id, defs)
     status = v.status or "none"
     # One precision for the value and what it is set against: different numbers differ.
@@ -122,7 +182,9 @@ def card_view(v, *, compare: str = "prev", defs: dict[str, Kpi] | None = None) -
     if not _missing(v.target):
         to_date = " to date" if getattr(v, "pacing", False) else ""
         foot.append(f"target{to_date} {format_value(kpi, v.target, digits)}")
-    if compare != "target" and not _missing(v.previous):
+    if compare == "budget" and not _missing(v.previous):
+        foot.append(f"budget {format_value(kpi, v.previous, digits)}")
+    elif compare != "target" and not _missing(v.previous):
         foot.append(f"was {format_value(kpi, v.previous, digits)}")
     elif compare in MISSING_PREVIOUS and not _missing(v.value):
         foot.append(MISSING_PREVIOUS[compare])
@@ -206,6 +268,31 @@ def card_html(card: dict) -> str:
     """
     e = html.escape
     status, text = card["status"], card["status_text"]
+    if card.get("compare_lines") is not None:  # a view of several comparisons: a line each
+        lines = "".join(
+            f'<div class="kpi-cmp kpi-cmp-{line["tone"]}">{e(line["text"])}</div>'
+            for line in card["compare_lines"]
+        )
+        change = f'<div class="kpi-compares">{lines}</div>'
+    else:
+        change = f'<div class="kpi-change">{_delta_html(card)}</div>'
+    return (
+        f'<div class="kpi" data-kpi="{e(card["id"])}" data-label="{e(card["label"])}"'
+        f' title="{e(card["help"])}">'
+        f'<div class="card-head"><span class="rag rag-{status}" title="{e(text)}"></span>'
+        f'{card["label_html"]}<span class="rag-text rag-text-{status}">{e(text)}</span></div>'
+        f'<div class="kpi-value">{e(card["value_text"])}</div>'
+        + change
+        + (card["spark_html"] or EMPTY_SPARK)
+        + f'<div class="kpi-foot">{e(card["footnote"])}</div>'
+        + _pace_html(card)
+        + "</div>"
+    )
+
+
+def _delta_html(card: dict) -> str:
+    """The one change of a single-comparison card, coloured good or bad."""
+    e = html.escape
     delta = ""
     if card["delta_text"]:
         up = card["delta_text"].startswith("+")
@@ -215,18 +302,7 @@ def card_html(card: dict) -> str:
             f"{'↑' if up else '↓'} {e(card['delta_text'])}</span>"
             f'<span class="kpi-vs">{e(card["delta_description"] or "")}</span>'
         )
-    return (
-        f'<div class="kpi" data-kpi="{e(card["id"])}" data-label="{e(card["label"])}"'
-        f' title="{e(card["help"])}">'
-        f'<div class="card-head"><span class="rag rag-{status}" title="{e(text)}"></span>'
-        f'{card["label_html"]}<span class="rag-text rag-text-{status}">{e(text)}</span></div>'
-        f'<div class="kpi-value">{e(card["value_text"])}</div>'
-        f'<div class="kpi-change">{delta}</div>'
-        + (card["spark_html"] or EMPTY_SPARK)
-        + f'<div class="kpi-foot">{e(card["footnote"])}</div>'
-        + _pace_html(card)
-        + "</div>"
-    )
+    return delta
 
 
 def _pace_html(card: dict) -> str:
@@ -276,7 +352,8 @@ def scorecard_html(sections: list[dict], *, columns: int = 4) -> str:
 
 def period_basis(period, compare: str) -> str:
     """The period and what it is compared with: "Q3 2026 quarter-to-date (to Aug) vs the
-    same months of Q2 2026 (Apr – May 2026)" (the headline, the brief)."""
+    same months of Q2 2026 (Apr – May 2026)" (the headline, the brief); every comparison
+    of a view of several ("Sep 2026 vs Aug 2026, the same period last year (…) and target")."""
     return f"{period.label} {comparison_label(period, compare)}"
 
 
@@ -284,8 +361,10 @@ def movers_heading(period, compare: str) -> str:
     """The "What moved" heading with what the moves are against: the comparison, or with
     Compare = Target the previous period, said plainly (kpis.movers.movers_compare)."""
     basis = comparison_label(period, movers_compare(compare))
-    if compare == "target":
-        return f"What moved {basis} (changes since the previous period; targets have no slices)"
+    compares = compare_list(compare)
+    if all(c in MONTHLESS for c in compares):
+        what = " and ".join(f"{c}s" for c in MONTHLESS if c in compares)
+        return f"What moved {basis} (changes since the previous period; {what} have no slices)"
     return f"What moved {basis}"
 
 
@@ -396,3 +475,48 @@ def breakdown_table(df, kpi, dimension: str):
         formats["Target"] = kpi.fmt
         out["Status"] = [STATUS_TEXT.get(x, "") if isinstance(x, str) else "" for x in df["status"]]
     return out[out[kpi.label].notna()].reset_index(drop=True), formats
+
+
+# The xlsx scorecard's columns per comparison: the figure compared with (a target has its
+# own column always), then the change from it.
+TABLE_BASIS = {
+    "prev": "Previous period",
+    "yoy": "Same period last year",
+    "target": None,
+    "budget": "Budget",
+}
+
+
+def scorecard_table(values: list, *, compare: str = "prev", defs: dict[str, Kpi] | None = None):
+    """The scorecard as a table to export: a row per KPI (group, KPI, unit, value, target,
+    status) and, per comparison of the view in its order, the figure compared with and the
+    change ("Change vs budget"). Values as the cards compute them, in the KPI's own unit
+    (percentages as 0-100, the Unit column says which) -> (frame, formats)."""
+    import pandas as pd
+
+    compares = compare_list(compare)
+    rows = []
+    for v in values:
+        kpi = lookup(v.id, defs)
+        found = getattr(v, "comparisons", None) or {}
+        row = {
+            "Group": kpi.group,
+            "KPI": kpi.label,
+            "Unit": v.unit or kpi.unit,
+            "Value": None if _missing(v.value) else v.value,
+            "Target": None if _missing(v.target) else v.target,
+            "Status": NO_VALUE if _missing(v.value) else STATUS_TEXT.get(v.status or "none"),
+        }
+        for c in compares:
+            cmp_ = found.get(c)
+            against = v.target if c == "target" else (cmp_.value if cmp_ else None)
+            if TABLE_BASIS[c]:
+                row[TABLE_BASIS[c]] = None if _missing(against) else against
+            change = None if _missing(v.value) or _missing(against) else v.value - against
+            row[f"Change {COMPARE_TEXT[c]}"] = change
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    numeric = [c for c in frame.columns if c not in ("Group", "KPI", "Unit", "Status")]
+    for c in numeric:
+        frame[c] = pd.array(pd.to_numeric(frame[c], errors="coerce"), dtype="Float64").round(4)
+    return frame, {c: "num2" for c in numeric}

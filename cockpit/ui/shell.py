@@ -31,13 +31,20 @@ PERIOD_LABELS = {
     "range": "Custom range",
     "all": "All time",
 }
-COMPARE_LABELS = {"prev": "Previous period", "yoy": "Same period last year", "target": "Target"}
+COMPARE_LABELS = {
+    "prev": "Previous period",
+    "yoy": "Last year",  # the same period a year earlier; short, as a chip among others
+    "target": "Target",
+    "budget": "Budget",
+}
 # The sidebar's expanders, drawn only while open (session-state keys of their open state).
 FILTERS_OPEN = "filters_open"
 FRESHNESS_OPEN = "freshness_open"
 # Each URL-synced widget's parameter as the last run left it in the address bar.
 _ADDRESS_SEEN = "_address_seen"
 _VIEW_WIDTH = 220  # px: each of the view bar's choices, "Trailing 12 months" in full
+_COMPARE_ONE_WIDTH = 236  # px: one chip, room to click beside it; Share and Brief on the row
+_COMPARE_WIDTH = 360  # px: Compare with holding several (three chips; a fourth scrolls)
 
 
 @dataclass
@@ -311,6 +318,12 @@ def _style() -> None:
         .kpi-delta-good { color:#177233; background:rgba(33,195,84,0.12); }
         .kpi-delta-bad { color:#b2271e; background:rgba(255,43,43,0.1); }
         .kpi-vs { color:rgba(49,51,63,0.6); overflow:hidden; text-overflow:ellipsis; }
+        .kpi-compares { min-height:1.6rem; margin:0 0 0 0.25rem; font-size:0.875rem;
+                        line-height:1.35; }
+        .kpi-cmp { white-space:nowrap; overflow:hidden; text-overflow:ellipsis; }
+        .kpi-cmp-good { color:#177233; }
+        .kpi-cmp-bad { color:#b2271e; }
+        .kpi-cmp-flat, .kpi-cmp-none { color:rgba(49,51,63,0.6); }
         .kpi-foot { font-size:0.875rem; color:rgba(49,51,63,0.6); min-height:1.3rem; }
         .kpi-pace { font-size:0.875rem; color:rgb(49,51,63); margin-top:0.2rem; }
         .spark { position:relative; width:100%; height:30px; margin:0.45rem 0; }
@@ -364,9 +377,7 @@ def _period_bar(ctx: PageContext) -> None:
         ctx.state.month,
         default=default,
     )
-    _url_selectbox(
-        "Compare with", list(COMPARE_LABELS), "compare", COMPARE_LABELS.get, ctx.state.compare
-    )
+    compare = _compare_choice(ctx.state.compares)
     month = st.session_state["month"]
     # The default month is left out of the view state so a live link moves on; a range's
     # first month is kept whole, so the link opens the same span.
@@ -375,7 +386,7 @@ def _period_bar(ctx: PageContext) -> None:
         period=kind,
         start=start,
         month=month if month != default else None,
-        compare=st.session_state["compare"],
+        compare=compare,
     )
     ctx.period = resolve_period(ctx.store, kind, month, ctx.as_of_arg, start=start)
     if month == default:
@@ -388,6 +399,37 @@ def _period_bar(ctx: PageContext) -> None:
             ctx.month_note = f"{shown}; {_month_label(month)} is {why}"
     if month in incomplete:
         ctx.month_incomplete = f"{_month_label(month)} is incomplete: {incomplete[month]}"
+
+
+def _compare_choice(from_url: tuple[str, ...]) -> str:
+    """Compare with: one comparison or several, in the order chosen; in the link as
+    compare=prev,yoy,target (links.py), left out when it is the default (prev alone).
+    Synced by hand like the filters: a bound multiselect writes repeated parameters."""
+    key, options = "compare", list(COMPARE_LABELS)
+    current = st.session_state.get(key)
+    if not isinstance(current, list) or _address_changed(key):
+        current = list(from_url)
+    # None chosen reads as the default; the placeholder says so until the next run shows it.
+    current = [c for c in current if c in options] or [links.DEFAULT.compare]
+    st.session_state[key] = current
+    chosen = st.multiselect(
+        "Compare with",
+        options,
+        key=key,
+        format_func=COMPARE_LABELS.get,
+        placeholder=COMPARE_LABELS[links.DEFAULT.compare],
+        select_all=False,
+        # One comparison leaves room to click beside its chip, the buttons on the bar's row.
+        width=_COMPARE_ONE_WIDTH if len(current) == 1 else _COMPARE_WIDTH,
+    )
+    value = ",".join(chosen) or links.DEFAULT.compare
+    if value == links.DEFAULT.compare:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    _remember_address(key)
+    return value
 
 
 def _range_start(months: list[str], end: str) -> str:

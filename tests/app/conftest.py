@@ -165,7 +165,9 @@ def latest_order_month(db: Path) -> dt.date:
 
 _CARD = re.compile(
     r'<div class="kpi" data-kpi="(?P<id>[^"]*)" data-label="(?P<label>[^"]*)".*?'
-    r'<div class="kpi-value">(?P<value>.*?)</div><div class="kpi-change">(?P<change>.*?)</div>'
+    # One change, or a line per comparison (compare=prev,yoy,target): all up to the sparkline.
+    r'<div class="kpi-value">(?P<value>.*?)</div>'
+    r'<div class="kpi-(?:change|compares)">(?P<change>.*?)</div>(?=<div class="spark")'
     r'.*?<div class="kpi-foot">(?P<foot>.*?)</div>',
     re.S,
 )

@@ -25,7 +25,7 @@ def test_link_restores_period_month_comparison_and_filter(open_app, shared_demo_
     at = open_app(shared_demo_db, period="quarter", month="2026-06", compare="yoy", f_site="Lyon")
     assert at.selectbox(key="period").value == "quarter"
     assert at.selectbox(key="month").value == "2026-06"
-    assert at.selectbox(key="compare").value == "yoy"
+    assert at.multiselect(key="compare").value == ["yoy"]
     assert at.multiselect(key="f_site").value == ["Lyon"]
     assert "off target" in page_text(at) and "· Q2 2026" in page_text(at)  # the headline
     expected = orders_in_month(
@@ -40,7 +40,7 @@ def test_widget_changes_are_written_back_to_the_url(open_app, shared_demo_db):
     at = open_app(shared_demo_db)
     assert "period" not in at.query_params  # defaults stay out of the URL
     at.selectbox(key="period").set_value("t3m").run()
-    at.selectbox(key="compare").set_value("target").run()
+    at.multiselect(key="compare").set_value(["target"]).run()
     open_filters(at).multiselect(key="f_site").set_value(["Leeds", "Lyon"]).run()
     assert at.query_params["period"] == "t3m"  # the URL API's ids, not the labels shown
     assert at.query_params["compare"] == "target"
@@ -65,7 +65,7 @@ def test_back_shows_the_view_the_address_names(open_app, shared_demo_db):
     """The browser's Back (or Forward) changes the address without touching the widgets;
     the address wins, so the page shows the view it names, not the one left behind."""
     at = open_app(shared_demo_db)
-    at.selectbox(key="compare").set_value("target").run()
+    at.multiselect(key="compare").set_value(["target"]).run()
     open_filters(at).multiselect(key="f_site").set_value(["Lyon"]).run()
     assert at.query_params["compare"] == "target"
     orders_lyon = number(metric(at, "Orders"))
@@ -73,12 +73,12 @@ def test_back_shows_the_view_the_address_names(open_app, shared_demo_db):
     del at.query_params["f_site"]
     at.run()
     assert at.multiselect(key="f_site").value == []
-    assert at.selectbox(key="compare").value == "target"
+    assert at.multiselect(key="compare").value == ["target"]
     assert number(metric(at, "Orders")) > orders_lyon
     # Back another: the address before the comparison (the default view).
     del at.query_params["compare"]
     at.run()
-    assert at.selectbox(key="compare").value == "prev"
+    assert at.multiselect(key="compare").value == ["prev"]
     assert "vs target" not in page_text(at) and "vs previous" in page_text(at)
     assert "compare" not in at.query_params
 

@@ -332,7 +332,7 @@ def test_the_warm_up_builds_the_overview_block_a_first_visitor_and_a_view_change
     original = scorecard_view.headline_html
     monkeypatch.setattr(scorecard_view, "headline_html", lambda *a: built.append(a) or original(*a))
     at = open_app(demo_db)
-    at.selectbox(key="compare").set_value("target").run()
+    at.multiselect(key="compare").set_value(["target"]).run()
     assert "vs target" in page_text(at)
     assert built == []
     at.selectbox(key="period").set_value("quarter").run()  # not warmed: built now

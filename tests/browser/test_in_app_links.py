@@ -5,6 +5,7 @@ signed in, and the view (and a tile's slice) comes along."""
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import expect
@@ -64,11 +65,14 @@ def test_a_view_change_redraws_only_the_view_and_links_take_it_along(password_se
         "window.__nav = document.querySelector('.page-nav');"
         "window.__spark = document.querySelector('.kpi-card .spark');"
     )
-    page.get_by_test_id("stSelectbox").filter(has_text="Compare with").click()
+    # Compare with takes several comparisons: adding Target gives prev,target.
+    compare = page.get_by_test_id("stMultiSelect").filter(has_text="Compare with")
+    compare.get_by_role("combobox").click()  # the input, not the middle (a chip's ×)
     page.get_by_role("option", name="Target").click()
-    expect(page.locator(".kpi-vs").filter(has_text="vs target").first).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator(".kpi-cmp").filter(has_text="target").first).to_be_visible()
     ui.idle()
-    assert "compare=target" in page.url
+    assert "compare=prev,target" in unquote(page.url)
     # The view bar reran its fragment only: the sidebar is the same element, and the
     # block was updated in place (an unchanged sparkline is the same node).
     assert page.evaluate("window.__nav.isConnected && window.__spark.isConnected")
@@ -77,19 +81,21 @@ def test_a_view_change_redraws_only_the_view_and_links_take_it_along(password_se
     card = page.locator('a.kpi-card[data-page="cost"]').first
     assert "compare" not in (card.get_attribute("href") or "")
     card.focus()
-    assert "compare=target" in (card.get_attribute("href") or "")
+    assert "compare=prev,target" in unquote(card.get_attribute("href") or "")
     # Share, in the view bar, shares the view now shown.
     page.get_by_role("button", name="Share").click()
     codes = page.get_by_role("dialog").get_by_test_id("stCode")
     expect(codes).to_have_count(2)
-    assert all("compare=target" in text for text in codes.all_inner_texts())
+    assert all("compare=prev,target" in text for text in codes.all_inner_texts())
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
     # The sidebar was drawn before the change; its link still opens Cost compared with target.
     page.get_by_test_id("stSidebar").get_by_role("link", name="Cost").click()
     expect(page.get_by_role("heading", level=1).first).to_contain_text("Cost")
     ui.idle()
-    assert "/Cost?" in page.url and "compare=target" in page.url
-    expect(page.get_by_role("combobox", name="Compare with")).to_have_value("Target")
+    assert "/Cost?" in page.url and "compare=prev,target" in unquote(page.url)
+    chosen = page.get_by_test_id("stMultiSelect").filter(has_text="Compare with")
+    expect(chosen).to_contain_text("Previous period")
+    expect(chosen).to_contain_text("Target")
     expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
     ui.shot("view-change-then-sidebar-link")

@@ -137,6 +137,16 @@ def test_cli_goes_through_the_running_app_and_kpis_match_the_page_url(app_server
     viewer = app_server.token("vera", "viewer")
     status, page_style = app_server.call("GET", "/api/kpis?period=month&month=2025-01", viewer)
     assert status == 200 and page_style == cli
+    # Several comparisons (issue 28): each KPI has each, in order, in both words of the API.
+    several = json.loads(app_server.cli("kpis", "--json", "--period", "2025-01",
+                                        "--compare", "yoy,prev").stdout)  # fmt: skip
+    status, page_words = app_server.call(
+        "GET", "/api/kpis?period=month&month=2025-01&compare=yoy,prev", viewer
+    )
+    assert status == 200 and page_words == several and several["compare"] == "yoy,prev"
+    counted = next(k for k in several["kpis"] if k["id"] == "orders")
+    assert list(counted["comparisons"]) == ["yoy", "prev"]
+    assert counted["comparisons"]["prev"] == {"value": None, "change": None, "change_pct": None}
     orders = next(k for k in cli["kpis"] if k["id"] == "orders")
     revenue = next(k for k in cli["kpis"] if k["id"] == "revenue")
     assert (orders["value"], revenue["value"]) == (10, 50.0)  # 10 orders of 5.0
