@@ -544,3 +544,28 @@ def test_a_short_coverage_span_keeps_a_column_per_month():
     df = pd.DataFrame({"month": ["2024-01", "2024-02"], "dataset": "orders", "status": "loaded"})
     _, data = unit_with(charts.coverage_grid(df).to_dict(), "rect")
     assert [r["month"] for r in data] == ["2024-01", "2024-02"]
+
+
+def test_money_axis_below_one_pound_has_no_milli_prefix():
+    # The What-if tornado of cost per unit labelled -£0.60 as '-£600m' (SI milli), which a
+    # reader takes for six hundred million.
+    df = pd.DataFrame(
+        {"driver": ["Variable cost", "Volume"], "delta_low": [-0.6, 0.1], "delta_high": [0.6, -0.1]}
+    )
+    texts = _svg_texts(charts.tornado(df, output_label="Cost per unit", unit="£", fmt=",.2f"))
+    ticks = [t for t in texts if "£" in t and "(" not in t]
+    assert "£0.6" in ticks and "-£0.6" in ticks, ticks
+    assert not [t for t in ticks if t[-1] in "mµ"], ticks
+    big = pd.DataFrame({"driver": ["Volume"], "delta_low": [-25_000.0], "delta_high": [25_000.0]})
+    texts = _svg_texts(charts.tornado(big, output_label="Revenue", unit="£"))
+    assert "£20k" in texts and "-£20k" in texts
+
+
+def test_variance_bars_axis_carries_the_currency():
+    df = pd.DataFrame(
+        {"label": ["Ops · Materials", "Sales · Salaries"], "variance": [7515.0, -1200.0],
+         "variance_pct": [10.2, -2.0]}
+    )  # fmt: skip
+    texts = _svg_texts(charts.variance_bars(df, label_col="label", title="V", unit="£"))
+    assert "Actual - budget (£)" in texts
+    assert "£6k" in texts or "£5k" in texts, texts
