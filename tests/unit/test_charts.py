@@ -569,3 +569,20 @@ def test_variance_bars_axis_carries_the_currency():
     texts = _svg_texts(charts.variance_bars(df, label_col="label", title="V", unit="£"))
     assert "Actual - budget (£)" in texts
     assert "£6k" in texts or "£5k" in texts, texts
+
+
+def test_scenario_bars_say_what_the_comparison_table_says():
+    # Cost per unit £9.11 vs £9.09 in the table were both labelled '£9.1' on the bars.
+    from cockpit.screens import whatif_view
+    from cockpit.whatif.model import OutputValue
+
+    def value(base: float, scen: float) -> OutputValue:
+        return OutputValue("cost_per_unit", "Cost per unit", "currency", base, scen, 0.0, "")
+
+    named = {"Baseline": [value(9.11, 9.11)], "Peak": [value(9.11, 9.09)]}
+    table = whatif_view.compare_table(named)
+    assert list(table.iloc[0, 1:]) == ["£9.11", "£9.09"]
+    texts = _svg_texts(
+        charts.scenario_compare(whatif_view.compare_frame(named), title="Scenarios compared")
+    )
+    assert "£9.11" in texts and "£9.09" in texts, texts
