@@ -191,10 +191,18 @@ def goal_seek_section(base, drivers: dict[str, float]) -> None:
         go = st.form_submit_button("Find the value")
     if go:
         others = {k: v for k, v in drivers.items() if k != driver}
-        st.session_state["_goalseek"] = goal_seek(
-            base, output=output, target=target, driver=driver, drivers=others
+        st.session_state["_goalseek"] = (
+            _seek_context(base, others),
+            goal_seek(base, output=output, target=target, driver=driver, drivers=others),
         )
-    r = st.session_state.get("_goalseek")
+    context, r = st.session_state.get("_goalseek") or (None, None)
+    if r is not None and context != _seek_context(
+        base, {k: v for k, v in drivers.items() if k != r.driver}
+    ):
+        # Found for other drivers, months or filters: "+6 agents brings speed of answer to
+        # 54 s" would no longer be true, and Apply would set a value found for another case.
+        st.session_state.pop("_goalseek", None)
+        r = None
     if r is not None:
         (st.success if r.reachable else st.warning)(whatif_view.goal_seek_text(r))
         if r.value is not None:
@@ -206,6 +214,16 @@ def goal_seek_section(base, drivers: dict[str, float]) -> None:
                 args=(r.driver, value),
                 icon=":material/check:",
             )
+
+
+def _seek_context(base, others: dict[str, float]) -> tuple:
+    """What a goal-seek answer holds for: the baseline's slice and the other drivers."""
+    return (
+        tuple(base.months),
+        tuple(sorted((k, str(v)) for k, v in base.filters.items())),
+        base.as_of,
+        tuple(sorted((k, v) for k, v in others.items() if v)),
+    )
 
 
 def scenarios_section(ctx: PageContext, base, drivers: dict[str, float]) -> None:
