@@ -586,3 +586,14 @@ def test_scenario_bars_say_what_the_comparison_table_says():
         charts.scenario_compare(whatif_view.compare_frame(named), title="Scenarios compared")
     )
     assert "£9.11" in texts and "£9.09" in texts, texts
+
+
+def test_distribution_median_label_in_the_cards_words():
+    # The Customer page's histogram said 'Median 0.2 hours' beside a card saying '15 min'.
+    df = pd.DataFrame({"hours": [0.1, 0.25, 0.3, 5.0]})
+    texts = _svg_texts(
+        charts.distribution(df, value_col="hours", title="T", unit="hours", median_text="17 min")
+    )
+    assert "Median 17 min" in texts, texts
+    texts = _svg_texts(charts.distribution(df, value_col="hours", title="T", unit="hours"))
+    assert "Median 0.3 hours" in texts  # np.median = 0.275; without words, the unit's
