@@ -53,8 +53,11 @@ def run_and_show(ctx: PageContext, sql: str) -> None:
     with cols[1].popover("Save…"):
         name = st.text_input("Name", key="save_query_name")
         shared = saving.share_choice(ctx.user, key="save_query_shared")
-        if st.button("Save query", key="save_query") and name:
-            saving.save(ctx.store, "queries", name, sql, ctx.user, shared=shared)
+        if st.button("Save query", key="save_query"):
+            if name.strip():
+                saving.save(ctx.store, "queries", name, sql, ctx.user, shared=shared)
+            else:  # the button did nothing at all without a name
+                st.warning("Give the query a name first.")
     if not run and "sql_result" not in st.session_state:
         return
     if run:

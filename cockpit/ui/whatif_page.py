@@ -231,8 +231,13 @@ def scenarios_section(ctx: PageContext, base, drivers: dict[str, float]) -> None
     with st.popover("Save this scenario", icon=":material/bookmark_add:"):
         name = st.text_input("Name", key="scenario_name")
         shared = saving.share_choice(ctx.user, key="scenario_shared")
-        if st.button("Save", key="save_scenario") and name:
-            saving.save(ctx.store, "scenarios", name, {"drivers": drivers}, ctx.user, shared=shared)
+        if st.button("Save", key="save_scenario"):
+            if name.strip():
+                saving.save(
+                    ctx.store, "scenarios", name, {"drivers": drivers}, ctx.user, shared=shared
+                )
+            else:  # the button did nothing at all without a name
+                st.warning("Give the scenario a name first.")
     all_saved = saved.list_saved(ctx.store, "scenarios", ctx.user)
     if not all_saved:
         st.caption("Save scenarios to compare up to four side by side.")

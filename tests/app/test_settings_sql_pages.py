@@ -185,3 +185,11 @@ def _walk(node):
     for child in getattr(node, "children", {}).values():
         yield child
         yield from _walk(child)
+
+
+def test_saving_a_query_without_a_name_says_so(open_app, demo_db):
+    at = open_app(demo_db, "sql")
+    at.button(key="save_query").click().run()
+    assert not at.exception
+    assert "Give the query a name first." in [w.value for w in at.warning]
+    assert not [s for s in at.selectbox if s.key == "saved_query_pick"]

@@ -150,3 +150,13 @@ def test_a_goal_seek_answer_goes_when_another_driver_moves(open_app, shared_demo
     assert not at.exception
     assert not [s.value for s in at.success if "Average speed of answer" in s.value]
     assert not [b for b in at.button if b.key == "apply_goalseek"]
+
+
+def test_saving_a_scenario_without_a_name_says_so(open_app, demo_db):
+    # The Save button did nothing at all when the name was left empty.
+    at = open_app(demo_db, "whatif")
+    at.slider(key="d_volume").set_value(15.0).run()
+    at.button(key="save_scenario").click().run()
+    assert not at.exception
+    assert "Give the scenario a name first." in [w.value for w in at.warning]
+    assert "Save scenarios to compare" in " ".join(c.value for c in at.caption)  # none saved
