@@ -123,9 +123,17 @@ def outputs_section(base, drivers: dict[str, float]) -> list:
     values = run_scenario(base, drivers)
     st.markdown(f"#### Baseline vs scenario · {whatif_view.describe_drivers(drivers)}")
     months = ", ".join(m.strftime("%b %Y") for m in base.months)
-    st.caption(
-        f"Baseline = monthly average of {months} (ending in the month chosen above), for the current filters."
-    )
+    if not base.months:  # "Baseline = monthly average of  (ending in ...)" said nothing
+        st.info(
+            "No data in the baseline months ending in the month chosen above, for the current "
+            "filters: choose another month, more baseline months or other filters.",
+            icon=":material/info:",
+        )
+    else:
+        st.caption(
+            f"Baseline = monthly average of {months} (ending in the month chosen above), "
+            "for the current filters."
+        )
     cols = st.columns(4)
     for i, v in enumerate(values):
         with cols[i % 4]:
