@@ -171,12 +171,24 @@ def _read_view(store, as_of: int, sites: list[str] | None) -> ViewCurrency:
     return ViewCurrency(symbol(store), company=company)
 
 
+SITES_NAMED = 5  # sites named per dataset in the sentence; the rest are counted
+
+
 def _where(found: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
-    """{'£': {'orders': ['Lyon', 'Leeds']}} -> {'£': ['orders: Leeds, Lyon']}."""
+    """{'£': {'orders': ['Lyon', 'Leeds']}} -> {'£': ['orders: Leeds, Lyon']}; past five
+    sites 'orders: A, B, C, D, E and 95 other sites' (a supplier file with a hundred
+    factories as sites filled the page's banner with their names)."""
     return {
-        sym: [f"{ds}: {', '.join(sorted(s))}" if s else ds for ds, s in per_ds.items()]
+        sym: [f"{ds}: {_sites_text(s)}" if s else ds for ds, s in per_ds.items()]
         for sym, per_ds in found.items()
     }
+
+
+def _sites_text(sites: list[str]) -> str:
+    names = sorted(set(sites))
+    if len(names) <= SITES_NAMED:
+        return ", ".join(names)
+    return f"{', '.join(names[:SITES_NAMED])} and {len(names) - SITES_NAMED} other sites"
 
 
 def use_view(store, as_of: int | None = None, filters: dict | None = None) -> ViewCurrency:

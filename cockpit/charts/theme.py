@@ -142,9 +142,16 @@ _CURRENCY_SYMBOLS = {s.strip() for s in (*currency.SYMBOLS.values(), *currency.C
 
 
 def money_label_expr(symbol: str, field: str = "datum.value") -> str:
-    """A Vega expression writing a number as the cards do: '£103k', '-£1.2M', '£950'."""
+    """A Vega expression writing a number as the cards do: '£103k', '-£1.2M', '£950', '£0.6'.
+
+    SI prefixes only from a thousand up: below one, '.3~s' writes 0.6 as '600m', which reads
+    as six hundred million (the What-if tornado of cost per unit said '-£600m' for -£0.60).
+    """
     sym = symbol.replace("\\", "").replace("'", "")
-    short = f"replace(format(abs({field}), '.3~s'), 'G', 'B')"
+    short = (
+        f"(abs({field}) < 1000 ? format(abs({field}), ',.3~r')"
+        f" : replace(format(abs({field}), '.3~s'), 'G', 'B'))"
+    )
     return f"({field} < 0 ? '-' : '') + '{sym}' + ({field} == 0 ? '0' : {short})"
 
 

@@ -72,6 +72,8 @@ def scenario_compare(df: pd.DataFrame, *, title: str, fmt: str = ",.1f") -> alt.
     if theme.is_empty(df, "value") or not {"output", "scenario"} <= set(df.columns):
         return theme.no_data(title)
     data = df[["output", "scenario", "value"]].copy()
+    # The caller's own text when given ('£9.11'), so a bar says what the table beside it does.
+    data["text"] = df["text"] if "text" in df.columns else None
     units = df["unit"] if "unit" in df.columns else pd.Series("", index=df.index)
     units = units.fillna("").astype(str)
     data["unit"] = units
@@ -109,7 +111,7 @@ def scenario_compare(df: pd.DataFrame, *, title: str, fmt: str = ",.1f") -> alt.
     labels = (
         base.mark_text(baseline="bottom", dy=-3, color=theme.MUTED_TEXT)
         .transform_calculate(
-            label="(datum.value < 0 ? '-' : '') + datum.prefix"
+            label="datum.text ? datum.text : (datum.value < 0 ? '-' : '') + datum.prefix"
             " + format(abs(datum.value), datum.label_fmt) + datum.suffix"
         )
         .encode(text="label:N")

@@ -28,8 +28,20 @@ def run(args) -> int:
     if args.json:
         print_json(rows)
     else:
-        print_table(rows, FIELDS)
+        print_table([_readable(r) for r in rows], FIELDS)
     return 0
+
+
+def _readable(row: dict) -> dict:
+    """A ledger row for the terminal: months as a span ('2001-02 – 2015-12 (177)', not 177
+    months side by side on every line) and the load time to the minute."""
+    months = row.get("months") or []
+    if len(months) > 1:
+        months = f"{months[0]} – {months[-1]} ({len(months)})"
+    loaded = row.get("loaded_at")
+    if isinstance(loaded, str):  # ISO text from the app's API
+        loaded = loaded[:16].replace("T", " ")
+    return {**row, "months": months, "loaded_at": loaded}
 
 
 def _changes(store, args) -> int:

@@ -8,6 +8,7 @@ import io
 import math
 import re
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -231,8 +232,10 @@ def _cell_value(value):
             return None
     except (TypeError, ValueError):
         pass  # list-like values: written as text below
-    if hasattr(value, "item"):  # numpy scalars
+    if isinstance(value, np.generic):
         return _cell_value(value.item())
+    if isinstance(value, np.ndarray):  # a LIST column of a query: '[1, 2]', even of one item
+        return str(value.tolist())
     return str(value)
 
 

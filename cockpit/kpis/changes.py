@@ -210,8 +210,7 @@ def summary(load_id: int, changes: list[dict]) -> str:
     values = [c for c in changes if c["kind"] in ("restated", "new", "removed")]
     parts = [f"Load {load_id} changed {len(changes)} KPI-month" + ("s" if len(changes) > 1 else "")]
     if restated:
-        names = ", ".join(dt.date.fromisoformat(m + "-01").strftime("%b %Y") for m in restated)
-        parts.append(f"restated {names}")
+        parts.append(f"restated {_months_text(restated)}")
     for kind in ("new", "removed"):
         n = sum(1 for c in values if c["kind"] == kind)
         if n:
@@ -223,6 +222,19 @@ def summary(load_id: int, changes: list[dict]) -> str:
     if n_status:
         parts.append(f"{n_status} status" + ("es" if n_status > 1 else "") + " changed")
     return "; ".join(parts) + "."
+
+
+def _months_text(months: list[str]) -> str:
+    """'Sep 2026, Oct 2026' for up to three months, else their span: a load restating two
+    years listed all 24 months in the Data page's one-line summary."""
+    names = [dt.date.fromisoformat(m + "-01").strftime("%b %Y") for m in months]
+    if len(names) <= 3:
+        return ", ".join(names)
+    first, last = (dt.date.fromisoformat(m + "-01") for m in (months[0], months[-1]))
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span == len(months):
+        return f"{names[0]} – {names[-1]} ({len(names)} months)"
+    return f"{len(names)} months between {names[0]} and {names[-1]}"
 
 
 def table_rows(changes: list[dict]) -> list[dict]:

@@ -91,7 +91,8 @@ def clean_drivers(raw: dict[str, float]) -> dict[str, float]:
 
 
 def compare_frame(named: dict[str, list]) -> pd.DataFrame:
-    """Long table for the scenario comparison chart: output, scenario, value, unit."""
+    """Long table for the scenario comparison chart: output, scenario, value, unit, and the
+    value as the table beside it writes it (text)."""
     rows = []
     for name, values in list(named.items())[: MAX_COMPARED + 1]:
         for v in values:
@@ -104,9 +105,10 @@ def compare_frame(named: dict[str, list]) -> pd.DataFrame:
                     "scenario": name,
                     "value": val,
                     "unit": display_unit(OUTPUTS[v.id].unit),
+                    "text": fmt_output(v.id, val),
                 }
             )
-    return pd.DataFrame(rows, columns=["output", "scenario", "value", "unit"])
+    return pd.DataFrame(rows, columns=["output", "scenario", "value", "unit", "text"])
 
 
 def compare_table(named: dict[str, list]) -> pd.DataFrame:

@@ -79,7 +79,7 @@ def variance_section(ctx: PageContext) -> None:
     with right:
         top = df.reindex(df["variance"].abs().sort_values(ascending=False).index).head(12)
         st.altair_chart(
-            variance_bars(top, label_col="label", title="Largest variances"),
+            variance_bars(top, label_col="label", title="Largest variances", unit=money),
             width="stretch",
             key="chart_var",
         )

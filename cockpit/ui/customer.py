@@ -7,6 +7,7 @@ import streamlit as st
 
 from cockpit.charts.breakdowns import distribution
 from cockpit.charts.trends import multi_trend
+from cockpit.kpis.catalogue import format_value
 from cockpit.kpis.registry import lookup
 from cockpit.screens import cost_customer
 from cockpit.ui import cached
@@ -43,7 +44,14 @@ def resolution_section(ctx: PageContext) -> None:
         st.caption("No resolved contacts with resolution times in this period.")
         return
     st.altair_chart(
-        distribution(df, value_col="hours", title="Hours from contact to resolution", unit="hours"),
+        distribution(
+            df,
+            value_col="hours",
+            title="Hours from contact to resolution",
+            unit="hours",
+            # In the card's words ('15 min'), not '0.2 hours' beside a card saying 15 min.
+            median_text=format_value(lookup("resolution_hours_median"), df["hours"].median()),
+        ),
         width="stretch",
         key="chart_resolution",
     )

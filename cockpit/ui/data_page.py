@@ -519,7 +519,8 @@ def _demo_removal(ctx: PageContext) -> None:
 
 def _load_label(df, load_id) -> str:
     r = df[df["load_id"] == load_id].iloc[0]
-    sheet = f" › {r['sheet']}" if r["sheet"] else ""
+    # A csv's sheet is shown as "—" in the table; in the label it is simply left out.
+    sheet = f" › {r['sheet']}" if r["sheet"] and r["sheet"] != "—" else ""
     return f"#{load_id} {r['file']}{sheet} ({r['status']})"
 
 

@@ -44,7 +44,7 @@ def body(ctx: PageContext) -> None:
     got = drill.rows(
         ctx.store, kpi, ctx.period, ctx.filters, as_of=ctx.as_of_arg, dataset=dataset, page=page
     )
-    label = datasets.get(got.dataset).label.lower()
+    label = _in_sentence(datasets.get(got.dataset).label)
     st.markdown(
         f"**{got.total:,} {label} rows** behind **{kpi.label}** dated in {ctx.period.label}"
         + (f" · {_filters_text(ctx.filters)}" if ctx.filters else "")
@@ -145,6 +145,13 @@ def _downloads(ctx: PageContext, kpi, shown: str, dataset: str | None) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     st.caption(f"Downloads hold every row of the view, up to {drill.EXPORT_MAX_ROWS:,}.")
+
+
+def _in_sentence(label: str) -> str:
+    """A dataset's label inside a sentence: its first letter lower, acronyms kept
+    ('Contact-centre statistics (ACD)' -> 'contact-centre statistics (ACD)', not '(acd)')."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
 
 
 def _filters_text(filters: dict) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -50,8 +53,11 @@ def run_and_show(ctx: PageContext, sql: str) -> None:
     with cols[1].popover("Save…"):
         name = st.text_input("Name", key="save_query_name")
         shared = saving.share_choice(ctx.user, key="save_query_shared")
-        if st.button("Save query", key="save_query") and name:
-            saving.save(ctx.store, "queries", name, sql, ctx.user, shared=shared)
+        if st.button("Save query", key="save_query"):
+            if name.strip():
+                saving.save(ctx.store, "queries", name, sql, ctx.user, shared=shared)
+            else:  # the button did nothing at all without a name
+                st.warning("Give the query a name first.")
     if not run and "sql_result" not in st.session_state:
         return
     if run:
@@ -88,30 +94,66 @@ def run_and_show(ctx: PageContext, sql: str) -> None:
 
 
 def quick_chart(df: pd.DataFrame) -> None:
-    """A first look: the first column against the first numeric column."""
-    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
-    if df.empty or len(df.columns) < 2 or not numeric:
-        return
-    x = df.columns[0]
-    y = next((c for c in numeric if c != x), None)
-    if y is None:
-        return
-    kind = (
-        "temporal"
-        if pd.api.types.is_datetime64_any_dtype(df[x]) or "month" in str(x)
-        else "nominal"
-    )
-    mark = (
-        alt.Chart(df.head(500)).mark_line(point=True)
-        if kind == "temporal"
-        else alt.Chart(df.head(50)).mark_bar()
-    )
-    chart = mark.encode(
-        x=alt.X(f"{x}:{'T' if kind == 'temporal' else 'N'}", sort=None),
-        y=alt.Y(f"{y}:Q"),
-        tooltip=list(df.columns[:6]),
+    """A first look: the first column against the first other numeric column."""
+    chart = quick_chart_spec(df)
+    if chart is not None:
+        st.altair_chart(chart, width="stretch", key="sql_chart")
+
+
+def quick_chart_spec(df: pd.DataFrame) -> alt.Chart | None:
+    """The quick chart of a result, or None when it has no x and numeric y to plot.
+
+    Columns are taken by position and renamed for the chart: a query's own names
+    ('sum(revenue)', 'rev.total', two columns both called 'a') are Vega-Lite field syntax.
+    """
+    if df.empty or len(df.columns) < 2:
+        return None
+    df = df.apply(_decimals_as_float)  # SUM over a DECIMAL column is a number too
+    ys = [j for j in range(1, len(df.columns)) if _is_number(df.iloc[:, j])]
+    if not ys:
+        return None
+    names = [str(c) for c in df.columns]
+    shown = list(range(min(len(df.columns), 6)))
+    if ys[0] not in shown:
+        shown.append(ys[0])
+    temporal = _is_temporal(df.iloc[:, 0])
+    data = df.iloc[: 500 if temporal else 50, shown].copy()
+    data.columns = [f"c{j}" for j in shown]
+    for name in data.columns:
+        data[name] = _chartable(data[name])
+    if temporal:
+        data["c0"] = pd.to_datetime(data["c0"], utc=True).dt.tz_localize(None)
+    mark = alt.Chart(data).mark_line(point=True) if temporal else alt.Chart(data).mark_bar()
+    return mark.encode(
+        x=alt.X("c0", type="temporal" if temporal else "nominal", sort=None, title=names[0]),
+        y=alt.Y(f"c{ys[0]}", type="quantitative", title=names[ys[0]]),
+        tooltip=[alt.Tooltip(f"c{j}", title=names[j]) for j in shown],
     ).properties(height=280)
-    st.altair_chart(chart, width="stretch", key="sql_chart")
+
+
+def _is_number(col: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+
+
+def _is_temporal(col: pd.Series) -> bool:
+    """Dates or timestamps (DuckDB DATE arrives as Python dates), not text that names months."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return True
+    present = col.dropna()
+    return not present.empty and all(isinstance(v, dt.date) for v in present)
+
+
+def _decimals_as_float(col: pd.Series) -> pd.Series:
+    present = col.dropna()
+    decimals = not present.empty and all(isinstance(v, decimal.Decimal) for v in present)
+    return col.astype(float) if col.dtype == object and decimals else col
+
+
+def _chartable(col: pd.Series) -> pd.Series:
+    """Values Vega can take: lists, dicts, bytes, dates and times in a text column as text."""
+    if col.dtype != object:
+        return col
+    return col.map(lambda v: v if v is None or isinstance(v, (str, int, float, bool)) else str(v))
 
 
 def columns():

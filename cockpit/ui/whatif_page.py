@@ -123,9 +123,17 @@ def outputs_section(base, drivers: dict[str, float]) -> list:
     values = run_scenario(base, drivers)
     st.markdown(f"#### Baseline vs scenario · {whatif_view.describe_drivers(drivers)}")
     months = ", ".join(m.strftime("%b %Y") for m in base.months)
-    st.caption(
-        f"Baseline = monthly average of {months} (ending in the month chosen above), for the current filters."
-    )
+    if not base.months:  # "Baseline = monthly average of  (ending in ...)" said nothing
+        st.info(
+            "No data in the baseline months ending in the month chosen above, for the current "
+            "filters: choose another month, more baseline months or other filters.",
+            icon=":material/info:",
+        )
+    else:
+        st.caption(
+            f"Baseline = monthly average of {months} (ending in the month chosen above), "
+            "for the current filters."
+        )
     cols = st.columns(4)
     for i, v in enumerate(values):
         with cols[i % 4]:
@@ -191,10 +199,18 @@ def goal_seek_section(base, drivers: dict[str, float]) -> None:
         go = st.form_submit_button("Find the value")
     if go:
         others = {k: v for k, v in drivers.items() if k != driver}
-        st.session_state["_goalseek"] = goal_seek(
-            base, output=output, target=target, driver=driver, drivers=others
+        st.session_state["_goalseek"] = (
+            _seek_context(base, others),
+            goal_seek(base, output=output, target=target, driver=driver, drivers=others),
         )
-    r = st.session_state.get("_goalseek")
+    context, r = st.session_state.get("_goalseek") or (None, None)
+    if r is not None and context != _seek_context(
+        base, {k: v for k, v in drivers.items() if k != r.driver}
+    ):
+        # Found for other drivers, months or filters: "+6 agents brings speed of answer to
+        # 54 s" would no longer be true, and Apply would set a value found for another case.
+        st.session_state.pop("_goalseek", None)
+        r = None
     if r is not None:
         (st.success if r.reachable else st.warning)(whatif_view.goal_seek_text(r))
         if r.value is not None:
@@ -208,13 +224,28 @@ def goal_seek_section(base, drivers: dict[str, float]) -> None:
             )
 
 
+def _seek_context(base, others: dict[str, float]) -> tuple:
+    """What a goal-seek answer holds for: the baseline's slice and the other drivers."""
+    return (
+        tuple(base.months),
+        tuple(sorted((k, str(v)) for k, v in base.filters.items())),
+        base.as_of,
+        tuple(sorted((k, v) for k, v in others.items() if v)),
+    )
+
+
 def scenarios_section(ctx: PageContext, base, drivers: dict[str, float]) -> None:
     st.markdown("#### Scenarios")
     with st.popover("Save this scenario", icon=":material/bookmark_add:"):
         name = st.text_input("Name", key="scenario_name")
         shared = saving.share_choice(ctx.user, key="scenario_shared")
-        if st.button("Save", key="save_scenario") and name:
-            saving.save(ctx.store, "scenarios", name, {"drivers": drivers}, ctx.user, shared=shared)
+        if st.button("Save", key="save_scenario"):
+            if name.strip():
+                saving.save(
+                    ctx.store, "scenarios", name, {"drivers": drivers}, ctx.user, shared=shared
+                )
+            else:  # the button did nothing at all without a name
+                st.warning("Give the scenario a name first.")
     all_saved = saved.list_saved(ctx.store, "scenarios", ctx.user)
     if not all_saved:
         st.caption("Save scenarios to compare up to four side by side.")

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -470,7 +471,9 @@ def _pool_cost(v, key, f) -> float | None:
 
 
 def _compute(b: Baseline, f: dict[str, float]) -> list[OutputValue]:
-    v = b.values
+    # A baseline with no data in its months has no values at all: every output is unknown
+    # (it raised KeyError: 'revenue', "Sorry, something went wrong" on the What-if page).
+    v = defaultdict(lambda: None, b.values)
     s: dict[str, float | None] = {}
     why: dict[str, str] = {}
 

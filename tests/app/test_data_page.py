@@ -117,3 +117,19 @@ def test_demo_button_on_an_empty_database_loads_the_demo_company(open_app, empty
     assert sql_value(empty_db, "select count(distinct dataset) from loads where is_demo") >= 6
     goto(at, "overview")
     assert number(metric(at, "Orders")) > 0
+
+
+def test_the_history_selector_names_a_csv_load_without_a_sheet(open_app, shared_demo_db):
+    # '#9 contact_centre.csv › — (loaded)': the table's dash for "no sheet" leaked into the
+    # selector's label.
+    at = open_app(shared_demo_db, "data")
+    select = at.selectbox(key="history_load")
+    csv_load = sql_value(shared_demo_db, "select max(load_id) from loads where sheet is null")
+    xlsx_load = sql_value(
+        shared_demo_db, "select max(load_id) from loads where sheet = 'Sales budget'"
+    )
+    csv_file = sql_value(
+        shared_demo_db, "select file from loads where load_id = $id", {"id": csv_load}
+    )
+    assert select.format_func(csv_load) == f"#{csv_load} {csv_file} (loaded)"
+    assert select.format_func(xlsx_load) == f"#{xlsx_load} sales_plan.xlsx › Sales budget (loaded)"

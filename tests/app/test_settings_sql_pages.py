@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+
+import pyarrow as pa
+import pytest
 
 from .conftest import card_notes, goto, html_blocks, metric, number, sql_value
 
@@ -147,3 +151,45 @@ def test_sql_explorer_never_shows_the_audit_through_a_self_named_cte(open_app, s
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "private" in errors[0], errors
     assert not any("action" in list(df.value.columns) for df in at.dataframe)
+
+
+def test_sql_explorer_charts_a_result_whose_column_names_are_expressions(open_app, shared_demo_db):
+    # `select count(*), sum(revenue) ...` showed "Sorry, something went wrong": the quick
+    # chart passed the column name 'sum(revenue)' to Altair, which reads it as an aggregate.
+    at = open_app(shared_demo_db, "sql")
+    sql = "select site, sum(revenue), count(*) from orders_live group by site order by site"
+    at.text_area(key="sql_text").set_value(sql)
+    at.button(key="run_sql").click().run()
+    assert not at.exception and not at.error
+    expected = json.loads(
+        sql_value(
+            shared_demo_db,
+            "select json_group_object(site, s)::varchar from "
+            "(select site, sum(revenue) as s from orders_live group by site)",
+        )
+    )
+    assert len(expected) == 3
+    charts = [el for el in _walk(at.main) if getattr(el, "type", "") == "vega_lite_chart"]
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["encoding"]["y"]["title"] == "sum(revenue)"
+    rows = [
+        r
+        for d in charts[0].proto.datasets
+        for r in pa.ipc.open_stream(d.data.data).read_all().to_pylist()
+    ]
+    assert {r["c0"]: r["c1"] for r in rows} == pytest.approx(expected)
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
+def test_saving_a_query_without_a_name_says_so(open_app, demo_db):
+    at = open_app(demo_db, "sql")
+    at.button(key="save_query").click().run()
+    assert not at.exception
+    assert "Give the query a name first." in [w.value for w in at.warning]
+    assert not [s for s in at.selectbox if s.key == "saved_query_pick"]

@@ -337,3 +337,11 @@ def test_the_warm_up_builds_the_overview_block_a_first_visitor_and_a_view_change
     assert built == []
     at.selectbox(key="period").set_value("quarter").run()  # not warmed: built now
     assert len(built) == 1
+
+
+def test_the_resolution_histogram_states_the_median_as_the_card_does(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, "customer", month="2026-10")
+    card = metric(at, "Resolution time (median)")
+    spec, _ = next(c for c in _charts(at) if "Hours from contact to resolution" in json.dumps(c[0]))
+    calcs = re.findall(r"'Median [^']*'", json.dumps(spec))
+    assert calcs == [f"'Median {card}'"], (card, calcs)

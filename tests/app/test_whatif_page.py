@@ -133,3 +133,30 @@ def test_an_unknown_scenario_link_says_so(open_app, shared_demo_db):
     at = open_app(shared_demo_db, "whatif", scenario="No such plan")
     said = " ".join(w.value for w in at.warning)
     assert "There is no saved scenario named 'No such plan'" in said, said
+
+
+def test_a_goal_seek_answer_goes_when_another_driver_moves(open_app, shared_demo_db):
+    # It stayed: "Agents +6 agents brings Average speed of answer to 54 s" was still shown,
+    # with its Apply button, after order volume went up 40 % (and was no longer true).
+    at = open_app(shared_demo_db, "whatif")
+    next(b for b in at.button if b.label == "Find the value").click().run()
+    found = [s.value for s in at.success] + [w.value for w in at.warning]
+    assert any("Average speed of answer" in f for f in found), found
+    apply = [b for b in at.button if b.key == "apply_goalseek"]
+    assert len(apply) == 1
+    apply[0].click().run()  # the sought driver itself moving keeps the answer
+    assert any("Average speed of answer" in s.value for s in at.success)
+    at.slider(key="d_volume").set_value(40.0).run()
+    assert not at.exception
+    assert not [s.value for s in at.success if "Average speed of answer" in s.value]
+    assert not [b for b in at.button if b.key == "apply_goalseek"]
+
+
+def test_saving_a_scenario_without_a_name_says_so(open_app, demo_db):
+    # The Save button did nothing at all when the name was left empty.
+    at = open_app(demo_db, "whatif")
+    at.slider(key="d_volume").set_value(15.0).run()
+    at.button(key="save_scenario").click().run()
+    assert not at.exception
+    assert "Give the scenario a name first." in [w.value for w in at.warning]
+    assert "Save scenarios to compare" in " ".join(c.value for c in at.caption)  # none saved

@@ -544,3 +544,56 @@ def test_a_short_coverage_span_keeps_a_column_per_month():
     df = pd.DataFrame({"month": ["2024-01", "2024-02"], "dataset": "orders", "status": "loaded"})
     _, data = unit_with(charts.coverage_grid(df).to_dict(), "rect")
     assert [r["month"] for r in data] == ["2024-01", "2024-02"]
+
+
+def test_money_axis_below_one_pound_has_no_milli_prefix():
+    # The What-if tornado of cost per unit labelled -£0.60 as '-£600m' (SI milli), which a
+    # reader takes for six hundred million.
+    df = pd.DataFrame(
+        {"driver": ["Variable cost", "Volume"], "delta_low": [-0.6, 0.1], "delta_high": [0.6, -0.1]}
+    )
+    texts = _svg_texts(charts.tornado(df, output_label="Cost per unit", unit="£", fmt=",.2f"))
+    ticks = [t for t in texts if "£" in t and "(" not in t]
+    assert "£0.6" in ticks and "-£0.6" in ticks, ticks
+    assert not [t for t in ticks if t[-1] in "mµ"], ticks
+    big = pd.DataFrame({"driver": ["Volume"], "delta_low": [-25_000.0], "delta_high": [25_000.0]})
+    texts = _svg_texts(charts.tornado(big, output_label="Revenue", unit="£"))
+    assert "£20k" in texts and "-£20k" in texts
+
+
+def test_variance_bars_axis_carries_the_currency():
+    df = pd.DataFrame(
+        {"label": ["Ops · Materials", "Sales · Salaries"], "variance": [7515.0, -1200.0],
+         "variance_pct": [10.2, -2.0]}
+    )  # fmt: skip
+    texts = _svg_texts(charts.variance_bars(df, label_col="label", title="V", unit="£"))
+    assert "Actual - budget (£)" in texts
+    assert "£6k" in texts or "£5k" in texts, texts
+
+
+def test_scenario_bars_say_what_the_comparison_table_says():
+    # Cost per unit £9.11 vs £9.09 in the table were both labelled '£9.1' on the bars.
+    from cockpit.screens import whatif_view
+    from cockpit.whatif.model import OutputValue
+
+    def value(base: float, scen: float) -> OutputValue:
+        return OutputValue("cost_per_unit", "Cost per unit", "currency", base, scen, 0.0, "")
+
+    named = {"Baseline": [value(9.11, 9.11)], "Peak": [value(9.11, 9.09)]}
+    table = whatif_view.compare_table(named)
+    assert list(table.iloc[0, 1:]) == ["£9.11", "£9.09"]
+    texts = _svg_texts(
+        charts.scenario_compare(whatif_view.compare_frame(named), title="Scenarios compared")
+    )
+    assert "£9.11" in texts and "£9.09" in texts, texts
+
+
+def test_distribution_median_label_in_the_cards_words():
+    # The Customer page's histogram said 'Median 0.2 hours' beside a card saying '15 min'.
+    df = pd.DataFrame({"hours": [0.1, 0.25, 0.3, 5.0]})
+    texts = _svg_texts(
+        charts.distribution(df, value_col="hours", title="T", unit="hours", median_text="17 min")
+    )
+    assert "Median 17 min" in texts, texts
+    texts = _svg_texts(charts.distribution(df, value_col="hours", title="T", unit="hours"))
+    assert "Median 0.3 hours" in texts  # np.median = 0.275; without words, the unit's

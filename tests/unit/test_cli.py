@@ -325,3 +325,20 @@ def test_explain_of_a_saved_recipes_layout_prints_that_recipe(cli, tmp_path):
     assert code == 0
     assert out.startswith("# calls2.csv: the layout of a saved recipe ('Bank call log' version 1)")
     assert recipes.parse(out) == recipes.parse(CALLS_TOML)
+
+
+def test_loads_text_gives_each_load_its_month_span(cli, tmp_path):
+    # A file of 177 months printed all of them on its line, so every line of the table was
+    # some 1,400 characters wide.
+    rows = [ORDER_HEADER] + [
+        [f"Q{m}", dt.date(2024 + (m - 1) // 12, (m - 1) % 12 + 1, 5), "Leeds", 1, 10.0]
+        for m in range(1, 15)
+    ]
+    cli("load", write(tmp_path, "long.csv", text(rows)))
+    cli("load", write(tmp_path, "feb.csv", text(orders("B", 2, 3))))
+    code, out, _ = cli("loads")
+    assert code == 0
+    lines = out.splitlines()
+    assert "2024-01 – 2025-02 (14)" in lines[2] and "long.csv" in lines[2]
+    assert "feb.csv" in lines[1] and "2025-02" in lines[1]
+    assert max(len(line) for line in lines) < 160

@@ -295,3 +295,20 @@ def test_a_custom_metric_of_money_adds_no_currencies(store):
     assert custom_metrics.compute(store, count, period=period).value == 3
     leeds = custom_metrics.compute(store, sales, period=period, filters={"site": ["Leeds"]})
     assert leeds.value == 150
+
+
+def test_a_currency_in_many_sites_names_five_and_counts_the_rest(store):
+    # A supplier export in $ with a hundred factories as sites (SCMS) filled the banner of
+    # every page with all their names.
+    assert load_files(store, [("leeds.csv", _orders("Leeds", "Net Sales (GBP)", [100]))]).ok
+    rows = [["Order ID", "Order Date", "Site", "Qty", "Net Sales (USD)"]]
+    rows += [[f"F-{i}", "2025-01-06", f"Factory {i:02d}", 1, 10] for i in range(12)]
+    assert load_files(store, [("factories.csv", text(rows).encode())]).ok
+    view = currency.use_view(store)
+    assert view.by_currency == {
+        "£": ["orders: Leeds"],
+        "$": [
+            "orders: Factory 00, Factory 01, Factory 02, Factory 03, Factory 04 and 7 other sites"
+        ],
+    }
+    assert "Factory 05" not in view.reason

@@ -84,3 +84,13 @@ def test_midnight_timestamps_read_as_dates_and_times_stay():
     frame = drill.readable(rows)
     assert frame["promised"].tolist()[0] == dt.date(2026, 11, 5)
     assert frame["at"].tolist()[0] == dt.datetime(2026, 11, 5, 9, 30)
+
+
+def test_a_dataset_label_inside_the_rows_sentence_keeps_its_acronym():
+    # "1,251 contact-centre statistics (acd) rows behind Speed of answer"
+    from cockpit import datasets
+    from cockpit.ui.rows_page import _in_sentence
+
+    assert _in_sentence(datasets.get("contact_stats").label) == "contact-centre statistics (ACD)"
+    assert _in_sentence(datasets.get("orders").label) == "orders and shipping"
+    assert _in_sentence("OEE runs") == "OEE runs"

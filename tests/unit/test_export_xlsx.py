@@ -207,3 +207,20 @@ def test_header_labels_in_words(name, label):
     from cockpit.export.xlsx import header_label
 
     assert header_label(name) == label
+
+
+def test_a_query_with_list_columns_downloads_with_the_lists_as_text():
+    # The SQL explorer's xlsx of `select [1, 2] as l, ['a'] as one` failed silently (the
+    # download did nothing: numpy's .item() on a list of two), and a list of one lost its
+    # brackets.
+    import duckdb
+
+    df = (
+        duckdb.sql(
+            "select [1, 2] as l, ['a'] as one, {'k': 1} as s, 'x'::blob as b, 7::tinyint as n"
+        )
+        .to_arrow_table()
+        .to_pandas()
+    )
+    ws = _open(table_to_xlsx(df, title="Query result", context=[], words=False))
+    assert [c.value for c in ws[4]] == ["[1, 2]", "['a']", "{'k': 1}", "b'x'", 7]

@@ -113,3 +113,26 @@ def test_data_page_lists_new_values_of_a_load(tiny_db, capsys, tmp_path):
     assert "changed no KPI" not in out and "new" in out and "10.0%" in out
     row = next(line for line in out.splitlines() if line.startswith("2025-03"))
     assert row.split()[-1] == "red"  # the new value's status: off its target of 5 %
+
+
+def test_the_summary_gives_many_restated_months_as_a_span():
+    # The demo's last load listed all 24 restated months in the one-line summary (the Data
+    # page's expander label ran to seven lines on a phone).
+    from cockpit.kpis.changes import summary
+
+    def restated(*months: str) -> list[dict]:
+        return [
+            {"month": m, "restated": True, "kind": "restated", "target_text": "", "status_text": ""}
+            for m in months
+        ]
+
+    two_years = [f"{2024 + (i + 10) // 12}-{(i + 10) % 12 + 1:02d}" for i in range(24)]
+    assert two_years[0] == "2024-11" and two_years[-1] == "2026-10"
+    assert summary(13, restated(*two_years)) == (
+        "Load 13 changed 24 KPI-months; restated Nov 2024 – Oct 2026 (24 months)."
+    )
+    assert summary(7, restated("2026-09", "2026-10")) == (
+        "Load 7 changed 2 KPI-months; restated Sep 2026, Oct 2026."
+    )
+    gaps = restated("2025-01", "2025-03", "2025-07", "2026-10")
+    assert summary(8, gaps).endswith("restated 4 months between Jan 2025 and Oct 2026.")

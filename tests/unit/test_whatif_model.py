@@ -225,3 +225,18 @@ def test_model_text_names_the_service_level_threshold_the_card_uses():
     text = " ".join(model.__doc__.split())
     assert f"{SERVICE_LEVEL_SECONDS:g} s unless Settings says" in text
     assert "60 s" not in text
+
+
+def test_a_baseline_window_without_data_gives_unknown_outputs():
+    # History in 2025 but a baseline ending 2026-06: no month in the window. The What-if page
+    # said "Sorry, something went wrong" (KeyError: 'revenue') instead of showing unknowns.
+    from cockpit.whatif.goalseek import goal_seek
+    from cockpit.whatif.sensitivity import sensitivity
+
+    empty = baseline_from_history(history(), end_month=dt.date(2026, 6, 1))
+    assert empty.months == [] and empty.values == {}
+    got = outputs(empty, {"volume": 10.0})
+    assert set(got) == set(OUTPUTS)
+    assert all(o.baseline is None and o.scenario is None for o in got.values())
+    assert sensitivity(empty, output="cost_per_unit", drivers={})["delta_high"].isna().all()
+    assert goal_seek(empty, output="asa_seconds", target=60, driver="agents").value is None
