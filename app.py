@@ -14,7 +14,7 @@ if __name__ != "__main__":  # imported to be served: the whole app, as server.py
 
     app = st.App(server.ENTRY, routes=server.ROUTES, lifespan=server.lifespan)
 else:
-    from cockpit.ui import alerts_page, cached, cards
+    from cockpit.ui import actions_page, alerts_page, cached, cards, meeting_page
     from cockpit.ui.overview import brief_download
     from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
@@ -26,4 +26,13 @@ else:
             alerts_page.new_alerts_line(view)
             cards.overview_body(view)
 
-    view_section(ctx, overview, actions=(share_button, brief_download))
+    view_section(
+        ctx,
+        overview,
+        actions=(
+            share_button,
+            brief_download,
+            actions_page.raise_button,
+            meeting_page.start_button,
+        ),
+    )

@@ -199,8 +199,12 @@ def card_html(card: dict) -> str:
         f'<div class="kpi-value">{e(card["value_text"])}</div>'
         f'<div class="kpi-change">{delta}</div>'
         + (card["spark_html"] or EMPTY_SPARK)
-        + f'<div class="kpi-foot">{e(card["footnote"])}</div></div>'
-    )
+        + f'<div class="kpi-foot">{e(card["footnote"])}</div>'
+        # Open actions on it (cockpit/actions.py add_counts), when there are any.
+        + (f'<div class="kpi-actions">{e(card["actions_text"])}</div>'
+           if card.get("actions_text") else "")
+        + "</div>"
+    )  # fmt: skip
 
 
 def _linked(inner: str, link: dict | None, css: str) -> str:

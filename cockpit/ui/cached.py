@@ -319,9 +319,14 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
         st.caption("Click a bar to filter the page to it.")
     table, formats = scorecard_view.breakdown_table(df, kpi, dim)
     label = dim.replace("_", " ")
-    table_download(
-        ctx, table, f"{kpi.label} by {label}", f"{kpi_id}-by-{dim}", key=key, formats=formats
-    )
+    row = st.container(horizontal=True)  # its export, and an action on what it shows
+    with row:
+        table_download(
+            ctx, table, f"{kpi.label} by {label}", f"{kpi_id}-by-{dim}", key=key, formats=formats
+        )
+        from cockpit.ui import actions_page
+
+        actions_page.breakdown_raise(ctx, kpi_id, dim, key=key)
 
 
 def filter_to_pick(ctx: PageContext, event, dimension: str, *, key: str) -> None:
