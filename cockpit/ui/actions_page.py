@@ -44,6 +44,9 @@ def raise_form(ctx: PageContext, kpi_ids: list[str], *, key: str, note: str = ""
                pack_id: int | None = None, link: str | None = None) -> None:  # fmt: skip
     """What, owner (blank: the KPI's owner), due date and note; saved with the pinned link of
     this view (`link`) and, in a meeting, its pack."""
+    raised = st.session_state.pop(_RAISED, None)
+    if raised:  # a toast: the form's popover is closed again after the save
+        st.toast(raised, icon=":material/task_alt:")
     link = link or cached.pinned_link(ctx)  # now, in the page's run: it needs the browser URL
     seq = ctx.state.asof if ctx.state.asof is not None else ctx.latest_seq
     with st.form(f"action_form_{key}", clear_on_submit=True, border=False):
@@ -69,7 +72,13 @@ def raise_form(ctx: PageContext, kpi_ids: list[str], *, key: str, note: str = ""
                 st.error(str(exc))
             else:
                 # The cards count it: the whole page again, saying so once there.
-                flash(f"Action raised on {kpi_label(kpi)} for {owner}, due {due:%d %b %Y}.")
+                st.session_state[_RAISED] = (
+                    f"Action raised on {kpi_label(kpi)} for {owner}, due {due:%d %b %Y}."
+                )
+                st.rerun()
+
+
+_RAISED = "_action_raised"
 
 
 _FLASH = "_actions_flash"

@@ -140,5 +140,6 @@ def _changes(pack: dict) -> None:
 
 
 def _md(text) -> str:
-    """User text (names, what to do) shown as itself in Markdown."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>$~" else ch for ch in str(text or ""))
+    """User text (names, what to do) shown as itself in Markdown, inside a line (a line's
+    own start is ours: '**1.', '- ')."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#|<>$~" else ch for ch in str(text or ""))
