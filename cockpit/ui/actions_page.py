@@ -13,8 +13,7 @@ from cockpit import actions, auth
 from cockpit.alerts import rules
 from cockpit.kpis.catalogue import CATALOGUE
 from cockpit.kpis.registry import is_builtin, lookup
-from cockpit.ui import cached
-from cockpit.ui.shell import PageContext
+from cockpit.ui.shell import PageContext, public_base_url
 
 DUE_DAYS = 7  # a new action's suggested due date: a week, the next weekly review
 STATUS_FILTERS = {"overdue": "Overdue", "open": "Open", "done": "Done"}
@@ -47,7 +46,7 @@ def raise_form(ctx: PageContext, kpi_ids: list[str], *, key: str, note: str = ""
     raised = st.session_state.pop(_RAISED, None)
     if raised:  # a toast: the form's popover is closed again after the save
         st.toast(raised, icon=":material/task_alt:")
-    link = link or cached.pinned_link(ctx)  # now, in the page's run: it needs the browser URL
+    link = link or pinned_link(ctx)  # now, in the page's run: it needs the browser URL
     seq = ctx.state.asof if ctx.state.asof is not None else ctx.latest_seq
     with st.form(f"action_form_{key}", clear_on_submit=True, border=False):
         kpi = (
@@ -94,6 +93,17 @@ def show_flash() -> None:
     text = st.session_state.pop(_FLASH, None)
     if text:
         st.success(text, icon=":material/task_alt:")
+
+
+def pinned_link(ctx: PageContext) -> str:
+    """The view's link pinned to the data it shows (as cached.pinned_link, which draws on
+    this module's breakdown button: not imported from there)."""
+    from dataclasses import replace
+
+    from cockpit import links
+
+    state = ctx.state if ctx.state.asof is not None else replace(ctx.state, asof=ctx.latest_seq)
+    return links.to_url(state, public_base_url())
 
 
 def _kpi_owner(ctx: PageContext, kpi: str) -> str:

@@ -262,3 +262,27 @@ def test_demo_has_a_past_meeting_with_actions(tmp_path):
         assert json.loads(json.dumps(actions.as_json(rows)))[0]["due"]
     finally:
         store.close()
+
+
+def test_cli_lists_the_actions_overdue_first(tmp_path, capsys):
+    from cockpit.cli import main
+
+    db = tmp_path / "cli.duckdb"
+    store = Store.open(db)
+    try:
+        late = _raise(store, due=dt.date.today() - dt.timedelta(days=3), what="Late one")
+        later = _raise(store, due=dt.date.today() + dt.timedelta(days=3), what="Next week")
+        actions.set_done(store, ADMIN, _raise(store, what="Done one"))
+    finally:
+        store.close()
+    assert main(["actions", "--json", "--db", str(db)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["action_id"], r["status"]) for r in rows][:2] == [(late, "overdue"), (later, "open")]
+    assert rows[2]["status"] == "done" and rows[0]["days_late"] == 3
+    assert main(["actions", "--status", "done", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "Done one" in out and "Late one" not in out
+    from cockpit import store as store_mod
+
+    for key in [k for k in store_mod._STORES if str(tmp_path) in k]:
+        store_mod._STORES.pop(key).close()
