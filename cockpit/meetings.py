@@ -181,9 +181,9 @@ def pack_seq(store, pack_id: int) -> int | None:
 
 
 def pack_view(store, user: auth.User | None, pack_id: int, *, today: dt.date | None = None) -> dict:
-    """A pack with its actions, read live: each agenda item's `open_actions` (on its KPI,
-    any meeting) and `last_actions` (the previous meeting's on it); the pack's own
-    `actions`. KeyError when there is no such pack."""
+    """A pack with its actions, read live: each agenda item's `last_actions` (the previous
+    meeting's on its KPI, done or not) and `open_actions` (the other open ones on it); the
+    pack's own `actions`. KeyError when there is no such pack."""
     auth.require(user, "read")
     pack = get_pack(store, pack_id)
     if pack is None:
@@ -193,8 +193,10 @@ def pack_view(store, user: auth.User | None, pack_id: int, *, today: dt.date | N
     prev = pack["prev_pack_id"]
     for item in pack["agenda"]:
         on_kpi = [a for a in every if a["kpi"] == item["kpi"]]
-        item["open_actions"] = [a for a in on_kpi if a["status"] != "done"]
-        item["last_actions"] = [a for a in on_kpi if prev is not None and a["pack_id"] == prev]
+        last = [a for a in on_kpi if prev is not None and a["pack_id"] == prev]
+        item["last_actions"] = last  # each with its status: done, open or overdue
+        # The other open ones (raised since, or earlier): each action is listed once.
+        item["open_actions"] = [a for a in on_kpi if a["status"] != "done" and a not in last]
     return pack
 
 

@@ -12,7 +12,7 @@ from cockpit import actions, auth, meetings, navigation
 from cockpit.ui import actions_page, cached
 from cockpit.ui.shell import PageContext, public_base_url
 
-STATUS_DOTS = {"red": "🔴", "amber": "🟠", "green": "🟢"}
+BADGES = {"red": "red", "amber": "orange", "green": "green"}  # Markdown badge colours
 
 
 def start_button(ctx: PageContext) -> None:
@@ -75,7 +75,7 @@ def pack_section(ctx: PageContext, pack_id: int) -> None:
     link = meetings.pack_url(pack_id, public_base_url())
     st.subheader(pack["name"])
     st.caption(f"Started by {pack['created_by']} on {pack['created_at']:%d %b %Y %H:%M} · data "
-               f"as of load {pack['seq']} ({when_text}) · {view.get('basis', '')} · "
+               f"as of load {pack['seq']} · {view.get('basis', '')} · "
                f"{view.get('headline', '')}")  # fmt: skip
     row = st.container(horizontal=True, vertical_alignment="center")
     row.code(link, language=None, width="content")
@@ -101,8 +101,9 @@ def _agenda_item(ctx: PageContext, pack: dict, n: int, item: dict, link: str) ->
     e = _md
     with st.container(border=True, key=f"agenda_{n}"):
         st.markdown(
-            f"**{n}. {e(item['label'])}** {STATUS_DOTS.get(item['status'], '')} "
-            f"{e(item['status_text'])} · **{e(item['value_text'])}** vs target "
+            f"**{n}. {e(item['label'])}** "
+            f":{BADGES.get(item['status'], 'gray')}-badge[{e(item['status_text'])}] · "
+            f"**{e(item['value_text'])}** vs target "
             f"{e(item['target_text'])} · {e(item['distance_text'])}"
         )
         st.caption(f"Owner: {e(item['owner']) or 'none named (Settings → Owners and alerts)'}"
