@@ -14,7 +14,7 @@ if __name__ != "__main__":  # imported to be served: the whole app, as server.py
 
     app = st.App(server.ENTRY, routes=server.ROUTES, lifespan=server.lifespan)
 else:
-    from cockpit.ui import actions_page, alerts_page, cached, cards, meeting_page
+    from cockpit.ui import alerts_page, cached, cards, meeting_page, raise_action
     from cockpit.ui.overview import brief_download
     from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
@@ -32,7 +32,7 @@ else:
         actions=(
             share_button,
             brief_download,
-            actions_page.raise_button,
+            raise_action.raise_button,
             meeting_page.start_button,
         ),
     )

@@ -19,7 +19,7 @@ from cockpit.kpis.movers import movers_compare
 from cockpit.kpis.periods import COMPARES, add_months, make_period, parse_month
 from cockpit.kpis.registry import lookup
 from cockpit.screens import scorecard_view
-from cockpit.ui import actions_page
+from cockpit.ui import raise_action
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext, public_base_url
 
@@ -325,7 +325,7 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
         table_download(
             ctx, table, f"{kpi.label} by {label}", f"{kpi_id}-by-{dim}", key=key, formats=formats
         )
-        actions_page.breakdown_raise(ctx, kpi_id, dim, key=key)
+        raise_action.breakdown_raise(ctx, kpi_id, dim, key=key)
 
 
 def filter_to_pick(ctx: PageContext, event, dimension: str, *, key: str) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cockpit import actions, auth, meetings, navigation
-from cockpit.ui import actions_page, cached
+from cockpit.ui import actions_page, cached, raise_action
 from cockpit.ui.shell import PageContext, public_base_url
 
 BADGES = {"red": "red", "amber": "orange", "green": "green"}  # Markdown badge colours
@@ -46,6 +46,9 @@ def body(ctx: PageContext) -> None:
 
 def pack_list(ctx: PageContext) -> None:
     packs = meetings.list_packs(ctx.store, ctx.user)
+    if not packs and not ctx.store.has_data():
+        cached.no_data(ctx)
+        return
     if not packs:
         st.info("No meetings yet. Start one from the Overview (Start a meeting, beside Share): "
                 "it pins the data and lists the red and amber KPIs with their owners.")  # fmt: skip
@@ -114,7 +117,7 @@ def _agenda_item(ctx: PageContext, pack: dict, n: int, item: dict, link: str) ->
         if auth.can(ctx.user, "actions"):
             with st.popover("Raise an action", icon=":material/add_task:", type="tertiary",
                             key=f"raise_agenda_{n}"):  # fmt: skip
-                actions_page.raise_form(ctx, [item["kpi"]], key=f"agenda_{n}",
+                raise_action.raise_form(ctx, [item["kpi"]], key=f"agenda_{n}",
                                         pack_id=pack["pack_id"], link=link)  # fmt: skip
 
 
