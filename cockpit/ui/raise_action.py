@@ -46,7 +46,8 @@ def raise_form(ctx: PageContext, kpi_ids: list[str], *, key: str, note: str = ""
         st.toast(raised, icon=":material/task_alt:")
     link = link or pinned_link(ctx)  # now, in the page's run: it needs the browser URL
     seq = ctx.state.asof if ctx.state.asof is not None else ctx.latest_seq
-    with st.form(f"action_form_{key}", clear_on_submit=True, border=False):
+    # Not cleared on submit: a refused action keeps what was typed (cleared once saved).
+    with st.form(f"action_form_{key}", border=False):
         kpi = (
             st.selectbox("KPI", kpi_ids, format_func=kpi_label, key=f"action_kpi_{key}")
             if len(kpi_ids) > 1
@@ -62,6 +63,10 @@ def raise_form(ctx: PageContext, kpi_ids: list[str], *, key: str, note: str = ""
         note = st.text_area("Note", value=note, key=f"action_note_{key}", height=68)
         if st.form_submit_button("Raise the action", key=f"action_save_{key}", type="primary"):
             owner = owner.strip() or _kpi_owner(ctx, kpi)
+            if not owner:
+                st.error(f"{kpi_label(kpi)} has no owner yet: name who will do it (owners are "
+                         "set in Settings → Owners and alerts).")  # fmt: skip
+                return
             try:
                 actions.raise_action(ctx.store, ctx.user, kpi=kpi, what=what, owner=owner,
                                      due=due, note=note, link=link, seq=seq, pack_id=pack_id)  # fmt: skip
@@ -72,6 +77,8 @@ def raise_form(ctx: PageContext, kpi_ids: list[str], *, key: str, note: str = ""
                 st.session_state[_RAISED] = (
                     f"Action raised on {kpi_label(kpi)} for {owner}, due {due:%d %b %Y}."
                 )
+                for field in ("what", "owner", "note"):
+                    st.session_state.pop(f"action_{field}_{key}", None)
                 st.rerun()
 
 

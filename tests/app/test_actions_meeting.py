@@ -42,9 +42,22 @@ def test_raising_an_action_from_the_overview_cards(open_app, demo_db):
     assert row["owner"] == "Tom Berg" and row["seq"] == latest and row["pack_id"] is None
     assert row["link"].endswith(f"/?asof={latest}")  # the view it was raised from, pinned
     assert row["due"] == dt.date.today() + dt.timedelta(days=7)
-    # Without what is to be done, nothing is saved and the form says why.
+    # Saved, the form is empty again; without what is to be done, nothing is saved and the
+    # form says why, keeping what was typed.
+    assert at.text_input(key="action_what_bar").value == ""
+    at.selectbox(key="action_kpi_bar").set_value("asa_seconds")  # no owner in the demo
+    at.text_input(key="action_what_bar").input("Staff the Monday peak")
+    at.button(key="action_save_bar").click().run()
+    assert [e.value for e in at.error] == [
+        "Speed of answer has no owner yet: name who will do it (owners are set in Settings → "
+        "Owners and alerts)."
+    ]
+    assert at.text_input(key="action_what_bar").value == "Staff the Monday peak"
+    at.text_input(key="action_what_bar").input("")
+    at.text_input(key="action_owner_bar").input("Sam")
     at.button(key="action_save_bar").click().run()
     assert "Say what is to be done." in [e.value for e in at.error]
+    assert sql_value(demo_db, "select count(*) from actions") == 4  # the demo's 3, and 1
 
 
 def test_raising_an_action_from_a_breakdown(open_app, demo_db):
