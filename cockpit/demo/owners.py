@@ -71,3 +71,15 @@ def seed_meeting(store, *, now=None) -> int | None:
         if done:
             actions.set_done(store, SEEDER, action_id, now=held + dt.timedelta(days=1))
     return pack_id
+
+
+def remove_meeting(store) -> None:
+    """The demo's meeting and its actions go with the demo data (removing the demo): they
+    are about the demo company, and would count on the real data's cards."""
+    from cockpit import queries
+    from cockpit.store import audit
+
+    with store.transaction() as cur:
+        queries.execute(cur, "demo_meeting_actions_delete", user_name=SEEDER.name)
+        queries.execute(cur, "demo_meeting_delete", user_name=SEEDER.name)
+        audit(cur, SEEDER.name, "demo_meeting_remove", {})

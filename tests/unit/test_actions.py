@@ -290,3 +290,21 @@ def test_cli_lists_the_actions_overdue_first(tmp_path, capsys):
 
     for key in [k for k in store_mod._STORES if str(tmp_path) in k]:
         store_mod._STORES.pop(key).close()
+
+
+def test_removing_the_demo_takes_its_meeting_and_putting_it_back_brings_one_again(store):
+    from cockpit import ledger
+    from cockpit.demo.owners import seed_meeting
+    from cockpit.screens import dataops
+
+    ledger.load_table(store, "orders", _orders(on_time=False), is_demo=True)
+    ledger.load_table(store, "orders", _orders(on_time=True), file="real.xlsx")
+    pid = seed_meeting(store, now=dt.datetime(2026, 12, 6, 15, 0))
+    mine = _raise(store, kpi="oee_pct")  # not the demo meeting's: stays
+    assert len(actions.list_actions(store, VIEWER)) == 3
+    dataops.remove_demo(store, ADMIN)
+    assert meetings.get_pack(store, pid) is None and meetings.list_packs(store, VIEWER) == []
+    assert [r["action_id"] for r in actions.list_actions(store, VIEWER)] == [mine]
+    dataops.restore_demo(store, ADMIN)
+    assert [p["name"] for p in meetings.list_packs(store, VIEWER)] == [
+        meetings.default_name(dt.date.today() - dt.timedelta(days=7))]  # fmt: skip
