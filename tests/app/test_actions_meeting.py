@@ -159,3 +159,12 @@ def _store(db):
     from cockpit.ui.resources import _store_for
 
     return _store_for(str(Path(db).resolve()))
+
+
+def test_a_pack_that_does_not_exist_says_so_and_lists_the_packs(open_app, shared_demo_db):
+    at = open_app(shared_demo_db)
+    at.query_params["pack"] = "99"
+    goto(at, "meeting")
+    assert "⚠️ There is no meeting pack 99; showing the list of packs." in [t.value for t in at.text]
+    assert len(at.dataframe[0].value) == 1  # the list, not a pack
+    assert "pack" not in at.query_params  # dropped from the address bar, like any ignored one
