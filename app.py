@@ -14,7 +14,7 @@ if __name__ != "__main__":  # imported to be served: the whole app, as server.py
 
     app = st.App(server.ENTRY, routes=server.ROUTES, lifespan=server.lifespan)
 else:
-    from cockpit.ui import alerts_page, cached, cards
+    from cockpit.ui import alerts_page, cached, cards, meeting_page, raise_action
     from cockpit.ui.overview import brief_download, scorecard_download
     from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
@@ -27,4 +27,13 @@ else:
             cards.overview_body(view)
             scorecard_download(view)  # under the cards, as a table's export on other pages
 
-    view_section(ctx, overview, actions=(share_button, brief_download))
+    view_section(
+        ctx,
+        overview,
+        actions=(
+            share_button,
+            brief_download,
+            raise_action.raise_button,
+            meeting_page.start_button,
+        ),
+    )

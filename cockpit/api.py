@@ -267,6 +267,21 @@ async def alerts_list(request, srv, user):
     return 200, alerts.as_json(rows)
 
 
+@endpoint(needs="read")
+async def actions_list(request, srv, user):
+    """The actions, overdue first (`kpi`, `owner`, `status` narrow them): cockpit actions --json."""
+    from cockpit import actions
+
+    q = request.query_params
+    states = tuple(s for s in q.getlist("status") if s in actions.STATES) or None
+    rows = await run_in_threadpool(
+        lambda: actions.list_actions(
+            srv.store(), user, kpi=q.get("kpi"), owner=q.get("owner"), states=states
+        )  # fmt: skip
+    )
+    return 200, actions.as_json(rows)
+
+
 def whatif_args(params, *, goalseek: bool = False) -> SimpleNamespace:
     """`cockpit whatif` (or `goalseek`) arguments from a query string: driver=volume=+15%
     (repeat; for goal seek the driver to move, with set=name=+15% held), baseline_months,
@@ -537,6 +552,7 @@ def routes() -> list[Route]:
         Route("/api/demo", demo, methods=["POST"]),
         Route("/api/loads", loads_list, methods=["GET"]),
         Route("/api/alerts", alerts_list, methods=["GET"]),
+        Route("/api/actions", actions_list, methods=["GET"]),
         Route("/api/loads", loads_post, methods=["POST"]),
         Route("/api/loads/{load_id:int}/undo", undo, methods=["POST"]),
         Route("/api/jobs/{job_id:int}", job_get, methods=["GET"]),

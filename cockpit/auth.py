@@ -50,6 +50,8 @@ PERMISSIONS = {
     "sql": "analyst",
     "custom_metric": "analyst",
     "alert_rules": "analyst",
+    "actions": "analyst",
+    "meetings": "analyst",
     "targets": "admin",
     "settings": "admin",
     "undo_any": "admin",
@@ -69,6 +71,8 @@ ACTION_LABELS = {
     "sql": "The SQL explorer",
     "custom_metric": "Defining custom metrics",
     "alert_rules": "Editing KPI owners and alert rules",
+    "actions": "Raising and editing actions",
+    "meetings": "Starting a meeting",
     "targets": "Setting targets",
     "settings": "Changing settings",
     "undo_any": "Undoing other people's loads",
@@ -113,6 +117,20 @@ def require_save(user: User | None, *, shared: bool, owner: str | None) -> None:
     if shared and can(user, "save_shared"):
         return
     raise PermissionDenied(f"That name belongs to {owner}; choose another name.")
+
+
+def require_action_done(user: User | None, owner: str) -> None:
+    """Marking an action done (or open again): its owner may, whatever their role; analysts
+    and admins may for anyone."""
+    if user is not None and user.role in ROLES and user.name.casefold() == owner.casefold():
+        return
+    if can(user, "actions"):
+        return
+    require(user, "read")  # not signed in: that message
+    raise PermissionDenied(
+        f"Only {owner}, whose action it is, or an analyst may mark it done; you are "
+        f"{a_role(user.role)}."
+    )
 
 
 def role_rank(role: str) -> int:

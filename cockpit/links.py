@@ -15,6 +15,7 @@ Every view is a URL. The query string carries only values that differ from the d
     scenario=Peak%20plan     a saved scenario name
     asof=42                  the load sequence the numbers are pinned to; absent = live
     kpi=on_time_pct          the KPI whose rows the Rows page shows (drill-through)
+    pack=3                   the meeting pack the Meeting page opens (pinned to its data)
 
 Reading never raises: an unknown key or a malformed value is ignored with a short notice.
 """
@@ -92,6 +93,7 @@ class ViewState:
     scenario: str | None = None
     asof: int | None = None
     kpi: str | None = None  # the Rows page's KPI (drill-through)
+    pack: int | None = None  # the Meeting page's pack (cockpit/meetings.py)
 
     def __post_init__(self) -> None:
         # Canonical form (sorted, de-duplicated) keeps equal views equal and URLs stable.
@@ -166,6 +168,8 @@ def state_problems(state: ViewState) -> list[str]:
         problems.append("asof must be a load sequence number")
     if state.kpi is not None and not _is_kpi(state.kpi):
         problems.append("kpi must be a KPI id (lower-case letters, digits and _)")
+    if state.pack is not None and not _is_pack(state.pack):
+        problems.append("pack must be a meeting pack number")
     return problems
 
 
@@ -192,6 +196,10 @@ def _is_scenario(value: object) -> bool:
 
 def _is_kpi(value: object) -> bool:
     return isinstance(value, str) and _KPI_RE.fullmatch(value) is not None
+
+
+def _is_pack(value: object) -> bool:
+    return type(value) is int and 0 < value < LATEST
 
 
 def _is_asof(value: object) -> bool:
@@ -233,6 +241,8 @@ def to_query_params(state: ViewState) -> dict[str, str | list[str]]:
         params["asof"] = str(state.asof)
     if state.kpi is not None:
         params["kpi"] = state.kpi
+    if state.pack is not None:
+        params["pack"] = str(state.pack)
     return params
 
 
@@ -333,6 +343,12 @@ def from_query_params(
                 kw["kpi"] = raw
             else:
                 notices.append(f"Ignored kpi={_shown(raw)}: expected a KPI id.")
+        elif key == "pack":
+            n = int(raw) if _INT_RE.fullmatch(raw) else None
+            if _is_pack(n):
+                kw["pack"] = n
+            else:
+                notices.append(f"Ignored pack={_shown(raw)}: expected a meeting pack number.")
         elif key == "asof":
             n = int(raw) if _INT_RE.fullmatch(raw) else None
             if _is_asof(n):
@@ -399,7 +415,7 @@ def in_app_params(state: ViewState) -> dict[str, str | list[str]]:
     """What an in-app link to another page carries of `state`: the data version and the
     filters, not the page and not the view bar's parameters (VIEW_BAR_KEYS)."""
     params = to_query_params(state)
-    for key in ("page", "drivers", "baseline", "scenario", "kpi", *VIEW_BAR_KEYS):
+    for key in ("page", "drivers", "baseline", "scenario", "kpi", "pack", *VIEW_BAR_KEYS):
         params.pop(key, None)
     return {k: v for k, v in params.items() if not k.startswith(DRIVER_PREFIX)}
 

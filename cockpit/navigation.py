@@ -81,6 +81,8 @@ PAGES: tuple[Page, ...] = (
     Page("settings", "pages/7_Settings.py", "Settings", "Settings", ":material/settings:", "🛠️"),
     Page("rows", "pages/8_Rows.py", "Rows", "Rows behind a KPI", ":material/table_rows:", "🧾"),
     Page("alerts", "pages/9_Alerts.py", "Alerts", "Alerts", ":material/notifications:", "🔔"),
+    Page("actions", "pages/10_Actions.py", "Actions", "Actions", ":material/task_alt:", "✅"),
+    Page("meeting", "pages/11_Meeting.py", "Meeting", "Meeting packs", ":material/groups:", "🗓️"),
 )
 PAGE_IDS: tuple[str, ...] = tuple(p.id for p in PAGES)
 BY_ID: dict[str, Page] = {p.id: p for p in PAGES}

@@ -265,6 +265,48 @@ MIGRATIONS: list[tuple[int, str, list]] = [
             )""",
         ],
     ),
+    (
+        10,
+        "actions: what, owner, due, the pinned view they were raised from (issue 26)",
+        [
+            "CREATE SEQUENCE IF NOT EXISTS action_ids START 1",
+            # state is 'open' or 'done'; overdue (open past due) is computed, never stored.
+            """CREATE TABLE IF NOT EXISTS actions (
+                action_id BIGINT PRIMARY KEY,
+                kpi VARCHAR,
+                what VARCHAR NOT NULL,
+                owner VARCHAR NOT NULL,
+                due DATE NOT NULL,
+                note VARCHAR,
+                link VARCHAR,
+                seq BIGINT,
+                pack_id BIGINT,
+                state VARCHAR NOT NULL DEFAULT 'open',
+                raised_by VARCHAR,
+                raised_at TIMESTAMP NOT NULL,
+                done_by VARCHAR,
+                done_at TIMESTAMP
+            )""",
+        ],
+    ),
+    (
+        11,
+        "meeting packs: a pinned data version, its agenda and what changed (issue 26)",
+        [
+            "CREATE SEQUENCE IF NOT EXISTS pack_ids START 1",
+            """CREATE TABLE IF NOT EXISTS meeting_packs (
+                pack_id BIGINT PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                seq BIGINT NOT NULL,
+                view JSON,
+                agenda JSON,
+                changes JSON,
+                prev_pack_id BIGINT,
+                created_by VARCHAR,
+                created_at TIMESTAMP NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 

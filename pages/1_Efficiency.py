@@ -1,6 +1,6 @@
 """Efficiency: on-time delivery, cycle time, throughput, OEE and downtime."""
 
-from cockpit.ui import cached, cards, efficiency
+from cockpit.ui import cached, cards, efficiency, raise_action
 from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
 ctx = page_shell(
@@ -28,4 +28,4 @@ def efficiency_view(view: PageContext) -> None:
     efficiency.downtime_section(view)
 
 
-view_section(ctx, efficiency_view, actions=(share_button,))
+view_section(ctx, efficiency_view, actions=(share_button, raise_action.raise_button))

@@ -1,6 +1,6 @@
 """Cost: operating cost against budget, where the variance is, unit costs and margin."""
 
-from cockpit.ui import cached, cards, cost
+from cockpit.ui import cached, cards, cost, raise_action
 from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
 ctx = page_shell("cost", dimensions=("unit", "account", "site", "category"))
@@ -23,4 +23,4 @@ def cost_view(view: PageContext) -> None:
     cached.trend_section(view, "gross_margin_pct", key="margin")
 
 
-view_section(ctx, cost_view, actions=(share_button,))
+view_section(ctx, cost_view, actions=(share_button, raise_action.raise_button))

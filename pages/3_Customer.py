@@ -1,6 +1,6 @@
 """Customer: satisfaction, loyalty, contact-centre service and resolution."""
 
-from cockpit.ui import cached, cards, customer
+from cockpit.ui import cached, cards, customer, raise_action
 from cockpit.ui.shell import PageContext, page_shell, share_button, view_section
 
 ctx = page_shell("customer", dimensions=("channel", "agent", "topic", "segment", "site"))
@@ -33,4 +33,4 @@ def customer_view(view: PageContext) -> None:
     cached.breakdown_section(view, "csat_pct", ["agent", "topic", "channel"], key="csat_by")
 
 
-view_section(ctx, customer_view, actions=(share_button,))
+view_section(ctx, customer_view, actions=(share_button, raise_action.raise_button))

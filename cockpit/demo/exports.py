@@ -127,9 +127,10 @@ def seed_demo(store, *, user: str | None = None) -> object:
     # The demo's exports are different reports (the contact centre's calls and the service
     # desk's tickets both fill contacts for the same months): each adds, none replaces another.
     report = load_files(store, demo_uploads(), user=user, is_demo=True, replace=False)
-    from cockpit.demo.owners import seed_owners_and_alerts
+    from cockpit.demo.owners import seed_meeting, seed_owners_and_alerts
 
     seed_owners_and_alerts(store, report)
+    seed_meeting(store)
     return report
 
 

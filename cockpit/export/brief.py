@@ -84,9 +84,11 @@ def brief_html(
     link: str | None,
     charts: Sequence[tuple[str, bytes]] = (),
     movers_title: str = "Top movers",
+    actions: Sequence[dict] = (),
 ) -> str:
     """A self-contained one-page HTML brief (inline CSS, images as data: URIs); the subtitle
-    and `movers_title` say what the changes are against ("What moved vs Q2 2026")."""
+    and `movers_title` say what the changes are against ("What moved vs Q2 2026").
+    `actions` ({kpi, text}: a meeting pack's) are listed under the rest."""
     groups = _grouped(cards)
     columns = _card_columns([len(c) for _, c in groups])
     rows = max(-(-len(c) // n) for (_, c), n in zip(groups, columns, strict=True))
@@ -111,7 +113,9 @@ def brief_html(
         '<section class="lower">',
         _movers(movers, movers_title),
         _charts(charts),
-        "</section></div></main></body></html>",
+        "</section>",
+        _actions(actions),
+        "</div></main></body></html>",
     ]
     return "\n".join(p for p in parts if p)
 
@@ -232,6 +236,13 @@ def _movers(movers: list[dict], title: str = "Top movers") -> str:
         return f'<div class="movers">{head}<p class="empty">No notable moves.</p></div>'
     items = "".join(f"<li><b>{_e(m.get('label'))}</b> {_e(m.get('text'))}</li>" for m in movers)
     return f'<div class="movers">{head}<ol>{items}</ol></div>'
+
+
+def _actions(actions: Sequence[dict]) -> str:
+    if not actions:
+        return ""
+    items = "".join(f"<li><b>{_e(a.get('kpi'))}</b> {_e(a.get('text'))}</li>" for a in actions)
+    return f'<section class="movers actions"><h2>Actions</h2><ol>{items}</ol></section>'
 
 
 def _image_type(data: bytes) -> str:

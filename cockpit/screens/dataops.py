@@ -330,6 +330,9 @@ def remove_demo(store: Store, user: auth.User) -> int:
     if not ids:
         return 0
     ledger.undo_many(store, ids, user=user.name, action="remove_demo")
+    from cockpit.demo.owners import remove_meeting
+
+    remove_meeting(store)  # its meeting and actions were about the demo company
     return len(ids)
 
 
@@ -352,7 +355,12 @@ def restore_demo(store: Store, user: auth.User) -> int:
             "The demo data cannot be put back: data was loaded or undone since it was removed. "
             "Load the demo again from an empty database instead."
         )
-    return ledger.restore_many(store, removal["loads"], user=user.name, action="restore_demo")
+    restored = ledger.restore_many(store, removal["loads"], user=user.name,
+                                   action="restore_demo")  # fmt: skip
+    from cockpit.demo.owners import seed_meeting
+
+    seed_meeting(store)  # its past meeting again, pinned to the data put back
+    return restored
 
 
 def report_summary(report) -> list[tuple[str, str]]:

@@ -286,8 +286,11 @@ def card_html(card: dict) -> str:
         + (card["spark_html"] or EMPTY_SPARK)
         + f'<div class="kpi-foot">{e(card["footnote"])}</div>'
         + _pace_html(card)
+        # Open actions on it (cockpit/actions.py add_counts), when there are any.
+        + (f'<div class="kpi-actions">{e(card["actions_text"])}</div>'
+           if card.get("actions_text") else "")
         + "</div>"
-    )
+    )  # fmt: skip
 
 
 def _delta_html(card: dict) -> str:

@@ -21,6 +21,7 @@ from cockpit.kpis.periods import COMPARES, add_months, make_period, parse_month
 from cockpit.kpis.registry import lookup
 from cockpit.kpis.targets import is_additive
 from cockpit.screens import scorecard_view
+from cockpit.ui import raise_action
 from cockpit.ui.resources import get_store
 from cockpit.ui.shell import PageContext, public_base_url
 
@@ -377,9 +378,12 @@ def breakdown_section(ctx: PageContext, kpi_id: str, dimensions: list[str], *, k
         st.caption("Click a bar to filter the page to it.")
     table, formats = scorecard_view.breakdown_table(df, kpi, dim)
     label = dim.replace("_", " ")
-    table_download(
-        ctx, table, f"{kpi.label} by {label}", f"{kpi_id}-by-{dim}", key=key, formats=formats
-    )
+    row = st.container(horizontal=True)  # its export, and an action on what it shows
+    with row:
+        table_download(
+            ctx, table, f"{kpi.label} by {label}", f"{kpi_id}-by-{dim}", key=key, formats=formats
+        )
+        raise_action.breakdown_raise(ctx, kpi_id, dim, key=key)
 
 
 def filter_to_pick(ctx: PageContext, event, dimension: str, *, key: str) -> None:

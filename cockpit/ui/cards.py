@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from cockpit import currency, links, navigation
+from cockpit import actions, currency, links, navigation
 from cockpit.alerts import rules as alert_rules
 from cockpit.kpis.catalogue import CATALOGUE
 from cockpit.kpis.periods import COMPARES
@@ -90,6 +90,7 @@ def overview_key(ctx: PageContext) -> tuple:
         ctx.page,
         repr(sorted(links.in_app_params(ctx.state).items())),
         repr(sorted((k, repr(v)) for k, v in defs.items())),
+        repr(sorted(actions.open_counts(ctx.store).items())),  # the cards' open actions
     )
 
 
@@ -152,12 +153,14 @@ def _head_and_grid(key: tuple, _ctx: PageContext, _values: list) -> tuple[str, s
 def _grid_html(ctx: PageContext, values: list, *, columns: int = 4, groups=None) -> str:
     sections = []
     owners = alert_rules.owners_by_kpi(ctx.store)  # every card names its owner (issue 26)
+    open_actions = actions.open_counts(ctx.store)  # and says how many actions are open on it
     for group, cards in scorecard_view.by_group(
         values, compare=ctx.state.compare, defs=cached.kpi_definitions(ctx)
     ).items():
         if groups and group not in groups:
             continue
         alert_rules.add_owners(cards, owners, ctx.filters)
+        actions.add_counts(cards, open_actions)
         detail = navigation.for_group(group)
         # A group's own page has it as its title, and its cards link nowhere further.
         elsewhere = detail is not None and detail.id != ctx.page

@@ -107,6 +107,7 @@ def _shell(page: str, entry, dimensions: tuple[str, ...]) -> PageContext:
     in_app_links.follow_pending()
     state, notices = links.from_query_params(_query_dict())
     latest = store.latest_seq()
+    state = _pin_to_pack(store, state, notices)
     if state.asof is not None and state.asof > latest:
         notices.append(
             f"asof={state.asof} is newer than the latest load ({latest}); showing live data"
@@ -147,6 +148,20 @@ def _shell(page: str, entry, dimensions: tuple[str, ...]) -> PageContext:
     for notice in ctx.notices:
         st.text(f"⚠️ {notice}")
     return ctx
+
+
+def _pin_to_pack(store, state: links.ViewState, notices: list[str]) -> links.ViewState:
+    """A meeting pack's link (`pack=N`) opens at the pack's data version: the pinned-data
+    banner then says when newer data came in."""
+    if state.pack is None:
+        return state
+    from cockpit import meetings
+
+    seq = meetings.pack_seq(store, state.pack)
+    if seq is None:
+        notices.append(f"There is no meeting pack {state.pack}; showing the list of packs.")
+        return replace(state, pack=None)
+    return state if state.asof is not None else replace(state, asof=seq)
 
 
 def view_section(
@@ -326,6 +341,7 @@ def _style() -> None:
         .kpi-cmp-flat, .kpi-cmp-none { color:rgba(49,51,63,0.6); }
         .kpi-foot { font-size:0.875rem; color:rgba(49,51,63,0.6); min-height:1.3rem; }
         .kpi-pace { font-size:0.875rem; color:rgb(49,51,63); margin-top:0.2rem; }
+        .kpi-actions { font-size:0.8rem; color:#1c6ebf; margin-top:0.2rem; }
         .spark { position:relative; width:100%; height:30px; margin:0.45rem 0; }
         .spark-line, .spark-line::before, .spark-line::after { position:absolute; inset:0; }
         .spark-line::before, .spark-line::after { content:""; clip-path:var(--p); }
@@ -555,7 +571,7 @@ def _freshness(ctx: PageContext) -> None:
 def _pinned_banner(ctx: PageContext) -> None:
     when = ctx.store.seq_time(ctx.state.asof)
     when_text = when.strftime("%d %b %Y %H:%M") if when else "an earlier load"
-    live = links.to_url(replace(ctx.state, asof=None))
+    live = links.to_url(replace(ctx.state, asof=None, pack=None))
     if ctx.latest_seq > ctx.state.asof:
         st.info(
             f":material/push_pin: Data as of {when_text} (load {ctx.state.asof}); newer data available. "

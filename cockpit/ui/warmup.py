@@ -36,6 +36,9 @@ PAGE_MODULES = (
     "cockpit.ui.rows_page",
     "cockpit.ui.alerts_page",
     "cockpit.ui.recipe_part",
+    "cockpit.ui.raise_action",
+    "cockpit.ui.actions_page",
+    "cockpit.ui.meeting_page",
 )
 
 

@@ -86,6 +86,20 @@ SAMPLES: dict[str, object] = {
     "kind_filter": "red",
     "seen_id": 0,
     "state": "fired",
+    # Actions and meeting packs (cockpit/actions.py, cockpit/meetings.py).
+    "action_id": 1,
+    "what": "Re-plan the Lyon night shift",
+    "due": dt.date(2025, 4, 8),
+    "note": "after the audit",
+    "pack_id": 1,
+    "owner_filter": "vic",
+    "pack_filter": 1,
+    "from_seq": 0,
+    "pack_name": "Ops review 1 Apr",
+    "view": '{"period": "month"}',
+    "agenda": "[]",
+    "changes": "[]",
+    "prev_pack_id": None,
     **{f: ["Leeds"] for f in FILTERS},
 }
 

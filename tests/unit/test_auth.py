@@ -36,7 +36,7 @@ def test_roles_are_ordered_viewer_analyst_admin():
     assert allowed["viewer"] == {"read", "save_own"}
     assert allowed["analyst"] == {
         "read", "save_own", "save_shared", "upload", "download_original", "map", "undo_own",
-        "sql", "custom_metric", "alert_rules",
+        "sql", "custom_metric", "alert_rules", "actions", "meetings",
     }  # fmt: skip
     assert allowed["admin"] == set(PERMISSIONS)
     assert allowed["viewer"] < allowed["analyst"] < allowed["admin"]

@@ -194,6 +194,7 @@ def test_param_names_cover_every_written_key():
         scenario="s",
         asof=1,
         kpi="on_time_pct",
+        pack=3,
     )
     assert set(to_query_params(state)) == set(links.param_names())
 

@@ -24,7 +24,7 @@ def test_every_page_file_is_registered_and_every_entry_exists():
     registered = [p.file for p in navigation.PAGES]
     assert len(registered) == len(set(registered))
     assert set(registered) == on_disk
-    assert len(navigation.PAGE_IDS) == len(set(navigation.PAGE_IDS)) == 10
+    assert len(navigation.PAGE_IDS) == len(set(navigation.PAGE_IDS)) == 12
 
 
 def test_paths_follow_streamlits_rule_for_file_names():
