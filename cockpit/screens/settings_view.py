@@ -261,7 +261,7 @@ def brief_schedules_table(store: Store, user: auth.User) -> pd.DataFrame:
                      "view": s.view_url or "Overview (as it opens)",
                      "recipients": ", ".join(s.recipients), "last_slot": utc_text(s.last_slot),
                      "next_slot": upcoming})  # fmt: skip
-    columns = ["name", "when", "timezone", "view", "recipients", "last_slot", "next_slot"]
+    columns = ["name", "when", "next_slot", "last_slot", "recipients", "view", "timezone"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -282,5 +282,5 @@ def brief_sends_table(store: Store, user: auth.User, limit: int = 200) -> pd.Dat
         }  # fmt: skip
         for r in schedule.list_sends(store, user, limit=limit)
     ]
-    columns = ["at", "schedule", "slot", "trigger", "recipients", "status", "error", "link"]
+    columns = ["at", "schedule", "status", "slot", "recipients", "error", "trigger", "link"]
     return pd.DataFrame(rows, columns=columns)

@@ -26,22 +26,36 @@ def brief_bytes(ctx: PageContext, link: str | None = None) -> bytes:
     return html.encode("utf-8")
 
 
+def brief_pdf_bytes(ctx: PageContext, link: str | None = None) -> bytes:
+    """The same brief as a PDF (headless Chromium), as `cockpit brief --pdf` makes it."""
+    from cockpit.export.pdf import html_to_pdf
+
+    return html_to_pdf(brief_bytes(ctx, link).decode("utf-8"))
+
+
 def brief_download(ctx: PageContext) -> None:
     # The link is made now, in the page's run: the click's callback has no browser URL.
     link = cached.pinned_link(ctx)
-    st.download_button(
-        "Brief",
-        lambda: brief_bytes(ctx, link),
-        file_name=view_file_name(
-            "ops-brief",
-            ctx.period.label if ctx.period is not None else None,
-            filters=ctx.filters,
-            compare=ctx.state.compare,
-            ext="html",
-        ),
-        mime="text/html",
-        key="brief",
-        on_click="ignore",
-        icon=":material/print:",
-        help="A one-page brief of this view (HTML, prints on one page)",
-    )
+    box = st.popover("Brief", icon=":material/print:", key="brief_menu",
+                     help="A one-page brief of this view, to print or send")  # fmt: skip
+    for ext, label, data, mime, icon in (
+        ("html", "HTML (prints on one page)", brief_bytes, "text/html", ":material/html:"),
+        ("pdf", "PDF (A4 landscape)", brief_pdf_bytes, "application/pdf",
+         ":material/picture_as_pdf:"),
+    ):  # fmt: skip
+        box.download_button(
+            label,
+            lambda data=data: data(ctx, link),
+            file_name=view_file_name(
+                "ops-brief",
+                ctx.period.label if ctx.period is not None else None,
+                filters=ctx.filters,
+                compare=ctx.state.compare,
+                ext=ext,
+            ),
+            mime=mime,
+            key="brief" if ext == "html" else "brief_pdf",
+            on_click="ignore",
+            icon=icon,
+            width="stretch",
+        )
