@@ -48,3 +48,29 @@ def test_a_bad_cron_expression_is_refused_with_the_reason(open_app, demo_db):
     at.button(key="brief_save").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Not saved: cron hour: 25 is outside 0-23"]
+
+
+def test_the_overview_brief_is_the_brief_cockpit_brief_makes(open_app, shared_demo_db):
+    # One composition: the page's download (its cached scorecard and movers) and the
+    # headless brief of the same view (CLI, schedules) are the same HTML, byte for byte.
+    from cockpit import links
+    from cockpit.briefs import document
+    from cockpit.kpis import make_period
+    from cockpit.ui import overview
+    from cockpit.ui.resources import _store_for
+    from cockpit.ui.shell import PageContext
+
+    open_app(shared_demo_db)  # the page's store (and its caches) is this database's
+    store = _store_for(str(shared_demo_db.resolve()))
+    state = links.ViewState(compare="yoy", month="2026-09", filters=(("site", ("Leeds",)),))
+    headless = document.from_view(store, state, base_url="https://x.example")
+    assert headless.link == (
+        f"https://x.example/?month=2026-09&compare=yoy&f_site=Leeds&asof={store.latest_seq()}"
+    )
+    ctx = PageContext("overview", store, None, state, as_of=2**62,
+                      latest_seq=store.latest_seq(),
+                      period=make_period("month", dt.date(2026, 9, 1)),
+                      filters={"site": ["Leeds"]})  # fmt: skip
+    page = overview.brief_bytes(ctx, link=headless.link).decode()
+    assert page == headless.html
+    assert "Sep 2026 vs the same period last year (Sep 2025)" in page

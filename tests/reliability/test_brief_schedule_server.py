@@ -10,6 +10,8 @@ import datetime as dt
 import email
 import email.policy
 import html
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -163,22 +165,39 @@ def test_a_due_schedule_is_sent_once_with_the_pdf_and_not_again_after_a_restart(
     assert _words(_pdf_text((tmp_path / "cli.pdf").read_bytes(), tmp_path, "c.pdf")) == _words(text)
 
 
-def test_send_with_a_dead_smtp_server_records_a_failure_and_exits_1(tmp_path, tiny_tables):
+def _cli(db: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cockpit", "brief", *args, "--db", str(db)],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_the_cli_without_a_server_sends_records_a_dead_smtp_server_and_writes_the_pdf(
+    tmp_path, tiny_tables
+):
     db = tmp_path / "c.duckdb"
     _seed(db, tiny_tables)
-    env = {"COCKPIT_SMTP": f"smtp://127.0.0.1:{_free_port()}", "PYTHONPATH": str(REPO)}
-    out = subprocess.run(
-        [sys.executable, "-m", "cockpit", "brief", "--send", "Board pack", "--db", str(db)],
-        cwd=REPO, env={**__import__("os").environ, **env}, capture_output=True, text=True,
-        timeout=300,
-    )  # fmt: skip
+    out = _cli(db, "--send", "Board pack", env={"COCKPIT_SMTP": f"smtp://127.0.0.1:{_free_port()}"})
     assert out.returncode == 1, out.stderr
     assert "failed" in out.stdout and "ConnectionRefusedError" in out.stdout
+    listed = _cli(db, "--sends", "--json")
+    assert listed.returncode == 0, listed.stderr
+    sends = json.loads(listed.stdout)
+    assert [(s["schedule"], s["status"], s["trigger"]) for s in sends] == [
+        ("Board pack", "failed", "cli")
+    ]
+    assert sends[0]["recipients"] == ["coo@example.com", "cfo@example.com"]
+    made = _cli(db, "--view", VIEW, "--pdf", str(tmp_path / "b.pdf"),
+                env={"COCKPIT_PUBLIC_URL": "http://cockpit.test"})  # fmt: skip
+    assert made.returncode == 0, made.stderr
     store = Store.open(db)
     try:
-        sends = schedule.list_sends(store, ADMIN)
         owed = schedule.get(store, "Board pack").due(schedule.utc_now())
+        state, _ = document.state_from_url(VIEW)
+        brief = document.from_view(store, state, base_url="http://cockpit.test")
     finally:
         store.close()
-    assert [(s["status"], s["trigger"]) for s in sends] == [("failed", "cli")]
     assert owed is not None  # the slot is still owed: the server retries it
+    text = _pdf_text((tmp_path / "b.pdf").read_bytes(), tmp_path, "read.pdf")
+    assert _words(text) == _words(_html_text(brief.html))
