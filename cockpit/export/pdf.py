@@ -14,6 +14,7 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
 TIMEOUT_MS = 60_000
+MAX_TEMP_CHARS = 60
 # One Chromium at a time per process: a scheduled send and a CLI request never start two.
 _LOCK = threading.Lock()
 
@@ -32,13 +33,24 @@ def chromium_path() -> str:
     return path
 
 
+def _short_temp() -> str:
+    """A temp dir for Chromium short enough for its singleton socket: it aborts ("Socket path
+    too long") when TMPDIR + '/org.chromium.Chromium.XXXXXX/SingletonSocket' passes the 107
+    characters a Unix socket path may have (a test's or a service's deep TMPDIR does)."""
+    import tempfile
+
+    own = tempfile.gettempdir()
+    return own if len(own) <= MAX_TEMP_CHARS or not os.path.isdir("/tmp") else "/tmp"
+
+
 def html_to_pdf(html: str) -> bytes:
     """The PDF of a self-contained HTML page, paged by its @page CSS."""
     from playwright.sync_api import sync_playwright
 
     path = chromium_path()
     with _LOCK, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=ARGS, headless=True)
+        browser = pw.chromium.launch(executable_path=path, args=ARGS, headless=True,
+                                     env={**os.environ, "TMPDIR": _short_temp()})  # fmt: skip
         try:
             page = browser.new_page()
             page.set_default_timeout(TIMEOUT_MS)

@@ -123,10 +123,18 @@ def test_a_due_schedule_is_sent_once_with_the_pdf_and_not_again_after_a_restart(
     server.start()
     try:
         _wait(lambda: _ticks(server) >= 1, "the restarted scheduler's first round", server)
-        admin = server.token("ada", "admin")
+        admin, viewer = server.token("ada", "admin"), server.token("vera", "viewer")
         out = server.cli("brief", "--view", VIEW, "--pdf", str(tmp_path / "cli.pdf"),
                          "--token", admin)  # fmt: skip
         assert out.returncode == 0, out.stderr
+        status, listed = server.call("GET", "/api/briefs", viewer)
+        assert status == 200
+        assert [(s["name"], s["when"]) for s in listed["schedules"]] == [
+            ("Board pack", "Cron 0 7 2 1 *")
+        ]
+        assert [(s["status"], s["trigger"]) for s in listed["sends"]] == [("sent", "server")]
+        status, refused = server.call("POST", "/api/briefs/Board%20pack/send", viewer)
+        assert status == 403, refused
     finally:
         server.stop()
     assert len(inbox.messages) == 1
