@@ -119,7 +119,11 @@ def save(store, user, *, name: str, when: str, view_url: str = "", recipients,
         old = get(store, name)
     except KeyError:
         old = None
-    if old is not None and (old.cron, old.timezone) == (parsed.text, timezone or "UTC"):
+    # Unchanged timing keeps its place; a new, re-timed or re-enabled schedule starts now
+    # (switched back on after months, it does not send what fell due while it was off).
+    same_timing = old is not None and (old.cron, old.timezone) == (parsed.text, timezone or "UTC")
+    re_enabled = old is not None and not old.enabled and bool(enabled)
+    if same_timing and not re_enabled:
         start = old.last_slot
     else:
         start = cron.latest_slot(parsed, now, timezone)

@@ -243,5 +243,13 @@ def test_a_retimed_schedule_starts_after_now_and_an_unchanged_one_keeps_its_slot
     monthly = schedule.save(db, ADMIN, name="p", when="monthly", recipients="b@example.com",
                             now=T(2026, 12, 20, 8, 0))  # fmt: skip
     assert monthly.last_slot == T(2026, 12, 2, 7, 0)
+    # Off over two slots, then on again: it starts after the moment it is switched on.
+    off = schedule.save(db, ADMIN, name="p", when="monthly", recipients="b@example.com",
+                        enabled=False, now=T(2026, 12, 20, 8, 0))  # fmt: skip
+    assert off.last_slot == T(2026, 12, 2, 7, 0)
+    assert schedule.tick(db, T(2027, 2, 10), render=fake_pdf) == []
+    on = schedule.save(db, ADMIN, name="p", when="monthly", recipients="b@example.com",
+                       now=T(2027, 2, 10))  # fmt: skip
+    assert on.last_slot == T(2027, 2, 2, 7, 0) and on.due(T(2027, 2, 10)) is None
     schedule.delete(db, ADMIN, "p")
     assert schedule.list_schedules(db) == []
