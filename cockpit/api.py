@@ -20,6 +20,12 @@ a scheduled load and any script go through here instead of opening the file.
     POST /api/session           the pages' own: {"ticket"} from a password sign-in, answered
                                 with the session cookie (HttpOnly); DELETE drops it
     POST /api/users/NAME/unlock lift the sign-in lock on NAME (admins; `cockpit user --unlock`)
+    GET  /api/brief?view=URL&format=pdf   the view's one-page brief (`cockpit brief --pdf`):
+                                {file_name, pdf_base64 | html, link, version, notices}
+    GET  /api/briefs            {schedules, sends}: the brief schedules and every send
+                                (schedule=NAME: its sends only)
+    POST /api/briefs/NAME/send  e-mail a schedule's brief now, recorded (admins)
+    POST /api/briefs/due        send the schedules that are due (admins; the server's tick)
 
 Every call but health and session needs `Authorization: Bearer TOKEN` (cockpit.tokens, or
 the local token of the server file) and is audited with its user, method, path and status.
@@ -68,6 +74,7 @@ class Server:
         self.queue = loadqueue.shared()  # the Data page's loads wait in it too
         self.info: dict | None = None  # the server file, once written
         self.warm = False  # the default view is computed (cockpit.kpis.warm)
+        self.schedule_ticks = 0  # the scheduler loop's rounds so far (GET /api/health)
 
     def warm_up(self, store, warm_pages=None) -> None:
         """Compute the default view before anyone asks: `warm_pages(store)` when the pages
@@ -198,6 +205,7 @@ async def health(request, srv, user):
             "latest_seq": store.latest_seq(),
             "loads_waiting": srv.queue.waiting(),
             "warm": srv.warm,
+            "schedule_ticks": srv.schedule_ticks,
         }
 
     return 200, await run_in_threadpool(read)
@@ -280,6 +288,60 @@ async def actions_list(request, srv, user):
         )  # fmt: skip
     )
     return 200, actions.as_json(rows)
+
+
+@endpoint(needs="read")
+async def brief(request, srv, user):
+    """The view's brief (`view`: its link or query string) as PDF or HTML."""
+    from cockpit.commands import brief as brief_cmd
+
+    q = request.query_params
+    fmt = q.get("format", "pdf")
+    if fmt not in ("pdf", "html"):
+        raise ApiError(400, "format is pdf or html")
+
+    def make():
+        from cockpit.export.pdf import PdfUnavailable
+
+        try:
+            return brief_cmd.document(srv.store(), q.get("view"), fmt)
+        except PdfUnavailable as exc:
+            raise ApiError(503, str(exc)) from None
+
+    return 200, await run_in_threadpool(make)
+
+
+@endpoint(needs="read")
+async def briefs_list(request, srv, user):
+    """The brief schedules and the sends, newest first (`schedule` narrows the sends)."""
+    from cockpit.briefs import schedule
+    from cockpit.commands import brief as brief_cmd
+
+    def read():
+        store = srv.store()
+        return {
+            "schedules": brief_cmd.schedules_doc(store, user),
+            "sends": schedule.list_sends(
+                store, user, schedule=request.query_params.get("schedule")
+            ),
+        }
+
+    return 200, await run_in_threadpool(read)
+
+
+@endpoint(needs="settings")
+async def brief_send(request, srv, user):
+    from cockpit.briefs import schedule
+
+    name = request.path_params["name"]
+    return 200, await run_in_threadpool(lambda: schedule.send_now(srv.store(), user, name))
+
+
+@endpoint(needs="settings")
+async def briefs_due(request, srv, user):
+    from cockpit.briefs import schedule
+
+    return 200, await run_in_threadpool(lambda: schedule.tick(srv.store(), trigger="api"))
 
 
 def whatif_args(params, *, goalseek: bool = False) -> SimpleNamespace:
@@ -560,6 +622,10 @@ def routes() -> list[Route]:
         Route("/api/sql", sql, methods=["POST"]),
         Route("/api/session", session_cookie, methods=["POST", "DELETE"]),
         Route("/api/users/{name}/unlock", unlock, methods=["POST"]),
+        Route("/api/brief", brief, methods=["GET"]),
+        Route("/api/briefs", briefs_list, methods=["GET"]),
+        Route("/api/briefs/due", briefs_due, methods=["POST"]),
+        Route("/api/briefs/{name}/send", brief_send, methods=["POST"]),
     ]
 
 
@@ -581,8 +647,8 @@ def start(port: int, host: str = "127.0.0.1", warm_pages=None) -> Server:
                 break
             except ApiError:
                 time.sleep(1.0)
-        # The stale-data rules, now and once a day (alerts after loads run in the queue).
-        threading.Thread(target=_daily_alerts, args=(srv,), name="cockpit-daily",
+        # The stale-data rules once a day and the brief schedules each minute, from now.
+        threading.Thread(target=_scheduler, args=(srv,), name="cockpit-schedule",
                          daemon=True).start()  # fmt: skip
         srv.warm_up(store, warm_pages)
         # Each load makes a new version: warm its default view too, beside the next load.
@@ -621,18 +687,30 @@ def _stop_queries_on_signals() -> None:
             return
 
 
-def _daily_alerts(srv: Server) -> None:
+DAILY_S = 24 * 3600
+TICK_S = 60.0
+
+
+def _scheduler(srv: Server) -> None:
+    """The server's clock: the stale-data alert rules once a day, the brief schedules each
+    minute (a schedule missed while the server was down is sent once, on the first round)."""
     from cockpit import alerts
     from cockpit.alerts import deliver
+    from cockpit.briefs import schedule
 
+    last_daily = None
     while not srv.queue.stopped:
         try:
             store = srv.store()
-            alerts.daily_check(store)
-            deliver.kick(store)  # retries left by a CLI load or an earlier run
-        except Exception:  # noqa: BLE001 - tomorrow's run tries again
-            log.exception("daily alert check failed")
-        time.sleep(24 * 3600)
+            if last_daily is None or time.monotonic() - last_daily >= DAILY_S:
+                last_daily = time.monotonic()
+                alerts.daily_check(store)
+                deliver.kick(store)  # retries left by a CLI load or an earlier run
+            schedule.tick(store)
+        except Exception:  # noqa: BLE001 - the next round tries again
+            log.exception("scheduled work failed")
+        srv.schedule_ticks += 1
+        time.sleep(TICK_S)
 
 
 def stop() -> None:

@@ -25,10 +25,11 @@ COMMANDS: dict[str, str] = {
     "sessions": "list password sign-in sessions, or end a user's (sign out everywhere)",
     "alerts": "list the alerts (KPI, load, values, state, delivery); --check the stale-data rules",
     "actions": "list the actions (overdue first): KPI, owner, due date, meeting, pinned link",
+    "brief": "the one-page brief of a view as PDF; --send a brief schedule now, list the sends",
 }
 # Commands that go through the running app server when there is one.
 VIA_SERVER = {"load", "loads", "undo", "sql", "kpis", "whatif", "goalseek", "demo", "user",
-              "alerts", "actions"}  # fmt: skip
+              "alerts", "actions", "brief"}  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

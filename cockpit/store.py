@@ -307,6 +307,39 @@ MIGRATIONS: list[tuple[int, str, list]] = [
             )""",
         ],
     ),
+    (
+        12,
+        "brief schedules and every send of one (issue 28)",
+        [
+            # Times are UTC. last_slot: the newest slot sent (or given up on); a slot missed
+            # while the server was down is sent once when it is back, never once per slot.
+            """CREATE TABLE IF NOT EXISTS brief_schedules (
+                name VARCHAR PRIMARY KEY,
+                cron VARCHAR NOT NULL,
+                timezone VARCHAR NOT NULL DEFAULT 'UTC',
+                view_url VARCHAR NOT NULL DEFAULT '',
+                recipients VARCHAR[] NOT NULL,
+                enabled BOOLEAN NOT NULL DEFAULT true,
+                last_slot TIMESTAMP,
+                saved_by VARCHAR,
+                saved_at TIMESTAMP
+            )""",
+            "CREATE SEQUENCE IF NOT EXISTS brief_send_ids START 1",
+            """CREATE TABLE IF NOT EXISTS brief_sends (
+                send_id BIGINT PRIMARY KEY,
+                schedule VARCHAR NOT NULL,
+                slot TIMESTAMP,
+                "at" TIMESTAMP NOT NULL,
+                trigger VARCHAR NOT NULL,
+                recipients VARCHAR[],
+                status VARCHAR NOT NULL,
+                error VARCHAR,
+                link VARCHAR,
+                version BIGINT,
+                pdf_bytes BIGINT
+            )""",
+        ],
+    ),
 ]
 
 

@@ -104,6 +104,15 @@ def send_email(conf: SmtpConfig, to: str, alert: dict) -> None:
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = conf.sender, to, subject(alert)
     msg.set_content(body(alert))
+    send_message(conf, msg)
+
+
+def send_message(conf: SmtpConfig, msg: EmailMessage) -> dict:
+    """Send one message through the SMTP server (STARTTLS when offered; a password is never
+    sent in clear to another machine); the recipients it refused, {} when none (alerts and
+    the scheduled briefs alike)."""
+    if not msg["From"]:
+        msg["From"] = conf.sender
     with smtplib.SMTP(conf.host, conf.port, timeout=TIMEOUT_S) as smtp:
         smtp.ehlo()
         if conf.starttls and smtp.has_extn("starttls"):
@@ -113,7 +122,7 @@ def send_email(conf: SmtpConfig, to: str, alert: dict) -> None:
             raise RuntimeError("the SMTP server offers no STARTTLS: the password is not sent")
         if conf.user and conf.password:
             smtp.login(conf.user, conf.password)
-        smtp.send_message(msg)
+        return smtp.send_message(msg)
 
 
 def post_webhook(url: str, alert: dict) -> None:

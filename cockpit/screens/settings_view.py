@@ -238,3 +238,49 @@ def end_sessions(store: Store, name: str, user: auth.User) -> int:
     with store.transaction() as cur:
         audit(cur, user.name, "sessions_ended", {"user": name, "sessions": ended})
     return ended
+
+
+def utc_text(t: dt.datetime | None) -> str:
+    return f"{t:%Y-%m-%d %H:%M} UTC" if t else "—"
+
+
+def brief_schedules_table(store: Store, user: auth.User) -> pd.DataFrame:
+    """The brief schedules as Settings shows them: cadence in words, view, recipients, the
+    last slot sent and the next (UTC)."""
+    from cockpit.briefs import cron, schedule
+
+    auth.require(user, "read")
+    now = schedule.utc_now()
+    rows = []
+    for s in schedule.list_schedules(store):
+        try:
+            upcoming = utc_text(s.next_slot(now)) if s.enabled else "off"
+        except ValueError as exc:
+            upcoming = f"not valid: {exc}"
+        rows.append({"name": s.name, "when": cron.describe(s.cron), "timezone": s.timezone,
+                     "view": s.view_url or "Overview (as it opens)",
+                     "recipients": ", ".join(s.recipients), "last_slot": utc_text(s.last_slot),
+                     "next_slot": upcoming})  # fmt: skip
+    columns = ["name", "when", "next_slot", "last_slot", "recipients", "view", "timezone"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def brief_sends_table(store: Store, user: auth.User, limit: int = 200) -> pd.DataFrame:
+    """Every send of a scheduled brief, newest first (when, slot, recipients, status, error)."""
+    from cockpit.briefs import schedule
+
+    rows = [
+        {
+            "at": utc_text(r["at"]),
+            "schedule": r["schedule"],
+            "slot": utc_text(r["slot"]),
+            "trigger": r["trigger"],
+            "recipients": ", ".join(r["recipients"]),
+            "status": r["status"],
+            "error": r["error"] or "—",
+            "link": r["link"] or "—",
+        }  # fmt: skip
+        for r in schedule.list_sends(store, user, limit=limit)
+    ]
+    columns = ["at", "schedule", "status", "slot", "recipients", "error", "trigger", "link"]
+    return pd.DataFrame(rows, columns=columns)

@@ -257,16 +257,10 @@ def pinned_link(ctx: PageContext) -> str:
 
 def context_lines(ctx: PageContext) -> list[tuple[str, str]]:
     """The view's filters, period and data date, written above exported tables."""
-    p = ctx.period
+    from cockpit.briefs.document import context_lines as lines
+
     version = ctx.state.asof or ctx.latest_seq
-    when = ctx.store.seq_time(version)
-    lines = [
-        ("Period", p.label if p else "—"),
-        ("Filters", "; ".join(f"{k}: {', '.join(v)}" for k, v in ctx.filters.items()) or "none"),
-        ("Data as of", f"load {version}" + (f", {when:%Y-%m-%d %H:%M}" if when else "")),
-        ("Link", pinned_link(ctx)),
-    ]
-    return lines
+    return [*lines(ctx.store, ctx.period, ctx.filters, version), ("Link", pinned_link(ctx))]
 
 
 def trend_section(ctx: PageContext, kpi_id: str, *, key: str) -> None:

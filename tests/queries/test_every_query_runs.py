@@ -100,6 +100,18 @@ SAMPLES: dict[str, object] = {
     "agenda": "[]",
     "changes": "[]",
     "prev_pack_id": None,
+    # Brief schedules and their sends (cockpit/briefs).
+    "schedule": "Monday pack",
+    "cron": "0 7 * * 1",
+    "timezone": "UTC",
+    "view_url": "?period=quarter",
+    "recipients": ["vic@example.com"],
+    "last_slot": dt.datetime(2025, 3, 31, 7, 0),
+    "slot": dt.datetime(2025, 4, 7, 7, 0),
+    "trigger": "server",
+    "version": 1,
+    "pdf_bytes": 60_000,
+    "schedule_filter": "Monday pack",
     **{f: ["Leeds"] for f in FILTERS},
 }
 
