@@ -24,7 +24,9 @@ SALES = [
     {"order_date": dt.date(2025, 1, 3), "site": "Bogotá", "revenue": 120, "channel": "Shop"},
     {"order_date": dt.date(2025, 1, 9), "site": "Bogotá", "revenue": 30, "channel": "Web"},
     {"order_date": dt.date(2025, 1, 4), "site": "Lima", "revenue": 200, "channel": "Shop"},
-    {"order_date": dt.date(2025, 1, 5), "site": "Quito", "revenue": 50, "channel": "Shop"},
+    # The month's last order on the 30th: January is complete, so its target is the whole
+    # month's (a month whose rows stop on the 9th would be paced: see test_forecast.py).
+    {"order_date": dt.date(2025, 1, 30), "site": "Quito", "revenue": 50, "channel": "Shop"},
 ]
 
 
