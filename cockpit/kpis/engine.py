@@ -647,16 +647,36 @@ class Pace:
         if not months:
             return None
         last = max(months)
-        fam = next((f for f in kpi.families if last in self.partial.get(f, ())), None)
+        fam = next((f for f in kpi.families if last in self._arriving(f)), None)
         if fam is None:
             nxt = add_months(last, 1)
             return PaceState(nxt, 0.0, False, month_end(last)) if nxt <= self.end else None
-        through = fc.last_day(last, self.comps.last_dates(fam))
+        through = fc.last_day(last, self._last_dates(fam))
         return PaceState(last, self._share(fam, last), True, through)
+
+    def _last_dates(self, fam: str) -> dict[dt.date, dt.date | None]:
+        """The last day with rows per month of the family's dataset, company-wide when the
+        daily rows know it: whether a month is still arriving is a fact of the load, not of
+        a slice (a site with no orders after the 9th of a month loaded to the 30th is not
+        "on the 9th"); the slice's own last dates otherwise."""
+        days = self.days.get(FAMILIES[fam].dataset)
+        if not days:
+            return self.comps.last_dates(fam)
+        out: dict[dt.date, dt.date] = {}
+        for day in days:
+            month = day.replace(day=1)
+            out[month] = max(out.get(month, day), day)
+        return out
+
+    def _arriving(self, fam: str) -> set:
+        if not self.days.get(FAMILIES[fam].dataset):
+            return self.partial.get(fam, set())
+        rows = self.loaded.get(FAMILIES[fam].dataset, {})
+        return partial_months(rows, self._last_dates(fam))
 
     def _share(self, fam: str, month: dt.date) -> float:
         dataset = FAMILIES[fam].dataset
-        last_dates = self.comps.last_dates(fam)
+        last_dates = self._last_dates(fam)
         if is_monthly_grain(last_dates):  # rows dated by month: the share of a usual month
             rows = self.loaded.get(dataset, {})
             earlier = [n for m, n in rows.items() if m is not None and m < month and n > 0]
