@@ -49,14 +49,13 @@ lines as not materialized (
         quantity,
         revenue,
         coalesce(cost, revenue - profit) as cost,
-        -- Each dimension asked for, else null (a constant costs nothing to group by).
-        case when list_contains($dimensions, 'site') then site end as site,
-        case when list_contains($dimensions, 'region') then region end as region,
-        case when list_contains($dimensions, 'channel') then channel end as channel,
-        case when list_contains($dimensions, 'customer') then customer end as customer,
-        case when list_contains($dimensions, 'ship_mode') then ship_mode end as ship_mode,
-        case when list_contains($dimensions, 'category') then category end as category,
-        case when list_contains($dimensions, 'product') then product end as product
+        site,
+        region,
+        channel,
+        customer,
+        ship_mode,
+        category,
+        product
     from orders_slice(
         $as_of,
         f_site := $site,
@@ -79,6 +78,23 @@ line_dims as (
 ),
 
 line_totals as (
+    -- no dimension: the month's lines as they are (the cards' query, kept as lean as before)
+    select
+        null as dimension,
+        l.month,
+        null as slice,
+        count(*) as rows,
+        max(l.order_date) as last_date,
+        count(l.order_id) as order_lines,
+        sum(l.quantity) as units,
+        sum(l.revenue) as revenue,
+        sum(l.cost) as cost,
+        sum(l.revenue) filter (where l.cost is not null) as margin_revenue,
+        sum(l.revenue - l.cost) as margin
+    from lines l
+    where l.month between $start and $end and len(coalesce($dimensions, [])) = 0
+    group by l.month
+    union all by name
     select
         x.dimension,
         l.month,
@@ -100,7 +116,7 @@ line_totals as (
         sum(l.revenue) filter (where l.cost is not null) as margin_revenue,
         sum(l.revenue - l.cost) as margin
     from lines l, line_dims x
-    where l.month between $start and $end
+    where l.month between $start and $end and x.dimension is not null
     group by all
 ),
 
@@ -113,11 +129,12 @@ line_totals as (
 order_parts as (
     select
         order_key,
-        site,
-        region,
-        channel,
-        customer,
-        ship_mode,
+        -- each dimension asked for, else null (a constant costs nothing to group by)
+        case when list_contains($dimensions, 'site') then site end as site,
+        case when list_contains($dimensions, 'region') then region end as region,
+        case when list_contains($dimensions, 'channel') then channel end as channel,
+        case when list_contains($dimensions, 'customer') then customer end as customer,
+        case when list_contains($dimensions, 'ship_mode') then ship_mode end as ship_mode,
         any_value(order_id) as order_id,
         min(order_date) as order_date,
         max(ship_date) as ship_date,
@@ -127,7 +144,7 @@ order_parts as (
         min(sla_days) as sla_days
     from lines
     where list_has_any($dimensions, ['site', 'region', 'channel', 'customer', 'ship_mode'])
-    group by order_key, site, region, channel, customer, ship_mode
+    group by all
 ),
 
 split_orders as (
@@ -167,20 +184,21 @@ collapsed as (
       and x.dimension in ('site', 'region', 'channel', 'customer', 'ship_mode')
     group by x.dimension, slice, p.order_key
     union all by name
+    -- no dimension: each order's lines (the cards' query)
     select
-        x.dimension,
+        null as dimension,
         null as slice,
-        l.order_key,
-        any_value(l.order_id) as order_id,
-        min(l.order_date) as order_date,
-        max(l.ship_date) as ship_date,
-        case when bool_or(l.tracks_delivery) then max(l.delivered_date)
-             else coalesce(max(l.delivered_date), max(l.ship_date)) end as done_date,
-        min(l.promised_date) as promised_date,
-        min(l.sla_days) as sla_days
-    from lines l, line_dims x
-    where x.dimension is null
-    group by x.dimension, slice, l.order_key
+        order_key,
+        any_value(order_id) as order_id,
+        min(order_date) as order_date,
+        max(ship_date) as ship_date,
+        case when bool_or(tracks_delivery) then max(delivered_date)
+             else coalesce(max(delivered_date), max(ship_date)) end as done_date,
+        min(promised_date) as promised_date,
+        min(sla_days) as sla_days
+    from lines
+    where len(coalesce($dimensions, [])) = 0
+    group by order_key
     -- one collapse per dimension: two tables of about a line each are faster than one
     union all by name
     select
@@ -238,7 +256,7 @@ returned_orders as (
     where order_id is not null
 ),
 
-orders_judged as not materialized (
+orders_judged as (
     select
         o.*,
         case
@@ -253,23 +271,31 @@ orders_judged as not materialized (
     left join returned_orders r on r.order_id = o.order_id
 ),
 
--- the one-part orders, judged once above, in each of their dimensions' slices
-orders_sliced as (
+-- the one-part orders, judged once above, in each of their dimensions' slices (one read of
+-- orders_judged: a second would collapse the orders again)
+orders_each as (
     select
         o.* exclude (dimension, slice),
-        x.dimension,
-        case x.dimension
-            when 'site' then o.site
-            when 'region' then o.region
-            when 'channel' then o.channel
-            when 'customer' then o.customer
-            when 'ship_mode' then o.ship_mode
+        o.dimension = 'parts' as is_part,
+        o.slice as own_slice,
+        unnest(case when o.dimension = 'parts' then list_intersect(
+            $dimensions, ['site', 'region', 'channel', 'customer', 'ship_mode']
+        ) else [o.dimension] end) as dimension
+    from orders_judged o
+),
+
+orders_sliced as (
+    select
+        *,
+        case
+            when not is_part then own_slice
+            when dimension = 'site' then site
+            when dimension = 'region' then region
+            when dimension = 'channel' then channel
+            when dimension = 'customer' then customer
+            when dimension = 'ship_mode' then ship_mode
         end as slice
-    from orders_judged o, line_dims x
-    where o.dimension = 'parts'
-      and x.dimension in ('site', 'region', 'channel', 'customer', 'ship_mode')
-    union all by name
-    select * from orders_judged where dimension is distinct from 'parts'
+    from orders_each
 ),
 
 order_totals as (
