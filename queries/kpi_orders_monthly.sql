@@ -12,14 +12,14 @@
 -- Parameters: $as_of (version), $start/$end (first days of the first and last month),
 --   $dimensions (empty, or the filter dimensions to slice by: each row names its
 --   `dimension`; several in one run collapse the orders once, see order_parts), filters
---   $site $region $channel
---   $category $product $customer $ship_mode (lists, null = all), $sla_keys/$sla_days
+--   $site $region $channel $category $product $customer $ship_mode (lists, null = all),
+--   $sla_keys/$sla_days
 --   (parallel lists: ship_mode or channel -> SLA days, '*' = default). An order without a
 --   promised_date is promised at its order date + the shortest SLA of its lines.
 --   Done means delivered when the line's load tracks delivery (9 in 10 of its shipped lines
 --   carry a delivery date): then a line shipped but not delivered is not known to be on
 --   time. A load without delivery tracking is judged by the delivery, else the ship date.
--- `lines` is read up to three times (line sums, order collapse, per-line slices): not
+-- `lines` is read once per use (line sums, each collapse): not
 -- materialized, so each read is a column scan rather than a copy of every line.
 with delivering as (
     select _load_id from orders
