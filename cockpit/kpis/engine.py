@@ -52,6 +52,11 @@ class Family:
         params = queries.parameters(queries.sql_text(self.query))
         return tuple(p for p in params if p in DIMENSIONS)
 
+    @property
+    def slices_at_once(self) -> bool:
+        """Whether the query slices by several dimensions in one run (`$dimensions`)."""
+        return "dimensions" in queries.parameters(queries.sql_text(self.query))
+
 
 FAMILIES: dict[str, Family] = {
     f.name: f
@@ -67,7 +72,7 @@ FAMILIES: dict[str, Family] = {
         Family("resolution", "kpi_resolution_percentiles", "contacts"),
     )
 }
-_KEYS = ("month", "slice", "part")
+_KEYS = ("month", "slice", "part", "dimension")
 
 
 def _check_families() -> None:
@@ -201,14 +206,28 @@ def uncovered_reason(kpi: Kpi, months, loaded: dict) -> str | None:
 
 # -- fetching components ------------------------------------------------------------------------
 def _query_params(
-    fam: Family, *, start, end, filters, dimension, as_of, sla, months, compare, threshold=20.0
+    fam: Family,
+    *,
+    start,
+    end,
+    filters,
+    dimension,
+    as_of,
+    sla,
+    months,
+    compare,
+    threshold=20.0,
+    dimensions=(),
 ):
+    # The orders query slices by several dimensions in one run (its rows name theirs).
+    dimensions = list(dimensions) or ([dimension] if dimension else [])
     params = {
         "threshold_seconds": float(threshold),
         "as_of": as_of,
         "start": start,
         "end": end,
         "dimension": dimension,
+        "dimensions": dimensions,
         "sla_keys": list(sla),
         "sla_days": [int(v) for v in sla.values()],
         "months": list(months),
@@ -229,8 +248,12 @@ def fetch_components(
     dimension: str | None = None,
     months: list[dt.date] = (),
     compare: list[dt.date] = (),
+    dimensions: tuple[str, ...] = (),
 ) -> dict[str, list[dict]]:
-    """Run each family's query (in a small thread pool, a cursor each) -> rows per family."""
+    """Run each family's query (in a small thread pool, a cursor each) -> rows per family.
+
+    `dimensions` (several at once) is for a family whose query takes `$dimensions` (orders):
+    its rows then name their `dimension`; split them before summing."""
     sla = targets_mod.sla_days(store) if "orders" in families else {}
     threshold = targets_mod.service_level_seconds(store)
 
@@ -239,6 +262,7 @@ def fetch_components(
         params = _query_params(
             fam, start=start, end=end, filters=filters, dimension=dimension,
             as_of=as_of, sla=sla, months=months, compare=compare, threshold=threshold,
+            dimensions=dimensions,
         )  # fmt: skip
         return memo.rows(store, fam.query, **params)
 

@@ -133,22 +133,32 @@ def what_moved(
     span = spark_months(period.end) + period.months + cmp_months
     loaded = data_months(store, as_of)
     fetched: dict[tuple, tuple] = {}
+    at_once: dict[str, dict] = {}
+
+    def fetch(fam: str, **how) -> list[dict]:
+        return fetch_components(
+            store, [fam], start=min(span), end=max(span), filters=filters, as_of=as_of, **how
+        )[fam]
+
+    def family_rows(fam: str, dim: str) -> list[dict]:
+        """One family's rows by `dim`. A query that slices by several dimensions at once
+        (orders) runs once for every dimension not pinned to one value, whichever KPIs moved:
+        it collapses the orders once, and the same view asks the same query again."""
+        if not FAMILIES[fam].slices_at_once:
+            return fetch(fam, dimension=dim)
+        if fam not in at_once:
+            dims = tuple(d for d in FAMILIES[fam].dimensions if len(filters.get(d, [])) != 1)
+            by_dim: dict = {}
+            for r in fetch(fam, dimensions=dims):
+                by_dim.setdefault(r["dimension"], []).append(r)
+            at_once[fam] = by_dim
+        return at_once[fam].get(dim, [])
 
     def components(fams: tuple, dim: str) -> tuple:
         """(named slices, total now, {slice: now}, {slice: before}) of the families by `dim`:
         fetched and summed once, shared by every card that reads the same families."""
         if (fams, dim) not in fetched:
-            comps = Components(
-                fetch_components(
-                    store,
-                    list(fams),
-                    start=min(span),
-                    end=max(span),
-                    filters=filters,
-                    as_of=as_of,
-                    dimension=dim,
-                )  # fmt: skip
-            )
+            comps = Components({fam: family_rows(fam, dim) for fam in fams})
             named = [s for s in comps.slices() if s is not None]
             fetched[(fams, dim)] = (
                 named,

@@ -24,6 +24,7 @@ SAMPLES: dict[str, object] = {
     "months": [JAN, dt.date(2025, 2, 1), MAR],
     "compare_months": [dt.date(2024, 10, 1), dt.date(2024, 11, 1), dt.date(2024, 12, 1)],
     "dimension": "site",
+    "dimensions": ["site", "category"],
     "sla_keys": ["Standard", "Express", "Freight", "*"],
     "sla_days": [5, 2, 10, 5],
     "threshold_seconds": 20,
@@ -133,6 +134,6 @@ def test_query_runs_with_bound_parameters(tiny_db, name, unfiltered):
     )
     params = {p: SAMPLES[p] for p in wanted}
     if unfiltered:
-        params.update({p: None for p in wanted if p in FILTERS or p == "dimension"})
+        params.update({p: None for p in wanted if p in FILTERS or p in ("dimension", "dimensions")})
     table = queries.run(tiny_db, name, **params)
     assert table.num_columns > 0
