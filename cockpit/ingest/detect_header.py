@@ -34,6 +34,8 @@ _NUMBER = re.compile(r"^[-+(]?\s*[$£€¥]?\s*[-+]?[\d.,]*\d[\d.,]*\s*%?\)?-?$"
 _TOTAL = re.compile(vocabulary.common()["row_labels"]["total"])
 _SUBTOTAL = re.compile(vocabulary.common()["row_labels"]["subtotal"])
 _TOTAL_NEEDLES = ("tota", "sum", "som", "gesamt")
+MAX_SUM_CHECKS = 100  # label rows per column whose numbers are checked against the rows above
+SUM_ROWS_ABOVE = 20_000  # ... when there are at most this many (a check reads them all)
 
 
 @dataclass
@@ -310,10 +312,14 @@ def _label_rows(body: pa.Table, cols: list[int], numbers, skip: set[int]) -> lis
         for needle in _TOTAL_NEEDLES:
             hit = pc.match_substring(col, needle, ignore_case=True)
             maybe = hit if maybe is None else pc.or_(maybe, hit)
-        for r in pc.indices_nonzero(pc.fill_null(maybe, False)).to_pylist():
+        hits = pc.indices_nonzero(pc.fill_null(maybe, False)).to_pylist()
+        # Hundreds of such labels in a column are its values ('Total Care' products): only a
+        # label that says so alone is then a total.
+        sums = len(hits) <= MAX_SUM_CHECKS
+        for r in hits:
             if r in out or r in skip:
                 continue
-            why = _total_label(col[r].as_py(), r, numbers, skip | set(out))
+            why = _total_label(col[r].as_py(), r, numbers if sums else None, skip | set(out))
             if why:
                 out[r] = why
     return sorted(out.items())
@@ -328,7 +334,7 @@ def _total_label(label: str, r: int, numbers, skip: set[int]) -> str | None:
     kind = "subtotal" if sub else ("grand total" if "grand" in text else "total")
     rest = (text[: found.start()] + text[found.end() :]).strip(" :-")
     said = not rest or found.start() > 0 or sub or kind == "grand total"
-    if not said and not numbers.sums_above(r, skip):
+    if not said and (numbers is None or not numbers.sums_above(r, skip)):
         return None  # "Total outage at Leeds": a row of data
     return f"{kind} row ({label.strip()!r})"
 
@@ -395,7 +401,7 @@ class _Numbers:
 
     def sums_above(self, r: int, skip: set[int]) -> bool:
         """Row r's numbers are the sums of the rows above it (since the last total, or all)."""
-        if r < 2 or len(self.body) > 1_000_000:
+        if r < 2 or r > SUM_ROWS_ABOVE:
             return False
         values = self.values()
         numeric = {k: v for k, v in values.items() if sum(x is not None for x in v) > 1}
