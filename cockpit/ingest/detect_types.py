@@ -61,7 +61,7 @@ _DURATION_NAME = re.compile(
     r"|run ?time|aht|length",
     re.I,
 )
-_ID_NAME = re.compile(r"(?i)(\bid|id$|_id\b|\bcode\b|\bno\b|number|\bref\b|\bkey\b|#)")
+_ID_NAME = re.compile(r"(?i)(\bid\b|id$|_id\b|\bcode\b|\bno\b|number|\bref\b|\bkey\b|#)")
 _BOOL_NAME = re.compile(
     r"\b(is|has|was)\b|flag|y/?n|answered|resolved|\bmet\b|error|active|\bok\b|sla|fcr"
     r"|overdue|breach",

@@ -199,6 +199,10 @@ def test_a_sentinel_letter_in_a_time_or_number_column_is_a_counted_placeholder(c
     assert p.kind == "time" and p.placeholders == {"N": 1} and p.bad_count == 0
     p = profile_column(con, pa.array(["4", "5", "X", "3", "2"]), 0, "Q7ALL")
     assert p.kind == "number" and p.placeholders == {"X": 1} and p.bad_count == 0
+    # 'Ideal' is no id: its stray letter is a placeholder too (an id column with codes is text)
+    p = profile_column(con, pa.array(["380", "x", "350"]), 0, "Ideal Minutes")
+    assert p.kind == "number" and p.placeholders == {"x": 1}
+    assert profile_column(con, pa.array(["1201", "X", "1300"]), 0, "Item Id").kind == "text"
     # a word is still a bad value
     p = profile_column(con, pa.array(["4", "5", "abc", "3", "2", "1", "4"]), 0, "Rating")
     assert p.bad_count == 1
