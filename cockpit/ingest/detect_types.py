@@ -254,7 +254,7 @@ def profile_columns(
     own values', else the file's (separators.py; `delimiter` is a csv's, None a workbook's).
     """
     convs = separators.conventions(
-        con, table, list(names), decimal_comma=decimal_comma, delimiter=delimiter
+        table, list(names), decimal_comma=decimal_comma, delimiter=delimiter
     )
     comma = {i for i in names if (convs[i].decimal_comma if i in convs else decimal_comma)}
     candidates = nominated(table, names) if fast and not decimal_comma else set()

@@ -14,7 +14,7 @@ decided, in order, by:
 Anything else is ambiguous: the column reads as thousands and the sheet is held, with why,
 since a silently wrong number is worse than a question.
 
-Only the first HEAD_ROWS rows are looked at: a value further down that the decided reading
+Only the first HEAD_ROWS rows are looked at (fewer in a wide sheet, HEAD_CELLS): a value further down that the decided reading
 cannot parse is a bad value, reported with its row, never a silently other number.
 """
 
@@ -24,35 +24,25 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 HEAD_ROWS = 2000
+HEAD_CELLS = 200_000  # a wide sheet is looked at in fewer rows ...
+HEAD_ROWS_WIDE = 50  # ... but never fewer than these
 
-# The value stripped to digits and separators, when it is written like a number at all.
-_NUMBERISH = "\\(?[-+]?([$£€¥]|[A-Z]{3})?\\s?[-+]?\\d[\\d.,\\s''’]*%?\\)?-?"
-_SQL = """
-with v as (
-    select col, k from (
-        select col, regexp_replace(trim(v), '[^\\d.,]', '', 'g') as k, trim(v) as raw
-        from _sep_long where v is not null and regexp_matches(v, '\\d[.,]\\d')
-    ) where regexp_full_match(raw, $numberish)
-)
-select col,
-    count(*) filter (regexp_full_match(k,
-        '\\d{1,3}(,\\d{3})+\\.\\d+|\\d*\\.(\\d{1,2}|\\d{4,})|\\d{4,}\\.\\d+|0\\.\\d+'
-        || '|\\d{1,3}(,\\d{3}){2,}')) as dot,
-    count(*) filter (regexp_full_match(k,
-        '\\d{1,3}(\\.\\d{3})+,\\d+|\\d*,(\\d{1,2}|\\d{4,})|\\d{4,},\\d+|0,\\d+'
-        || '|\\d{1,3}(\\.\\d{3}){2,}')) as comma,
-    count(*) filter (regexp_full_match(k, '\\d{1,3}(,\\d{3})+\\.\\d+|\\d*\\.\\d*0')) as dot_text,
-    count(*) filter (regexp_full_match(k, '[1-9]\\d{0,2}\\.\\d{3}')) as dot_amb,
-    count(*) filter (regexp_full_match(k, '[1-9]\\d{0,2},\\d{3}')) as comma_amb,
-    count(*) filter (regexp_full_match(k, '[1-9]\\d{0,2}[.,]\\d{2}0')) as amb_zero
-from v group by col
-"""
-_PLAIN_SQL = """
-select col, count(*) as plain from _sep_long
-where v is not null and regexp_full_match(trim(v), '[-+]?\\d+') group by col
-"""
+# A value written like a number at all (sign, currency, digits and separators, %).
+_NUMBERISH = r"^\(?[-+]?([$£€¥]|[A-Z]{3})?\s?[-+]?\d[\d.,\s'’]*%?\)?-?$"
+# Shapes of the value stripped to its digits and separators (k), each counted per column.
+SHAPES = {
+    "dot": r"^(\d{1,3}(,\d{3})+\.\d+|\d*\.(\d{1,2}|\d{4,})|\d{4,}\.\d+|0\.\d+"
+    r"|\d{1,3}(,\d{3}){2,})$",
+    "comma": r"^(\d{1,3}(\.\d{3})+,\d+|\d*,(\d{1,2}|\d{4,})|\d{4,},\d+|0,\d+"
+    r"|\d{1,3}(\.\d{3}){2,})$",
+    "dot_text": r"^(\d{1,3}(,\d{3})+\.\d+|\d*\.\d*0)$",  # no number cell writes these
+    "dot_amb": r"^[1-9]\d{0,2}\.\d{3}$",
+    "comma_amb": r"^[1-9]\d{0,2},\d{3}$",
+    "amb_zero": r"^[1-9]\d{0,2}[.,]\d{2}0$",
+}
 
 
 @dataclass
@@ -62,30 +52,20 @@ class Convention:
 
 
 def conventions(
-    con, table: pa.Table, columns: list[int], *, decimal_comma: bool, delimiter: str | None
+    table: pa.Table, columns: list[int], *, decimal_comma: bool, delimiter: str | None
 ) -> dict[int, Convention]:
     """Per column c{i} with separated numbers: its decimal separator (see the module doc).
 
     `delimiter` is the csv's (None for a workbook); `decimal_comma` the sheet's default."""
-    head = table.slice(0, HEAD_ROWS)
+    head = table.slice(0, max(HEAD_ROWS_WIDE, min(HEAD_ROWS, HEAD_CELLS // len(columns or [0]))))
     n = head.num_rows
     if not columns or n == 0:
         return {}
-    chunks = [c for i in columns for c in head.column(f"c{i}").chunks]
-    long = pa.table(
-        {
-            "col": pa.array(np.repeat(np.array(columns, dtype=np.int64), n)),
-            "v": pa.chunked_array(chunks, type=pa.string()),
-        }
-    )
-    con.register("_sep_long", long)
-    try:
-        rows = con.sql(_SQL, params={"numberish": _NUMBERISH}).to_arrow_table().to_pylist()
-        if not rows:
-            return {}
-        plain = dict(con.sql(_PLAIN_SQL).fetchall())
-    finally:
-        con.unregister("_sep_long")
+    rows = _shapes(head, columns)
+    if not rows:
+        return {}
+    amb = [r["col"] for r in rows if r["amb_zero"]]
+    plain = _plain_counts(head, amb) if amb else {}
     workbook = delimiter is None
     comma_votes = sum(r["comma"] for r in rows) + (1 if decimal_comma else 0)
     dot_votes = sum(r["dot_text" if workbook else "dot"] for r in rows)
@@ -102,6 +82,49 @@ def conventions(
         conv = _decide(r, plain.get(r["col"], 0), vote, workbook, decimal_comma)
         if conv is not None:
             out[r["col"]] = conv
+    return out
+
+
+def _shapes(head: pa.Table, columns: list[int]) -> list[dict]:
+    """Per column with separated numbers: how many of its values have each of SHAPES (Arrow's
+    regex kernels over the columns laid end to end: wide sheets have thousands of columns)."""
+    n = head.num_rows
+    chunks = [c for i in columns for c in head.column(f"c{i}").chunks]
+    # One array: Arrow's regex kernels compile their pattern per chunk.
+    values = pa.concat_arrays([c.cast(pa.string()) for c in chunks])
+    col = np.repeat(np.arange(len(columns)), n)
+    keep = pc.fill_null(pc.match_substring_regex(values, r"\d[.,]\d"), False)
+    values, col = values.filter(keep), col[keep.to_numpy(zero_copy_only=False)]
+    if not len(values):
+        return []
+    values = pc.utf8_trim_whitespace(values)
+    keep = pc.fill_null(pc.match_substring_regex(values, _NUMBERISH), False)
+    values, col = values.filter(keep), col[keep.to_numpy(zero_copy_only=False)]
+    if not len(values):
+        return []
+    k = pc.replace_substring_regex(values, r"[^\d.,]", "")
+    counts = {
+        name: np.bincount(
+            col,
+            weights=pc.match_substring_regex(k, rx).to_numpy(zero_copy_only=False),
+            minlength=len(columns),
+        )  # fmt: skip
+        for name, rx in SHAPES.items()
+    }
+    seen = set(np.unique(col).tolist())
+    return [
+        {"col": c, **{name: int(counts[name][j]) for name in SHAPES}}
+        for j, c in enumerate(columns)
+        if j in seen
+    ]
+
+
+def _plain_counts(head: pa.Table, columns: list[int]) -> dict[int, int]:
+    """Per column: its plain whole numbers ('800')."""
+    out = {}
+    for i in columns:
+        v = pc.utf8_trim_whitespace(head.column(f"c{i}"))
+        out[i] = pc.sum(pc.fill_null(pc.match_substring_regex(v, r"^[-+]?\d+$"), False)).as_py()
     return out
 
 

@@ -36,7 +36,6 @@ ALLOWED = {
     "cockpit/ingest/commit.py": "writes inside a load's transaction",
     "cockpit/ingest/mapping.py": "the layout upsert inside a load's transaction",
     "cockpit/ingest/clean_columns.py": "SQL generated from a file's own columns (scratch tables)",
-    "cockpit/ingest/separators.py": "SQL generated from a file's own columns (scratch tables)",
     "cockpit/ingest/detect_header.py": "SQL generated from a file's own columns (scratch tables)",
     "cockpit/ingest/detect_types.py": "SQL generated from a file's own columns (scratch tables)",
     "cockpit/ingest/typed.py": "SQL generated from a file's own columns (scratch tables)",
