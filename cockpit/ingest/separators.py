@@ -38,7 +38,8 @@ SHAPES = {
     r"|\d{1,3}(,\d{3}){2,})$",
     "comma": r"^(\d{1,3}(\.\d{3})+,\d+|\d*,(\d{1,2}|\d{4,})|\d{4,},\d+|0,\d+"
     r"|\d{1,3}(\.\d{3}){2,})$",
-    "dot_text": r"^(\d{1,3}(,\d{3})+\.\d+|\d*\.\d*0)$",  # no number cell writes these
+    # what no number cell writes: comma groups, or a sure decimal point with a trailing zero
+    "dot_text": r"^(\d{1,3}(,\d{3})+\.\d+|\d*\.\d?0|\d*\.\d{3,}0|\d{4,}\.\d*0|0\.\d*0)$",
     "dot_amb": r"^[1-9]\d{0,2}\.\d{3}$",
     "comma_amb": r"^[1-9]\d{0,2},\d{3}$",
     "amb_zero": r"^[1-9]\d{0,2}[.,]\d{2}0$",

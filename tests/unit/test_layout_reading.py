@@ -74,6 +74,16 @@ def test_another_columns_proven_thousands_decide_an_ambiguous_one():
     assert not any(c.number_ambiguous for c in a.columns)
 
 
+def test_in_a_workbook_a_proven_column_decides_its_neighbour_too():
+    # text cells: 'Budget' proves '.' groups thousands (1.010 beside 510), a trailing zero
+    # that is no evidence of a decimal point; 'Actual' (1.107) follows it.
+    rows = [["Month", "Actual", "Budget"], ["2025-01-01", "1.107", "1.010"],
+            ["2025-02-01", "457", "510"]]  # fmt: skip
+    got, _ = _typed(xlsx({"S": rows}), "x.xlsx")
+    assert got["Actual"] == [1107.0, 457.0]
+    assert got["Budget"] == [1010.0, 510.0]
+
+
 def test_swiss_apostrophes_as_text_in_a_workbook_and_a_csv():
     got, _ = _typed(xlsx({"S": [["Date", "Target"], ["2025-01-01", "5'000"],
                                 ["2025-02-01", "1'250.50"]]}), "x.xlsx")  # fmt: skip
