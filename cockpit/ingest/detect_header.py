@@ -33,7 +33,8 @@ _NUMBER = re.compile(r"^[-+(]?\s*[$£€¥]?\s*[-+]?[\d.,]*\d[\d.,]*\s*%?\)?-?$"
 # Total", "Subtotal", "Zwischensumme"...
 _TOTAL = re.compile(vocabulary.common()["row_labels"]["total"])
 _SUBTOTAL = re.compile(vocabulary.common()["row_labels"]["subtotal"])
-_TOTAL_NEEDLES = ("tota", "sum", "som", "gesamt")
+# Where such a label may start or end (a cheap first pass: the vocabulary's patterns decide).
+_CANDIDATE = r"^\s*(grand|sub|sous|zwischen|tota|sum|som|gesamt)|(tota\w*|gesamt)\s*:?\s*$"
 MAX_SUM_CHECKS = 100  # label rows per column whose numbers are checked against the rows above
 SUM_ROWS_ABOVE = 20_000  # ... when there are at most this many (a check reads them all)
 
@@ -306,12 +307,10 @@ def _label_rows(body: pa.Table, cols: list[int], numbers, skip: set[int]) -> lis
     out: dict[int, str] = {}
     for c in cols[:3]:
         col = body.column(c)
-        if not pa.types.is_string(col.type) or not _may_contain_any(col):
+        if not pa.types.is_string(col.type):
             continue
-        maybe = None
-        for needle in _TOTAL_NEEDLES:
-            hit = pc.match_substring(col, needle, ignore_case=True)
-            maybe = hit if maybe is None else pc.or_(maybe, hit)
+        # One pass of an anchored regex finds the few candidates; only they pay for the rest.
+        maybe = pc.match_substring_regex(col, _CANDIDATE, ignore_case=True)
         hits = pc.indices_nonzero(pc.fill_null(maybe, False)).to_pylist()
         # Hundreds of such labels in a column are its values ('Total Care' products): only a
         # label that says so alone is then a total.
@@ -337,24 +336,6 @@ def _total_label(label: str, r: int, numbers, skip: set[int]) -> str | None:
     if not said and (numbers is None or not numbers.sums_above(r, skip)):
         return None  # "Total outage at Leeds": a row of data
     return f"{kind} row ({label.strip()!r})"
-
-
-def _may_contain_any(col: pa.ChunkedArray) -> bool:
-    needles = tuple(
-        v for n in _TOTAL_NEEDLES for v in (n.encode(), n.upper().encode(), n.title().encode())
-    )
-    return _may_contain(col, needles)
-
-
-def _may_contain(col: pa.ChunkedArray, needles: tuple[bytes, ...]) -> bool:
-    """False when no string of the column can contain any needle (one scan of its bytes)."""
-    if not pa.types.is_string(col.type):
-        return True
-    for chunk in col.chunks:
-        data = chunk.buffers()[2]
-        if data is not None and any(memoryview(data).tobytes().find(n) >= 0 for n in needles):
-            return True
-    return False
 
 
 def _repeated_header(body: pa.Table, names) -> list[int]:
