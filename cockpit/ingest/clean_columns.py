@@ -21,8 +21,8 @@ import numpy as np
 import pyarrow as pa
 
 from cockpit.ingest import typed
+from cockpit.ingest.profile import COMPACT_DATE_NAME, ColumnProfile
 from cockpit.ingest.profile import DATE_NAME as _DATE_NAME
-from cockpit.ingest.profile import ColumnProfile
 
 PLAIN_NUMBER = "[-+]?[0-9]+(\\.[0-9]+)?"  # the full detector's cast-at-once shape
 _PLAIN_NUMBER = re.compile(PLAIN_NUMBER)
@@ -189,6 +189,8 @@ def _profile(i: int, name: str, kind, facts: dict, n_rows: int) -> ColumnProfile
             return None  # 0/1 may be yes/no: the full detector weighs the header
         if _DATE_NAME.search(name) and lo >= 20000 and hi <= 80000:
             return None  # maybe Excel serial dates
+        if COMPACT_DATE_NAME.search(name) and lo >= 100000 and hi < 100_000_000:
+            return None  # maybe Excel serial dates, or compact ones (250115, 20250115)
         return p
     if facts[f"lo{i}"] < _EPOCH_END:
         return None

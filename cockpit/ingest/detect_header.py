@@ -19,15 +19,24 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cockpit import vocabulary
 from cockpit.ingest import scratch, typed
+from cockpit.ingest.header_words import strip_accents
 from cockpit.ingest.kernels import map_columns
 from cockpit.ingest.kernels import present as present_cells
 from cockpit.ingest.read import RawSheet
 
 SCAN_ROWS = 100
 _NUMBER = re.compile(r"^[-+(]?\s*[$£€¥]?\s*[-+]?[\d.,]*\d[\d.,]*\s*%?\)?-?$")
-TOTAL_PATTERN = r"(?i)^\s*(grand\s+total|sub[\s-]?totals?|totals?)\b|\btotals?\s*:?\s*$"
-_EXACT_TOTAL = re.compile(r"(?i)^\s*(grand\s+total|sub[\s-]?total|totals?)\s*:?\s*$")
+# Total and subtotal labels in the seven languages (queries/vocabulary/common.toml, matched on
+# accentless lower-case labels): "Total", "Grand total", "Summe", "Gesamt", "Totale", "Leeds
+# Total", "Subtotal", "Zwischensumme"...
+_TOTAL = re.compile(vocabulary.common()["row_labels"]["total"])
+_SUBTOTAL = re.compile(vocabulary.common()["row_labels"]["subtotal"])
+# Where such a label may start or end (a cheap first pass: the vocabulary's patterns decide).
+_CANDIDATE = r"^\s*(grand|sub|sous|zwischen|tota|sum|som|gesamt)|(tota\w*|gesamt)\s*:?\s*$"
+MAX_SUM_CHECKS = 100  # label rows per column whose numbers are checked against the rows above
+SUM_ROWS_ABOVE = 20_000  # ... when there are at most this many (a check reads them all)
 
 
 @dataclass
@@ -83,11 +92,69 @@ def find_header(raw: RawSheet, grid: list[list[str | None]]) -> list[int]:
             break
     if header is None:
         return [next(r for r, n in enumerate(counts) if n)]
-    if header > 0 and _is_super_row(raw, grid, header - 1, header, width):
+    if header > 0 and (
+        _is_super_row(raw, grid, header - 1, header, width) or _is_lone_super(grid, header)
+    ):
         return [header - 1, header]
-    if header + 1 < len(grid) and _is_sub_row(raw, grid, header, width):
+    if header + 1 < len(grid) and (
+        _is_sub_row(raw, grid, header, width) or _is_units_row(grid, header)
+    ):
         return [header, header + 1]
     return [header]
+
+
+_UNIT = re.compile(
+    r"(?i)^[(\[]?\s*(£|\$|€|¥|%|#|n°|no\.?|eur|usd|gbp|chf|jpy|cad|aud|min|mins|minutes?|s|sec"
+    r"|secs|seconds?|h|hr|hrs|hours?|hh:mm(:ss)?|h:mm(:ss)?|units?|pcs|pieces|qty|kg|g|t|km|m|l"
+    r"|date|dd/mm/yyyy|mm/dd/yyyy|yyyy-mm-dd|dd\.mm\.yyyy|text|count|ratio|pct|percent|x|y/n"
+    r"|1-5|0-10|days?|calls|tickets|orders)\s*[)\]]?$"
+)
+
+
+def _is_units_row(grid, header: int) -> bool:
+    """A row of units under the header ('£', 'min', '#', 'dd/mm/yyyy') over data."""
+    top, sub = grid[header], grid[header + 1]
+    cells = [v for v in sub if v is not None]
+    if len(cells) < 2 or not all(_UNIT.match(v) for v in cells):
+        return False
+    if any(v is not None and top[c] is None for c, v in enumerate(sub)):
+        return False  # a unit under no header: not a units row
+    below = grid[header + 2 : header + 12]
+    return any(_is_number(v) for row in below for v in row)
+
+
+def _known_names() -> frozenset[str]:
+    global _KNOWN
+    if _KNOWN is None:
+        from cockpit import datasets
+        from cockpit.ingest.header_words import words
+
+        known = set()
+        for ds in datasets.DATASETS:
+            for col in datasets.get(ds).column_names:
+                known.add(words(col.replace("_", " ")))
+                known.update(words(s) for s in vocabulary.synonyms(ds, col))
+        _KNOWN = frozenset(known)
+    return _KNOWN
+
+
+_KNOWN: frozenset[str] | None = None
+
+
+def _is_lone_super(grid, header: int) -> bool:
+    """One word right above a header cell ('Interval' over 'Start') that together name a known
+    column: a super-header over one column (a title is words, or stands apart)."""
+    from cockpit.ingest.header_words import words
+
+    above, below = grid[header - 1], grid[header]
+    cells = [(c, v) for c, v in enumerate(above) if v is not None]
+    if len(cells) != 1:
+        return False
+    c, v = cells[0]
+    sub = below[c] if c < len(below) else None
+    if sub is None or _is_number(v) or len(v.split()) > 1:
+        return False
+    return words(f"{v} {sub}") in _known_names()
 
 
 def _is_super_row(raw: RawSheet, grid, sup: int, header: int, width: int) -> bool:
@@ -124,6 +191,9 @@ def header_names(raw: RawSheet, grid, header_rows: list[int]) -> list[str | None
     last = grid[header_rows[-1]]
     if len(header_rows) == 1:
         return list(last)
+    top = grid[header_rows[0]]
+    if _is_units_row(grid, header_rows[0]):  # 'Revenue' over '£': 'Revenue (£)'
+        return [f"{t} ({u})" if t and u else t for t, u in zip(top, last, strict=True)]
     sup_row = list(grid[header_rows[0]])
     merges = _merges_in_row(raw, header_rows[0])
     if merges:
@@ -198,13 +268,12 @@ def find_layout(raw: RawSheet) -> Layout:
 
     blank = np.flatnonzero(counts == 0).tolist()
     excluded += [(start + r, "blank row") for r in blank]
-    excluded += [(start + r, why) for r, why in _label_rows(body, data_cols, names)]
     excluded += [(start + r, "repeated header row") for r in _repeated_header(body, names)]
-    done = {r for r, _ in excluded}
-    skip = {r - start for r in done}
-    excluded += [
-        (start + r, why) for r, why in _sum_rows(body, data_cols, present, raw.decimal_comma, skip)
-    ]
+    numbers = _Numbers(body, data_cols, raw.decimal_comma)
+    skip = {r - start for r, _ in excluded}
+    excluded += [(start + r, why) for r, why in _label_rows(body, data_cols, numbers, skip)]
+    skip = {r - start for r, _ in excluded}
+    excluded += [(start + r, why) for r, why in _sum_rows(body, data_cols, present, numbers, skip)]
     excluded = sorted(set(excluded))
     n_total = sum(1 for _, why in excluded if "total" in why)
     if n_total:
@@ -228,42 +297,45 @@ def _row_counts(present: list, cols: list[int], n: int) -> np.ndarray:
     return total
 
 
-def _label_rows(body: pa.Table, cols: list[int], names) -> list[tuple[int, str]]:
-    """Rows labelled Total / Grand Total / Subtotal ... in one of their first three cells."""
-    out = {}
+def _label_rows(body: pa.Table, cols: list[int], numbers, skip: set[int]) -> list[tuple[int, str]]:
+    """Rows labelled as totals in one of their first three cells.
+
+    A label that is only the word ("Total", "Grand Total", "Summe:", "Subtotal") or names its
+    section before it ("Leeds Total") says so; one that goes on ("Total outage at Leeds", a
+    ticket's subject) is a total only when its numbers are the sums of the rows above.
+    """
+    out: dict[int, str] = {}
     for c in cols[:3]:
         col = body.column(c)
-        if not _may_contain(col, (b"otal", b"OTAL")):
+        if not pa.types.is_string(col.type):
             continue
-        # Every label says "total" in some case: a plain substring search finds the few
-        # candidates, and only they pay for the regex.
-        maybe = pc.or_(pc.match_substring(col, "otal"), pc.match_substring(col, "OTAL"))
-        rows = pc.indices_nonzero(pc.fill_null(maybe, False))
-        hits = rows.filter(
-            pc.fill_null(pc.match_substring_regex(col.take(rows), TOTAL_PATTERN), False)
-        ).to_pylist()
+        # One pass of an anchored regex finds the few candidates; only they pay for the rest.
+        maybe = pc.match_substring_regex(col, _CANDIDATE, ignore_case=True)
+        hits = pc.indices_nonzero(pc.fill_null(maybe, False)).to_pylist()
+        # Hundreds of such labels in a column are its values ('Total Care' products): only a
+        # label that says so alone is then a total.
+        sums = len(hits) <= MAX_SUM_CHECKS
         for r in hits:
-            label = col[r].as_py().strip()
-            # "Total Care Shampoo" in a full row is a product, not a total.
-            if not _EXACT_TOTAL.match(label) and not re.search(r"(?i)sub[\s-]?total|grand", label):
-                full = all(body.column(k)[r].is_valid for k in cols)
-                if full:
-                    continue
-            kind = "grand total" if "grand" in label.lower() else (
-                "subtotal" if re.search(r"(?i)sub[\s-]?total", label) else "total")  # fmt: skip
-            out.setdefault(r, f"{kind} row ({label!r})")
+            if r in out or r in skip:
+                continue
+            why = _total_label(col[r].as_py(), r, numbers if sums else None, skip | set(out))
+            if why:
+                out[r] = why
     return sorted(out.items())
 
 
-def _may_contain(col: pa.ChunkedArray, needles: tuple[bytes, ...]) -> bool:
-    """False when no string of the column can contain any needle (one scan of its bytes)."""
-    if not pa.types.is_string(col.type):
-        return True
-    for chunk in col.chunks:
-        data = chunk.buffers()[2]
-        if data is not None and any(memoryview(data).tobytes().find(n) >= 0 for n in needles):
-            return True
-    return False
+def _total_label(label: str, r: int, numbers, skip: set[int]) -> str | None:
+    text = strip_accents(label).strip().lower()
+    sub = _SUBTOTAL.search(text)
+    found = sub or _TOTAL.search(text)
+    if not found:
+        return None
+    kind = "subtotal" if sub else ("grand total" if "grand" in text else "total")
+    rest = (text[: found.start()] + text[found.end() :]).strip(" :-")
+    said = not rest or found.start() > 0 or sub or kind == "grand total"
+    if not said and (numbers is None or not numbers.sums_above(r, skip)):
+        return None  # "Total outage at Leeds": a row of data
+    return f"{kind} row ({label.strip()!r})"
 
 
 def _repeated_header(body: pa.Table, names) -> list[int]:
@@ -285,7 +357,45 @@ def _same_text(col, text: str) -> pa.Array:
     return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col), text), False)
 
 
-def _sum_rows(body, cols, present, decimal_comma, skip: set[int]) -> list[tuple[int, str]]:
+class _Numbers:
+    """The sheet's cells read as numbers (computed once, when a row must be checked)."""
+
+    def __init__(self, body: pa.Table, cols: list[int], decimal_comma: bool):
+        self.body, self.cols, self.decimal_comma = body, cols, decimal_comma
+        self._values: dict[str, list] | None = None
+        self.key: int | None = None
+
+    def values(self, but: int | None = None) -> dict[str, list]:
+        if self._values is None:
+            con = scratch.cursor()
+            try:
+                con.register("_sum_src", self.body)
+                exprs = [
+                    f'{typed.number_sql(f"c{c}", self.decimal_comma)} as "n{c}"' for c in self.cols
+                ]
+                nums = con.sql(f"select {', '.join(exprs)} from _sum_src").to_arrow_table()
+            finally:
+                con.close()
+            self._values = {nm: nums[nm].to_pylist() for nm in nums.column_names}
+        drop = f"n{but}" if but is not None else None
+        return {k: v for k, v in self._values.items() if k != drop}
+
+    def sums_above(self, r: int, skip: set[int]) -> bool:
+        """Row r's numbers are the sums of the rows above it (since the last total, or all)."""
+        if r < 2 or r > SUM_ROWS_ABOVE:
+            return False
+        values = self.values()
+        numeric = {k: v for k, v in values.items() if sum(x is not None for x in v) > 1}
+        rows = [i for i in range(r) if i not in skip]
+        last = max((i for i in skip if i < r), default=-1)
+        for lo in (last + 1, 0):
+            part = [i for i in rows if i >= lo]
+            if len(part) >= 2 and _sums_match(numeric, part, r):
+                return True
+        return False
+
+
+def _sum_rows(body, cols, present, numbers: _Numbers, skip: set[int]) -> list[tuple[int, str]]:
     """Rows with a blank key (first column filled in half the rows or more) whose numbers sum the rows above."""
     if not cols or body.num_rows < 3:
         return []
@@ -299,20 +409,16 @@ def _sum_rows(body, cols, present, decimal_comma, skip: set[int]) -> list[tuple[
     ]
     if not candidates or len(candidates) > 10_000:
         return []
-    con = scratch.cursor()
-    try:
-        con.register("_sum_src", body)
-        exprs = [f'{typed.number_sql(f"c{c}", decimal_comma)} as "n{c}"' for c in cols if c != key]
-        nums = con.sql(f"select {', '.join(exprs)} from _sum_src").to_arrow_table()
-    finally:
-        con.close()
-    numeric = [nm for nm in nums.column_names if nums[nm].null_count < n - len(candidates)]
+    nums = numbers.values(but=key)
+    numeric = [nm for nm, v in nums.items() if sum(x is None for x in v) < n - len(candidates)]
     if not numeric:
         return []
-    values = {nm: nums[nm].to_pylist() for nm in numeric}
+    values = {nm: nums[nm] for nm in numeric}
     out, block_start, found = [], 0, set()
     for r in candidates:
-        for lo in (block_start, 0):
+        # a section starts after the last total found above it (labelled, or summing)
+        last = max((i for i in (skip | found) if i < r), default=-1)
+        for lo in dict.fromkeys((last + 1, block_start, 0)):
             rows = [i for i in range(lo, r) if i not in skip and i not in found]
             if len(rows) >= 2 and _sums_match(values, rows, r):
                 out.append((r, "subtotal row (blank key, numbers sum the rows above)"))
@@ -323,13 +429,17 @@ def _sum_rows(body, cols, present, decimal_comma, skip: set[int]) -> list[tuple[
 
 
 def _sums_match(values: dict[str, list], rows: list[int], r: int) -> bool:
-    checked = 0
+    """Each number of row r is the sum of its column over `rows` (or, a rate, their mean),
+    and at least one is a sum."""
+    summed = 0
     for col in values.values():
         v = col[r]
         if v is None:
             continue
-        total = sum(col[i] for i in rows if col[i] is not None)
-        if not math.isclose(v, total, rel_tol=1e-9, abs_tol=1e-6):
+        seen = [col[i] for i in rows if col[i] is not None]
+        total = sum(seen)
+        if math.isclose(v, total, rel_tol=1e-9, abs_tol=1e-6):
+            summed += 1
+        elif not (seen and math.isclose(v, total / len(seen), rel_tol=1e-6, abs_tol=1e-6)):
             return False
-        checked += 1
-    return checked > 0
+    return summed > 0

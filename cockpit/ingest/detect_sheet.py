@@ -47,6 +47,8 @@ def analyse_sheet(raw: RawSheet, *, date_order: str | None = None) -> SheetAnaly
     for c in analysis.columns:
         if c.ambiguous:
             analysis.messages.append(f"column {c.name!r}: {c.ambiguous}")
+        if c.number_ambiguous:
+            analysis.messages.append(f"column {c.name!r}: {c.number_ambiguous}")
         if c.bad_count:
             analysis.messages.append(
                 f"column {c.name!r}: {c.bad_count} value(s) are not {c.kind}"
@@ -60,7 +62,12 @@ def _profiles(raw: RawSheet, layout: Layout, date_order: str | None) -> list[Col
     con = scratch.cursor()
     try:
         profiles = profile_columns(
-            con, rows, layout.names, decimal_comma=raw.decimal_comma, date_order=date_order
+            con,
+            rows,
+            layout.names,
+            decimal_comma=raw.decimal_comma,
+            date_order=date_order,
+            delimiter=raw.delimiter,
         )
     finally:
         con.close()

@@ -6,6 +6,8 @@ How a value that does not parse as the column's kind is judged:
   in Commodity Cost", "See ASN-93 (ID#:1281)") or a word repeated in the column (e.g.
   "Pending" twice) -> NULL, counted; in a date column a value naming a month next to digits
   is never a note ("Jan 32, 2024" is a bad date);
+- a sentinel letter or two ("N", "X", "NA") in a column of times, numbers or dates -> NULL,
+  counted (an export's code for "none"; a stray letter must not fail the column or its row);
 - anything else is a bad value ("12/31/2024" in a day-first column, "abc" once in a quantity
   column, "12 kg"): the cell becomes NULL and typed.py reports it, so the row can be rejected.
 A column takes a typed kind when that kind parses at least half of its non-placeholder values
@@ -36,11 +38,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cockpit import vocabulary
-from cockpit.ingest import typed
+from cockpit.ingest import separators, typed
 from cockpit.ingest.clean_columns import clean_profiles, nominated
 from cockpit.ingest.kernels import map_columns
+from cockpit.ingest.profile import COMPACT_DATE_NAME, ColumnProfile
 from cockpit.ingest.profile import DATE_NAME as _DATE_NAME
-from cockpit.ingest.profile import ColumnProfile
 
 __all__ = ["ColumnProfile", "profile_columns", "swap_order"]  # ColumnProfile: where it was
 
@@ -59,7 +61,7 @@ _DURATION_NAME = re.compile(
     r"|run ?time|aht|length",
     re.I,
 )
-_ID_NAME = re.compile(r"(?i)(\bid|id$|_id\b|\bcode\b|\bno\b|number|\bref\b|\bkey\b|#)")
+_ID_NAME = re.compile(r"(?i)(\bid\b|id$|_id\b|\bcode\b|\bno\b|number|\bref\b|\bkey\b|#)")
 _BOOL_NAME = re.compile(
     r"\b(is|has|was)\b|flag|y/?n|answered|resolved|\bmet\b|error|active|\bok\b|sla|fcr"
     r"|overdue|breach",
@@ -91,9 +93,15 @@ def swap_order(formats: list[str], order: str) -> list[str]:
     return [mapping.get(f, f) for f in formats]
 
 
-def _stats_sql(decimal_comma: bool, source: str) -> str:
-    num = typed.number_sql("v", decimal_comma)
-    thousands = "\\d\\.\\d{3}(,|$)" if decimal_comma else "\\d,\\d{3}"
+def _stats_sql(comma_cols: list[int], source: str) -> str:
+    """Per-column statistics; the columns `comma_cols` read numbers with a decimal comma."""
+    num = typed.number_sql("v", False)
+    thou = "regexp_matches(v, '\\d,\\d{3}|\\d''\\d{3}')"
+    if comma_cols:
+        cols = ", ".join(map(str, comma_cols))
+        num = f"case when col in ({cols}) then {typed.number_sql('v', True)} else {num} end"
+        dot_thou = "regexp_matches(v, '\\d\\.\\d{3}(,|$)|\\d''\\d{3}')"
+        thou = f"case when col in ({cols}) then {dot_thou} else {thou} end"
     clock = "regexp_full_match(v, '\\d{1,3}:\\d{2}(:\\d{2}(\\.\\d+)?)?( ?[AaPp][Mm])?')"
     epoch = "regexp_full_match(v, '(1899-12-31|1900-0[12]-\\d{2}) \\d{2}:\\d{2}:\\d{2}')"
     iso_shape = "regexp_matches(v, '^\\d{4}[-/]\\d{1,2}')"
@@ -109,7 +117,7 @@ def _stats_sql(decimal_comma: bool, source: str) -> str:
             ends_with(v, '%') as pct,
             regexp_matches(v, '[$£€¥]|\\b({typed.CURRENCY_CODES})\\b') as cur,
             regexp_matches(v, '^\\(.*\\)$|-$') as neg_style,
-            regexp_matches(v, '{thousands}') as thou,
+            {thou} as thou,
             lower(v) in (select unnest($bool_words)) as boolw,
             lower(v) in (select unnest($markers)) as mark,
             {epoch} as epoch, {clock} as clock,
@@ -122,7 +130,11 @@ def _stats_sql(decimal_comma: bool, source: str) -> str:
             case when {clock} then try_strptime(v, $tfmt) end as tod,
             try_cast(nullif({ab}.a, '') as integer) as a,
             try_cast(nullif({ab}.b, '') as integer) as b,
-            try_cast(regexp_extract(v, '^(\\d+):', 1) as integer) as hour
+            try_cast(regexp_extract(v, '^(\\d+):', 1) as integer) as hour,
+            case when regexp_full_match(v, '\\d{{6}}( \\d{{1,2}}:\\d{{2}}(:\\d{{2}})?)?')
+                then try_strptime(v, $ymd6) end as ymd6,
+            case when regexp_full_match(v, '(19|20)\\d{{6}}( \\d{{1,2}}:\\d{{2}}(:\\d{{2}})?)?')
+                then try_strptime(v, $ymd8) end as ymd8
         from (select col, {typed.zone_stripped_sql("v")} as v, n from {source})
     )
     select
@@ -150,6 +162,13 @@ def _stats_sql(decimal_comma: bool, source: str) -> str:
         coalesce(sum(n) filter (not ph and not epoch and
             coalesce(iso, txt, dmy, mdy) <> date_trunc('day', coalesce(iso, txt, dmy, mdy))), 0)
             as with_time_n,
+        coalesce(sum(n) filter (not ph and ymd6 between '1980-01-01' and '2100-01-01'), 0)
+            as ymd6_n,
+        coalesce(sum(n) filter (not ph and ymd8 between '1980-01-01' and '2100-01-01'), 0)
+            as ymd8_n,
+        coalesce(sum(n) filter (not ph and coalesce(ymd6, ymd8)
+            <> date_trunc('day', coalesce(ymd6, ymd8))), 0) as ymd_time_n,
+        any_value(v) filter (ymd6 is not null or ymd8 is not null) as ymd_ex,
         coalesce(max(a), 0) as max_a, coalesce(max(b), 0) as max_b,
         coalesce(sum(n) filter (a > 12), 0) as a13_n, coalesce(sum(n) filter (b > 12), 0) as b13_n,
         any_value(v) filter (a > 12) as a13_ex, any_value(v) filter (b > 12) as b13_ex,
@@ -167,7 +186,7 @@ def _stats_sql(decimal_comma: bool, source: str) -> str:
 
 def _failures_sql(group: list[ColumnProfile], decimal_comma: bool, fmt: str) -> str:
     """The failing values of columns that share one conversion (`group`), in one subquery."""
-    value = typed.convert_sql("v", group[0], decimal_comma, fmt)
+    value = typed.convert_sql("v", group[0], decimal_comma, fmt)  # the column's own, if set
     cols = ", ".join(str(p.index) for p in group)
     failing = f"""
         select col, v, sum(n) as n from _profile_whole
@@ -181,7 +200,7 @@ def _conversion(p: ColumnProfile) -> tuple:
     if p.kind in ("date", "timestamp", "time") and not p.serial:
         formats = tuple(typed.formats_for(p))
         return (p.kind, formats, p.fast_length, p.fast_format)
-    return (p.kind, p.marker, p.serial, p.epoch1904)
+    return (p.kind, p.marker, p.serial, p.epoch1904, p.decimal_comma)
 
 
 def _categorise_sql(col: int | str, kind: str, failing: str) -> str:
@@ -193,6 +212,7 @@ def _categorise_sql(col: int | str, kind: str, failing: str) -> str:
     return f"""
     select {col} as col,
         case when {phrase} then 'note' when n >= 2 and {letters} >= 3 then 'word'
+             when regexp_full_match(v, '[[:alpha:]]{{1,2}}') then 'sentinel'
              else 'bad' end as cat,
         case when {phrase} then regexp_replace(v, '\\d+', '#', 'g') else v end as key,
         cast(sum(n) as bigint) as n, count(*) as distinct_n, min(v) as example
@@ -225,28 +245,39 @@ def profile_columns(
     decimal_comma: bool = False,
     date_order: str | None = None,
     fast: bool = True,
+    delimiter: str | None = ",",
 ) -> list[ColumnProfile]:
     """Profile the columns c{i} of `table` (raw strings) named by `names`, in a few queries.
 
     With `fast`, columns of plain numbers or ISO dates are settled by one pass first
-    (clean_columns); the rest take the full way.
+    (clean_columns); the rest take the full way. Each column's decimal separator is its
+    own values', else the file's (separators.py; `delimiter` is a csv's, None a workbook's).
     """
-
+    convs = separators.conventions(
+        table, list(names), decimal_comma=decimal_comma, delimiter=delimiter
+    )
+    comma = {i for i in names if (convs[i].decimal_comma if i in convs else decimal_comma)}
     candidates = nominated(table, names) if fast and not decimal_comma else set()
+    candidates -= {i for i in candidates if i in comma or (i in convs and convs[i].ambiguous)}
     rest = {i: n for i, n in names.items() if i not in candidates}
     # The fast check and the full detector each run mostly on one core: side by side.
     with ThreadPoolExecutor(max_workers=1) as pool:
         checking = pool.submit(
             clean_profiles, con.cursor(), table, {i: names[i] for i in candidates}
         )
-        done = {p.index: p for p in _full_profiles(con, table, rest, decimal_comma, date_order)}
+        done = {p.index: p for p in _full_profiles(con, table, rest, comma, date_order)}
         clean = checking.result()
     late = {i: names[i] for i in candidates if i not in clean}  # nominated, then not plain
-    done.update({p.index: p for p in _full_profiles(con, table, late, decimal_comma, date_order)})
-    return [clean.get(i) or done[i] for i in names]
+    done.update({p.index: p for p in _full_profiles(con, table, late, comma, date_order)})
+    out = [clean.get(i) or done[i] for i in names]
+    for p in out:
+        if p.kind in ("number", "percent") and p.index in convs:
+            p.number_ambiguous = convs[p.index].ambiguous
+    return out
 
 
-def _full_profiles(con, table, names, decimal_comma, date_order) -> list[ColumnProfile]:
+def _full_profiles(con, table, names, comma: set[int], date_order) -> list[ColumnProfile]:
+    """Profiles of the columns `names` the full way; `comma`: those with a decimal comma."""
     if not names:
         return []
     con.register("_profile_src", table.select([f"c{i}" for i in names]))
@@ -273,7 +304,7 @@ def _full_profiles(con, table, names, decimal_comma, date_order) -> list[ColumnP
         )
         approx_distinct = {i: int(approx[k]) for k, i in enumerate(names)}
         return _profile_all(
-            con, table.num_rows, names, decimal_comma, date_order, approx_distinct, set(step)
+            con, table.num_rows, names, comma, date_order, approx_distinct, set(step)
         )
     finally:
         con.sql("drop view if exists _profile_whole")
@@ -362,7 +393,7 @@ where v.w > 1 or c.d <= $limit or v.n * $limit >= c.total
 
 
 def _profile_all(
-    con, n_rows, names, decimal_comma, date_order, approx: dict[int, int], huge: set[int]
+    con, n_rows, names, comma: set[int], date_order, approx: dict[int, int], huge: set[int]
 ) -> list[ColumnProfile]:
     params = {
         "ph": list(KNOWN_PLACEHOLDERS),
@@ -374,9 +405,12 @@ def _profile_all(
         "dmy": typed.numeric_formats("dmy"),
         "mdy": typed.numeric_formats("mdy"),
         "tfmt": typed.TIME_FORMATS[:4],
+        "ymd6": typed.COMPACT_FORMATS[6],
+        "ymd8": typed.COMPACT_FORMATS[8],
     }
     stats = {
-        r["col"]: r for r in _pylist(con, _stats_sql(decimal_comma, "_profile_sample"), params)
+        r["col"]: r
+        for r in _pylist(con, _stats_sql(sorted(comma & set(names)), "_profile_sample"), params)
     }
     whole, known = _whole_counts(con)
     text_known = {
@@ -388,6 +422,7 @@ def _profile_all(
         s, w = stats.get(i), whole.get(i)
         nonnull = w["total"] if w else 0
         p = ColumnProfile(index=i, name=name, kind="empty", evidence="no values")
+        p.decimal_comma = i in comma
         p.null_count, p.sample = n_rows - nonnull, (w["sample"] if w else [])
         p.distinct = (approx[i] if i in huge else w["d"]) if w else 0
         profiles.append(p)
@@ -403,7 +438,7 @@ def _profile_all(
         else:
             _choose_kind(p, s, t_sample, name, date_order)
             if p.distinct > SAMPLE_DISTINCT and p.kind not in ("text", "empty"):
-                _settle_on_whole_column(con, p, s, t_sample, decimal_comma, date_order)
+                _settle_on_whole_column(con, p, s, t_sample, p.decimal_comma, date_order)
         p.placeholders = dict(text_known.get(i, {}) if p.kind == "text" else known.get(i, {}))
         p.null_count += sum(p.placeholders.values())
         p._t = t  # noqa: SLF001 - kept for the failure pass below
@@ -418,12 +453,12 @@ def _profile_all(
         p.index: p.__dict__.pop("_fails") for p in typed_profiles if "_fails" in p.__dict__
     }
     rest = [p for p in typed_profiles if p.index not in known_fails]
-    fails = _failures(con, rest, decimal_comma) if rest else {}
+    fails = _failures(con, rest, False) if rest else {}
     fails.update({i: [{"col": i, **f} for f in fs] for i, fs in known_fails.items() if fs})
     for p in typed_profiles:
         f = fails.get(p.index, [])
         if p.distinct > SAMPLE_DISTINCT and p.kind in ("date", "timestamp") and not p.serial:
-            f = _retry_all_families(con, p, f, decimal_comma)
+            f = _retry_all_families(con, p, f, False)
         _judge_failures(p, f, text_known.get(p.index, {}), n_rows)
     return profiles
 
@@ -640,6 +675,8 @@ def _whole_counts(con) -> tuple[dict[int, dict], dict[int, dict[str, int]]]:
 
 def _choose_kind(p: ColumnProfile, s: dict, t: int, name: str, date_order: str | None) -> None:
     """Set kind, evidence and date details from the column statistics `s` (t = real values)."""
+    if _compact_dates(p, s, t, name):
+        return
     order, ambiguous, order_evidence = _date_order(s, date_order)
     numeric_dates = s["dmy_n"] if order == "dmy" else s["mdy_n"]
     date_n = s["iso_n"] + s["txt_n"] + s["mon_n"] + numeric_dates
@@ -685,6 +722,21 @@ def _choose_kind(p: ColumnProfile, s: dict, t: int, name: str, date_order: str |
             p.evidence = f"ISO dates ({s['iso_ex']})"
         if p.kind == "timestamp":
             p.evidence += ", with times"
+
+
+def _compact_dates(p: ColumnProfile, s: dict, t: int, name: str) -> bool:
+    """250115 / 20250115: dates only where the header says date and every value is one
+    (ids and amounts of six or eight digits are not)."""
+    n6, n8 = s.get("ymd6_n", 0), s.get("ymd8_n", 0)
+    if not (n6 or n8) or n6 + n8 < t or not COMPACT_DATE_NAME.search(name):
+        return False
+    p.kind = "timestamp" if s["ymd_time_n"] else "date"
+    p.formats = (typed.COMPACT_FORMATS[6] if n6 else []) + (typed.COMPACT_FORMATS[8] if n8 else [])
+    p.date_order = "ymd"
+    p.evidence = f"compact year-month-day dates ({s['ymd_ex']})"
+    if p.kind == "timestamp":
+        p.evidence += ", with times"
+    return True
 
 
 def _number_kind(p: ColumnProfile, s: dict, name: str) -> None:

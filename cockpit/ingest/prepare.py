@@ -96,8 +96,19 @@ def prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prepa
     decided = bool(opts.dataset or proposal.remembered_from)  # the analyst's say-so
     if not decided:
         proposal.held += evidence.plausible(proposal.dataset, sheet.rows)
+        proposal.held += _ambiguous_numbers(analysis, proposal)
     sheet.status = "held" if proposal.held and not decided else "ready"
     return sheet
+
+
+def _ambiguous_numbers(analysis, proposal: Mapping) -> list[str]:
+    """Mapped columns whose numbers may be thousands or decimals ('1.010'): never guessed."""
+    used = set(proposal.columns.values())
+    return [
+        f"column {c.name!r}: {c.number_ambiguous}"
+        for c in analysis.columns
+        if c.number_ambiguous and c.name in used
+    ]
 
 
 _MONTHS = {m: i for i, m in enumerate(

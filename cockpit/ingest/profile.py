@@ -12,6 +12,8 @@ DATE_NAME = re.compile(
     r"|delivered|posted|\bon\b|timestamp",
     re.I,
 )
+# Compact dates (250115) are read only under a header like these (ids and amounts look alike).
+COMPACT_DATE_NAME = re.compile(DATE_NAME.pattern + r"|interval|\bstart|\bweek\b", re.I)
 
 
 @dataclass
@@ -39,6 +41,10 @@ class ColumnProfile:
     # that kind's profile (kind, date_order, formats, serial, epoch1904), so that a column
     # mapped to a date or a number reads its good values and rejects the rest.
     near: dict | None = None
+    # The column's decimal separator, when its own values or the file's convention decide it
+    # (None: the sheet's); and why the sheet must be held when nothing decides it ('1.010').
+    decimal_comma: bool | None = None
+    number_ambiguous: str | None = None
 
 
 @dataclass

@@ -112,6 +112,7 @@ class RawSheet:
     sheet: str | None
     table: pa.Table  # every cell a string, columns c0.., all rows in order, trailing blanks trimmed
     decimal_comma: bool = False
+    delimiter: str | None = None  # a csv's; None for a workbook sheet
     notes: list[str] = field(default_factory=list)
     merged_ranges: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden: bool = False
@@ -667,7 +668,7 @@ def sniff_decimal_comma(lines: list[str], delimiter: str) -> bool:
     for row in csv.reader(lines, delimiter=delimiter, quotechar='"'):
         for cell in row:
             cell = cell.strip().lstrip("$£€ ")
-            if _DEC_COMMA.match(cell):
+            if _DEC_COMMA.match(cell) and not re.match(r"^\d{1,3},\d{3}$", cell):
                 comma += 1
             elif _DEC_DOT.match(cell) and not re.match(r"^\d{1,3}\.\d{3}$", cell):
                 dot += 1
@@ -763,7 +764,14 @@ def _read_text_checked(data: bytes, name: str, ext: str, limits: Limits) -> RawS
         os.unlink(path)
     table = _trim(_as_string_table(table))
     _check_columns(table.num_columns, name, None, limits)
-    raw = RawSheet(file=name, sheet=None, table=table, decimal_comma=decimal_comma, notes=notes)
+    raw = RawSheet(
+        file=name,
+        sheet=None,
+        table=table,
+        decimal_comma=decimal_comma,
+        notes=notes,
+        delimiter=delim,
+    )
     if raw.n_cells > limits.max_cells:
         raise _too_many_cells(name, None, raw.n_cells, limits)
     if raw.n_cells == 0:

@@ -76,6 +76,12 @@ MONTH_LABEL_FORMATS = [
     "%Y/%m",
     "%m/%Y",
 ]
+# Compact year-month-day dates (250115, 20250115), read only in a column whose header says
+# date and whose every value is one (detect_types): elsewhere such digits are ids or amounts.
+COMPACT_FORMATS = {
+    6: ["%y%m%d", "%y%m%d %H:%M:%S", "%y%m%d %H:%M"],
+    8: ["%Y%m%d", "%Y%m%d %H:%M:%S", "%Y%m%d %H:%M"],
+}
 
 
 def numeric_formats(order: str) -> list[str]:
@@ -98,7 +104,7 @@ def number_strip_sql(x: str) -> str:
     """Text without currency symbols, currency codes and spaces (step 1 of number parsing)."""
     s = f"trim({x})"
     symbols = s
-    for ch in ("$", "£", "€", "¥", " ", "\u00a0", "\u202f"):
+    for ch in ("$", "£", "€", "¥", " ", "\u00a0", "\u202f", "''", "’"):  # '' : 1'500
         symbols = f"replace({symbols}, '{ch}', '')"
     # Codes need a regex; only text with letters pays for it.
     return (
@@ -197,8 +203,10 @@ def format_params(
 
     `fast` is (length, format) for strptime_sql(..., fast=True).
     """
-    y4 = [f for f in formats if f.startswith("%Y")] or ["<none>"]
-    rest = [f for f in formats if not f.startswith("%Y")] or ["<none>"]
+    # strptime_sql sends only values like 2024-01 / 2024/01 to the year-first list: compact
+    # 20240115 goes with the rest.
+    y4 = [f for f in formats if f.startswith("%Y") and not f.startswith("%Y%")] or ["<none>"]
+    rest = [f for f in formats if f not in y4] or ["<none>"]
     out: dict[str, object] = {f"{name}_y4": y4, f"{name}_rest": rest}
     if fast:
         out[f"{name}_len"], out[f"{name}_fast"] = fast
@@ -246,7 +254,7 @@ def convert_sql(x: str, p: ColumnProfile, decimal_comma: bool, formats_param: st
     """The SQL expression turning raw text `x` into the profile's type (NULL when it fails)."""
     kind = p.kind
     if kind in ("number", "percent"):
-        return number_sql(x, decimal_comma)
+        return number_sql(x, decimal_comma if p.decimal_comma is None else p.decimal_comma)
     if kind == "bool":
         return bool_sql(x, p.marker)
     if kind in ("date", "timestamp"):
@@ -411,7 +419,7 @@ def _conversion_key(p: ColumnProfile) -> tuple:
     dated = p.kind in ("date", "timestamp", "time") and not p.serial
     formats = tuple(formats_for(p)) if dated else ()
     return (p.kind, _styled(p), p.marker, p.serial, p.epoch1904, formats, p.fast_length,
-            p.fast_format)  # fmt: skip
+            p.fast_format, p.decimal_comma)  # fmt: skip
 
 
 def _convert_stacked(con, source, profiles, at, raw, values, bad) -> None:
@@ -440,7 +448,7 @@ def _convert_stacked(con, source, profiles, at, raw, values, bad) -> None:
             index=0, name=first.name, kind=first.kind, evidence=first.evidence,
             formats=list(first.formats), serial=first.serial, epoch1904=first.epoch1904,
             marker=first.marker, fast_length=first.fast_length, fast_format=first.fast_format,
-            distinct=sum(profiles[j].distinct for j in members),
+            distinct=sum(profiles[j].distinct for j in members), decimal_comma=first.decimal_comma,
         )  # fmt: skip
         total = n * len(members)
         long = pa.table(
@@ -521,8 +529,10 @@ def _conversion_sql(
     params: dict[str, object] = {}
     cleaned, strip, core, final, lookups, joins = ['"_row"'], [], [], ['"_row"'], [], []
     out = ['"_row"']
-    plain = "[-+]?[0-9]+" if decimal_comma else "[-+]?[0-9]+(\\.[0-9]+)?"
+    sheet_comma = decimal_comma
     for i, p in enumerate(columns):
+        decimal_comma = sheet_comma if p.decimal_comma is None else p.decimal_comma
+        plain = "[-+]?[0-9]+" if decimal_comma else "[-+]?[0-9]+(\\.[0-9]+)?"
         x = f'"c{p.index}"'
         if p.placeholders:
             params[f"ph{i}"] = [k.lower() for k in p.placeholders]

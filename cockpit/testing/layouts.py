@@ -159,6 +159,7 @@ class Grid:
     # How cells are written as text (csv/tsv) and typed (xlsx): one per family.
     text: dict = field(default_factory=dict)
     emptied: list[tuple[int, str]] = field(default_factory=list)  # (row, column) left empty
+    changed: list[tuple[int, str, object]] = field(default_factory=list)  # (row, column, value)
 
 
 def _columns(dataset: str) -> list[str]:
@@ -290,7 +291,19 @@ def _f_totals_row(g: Grid, ds: str, rnd: random.Random) -> None:
         num = datasets.get(ds).column(c).type == datasets.NUMBER
         row.append(sum(vals) if num and vals else None)
     label = next(i for i, c in enumerate(cols) if datasets.get(ds).column(c).type != "DOUBLE")
-    row[label] = rnd.choice(["Total", "Grand Total", "TOTAL", "Totales"])
+    row[label] = rnd.choice(
+        [
+            "Total",
+            "Grand Total",
+            "TOTAL",
+            "Totales",
+            "Gesamt",
+            "Summe",
+            "Totale",
+            "Totaal",
+            "Total:",
+        ]
+    )
     g.below = [[], row] if rnd.random() < 0.5 else [row]
 
 
@@ -345,6 +358,97 @@ def _f_day_first(g: Grid, ds: str, rnd: random.Random) -> None:
 def _f_yymmdd(g: Grid, ds: str, rnd: random.Random) -> None:
     """Dates as yymmdd text: 250115."""
     g.text.update(date="%y%m%d", as_text=True)
+
+
+def _f_yyyymmdd(g: Grid, ds: str, rnd: random.Random) -> None:
+    """Dates as yyyymmdd text or numbers: 20250115 (a time after it where there is one)."""
+    g.text.update(date="%Y%m%d", as_text=True)
+
+
+def _label_column(ds: str) -> int:
+    """Where a totals row writes its label: the first column that is not a number."""
+    cols = _columns(ds)
+    return next(i for i, c in enumerate(cols) if datasets.get(ds).column(c).type != "DOUBLE")
+
+
+def _numbers_sum(ds: str, rows: list[list]) -> list:
+    """A row of the sums of the number columns over `rows` (None elsewhere)."""
+    out = []
+    for i, c in enumerate(_columns(ds)):
+        vals = [r[i] for r in rows if isinstance(r[i], int | float) and not isinstance(r[i], bool)]
+        num = datasets.get(ds).column(c).type == datasets.NUMBER
+        out.append(sum(vals) if num and vals else None)
+    return out
+
+
+_SUBTOTAL_LABELS = ("{} Total", "Subtotal", "Sub-total", "Zwischensumme", "Sous-total",
+                    "Subtotale", "Subtotaal", "")  # fmt: skip
+_GRAND_LABELS = ("Grand Total", "Total", "Gesamt", "Totale", "Totaal", "Summe", "Totales:")
+
+
+def _f_section_subtotals(g: Grid, ds: str, rnd: random.Random) -> None:
+    """Rows in sections (by site, channel, unit...), each closed by a subtotal row (labelled
+    'Leeds Total', 'Subtotal', 'Zwischensumme'..., or with a blank label) and a grand total
+    at the end, as Excel's Subtotal command and ERP reports write them."""
+    cols = _columns(ds)
+    label = _label_column(ds)
+    texts = [i for i, c in enumerate(cols) if datasets.get(ds).column(c).type == "VARCHAR"
+             and i != label and len({r[i] for r in g.body}) < len(g.body)]  # fmt: skip
+    key = texts[0] if texts else None
+    groups: dict = {}
+    for n, r in enumerate(g.body):
+        groups.setdefault(r[key] if key is not None else n // 2, []).append(r)
+    style = rnd.choice(_SUBTOTAL_LABELS)
+    body = []
+    for name, rows in groups.items():
+        body += rows
+        sub = _numbers_sum(ds, rows)
+        sub[label] = style.format(name) if style else None
+        body.append(sub)
+    grand = _numbers_sum(ds, g.body)
+    grand[label] = rnd.choice(_GRAND_LABELS)
+    g.body = body
+    g.below = [grand]
+
+
+_TOTAL_WORDS = ("Total Care Ltd", "Totally Fresh", "Total outage at the plant", "Sum Ventures",
+                "Gesamtschule Nord", "Totalcare", "Summit Foods")  # fmt: skip
+# Names that only name (an account or a cause carries meaning: cost or income, planned or not).
+_NAMES = ("site", "agent", "customer", "product", "segment", "batch", "line")
+
+
+def _f_total_words_in_data(g: Grid, ds: str, rnd: random.Random) -> None:
+    """A data row whose name starts like a total ('Total Care Ltd', 'Total outage ...') in the
+    first column, in a row with a blank cell: data, not a totals row."""
+    cols = _columns(ds)
+    names = [i for i, c in enumerate(cols) if c in _NAMES]
+    i = rnd.choice(names)
+    order = [i] + [k for k in range(len(cols)) if k != i]
+    g.header = [g.header[k] for k in order]
+    g.body = [[r[k] for k in order] for r in g.body]
+    row = rnd.randrange(len(g.body))
+    word = rnd.choice(_TOTAL_WORDS)
+    g.body[row][0] = word
+    g.changed.append((row, cols[i], word))
+    blank = [k for k, c in enumerate(cols) if c in _NAMES and k != i]
+    if blank:
+        k = rnd.choice(blank)
+        g.body[row][order.index(k)] = None
+        g.emptied.append((row, cols[k]))
+
+
+def _f_sentinel_letter(g: Grid, ds: str, rnd: random.Random) -> None:
+    """A stray code letter ('N', 'X', 'NA'...) in one cell of a number column that is not
+    required: 'none' in the export's code, empty in the table it stands for."""
+    cols = _columns(ds)
+    d = datasets.get(ds)
+    required = {c for group in d.required for alt in group for c in alt}
+    opt = [i for i, c in enumerate(cols) if d.column(c).type == datasets.NUMBER
+           and c not in required and any(isinstance(r[i], int | float) for r in g.body)]  # fmt: skip
+    i = rnd.choice(opt)
+    row = rnd.randrange(len(g.body))
+    g.body[row][i] = rnd.choice(["N", "X", "n", "NA", "x", "U"])
+    g.emptied.append((row, cols[i]))
 
 
 def _f_ampm(g: Grid, ds: str, rnd: random.Random) -> None:
@@ -493,6 +597,10 @@ FAMILIES = {
     "thousands": _f_thousands,
     "day_first": _f_day_first,
     "yymmdd": _f_yymmdd,
+    "yyyymmdd": _f_yyyymmdd,
+    "section_subtotals": _f_section_subtotals,
+    "total_words_in_data": _f_total_words_in_data,
+    "sentinel_letter": _f_sentinel_letter,
     "ampm": _f_ampm,
     "date_time_apart": _f_date_time_apart,
     "durations_hms": _f_durations_hms,
@@ -515,7 +623,17 @@ def datasets_for(family: str) -> list[str]:
         return ["contacts"]
     if family == "language":
         return _by_language()
+    if family == "total_words_in_data":
+        return [ds for ds in CANONICAL if set(_columns(ds)) & set(_NAMES)]
+    if family == "sentinel_letter":
+        return [ds for ds in CANONICAL if _optional_numbers(ds)]
     return list(CANONICAL)
+
+
+def _optional_numbers(ds: str) -> list[str]:
+    d = datasets.get(ds)
+    required = {c for group in d.required for alt in group for c in alt}
+    return [c for c in _columns(ds) if d.column(c).type == datasets.NUMBER and c not in required]
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -654,6 +772,8 @@ def render(family: str, dataset: str, fmt: str, seed: int) -> Rendering:
     rows = [dict(r) for r in CANONICAL[dataset]]
     for i, col in g.emptied:
         rows[i][col] = None
+    for i, col, v in g.changed:
+        rows[i][col] = v
     # A neutral file name: the name must not tell the detector what the sheet is.
     # (A text file has no sheet: the year a workbook puts in the sheet name goes in the file's.)
     stem = g.sheet if g.sheet.isdigit() and fmt in ("csv", "tsv") else seed

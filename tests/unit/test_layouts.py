@@ -17,19 +17,11 @@ from hypothesis import strategies as st
 
 from cockpit.testing import layouts as L
 
-THOUSANDS = (
-    "numbers with thousands separators ('1.500' beside '1.250,50'; '1,500' as text in a "
-    "workbook) load as other numbers"
-)
 # (family, dataset) renderings that fail today, and how (bench/recognition.py has the numbers).
 FAILING: dict[tuple[str, str], str] = {
     ("months_across", "targets"): "KPI rows with a target per month across load as budget",
     ("synonyms", "targets"): "a targets sheet headed with synonyms ('Measure', 'Plan') is held "
     "as budget",
-    ("thousands", "budget"): THOUSANDS,
-    ("thousands", "orders"): THOUSANDS,
-    ("thousands", "production"): THOUSANDS,
-    ("thousands", "targets"): THOUSANDS,
 }
 
 # By default each family renders two of its datasets (rotating), one seeded example each, plus
