@@ -7,7 +7,10 @@ into a KPI dataset automatically only when
   contacts a call, ticket, contact, agent or answered word; production planned/run time or
   units made; ...) — a lone `Date` plus one number is never enough; and
 - its values are plausible for that dataset (minutes lost per row within a day, ratings
-  inside their scale, dates in a sensible range).
+  inside their scale, dates in a sensible range), and
+- each mapped column's values fit the canonical column's nature (`nature` in the vocabulary):
+  a ratio between 0 and 1 (a productivity, a share) is never money nor a count; a required
+  column filled on only a few rows would reject most of them (`nature_misfits`, `sparse`).
 Anything less certain is held for the analyst's one click (see pipeline), never guessed.
 """
 
@@ -115,3 +118,74 @@ def _share_within(col: pa.ChunkedArray, low, high) -> float | None:
         return None
     inside = pc.sum(pc.and_(pc.greater_equal(col, low), pc.less_equal(col, high))).as_py() or 0
     return inside / filled
+
+
+# A money or count column whose values all lie within +-RATIO_LIMIT, mostly with a fraction,
+# holds ratios (0.8 productivity, 0.94 on-time share), not amounts.
+RATIO_LIMIT = 1.5
+SPARSE = 0.5  # a required column filled on fewer rows than this share rejects most rows
+
+
+def _numbers(table: pa.Table | None, source: str) -> pa.Array | None:
+    if table is None or source not in table.column_names:
+        return None
+    col = table[source]
+    if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
+        return None
+    return pc.drop_null(col.combine_chunks())
+
+
+def is_ratio(values: pa.Array) -> bool:
+    """Values that are ratios: all within +-1.5 and most with a fraction (0.8, 0.94)."""
+    if len(values) == 0:
+        return False
+    lo, hi = pc.min(values).as_py(), pc.max(values).as_py()
+    if lo < -RATIO_LIMIT or hi > RATIO_LIMIT:
+        return False
+    floats = pc.cast(values, pa.float64())
+    fraction = pc.sum(pc.not_equal(floats, pc.floor(floats))).as_py() or 0
+    return fraction >= 0.5 * len(values)
+
+
+def nature_misfits(
+    dataset: str, columns: dict[str, str], table: pa.Table | None, kinds: dict[str, str]
+) -> dict[str, str]:
+    """{canonical: why} for mapped columns whose values are not of the column's nature."""
+    out = {}
+    for canon, src in columns.items():
+        nature = vocabulary.nature(dataset, canon)
+        if nature not in ("money", "count"):
+            continue
+        values = _numbers(table, src)
+        ratio = kinds.get(src) == "percent" or (values is not None and is_ratio(values))
+        if ratio:
+            example = "" if values is None else f" ({values[0].as_py():g}, ...)"
+            out[canon] = f"{src!r} holds ratios{example}: ratios are never {nature}" + (
+                " amounts" if nature == "money" else "s"
+            )
+    return out
+
+
+def fill_share(table: pa.Table | None, source: str, profile=None, rows: int = 0) -> float:
+    """The share of the sheet's rows that have a value in `source`."""
+    if table is not None and source in table.column_names and table.num_rows:
+        col = table[source]
+        return 1 - col.null_count / table.num_rows
+    if profile is not None and rows:
+        return max(0.0, 1 - profile.null_count / rows)
+    return 1.0
+
+
+def sparse(
+    required: set[str], columns: dict[str, str], table: pa.Table | None, profiles: dict,
+    rows: int,
+) -> dict[str, float]:  # fmt: skip
+    """{canonical: filled share} of required mapped columns filled on fewer than half the rows
+    (each empty one would reject its row)."""
+    out = {}
+    for canon in sorted(required & set(columns)):
+        src = columns[canon]
+        share = fill_share(table, src, profiles.get(src), rows)
+        if share < SPARSE:
+            out[canon] = share
+    return out

@@ -68,6 +68,8 @@ INCOME_WORDS = _vocab("income")
 # Headers of a label column naming a place or a seller (the targets' site dimension).
 PLACE_WORDS = _vocab("place")
 UNIT_WORDS = _vocab("unit")
+# Headers of a label column naming KPIs: the rows are targets per KPI, never budget lines.
+KPI_WORDS = _vocab("kpi")
 ACCOUNT_WORDS = _vocab("account")
 
 # Header tags beside a month ("Jan Budget", "Actual Feb") and what they make of the column.
@@ -370,17 +372,28 @@ def detect(
         return None
 
     context = _wordset(sheet, title, stem)
+    dataset = None
     place = next((c for c in text_before if set(_words(c.name)) & PLACE_WORDS), None)
     unit_col = next((c for c in text_before if set(_words(c.name)) & UNIT_WORDS), None)
 
     account_col = next((c for c in text_before if set(_words(c.name)) & ACCOUNT_WORDS), None)
-    if place is not None and (account_col is not None or context & COST_WORDS):
+    kpi_col = next((c for c in text_before if set(_words(c.name)) & KPI_WORDS), None)
+    if kpi_col is not None and account_col is None:
+        # 'Kpi | Jan 2025 | Feb 2025': a target per KPI and month (a plan of the KPIs, not
+        # money per account); with actuals beside them it is neither: held.
+        if "actual" in roles or context & ACTUAL_WORDS:
+            return None
+        dataset, label_col = "targets", kpi_col
+        reasons.append(f"rows are KPIs ({kpi_col.name!r}): a target per KPI and month")
+        if place is kpi_col:
+            place = None
+    elif place is not None and (account_col is not None or context & COST_WORDS):
         # Accounts per store or region ("Region, Account, Jan …"), or a cost budget by site:
         # the place is the budget's unit, not a revenue target.
         if unit_col is None and place is not account_col:
             unit_col = place
         place = None
-    if place is not None:
+    if dataset is None and place is not None:
         plan = sorted(context & PLAN_WORDS)
         if roles == {"budget"}:
             plan = plan or ["budget"]
@@ -391,7 +404,7 @@ def detect(
             f"rows are {place.name!r} values and the sheet says {', '.join(repr(w) for w in plan)}:"
             " revenue targets by site"
         )
-    else:
+    elif dataset is None:
         dataset = "budget"
         others = [c for c in text_before if c is not unit_col]
         if not others:
@@ -413,8 +426,9 @@ def detect(
         reasons.append(f"accounts from column {label_col.name!r}")
         if unit_col is not None:
             reasons.append(f"unit from column {unit_col.name!r}")
+    site_col = place if dataset == "targets" and label_col is kpi_col else None
     for c in text_before:
-        if c is not label_col and c is not unit_col:
+        if c is not label_col and c is not unit_col and c is not site_col:
             left_out.append(f"column {c.name!r}: not used")
 
     # Duplicate month columns (two "Jan" with no tag to tell them apart) make no sense.
@@ -426,6 +440,7 @@ def detect(
     rownums = typed.column("_row").to_pylist()
     values = {m.name: typed.column(m.name).to_pylist() for m in months}
     units = typed.column(unit_col.name).to_pylist() if unit_col is not None else None
+    sites = typed.column(site_col.name).to_pylist() if site_col is not None else None
     captions = [t for t in (title,) if t]
     captions += [lab for lab in labels if isinstance(lab, str) and _CAPTION.search(_low(lab))]
     scale = _scale(captions)
@@ -486,7 +501,11 @@ def detect(
         for month, got in per_month.items():
             _append(out, "_row", rownums[i])
             _append(out, "month", month)
-            if dataset == "targets":
+            if dataset == "targets" and label_col is kpi_col:
+                _append(out, "kpi", str(label))
+                _append(out, "target", next(iter(got.values())) * factor)
+                _append(out, "site", sites[i] if sites else None)
+            elif dataset == "targets":
                 _append(out, "kpi", "revenue")
                 _append(out, "target", next(iter(got.values())) * factor)
                 _append(out, "site", label)

@@ -69,6 +69,27 @@ def hold_summary(sheet: PreparedSheet) -> dict:
     }
 
 
+def candidates_table(sheet: PreparedSheet) -> pd.DataFrame:
+    """The two datasets a held sheet fits about as well, side by side: what share of the
+    sheet's columns each explains, how much of the dataset it fills, whether the values are
+    of each column's nature, the score, and the columns it would take."""
+    rows = []
+    for c in sheet.mapping.candidates:
+        ds = datasets.get(c["dataset"])
+        rows.append(
+            {
+                "dataset": ds.label,
+                "explains": f"{c['explained']:.0%} of the columns",
+                "fills": f"{c['filled']:.0%} of the dataset",
+                "values fit": f"{c['fit']:.0%}",
+                "score": f"{c['score']:.2f}",
+                "columns": ", ".join(f"{k} ← {v}" for k, v in c["columns"].items()) or UNMAPPED,
+            }
+        )
+    return pd.DataFrame(rows, columns=["dataset", "explains", "fills", "values fit", "score",
+                                       "columns"])  # fmt: skip
+
+
 RATING_SCALES = {"csat": (1, 5), "score": (0, 10)}
 # The question each rating answers, in the words a survey uses.
 RATING_QUESTIONS = {
