@@ -530,13 +530,13 @@ def propose(analysis, *, dataset: str | None = None, table=None) -> Mapping:
     covered = [s for s in scored if s.covered and (s.said or s.explained >= UNSAID_EXPLAINS)]
     # A required column on few rows: that dataset rejects most rows; another that covers the
     # sheet with the column optional (a ticket's rating) is the right one.
-    full = [s for s in covered if not s.sparse]
-    thin = []
+    clean = [s for s in covered if not s.sparse]
+    full, thin = list(clean), []
     for s in covered:
         if not s.sparse:
             continue
         sources = {s.mapping.columns[c] for c in s.sparse}
-        if any(sources & set(f.mapping.columns.values()) for f in full):
+        if any(sources & set(f.mapping.columns.values()) for f in clean):
             thin.append(s)  # another dataset takes that column as optional: this one loses
         else:
             full.append(s)  # nothing else explains it (orders fill a blank date): it stands

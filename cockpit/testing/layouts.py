@@ -477,8 +477,8 @@ def _case(rnd: random.Random, header: list[str]) -> list[str]:
     return [style(h) for h in header]
 
 
-def _days(rnd: random.Random, n: int, start=D(2025, 1, 5)) -> list[D]:
-    return sorted(start + dt.timedelta(days=rnd.randint(0, 40)) for _ in range(n))
+def _days(rnd: random.Random, n: int) -> list[D]:
+    return sorted(D(2025, 1, 5) + dt.timedelta(days=rnd.randint(0, 40)) for _ in range(n))
 
 
 def _n_team_productivity(rnd: random.Random) -> list[tuple[str, Grid]]:
