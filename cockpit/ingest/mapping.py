@@ -360,9 +360,8 @@ def sheet_context(analysis) -> list[str]:
 # A proposal beats the next dataset only by this much score (0-1); closer, it is held with
 # the two side by side.
 MARGIN = 0.1
-# A sheet none of whose datasets covers the required columns is held for the best of them only
-# when that one explains at least this share of the sheet's columns: else no dataset fits.
-EXPLAINS_ENOUGH = 0.0
+# A sheet none of whose datasets covers the required columns is held for the one it names only
+# when that one has this share of its required columns or explains this share of the sheet.
 HALF_REQUIRED = 0.5
 NO_FIT = "no dataset fits this sheet"
 # A dataset the sheet does not name competes only when it explains this share of its columns.
@@ -500,7 +499,7 @@ def _side_by_side(a: _Scored, b: _Scored) -> str:
         return (f"{s.mapping.dataset} (explains {s.explained:.0%} of the columns, fills "
                 f"{s.filled:.0%} of the dataset, score {s.score:.2f})")  # fmt: skip
 
-    return f"the sheet fits {one(a)} about as well as {one(b)}: which is it?"
+    return f"the sheet fits {one(a)} about as well as {one(b)}"
 
 
 def propose(analysis, *, dataset: str | None = None, table=None) -> Mapping:
@@ -554,10 +553,11 @@ def propose(analysis, *, dataset: str | None = None, table=None) -> Mapping:
                 for c, v in lost.sparse.items()))  # fmt: skip
         return m
     # None covers the sheet: the one it names is held for the analyst to map what is missing,
-    # when it already has half of its required columns and none went unmapped for its values'
-    # nature (a productivity ratio is no budget amount); else no dataset fits.
-    said = [s for s in scored if s.said and s.mapping.columns and s.groups_met >= HALF_REQUIRED
-            and not s.misfit_required and s.explained >= EXPLAINS_ENOUGH]  # fmt: skip
+    # when it already has half of its required columns or explains half of the sheet, and
+    # none went unmapped for its values' nature (a productivity ratio is no budget amount);
+    # else no dataset fits.
+    said = [s for s in scored if s.said and s.mapping.columns and not s.misfit_required
+            and max(s.groups_met, s.explained) >= HALF_REQUIRED]  # fmt: skip
     if said:
         return max(said, key=lambda s: (s.explained, s.mapping.confidence)).mapping
     return Mapping(None, {}, confidence=0.0, reasons=[NO_FIT])

@@ -52,7 +52,9 @@ def hold_summary(sheet: PreparedSheet) -> dict:
         + "; ".join(missing)
         + "."
     )
-    if needs_input:
+    if sheet.mapping.candidates:
+        text += " Say which dataset it is below."
+    elif needs_input:
         text += " Map the missing column(s) below, or choose another dataset."
     else:
         text += " Check the preview and the mapping below, then confirm."
@@ -64,7 +66,8 @@ def hold_summary(sheet: PreparedSheet) -> dict:
         and month_col not in sheet.mapping.columns
         and month_col not in sheet.mapping.constants
         and not (sheet.analysis is not None and has_dates(sheet.analysis.columns)),
-        "can_confirm": not needs_input,
+        # Two candidates: one button each instead (data_page._held).
+        "can_confirm": not needs_input and not sheet.mapping.candidates,
         "button": f"Yes, load it as {ds.label.lower()}",
     }
 

@@ -98,6 +98,9 @@ def test_two_datasets_about_as_good_are_held_side_by_side():
     assert got.dataset == got.candidates[0]["dataset"]
     assert got.candidates[0]["score"] - got.candidates[1]["score"] < m.MARGIN
     assert any("about as well as" in h for h in got.held)
+    # The Data page asks which it is, with one button per dataset instead of one confirm.
+    hold = dataops.hold_summary(SimpleNamespace(mapping=got, analysis=None))
+    assert hold["text"].endswith("Say which dataset it is below.") and not hold["can_confirm"]
     # The Data page shows them side by side, in words.
     shown = dataops.candidates_table(SimpleNamespace(mapping=got)).set_index("dataset")
     assert sorted(shown.index) == ["Budget vs actual", "Targets (monthly plan)"]
