@@ -384,16 +384,17 @@ class _Scored:
     misfit_required: bool = False  # a required column went unmapped for its values' nature
 
     def to_candidate(self) -> dict:
-        return {
-            "dataset": self.mapping.dataset,
-            "score": round(self.score, 2),
-            "explained": round(self.explained, 2),
-            "filled": round(self.filled, 2),
-            "fit": round(self.fit, 2),
-            "columns": dict(self.mapping.columns),
-            "said": self.said,
-            "covered": self.covered,
-        }
+        """What the Data page, the report and the API show of a candidate."""
+        return dict(
+            dataset=self.mapping.dataset,
+            score=round(self.score, 2),
+            explained=round(self.explained, 2),
+            filled=round(self.filled, 2),
+            fit=round(self.fit, 2),
+            columns=dict(self.mapping.columns),
+            said=self.said,
+            covered=self.covered,
+        )
 
 
 def _score_dataset(ds, analysis, table, context, headers, sheet_words) -> _Scored:
