@@ -176,16 +176,49 @@ def fill_share(table: pa.Table | None, source: str, profile=None, rows: int = 0)
     return 1.0
 
 
+# A row whose reporting date is blank takes the next date it has, rather than being lost
+# (a delivery line with no PO date still has its scheduled and delivered dates); said
+# (validate does it; a required column with a fallback is not sparse while these fill it).
+DATE_FALLBACKS = {"orders": ("order_date", ("ship_date", "promised_date", "delivered_date"))}
+
+
 def sparse(
-    required: set[str], columns: dict[str, str], table: pa.Table | None, profiles: dict,
+    dataset: str, groups, columns: dict[str, str], table: pa.Table | None, profiles: dict,
     rows: int,
 ) -> dict[str, float]:  # fmt: skip
-    """{canonical: filled share} of required mapped columns filled on fewer than half the rows
-    (each empty one would reject its row)."""
+    """{required columns: filled share} of each required group (`Dataset.required`) that is
+    filled on fewer than half the rows: a row is filled when any mapped alternative of the
+    group has all its values ('date or batch': a blank batch with a date is filled); a date
+    with fallbacks counts them. Each unfilled row would be rejected."""
     out = {}
-    for canon in sorted(required & set(columns)):
-        src = columns[canon]
-        share = fill_share(table, src, profiles.get(src), rows)
+    target, others = DATE_FALLBACKS.get(dataset, (None, ()))
+    for group in groups:
+        alts = [alt for alt in group if all(c in columns for c in alt)]
+        if not alts:
+            continue
+        name = " or ".join(" + ".join(alt) for alt in alts)
+        if table is None or not table.num_rows:
+            share = max(
+                min(fill_share(None, columns[c], profiles.get(columns[c]), rows) for c in alt)
+                for alt in alts
+            )
+        else:
+            filled = None
+            for alt in alts:
+                cols = [c for c in alt]
+                if alt == (target,):
+                    cols = [c for c in (target, *others) if c in columns]
+                sources = [columns[c] for c in cols if columns[c] in table.column_names]
+                if not sources:
+                    continue
+                one = pc.is_valid(table[sources[0]])
+                for s in sources[1:]:
+                    one = pc.or_(one, pc.is_valid(table[s])) if alt == (target,) else pc.and_(
+                        one, pc.is_valid(table[s]))  # fmt: skip
+                filled = one if filled is None else pc.or_(filled, one)
+            if filled is None:
+                continue
+            share = (pc.sum(filled).as_py() or 0) / table.num_rows
         if share < SPARSE:
-            out[canon] = share
+            out[name] = share
     return out

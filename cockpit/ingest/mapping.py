@@ -365,7 +365,7 @@ MARGIN = 0.1
 HALF_REQUIRED = 0.5
 NO_FIT = "no dataset fits this sheet"
 # A dataset the sheet does not name competes only when it explains this share of its columns.
-UNSAID_EXPLAINS = 0.5
+UNSAID_EXPLAINS = 0.4
 
 
 @dataclass
@@ -484,7 +484,7 @@ def _score_dataset(ds, analysis, table, context, headers, sheet_words) -> _Score
         m.held.append(f"only {m.confidence:.0%} sure of the mapping")
     profiles_by = {p.name: p for p in profiles}
     rows = getattr(analysis, "data_rows", 0)
-    thin = evidence.sparse(required, columns, table, profiles_by, rows)
+    thin = evidence.sparse(ds.name, ds.required, columns, table, profiles_by, rows)
     total = coverage * sureness * (0.5 * explained + 0.2 * filled + 0.3 * fit)
     met = 1 - len(missing) / max(1, len(ds.required))
     # 'actual_productivity' is the only 'actual' and holds ratios: a budget needs money.
@@ -493,6 +493,17 @@ def _score_dataset(ds, analysis, table, context, headers, sheet_words) -> _Score
         m.held.append("its values are not of the dataset's nature: " + "; ".join(misfits.values()))
     return _Scored(m, not missing, verdict.ok, round(total, 3), explained, filled, fit, thin,
                    met, misfit_required)  # fmt: skip
+
+
+def _sparse_sources(s: _Scored) -> set[str]:
+    """The source columns of a candidate's sparse required groups."""
+    names = {c for group in s.sparse for alt in group.split(" or ") for c in alt.split(" + ")}
+    return {s.mapping.columns[c] for c in names if c in s.mapping.columns}
+
+
+def _sparse_text(s: _Scored) -> str:
+    return "; ".join(f"{c} is filled on only {v:.0%} of the rows (the others would be rejected)"
+                     for c, v in s.sparse.items())  # fmt: skip
 
 
 def _side_by_side(a: _Scored, b: _Scored) -> str:
@@ -531,27 +542,36 @@ def propose(analysis, *, dataset: str | None = None, table=None) -> Mapping:
     # A required column on few rows: that dataset rejects most rows; another that covers the
     # sheet with the column optional (a ticket's rating) is the right one.
     clean = [s for s in covered if not s.sparse]
-    full, thin = list(clean), []
+    lost, alone = [], []
     for s in covered:
         if not s.sparse:
             continue
-        sources = {s.mapping.columns[c] for c in s.sparse}
+        sources = _sparse_sources(s)
         if any(sources & set(f.mapping.columns.values()) for f in clean):
-            thin.append(s)  # another dataset takes that column as optional: this one loses
+            lost.append(s)  # another dataset takes that column as optional: this one loses
         else:
-            full.append(s)  # nothing else explains it (orders fill a blank date): it stands
-    ranked = sorted(full, key=lambda s: (s.said, s.score), reverse=True)
+            alone.append(s)
+            s.mapping.held.append(_sparse_text(s))
+    ranked = sorted(clean + alone, key=lambda s: (s.said, s.score), reverse=True)
     if ranked:
         best = ranked[0]
+        if best in alone:
+            # The rows it would reject belong to a dataset the sheet names that takes the
+            # column as optional (a ticket export with no created date: held as contacts).
+            sources = _sparse_sources(best)
+            other = [s for s in scored if not s.covered and s.said and not s.misfit_required
+                     and sources & set(s.mapping.columns.values())]  # fmt: skip
+            if other:
+                m = max(other, key=lambda s: s.explained).mapping
+                m.reasons.append(f"not {best.mapping.dataset}: {_sparse_text(best)}")
+                return m
         runner = next((s for s in ranked[1:] if s.said == best.said), None)
         m = best.mapping
         if runner is not None and best.score - runner.score < MARGIN:
             m.held.append(_side_by_side(best, runner))
             m.candidates = [best.to_candidate(), runner.to_candidate()]
-        for lost in thin:
-            m.reasons.append(f"not {lost.mapping.dataset}: " + "; ".join(
-                f"{c} is filled on only {v:.0%} of the rows (the others would be rejected)"
-                for c, v in lost.sparse.items()))  # fmt: skip
+        for s in lost:
+            m.reasons.append(f"not {s.mapping.dataset}: {_sparse_text(s)}")
         return m
     # None covers the sheet: the one it names is held for the analyst to map what is missing,
     # when it already has half of its required columns or explains half of the sheet, and

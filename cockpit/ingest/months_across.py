@@ -70,6 +70,7 @@ PLACE_WORDS = _vocab("place")
 UNIT_WORDS = _vocab("unit")
 # Headers of a label column naming KPIs: the rows are targets per KPI, never budget lines.
 KPI_WORDS = _vocab("kpi")
+_CODE_WORDS = _vocab("code")
 ACCOUNT_WORDS = _vocab("account")
 
 # Header tags beside a month ("Jan Budget", "Actual Feb") and what they make of the column.
@@ -354,7 +355,9 @@ def detect(
     # The other columns: label, unit, and what is left out.
     month_names = {m.name for m in months}
     text_before = [
-        c for c in columns if c.index < first_month and c.kind == "text" and c.name not in beside
+        c
+        for c in columns
+        if c.index < first_month and c.name not in beside and (c.kind == "text" or _coded(c))
     ]
     for c in columns:
         if c.name in month_names or c.name in beside:
@@ -436,11 +439,11 @@ def detect(
     if len(set(keys)) < len(keys):
         return None
 
-    labels = typed.column(label_col.name).to_pylist()
+    labels = [_code(v) for v in typed.column(label_col.name).to_pylist()]
     rownums = typed.column("_row").to_pylist()
     values = {m.name: typed.column(m.name).to_pylist() for m in months}
-    units = typed.column(unit_col.name).to_pylist() if unit_col is not None else None
-    sites = typed.column(site_col.name).to_pylist() if site_col is not None else None
+    units = [_code(v) for v in typed.column(unit_col.name).to_pylist()] if unit_col else None
+    sites = [_code(v) for v in typed.column(site_col.name).to_pylist()] if site_col else None
     captions = [t for t in (title,) if t]
     captions += [lab for lab in labels if isinstance(lab, str) and _CAPTION.search(_low(lab))]
     scale = _scale(captions)
@@ -533,6 +536,21 @@ def detect(
     if blank_cells:
         reasons.append(f"{blank_cells} blank month cell(s) give no row (blank is not zero)")
     return MonthsAcross(dataset, _table(dataset, out), reasons, left_out)
+
+
+def _coded(c) -> bool:
+    """A number column of labels left of the months, named as one (seller ids 101, 102 under
+    'Seller', cost-centre codes under 'Cost centre'): its numbers are codes, not amounts."""
+    return c.kind == "number" and bool(
+        set(_words(c.name)) & (PLACE_WORDS | UNIT_WORDS | ACCOUNT_WORDS | KPI_WORDS | _CODE_WORDS)
+    )
+
+
+def _code(v):
+    """A label as text: the code 101.0 read as a number is '101'."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v) if isinstance(v, int) else v
 
 
 def _low(text: str) -> str:

@@ -548,17 +548,23 @@ def _n_ticket_ratings(rnd: random.Random) -> list[tuple[str, Grid]]:
               "Ticket Type", "Ticket Subject", "Ticket Status", "Ticket Priority",
               "Ticket Channel", "Created", "First Response Time", "Time to Resolution",
               "Customer Satisfaction Rating"]  # fmt: skip
+    # Half the exports have no created date (the public one: purchase date, first response,
+    # resolution): then only a survey's 'response time' covers a date.
+    created = rnd.random() < 0.5
+    if not created:
+        header[header.index("Created")] = "Date of Purchase"
     body = []
     for i, d in enumerate(_days(rnd, 42)):
         status = ["Closed", "Open", "Pending Customer Response"][i % 3]
-        created = T(d.year, d.month, d.day, rnd.randint(8, 17), rnd.randint(0, 59))
-        first = created + dt.timedelta(hours=rnd.randint(1, 20))
+        stamp = T(d.year, d.month, d.day, rnd.randint(8, 17), rnd.randint(0, 59))
+        first = stamp + dt.timedelta(hours=rnd.randint(1, 20))
         body.append([str(1000 + i), f"Customer {i}", f"c{i}@example.com",
                      rnd.choice(["GoPro Hero", "LG Smart TV", "Dell XPS"]),
                      rnd.choice(["Technical issue", "Billing inquiry", "Refund request"]),
                      rnd.choice(["Product setup", "Network problem", "Account access"]), status,
                      rnd.choice(["Low", "Medium", "High", "Critical"]),
-                     rnd.choice(["Email", "Chat", "Phone", "Social media"]), created, first,
+                     rnd.choice(["Email", "Chat", "Phone", "Social media"]),
+                     stamp if created else d - dt.timedelta(days=rnd.randint(30, 300)), first,
                      first + dt.timedelta(hours=rnd.randint(1, 30)) if status == "Closed" else None,
                      rnd.randint(1, 5) if status == "Closed" else None])  # fmt: skip
     return [("Tickets", Grid(header=header, body=body))]
@@ -570,6 +576,7 @@ def _n_call_log(rnd: random.Random) -> list[tuple[str, Grid]]:
               "vru_exit", "vru_time", "q_start", "q_exit", "q_time", "outcome", "ser_start",
               "ser_exit", "ser_time", "server"]  # fmt: skip
     body = []
+    yymmdd = rnd.random() < 0.5  # the public log writes its dates as 990101
     for i, d in enumerate(_days(rnd, 40)):
         s = rnd.randint(7 * 3600, 20 * 3600)
         vru, q, ser = rnd.randint(1, 9), rnd.randint(0, 200), rnd.randint(20, 600)
@@ -577,7 +584,8 @@ def _n_call_log(rnd: random.Random) -> list[tuple[str, Grid]]:
         outcome = rnd.choice(["AGENT", "AGENT", "HANG", "PHANTOM"])
         served = outcome == "AGENT"
         body.append([f"AA01{rnd.randint(0, 9)}", str(33116 + i), str(rnd.randint(10**7, 10**8)),
-                     rnd.choice([0, 1, 2]), rnd.choice(["PS", "NW", "NE"]), d, hms(s),
+                     rnd.choice([0, 1, 2]), rnd.choice(["PS", "NW", "NE"]),
+                     int(d.strftime("%y%m%d")) if yymmdd else d, hms(s),
                      hms(s + vru), vru, hms(s + vru) if q else "00:00:00",
                      hms(s + vru + q) if q else "00:00:00", q, outcome,
                      hms(s + vru + q) if served else "00:00:00",
@@ -603,8 +611,14 @@ def _n_machine_events(rnd: random.Random) -> list[tuple[str, Grid]]:
 
 def _n_service_requests(rnd: random.Random) -> list[tuple[str, Grid]]:
     """A city's service requests: case id, opened, target and closed times, on-time flag."""
-    header = ["Case ID", "Request Type", "Department", "Source", "Opened", "Target Date",
-              "Closed", "Status", "On Time"]  # fmt: skip
+    header = rnd.choice([
+        ["Case ID", "Request Type", "Department", "Source", "Opened", "Target Date", "Closed",
+         "Status", "On Time"],
+        ["CASE_ID", "TYPE", "DEPT", "CHANNEL", "START_DATE", "TARGET_DATE", "END_DATE",
+         "STATUS", "ONTIME"],
+        ["Service Request Id", "Service Type", "Agency", "Source", "Open Date",
+         "Target Close Date", "Close Date", "Status", "Closed On Time"],
+    ])  # fmt: skip
     body = []
     for i, d in enumerate(_days(rnd, 40)):
         opened = T(d.year, d.month, d.day, rnd.randint(7, 18), rnd.randint(0, 59))

@@ -197,3 +197,39 @@ def test_every_negative_family_says_what_it_wants():
         assert r.negative is neg and r.data
         for sheet, want in neg.want.items():
             assert want is None or want in neg.allowed[sheet]
+
+
+def test_a_required_group_is_filled_by_any_of_its_alternatives():
+    """Downtime needs a date or a batch: a work order on 1 row in 10 beside a date on every
+    row rejects nothing; a rating on 3 rows in 9 would reject six."""
+    from cockpit import datasets
+
+    n = 10
+    table = pa.table({
+        "Started": [dt.datetime(2025, 1, 1 + i) for i in range(n)],
+        "Work Order": ["WO-1"] + [None] * (n - 1),
+        "Minutes": [5.0] * n,
+    })  # fmt: skip
+    columns = {"date": "Started", "batch": "Work Order", "minutes": "Minutes"}
+    groups = datasets.get("downtime").required
+    assert evidence.sparse("downtime", groups, columns, table, {}, n) == {}
+    rated = pa.table({"Date": [dt.date(2025, 1, 1)] * 9, "Q7": [5, None, None] * 3})
+    got = evidence.sparse("surveys", datasets.get("surveys").required,
+                          {"response_date": "Date", "csat": "Q7"}, rated, {}, 9)  # fmt: skip
+    assert got == {"csat": 3 / 9}
+
+
+def test_a_ticket_export_with_no_created_date_is_held_as_contacts_not_loaded_as_surveys():
+    n = 9
+    table = pa.table({
+        "Ticket ID": [f"T-{i}" for i in range(n)],
+        "Ticket Status": ["Closed", "Open", "Pending"] * 3,
+        "First Response Time": [dt.datetime(2025, 1, 5 + i, 11) for i in range(n)],
+        "Customer Satisfaction Rating": [5, None, None, 3, None, None, 4, None, None],
+    })  # fmt: skip
+    kinds = {"Ticket ID": "text", "Ticket Status": "text", "First Response Time": "timestamp",
+             "Customer Satisfaction Rating": "number"}  # fmt: skip
+    got = m.propose(_analysis(table, kinds, sheet="Tickets"), table=table)
+    assert got.dataset == "contacts" and got.missing_required == ["contact_date"]
+    assert "missing contact_date" in got.held
+    assert any(r.startswith("not surveys: csat is filled on only 33%") for r in got.reasons)
