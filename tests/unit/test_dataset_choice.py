@@ -233,3 +233,26 @@ def test_a_ticket_export_with_no_created_date_is_held_as_contacts_not_loaded_as_
     assert got.dataset == "contacts" and got.missing_required == ["contact_date"]
     assert "missing contact_date" in got.held
     assert any(r.startswith("not surveys: csat is filled on only 33%") for r in got.reasons)
+
+
+def test_numeric_seller_ids_with_text_months_across_are_targets_by_seller():
+    """A sheet per year, months as text ('Jan-19'), sellers as numeric ids: not 'missing
+    month' but a target per seller and month."""
+    sheet = _workbook({"2019": [["Seller", "Jan-19", "Feb-19", "Mar-19"],
+                                [101, 5000, 5100, 5200], [102, 4000, 4100, 4200]]})  # fmt: skip
+    store = Store.open(":memory:")
+    try:
+        report = load_files(store, [("presupuesto_vendedores.xlsx", sheet)])
+        (got,) = report.files[0].sheets
+        rows = (
+            store.cursor()
+            .execute("select site, month, target from targets_live order by site, month")
+            .fetchall()
+        )
+    finally:
+        store.close()
+    assert (got.status, got.dataset) == ("loaded", "targets")
+    assert [(r[0], r[1].month, r[2]) for r in rows] == [
+        ("101", 1, 5000), ("101", 2, 5100), ("101", 3, 5200),
+        ("102", 1, 4000), ("102", 2, 4100), ("102", 3, 4200),
+    ]  # fmt: skip
