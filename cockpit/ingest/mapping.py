@@ -364,7 +364,7 @@ MARGIN = 0.1
 # when that one has this share of its required columns or explains this share of the sheet.
 HALF_REQUIRED = 0.5
 NO_FIT = "no dataset fits this sheet"
-# A dataset the sheet does not name competes only when it explains this share of its columns.
+# A dataset the sheet does not name competes only when its headers name this share of it.
 UNSAID_EXPLAINS = 0.4
 
 
@@ -381,6 +381,7 @@ class _Scored:
     fit: float
     sparse: dict[str, float]  # required columns filled on few rows -> share
     groups_met: float = 1.0  # the share of the dataset's required groups that are mapped
+    named: float = 0.0  # the share of the sheet's columns mapped by their headers (no spans)
     misfit_required: bool = False  # a required column went unmapped for its values' nature
 
     def to_candidate(self) -> dict:
@@ -491,8 +492,9 @@ def _score_dataset(ds, analysis, table, context, headers, sheet_words) -> _Score
     misfit_required = any(c in required for c in misfits) and bool(missing)
     if misfit_required:
         m.held.append("its values are not of the dataset's nature: " + "; ".join(misfits.values()))
+    named = len(set(columns.values())) / max(1, len(filled_sources))
     return _Scored(m, not missing, verdict.ok, round(total, 3), explained, filled, fit, thin,
-                   met, misfit_required)  # fmt: skip
+                   groups_met=met, named=named, misfit_required=misfit_required)  # fmt: skip
 
 
 def _sparse_sources(s: _Scored) -> set[str]:
@@ -536,9 +538,10 @@ def propose(analysis, *, dataset: str | None = None, table=None) -> Mapping:
         m = scored[0].mapping
         m.held = []  # the analyst's say-so
         return m
-    # Covered without the sheet saying so counts only when it explains most of the sheet (one
-    # 'Timestamp' of a 21-question survey covers contacts, and explains nothing).
-    covered = [s for s in scored if s.covered and (s.said or s.explained >= UNSAID_EXPLAINS)]
+    # Covered without the sheet saying so counts only when its headers name much of the sheet
+    # (one 'Timestamp' of a 21-question survey covers contacts, and explains nothing; a load
+    # series' 'Start date' and 'End date' measure no downtime).
+    covered = [s for s in scored if s.covered and (s.said or s.named >= UNSAID_EXPLAINS)]
     # A required column on few rows: that dataset rejects most rows; another that covers the
     # sheet with the column optional (a ticket's rating) is the right one.
     clean = [s for s in covered if not s.sparse]
