@@ -382,6 +382,8 @@ class _Scored:
     sparse: dict[str, float]  # required columns filled on few rows -> share
     groups_met: float = 1.0  # the share of the dataset's required groups that are mapped
     named: float = 0.0  # the share of the sheet's columns mapped by their headers (no spans)
+    # a required or id column is named by one of the dataset's signal words ('call_id')
+    keyed: bool = False
     misfit_required: bool = False  # a required column went unmapped for its values' nature
 
     def to_candidate(self) -> dict:
@@ -493,8 +495,13 @@ def _score_dataset(ds, analysis, table, context, headers, sheet_words) -> _Score
     if misfit_required:
         m.held.append("its values are not of the dataset's nature: " + "; ".join(misfits.values()))
     named = len(set(columns.values())) / max(1, len(filled_sources))
+    keyed = any(
+        (c in required or c.endswith("_id")) and evidence.signal_words(ds.name, [src], [])
+        for c, src in columns.items()
+    )
     return _Scored(m, not missing, verdict.ok, round(total, 3), explained, filled, fit, thin,
-                   groups_met=met, named=named, misfit_required=misfit_required)  # fmt: skip
+                   groups_met=met, named=named, keyed=keyed,
+                   misfit_required=misfit_required)  # fmt: skip
 
 
 def _sparse_sources(s: _Scored) -> set[str]:
@@ -577,11 +584,12 @@ def propose(analysis, *, dataset: str | None = None, table=None) -> Mapping:
             m.reasons.append(f"not {s.mapping.dataset}: {_sparse_text(s)}")
         return m
     # None covers the sheet: the one it names is held for the analyst to map what is missing,
-    # when it already has half of its required columns or explains half of the sheet, and
+    # when it already has half of its required columns, explains half of the sheet or names
+    # its key by the dataset's word ('call_id'; a snapshot's 'customerID' is no order), and
     # none went unmapped for its values' nature (a productivity ratio is no budget amount);
     # else no dataset fits.
     said = [s for s in scored if s.said and s.mapping.columns and not s.misfit_required
-            and max(s.groups_met, s.explained) >= HALF_REQUIRED]  # fmt: skip
+            and (max(s.groups_met, s.explained) >= HALF_REQUIRED or s.keyed)]  # fmt: skip
     if said:
         return max(said, key=lambda s: (s.explained, s.mapping.confidence)).mapping
     return Mapping(None, {}, confidence=0.0, reasons=[NO_FIT])
