@@ -2,7 +2,7 @@
 
 - `<dataset>.toml`: the dataset's signal words and, per canonical column, its header
   synonyms (`synonyms`, plus `es`, `fr`, `de`, `pt`, `it`, `nl` where told apart by
-  language) and the range its values must mostly fall in;
+  language), the range its values must mostly fall in and its `nature` (money, count, ...);
 - `common.toml`: month names per language, header stop words / translations / phrases,
   measure words, the words of a months-across sheet.
 
@@ -84,6 +84,18 @@ def scales() -> dict[str, tuple[float, float]]:
             if "scale" in entry:
                 out[col] = tuple(entry["scale"])
     return out
+
+
+NATURES = ("money", "count", "duration", "rating", "ratio", "code")
+
+
+def nature(name: str, column: str) -> str | None:
+    """What a dataset's column holds (`nature`: money, count, duration, rating, ratio, code),
+    if its file says: the value checks of the mapping (cockpit/ingest/evidence.py) read it."""
+    got = columns(name).get(column, {}).get("nature")
+    if got is not None and got not in NATURES:
+        raise ValueError(f"{name}.{column}: nature {got!r} is not one of {', '.join(NATURES)}")
+    return got
 
 
 def plausible(name: str, column: str) -> tuple[float, float] | None:

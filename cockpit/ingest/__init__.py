@@ -7,7 +7,8 @@ its own stage or an earlier one (tests/unit/test_layout.py checks it):
 - read: bytes -> RawSheet list (read.read_file), cells as strings, bounded.
 - detect: RawSheet -> SheetAnalysis (detect_sheet.analyse_sheet): header, title, kind, column
   types; typed.typed_sheet converts the cells to those types.
-- map: which dataset and columns a sheet is (mapping, evidence, months_across); prepare turns
+- map: which dataset and columns a sheet is (mapping, evidence, months_across; formulas:
+  sheets restating other sheets are not data); prepare turns
   one sheet into canonical rows, enrich works across the sheets of a workbook; model holds
   what the stages hand each other.
 - validate: rejects, derived columns, repeated records, flags, months covered.
@@ -30,7 +31,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "detect_sheet",
         ),
     ),
-    ("map", ("evidence", "mapping", "months_across", "model", "prepare", "enrich")),
+    ("map", ("evidence", "formulas", "mapping", "months_across", "model", "prepare", "enrich")),
     ("validate", ("validate",)),
     ("store", ("raw_staging", "commit")),
     ("load", ("pipeline",)),

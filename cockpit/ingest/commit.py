@@ -263,7 +263,12 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
         kind=s.analysis.kind if s.analysis is not None else "unknown",
         dataset=s.mapping.dataset if not held and s.status != "raw-only" else None,
         status=status,
-        proposed=s.mapping.to_dict() if held else None,
+        proposed={
+            **s.mapping.to_dict(),
+            **({"candidates": s.mapping.candidates} if s.mapping.candidates else {}),
+        }
+        if held
+        else None,
         hold_reasons=list(s.mapping.held) if held else [],
         suggestion=suggestion(prepared.name, s.raw.sheet, s.mapping)
         if held and not drift

@@ -7,7 +7,10 @@ into a KPI dataset automatically only when
   contacts a call, ticket, contact, agent or answered word; production planned/run time or
   units made; ...) — a lone `Date` plus one number is never enough; and
 - its values are plausible for that dataset (minutes lost per row within a day, ratings
-  inside their scale, dates in a sensible range).
+  inside their scale, dates in a sensible range), and
+- each mapped column's values fit the canonical column's nature (`nature` in the vocabulary):
+  a ratio between 0 and 1 (a productivity, a share) is never money nor a count; a required
+  column filled on only a few rows would reject most of them (`nature_misfits`, `sparse`).
 Anything less certain is held for the analyst's one click (see pipeline), never guessed.
 """
 
@@ -115,3 +118,107 @@ def _share_within(col: pa.ChunkedArray, low, high) -> float | None:
         return None
     inside = pc.sum(pc.and_(pc.greater_equal(col, low), pc.less_equal(col, high))).as_py() or 0
     return inside / filled
+
+
+# A money or count column whose values all lie within +-RATIO_LIMIT, mostly with a fraction,
+# holds ratios (0.8 productivity, 0.94 on-time share), not amounts.
+RATIO_LIMIT = 1.5
+SPARSE = 0.5  # a required column filled on fewer rows than this share rejects most rows
+
+
+def _numbers(table: pa.Table | None, source: str) -> pa.Array | None:
+    if table is None or source not in table.column_names:
+        return None
+    col = table[source]
+    if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
+        return None
+    return pc.drop_null(col.combine_chunks())
+
+
+def is_ratio(values: pa.Array) -> bool:
+    """Values that are ratios: all within +-1.5 and most with a fraction (0.8, 0.94)."""
+    if len(values) == 0:
+        return False
+    lo, hi = pc.min(values).as_py(), pc.max(values).as_py()
+    if lo < -RATIO_LIMIT or hi > RATIO_LIMIT:
+        return False
+    floats = pc.cast(values, pa.float64())
+    fraction = pc.sum(pc.not_equal(floats, pc.floor(floats))).as_py() or 0
+    return fraction >= 0.5 * len(values)
+
+
+def nature_misfits(
+    dataset: str, columns: dict[str, str], table: pa.Table | None, kinds: dict[str, str]
+) -> dict[str, str]:
+    """{canonical: why} for mapped columns whose values are not of the column's nature."""
+    out = {}
+    for canon, src in columns.items():
+        nature = vocabulary.nature(dataset, canon)
+        if nature not in ("money", "count"):
+            continue
+        values = _numbers(table, src)
+        ratio = kinds.get(src) == "percent" or (values is not None and is_ratio(values))
+        if ratio:
+            example = "" if values is None else f" ({values[0].as_py():g}, ...)"
+            out[canon] = f"{src!r} holds ratios{example}: ratios are never {nature}" + (
+                " amounts" if nature == "money" else "s"
+            )
+    return out
+
+
+def fill_share(table: pa.Table | None, source: str, profile=None, rows: int = 0) -> float:
+    """The share of the sheet's rows that have a value in `source`."""
+    if table is not None and source in table.column_names and table.num_rows:
+        col = table[source]
+        return 1 - col.null_count / table.num_rows
+    if profile is not None and rows:
+        return max(0.0, 1 - profile.null_count / rows)
+    return 1.0
+
+
+# A row whose reporting date is blank takes the next date it has, rather than being lost
+# (a delivery line with no PO date still has its scheduled and delivered dates); said
+# (validate does it; a required column with a fallback is not sparse while these fill it).
+DATE_FALLBACKS = {"orders": ("order_date", ("ship_date", "promised_date", "delivered_date"))}
+
+
+def sparse(
+    dataset: str, groups, columns: dict[str, str], table: pa.Table | None, profiles: dict,
+    rows: int,
+) -> dict[str, float]:  # fmt: skip
+    """{required columns: filled share} of each required group (`Dataset.required`) that is
+    filled on fewer than half the rows: a row is filled when any mapped alternative of the
+    group has all its values ('date or batch': a blank batch with a date is filled); a date
+    with fallbacks counts them. Each unfilled row would be rejected."""
+    out = {}
+    target, others = DATE_FALLBACKS.get(dataset, (None, ()))
+    for group in groups:
+        alts = [alt for alt in group if all(c in columns for c in alt)]
+        if not alts:
+            continue
+        name = " or ".join(" + ".join(alt) for alt in alts)
+        if table is None or not table.num_rows:
+            share = max(
+                min(fill_share(None, columns[c], profiles.get(columns[c]), rows) for c in alt)
+                for alt in alts
+            )
+        else:
+            filled = None
+            for alt in alts:
+                cols = [c for c in alt]
+                if alt == (target,):
+                    cols = [c for c in (target, *others) if c in columns]
+                sources = [columns[c] for c in cols if columns[c] in table.column_names]
+                if not sources:
+                    continue
+                one = pc.is_valid(table[sources[0]])
+                for s in sources[1:]:
+                    one = pc.or_(one, pc.is_valid(table[s])) if alt == (target,) else pc.and_(
+                        one, pc.is_valid(table[s]))  # fmt: skip
+                filled = one if filled is None else pc.or_(filled, one)
+            if filled is None:
+                continue
+            share = (pc.sum(filled).as_py() or 0) / table.num_rows
+        if share < SPARSE:
+            out[name] = share
+    return out

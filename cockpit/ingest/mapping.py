@@ -117,6 +117,8 @@ class Mapping:
     recipe: dict | None = None  # the recipe that made the rows: {"name", "version"}
     # canonical -> a value looked up in another sheet: {sheet, column, key, value} (enrich)
     lookups: dict[str, dict] = field(default_factory=dict)
+    # held between two datasets: each one's score, side by side (propose)
+    candidates: list[dict] = field(default_factory=list)
 
     @property
     def missing_required(self) -> list[str]:
@@ -355,98 +357,242 @@ def sheet_context(analysis) -> list[str]:
     return [t for t in (analysis.sheet, analysis.title) if t]
 
 
-def propose(analysis, *, dataset: str | None = None) -> Mapping:
+# A proposal beats the next dataset only by this much score (0-1); closer, it is held with
+# the two side by side.
+MARGIN = 0.1
+# A sheet none of whose datasets covers the required columns is held for the one it names only
+# when that one has this share of its required columns or explains this share of the sheet.
+HALF_REQUIRED = 0.5
+NO_FIT = "no dataset fits this sheet"
+# A dataset the sheet does not name competes only when its headers name this share of it.
+UNSAID_EXPLAINS = 0.4
+
+
+@dataclass
+class _Scored:
+    """One dataset's fit to the sheet (see `propose`)."""
+
+    mapping: Mapping
+    covered: bool  # every required column mapped
+    said: bool  # the sheet says it is this dataset (evidence.judge)
+    score: float  # columns explained, dataset filled, values of their nature
+    explained: float
+    filled: float
+    fit: float
+    sparse: dict[str, float]  # required columns filled on few rows -> share
+    groups_met: float = 1.0  # the share of the dataset's required groups that are mapped
+    named: float = 0.0  # the share of the sheet's columns mapped by their headers (no spans)
+    # a required or id column is named by one of the dataset's signal words ('call_id')
+    keyed: bool = False
+    misfit_required: bool = False  # a required column went unmapped for its values' nature
+
+    def to_candidate(self) -> dict:
+        """What the Data page, the report and the API show of a candidate."""
+        return dict(
+            dataset=self.mapping.dataset,
+            score=round(self.score, 2),
+            explained=round(self.explained, 2),
+            filled=round(self.filled, 2),
+            fit=round(self.fit, 2),
+            columns=dict(self.mapping.columns),
+            said=self.said,
+            covered=self.covered,
+        )
+
+
+def _score_dataset(ds, analysis, table, context, headers, sheet_words) -> _Scored:
+    """Map `ds` onto the sheet and score it: the share of the sheet's columns it explains, the
+    share of its own columns the sheet fills, and the share of mapped columns whose values are
+    of the canonical column's nature (a ratio is never money)."""
+    profiles = analysis.columns
+    columns, score, scores = map_columns(ds.name, profiles)
+    unpivot = None
+    reasons = []
+    if ds.name == "budget":
+        unpivot = detect_pairs(profiles)
+        if unpivot:
+            exclude = {c for v in unpivot.pairs.values() for c in v.values()}
+            columns, score, scores = map_columns(ds.name, profiles, exclude=exclude)
+            columns.pop("budget", None)
+            columns.pop("actual", None)
+            score += 2.0
+            reasons.append(f"budget/actual pairs for {len(unpivot.pairs)} accounts")
+    if ds.name == "downtime" and "minutes" not in columns:
+        unpivot = detect_causes(profiles, columns, context)
+        if unpivot:
+            score += 1.0
+            reasons.append(f"one column per cause ({len(unpivot.columns)} causes)")
+    kinds = {p.name: p.kind for p in profiles}
+    misfits = evidence.nature_misfits(ds.name, columns, table, kinds)
+    for canon, why in misfits.items():
+        del columns[canon]
+        reasons.append(f"{canon} not mapped: {why}")
+    combine = join_dates_and_times(ds, columns, profiles)
+    units = units_beside(columns, profiles)
+    due = {}
+    if ds.name == "contacts" and "sla_met" not in columns and "resolved_at" in columns:
+        found = due_date(profiles, set(columns.values()))
+        if found:
+            due["sla_met"] = found
+            reasons.append(f"sla_met: resolved by {found!r}")
+    ticket = ds.name == "contacts" and (
+        bool(due) or kinds.get(columns.get("resolved", "")) == "text"
+    )
+    if ticket and "answered" in columns:
+        # A ticket's 'Answered' says an agent replied, not that a call was picked up:
+        # counted as answered/abandoned it would read an unreplied ticket as a lost call.
+        reasons.append(f"{columns.pop('answered')!r} not used: a ticket is not a call")
+    span = {}
+    if ds.name == "downtime" and "minutes" not in columns and not unpivot:
+        found = start_end_span(profiles)
+        if found:
+            span["minutes"] = found
+            reasons.append(f"minutes from {found[0]!r} to {found[1]!r}")
+    if ds.name in sheet_words or ds.label.lower().split()[0] in sheet_words:
+        score += 0.75
+        reasons.append(f"sheet named like {ds.name}")
+    m = Mapping(
+        ds.name, columns, reasons=reasons, unpivot=unpivot, combine=combine, units=units,
+        span=span, due=due,
+    )  # fmt: skip
+    missing = m.missing_required
+    filled_sources = [p for p in profiles if p.kind != "empty"]
+    used = set(columns.values()) | set(combine.values()) | set(units.values())
+    used |= {c for pair in span.values() for c in pair} | set(due.values())
+    if unpivot:
+        used |= set(unpivot.columns) | {c for v in unpivot.pairs.values() for c in v.values()}
+    explained = len(used & {p.name for p in filled_sources}) / max(1, len(filled_sources))
+    coverage = 1.0 if not missing else 0.0
+    required = {c for group in ds.required for alt in group for c in alt}
+    sure = required & set(columns)
+    sureness = sum(scores.get(c, 1.0) for c in sure) / len(sure) if sure else 1.0
+    m.confidence = round(
+        min(1.0, 0.6 * coverage * sureness + 0.3 * len(columns) / max(1, len(filled_sources))
+            + 0.02 * score), 2,
+    )  # fmt: skip
+    filled = min(1.0, (len(columns) + len(span) + len(due) + (2 if unpivot else 0))
+                 / max(1, len(ds.columns)))  # fmt: skip
+    fit = 1 - len(misfits) / max(1, len(columns) + len(misfits))
+    verdict = evidence.judge(ds.name, headers, context)
+    if not missing:
+        m.reasons.insert(0, f"{len(columns)} columns matched")
+    else:
+        m.reasons.insert(0, "missing " + "; ".join(missing))
+    if verdict.signals:
+        m.reasons.append("the sheet says " + ", ".join(repr(w) for w in verdict.signals[:4]))
+    m.held = [*(f"missing {x}" for x in missing), *verdict.missing]
+    # A wide export explains few of its columns: what counts is how surely the required
+    # ones are named.
+    if m.confidence < AUTO_CONFIDENCE and sureness < 0.8 and not missing:
+        m.held.append(f"only {m.confidence:.0%} sure of the mapping")
+    profiles_by = {p.name: p for p in profiles}
+    rows = getattr(analysis, "data_rows", 0)
+    thin = evidence.sparse(ds.name, ds.required, columns, table, profiles_by, rows)
+    total = coverage * sureness * (0.5 * explained + 0.2 * filled + 0.3 * fit)
+    met = 1 - len(missing) / max(1, len(ds.required))
+    # 'actual_productivity' is the only 'actual' and holds ratios: a budget needs money.
+    misfit_required = any(c in required for c in misfits) and bool(missing)
+    if misfit_required:
+        m.held.append("its values are not of the dataset's nature: " + "; ".join(misfits.values()))
+    named = len(set(columns.values())) / max(1, len(filled_sources))
+    keyed = any(
+        (c in required or c.endswith("_id")) and evidence.signal_words(ds.name, [src], [])
+        for c, src in columns.items()
+    )
+    return _Scored(m, not missing, verdict.ok, round(total, 3), explained, filled, fit, thin,
+                   groups_met=met, named=named, keyed=keyed,
+                   misfit_required=misfit_required)  # fmt: skip
+
+
+def _sparse_sources(s: _Scored) -> set[str]:
+    """The source columns of a candidate's sparse required groups."""
+    names = {c for group in s.sparse for alt in group.split(" or ") for c in alt.split(" + ")}
+    return {s.mapping.columns[c] for c in names if c in s.mapping.columns}
+
+
+def _sparse_text(s: _Scored) -> str:
+    return "; ".join(f"{c} is filled on only {v:.0%} of the rows (the others would be rejected)"
+                     for c, v in s.sparse.items())  # fmt: skip
+
+
+def _side_by_side(a: _Scored, b: _Scored) -> str:
+    def one(s: _Scored) -> str:
+        return (f"{s.mapping.dataset} (explains {s.explained:.0%} of the columns, fills "
+                f"{s.filled:.0%} of the dataset, score {s.score:.2f})")  # fmt: skip
+
+    return f"the sheet fits {one(a)} about as well as {one(b)}"
+
+
+def propose(analysis, *, dataset: str | None = None, table=None) -> Mapping:
     """The best dataset and column mapping for an analysed sheet (or for `dataset` if given).
 
-    Datasets are ranked by: required columns covered, positive evidence (evidence.py), then
-    confidence. Without a given dataset, the winner loads by itself only with evidence and
-    enough confidence; otherwise it comes back with `held` saying what is missing, for the
-    analyst to confirm. None fits at all: dataset None (kept raw)."""
-    profiles = analysis.columns
+    Every dataset is scored against the sheet (`_score_dataset`): how many of the sheet's
+    columns it explains, how much of the dataset the sheet fills, and whether the values fit
+    each canonical column's nature (`table`: the typed sheet; a ratio is never money). Among
+    the datasets whose required columns are covered the best wins, but loads by itself only
+    with evidence (evidence.py), enough confidence, and a clear margin over the next
+    (MARGIN); otherwise it is held, with the next one beside it (`Mapping.candidates`). A
+    dataset whose required column is filled on few rows (a rating on a third of the tickets)
+    loses to one where that column is optional. A sheet no dataset covers is held for the
+    best only when that one says so and explains enough of the sheet; else dataset None
+    ("no dataset fits", kept raw)."""
     context = sheet_context(analysis)
-    headers = [p.name for p in profiles]
+    headers = [p.name for p in analysis.columns]
     sheet_words = normalise(analysis.sheet or analysis.file)
-    best: tuple | None = None
-    for ds in [datasets.get(dataset)] if dataset else datasets.DATASETS.values():
-        columns, score, scores = map_columns(ds.name, profiles)
-        unpivot = None
-        reasons = []
-        if ds.name == "budget":
-            unpivot = detect_pairs(profiles)
-            if unpivot:
-                exclude = {c for v in unpivot.pairs.values() for c in v.values()}
-                columns, score, scores = map_columns(ds.name, profiles, exclude=exclude)
-                columns.pop("budget", None)
-                columns.pop("actual", None)
-                score += 2.0
-                reasons.append(f"budget/actual pairs for {len(unpivot.pairs)} accounts")
-        if ds.name == "downtime" and "minutes" not in columns:
-            unpivot = detect_causes(profiles, columns, context)
-            if unpivot:
-                score += 1.0
-                reasons.append(f"one column per cause ({len(unpivot.columns)} causes)")
-        combine = join_dates_and_times(ds, columns, profiles)
-        units = units_beside(columns, profiles)
-        due = {}
-        if ds.name == "contacts" and "sla_met" not in columns and "resolved_at" in columns:
-            found = due_date(profiles, set(columns.values()))
-            if found:
-                due["sla_met"] = found
-                reasons.append(f"sla_met: resolved by {found!r}")
-        kinds = {p.name: p.kind for p in profiles}
-        ticket = ds.name == "contacts" and (
-            bool(due) or kinds.get(columns.get("resolved", "")) == "text"
-        )
-        if ticket and "answered" in columns:
-            # A ticket's 'Answered' says an agent replied, not that a call was picked up:
-            # counted as answered/abandoned it would read an unreplied ticket as a lost call.
-            reasons.append(f"{columns.pop('answered')!r} not used: a ticket is not a call")
-        span = {}
-        if ds.name == "downtime" and "minutes" not in columns and not unpivot:
-            found = start_end_span(profiles)
-            if found:
-                span["minutes"] = found
-                reasons.append(f"minutes from {found[0]!r} to {found[1]!r}")
-        if ds.name in sheet_words or ds.label.lower().split()[0] in sheet_words:
-            score += 0.75
-            reasons.append(f"sheet named like {ds.name}")
-        m = Mapping(
-            ds.name, columns, reasons=reasons, unpivot=unpivot, combine=combine, units=units,
-            span=span, due=due,
-        )  # fmt: skip
-        missing = m.missing_required
-        # Required columns covered matter most; then how much of the sheet is explained.
-        explained = len(columns) / max(1, len([p for p in profiles if p.kind != "empty"]))
-        coverage = 1.0 if not missing else 0.0
-        required = {c for group in ds.required for alt in group for c in alt} & set(columns)
-        sureness = sum(scores.get(c, 1.0) for c in required) / len(required) if required else 1.0
-        m.confidence = round(
-            min(1.0, 0.6 * coverage * sureness + 0.3 * explained + 0.02 * score), 2
-        )
-        verdict = evidence.judge(ds.name, headers, context)
-        if not missing:
-            m.reasons.insert(0, f"{len(columns)} columns matched")
-        else:
-            m.reasons.insert(0, "missing " + "; ".join(missing))
-        if verdict.signals:
-            m.reasons.append("the sheet says " + ", ".join(repr(w) for w in verdict.signals[:4]))
-        m.held = [*(f"missing {x}" for x in missing), *verdict.missing]
-        # A wide export explains few of its columns: what counts is how surely the required
-        # ones are named.
-        if m.confidence < AUTO_CONFIDENCE and sureness < 0.8 and not missing:
-            m.held.append(f"only {m.confidence:.0%} sure of the mapping")
-        key = (not missing and verdict.ok, verdict.ok, not missing, m.confidence)
-        if best is None or key > best[0]:
-            best = (key, m)
-    if best is None:
-        return Mapping(None, {}, confidence=0.0, reasons=["no dataset fits this sheet"])
-    (_, said, covered, _), m = best
+    pool = [datasets.get(dataset)] if dataset else list(datasets.DATASETS.values())
+    scored = [_score_dataset(ds, analysis, table, context, headers, sheet_words) for ds in pool]
     if dataset:
+        m = scored[0].mapping
         m.held = []  # the analyst's say-so
         return m
-    if not covered and not said:
-        return Mapping(None, {}, confidence=0.0, reasons=["no dataset fits this sheet"])
-    return m
+    # Covered without the sheet saying so counts only when its headers name much of the sheet
+    # (one 'Timestamp' of a 21-question survey covers contacts, and explains nothing; a load
+    # series' 'Start date' and 'End date' measure no downtime).
+    covered = [s for s in scored if s.covered and (s.said or s.named >= UNSAID_EXPLAINS)]
+    # A required column on few rows: that dataset rejects most rows; another that covers the
+    # sheet with the column optional (a ticket's rating) is the right one.
+    clean = [s for s in covered if not s.sparse]
+    lost, alone = [], []
+    for s in covered:
+        if not s.sparse:
+            continue
+        sources = _sparse_sources(s)
+        if any(sources & set(f.mapping.columns.values()) for f in clean):
+            lost.append(s)  # another dataset takes that column as optional: this one loses
+        else:
+            alone.append(s)
+            s.mapping.held.append(_sparse_text(s))
+    ranked = sorted(clean + alone, key=lambda s: (s.said, s.score), reverse=True)
+    if ranked:
+        best = ranked[0]
+        if best in alone:
+            # The rows it would reject belong to a dataset the sheet names that takes the
+            # column as optional (a ticket export with no created date: held as contacts).
+            sources = _sparse_sources(best)
+            other = [s for s in scored if not s.covered and s.said and not s.misfit_required
+                     and sources & set(s.mapping.columns.values())]  # fmt: skip
+            if other:
+                m = max(other, key=lambda s: s.explained).mapping
+                m.reasons.append(f"not {best.mapping.dataset}: {_sparse_text(best)}")
+                return m
+        runner = next((s for s in ranked[1:] if s.said == best.said), None)
+        m = best.mapping
+        if runner is not None and best.score - runner.score < MARGIN:
+            m.held.append(_side_by_side(best, runner))
+            m.candidates = [best.to_candidate(), runner.to_candidate()]
+        for s in lost:
+            m.reasons.append(f"not {s.mapping.dataset}: {_sparse_text(s)}")
+        return m
+    # None covers the sheet: the one it names is held for the analyst to map what is missing,
+    # when it already has half of its required columns, explains half of the sheet or names
+    # its key by the dataset's word ('call_id'; a snapshot's 'customerID' is no order), and
+    # none went unmapped for its values' nature (a productivity ratio is no budget amount);
+    # else no dataset fits.
+    said = [s for s in scored if s.said and s.mapping.columns and not s.misfit_required
+            and (max(s.groups_met, s.explained) >= HALF_REQUIRED or s.keyed)]  # fmt: skip
+    if said:
+        return max(said, key=lambda s: (s.explained, s.mapping.confidence)).mapping
+    return Mapping(None, {}, confidence=0.0, reasons=[NO_FIT])
 
 
 def apply_overrides(mapping: Mapping, overrides: dict[str, str | None], profiles: list) -> Mapping:

@@ -68,6 +68,9 @@ INCOME_WORDS = _vocab("income")
 # Headers of a label column naming a place or a seller (the targets' site dimension).
 PLACE_WORDS = _vocab("place")
 UNIT_WORDS = _vocab("unit")
+# Headers of a label column naming KPIs: the rows are targets per KPI, never budget lines.
+KPI_WORDS = _vocab("kpi")
+_CODE_WORDS = _vocab("code")
 ACCOUNT_WORDS = _vocab("account")
 
 # Header tags beside a month ("Jan Budget", "Actual Feb") and what they make of the column.
@@ -352,7 +355,9 @@ def detect(
     # The other columns: label, unit, and what is left out.
     month_names = {m.name for m in months}
     text_before = [
-        c for c in columns if c.index < first_month and c.kind == "text" and c.name not in beside
+        c
+        for c in columns
+        if c.index < first_month and c.name not in beside and (c.kind == "text" or _coded(c))
     ]
     for c in columns:
         if c.name in month_names or c.name in beside:
@@ -370,17 +375,28 @@ def detect(
         return None
 
     context = _wordset(sheet, title, stem)
+    dataset = None
     place = next((c for c in text_before if set(_words(c.name)) & PLACE_WORDS), None)
     unit_col = next((c for c in text_before if set(_words(c.name)) & UNIT_WORDS), None)
 
     account_col = next((c for c in text_before if set(_words(c.name)) & ACCOUNT_WORDS), None)
-    if place is not None and (account_col is not None or context & COST_WORDS):
+    kpi_col = next((c for c in text_before if set(_words(c.name)) & KPI_WORDS), None)
+    if kpi_col is not None and account_col is None:
+        # 'Kpi | Jan 2025 | Feb 2025': a target per KPI and month (a plan of the KPIs, not
+        # money per account); with actuals beside them it is neither: held.
+        if "actual" in roles or context & ACTUAL_WORDS:
+            return None
+        dataset, label_col = "targets", kpi_col
+        reasons.append(f"rows are KPIs ({kpi_col.name!r}): a target per KPI and month")
+        if place is kpi_col:
+            place = None
+    elif place is not None and (account_col is not None or context & COST_WORDS):
         # Accounts per store or region ("Region, Account, Jan …"), or a cost budget by site:
         # the place is the budget's unit, not a revenue target.
         if unit_col is None and place is not account_col:
             unit_col = place
         place = None
-    if place is not None:
+    if dataset is None and place is not None:
         plan = sorted(context & PLAN_WORDS)
         if roles == {"budget"}:
             plan = plan or ["budget"]
@@ -391,7 +407,7 @@ def detect(
             f"rows are {place.name!r} values and the sheet says {', '.join(repr(w) for w in plan)}:"
             " revenue targets by site"
         )
-    else:
+    elif dataset is None:
         dataset = "budget"
         others = [c for c in text_before if c is not unit_col]
         if not others:
@@ -413,8 +429,9 @@ def detect(
         reasons.append(f"accounts from column {label_col.name!r}")
         if unit_col is not None:
             reasons.append(f"unit from column {unit_col.name!r}")
+    site_col = place if dataset == "targets" and label_col is kpi_col else None
     for c in text_before:
-        if c is not label_col and c is not unit_col:
+        if c is not label_col and c is not unit_col and c is not site_col:
             left_out.append(f"column {c.name!r}: not used")
 
     # Duplicate month columns (two "Jan" with no tag to tell them apart) make no sense.
@@ -422,10 +439,11 @@ def detect(
     if len(set(keys)) < len(keys):
         return None
 
-    labels = typed.column(label_col.name).to_pylist()
+    labels = [_code(v) for v in typed.column(label_col.name).to_pylist()]
     rownums = typed.column("_row").to_pylist()
     values = {m.name: typed.column(m.name).to_pylist() for m in months}
-    units = typed.column(unit_col.name).to_pylist() if unit_col is not None else None
+    units = [_code(v) for v in typed.column(unit_col.name).to_pylist()] if unit_col else None
+    sites = [_code(v) for v in typed.column(site_col.name).to_pylist()] if site_col else None
     captions = [t for t in (title,) if t]
     captions += [lab for lab in labels if isinstance(lab, str) and _CAPTION.search(_low(lab))]
     scale = _scale(captions)
@@ -486,7 +504,11 @@ def detect(
         for month, got in per_month.items():
             _append(out, "_row", rownums[i])
             _append(out, "month", month)
-            if dataset == "targets":
+            if dataset == "targets" and label_col is kpi_col:
+                _append(out, "kpi", str(label))
+                _append(out, "target", next(iter(got.values())) * factor)
+                _append(out, "site", sites[i] if sites else None)
+            elif dataset == "targets":
                 _append(out, "kpi", "revenue")
                 _append(out, "target", next(iter(got.values())) * factor)
                 _append(out, "site", label)
@@ -514,6 +536,21 @@ def detect(
     if blank_cells:
         reasons.append(f"{blank_cells} blank month cell(s) give no row (blank is not zero)")
     return MonthsAcross(dataset, _table(dataset, out), reasons, left_out)
+
+
+def _coded(c) -> bool:
+    """A number column of labels left of the months, named as one (seller ids 101, 102 under
+    'Seller', cost-centre codes under 'Cost centre'): its numbers are codes, not amounts."""
+    return c.kind == "number" and bool(
+        set(_words(c.name)) & (PLACE_WORDS | UNIT_WORDS | ACCOUNT_WORDS | KPI_WORDS | _CODE_WORDS)
+    )
+
+
+def _code(v):
+    """A label as text: the code 101.0 read as a number is '101'."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v) if isinstance(v, int) else v
 
 
 def _low(text: str) -> str:

@@ -28,6 +28,7 @@ from cockpit.ingest.commit import (
 )
 from cockpit.ingest.enrich import enrich_across_sheets
 from cockpit.ingest.errors import IngestError
+from cockpit.ingest.formulas import restating_sheets
 from cockpit.ingest.model import (
     FileReport,
     LoadReport,
@@ -106,12 +107,15 @@ def prepare_file(
     )
     if staging is not None and not likely_duplicate:
         staging.start(raws)
+    restating = restating_sheets(data, name)  # dashboards of formulas over other sheets
     cur = store.cursor()
     try:
         for raw in raws:
             opts = options.get(raw.sheet) or options.get(None) or SheetOptions()
             say(f"Detecting header, types and dataset of {raw.sheet or name}")
-            prepared.sheets.append(prepare_sheet(store, cur, raw, opts))
+            prepared.sheets.append(
+                prepare_sheet(store, cur, raw, opts, restates=restating.get(raw.sheet))
+            )
         if not any(o.dataset or o.columns for o in options.values()):  # the analyst's word wins
             say("Looking for a saved recipe of the same layout")
             from cockpit.recipes.match import use_saved_recipes  # recipes build on the ingest

@@ -28,7 +28,11 @@ from cockpit.ingest.typed import typed_sheet
 from cockpit.store import Store
 
 
-def prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> PreparedSheet:
+def prepare_sheet(
+    store: Store, cur, raw: RawSheet, opts: SheetOptions, *, restates: str | None = None
+) -> PreparedSheet:
+    """`restates`: why the sheet is formulas restating other sheets (formulas.py): then it is
+    kept raw unless the analyst names a dataset."""
     analysis = analyse_sheet(raw, date_order=opts.date_order)
     headers = [c.name for c in analysis.columns]
     fp = mapping_mod.fingerprint(raw.sheet, headers)
@@ -54,6 +58,9 @@ def prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prepa
     if opts.dataset == "raw":
         sheet.mapping = Mapping(None, {}, reasons=["kept raw only, as chosen"])
         return sheet
+    if restates and not opts.dataset:
+        sheet.mapping = Mapping(None, {}, reasons=[restates])
+        return sheet
 
     saved = mapping_mod.recall(store, fp) if not opts.dataset else None
     proposal = mapping_mod.from_remembered(saved, analysis.columns) if saved else None
@@ -64,7 +71,7 @@ def prepare_sheet(store: Store, cur, raw: RawSheet, opts: SheetOptions) -> Prepa
         if wide is not None and opts.dataset in (None, wide.dataset):
             return _months_across_sheet(sheet, wide, proposal)
     if proposal is None or proposal.shape:
-        proposal = mapping_mod.propose(analysis, dataset=opts.dataset)
+        proposal = mapping_mod.propose(analysis, dataset=opts.dataset, table=typed.table)
     if opts.columns:
         try:
             proposal = mapping_mod.apply_overrides(proposal, opts.columns, analysis.columns)

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cockpit import datasets, ledger
-from cockpit.ingest import scratch
+from cockpit.ingest import evidence, scratch
 from cockpit.ingest.model import PreparedSheet
 from cockpit.queries import ident
 from cockpit.store import Store
@@ -80,9 +80,8 @@ def validate_sheet(store: Store, sheet: PreparedSheet) -> None:
     sheet.overlap = ledger.overlapping_months(store, ds.name, sheet.months)
 
 
-# A row whose reporting date is blank takes the next date it has, rather than being lost
-# (a delivery line with no PO date still has its scheduled and delivered dates); said.
-DATE_FALLBACKS = {"orders": ("order_date", ("ship_date", "promised_date", "delivered_date"))}
+# A row whose reporting date is blank takes the next date it has (evidence.DATE_FALLBACKS).
+DATE_FALLBACKS = evidence.DATE_FALLBACKS
 
 
 def _date_fallback(ds: datasets.Dataset, rows: pa.Table, sheet: PreparedSheet) -> pa.Table:

@@ -52,7 +52,9 @@ def hold_summary(sheet: PreparedSheet) -> dict:
         + "; ".join(missing)
         + "."
     )
-    if needs_input:
+    if sheet.mapping.candidates:
+        text += " Say which dataset it is below."
+    elif needs_input:
         text += " Map the missing column(s) below, or choose another dataset."
     else:
         text += " Check the preview and the mapping below, then confirm."
@@ -64,9 +66,31 @@ def hold_summary(sheet: PreparedSheet) -> dict:
         and month_col not in sheet.mapping.columns
         and month_col not in sheet.mapping.constants
         and not (sheet.analysis is not None and has_dates(sheet.analysis.columns)),
-        "can_confirm": not needs_input,
+        # Two candidates: one button each instead (data_page._held).
+        "can_confirm": not needs_input and not sheet.mapping.candidates,
         "button": f"Yes, load it as {ds.label.lower()}",
     }
+
+
+def candidates_table(sheet: PreparedSheet) -> pd.DataFrame:
+    """The two datasets a held sheet fits about as well, side by side: what share of the
+    sheet's columns each explains, how much of the dataset it fills, whether the values are
+    of each column's nature, the score, and the columns it would take."""
+    rows = []
+    for c in sheet.mapping.candidates:
+        ds = datasets.get(c["dataset"])
+        rows.append(
+            {
+                "dataset": ds.label,
+                "explains": f"{c['explained']:.0%} of the columns",
+                "fills": f"{c['filled']:.0%} of the dataset",
+                "values fit": f"{c['fit']:.0%}",
+                "score": f"{c['score']:.2f}",
+                "columns": ", ".join(f"{k} ← {v}" for k, v in c["columns"].items()) or UNMAPPED,
+            }
+        )
+    return pd.DataFrame(rows, columns=["dataset", "explains", "fills", "values fit", "score",
+                                       "columns"])  # fmt: skip
 
 
 RATING_SCALES = {"csat": (1, 5), "score": (0, 10)}

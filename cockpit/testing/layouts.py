@@ -139,6 +139,7 @@ class Rendering:
     name: str
     data: bytes
     rows: list[dict] = field(default_factory=list)  # the canonical rows it stands for
+    negative: Negative | None = None  # a sheet of a kind with no canonical table
 
     def __str__(self) -> str:
         return f"{self.family}/{self.dataset}/{self.fmt}/seed={self.seed}"
@@ -554,6 +555,232 @@ def _f_months_across(g: Grid, ds: str, rnd: random.Random) -> None:
         g.sheet = str(year)
 
 
+# --- negative families: sheets of kinds the team has not seen ------------------------------
+# Each is modelled on a public export of its kind (the garment factory's team-day log with
+# targeted and actual productivity ratios, a telecom customer snapshot with tenure, charges
+# and churn, a grid operator's quarter-hour load series, a support-ticket export whose 1-5
+# rating is filled on the closed tickets only, a bank call centre's per-call log, a machine
+# event log, a city's service requests with target and closed times, a formula dashboard
+# over a budget). None is a canonical table: `want` is the dataset it should load or be held
+# as (None: no dataset fits, kept raw), `allowed` the datasets it may at most be proposed as;
+# anything else loaded or proposed is wrong.
+
+NO_DATASET = "none"  # the "dataset" of a negative rendering that fits none
+
+
+@dataclass
+class Negative:
+    build: object  # (rnd) -> list of (sheet name, Grid)
+    want: dict  # sheet -> the dataset it should load or be held as (None: kept raw)
+    allowed: dict  # sheet -> datasets it may be proposed as or loaded into
+    workbook: bool = False  # several sheets, or formulas: always written as xlsx
+
+
+def _case(rnd: random.Random, header: list[str]) -> list[str]:
+    style = rnd.choice([lambda s: s, str.lower, str.upper, str.title])
+    return [style(h) for h in header]
+
+
+def _days(rnd: random.Random, n: int) -> list[D]:
+    return sorted(D(2025, 1, 5) + dt.timedelta(days=rnd.randint(0, 40)) for _ in range(n))
+
+
+def _n_team_productivity(rnd: random.Random) -> list[tuple[str, Grid]]:
+    """A garment factory's team-day log: targeted and actual productivity are ratios."""
+    header = ["date", "quarter", "department", "day", "team", "targeted_productivity", "smv",
+              "wip", "over_time", "incentive", "idle_time", "idle_men", "no_of_style_change",
+              "no_of_workers", "actual_productivity"]  # fmt: skip
+    body = []
+    for d in _days(rnd, 36):
+        target = rnd.choice([0.8, 0.75, 0.7, 0.65, 0.8, 0.35])
+        body.append([d, f"Quarter{(d.day - 1) // 7 + 1}", rnd.choice(["sweing", "finishing"]),
+                     d.strftime("%A"), rnd.randint(1, 12), target, round(rnd.uniform(3, 30), 2),
+                     rnd.choice([None, rnd.randint(500, 1500)]), rnd.choice([960, 6960, 10170]),
+                     rnd.choice([0, 0, 50, 38]), 0, 0, rnd.choice([0, 0, 1]),
+                     rnd.choice([8, 56.5, 59, 30.5]),
+                     round(min(1.1, target + rnd.uniform(-0.25, 0.15)), 6)])  # fmt: skip
+    return [("Data", Grid(header=_case(rnd, header), body=body))]
+
+
+def _n_customer_snapshot(rnd: random.Random) -> list[tuple[str, Grid]]:
+    """A telecom customer snapshot: tenure, monthly and total charges, churn; no dates."""
+    header = ["customerID", "gender", "SeniorCitizen", "Partner", "Dependents", "tenure",
+              "PhoneService", "InternetService", "Contract", "PaperlessBilling", "PaymentMethod",
+              "MonthlyCharges", "TotalCharges", "Churn"]  # fmt: skip
+    body = []
+    for i in range(40):
+        tenure, monthly = rnd.randint(1, 72), round(rnd.uniform(18, 118), 2)
+        body.append([f"{rnd.randint(1000, 9999)}-{rnd.choice(['VHVEG', 'GNVDE', 'QPYBK'])}{i}",
+                     rnd.choice(["Male", "Female"]), rnd.choice([0, 1]),
+                     rnd.choice(["Yes", "No"]), rnd.choice(["Yes", "No"]), tenure,
+                     rnd.choice(["Yes", "No"]), rnd.choice(["DSL", "Fiber optic", "No"]),
+                     rnd.choice(["Month-to-month", "One year", "Two year"]),
+                     rnd.choice(["Yes", "No"]),
+                     rnd.choice(["Electronic check", "Mailed check", "Credit card (automatic)"]),
+                     monthly, round(monthly * tenure, 2), rnd.choice(["Yes", "No"])])  # fmt: skip
+    return [("Sheet1", Grid(header=header, body=body))]
+
+
+def _n_energy_series(rnd: random.Random) -> list[tuple[str, Grid]]:
+    """A grid operator's load series: quarter-hour timestamps and MWh."""
+    header = rnd.choice([
+        ["Datetime", "Resolution code", "Total Load", "Most recent forecast",
+         "Day-ahead forecast"],
+        ["Time (CET/CEST)", "Day-ahead Total Load Forecast [MW]", "Actual Total Load [MW]"],
+        ["Start date", "End date", "Total (grid load) [MWh]", "Residual load [MWh]"],
+    ])  # fmt: skip
+    body = []
+    t0 = T(2025, 1, 14, 0, 0)
+    for i in range(48):
+        stamp = t0 + dt.timedelta(minutes=15 * i)
+        load = round(rnd.uniform(9000, 14000), 2)
+        if header[0] == "Datetime":
+            body.append([stamp, "PT15M", load, round(load * 1.01, 2), round(load * 0.98, 2)])
+        elif header[0].startswith("Time"):
+            end = stamp + dt.timedelta(minutes=15)
+            body.append([f"{stamp:%d.%m.%Y %H:%M} - {end:%d.%m.%Y %H:%M}", round(load * 0.99),
+                         round(load)])  # fmt: skip
+        else:
+            body.append([stamp, stamp + dt.timedelta(minutes=15), load, round(load * 0.7, 2)])
+    return [("Load", Grid(header=header, body=body))]
+
+
+def _n_ticket_ratings(rnd: random.Random) -> list[tuple[str, Grid]]:
+    """A support-ticket export whose 1-5 satisfaction rating is filled on closed tickets only
+    (a third): contacts with csat optional, never surveys rejecting two thirds."""
+    header = ["Ticket ID", "Customer Name", "Customer Email", "Product Purchased",
+              "Ticket Type", "Ticket Subject", "Ticket Status", "Ticket Priority",
+              "Ticket Channel", "Created", "First Response Time", "Time to Resolution",
+              "Customer Satisfaction Rating"]  # fmt: skip
+    # Half the exports have no created date (the public one: purchase date, first response,
+    # resolution): then only a survey's 'response time' covers a date.
+    created = rnd.random() < 0.5
+    if not created:
+        header[header.index("Created")] = "Date of Purchase"
+    body = []
+    for i, d in enumerate(_days(rnd, 42)):
+        status = ["Closed", "Open", "Pending Customer Response"][i % 3]
+        stamp = T(d.year, d.month, d.day, rnd.randint(8, 17), rnd.randint(0, 59))
+        first = stamp + dt.timedelta(hours=rnd.randint(1, 20))
+        body.append([str(1000 + i), f"Customer {i}", f"c{i}@example.com",
+                     rnd.choice(["GoPro Hero", "LG Smart TV", "Dell XPS"]),
+                     rnd.choice(["Technical issue", "Billing inquiry", "Refund request"]),
+                     rnd.choice(["Product setup", "Network problem", "Account access"]), status,
+                     rnd.choice(["Low", "Medium", "High", "Critical"]),
+                     rnd.choice(["Email", "Chat", "Phone", "Social media"]),
+                     stamp if created else d - dt.timedelta(days=rnd.randint(30, 300)), first,
+                     first + dt.timedelta(hours=rnd.randint(1, 30)) if status == "Closed" else None,
+                     rnd.randint(1, 5) if status == "Closed" else None])  # fmt: skip
+    return [("Tickets", Grid(header=header, body=body))]
+
+
+def _n_call_log(rnd: random.Random) -> list[tuple[str, Grid]]:
+    """A bank call centre's per-call log: queue and service times, outcome codes."""
+    header = ["vru.line", "call_id", "customer_id", "priority", "type", "date", "vru_entry",
+              "vru_exit", "vru_time", "q_start", "q_exit", "q_time", "outcome", "ser_start",
+              "ser_exit", "ser_time", "server"]  # fmt: skip
+    body = []
+    yymmdd = rnd.random() < 0.5  # the public log writes its dates as 990101
+    for i, d in enumerate(_days(rnd, 40)):
+        s = rnd.randint(7 * 3600, 20 * 3600)
+        vru, q, ser = rnd.randint(1, 9), rnd.randint(0, 200), rnd.randint(20, 600)
+        hms = lambda x: f"{x // 3600}:{x // 60 % 60:02d}:{x % 60:02d}"  # noqa: E731
+        outcome = rnd.choice(["AGENT", "AGENT", "HANG", "PHANTOM"])
+        served = outcome == "AGENT"
+        body.append([f"AA01{rnd.randint(0, 9)}", str(33116 + i), str(rnd.randint(10**7, 10**8)),
+                     rnd.choice([0, 1, 2]), rnd.choice(["PS", "NW", "NE"]),
+                     int(d.strftime("%y%m%d")) if yymmdd else d, hms(s),
+                     hms(s + vru), vru, hms(s + vru) if q else "00:00:00",
+                     hms(s + vru + q) if q else "00:00:00", q, outcome,
+                     hms(s + vru + q) if served else "00:00:00",
+                     hms(s + vru + q + ser) if served else "00:00:00", ser if served else 0,
+                     rnd.choice(["MICHAL", "ANAT", "NO_SERVER"]) if served else "NO_SERVER"])  # fmt: skip
+    return [("calls", Grid(header=header, body=body))]
+
+
+def _n_machine_events(rnd: random.Random) -> list[tuple[str, Grid]]:
+    """A machine event log: order, machine, PLAY/STOP state, start, end, duration, units."""
+    header = ["Order", "Machine", "State", "Start", "End", "Duration", "Units"]
+    body = []
+    t = T(2025, 1, 14, 6, 0)
+    for i in range(40):
+        state = "PLAY" if i % 3 else "STOP"
+        minutes = rnd.randint(5, 90)
+        end = t + dt.timedelta(minutes=minutes)
+        body.append([f"OF-{2400 + i // 4}", rnd.choice(["M01", "M02", "M03"]), state, t, end,
+                     minutes, rnd.randint(20, 400) if state == "PLAY" else 0])  # fmt: skip
+        t = end
+    return [("Events", Grid(header=_case(rnd, header), body=body))]
+
+
+def _n_service_requests(rnd: random.Random) -> list[tuple[str, Grid]]:
+    """A city's service requests: case id, opened, target and closed times, on-time flag."""
+    header = rnd.choice([
+        ["Case ID", "Request Type", "Department", "Source", "Opened", "Target Date", "Closed",
+         "Status", "On Time"],
+        ["CASE_ID", "TYPE", "DEPT", "CHANNEL", "START_DATE", "TARGET_DATE", "END_DATE",
+         "STATUS", "ONTIME"],
+        ["Service Request Id", "Service Type", "Agency", "Source", "Open Date",
+         "Target Close Date", "Close Date", "Status", "Closed On Time"],
+    ])  # fmt: skip
+    body = []
+    for i, d in enumerate(_days(rnd, 40)):
+        opened = T(d.year, d.month, d.day, rnd.randint(7, 18), rnd.randint(0, 59))
+        target = opened + dt.timedelta(days=rnd.choice([2, 3, 5]))
+        closed = opened + dt.timedelta(days=rnd.randint(0, 8), hours=rnd.randint(0, 9))
+        body.append([f"{21000000 + i}", rnd.choice(["Bulk Trash", "Pothole", "Streetlight Out"]),
+                     rnd.choice(["Public Works", "Transportation"]),
+                     rnd.choice(["Phone", "Web", "App"]), opened, target, closed, "Closed",
+                     "Y" if closed <= target else "N"])  # fmt: skip
+    return [("Requests", Grid(header=header, body=body))]
+
+
+def _n_formula_dashboard(rnd: random.Random) -> list[tuple[str, Grid]]:
+    """A budget sheet and a dashboard of formulas restating it (`=Budget!D2`, sums)."""
+    g = _base("budget", rnd)
+    g.sheet = "Budget"
+    cols = _columns("budget")
+    header = ["Account", "Month", "Budget", "Actual", "Variance"]
+    body = []
+    for r, row in enumerate(g.body, start=2):
+        acc, month = cols.index("account"), cols.index("month")
+        b, a = cols.index("budget"), cols.index("actual")
+        letter = "ABCDEFGHIJ"
+        body.append([
+            Formula(f"=Budget!{letter[acc]}{r}", row[acc]),
+            Formula(f"=Budget!{letter[month]}{r}", row[month]),
+            Formula(f"=Budget!{letter[b]}{r}", row[b]),
+            Formula(f"=Budget!{letter[a]}{r}", row[a]),
+            Formula(f"=Budget!{letter[a]}{r}-Budget!{letter[b]}{r}", row[a] - row[b]),
+        ])  # fmt: skip
+    dash = Grid(header=header, body=body, above=[["Budget dashboard"], []], sheet="Dashboard")
+    return [("Budget", g), ("Dashboard", dash)]
+
+
+@dataclass
+class Formula:
+    """A formula cell with the value Excel cached for it."""
+
+    text: str
+    value: object
+
+
+NEGATIVES: dict[str, Negative] = {
+    "team_productivity": Negative(_n_team_productivity, {"Data": None}, {"Data": set()}),
+    "customer_snapshot": Negative(_n_customer_snapshot, {"Sheet1": None}, {"Sheet1": set()}),
+    "energy_series": Negative(_n_energy_series, {"Load": None}, {"Load": set()}),
+    "ticket_ratings": Negative(_n_ticket_ratings, {"Tickets": "contacts"},
+                               {"Tickets": {"contacts"}}),
+    "call_log": Negative(_n_call_log, {"calls": "contacts"}, {"calls": {"contacts"}}),
+    "machine_events": Negative(_n_machine_events, {"Events": None},
+                               {"Events": {"production", "downtime"}}),
+    "service_requests": Negative(_n_service_requests, {"Requests": "contacts"},
+                                 {"Requests": {"contacts"}}),
+    "formula_dashboard": Negative(_n_formula_dashboard, {"Budget": "budget", "Dashboard": None},
+                                  {"Budget": {"budget"}, "Dashboard": set()}, workbook=True),
+}  # fmt: skip
+
+
 # What `combined` draws from, in the order they are applied (a header family, then values,
 # then rows and columns added, then what goes around the table; one way of writing cells).
 _COMBINABLE = (
@@ -609,6 +836,7 @@ FAMILIES = {
     "months_across": _f_months_across,
     "combined": _f_combined,
 }
+FAMILIES.update({name: None for name in NEGATIVES})  # rendered from their own grids
 
 
 def datasets_for(family: str) -> list[str]:
@@ -627,6 +855,9 @@ def datasets_for(family: str) -> list[str]:
         return [ds for ds in CANONICAL if set(_columns(ds)) & set(_NAMES)]
     if family == "sentinel_letter":
         return [ds for ds in CANONICAL if _optional_numbers(ds)]
+    if family in NEGATIVES:
+        wants = [w for w in NEGATIVES[family].want.values() if w]
+        return [wants[0] if len(wants) == 1 and len(NEGATIVES[family].want) == 1 else NO_DATASET]
     return list(CANONICAL)
 
 
@@ -640,6 +871,8 @@ def _optional_numbers(ds: str) -> list[str]:
 
 
 def _text(v, t: dict) -> str:
+    if isinstance(v, Formula):
+        return _text(v.value, t)
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -764,8 +997,71 @@ def _ods(g: Grid, rows: list[list]) -> bytes:
     return buf.getvalue()
 
 
+def _book(sheets: list[tuple[str, Grid]]) -> bytes:
+    """Several sheets in one workbook; formula cells keep their cached values, as Excel
+    saves them (openpyxl writes none: they are put in the sheet XML after saving)."""
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    cached: dict[int, dict[str, object]] = {}
+    for n, (name, g) in enumerate(sheets, start=1):
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(_all_rows(g), start=1):
+            for c, v in enumerate(row, start=1):
+                if v is None or v == "":
+                    continue
+                if isinstance(v, Formula):
+                    cell = ws.cell(r, c, v.text)
+                    cached.setdefault(n, {})[cell.coordinate] = v.value
+                    v = v.value
+                else:
+                    cell = ws.cell(r, c, v)
+                if isinstance(v, D):
+                    cell.number_format = "yyyy-mm-dd"
+    buf = io.BytesIO()
+    wb.save(buf)
+    src, out = zipfile.ZipFile(io.BytesIO(buf.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            m = re.match(r"xl/worksheets/sheet(\d+)\.xml$", item.filename)
+            if m and int(m[1]) in cached:
+                values = cached[int(m[1])]
+
+                def fill(x: re.Match, values=values) -> str:
+                    v = values.get(x[1])
+                    if isinstance(v, D):
+                        v = (v - D(1899, 12, 30)).days
+                    kind = ' t="str"' if isinstance(v, str) else ""
+                    return f'<c r="{x[1]}"{x[2]}{kind}><f>{x[3]}</f><v>{v}</v></c>'
+
+                text = re.sub(r'<c r="([A-Z]+\d+)"([^>]*)><f>([^<]*)</f><v\s*/?>(?:</v>)?</c>',
+                              fill, data.decode())  # fmt: skip
+                data = text.encode()
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def _render_negative(family: str, fmt: str, seed: int) -> Rendering:
+    neg = NEGATIVES[family]
+    rnd = random.Random(f"{family}/{fmt}/{seed}")
+    sheets = neg.build(rnd)
+    for name, g in sheets:
+        g.sheet = name
+    if neg.workbook or len(sheets) > 1:
+        fmt, data = "xlsx", _book(sheets)
+    else:
+        data = _write(sheets[0][1], fmt)
+    ds = datasets_for(family)[0]
+    return Rendering(family, ds, fmt, seed, f"export_{seed}.{fmt}", data, negative=neg)
+
+
 def render(family: str, dataset: str, fmt: str, seed: int) -> Rendering:
-    """One rendering of `dataset`'s canonical table in `family`, written as `fmt`."""
+    """One rendering of `dataset`'s canonical table in `family`, written as `fmt` (a negative
+    family: its own sheets)."""
+    if family in NEGATIVES:
+        return _render_negative(family, fmt, seed)
     rnd = random.Random(f"{family}/{dataset}/{fmt}/{seed}")
     g = _base(dataset, rnd)
     FAMILIES[family](g, dataset, rnd)
@@ -836,10 +1132,12 @@ def judge(r: Rendering) -> Outcome:
     """Load the rendering into a new store and say how it went (see the module docstring)."""
     from cockpit.ingest.pipeline import load_files
 
-    store = _store(r.dataset)
+    store = _store(r.dataset if r.negative is None else NO_DATASET)
     try:
         report = load_files(store, [(r.name, r.data)])
         sheets = [s for f in report.files for s in f.sheets]
+        if r.negative is not None:
+            return _judge_negative(r, report, sheets)
         loaded = [s for s in sheets if s.status == "loaded"]
         held = [s for s in sheets if s.status == "held"]
         if any(s.dataset != r.dataset for s in loaded):
@@ -861,3 +1159,30 @@ def judge(r: Rendering) -> Outcome:
         return Outcome(MISSED, "; ".join(why)[:160])
     finally:
         store.close()
+
+
+def _judge_negative(r: Rendering, report, sheets) -> Outcome:
+    """A negative rendering: each sheet loads into (or is held as) the dataset it should be,
+    or a dataset it may be, with no row rejected; a sheet that fits none is kept raw ('no
+    dataset fits'). Anything else loaded or proposed is wrong."""
+    neg, verdicts = r.negative, []
+    if not sheets:
+        return Outcome(MISSED, "; ".join(m for f in report.files for m in f.messages)[:160])
+    for s in sheets:
+        key = s.sheet if s.sheet in neg.want else next(iter(neg.want))
+        want, allowed = neg.want[key], neg.allowed[key]
+        proposed = (s.proposed or {}).get("dataset") if s.status == "held" else None
+        if s.status == "loaded" and s.dataset not in allowed:
+            return Outcome(WRONG, f"{key}: loaded as {s.dataset}")
+        if s.status == "held" and proposed and proposed not in allowed:
+            return Outcome(WRONG, f"{key}: held as {proposed}")
+        if s.status == "loaded" and s.rows_rejected:
+            return Outcome(WRONG, f"{key}: {s.rows_rejected} rows rejected as {s.dataset}")
+        if s.status == "loaded" or (s.status == "raw-only" and want is None):
+            verdicts.append(RIGHT)
+        elif s.status == "held" and (proposed in allowed or want is None):
+            verdicts.append(HELD)
+        else:
+            why = "; ".join(s.hold_reasons or s.messages)
+            return Outcome(MISSED, f"{key}: {s.status} {why}"[:160])
+    return Outcome(HELD if HELD in verdicts else RIGHT)

@@ -132,6 +132,18 @@ def _held(prepared: PreparedFile, sheet) -> None:
     """A proposal the app is not sure enough of: what is missing, and one click to confirm."""
     hold = dataops.hold_summary(sheet)
     st.warning(hold["text"], icon=":material/pause_circle:")
+    if sheet.mapping.candidates:
+        st.markdown("**Two datasets fit this sheet about as well** — which is it?")
+        st.dataframe(dataops.candidates_table(sheet), hide_index=True, width="stretch",
+                     placeholder="—")  # fmt: skip
+        for col, c in zip(st.columns(len(sheet.mapping.candidates)), sheet.mapping.candidates,
+                          strict=True):  # fmt: skip
+            col.button(
+                f"It is {datasets.get(c['dataset']).label.lower()}",
+                key=f"cand_{c['dataset']}_{prepared.sha256}_{sheet.raw.sheet}",
+                on_click=_choose_candidate,
+                args=(prepared, sheet, c["dataset"]),
+            )
     if hold["needs_month"]:
         month = st.text_input(
             "Which month does this file cover? (YYYY-MM)",
@@ -178,6 +190,21 @@ def _held(prepared: PreparedFile, sheet) -> None:
             on_click=_confirm,
             args=(prepared, sheet),
         )
+
+
+@errors.callback("the held sheet's candidate buttons")
+def _choose_candidate(prepared: PreparedFile, sheet, dataset: str) -> None:
+    """The analyst's pick of one of the two datasets a sheet fits about as well."""
+    opts = _state()["options"].setdefault(prepared.sha256, {})
+    current = opts.get(sheet.raw.sheet, SheetOptions())
+    chosen = next(c for c in sheet.mapping.candidates if c["dataset"] == dataset)
+    opts[sheet.raw.sheet] = SheetOptions(
+        dataset=dataset,
+        columns=dict(chosen["columns"]),
+        date_order=current.date_order,
+        month=current.month,
+    )
+    st.session_state[f"ds_{prepared.sha256}_{sheet.raw.sheet}"] = dataset
 
 
 @errors.callback("the held sheet's confirm button")

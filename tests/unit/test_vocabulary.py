@@ -114,10 +114,11 @@ def test_the_detector_reads_the_files():
 
 def test_column_entries_hold_only_known_keys():
     """A typo ('sp' for 'es') would drop synonyms silently."""
-    known = {"synonyms", "scale", "plausible", *vocabulary.LANGUAGES[1:]}
+    known = {"synonyms", "scale", "plausible", "nature", *vocabulary.LANGUAGES[1:]}
     for name in datasets.DATASETS:
         for col, entry in vocabulary.columns(name).items():
             assert set(entry) <= known, f"{name}.{col}: {set(entry) - known}"
+            assert entry.get("nature", "money") in vocabulary.NATURES, f"{name}.{col}"
 
 
 def test_synonyms_per_language_join_the_column_synonyms():
