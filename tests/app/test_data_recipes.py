@@ -43,7 +43,7 @@ def _upload_and_type(at):
     _widget(at.text_area, "rf_text_").input(TYPED).run()
     _ok(at)
     assert _widget(at.selectbox, "rf_col_contact_date_").value == "(expression)"
-    assert _widget(at.text_input, "rf_expr_contact_date_").value == '"date" + "vru_entry"'
+    assert _widget(at.text_input, "rf_expr_contact_date_").value == '"yymmdd" + "vru_entry"'
     assert _widget(at.text_input, "rf_name_").value == "Bank calls"
     return at
 
@@ -63,7 +63,7 @@ def test_form_preview_save_and_load(open_app, empty_db):
     _ok(at)
     dropped = _dropped(at)
     assert dropped.to_dict("records") == [{
-        "row": 4, "vru_line": "AA0101", "call_id": "1003", "date": "240302",
+        "row": 4, "vru_line": "AA0101", "call_id": "1003", "yymmdd": "240302",
         "vru_entry": "6:55:20", "q_time": "12", "outcome": "PHANTOM"}]  # fmt: skip
     assert _figures(at)["Abandonment"] == "50.0%"  # 2 of 4 calls, the phantom left out
 

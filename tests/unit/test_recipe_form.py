@@ -34,23 +34,23 @@ def test_a_held_sheet_opens_with_the_proposal(store):
         {"contact_id": "call_id"},
     )
     names = rf.headers(sheet)
-    assert names == ["vru_line", "call_id", "date", "vru_entry", "q_time", "outcome"]
+    assert names == ["vru_line", "call_id", "yymmdd", "vru_entry", "q_time", "outcome"]
     assert rf.column_choice(recipe, "contact_id", names) == ("call_id", "")
     assert rf.column_choice(recipe, "answered", names) == (rf.UNUSED, "")
 
 
 def test_form_fields_make_the_recipe_and_back():
     base = recipes.parse(TYPED)
-    names = ["call_id", "date", "outcome", "q_time"]
+    names = ["call_id", "yymmdd", "outcome", "q_time"]
     cols = {
         c: rf.column_choice(base, c, names) for c in ("contact_date", "contact_id", "wait_seconds")
     }
-    assert cols["contact_date"] == (rf.EXPRESSION, '"date" + "vru_entry"')
+    assert cols["contact_date"] == (rf.EXPRESSION, '"yymmdd" + "vru_entry"')
     cols["answered"] = (rf.EXPRESSION, " \"outcome\" = 'AGENT' ")
     cols["wait_seconds"] = (rf.UNUSED, "")
     r = rf.from_form(base, dataset="contacts", columns=cols, where="\"outcome\" <> 'PHANTOM'",
                      header_row=1)  # fmt: skip
-    assert r.columns == {"contact_date": '"date" + "vru_entry"', "contact_id": "call_id",
+    assert r.columns == {"contact_date": '"yymmdd" + "vru_entry"', "contact_id": "call_id",
                          "answered": "\"outcome\" = 'AGENT'"}  # fmt: skip
     assert r.where == "\"outcome\" <> 'PHANTOM'" and r.header_row is None
     assert r.types == base.types and recipes.parse(r.to_toml()) == r
@@ -80,7 +80,7 @@ def test_preview_shows_rows_what_the_filter_drops_and_the_figures(store):
     view = rf.preview_view(store, CALLS, "calls.csv", r.to_toml())
     assert list(view["rows"]["contact_id"]) == ["1001", "1002", "1004", "1005"]
     assert view["dropped"].to_dict("records") == [{
-        "row": 4, "vru_line": "AA0101", "call_id": "1003", "date": "240302",
+        "row": 4, "vru_line": "AA0101", "call_id": "1003", "yymmdd": "240302",
         "vru_entry": "6:55:20", "q_time": "12", "outcome": "PHANTOM"}]  # fmt: skip
     assert {f["KPI"]: f["Value"] for f in view["figures"]}["Abandonment"] == "50.0%"
 
@@ -121,3 +121,13 @@ def test_import_names_a_nameless_recipe_after_its_file(store):
     assert recipes.get(store, "bank")[1] == 1
     with pytest.raises(auth.PermissionDenied):
         rf.import_toml(store, TYPED, "x.toml", auth.User("vic", "viewer"))
+
+
+def test_the_bank_log_as_exported_is_read_by_itself(store):
+    """Its `date` of yymmdd digits and the h:mm:ss time beside it make the contact's time."""
+    from tests.recipe_samples import RECOGNISED
+
+    sheet = prepare_file(store, RECOGNISED, "calls.csv").sheets[0]
+    assert (sheet.status, sheet.dataset) == ("ready", "contacts")
+    recipe = rf.initial(sheet, store)
+    assert recipe.columns == {"contact_date": '"date" + "vru_entry"', "contact_id": "call_id"}
