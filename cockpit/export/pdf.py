@@ -44,7 +44,29 @@ def _short_temp() -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """The PDF of a self-contained HTML page, paged by its @page CSS."""
+    """The PDF of a self-contained HTML page, paged by its @page CSS.
+
+    Rendered on a thread of its own: Playwright's sync API refuses a thread that already runs
+    an event loop (or another sync Playwright), as a caller's thread may."""
+    import threading
+
+    out: dict = {}
+
+    def render() -> None:
+        try:
+            out["pdf"] = _render(html)
+        except BaseException as exc:  # handed back to the caller's thread
+            out["error"] = exc
+
+    worker = threading.Thread(target=render, name="brief-pdf", daemon=True)
+    worker.start()
+    worker.join()
+    if "error" in out:
+        raise out["error"]
+    return out["pdf"]
+
+
+def _render(html: str) -> bytes:
     from playwright.sync_api import sync_playwright
 
     path = chromium_path()

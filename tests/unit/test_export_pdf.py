@@ -63,3 +63,17 @@ def test_no_chromium_says_how_to_get_one(monkeypatch, tmp_path):
     monkeypatch.setenv("COCKPIT_CHROMIUM", str(tmp_path / "no-chromium"))
     with pytest.raises(pdf.PdfUnavailable, match="apt-get install chromium"):
         pdf.html_to_pdf("<p>x</p>")
+
+
+@needs_chromium
+def test_a_thread_already_running_playwright_still_gets_its_pdf(tmp_path):
+    """The full suite's browser tests keep a sync Playwright open on the worker's thread; a
+    server's thread may run an event loop: the PDF is rendered on a thread of its own."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright():
+        data = pdf.html_to_pdf("<html><body><h1>Ops brief inside a loop</h1></body></html>")
+    out = tmp_path / "b.pdf"
+    out.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Ops brief inside a loop" in text
