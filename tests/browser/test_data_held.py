@@ -57,7 +57,9 @@ def test_two_datasets_about_as_good_are_shown_side_by_side(held_server, ui):
     ui.open(held_server.page_url("/Data"))
     upload = {"name": "plan.csv", "mimeType": "text/csv", "buffer": PLAN}
     page.locator(UPLOAD_INPUT).set_input_files(files=[upload])
-    held = page.get_by_test_id("stExpander").filter(has_text="held: looks like Targets (monthly plan)")
+    held = page.get_by_test_id("stExpander").filter(
+        has_text="held: looks like Targets (monthly plan)"
+    )
     expect(held).to_be_visible()
     expect(held).to_contain_text("Two datasets fit this sheet about as well")
     expect(held).to_contain_text("about as well as budget")

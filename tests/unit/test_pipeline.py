@@ -479,6 +479,4 @@ def test_counts_in_the_load_report_have_thousands_separators(store):
     report = load_files(store, [("orders.csv", ("\n".join(lines) + "\n").encode())])
     (sheet,) = report.files[0].sheets
     assert sheet.status == "loaded" and sheet.rows_loaded == 2000
-    assert "column 'Qty': 1,200 placeholder values read as empty ('N/A' x1,200)" in (
-        sheet.messages
-    )
+    assert "column 'Qty': 1,200 placeholder values read as empty ('N/A' x1,200)" in (sheet.messages)
