@@ -32,6 +32,8 @@ states = st.builds(
     scenario=st.none() | st.text(min_size=1, max_size=links.SCENARIO_MAX_CHARS),
     asof=st.none() | st.integers(0, LATEST - 1),
     kpi=st.none() | st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True),
+).filter(  # an inverted range is swapped with a notice (its own test), not round-tripped
+    lambda s: not (s.period == "range" and s.start and s.month and s.start > s.month)
 )
 
 
