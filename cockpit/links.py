@@ -366,6 +366,10 @@ def from_query_params(
     if "start" in kw and kw.get("period") != "range":
         notices.append("Ignored from=: it only applies to period=range.")
         del kw["start"]
+    if kw.get("period") == "range" and kw.get("month") and kw.get("start", "") > kw["month"]:
+        # An inverted range would otherwise collapse to its end month, silently.
+        kw["start"], kw["month"] = kw["month"], kw["start"]
+        notices.append(f"from={kw['month']} was after the end month {kw['start']}: swapped.")
     state = ViewState(filters=_normal_filters(filters), drivers=drivers, **kw)
     return state, notices
 

@@ -146,9 +146,11 @@ def pinned_link(store, seq: int | None, kpi: str | None = None, month: dt.date |
 
 
 def after_load(store, load_id: int, *, today: dt.date | None = None,
-               every_kpi: bool = False) -> list[Fired]:  # fmt: skip
+               every_kpi: bool = False, since: int | None = None) -> list[Fired]:  # fmt: skip
     """What the load's new version starts, ends or causes, per the enabled rules (on the
-    KPIs that read its dataset, or `every_kpi`: the demo, seeded in pieces, at its end)."""
+    KPIs that read its dataset, or `every_kpi`: the demo, seeded in pieces, at its end,
+    compared with version `since`, the one before its first piece; default the version
+    before this load's)."""
     rows = queries.run(store, "alert_load", load_id=int(load_id)).to_pylist()
     if not rows or rows[0]["status"] != "loaded" or rows[0]["seq"] is None:
         return []
@@ -162,7 +164,8 @@ def after_load(store, load_id: int, *, today: dt.date | None = None,
         months = sorted(m for m in load["months"] if m is not None)
         touched = changes._kpi_ids(store, load, months) if load["dataset"] else []
         touched = list(CATALOGUE) if every_kpi else touched
-        fired += _kpi_alerts(store, load, kpi_rules, touched, open_now)
+        since = load["seq"] - 1 if since is None else since
+        fired += _kpi_alerts(store, load, kpi_rules, touched, open_now, since)
     for rule in rules:
         if rule.kind == "rejects":
             fired += _rejects(store, load, rule)
@@ -172,7 +175,8 @@ def after_load(store, load_id: int, *, today: dt.date | None = None,
     return fired
 
 
-def _kpi_alerts(store, load, rules: list[Rule], touched: list[str], open_now) -> list[Fired]:
+def _kpi_alerts(store, load, rules: list[Rule], touched: list[str], open_now,
+                since: int) -> list[Fired]:  # fmt: skip
     seq = load["seq"]
     out = []
     for site in dict.fromkeys(r.site for r in rules):
@@ -180,7 +184,7 @@ def _kpi_alerts(store, load, rules: list[Rule], touched: list[str], open_now) ->
                       if r.kpi in (None, k)})  # fmt: skip
         if not ids:
             continue
-        now, before = snapshot(store, ids, seq, site), snapshot(store, ids, seq - 1, site)
+        now, before = snapshot(store, ids, seq, site), snapshot(store, ids, since, site)
         if any(r.kind == "forecast_miss" for r in rules if r.site == site):
             add_forecasts(store, now, seq, site)
         # Money in the messages carries the currency of what the rule watches at this version.
@@ -226,6 +230,10 @@ def _kpi_rule(store, load, rule: Rule, k: str, now: dict, before: dict | None, o
         return _condition(key, holds, open_now, common, now["value"], after, start, end)
     if rule.kind == "red":
         holds = now["status"] == "red"
+        if holds and key not in open_now and before and before["status"] == "red":
+            # Red before this load too (the rule is new, or the demo is evaluated once at
+            # its end): nothing turned red, so nothing starts.
+            return []
         target = format_value(kpi, now["target"]) if now["target"] is not None else "none"
         start = f"{label} turned red: {value_text}, target {target} (load {load['load_id']})"
         end = f"{label} is back to normal: {value_text} (load {load['load_id']})"

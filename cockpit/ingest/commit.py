@@ -237,8 +237,8 @@ def _sheet_report(prepared: PreparedFile, s: PreparedSheet, *, status: str) -> S
     msgs = list(s.messages) + list(s.warnings)
     for col, ph in s.placeholders.items():
         total = sum(ph.values())
-        shown = ", ".join(f"{k!r} x{v}" for k, v in list(ph.items())[:3])
-        msgs.append(f"column {col!r}: {total} placeholder values read as empty ({shown})")
+        shown = ", ".join(f"{k!r} x{v:,}" for k, v in list(ph.items())[:3])
+        msgs.append(f"column {col!r}: {total:,} placeholder values read as empty ({shown})")
     if s.status == "raw-only" and status != "rejected" and s.mapping.reasons:
         msgs.append("kept raw only: " + "; ".join(s.mapping.reasons))
     if s.mapping.remembered_from:

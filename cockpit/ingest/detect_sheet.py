@@ -119,4 +119,4 @@ def classify(raw: RawSheet, a: SheetAnalysis) -> tuple[str, str]:
         if key.kind == "text" and values and len(set(values)) == len(values):
             other = ", ".join(c.name for c in a.columns[1:])
             return "lookup", f"a small table of unique {key.name!r} keys -> {other}"
-    return "data", f"a table of {a.data_rows} rows and {len(a.columns)} columns"
+    return "data", f"a table of {a.data_rows:,} rows and {len(a.columns)} columns"

@@ -132,9 +132,9 @@ def describe_drivers(drivers: dict[str, float]) -> str:
 
 
 def driver_text(driver: str, value: float) -> str:
-    """A driver setting in words: 'Agents +7 agents', 'Order volume +15%'."""
+    """A driver setting in words: '+7 agents' (its unit names it once), 'Order volume +15%'."""
     d = DRIVERS[driver]
-    return f"{d.label} {value:+g}" + (" agents" if d.unit == "agents" else "%")
+    return f"{value:+g} agents" if d.unit == "agents" else f"{d.label} {value:+g}%"
 
 
 Bounds = dict[str, tuple[float, float]]
@@ -176,7 +176,9 @@ def goal_seek_text(r) -> str:
     if r.value is None:
         return r.message
     achieved = fmt_output(r.output, r.achieved)
-    found = f"{driver_text(r.driver, r.value)} brings {OUTPUTS[r.output].label} to {achieved}"
+    label = OUTPUTS[r.output].label
+    label = label[0].lower() + label[1:] if label[1:2].islower() else label  # not "cSAT %"
+    found = f"{driver_text(r.driver, r.value)} brings {label} to {achieved}"
     return found if r.reachable else f"{r.message}. Nearest: {found}"
 
 

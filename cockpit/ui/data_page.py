@@ -88,9 +88,10 @@ def _sheet_checks(ctx: PageContext, prepared: PreparedFile, sheet) -> None:
     state = _state()
     a = sheet.analysis
     ds = sheet.mapping.dataset
+    label = datasets.DATASETS[ds].label if ds in datasets.DATASETS else ds
     badge = {
         "ready": f"→ **{ds}** ({sheet.mapping.confidence:.0%} sure)",
-        "held": f"→ :material/pause_circle: held: looks like **{ds}**, waiting for you",
+        "held": f"→ :material/pause_circle: held: looks like **{label}**, waiting for you",
         "raw-only": "→ nothing recognised: kept raw only",
     }.get(sheet.status, "→ ❌ rejected")
     title = f"{'Sheet ' + repr(sheet.raw.sheet) if sheet.raw.sheet else 'Data'} {badge}"

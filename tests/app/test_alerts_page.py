@@ -19,6 +19,9 @@ def _demo_alerts(db) -> list[dict]:
 def test_overview_counts_new_alerts_until_the_alerts_page_is_opened(open_app, demo_db):
     shipped = _demo_alerts(demo_db)
     assert len(shipped) >= 3  # the demo ships with a few alerts
+    # Each turned red from no data (the version before the demo), never from an equal
+    # value already red (QA: "On-time 89.14 -> 89.14 turned red").
+    assert {(a["state"], a["before_value"]) for a in shipped} == {("fired", None)}
     at = open_app(demo_db)
     assert [p.label for p in at.page_link if "since your last visit" in p.label] == [
         f"{len(shipped)} new alerts since your last visit: see the Alerts"

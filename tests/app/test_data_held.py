@@ -22,7 +22,7 @@ def test_held_sheet_waits_for_one_click_and_is_remembered(open_app, empty_db):
     at = open_app(empty_db, "data")
     _upload(at, "ledger_jan.csv", _ledger(1))
     (exp,) = [e for e in at.expander if "held" in e.label]
-    assert "looks like **orders**" in exp.label
+    assert "looks like **Orders and shipping**" in exp.label
     warning = " ".join(w.value for w in at.warning)
     assert "not loaded until you confirm" in warning and "nothing in the sheet says" in warning
     # Nothing is ready to load yet: the load button only loads what is certain.

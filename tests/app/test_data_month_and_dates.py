@@ -20,7 +20,7 @@ def test_the_month_of_a_dateless_file_makes_it_loadable_with_that_month(open_app
     at = open_app(empty_db, "data")
     _upload(at, "budget_nomonth.csv", BUDGET_NO_MONTH)
     (held,) = [e for e in at.expander if "held" in e.label]
-    assert "looks like **budget**" in held.label
+    assert "looks like **Budget vs actual**" in held.label
     month = next(t for t in at.text_input if t.key.startswith("month_"))
     month.input("2025-03").run()
     # It used to stop here: the month (a date) went into a JSON cache key.

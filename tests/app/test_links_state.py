@@ -168,3 +168,12 @@ def test_all_time_counts_every_month_loaded(open_app, shared_demo_db):
     expected = orders_in_month(shared_demo_db, month, first=first.replace(day=1))
     assert number(metric(at, "Orders")) == expected
     assert "All time" in page_text(at)
+
+
+def test_an_inverted_range_link_is_swapped_and_says_so(open_app, shared_demo_db):
+    at = open_app(shared_demo_db, period="range", month="2026-01", **{"from": "2026-03"})
+    notices = " ".join(t.value for t in at.text)
+    assert "from=2026-03 was after the end month 2026-01: swapped." in notices
+    assert at.selectbox(key="period").value == "range"
+    assert at.query_params["from"] in ("2026-01", ["2026-01"])
+    assert at.query_params["month"] in ("2026-03", ["2026-03"])

@@ -136,19 +136,19 @@ def test_an_unknown_scenario_link_says_so(open_app, shared_demo_db):
 
 
 def test_a_goal_seek_answer_goes_when_another_driver_moves(open_app, shared_demo_db):
-    # It stayed: "Agents +6 agents brings Average speed of answer to 54 s" was still shown,
+    # It stayed: "+6 agents brings average speed of answer to 54 s" was still shown,
     # with its Apply button, after order volume went up 40 % (and was no longer true).
     at = open_app(shared_demo_db, "whatif")
     next(b for b in at.button if b.label == "Find the value").click().run()
     found = [s.value for s in at.success] + [w.value for w in at.warning]
-    assert any("Average speed of answer" in f for f in found), found
+    assert any("average speed of answer" in f for f in found), found
     apply = [b for b in at.button if b.key == "apply_goalseek"]
     assert len(apply) == 1
     apply[0].click().run()  # the sought driver itself moving keeps the answer
-    assert any("Average speed of answer" in s.value for s in at.success)
+    assert any("average speed of answer" in s.value for s in at.success)
     at.slider(key="d_volume").set_value(40.0).run()
     assert not at.exception
-    assert not [s.value for s in at.success if "Average speed of answer" in s.value]
+    assert not [s.value for s in at.success if "average speed of answer" in s.value]
     assert not [b for b in at.button if b.key == "apply_goalseek"]
 
 

@@ -24,7 +24,7 @@ def test_held_sheet_is_confirmed_with_one_click(held_server, ui):
     ui.open(held_server.page_url("/Data"))
     upload = {"name": "ledger_jan.csv", "mimeType": "text/csv", "buffer": LEDGER}
     page.locator(UPLOAD_INPUT).set_input_files(files=[upload])
-    held = page.get_by_test_id("stExpander").filter(has_text="held: looks like orders")
+    held = page.get_by_test_id("stExpander").filter(has_text="held: looks like Orders and shipping")
     expect(held).to_be_visible()
     expect(held).to_contain_text("not loaded until you confirm")
     expect(held).to_contain_text("nothing in the sheet says it is orders")
@@ -57,7 +57,9 @@ def test_two_datasets_about_as_good_are_shown_side_by_side(held_server, ui):
     ui.open(held_server.page_url("/Data"))
     upload = {"name": "plan.csv", "mimeType": "text/csv", "buffer": PLAN}
     page.locator(UPLOAD_INPUT).set_input_files(files=[upload])
-    held = page.get_by_test_id("stExpander").filter(has_text="held: looks like targets")
+    held = page.get_by_test_id("stExpander").filter(
+        has_text="held: looks like Targets (monthly plan)"
+    )
     expect(held).to_be_visible()
     expect(held).to_contain_text("Two datasets fit this sheet about as well")
     expect(held).to_contain_text("about as well as budget")

@@ -258,3 +258,18 @@ def test_money_in_an_alert_carries_its_currency():
     assert _shown("on_time_pct", 89.1403) == "89.1%"
     assert _shown(None, 12.25) == "12.2"
     assert "budget_variance" in CATALOGUE
+
+
+def test_a_kpi_red_before_the_load_does_not_turn_red_again(store):
+    # QA: the demo fired "turned red" with before = after on KPIs red all along.
+    _only(store, rules.Rule("red", "red", kpi="on_time_pct", enabled=False))
+    _load(store, _orders(FEB, late=5))  # 50% on-time: red, the rule off
+    _only(store, rules.Rule("red", "red", kpi="on_time_pct"))
+    assert _load(store, _orders(FEB, late=5, tag="b")) == []  # the same numbers again
+    assert _load(store, _orders(FEB, late=6, tag="c")) == []  # still red: nothing turned
+    back_to_green = _load(store, _orders(FEB, late=0, tag="d"))
+    assert back_to_green == []  # nothing was open, so no "back to normal"
+    fired = _load(store, _orders(FEB, late=5, tag="e"))  # green -> red: it turns red
+    assert [(a["state"], a["before_value"], a["after_value"]) for a in fired] == [
+        ("fired", 100.0, 50.0)
+    ]

@@ -90,3 +90,9 @@ def test_totals_are_excluded_and_kept_rows_counted():
     a = analyse_sheet(book["S"])
     assert a.excluded_rows == [(3, "total row ('Total')")]
     assert a.data_rows == 2
+
+
+def test_a_big_table_counts_its_rows_with_thousands_separators():
+    grid = [["Batch", "Date", "Units"], *[[f"B{i}", dt.date(2024, 1, 1), i] for i in range(1200)]]
+    sheet = analyse_sheet(sheets(Runs=grid)["Runs"])
+    assert sheet.kind_reason == "a table of 1,200 rows and 3 columns"

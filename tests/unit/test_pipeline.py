@@ -468,3 +468,15 @@ def test_serial_dates_of_a_1904_workbook_count_from_1904(store):
     prepared = prepare_file(store, buf.getvalue(), "mac-again.xlsx")
     (date_col,) = [c for c in prepared.sheets[0].analysis.columns if c.name == "Order Date"]
     assert date_col.epoch1904 and "1904 date system" in date_col.evidence
+
+
+def test_counts_in_the_load_report_have_thousands_separators(store):
+    # QA: "2681 placeholder values" where every other count reads "2,681".
+    lines = ["Order ID,Order Date,Qty,Net Sales"]
+    for i in range(2000):
+        qty = "N/A" if i < 1200 else "2"
+        lines.append(f"A{i},{dt.date(2025, 1, 1 + i % 28)},{qty},10.5")
+    report = load_files(store, [("orders.csv", ("\n".join(lines) + "\n").encode())])
+    (sheet,) = report.files[0].sheets
+    assert sheet.status == "loaded" and sheet.rows_loaded == 2000
+    assert "column 'Qty': 1,200 placeholder values read as empty ('N/A' x1,200)" in (sheet.messages)

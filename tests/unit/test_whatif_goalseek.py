@@ -101,3 +101,19 @@ def test_sensitivity_around_a_scenario_and_agents_step(base):
     asa = sensitivity(base, output="asa_seconds").set_index("driver")
     # 10% of 5 agents rounds to less than one: the step is one agent
     assert asa.loc["agents", "high"] == pytest.approx(value_of(base, {"agents": 1}, "asa_seconds"))
+
+
+def test_goal_seek_text_names_the_driver_once():
+    # QA: "Agents +6 agents brings Average speed of answer to 54 s".
+    from types import SimpleNamespace
+
+    from cockpit.screens.whatif_view import goal_seek_text
+
+    found = SimpleNamespace(value=6.0, driver="agents", output="asa_seconds", achieved=54.0,
+                            reachable=True, message="")  # fmt: skip
+    assert goal_seek_text(found) == "+6 agents brings average speed of answer to 54 s"
+    price = SimpleNamespace(value=5.0, driver="price", output="csat_pct", achieved=80.0,
+                            reachable=False, message="CSAT % cannot reach 90.0%")  # fmt: skip
+    assert goal_seek_text(price) == (
+        "CSAT % cannot reach 90.0%. Nearest: Price +5% brings CSAT % to 80.0%"
+    )
