@@ -69,10 +69,18 @@ def test_no_chromium_says_how_to_get_one(monkeypatch, tmp_path):
 def test_a_thread_already_running_playwright_still_gets_its_pdf(tmp_path):
     """The full suite's browser tests keep a sync Playwright open on the worker's thread; a
     server's thread may run an event loop: the PDF is rendered on a thread of its own."""
-    from playwright.sync_api import sync_playwright
+    import asyncio
 
-    with sync_playwright():
-        data = pdf.html_to_pdf("<html><body><h1>Ops brief inside a loop</h1></body></html>")
+    page = "<html><body><h1>Ops brief inside a loop</h1></body></html>"
+    try:  # a worker whose browser tests hold Playwright already runs a loop on this thread
+        asyncio.get_running_loop()
+        data = pdf.html_to_pdf(page)
+    except RuntimeError:  # otherwise: call it from inside a running loop, as a server would
+
+        async def inside() -> bytes:
+            return pdf.html_to_pdf(page)
+
+        data = asyncio.run(inside())
     out = tmp_path / "b.pdf"
     out.write_bytes(data)
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
